@@ -1,0 +1,159 @@
+// Running file rules on one parsed file: a single walk of the AST dispatches each node kind to
+// the rules that subscribed to it, findings are located, suppressed by inline comments, and sites
+// counted. The CLI's scan and the ESLint adapter both come through here.
+import { ts } from 'ts-morph';
+import { buildProjectFacts, type ProjectFacts } from '../project/facts.js';
+import { createHelpers } from './helpers.js';
+import { parseText } from './parse.js';
+import { parseSuppressions } from './suppressions.js';
+import type { FileInfo, FileRule, Listeners, NodeKindName, RawFinding, ReportDescriptor, RuleContext, Severity } from './types.js';
+
+export interface ActiveRule {
+  rule: FileRule<Record<string, unknown>>;
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
+export interface FileCheckResult {
+  findings: RawFinding[];
+  /** Rule id → sites counted in this file. */
+  sites: Map<string, number>;
+  /** Problems that are not findings: unknown ids in suppressions, a rule that crashed. */
+  problems: string[];
+}
+
+export function formatMessage(template: string, data: Record<string, string | number> | undefined): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (all, key: string) => (data && key in data ? String(data[key]) : all));
+}
+
+type Handler = (node: ts.Node) => void;
+
+const kindCache = new Map<string, { kind: ts.SyntaxKind; exit: boolean }>();
+function listenerKind(key: string): { kind: ts.SyntaxKind; exit: boolean } {
+  let hit = kindCache.get(key);
+  if (!hit) {
+    const exit = key.endsWith(':exit');
+    const name = (exit ? key.slice(0, -5) : key) as NodeKindName;
+    const kind = (ts.SyntaxKind as unknown as Record<string, ts.SyntaxKind>)[name];
+    if (kind === undefined) throw new Error(`unknown node kind in a rule listener: ${key}`);
+    hit = { kind, exit };
+    kindCache.set(key, hit);
+  }
+  return hit;
+}
+
+export function merge<T>(options: T, overrides: Record<string, unknown> | undefined): T {
+  return overrides ? { ...options, ...overrides } : options;
+}
+
+export function checkFile(file: FileInfo, project: ProjectFacts, rules: readonly ActiveRule[], knownRuleIds: ReadonlySet<string>): FileCheckResult {
+  const { sourceFile: sf } = file;
+  const findings: RawFinding[] = [];
+  const sites = new Map<string, number>();
+  const problems: string[] = [];
+  const helpers = createHelpers(file.path, project);
+  const enter: Handler[][] = [];
+  const exit: Handler[][] = [];
+  const crashed = new Set<string>();
+
+  for (const active of rules) {
+    const { rule } = active;
+    const ruleId = rule.id;
+    const context: RuleContext<Record<string, unknown>> = {
+      ruleId,
+      options: active.options,
+      file,
+      project,
+      helpers,
+      report(d: ReportDescriptor) {
+        findings.push(locate(sf, ruleId, rule.messages, d));
+      },
+      countSite() {
+        sites.set(ruleId, (sites.get(ruleId) ?? 0) + 1);
+      },
+    };
+    let listeners: Listeners;
+    try {
+      listeners = rule.create(context);
+    } catch (err) {
+      problems.push(`rule ${ruleId} failed: ${(err as Error).message}`);
+      continue;
+    }
+    for (const [key, fn] of Object.entries(listeners)) {
+      if (typeof fn !== 'function') continue;
+      const { kind, exit: isExit } = listenerKind(key);
+      const table = isExit ? exit : enter;
+      const guarded: Handler = (node) => {
+        if (crashed.has(ruleId)) return;
+        try {
+          (fn as Handler)(node);
+        } catch (err) {
+          crashed.add(ruleId);
+          const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+          problems.push(`rule ${ruleId} failed at ${line + 1}:${character + 1}: ${(err as Error).message}`);
+        }
+      };
+      (table[kind] ??= []).push(guarded);
+    }
+  }
+
+  const visit = (node: ts.Node): void => {
+    const onEnter = enter[node.kind];
+    if (onEnter) for (const h of onEnter) h(node);
+    ts.forEachChild(node, visit);
+    const onExit = exit[node.kind];
+    if (onExit) for (const h of onExit) h(node);
+  };
+  visit(sf);
+
+  const suppressions = parseSuppressions(sf, knownRuleIds);
+  problems.push(...suppressions.problems);
+  const kept = findings.filter((f) => !suppressions.isSuppressed(f.ruleId, f.line));
+  // A rule's violations never exceed its sites: a finding on an uncounted place counts as one.
+  return { findings: kept, sites, problems };
+}
+
+function locate(sf: ts.SourceFile, ruleId: string, messages: Record<string, string>, d: ReportDescriptor): RawFinding {
+  const start = d.node ? d.node.getStart(sf) : (d.range?.start ?? 0);
+  const end = d.node ? d.node.end : (d.range?.end ?? start);
+  const s = sf.getLineAndCharacterOfPosition(start);
+  const e = sf.getLineAndCharacterOfPosition(end);
+  const template = messages[d.messageId];
+  if (template === undefined) throw new Error(`rule ${ruleId} reported unknown messageId "${d.messageId}"`);
+  const finding: RawFinding = {
+    ruleId,
+    messageId: d.messageId,
+    message: formatMessage(template, d.data),
+    start,
+    end,
+    line: s.line + 1,
+    column: s.character + 1,
+    endLine: e.line + 1,
+    endColumn: e.character + 1,
+  };
+  if (d.data) finding.data = d.data;
+  if (d.fix) finding.fix = d.fix;
+  if (d.suggest) {
+    finding.suggest = d.suggest.map((sg) => {
+      const t = messages[sg.messageId];
+      if (t === undefined) throw new Error(`rule ${ruleId} suggested unknown messageId "${sg.messageId}"`);
+      return { ...sg, message: formatMessage(t, sg.data) };
+    });
+  }
+  return finding;
+}
+
+/**
+ * Runs file rules on one in-memory file, with its own one-file project facts and default
+ * options. For docs examples and quick checks; scans go through `scan()`.
+ */
+export function lintText(input: { text: string; filename: string; rules: readonly FileRule<Record<string, unknown>>[]; root?: string }): RawFinding[] {
+  const root = input.root ?? '/virtual';
+  const path = `${root}/${input.filename}`;
+  const parsed = parseText(path, input.text);
+  if (parsed.syntaxError) throw new Error(`${input.filename}: ${parsed.syntaxError}`);
+  const project = buildProjectFacts({ root, files: [{ path, relPath: input.filename, sourceFile: parsed.sourceFile }], readDisk: false });
+  const file: FileInfo = { path, relPath: input.filename, sourceFile: parsed.sourceFile, text: parsed.text, roles: project.roles(path) };
+  const active = input.rules.map((rule) => ({ rule, severity: rule.severity, options: rule.defaultOptions }));
+  return checkFile(file, project, active, new Set(input.rules.map((r) => r.id))).findings;
+}

@@ -1,0 +1,39 @@
+// One parse per file, with ts-morph's bundled TypeScript: parent pointers on, no type checker.
+import { ts } from 'ts-morph';
+
+export const SOURCE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx'] as const;
+
+function scriptKind(fileName: string): ts.ScriptKind {
+  const lower = fileName.toLowerCase();
+  if (lower.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (lower.endsWith('.ts') || lower.endsWith('.mts') || lower.endsWith('.cts')) return ts.ScriptKind.TS;
+  if (lower.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  return ts.ScriptKind.JS;
+}
+
+export interface ParsedFile {
+  sourceFile: ts.SourceFile;
+  /** The text that was parsed (BOM removed). */
+  text: string;
+  /** The first syntax error, as `line:col message`, or null. */
+  syntaxError: string | null;
+}
+
+/** Text as rules see it: a leading BOM is dropped, as ESLint drops it, so offsets agree. */
+export function normaliseText(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+export function parseText(fileName: string, rawText: string): ParsedFile {
+  const text = normaliseText(rawText);
+  const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKind(fileName));
+  // parseDiagnostics is internal API but stable for years; it is what ts.createSourceFile records.
+  const diagnostics = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics;
+  let syntaxError: string | null = null;
+  const first = diagnostics?.[0];
+  if (first) {
+    const { line, character } = sourceFile.getLineAndCharacterOfPosition(first.start);
+    syntaxError = `${line + 1}:${character + 1} ${ts.flattenDiagnosticMessageText(first.messageText, ' ')}`;
+  }
+  return { sourceFile, text, syntaxError };
+}

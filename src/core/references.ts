@@ -1,0 +1,175 @@
+// What an expression refers to: a module export (through import, require, renames and
+// destructuring), a global, or a local declaration, plus the member chain read from it.
+import { ts } from 'ts-morph';
+import type { Reference } from './types.js';
+import type { DeclarationNode, ScopeIndex } from './scope.js';
+
+/** `node:fs` and `fs` are one module to every rule. */
+export function normaliseModuleName(specifier: string): string {
+  return specifier.startsWith('node:') ? specifier.slice(5) : specifier;
+}
+
+/** Strips parentheses, `!`, `as`, `satisfies` and type assertions. */
+export function unwrap(expr: ts.Expression): ts.Expression {
+  let e = expr;
+  for (;;) {
+    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
+      e = e.expression;
+    } else {
+      return e;
+    }
+  }
+}
+
+/** The module name of `require('x')` (a static string argument), else undefined. */
+export function requireSpecifier(expr: ts.Expression): string | undefined {
+  const e = unwrap(expr);
+  if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== 'require') return undefined;
+  const arg = e.arguments[0];
+  if (e.arguments.length !== 1 || !arg || !(ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) return undefined;
+  return arg.text;
+}
+
+/** The property name of a member access with a static name, else undefined. */
+export function memberName(expr: ts.Expression): string | undefined {
+  if (ts.isPropertyAccessExpression(expr)) return expr.name.text;
+  if (ts.isElementAccessExpression(expr)) {
+    const arg = expr.argumentExpression;
+    if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return arg.text;
+  }
+  return undefined;
+}
+
+function propertyNameText(name: ts.PropertyName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  return undefined;
+}
+
+/** For `const { a: { b } } = init`, the path of property names from `init` to the element. */
+function bindingPath(element: ts.BindingElement): { root: ts.VariableDeclaration | ts.ParameterDeclaration; path: string[] } | undefined {
+  const path: string[] = [];
+  let node: ts.Node = element;
+  while (ts.isBindingElement(node)) {
+    const pattern: ts.Node = node.parent;
+    if (ts.isObjectBindingPattern(pattern)) {
+      const key = node.propertyName ? propertyNameText(node.propertyName) : ts.isIdentifier(node.name) ? node.name.text : undefined;
+      if (key === undefined || node.dotDotDotToken) return undefined;
+      path.unshift(key);
+    } else {
+      return undefined; // array destructuring: positions are not names
+    }
+    node = pattern.parent;
+  }
+  if (ts.isVariableDeclaration(node) || ts.isParameter(node)) return { root: node, path };
+  return undefined;
+}
+
+export type SpecifierResolver = (specifier: string) => string | null;
+
+function moduleRef(specifier: string, path: string[], resolveSpecifier: SpecifierResolver): Reference {
+  const resolved = resolveSpecifier(specifier);
+  return { kind: 'module', module: resolved ? specifier : normaliseModuleName(specifier), path, resolved };
+}
+
+/** What a declaration binds, as a reference with an empty member path. */
+export function referenceOfDeclaration(decl: DeclarationNode, name: string, scope: ScopeIndex, resolveSpecifier: SpecifierResolver, depth = 0): Reference | null {
+  if (ts.isImportClause(decl)) {
+    const spec = decl.parent.moduleSpecifier;
+    if (!ts.isStringLiteral(spec)) return null;
+    // A package's default import is the module object (CommonJS interop); a project file's is its `default` export.
+    const ref = moduleRef(spec.text, [], resolveSpecifier);
+    if (ref.kind === 'module' && ref.resolved) ref.path = ['default'];
+    return ref;
+  }
+  if (ts.isNamespaceImport(decl)) {
+    const spec = decl.parent.parent.moduleSpecifier;
+    return ts.isStringLiteral(spec) ? moduleRef(spec.text, [], resolveSpecifier) : null;
+  }
+  if (ts.isImportSpecifier(decl)) {
+    const spec = decl.parent.parent.parent.moduleSpecifier;
+    if (!ts.isStringLiteral(spec)) return null;
+    const imported = decl.propertyName ? decl.propertyName.text : decl.name.text;
+    const ref = moduleRef(spec.text, imported === 'default' ? [] : [imported], resolveSpecifier);
+    if (imported === 'default' && ref.kind === 'module' && ref.resolved) ref.path = ['default'];
+    return ref;
+  }
+  if (ts.isImportEqualsDeclaration(decl)) {
+    const mref = decl.moduleReference;
+    if (ts.isExternalModuleReference(mref) && ts.isStringLiteral(mref.expression)) return moduleRef(mref.expression.text, [], resolveSpecifier);
+    return null;
+  }
+  if (ts.isVariableDeclaration(decl) && decl.initializer && depth < 8) {
+    const init = unwrap(decl.initializer);
+    const viaRequire = requireChain(init, scope, resolveSpecifier);
+    if (viaRequire) return viaRequire;
+    // `const client = axios` / `const { get } = axios`: an alias keeps the reference.
+    if (isConst(decl) && (ts.isIdentifier(init) || ts.isPropertyAccessExpression(init))) {
+      const inner = referenceOf(init, scope, resolveSpecifier, depth + 1);
+      if (inner && inner.kind !== 'local') return inner;
+    }
+  }
+  if (ts.isBindingElement(decl) && depth < 8) {
+    const bp = bindingPath(decl);
+    if (bp && ts.isVariableDeclaration(bp.root) && bp.root.initializer) {
+      const init = unwrap(bp.root.initializer);
+      const base = requireChain(init, scope, resolveSpecifier) ?? (isConst(bp.root) && ts.isIdentifier(init) ? referenceOf(init, scope, resolveSpecifier, depth + 1) : null);
+      if (base && base.kind !== 'local') return { ...base, path: [...base.path, ...bp.path] };
+    }
+  }
+  return { kind: 'local', declaration: decl as ts.Declaration, name, path: [] };
+}
+
+function isConst(decl: ts.VariableDeclaration): boolean {
+  const list = decl.parent;
+  return ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0;
+}
+
+/** `require('x')`, `require('x').a.b`. */
+function requireChain(expr: ts.Expression, scope: ScopeIndex, resolveSpecifier: SpecifierResolver): Reference | null {
+  const path: string[] = [];
+  let e = unwrap(expr);
+  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+    const name = memberName(e);
+    if (name === undefined) return null;
+    path.unshift(name);
+    e = unwrap(e.expression);
+  }
+  const spec = requireSpecifier(e);
+  if (spec === undefined) return null;
+  // `require` shadowed by a local is not Node's require.
+  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && scope.declarationOf(e.expression)) return null;
+  if (path[0] === 'default') path.shift();
+  return moduleRef(spec, path, resolveSpecifier);
+}
+
+const GLOBAL_OBJECTS = new Set(['globalThis', 'global', 'window', 'self']);
+
+/**
+ * The reference of an expression: `axios.get` → module axios ['get']; `fetch` → global fetch;
+ * `client.get` where `const client = axios.create()` → local client ['get'].
+ */
+export function referenceOf(expr: ts.Expression, scope: ScopeIndex, resolveSpecifier: SpecifierResolver, depth = 0): Reference | null {
+  const e = unwrap(expr);
+  if (ts.isIdentifier(e)) {
+    const decl = scope.declarationOf(e);
+    if (!decl) return { kind: 'global', name: e.text, path: [] };
+    return referenceOfDeclaration(decl, e.text, scope, resolveSpecifier, depth);
+  }
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+    const name = memberName(e);
+    if (name === undefined) return null;
+    const fromRequire = requireChain(e, scope, resolveSpecifier);
+    if (fromRequire) return fromRequire;
+    const base = referenceOf(e.expression, scope, resolveSpecifier, depth);
+    if (!base) return null;
+    if (base.kind === 'global' && base.path.length === 0 && GLOBAL_OBJECTS.has(base.name)) {
+      return { kind: 'global', name, path: [] };
+    }
+    return { ...base, path: [...base.path, name] };
+  }
+  if (ts.isCallExpression(e)) {
+    return requireChain(e, scope, resolveSpecifier);
+  }
+  return null;
+}

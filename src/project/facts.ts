@@ -1,0 +1,155 @@
+// Project facts: computed once per scan from the light pass over every file, before any rule
+// runs, so that a rule checking one file knows what the project's other modules export.
+import type { ts } from 'ts-morph';
+import type { FileRole, Reference } from '../core/types.js';
+import { buildModuleFacts, type ExportInfo, type ModuleFacts } from './modules.js';
+import { minMajor, readPackageJson, type PackageInfo } from './package-json.js';
+import { ModuleResolver } from './resolve.js';
+import { fileRoles } from './roles.js';
+import { readPathMapping } from './tsconfig-paths.js';
+
+export interface ResolvedExport {
+  /** The file that defines the value. */
+  file: string;
+  name: string;
+  info: ExportInfo;
+}
+
+export interface ProjectFacts {
+  readonly root: string;
+  readonly packageJson: PackageInfo | null;
+  /** Problems reading project files (package.json), for the report's errors. */
+  readonly errors: ReadonlyArray<{ file: string; message: string }>;
+  readonly modules: ReadonlyMap<string, ModuleFacts>;
+  /** Server entry points: files that call `.listen(…)`, tests excluded (absolute, sorted). */
+  readonly entryPoints: readonly string[];
+  dependencyRange(name: string): string | undefined;
+  hasDependency(name: string): boolean;
+  /** The lowest major the package.json range of `name` admits, or null. */
+  majorOf(name: string): number | null;
+  /** Some project file imports or requires package `name`. */
+  importsPackage(name: string): boolean;
+  resolveImport(fromFile: string, specifier: string): string | null;
+  roles(file: string): ReadonlySet<FileRole>;
+  /** An export of a project file, following re-exports and `export const a = b` aliases. */
+  lookupExport(file: string, name: string): ResolvedExport | undefined;
+  /** For a module reference into a project file (`import { api } from './http'` → api.get), the export it reads. */
+  exportOfReference(ref: Reference): ResolvedExport | undefined;
+  /** `axios.defaults.timeout = n` is set somewhere in the project. */
+  readonly axiosDefaultTimeout: boolean;
+  /** `x.defaults.timeout = n` is set on the module-level variable `localName` of `file` (in any file). */
+  hasDefaultsTimeout(file: string, localName: string): boolean;
+}
+
+export interface FactsInput {
+  root: string;
+  /** Absolute path → POSIX path relative to root. */
+  files: ReadonlyArray<{ path: string; relPath: string; sourceFile: ts.SourceFile | null }>;
+  /** Read package.json and tsconfig.json from the root (default true; false for in-memory checks). */
+  readDisk?: boolean;
+}
+
+export function buildProjectFacts(input: FactsInput): ProjectFacts {
+  const { root } = input;
+  const errors: Array<{ file: string; message: string }> = [];
+  const readDisk = input.readDisk ?? true;
+  const pkg = readDisk ? readPackageJson(root) : { info: null, error: null };
+  if (pkg.error) errors.push({ file: 'package.json', message: pkg.error });
+  const packageJson = pkg.info;
+  const resolver = new ModuleResolver(new Set(input.files.map((f) => f.path)), readDisk ? readPathMapping(root) : null);
+
+  const modules = new Map<string, ModuleFacts>();
+  const roles = new Map<string, Set<FileRole>>();
+  const importedPackages = new Set<string>();
+  for (const f of input.files) {
+    if (!f.sourceFile) continue;
+    const m = buildModuleFacts(f.path, f.sourceFile, (spec) => resolver.resolve(f.path, spec));
+    modules.set(f.path, m);
+    roles.set(f.path, fileRoles(f.relPath, m.roleEvidence));
+    for (const imp of m.imports) if (!imp.resolved) importedPackages.add(packageName(imp.specifier));
+  }
+
+  const lookupExport = (file: string, name: string, seen = new Set<string>()): ResolvedExport | undefined => {
+    const key = `${file}#${name}`;
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    const m = modules.get(file);
+    if (!m) return undefined;
+    const own = m.exports.get(name);
+    if (own) {
+      if (own.alias) {
+        const viaAlias = exportOfReferenceInner(own.alias, seen);
+        if (viaAlias) return viaAlias;
+      }
+      return { file, name, info: own };
+    }
+    for (const r of m.reexports) {
+      if (!r.from) continue;
+      if (r.exported === name && r.imported !== '*') {
+        const hit = lookupExport(r.from, r.imported, seen);
+        if (hit) return hit;
+      } else if (r.exported === '*' && name !== 'default') {
+        const hit = lookupExport(r.from, name, seen);
+        if (hit) return hit;
+      }
+    }
+    return undefined;
+  };
+
+  const exportOfReferenceInner = (ref: Reference, seen: Set<string>): ResolvedExport | undefined => {
+    if (ref.kind !== 'module' || !ref.resolved || ref.path.length === 0) return undefined;
+    const [name] = ref.path;
+    return name === undefined ? undefined : lookupExport(ref.resolved, name, seen);
+  };
+
+  let axiosDefaultTimeout = false;
+  const defaultsTimeout = new Set<string>();
+  for (const m of modules.values()) {
+    for (const target of m.defaultsTimeout) {
+      if (target.kind === 'module' && !target.resolved && target.module === 'axios' && target.path.length === 0) axiosDefaultTimeout = true;
+      else if (target.kind === 'local' && target.path.length === 0) defaultsTimeout.add(`${m.path}#${target.name}`);
+      else if (target.kind === 'module' && target.resolved && target.path.length === 1) {
+        const hit = exportOfReferenceInner(target, new Set());
+        if (hit) defaultsTimeout.add(`${hit.file}#export:${hit.name}`);
+      }
+    }
+  }
+  // An exported instance is the same object under its export name and its local name.
+  for (const m of modules.values()) {
+    for (const [name] of m.exports) {
+      if (defaultsTimeout.has(`${m.path}#${name}`)) defaultsTimeout.add(`${m.path}#export:${name}`);
+      if (defaultsTimeout.has(`${m.path}#export:${name}`)) defaultsTimeout.add(`${m.path}#${name}`);
+    }
+  }
+
+  const entryPoints = [...modules.values()]
+    .filter((m) => m.listens && !roles.get(m.path)?.has('test'))
+    .map((m) => m.path)
+    .sort();
+
+  const deps = packageJson?.dependencies ?? {};
+  return {
+    root,
+    packageJson,
+    errors,
+    modules,
+    entryPoints,
+    dependencyRange: (name) => deps[name],
+    hasDependency: (name) => Object.hasOwn(deps, name),
+    majorOf: (name) => minMajor(deps[name]),
+    importsPackage: (name) => importedPackages.has(name),
+    resolveImport: (fromFile, specifier) => resolver.resolve(fromFile, specifier),
+    roles: (file) => roles.get(file) ?? new Set<FileRole>(['server']),
+    lookupExport: (file, name) => lookupExport(file, name),
+    exportOfReference: (ref) => exportOfReferenceInner(ref, new Set()),
+    axiosDefaultTimeout,
+    hasDefaultsTimeout: (file, localName) => defaultsTimeout.has(`${file}#${localName}`),
+  };
+}
+
+/** `@scope/pkg/sub` → `@scope/pkg`; `pkg/sub` → `pkg`; `node:fs` → `fs`. */
+export function packageName(specifier: string): string {
+  const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
+  const parts = bare.split('/');
+  return bare.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? bare);
+}

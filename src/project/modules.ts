@@ -1,0 +1,301 @@
+// The light facts pass over one parsed file: imports and exports (ESM and CommonJS), what each
+// export is (an async function, a class or object with async methods, an HTTP client instance),
+// whether the file starts a server, and the evidence its role is decided from.
+import { builtinModules } from 'node:module';
+import { ts } from 'ts-morph';
+import { ScopeIndex, isModuleLevel } from '../core/scope.js';
+import { memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolver } from '../core/references.js';
+import type { Reference } from '../core/types.js';
+import type { RoleEvidence } from './roles.js';
+
+export type TimeoutState = 'set' | 'missing' | 'unknown';
+
+export interface HttpClientInfo {
+  library: 'axios' | 'got';
+  /** What the creating call's options say about a default timeout. */
+  timeout: TimeoutState;
+}
+
+export interface ExportInfo {
+  /** Calling it returns a promise (declared `async`, or annotated `Promise<…>`). */
+  async: boolean;
+  /** Methods that return promises: of an exported class, object literal or class instance. */
+  asyncMethods: ReadonlySet<string>;
+  /** An HTTP client instance (`axios.create(…)`, `got.extend(…)`). */
+  httpClient: HttpClientInfo | null;
+  /** `export const x = other` where other is imported: resolved at lookup. */
+  alias: Reference | null;
+  /** Line of the declaration (1-based), for messages. */
+  line: number;
+}
+
+export interface ImportRecord {
+  specifier: string;
+  resolved: string | null;
+  typeOnly: boolean;
+  kind: 'import' | 'require' | 'export-from' | 'dynamic';
+}
+
+export interface ReexportRecord {
+  /** Exported name, or '*' for `export * from`. */
+  exported: string;
+  /** Resolved project file, or null (a package). */
+  from: string | null;
+  imported: string;
+}
+
+/** A `x.defaults.timeout = n` assignment, by what `x` refers to. */
+export type DefaultsTimeoutTarget = Reference;
+
+export interface ModuleFacts {
+  path: string;
+  imports: ImportRecord[];
+  exports: Map<string, ExportInfo>;
+  reexports: ReexportRecord[];
+  /** Calls `.listen(…)` (an HTTP server, Fastify, NestJS app): a server entry point. */
+  listens: boolean;
+  defaultsTimeout: DefaultsTimeoutTarget[];
+  roleEvidence: RoleEvidence;
+}
+
+const SERVER_PACKAGES = new Set(['express', 'fastify', 'koa', 'hono', '@hapi/hapi', 'restify', 'socket.io', 'ws', 'pg', 'mongoose', 'mongodb', 'ioredis', 'redis', 'prisma', '@prisma/client', 'typeorm', 'sequelize', 'knex', 'mysql2', 'dotenv']);
+const BUILTINS = new Set(builtinModules);
+const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage', 'navigator']);
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
+}
+
+function returnsPromiseByType(type: ts.TypeNode | undefined): boolean {
+  if (!type || !ts.isTypeReferenceNode(type)) return false;
+  const name = ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
+  return name === 'Promise' || name === 'PromiseLike';
+}
+
+/** A function-like node whose call yields a promise. */
+export function isAsyncFunctionLike(node: ts.Node | undefined): boolean {
+  if (!node) return false;
+  if (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node)) {
+    return hasModifier(node, ts.SyntaxKind.AsyncKeyword) || returnsPromiseByType(node.type);
+  }
+  return false;
+}
+
+/** Names of members that return promises, in a class or object literal. */
+export function asyncMembersOf(node: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression): Set<string> {
+  const names = new Set<string>();
+  const members: readonly ts.Node[] = ts.isObjectLiteralExpression(node) ? node.properties : node.members;
+  for (const m of members) {
+    if (ts.isMethodDeclaration(m) && m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) && isAsyncFunctionLike(m)) names.add(m.name.text);
+    if ((ts.isPropertyDeclaration(m) || ts.isPropertyAssignment(m)) && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) && m.initializer && isAsyncFunctionLike(unwrap(m.initializer))) names.add(m.name.text);
+  }
+  return names;
+}
+
+/** `timeout` in an options object literal: set, missing, or unknown (spread or not a literal). */
+export function timeoutOption(options: ts.Expression | undefined, keys: readonly string[] = ['timeout']): TimeoutState {
+  if (!options) return 'missing';
+  const e = unwrap(options);
+  if (!ts.isObjectLiteralExpression(e)) return 'unknown';
+  let spread = false;
+  for (const p of e.properties) {
+    if (ts.isSpreadAssignment(p)) spread = true;
+    const name = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined;
+    if (name !== undefined && keys.includes(name)) {
+      if (ts.isPropertyAssignment(p)) {
+        const v = unwrap(p.initializer);
+        // `timeout: 0` is axios's and got's "no timeout".
+        if (ts.isNumericLiteral(v) && Number(v.text) === 0) return 'missing';
+        if (v.kind === ts.SyntaxKind.UndefinedKeyword || (ts.isIdentifier(v) && v.text === 'undefined')) return 'missing';
+      }
+      return 'set';
+    }
+  }
+  return spread ? 'unknown' : 'missing';
+}
+
+/** `axios.create(opts)` / `got.extend(opts)` (also on an instance: `api.create`, `client.extend`). */
+export function httpClientCreation(call: ts.Expression, scope: ScopeIndex, resolveSpecifier: SpecifierResolver): HttpClientInfo | null {
+  const e = unwrap(call);
+  if (!ts.isCallExpression(e)) return null;
+  const ref = referenceOf(e.expression, scope, resolveSpecifier);
+  if (!ref || ref.kind !== 'module' || ref.resolved) return null;
+  const key = `${ref.module}.${ref.path.join('.')}`;
+  if (key === 'axios.create') return { library: 'axios', timeout: timeoutOption(e.arguments[0]) };
+  if (key === 'got.extend') {
+    // got.extend(...instancesOrOptions): any argument that sets a timeout counts.
+    let state: TimeoutState = 'missing';
+    for (const a of e.arguments) {
+      const t = timeoutOption(a);
+      if (t === 'set') return { library: 'got', timeout: 'set' };
+      if (t === 'unknown') state = 'unknown';
+    }
+    return { library: 'got', timeout: state };
+  }
+  return null;
+}
+
+export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifier: SpecifierResolver): ModuleFacts {
+  const scope = new ScopeIndex();
+  const facts: ModuleFacts = {
+    path,
+    imports: [],
+    exports: new Map(),
+    reexports: [],
+    listens: false,
+    defaultsTimeout: [],
+    roleEvidence: { shebang: sf.text.startsWith('#!'), browserSyntax: false, serverImports: false },
+  };
+  const line = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+
+  const addImport = (specifier: string, kind: ImportRecord['kind'], typeOnly: boolean) => {
+    facts.imports.push({ specifier, resolved: resolveSpecifier(specifier), typeOnly, kind });
+    const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
+    const pkg = bare.startsWith('@') ? bare.split('/').slice(0, 2).join('/') : (bare.split('/')[0] ?? bare);
+    if (specifier.startsWith('node:') || BUILTINS.has(bare) || SERVER_PACKAGES.has(pkg) || pkg.startsWith('@nestjs/')) {
+      facts.roleEvidence.serverImports = true;
+    }
+  };
+
+  /** What a value expression exported under some name is. */
+  const describe = (value: ts.Node | undefined, at: ts.Node): ExportInfo => {
+    const info: ExportInfo = { async: false, asyncMethods: new Set(), httpClient: null, alias: null, line: line(at) };
+    if (!value) return info;
+    let v: ts.Node = value;
+    if (ts.isExpression(v)) v = unwrap(v);
+    if (ts.isIdentifier(v)) {
+      const decl = scope.declarationOf(v);
+      if (decl && ts.isVariableDeclaration(decl)) return { ...describe(decl.initializer, at), line: line(decl) };
+      if (decl && (ts.isFunctionDeclaration(decl) || ts.isClassDeclaration(decl))) return { ...describe(decl, at), line: line(decl) };
+      if (decl) info.alias = referenceOf(v, scope, resolveSpecifier);
+      return info;
+    }
+    if (isAsyncFunctionLike(v)) info.async = true;
+    if (ts.isClassDeclaration(v) || ts.isClassExpression(v) || ts.isObjectLiteralExpression(v)) info.asyncMethods = asyncMembersOf(v);
+    if (ts.isNewExpression(v) && ts.isIdentifier(v.expression)) {
+      const decl = scope.declarationOf(v.expression);
+      if (decl && ts.isClassDeclaration(decl)) info.asyncMethods = asyncMembersOf(decl);
+    }
+    if (ts.isCallExpression(v)) info.httpClient = httpClientCreation(v, scope, resolveSpecifier);
+    return info;
+  };
+
+  const isExported = (node: ts.Node) => hasModifier(node, ts.SyntaxKind.ExportKeyword);
+  const isDefault = (node: ts.Node) => hasModifier(node, ts.SyntaxKind.DefaultKeyword);
+
+  const cjsExportTarget = (target: ts.Expression): string | undefined => {
+    const t = unwrap(target);
+    // module.exports = …
+    if (ts.isPropertyAccessExpression(t) && ts.isIdentifier(t.expression) && t.expression.text === 'module' && t.name.text === 'exports') return 'default';
+    if (!ts.isPropertyAccessExpression(t) && !ts.isElementAccessExpression(t)) return undefined;
+    const name = memberName(t);
+    const base = unwrap(t.expression);
+    // exports.x = … / module.exports.x = …
+    if (ts.isIdentifier(base) && base.text === 'exports' && !scope.declarationOf(base)) return name;
+    if (ts.isPropertyAccessExpression(base) && ts.isIdentifier(base.expression) && base.expression.text === 'module' && base.name.text === 'exports') return name;
+    return undefined;
+  };
+
+  const visitTopLevel = (statement: ts.Statement) => {
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+      addImport(statement.moduleSpecifier.text, 'import', statement.importClause?.isTypeOnly ?? false);
+    } else if (ts.isExportDeclaration(statement)) {
+      const spec = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : null;
+      if (spec !== null) {
+        addImport(spec, 'export-from', statement.isTypeOnly);
+        const from = resolveSpecifier(spec);
+        const clause = statement.exportClause;
+        if (!clause) facts.reexports.push({ exported: '*', from, imported: '*' });
+        else if (ts.isNamespaceExport(clause)) facts.reexports.push({ exported: clause.name.text, from, imported: '*' });
+        else for (const s of clause.elements) facts.reexports.push({ exported: s.name.text, from, imported: (s.propertyName ?? s.name).text });
+      } else if (statement.exportClause && ts.isNamedExports(statement.exportClause) && !statement.isTypeOnly) {
+        for (const s of statement.exportClause.elements) {
+          const local = s.propertyName ?? s.name;
+          if (ts.isIdentifier(local)) facts.exports.set(s.name.text, describe(local, s));
+        }
+      }
+    } else if (ts.isExportAssignment(statement)) {
+      facts.exports.set('default', describe(statement.expression, statement));
+    } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && isExported(statement)) {
+      const name = isDefault(statement) ? 'default' : statement.name?.text;
+      if (name) facts.exports.set(name, describe(statement, statement));
+    } else if (ts.isVariableStatement(statement) && isExported(statement)) {
+      for (const d of statement.declarationList.declarations) {
+        if (ts.isIdentifier(d.name)) facts.exports.set(d.name.text, describe(d.initializer, d));
+      }
+    } else if (ts.isExpressionStatement(statement)) {
+      const e = unwrap(statement.expression);
+      if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const name = cjsExportTarget(e.left);
+        if (name !== undefined) {
+          const right = unwrap(e.right);
+          facts.exports.set(name, describe(right, e));
+          // module.exports = { a, b: c } also exports each property by name.
+          if (name === 'default' && ts.isObjectLiteralExpression(right)) {
+            for (const p of right.properties) {
+              if (ts.isShorthandPropertyAssignment(p)) facts.exports.set(p.name.text, describe(p.name, p));
+              else if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) facts.exports.set(p.name.text, describe(p.initializer, p));
+              else if (ts.isMethodDeclaration(p) && ts.isIdentifier(p.name)) facts.exports.set(p.name.text, describe(p, p));
+            }
+          }
+        }
+      }
+    }
+  };
+
+  for (const statement of sf.statements) visitTopLevel(statement);
+
+  const visit = (node: ts.Node): void => {
+    switch (node.kind) {
+      case ts.SyntaxKind.CallExpression: {
+        const call = node as ts.CallExpression;
+        const spec = requireSpecifier(call);
+        if (spec !== undefined && !scope.declarationOf(call.expression as ts.Identifier)) addImport(spec, 'require', false);
+        else if (call.expression.kind === ts.SyntaxKind.ImportKeyword) {
+          const arg = call.arguments[0];
+          if (arg && ts.isStringLiteral(arg)) addImport(arg.text, 'dynamic', false);
+        } else if (ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'listen') {
+          facts.listens = true;
+        }
+        break;
+      }
+      case ts.SyntaxKind.BinaryExpression: {
+        const b = node as ts.BinaryExpression;
+        // x.defaults.timeout = n
+        if (b.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+          const left = unwrap(b.left);
+          if (memberName(left) === 'timeout' && (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left))) {
+            const defaults = unwrap(left.expression);
+            if (memberName(defaults) === 'defaults' && (ts.isPropertyAccessExpression(defaults) || ts.isElementAccessExpression(defaults))) {
+              const target = referenceOf(defaults.expression, scope, resolveSpecifier);
+              const v = unwrap(b.right);
+              if (target && !(ts.isNumericLiteral(v) && Number(v.text) === 0)) facts.defaultsTimeout.push(target);
+            }
+          }
+        }
+        break;
+      }
+      case ts.SyntaxKind.JsxElement:
+      case ts.SyntaxKind.JsxSelfClosingElement:
+      case ts.SyntaxKind.JsxFragment:
+        facts.roleEvidence.browserSyntax = true;
+        break;
+      case ts.SyntaxKind.Identifier: {
+        const id = node as ts.Identifier;
+        if (BROWSER_GLOBALS.has(id.text) && !facts.roleEvidence.browserSyntax) {
+          const parent = id.parent;
+          const isName = (ts.isPropertyAccessExpression(parent) && parent.name === id) || (ts.isPropertyAssignment(parent) && parent.name === id);
+          if (!isName && !scope.declarationOf(id)) facts.roleEvidence.browserSyntax = true;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return facts;
+}
+
+export { isModuleLevel };

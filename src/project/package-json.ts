@@ -1,0 +1,86 @@
+// package.json facts: dependencies (all kinds merged), scripts, and framework majors.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import semver from 'semver';
+
+export interface PackageInfo {
+  /** Absolute directory of the package. */
+  dir: string;
+  name: string | null;
+  /** dependencies, devDependencies, peerDependencies and optionalDependencies merged (name → range). */
+  dependencies: Record<string, string>;
+  /** Only `dependencies` (what ships). */
+  runtimeDependencies: Record<string, string>;
+  scripts: Record<string, string>;
+  main: string | null;
+  type: 'module' | 'commonjs';
+  /** The raw object, for project rules that read other keys. */
+  raw: Record<string, unknown>;
+}
+
+export type PackageJsonResult = { info: PackageInfo | null; error: string | null };
+
+function stringRecord(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+export function readPackageJson(dir: string): PackageJsonResult {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, 'package.json'), 'utf8');
+  } catch {
+    return { info: null, error: null };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (err) {
+    return { info: null, error: `package.json is not valid JSON: ${(err as Error).message}` };
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { info: null, error: 'package.json does not hold an object' };
+  }
+  const obj = raw as Record<string, unknown>;
+  const runtime = stringRecord(obj.dependencies);
+  const dependencies = {
+    ...stringRecord(obj.optionalDependencies),
+    ...stringRecord(obj.peerDependencies),
+    ...stringRecord(obj.devDependencies),
+    ...runtime,
+  };
+  return {
+    info: {
+      dir,
+      name: typeof obj.name === 'string' ? obj.name : null,
+      dependencies,
+      runtimeDependencies: runtime,
+      scripts: stringRecord(obj.scripts),
+      main: typeof obj.main === 'string' ? obj.main : null,
+      type: obj.type === 'module' ? 'module' : 'commonjs',
+      raw: obj,
+    },
+    error: null,
+  };
+}
+
+/**
+ * The lowest major version a dependency range admits, or null when the range says nothing
+ * (a tag, a git URL, `workspace:*`). Rules that exempt a newer major use this, so that a range
+ * like `>=4` is judged as 4: precision first, never assume the upgrade.
+ */
+export function minMajor(range: string | undefined): number | null {
+  if (!range) return null;
+  let spec = range.trim();
+  const alias = /^npm:(?:@[^/]+\/)?[^@]+@(.+)$/.exec(spec);
+  if (alias?.[1]) spec = alias[1];
+  try {
+    const min = semver.minVersion(spec);
+    return min ? min.major : null;
+  } catch {
+    return null;
+  }
+}

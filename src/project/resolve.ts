@@ -1,0 +1,75 @@
+// Resolution of import specifiers to the project's own files: relative paths, extensions, index
+// files, TypeScript's `.js` → `.ts` mapping, and tsconfig `paths`/`baseUrl`. Only files the scan
+// discovered can be targets, so resolution never touches the disk.
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import type { PathMapping } from './tsconfig-paths.js';
+
+const TRY_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+const JS_TO_TS: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx'],
+  '.jsx': ['.tsx'],
+  '.mjs': ['.mts'],
+  '.cjs': ['.cts'],
+};
+
+export function isRelativeSpecifier(specifier: string): boolean {
+  return specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('/');
+}
+
+export class ModuleResolver {
+  private readonly cache = new Map<string, string | null>();
+
+  constructor(
+    private readonly files: ReadonlySet<string>,
+    private readonly mapping: PathMapping | null,
+  ) {}
+
+  /** The absolute path of the project file `specifier` names from `fromFile`, or null (a package, or not found). */
+  resolve(fromFile: string, specifier: string): string | null {
+    const key = isRelativeSpecifier(specifier) ? `${dirname(fromFile)}\0${specifier}` : `\0${specifier}`;
+    let hit = this.cache.get(key);
+    if (hit === undefined) {
+      hit = this.compute(fromFile, specifier);
+      this.cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  private compute(fromFile: string, specifier: string): string | null {
+    if (isRelativeSpecifier(specifier)) return this.probe(resolvePath(dirname(fromFile), specifier));
+    if (!this.mapping) return null;
+    for (const { pattern, targets } of this.mapping.paths) {
+      const star = pattern.indexOf('*');
+      let captured: string | null = null;
+      if (star === -1) {
+        if (pattern === specifier) captured = '';
+      } else {
+        const prefix = pattern.slice(0, star);
+        const suffix = pattern.slice(star + 1);
+        if (specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length) {
+          captured = specifier.slice(prefix.length, specifier.length - suffix.length);
+        }
+      }
+      if (captured === null) continue;
+      for (const target of targets) {
+        const found = this.probe(resolvePath(this.mapping.baseDir, target.replace('*', captured)));
+        if (found) return found;
+      }
+    }
+    if (this.mapping.baseUrl) return this.probe(join(this.mapping.baseUrl, specifier));
+    return null;
+  }
+
+  private probe(base: string): string | null {
+    if (this.files.has(base)) return base;
+    const dot = base.lastIndexOf('.');
+    const ext = dot > base.lastIndexOf('/') ? base.slice(dot) : '';
+    for (const alt of JS_TO_TS[ext] ?? []) {
+      const candidate = base.slice(0, dot) + alt;
+      if (this.files.has(candidate)) return candidate;
+    }
+    for (const e of TRY_EXTENSIONS) if (this.files.has(base + e)) return base + e;
+    for (const e of TRY_EXTENSIONS) if (this.files.has(join(base, `index${e}`))) return join(base, `index${e}`);
+    return null;
+  }
+}
