@@ -1,0 +1,207 @@
+// The command line: arguments in, an exit code out. It loads the configuration, runs the scan,
+// hands the finished report to a reporter and decides the exit code; it analyses nothing itself.
+//   0  the gate passed (or no gate was set)   1  the gate failed   2  usage, configuration or fatal error
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { getRule, rules } from '../../rules/index.js';
+import { UsageError } from '../config/errors.js';
+import { loadConfig } from '../config/load.js';
+import type { Report, Severity } from '../core/types.js';
+import { SEVERITIES } from '../core/types.js';
+import { renderJson } from '../report/json.js';
+import { renderPretty } from '../report/pretty.js';
+import { docsUrl, renderExplain } from '../report/rule-docs.js';
+import { scanWithSources } from '../scan.js';
+import { VERSION } from '../version.js';
+
+export interface CliIO {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+const FORMATS = ['pretty', 'json'] as const;
+const FAIL_ON = [...SEVERITIES, 'none'] as const;
+/** Flags of DESIGN.md's contract that later versions implement: refused clearly rather than ignored. */
+const NOT_YET = new Set(['sarif', 'markdown', 'github']);
+
+const SCAN_OPTIONS = {
+  format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  config: { type: 'string', short: 'c' },
+  'min-score': { type: 'string' },
+  'fail-on': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  json: { type: 'boolean' },
+} as const;
+
+const HELP = `Usage: prodcheck [path] [options]
+       prodcheck rules [--json]
+       prodcheck explain <rule-id>
+
+Options:
+  --format pretty|json     report format (default: pretty)
+  -o, --output FILE        write the report to FILE instead of stdout
+  -c, --config FILE        configuration file (default: prodcheck.config.json or package.json#prodcheck)
+  --fail-on SEVERITY       exit 1 when a finding at or above SEVERITY exists (critical|high|medium|low|none)
+  --min-score N            exit 1 when the overall score is below N (0-100)
+  -q, --quiet              findings only: no code frames, fix hints or progress
+  --no-color               no colours (also NO_COLOR=1)
+  -h, --help               this help
+  -v, --version            the version
+`;
+
+function flagList(): string {
+  return Object.keys(SCAN_OPTIONS)
+    .filter((k) => k !== 'color')
+    .map((k) => `--${k}`)
+    .join(', ');
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: SCAN_OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const flag = /'([^']+)'/.exec(e.message)?.[1] ?? 'option';
+      throw new UsageError(`unknown option ${flag} (allowed: ${flagList()})`);
+    }
+    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const flag = /'(--[\w-]+)/.exec(e.message)?.[1] ?? 'an option';
+      throw new UsageError(`${flag} needs a value`);
+    }
+    if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(e.message);
+    throw err;
+  }
+}
+
+function parseMinScore(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`--min-score must be a number from 0 to 100, got "${value}"`);
+  return n;
+}
+
+function parseFailOn(value: string | undefined): Severity | 'none' | null {
+  if (value === undefined) return null;
+  if (!(FAIL_ON as readonly string[]).includes(value)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, got "${value}"`);
+  return value as Severity | 'none';
+}
+
+function useColor(io: CliIO, values: { color?: boolean; 'no-color'?: boolean }, toFile: boolean): boolean {
+  if (values['no-color'] || toFile) return false;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (values.color || (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0')) return true;
+  return io.stdout.isTTY === true;
+}
+
+/** Exit code for a report under the gate: 1 when a finding reaches `failOn` or the score is below `minScore`. */
+export function gate(report: Report, failOn: Severity | 'none' | null, minScore: number | null): 0 | 1 {
+  if (failOn !== null && failOn !== 'none') {
+    const limit = SEVERITIES.indexOf(failOn);
+    if (report.findings.some((f) => SEVERITIES.indexOf(f.severity) <= limit)) return 1;
+  }
+  if (minScore !== null && report.score.overall !== null && report.score.overall < minScore) return 1;
+  return 0;
+}
+
+function listRules(io: CliIO, json: boolean): number {
+  const sorted = [...rules].sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
+  if (json) {
+    const rows = sorted.map((r) => ({
+      id: r.id,
+      category: r.category,
+      severity: r.severity,
+      scope: r.scope,
+      recommended: r.scope === 'file' && r.recommended,
+      description: r.docs.description,
+      docs: docsUrl(r.id),
+    }));
+    io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return 0;
+  }
+  const width = Math.max(...sorted.map((r) => r.id.length));
+  for (const r of sorted) io.stdout.write(`${r.id.padEnd(width)}  ${r.category.padEnd(13)} ${r.severity.padEnd(8)} ${r.scope.padEnd(7)} ${r.docs.description}\n`);
+  return 0;
+}
+
+function explain(io: CliIO, id: string | undefined, color: boolean): number {
+  if (id === undefined) throw new UsageError('explain needs a rule id, e.g. `prodcheck explain require-http-timeout` (`prodcheck rules` lists them)');
+  const rule = getRule(id);
+  if (!rule) throw new UsageError(`unknown rule "${id}" (\`prodcheck rules\` lists them)`);
+  io.stdout.write(renderExplain(rule, color));
+  return 0;
+}
+
+function progress(io: CliIO, enabled: boolean): ((p: { done: number; total: number }) => void) | undefined {
+  if (!enabled) return undefined;
+  let last = 0;
+  return ({ done, total }) => {
+    const now = Date.now();
+    if (total < 200 || (now - last < 100 && done < total)) return;
+    last = now;
+    io.stderr.write(done >= total ? '\r\x1b[K' : `\r\x1b[Kscanning ${done}/${total} files`);
+  };
+}
+
+async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const [first, ...rest] = positionals;
+  const color = useColor(io, values, values.output !== undefined);
+  if (first === 'rules') return listRules(io, values.json === true);
+  if (first === 'explain') return explain(io, rest[0], color);
+  if (rest.length > 0) throw new UsageError(`one path at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (values.json) throw new UsageError('--json belongs to `prodcheck rules`; for a JSON report use --format json');
+
+  const format = values.format ?? 'pretty';
+  if (NOT_YET.has(format)) throw new UsageError(`--format ${format} is not available in this version (allowed: ${FORMATS.join(', ')})`);
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
+  const minScoreFlag = parseMinScore(values['min-score']);
+  const failOnFlag = parseFailOn(values['fail-on']);
+
+  const root = first ?? '.';
+  const config = loadConfig({ root, ...(values.config !== undefined ? { configFile: values.config } : {}) });
+  const showProgress = io.stderr.isTTY === true && !values.quiet && !io.env.CI;
+  const onProgress = progress(io, showProgress);
+  const { report, source } = await scanWithSources({ root, config, ...(onProgress ? { onProgress } : {}) });
+
+  const text = format === 'json' ? renderJson(report) : renderPretty(report, { color, quiet: values.quiet === true, source, ruleOf: getRule });
+  if (values.output !== undefined) {
+    try {
+      writeFileSync(values.output, text);
+    } catch (err) {
+      throw new UsageError(`cannot write --output ${values.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  } else {
+    io.stdout.write(text);
+  }
+  return gate(report, failOnFlag ?? config.thresholds.failOn, minScoreFlag ?? config.thresholds.minScore);
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`prodcheck: ${err.message}\n`);
+      return 2;
+    }
+    const e = err as Error;
+    io.stderr.write(`prodcheck: internal error: ${e.message}\n${io.env.PRODCHECK_DEBUG ? `${e.stack ?? ''}\n` : '(set PRODCHECK_DEBUG=1 for a stack trace, and please report it)\n'}`);
+    return 2;
+  }
+}

@@ -1,0 +1,193 @@
+// The pipe, end to end: discover → parse → project facts → rules → findings → score.
+// Every stage is a function of the previous one's output; nothing reaches back.
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import picomatch from 'picomatch';
+import { getRule, rules as registry } from '../rules/index.js';
+import { UsageError } from './config/errors.js';
+import { loadConfig } from './config/load.js';
+import type { ResolvedConfig, RuleSetting } from './config/types.js';
+import { loadSources } from './core/discover.js';
+import { checkFile, merge, type ActiveRule } from './core/engine.js';
+import { fingerprints } from './core/fingerprint.js';
+import type { AnyRule, FileInfo, FileRule, Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
+import { buildProjectFacts } from './project/facts.js';
+import { scoreReport } from './score/score.js';
+import { VERSION } from './version.js';
+
+export interface ScanOptions {
+  /** The directory to scan. */
+  root: string;
+  /** The configuration; when omitted, it is loaded from the root (prodcheck.config.json or package.json). */
+  config?: ResolvedConfig;
+  /** Use the TypeScript type checker where rules can (slower; needs installed dependencies). */
+  types?: boolean;
+  onProgress?: (progress: { done: number; total: number }) => void;
+}
+
+export interface ScanResult {
+  report: Report;
+  /** The text of a scanned file by its report path, for code frames. */
+  source(relPath: string): string | undefined;
+}
+
+interface Enabled {
+  rule: AnyRule;
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
+function applySetting(rule: AnyRule, setting: RuleSetting | undefined, base: Enabled | null): Enabled | null {
+  if (setting === undefined) return base;
+  if (setting === 'off') return null;
+  return { rule, severity: setting.severity, options: merge(rule.defaultOptions as Record<string, unknown>, setting.options) };
+}
+
+/** The rules enabled for one file: defaults, then the config's rules, then matching overrides. */
+function rulesFor(relPath: string | null, config: ResolvedConfig, overrideMatchers: Array<(p: string) => boolean>): Enabled[] {
+  const out: Enabled[] = [];
+  for (const rule of registry) {
+    let enabled: Enabled | null = { rule, severity: rule.severity, options: rule.defaultOptions as Record<string, unknown> };
+    enabled = applySetting(rule, config.rules[rule.id], enabled);
+    if (relPath !== null) {
+      config.overrides.forEach((o: ResolvedConfig['overrides'][number], i: number) => {
+        if (overrideMatchers[i]?.(relPath)) {
+          const base = enabled ?? { rule, severity: rule.severity, options: rule.defaultOptions as Record<string, unknown> };
+          enabled = o.rules[rule.id] === undefined ? enabled : applySetting(rule, o.rules[rule.id], base);
+        }
+      });
+    }
+    if (enabled) out.push(enabled);
+  }
+  return out;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export async function scanWithSources(options: ScanOptions): Promise<ScanResult> {
+  const root = resolve(options.root);
+  let isDir = false;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch {
+    throw new UsageError(`path not found: ${options.root}`);
+  }
+  if (!isDir) throw new UsageError(`not a directory: ${options.root} (prodcheck scans a project directory)`);
+  const config = options.config ?? loadConfig({ root });
+  const overrideMatchers = config.overrides.map((o) => picomatch(o.files, { dot: true }));
+
+  const loaded = loadSources(root, config.ignores, (done, n) => {
+    options.onProgress?.({ done: Math.floor(done / 2), total: n });
+  });
+  const { relPaths, parsed, sources } = loaded;
+  const errors: ReportError[] = [...loaded.errors];
+  let done = relPaths.length / 2;
+
+  const facts = buildProjectFacts({ root, files: parsed });
+  errors.push(...facts.errors);
+  const knownIds = new Set(registry.map((r) => r.id));
+  const raw: Array<{ finding: RawFinding; file: string; severity: Severity }> = [];
+  const sites = new Map<string, number>();
+  const addSites = (ruleId: string, n: number) => sites.set(ruleId, (sites.get(ruleId) ?? 0) + n);
+
+  for (const p of parsed) {
+    const enabled = rulesFor(p.relPath, config, overrideMatchers);
+    const fileRules: ActiveRule[] = enabled.filter((e): e is Enabled & { rule: FileRule<Record<string, unknown>> } => e.rule.scope === 'file') as ActiveRule[];
+    const info: FileInfo = { path: p.path, relPath: p.relPath, sourceFile: p.sourceFile, text: p.text, roles: facts.roles(p.path) };
+    const result = checkFile(info, facts, fileRules, knownIds);
+    const severityOf = new Map(fileRules.map((r) => [r.rule.id, r.severity]));
+    for (const f of result.findings) raw.push({ finding: f, file: p.relPath, severity: severityOf.get(f.ruleId) ?? 'low' });
+    for (const [id, n] of result.sites) addSites(id, n);
+    for (const problem of result.problems) errors.push({ file: p.relPath, message: problem });
+    done += 0.5;
+    options.onProgress?.({ done: Math.floor(done), total: relPaths.length });
+  }
+
+  const projectEnabled = rulesFor(null, config, overrideMatchers).filter((e) => e.rule.scope === 'project');
+  for (const e of projectEnabled) {
+    if (e.rule.scope !== 'project') continue;
+    const rule = e.rule;
+    try {
+      rule.check({
+        facts,
+        options: e.options,
+        countSite: (n = 1) => addSites(rule.id, n),
+        report: (d) => {
+          const template = rule.messages[d.messageId] ?? d.messageId;
+          const message = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (all, k: string) => (d.data && k in d.data ? String(d.data[k]) : all));
+          const line = d.line ?? 1;
+          const column = d.column ?? 1;
+          raw.push({
+            file: d.file,
+            severity: e.severity,
+            finding: { ruleId: rule.id, messageId: d.messageId, message, start: 0, end: 0, line, column, endLine: line, endColumn: column },
+          });
+        },
+      });
+    } catch (err) {
+      errors.push({ file: '.', message: `rule ${rule.id} failed: ${(err as Error).message}` });
+    }
+  }
+
+  raw.sort(
+    (a, b) =>
+      compareStrings(a.file, b.file) ||
+      a.finding.line - b.finding.line ||
+      a.finding.column - b.finding.column ||
+      compareStrings(a.finding.ruleId, b.finding.ruleId) ||
+      compareStrings(a.finding.message, b.finding.message),
+  );
+  const prints = fingerprints(
+    raw.map(({ finding, file }) => ({ ruleId: finding.ruleId, file, code: sources.get(file)?.slice(finding.start, finding.end) ?? finding.message })),
+  );
+  const findings: Finding[] = raw.map(({ finding, file, severity }, i) => ({
+    ruleId: finding.ruleId,
+    category: getRule(finding.ruleId)?.category ?? 'resilience',
+    severity,
+    file,
+    line: finding.line,
+    column: finding.column,
+    endLine: finding.endLine,
+    endColumn: finding.endColumn,
+    message: finding.message,
+    fingerprint: prints[i] ?? '',
+  }));
+
+  const violations = new Map<string, number>();
+  for (const f of findings) violations.set(f.ruleId, (violations.get(f.ruleId) ?? 0) + 1);
+  const ruleSummaries: RuleSummary[] = rulesFor(null, config, [])
+    .map(({ rule, severity }) => {
+      const v = violations.get(rule.id) ?? 0;
+      return { id: rule.id, category: rule.category, severity, sites: Math.max(sites.get(rule.id) ?? 0, v), violations: v };
+    })
+    .sort((a, b) => compareStrings(a.id, b.id));
+  // Findings of a rule turned on only by an override still count.
+  for (const [id, v] of violations) {
+    if (ruleSummaries.some((r) => r.id === id)) continue;
+    const rule = getRule(id);
+    if (rule) ruleSummaries.push({ id, category: rule.category, severity: rule.severity, sites: Math.max(sites.get(id) ?? 0, v), violations: v });
+  }
+  ruleSummaries.sort((a, b) => compareStrings(a.id, b.id));
+
+  errors.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.message, b.message));
+  const bySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+  for (const f of findings) bySeverity[f.severity]++;
+  const { score, fixFirst } = scoreReport(ruleSummaries, findings);
+  const report: Report = {
+    schemaVersion: 1,
+    tool: { name: 'prodcheck', version: VERSION },
+    score,
+    summary: { files: relPaths.length, findings: findings.length, bySeverity },
+    rules: ruleSummaries,
+    findings,
+    errors,
+    fixFirst,
+  };
+  return { report, source: (relPath) => sources.get(relPath) };
+}
+
+export async function scan(options: ScanOptions): Promise<Report> {
+  return (await scanWithSources(options)).report;
+}
