@@ -1,0 +1,167 @@
+// The ESLint plugin: each file-scope prodcheck rule as an ESLint rule. A thin shell: it re-parses
+// the file's text with prodcheck's own TypeScript once per lint (shared by every prodcheck rule
+// enabled for that file), runs the same engine the CLI runs, and hands the findings to ESLint.
+// It therefore works under any ESLint parser (espree, typescript-eslint).
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { ESLintUtils, type TSESLint } from '@typescript-eslint/utils';
+import { rules as registry } from '../../rules/index.js';
+import { loadSources } from '../core/discover.js';
+import { checkFile, merge, type ActiveRule } from '../core/engine.js';
+import { parseText } from '../core/parse.js';
+import { DOCS_BASE_URL, docsPath } from '../core/rule.js';
+import type { FileInfo, FileRule, RawFinding, Severity } from '../core/types.js';
+import { buildProjectFacts, type ProjectFacts } from '../project/facts.js';
+import { buildModuleFacts } from '../project/modules.js';
+import { fileRoles } from '../project/roles.js';
+import { VERSION } from '../version.js';
+
+type AnyFileRule = FileRule<Record<string, unknown>>;
+const fileRules = registry.filter((r): r is AnyFileRule => r.scope === 'file');
+const knownIds = new Set(registry.map((r) => r.id));
+
+// ---- project facts, built lazily per project root and kept for the life of the ESLint process ----
+
+interface CachedFacts {
+  facts: ProjectFacts;
+  packageJsonMtime: number;
+}
+const factsByRoot = new Map<string, CachedFacts>();
+
+function mtime(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * The project a file belongs to: `settings.prodcheck.root`, else the nearest directory with a
+ * package.json, else ESLint's cwd when the file is inside it, else the file's own directory.
+ */
+function projectRoot(filename: string, settingsRoot: unknown, cwd: string): string {
+  if (typeof settingsRoot === 'string') return resolve(cwd, settingsRoot);
+  for (let dir = dirname(filename); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) break;
+  }
+  return filename.startsWith(cwd + sep) ? cwd : dirname(filename);
+}
+
+function factsFor(root: string): ProjectFacts {
+  const stamp = mtime(join(root, 'package.json'));
+  const hit = factsByRoot.get(root);
+  if (hit && hit.packageJsonMtime === stamp) return hit.facts;
+  const parsed = existsSync(root) ? loadSources(root, []).parsed : [];
+  const facts = buildProjectFacts({ root, files: parsed });
+  factsByRoot.set(root, { facts, packageJsonMtime: stamp });
+  return facts;
+}
+
+// ---- one engine run per linted file, shared by all prodcheck rules enabled for it ----
+
+interface PendingRun {
+  active: ActiveRule[];
+  result: Map<string, RawFinding[]> | null;
+}
+const runs = new WeakMap<object, PendingRun>();
+
+function findingsFor(context: Readonly<TSESLint.RuleContext<string, unknown[]>>, sourceCode: object): Map<string, RawFinding[]> {
+  const run = runs.get(sourceCode);
+  if (!run) return new Map();
+  if (run.result) return run.result;
+  const filename = resolve(context.cwd, context.filename);
+  const settings = (context.settings as { prodcheck?: { root?: unknown } }).prodcheck;
+  const root = projectRoot(filename, settings?.root, context.cwd);
+  const project = factsFor(root);
+  const parsed = parseText(filename, context.sourceCode.text);
+  const result = new Map<string, RawFinding[]>();
+  run.result = result;
+  if (parsed.syntaxError) return result; // ESLint's own parser accepted it; ours did not: stay silent.
+  let relPath = relative(root, filename).split(sep).join('/');
+  if (relPath.startsWith('..')) relPath = filename.split(sep).join('/');
+  const evidence = buildModuleFacts(filename, parsed.sourceFile, (spec) => project.resolveImport(filename, spec)).roleEvidence;
+  const file: FileInfo = { path: filename, relPath, sourceFile: parsed.sourceFile, text: parsed.text, roles: fileRoles(relPath, evidence) };
+  for (const f of checkFile(file, project, run.active, knownIds).findings) {
+    const list = result.get(f.ruleId) ?? [];
+    list.push(f);
+    result.set(f.ruleId, list);
+  }
+  return result;
+}
+
+// ---- the ESLint rules ----
+
+const createRule = ESLintUtils.RuleCreator((name) => `${DOCS_BASE_URL}${docsPath(name)}`);
+
+function toEslintRule(rule: AnyFileRule): TSESLint.RuleModule<string, [Record<string, unknown>]> {
+  return createRule<[Record<string, unknown>], string>({
+    name: rule.id,
+    meta: {
+      type: rule.category === 'security' || rule.severity === 'critical' || rule.severity === 'high' ? 'problem' : 'suggestion',
+      docs: { description: rule.docs.description },
+      messages: rule.messages,
+      schema: [(rule.optionsSchema ?? { type: 'object', properties: {}, additionalProperties: false }) as never],
+      ...(rule.fixable ? { fixable: 'code' as const } : {}),
+      ...(rule.hasSuggestions ? { hasSuggestions: true } : {}),
+      defaultOptions: [rule.defaultOptions],
+    },
+    create(context) {
+      const sourceCode = context.sourceCode;
+      let run = runs.get(sourceCode);
+      if (!run) {
+        run = { active: [], result: null };
+        runs.set(sourceCode, run);
+      }
+      const options = merge(rule.defaultOptions, (context.options[0] ?? undefined) as Record<string, unknown> | undefined);
+      run.active.push({ rule, severity: rule.severity, options });
+      return {
+        'Program:exit'() {
+          const findings = findingsFor(context as never, sourceCode).get(rule.id) ?? [];
+          for (const f of findings) {
+            context.report({
+              loc: { start: { line: f.line, column: f.column - 1 }, end: { line: f.endLine, column: f.endColumn - 1 } },
+              messageId: f.messageId,
+              ...(f.data ? { data: f.data } : {}),
+              ...(f.fix ? { fix: (fixer) => f.fix!.map((e) => fixer.replaceTextRange([e.start, e.end], e.text)) } : {}),
+              ...(f.suggest
+                ? {
+                    suggest: f.suggest.map((s) => ({
+                      messageId: s.messageId,
+                      ...(s.data ? { data: s.data } : {}),
+                      fix: (fixer: TSESLint.RuleFixer) => s.edits.map((e) => fixer.replaceTextRange([e.start, e.end], e.text)),
+                    })),
+                  }
+                : {}),
+            });
+          }
+        },
+      };
+    },
+  });
+}
+
+const eslintRules: Record<string, TSESLint.RuleModule<string, [Record<string, unknown>]>> = {};
+for (const rule of fileRules) eslintRules[rule.id] = toEslintRule(rule);
+
+function eslintLevel(severity: Severity): 'error' | 'warn' {
+  return severity === 'critical' || severity === 'high' ? 'error' : 'warn';
+}
+
+const plugin = {
+  meta: { name: 'prodcheck', version: VERSION, namespace: 'prodcheck' },
+  rules: eslintRules,
+  configs: {} as Record<string, { name: string; plugins: Record<string, unknown>; rules: Record<string, 'error' | 'warn'> }>,
+};
+
+plugin.configs.recommended = {
+  name: 'prodcheck/recommended',
+  plugins: { prodcheck: plugin },
+  rules: Object.fromEntries(fileRules.filter((r) => r.recommended).map((r) => [`prodcheck/${r.id}`, eslintLevel(r.severity)])),
+};
+
+/** The ids of the rules the editor shows (file scope); project-scope rules are CLI-only. */
+export const eslintRuleIds: readonly string[] = fileRules.map((r) => r.id);
+
+export default plugin;
