@@ -1,0 +1,12 @@
+// The rule registry: every rule prodcheck runs. A rule that is not implemented is not here.
+import type { AnyRule } from '../src/core/types.js';
+import noConsoleLog from './no-console-log.js';
+import noInMemorySession from './no-in-memory-session.js';
+
+export const rules: AnyRule[] = [noConsoleLog, noInMemorySession];
+
+const byId = new Map(rules.map((r) => [r.id, r]));
+
+export function getRule(id: string): AnyRule | undefined {
+  return byId.get(id);
+}

@@ -1,0 +1,93 @@
+// no-in-memory-session: session middleware left on its in-memory store (express-session or
+// @fastify/session without `store`, or an explicit `MemoryStore`). That store leaks memory by
+// design, loses every session on restart, and gives each instance behind a load balancer its own
+// sessions, so users are logged out at random once a second instance starts.
+import { ts } from 'ts-morph';
+import type { Helpers } from '../src/core/helpers.js';
+import { defineFileRule } from '../src/core/rule.js';
+
+const EXPRESS_SESSION = 'express-session';
+const FASTIFY_SESSIONS = new Set(['@fastify/session', 'fastify-session']);
+
+/** `session` (the express-session middleware factory) under any local name. */
+function isExpressSessionFactory(expr: ts.Expression, helpers: Helpers): boolean {
+  const ref = helpers.referenceOf(expr);
+  return ref?.kind === 'module' && !ref.resolved && ref.module === EXPRESS_SESSION && (ref.path.length === 0 || (ref.path.length === 1 && ref.path[0] === 'session'));
+}
+
+function isMemoryStoreClass(expr: ts.Expression, helpers: Helpers): boolean {
+  const ref = helpers.referenceOf(expr);
+  return ref?.kind === 'module' && !ref.resolved && ref.module === EXPRESS_SESSION && ref.path.length === 1 && ref.path[0] === 'MemoryStore';
+}
+
+export default defineFileRule({
+  id: 'no-in-memory-session',
+  category: 'scalability',
+  severity: 'high',
+  recommended: true,
+  defaultOptions: {},
+  messages: {
+    expressNoStore: '`session(…)` from express-session has no `store`: sessions live in this process\'s memory — pass a shared store (connect-redis, connect-pg-simple)',
+    fastifyNoStore: '@fastify/session is registered without a `store`: sessions live in this process\'s memory — pass a shared store (Redis, a database)',
+    memoryStore: '`new MemoryStore()` keeps sessions in this process\'s memory: use a shared store (connect-redis, connect-pg-simple)',
+  },
+  docs: {
+    description: 'Disallow session middleware on its default in-memory store.',
+    why:
+      'express-session and @fastify/session keep sessions in a per-process `MemoryStore` unless given a `store`. ' +
+      'express-session\'s own docs say that store leaks memory and is not meant for production. Every restart or deploy ' +
+      'logs every user out, and with two instances behind a load balancer each has its own sessions, so users are ' +
+      'logged out whenever a request lands on the other instance.',
+    fix: 'Pass a shared store: `session({ store: new RedisStore({ client: redis }), … })`, or move to stateless cookie sessions (`cookie-session`).',
+    sites: 'session middleware set-ups',
+    examples: {
+      invalid: [
+        {
+          filename: 'src/app.ts',
+          code:
+            "import express from 'express';\nimport session from 'express-session';\n\n" +
+            "export const app = express();\napp.use(session({ secret: process.env.SESSION_SECRET!, resave: false, saveUninitialized: false }));\n",
+        },
+      ],
+      valid: [
+        {
+          filename: 'src/app.ts',
+          code:
+            "import express from 'express';\nimport session from 'express-session';\nimport { RedisStore } from 'connect-redis';\nimport { redis } from './redis';\n\n" +
+            "export const app = express();\napp.use(session({ store: new RedisStore({ client: redis }), secret: process.env.SESSION_SECRET!, resave: false, saveUninitialized: false }));\n",
+        },
+      ],
+    },
+  },
+  create(context) {
+    const { helpers } = context;
+    if (context.file.roles.has('test') || context.file.roles.has('browser')) return {};
+    return {
+      CallExpression(call: ts.CallExpression) {
+        // express-session: session(options)
+        if (isExpressSessionFactory(call.expression, helpers)) {
+          context.countSite(call);
+          const options = call.arguments[0];
+          const store = options ? helpers.property(options, 'store') : ({ kind: 'missing' } as const);
+          if (store.kind === 'missing') context.report({ node: call, messageId: 'expressNoStore' });
+          return;
+        }
+        // @fastify/session: fastify.register(fastifySession, options)
+        const callee = call.expression;
+        if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'register' && call.arguments[0]) {
+          const plugin = helpers.referenceOf(call.arguments[0]);
+          if (plugin?.kind === 'module' && !plugin.resolved && FASTIFY_SESSIONS.has(plugin.module) && (plugin.path.length === 0 || plugin.path[0] === 'default' || plugin.path[0] === 'fastifySession')) {
+            context.countSite(call);
+            const options = call.arguments[1];
+            const store = options ? helpers.property(options, 'store') : ({ kind: 'missing' } as const);
+            if (store.kind === 'missing') context.report({ node: call, messageId: 'fastifyNoStore' });
+          }
+        }
+      },
+      NewExpression(node: ts.NewExpression) {
+        // new session.MemoryStore() / new MemoryStore() from express-session
+        if (isMemoryStoreClass(node.expression, helpers)) context.report({ node, messageId: 'memoryStore' });
+      },
+    };
+  },
+});
