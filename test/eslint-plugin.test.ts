@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { Linter } from 'eslint';
+import { rules } from '../rules/index.js';
+import plugin from '../src/eslint/index.js';
+import { VERSION } from '../src/version.js';
+
+const fileRules = rules.filter((r) => r.scope === 'file');
+
+describe('ESLint plugin object', () => {
+  it('carries meta.name, meta.version and meta.namespace', () => {
+    expect(plugin.meta).toEqual({ name: 'prodcheck', version: VERSION, namespace: 'prodcheck' });
+  });
+
+  it('exposes every file rule, and only file rules, with meta from the rule module', () => {
+    expect(Object.keys(plugin.rules).sort()).toEqual(fileRules.map((r) => r.id).sort());
+    for (const rule of fileRules) {
+      const meta = plugin.rules[rule.id]?.meta;
+      expect(meta?.docs?.description).toBe(rule.docs.description);
+      expect(meta?.docs?.url).toBe(`https://github.com/prodcheck/prodcheck/blob/main/docs/rules/${rule.id}.md`);
+      expect(meta?.messages).toEqual(rule.messages);
+      expect(meta?.schema).toEqual([rule.optionsSchema ?? { type: 'object', properties: {}, additionalProperties: false }]);
+      expect(meta?.hasSuggestions ?? false).toBe(rule.hasSuggestions ?? false);
+    }
+  });
+
+  it('configs.recommended is a flat config that references the plugin itself and turns on the recommended rules', () => {
+    const rec = plugin.configs.recommended;
+    expect(rec?.plugins.prodcheck).toBe(plugin);
+    const expected = Object.fromEntries(
+      fileRules.filter((r) => r.recommended).map((r) => [`prodcheck/${r.id}`, r.severity === 'critical' || r.severity === 'high' ? 'error' : 'warn']),
+    );
+    expect(rec?.rules).toEqual(expected);
+  });
+
+  it('runs under espree through the Linter class, and prodcheck-disable comments silence a finding', () => {
+    // Flat configs match files under the working directory, so the file name lives there.
+    const linter = new Linter({ configType: 'flat' });
+    const code = [
+      "const express = require('express');",
+      'const app = express();',
+      "console.log('listening');",
+      '// prodcheck-disable-next-line no-console-log -- boot banner',
+      "console.info('ready');",
+      '// eslint-disable-next-line prodcheck/no-console-log',
+      "console.warn('ok');",
+      'app.listen(3000);',
+    ].join('\n');
+    const messages = linter.verify(code, [{ files: ['**/*.js'], plugins: { prodcheck: plugin as never }, rules: { 'prodcheck/no-console-log': 'warn' } }], join(process.cwd(), 'billing-api/src/server.js'));
+    expect(messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([['prodcheck/no-console-log', 3, 1]]);
+  });
+});

@@ -1,0 +1,110 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSources } from '../../src/core/discover.js';
+import { buildProjectFacts, type ProjectFacts } from '../../src/project/facts.js';
+import { minMajor } from '../../src/project/package-json.js';
+import { fileRoles } from '../../src/project/roles.js';
+
+function factsOf(files: Record<string, string>): { root: string; facts: ProjectFacts } {
+  const root = mkdtempSync(join(tmpdir(), 'prodcheck-facts-'));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), content);
+  }
+  const loaded = loadSources(root, []);
+  return { root, facts: buildProjectFacts({ root, files: loaded.parsed }) };
+}
+
+describe('module resolution', () => {
+  it('resolves relative paths, extensions, index files, .js → .ts and tsconfig paths', () => {
+    const { root, facts } = factsOf({
+      'tsconfig.json': '{ // comments are allowed\n "compilerOptions": { "baseUrl": ".", "paths": { "@app/*": ["src/*"], "@config": ["src/config/index.ts"] } } }',
+      'src/server.ts': '',
+      'src/lib/http.ts': '',
+      'src/config/index.ts': '',
+      'src/legacy/db.js': '',
+    });
+    const from = join(root, 'src/server.ts');
+    expect(facts.resolveImport(from, './lib/http')).toBe(join(root, 'src/lib/http.ts'));
+    expect(facts.resolveImport(from, './lib/http.js')).toBe(join(root, 'src/lib/http.ts'));
+    expect(facts.resolveImport(from, './config')).toBe(join(root, 'src/config/index.ts'));
+    expect(facts.resolveImport(from, './legacy/db')).toBe(join(root, 'src/legacy/db.js'));
+    expect(facts.resolveImport(from, '@app/lib/http')).toBe(join(root, 'src/lib/http.ts'));
+    expect(facts.resolveImport(from, '@config')).toBe(join(root, 'src/config/index.ts'));
+    expect(facts.resolveImport(from, 'express')).toBeNull();
+    expect(facts.resolveImport(from, './missing')).toBeNull();
+  });
+});
+
+describe('exports and cross-file lookups', () => {
+  const { root, facts } = factsOf({
+    'package.json': JSON.stringify({ name: 'shop', dependencies: { express: '^4.21.0', axios: '1.7.0' }, devDependencies: { vitest: '4.0.0' } }),
+    'src/lib/http.ts': "import axios from 'axios';\nexport const payments = axios.create({ baseURL: 'https://pay', timeout: 5000 });\nexport const search = axios.create({ baseURL: 'https://search' });\nconst internal = axios.create({ ...shared });\nexport { internal as inventory };\n",
+    'src/lib/index.ts': "export * from './http';\nexport { sendReceipt as sendMail } from '../services/mailer';\n",
+    'src/services/mailer.ts': "export async function sendReceipt(to: string) {}\nexport function render(): Promise<string> { return Promise.resolve('') }\nexport const plain = () => 1;\nexport class Mailer { async send() {} sync() {} retry = async () => {} }\nexport const mailer = new Mailer();\n",
+    'src/services/legacy.js': "async function charge() {}\nmodule.exports = { charge, refund: async () => {}, version: 2 };\n",
+    'src/config/http-defaults.ts': "import axios from 'axios';\nimport { search } from '../lib/http';\naxios.defaults.timeout = 8000;\nsearch.defaults.timeout = 3000;\n",
+    'src/server.ts': "import { app } from './app';\napp.listen(3000);\n",
+    'test/server.test.ts': "import { app } from '../src/app';\napp.listen(0);\n",
+  });
+  const file = (rel: string) => join(root, rel);
+
+  it('reads package.json dependencies and majors', () => {
+    expect(facts.hasDependency('vitest')).toBe(true);
+    expect(facts.majorOf('express')).toBe(4);
+    expect(facts.majorOf('axios')).toBe(1);
+    expect(facts.majorOf('koa')).toBeNull();
+    expect(minMajor('>=5.0.0-beta.1')).toBe(5);
+    expect(minMajor('npm:express@^5.1.0')).toBe(5);
+    expect(minMajor('workspace:*')).toBeNull();
+  });
+
+  it('knows exported async functions, async methods and HTTP client instances, through re-exports', () => {
+    const mailer = file('src/services/mailer.ts');
+    expect(facts.lookupExport(mailer, 'sendReceipt')?.info.async).toBe(true);
+    expect(facts.lookupExport(mailer, 'render')?.info.async).toBe(true);
+    expect(facts.lookupExport(mailer, 'plain')?.info.async).toBe(false);
+    expect([...(facts.lookupExport(mailer, 'Mailer')?.info.asyncMethods ?? [])]).toEqual(['send', 'retry']);
+    expect([...(facts.lookupExport(mailer, 'mailer')?.info.asyncMethods ?? [])]).toEqual(['send', 'retry']);
+    const viaIndex = facts.lookupExport(file('src/lib/index.ts'), 'sendMail');
+    expect(viaIndex?.file).toBe(mailer);
+    expect(viaIndex?.info.async).toBe(true);
+    expect(facts.lookupExport(file('src/lib/index.ts'), 'payments')?.info.httpClient).toEqual({ library: 'axios', timeout: 'set' });
+    expect(facts.lookupExport(file('src/lib/http.ts'), 'search')?.info.httpClient).toEqual({ library: 'axios', timeout: 'missing' });
+    expect(facts.lookupExport(file('src/lib/http.ts'), 'inventory')?.info.httpClient).toEqual({ library: 'axios', timeout: 'unknown' });
+  });
+
+  it('reads CommonJS exports', () => {
+    const legacy = file('src/services/legacy.js');
+    expect(facts.lookupExport(legacy, 'charge')?.info.async).toBe(true);
+    expect(facts.lookupExport(legacy, 'refund')?.info.async).toBe(true);
+    expect(facts.lookupExport(legacy, 'version')?.info.async).toBe(false);
+  });
+
+  it('records defaults.timeout set on axios and on an instance from another module', () => {
+    expect(facts.axiosDefaultTimeout).toBe(true);
+    expect(facts.hasDefaultsTimeout(file('src/lib/http.ts'), 'search')).toBe(true);
+    expect(facts.hasDefaultsTimeout(file('src/lib/http.ts'), 'payments')).toBe(false);
+  });
+
+  it('finds entry points that listen, tests excluded', () => {
+    expect(facts.entryPoints).toEqual([file('src/server.ts')]);
+  });
+});
+
+describe('file roles', () => {
+  const none = { shebang: false, browserSyntax: false, serverImports: false };
+  it('decides roles from the path and the evidence', () => {
+    expect([...fileRoles('src/routes/orders.ts', none)]).toEqual(['server']);
+    expect([...fileRoles('src/orders.spec.ts', none)]).toEqual(['test']);
+    expect([...fileRoles('test/helpers/db.ts', none)]).toEqual(['test']);
+    expect([...fileRoles('scripts/seed.ts', none)]).toEqual(['cli']);
+    expect([...fileRoles('src/tool.ts', { ...none, shebang: true })]).toEqual(['cli']);
+    expect([...fileRoles('jest.config.js', none)]).toEqual(['config']);
+    expect([...fileRoles('src/widgets/cart.tsx', { ...none, browserSyntax: true })]).toEqual(['browser']);
+    expect([...fileRoles('src/email/render.tsx', { ...none, browserSyntax: true, serverImports: true })]).toEqual(['server']);
+    expect([...fileRoles('public/js/app.js', none)]).toEqual(['browser']);
+  });
+});

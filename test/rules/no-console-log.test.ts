@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { findingsOf, fixtureCase, fixtureCases, sitesOf } from '../support/fixtures.js';
+
+const RULE = 'no-console-log';
+
+describe(RULE, () => {
+  it('flags console calls in services and route handlers, and counts logger calls as sites', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'service-and-route-logging');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      { file: 'src/routes/payments.ts', line: 11, column: 5, message: expect.stringMatching(/^`console\.warn` in server code/) },
+      { file: 'src/services/payments.service.ts', line: 9, column: 3, message: expect.stringMatching(/^`console\.log` in server code/) },
+      { file: 'src/services/payments.service.ts', line: 19, column: 5, message: expect.stringMatching(/^`console\.error` in server code/) },
+    ]);
+    // 3 console calls + 2 logger calls
+    expect(await sitesOf(RULE, dir)).toBe(5);
+  });
+
+  it('flags CommonJS server code', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'commonjs-worker-logging'))).toEqual([
+      {
+        file: 'src/queue.js',
+        line: 13,
+        column: 5,
+        message: '`console.info` in server code: log through the structured logger (pino, winston) so the line has a level and fields',
+      },
+    ]);
+  });
+
+  it('honours the allow option and still flags the methods not allowed', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'allow-option-still-flags-log');
+    expect((await findingsOf(RULE, dir, { allow: ['error'] })).map((f) => [f.file, f.line, f.column])).toEqual([['src/health.ts', 4, 3]]);
+    expect((await findingsOf(RULE, dir)).map((f) => f.line)).toEqual([4, 5]);
+  });
+
+  for (const dir of fixtureCases(RULE, 'valid')) {
+    it(`does not flag valid/${dir.split('/').pop()}`, async () => {
+      expect(await findingsOf(RULE, dir)).toEqual([]);
+    });
+  }
+});

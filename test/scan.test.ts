@@ -1,0 +1,83 @@
+// The pipe end to end through the programmatic API: discovery, parse errors, suppressions,
+// configuration (rules off, severities, overrides, ignores), sites and the report's shape.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ResolvedConfig } from '../src/config/types.js';
+import { scan } from '../src/scan.js';
+import { UsageError } from '../src/config/errors.js';
+
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'prodcheck-scan-'));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), content);
+  }
+  return root;
+}
+
+const base: ResolvedConfig = { rules: {}, ignores: [], overrides: [], thresholds: { minScore: null, failOn: null }, source: null };
+
+const service = {
+  'package.json': JSON.stringify({ name: 'billing', dependencies: { express: '^4.21.0' } }),
+  'src/server.ts': "import { app } from './app';\n\napp.listen(3000, () => console.log('billing listening on 3000'));\n",
+  'src/app.ts': "import express from 'express';\n\nexport const app = express();\napp.get('/health', (_req, res) => res.json({ ok: true }));\n",
+  'src/broken.ts': 'export const = 1;\n',
+  'src/jobs/report.ts': "// prodcheck-disable-next-line no-console-log -- a nightly job's banner\nconsole.log('nightly report');\nconsole.info('done');\n// prodcheck-disable-next-line no-such-rule\nexport {};\n",
+};
+
+describe('scan()', () => {
+  it('reports findings sorted with fingerprints, keeps going past a file that does not parse, and lists suppression problems', async () => {
+    const report = await scan({ root: project(service), config: base });
+    expect(report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId} ${f.severity}`)).toEqual([
+      'src/jobs/report.ts:3:1 no-console-log medium',
+      'src/server.ts:3:24 no-console-log medium',
+    ]);
+    expect(report.findings.every((f) => /^[0-9a-f]{16}$/.test(f.fingerprint))).toBe(true);
+    expect(report.errors).toEqual([
+      { file: 'src/broken.ts', message: 'syntax error at 1:14 Variable declaration expected.' },
+      { file: 'src/jobs/report.ts', message: '4:1 unknown rule id "no-such-rule" in prodcheck-disable-next-line' },
+    ]);
+    expect(report.summary).toEqual({ files: 4, findings: 2, bySeverity: { critical: 0, high: 0, medium: 2, low: 0 } });
+    const rule = report.rules.find((r) => r.id === 'no-console-log');
+    expect(rule).toEqual({ id: 'no-console-log', category: 'observability', severity: 'medium', sites: 3, violations: 2 });
+  });
+
+  it('gives byte-identical JSON for the same input', async () => {
+    const root = project(service);
+    const a = JSON.stringify(await scan({ root, config: base }));
+    const b = JSON.stringify(await scan({ root, config: base }));
+    expect(a).toBe(b);
+  });
+
+  it('applies rule settings, overrides and ignores from the configuration', async () => {
+    const root = project(service);
+    const config: ResolvedConfig = {
+      ...base,
+      rules: { 'no-console-log': { severity: 'high', options: {} } },
+      overrides: [{ files: ['src/jobs/**'], rules: { 'no-console-log': 'off' } }],
+    };
+    const report = await scan({ root, config });
+    expect(report.findings.map((f) => `${f.file}:${f.line} ${f.severity}`)).toEqual(['src/server.ts:3 high']);
+    const ignored = await scan({ root, config: { ...base, ignores: ['src/server.ts'] } });
+    expect(ignored.findings.map((f) => f.file)).toEqual(['src/jobs/report.ts']);
+    const off = await scan({ root, config: { ...base, rules: { 'no-console-log': 'off' } } });
+    expect(off.findings).toEqual([]);
+    expect(off.rules.some((r) => r.id === 'no-console-log')).toBe(false);
+  });
+
+  it('scores an empty directory as not applicable everywhere', async () => {
+    const report = await scan({ root: project({}), config: base });
+    expect(report.score.overall).toBeNull();
+    expect(report.score.grade).toBeNull();
+    expect(Object.values(report.score.categories).every((c) => c.score === null && c.findings === 0)).toBe(true);
+    expect(report.findings).toEqual([]);
+  });
+
+  it('refuses a missing path or a file with a UsageError', async () => {
+    await expect(scan({ root: '/nonexistent/prodcheck-path', config: base })).rejects.toThrow(UsageError);
+    const root = project({ 'src/a.ts': '' });
+    await expect(scan({ root: join(root, 'src/a.ts'), config: base })).rejects.toThrow(/not a directory/);
+  });
+});

@@ -1,0 +1,63 @@
+// Fixture helpers shared by the rule tests, the registry test and the ESLint parity test.
+//
+// Layout: fixtures/<rule-id>/{invalid,valid}/<case>/ — each case is a tiny project directory
+// (source files, optionally package.json/tsconfig.json), scanned on its own with only that rule on.
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rules } from '../../rules/index.js';
+import type { ResolvedConfig } from '../../src/config/types.js';
+import { scan } from '../../src/scan.js';
+
+export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+export const FIXTURES = join(ROOT, 'fixtures');
+
+/** A configuration with only `ruleId` on (at its default severity and options). */
+export function onlyRule(ruleId: string, options?: Record<string, unknown>): ResolvedConfig {
+  const rulesConfig: ResolvedConfig['rules'] = {};
+  for (const r of rules) if (r.id !== ruleId) rulesConfig[r.id] = 'off';
+  if (options) {
+    const rule = rules.find((r) => r.id === ruleId);
+    if (rule) rulesConfig[ruleId] = { severity: rule.severity, options };
+  }
+  return { rules: rulesConfig, ignores: [], overrides: [], thresholds: { minScore: null, failOn: null }, source: null };
+}
+
+export interface Located {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Findings of one rule on a directory, as `{ file, line, column, message }`. */
+export async function findingsOf(ruleId: string, dir: string, options?: Record<string, unknown>): Promise<Located[]> {
+  const report = await scan({ root: dir, config: onlyRule(ruleId, options) });
+  if (report.errors.length > 0) throw new Error(`errors scanning ${dir}: ${JSON.stringify(report.errors)}`);
+  return report.findings.filter((f) => f.ruleId === ruleId).map(({ file, line, column, message }) => ({ file, line, column, message }));
+}
+
+/** Sites the rule counted on a directory. */
+export async function sitesOf(ruleId: string, dir: string): Promise<number> {
+  const report = await scan({ root: dir, config: onlyRule(ruleId) });
+  return report.rules.find((r) => r.id === ruleId)?.sites ?? 0;
+}
+
+/** The case directories of a rule's valid or invalid fixtures (absolute, sorted). */
+export function fixtureCases(ruleId: string, kind: 'valid' | 'invalid'): string[] {
+  const dir = join(FIXTURES, ruleId, kind);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => statSync(join(dir, n)).isDirectory())
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+export function fixtureCase(ruleId: string, kind: 'valid' | 'invalid', name: string): string {
+  return join(FIXTURES, ruleId, kind, name);
+}
