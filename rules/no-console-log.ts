@@ -18,7 +18,7 @@ export default defineFileRule<Options>({
   defaultOptions: { allow: [] },
   optionsSchema: {
     type: 'object',
-    properties: { allow: { type: 'array', items: { type: 'string', enum: [...CONSOLE_LOG_METHODS] }, uniqueItems: true } },
+    properties: { allow: { description: 'console methods to allow, e.g. `["warn", "error"]` (like ESLint `no-console`)', type: 'array', items: { type: 'string', enum: [...CONSOLE_LOG_METHODS] }, uniqueItems: true } },
     additionalProperties: false,
   },
   messages: {

@@ -1,0 +1,147 @@
+// The CLI contract: flags, exit codes 0/1/2, one-line errors, output files and formats.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import type { Report } from '../src/core/types.js';
+
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'prodcheck-cli-'));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), content);
+  }
+  return root;
+}
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    env,
+  });
+  return { code, stdout, stderr };
+}
+
+const api = {
+  'package.json': JSON.stringify({ name: 'inventory-api', dependencies: { express: '^4.21.0' } }),
+  'src/server.ts': [
+    "import express from 'express';",
+    "import { logger } from './logger';",
+    '',
+    'const app = express();',
+    "app.get('/health', (_req, res) => res.json({ ok: true }));",
+    "app.listen(3000, () => console.log('inventory-api on 3000'));",
+    "logger.info('booted');",
+    '',
+  ].join('\n'),
+  'src/logger.ts': "import pino from 'pino';\n\nexport const logger = pino();\n",
+  'src/legacy.js': 'module.exports = function (\n',
+};
+
+describe('prodcheck CLI', () => {
+  it('prints a JSON report equal to the scan, exit 0 without a gate', async () => {
+    const root = project(api);
+    const { code, stdout, stderr } = await run([root, '--format', 'json']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const report = JSON.parse(stdout) as Report;
+    expect(Object.keys(report)).toEqual(['schemaVersion', 'tool', 'score', 'summary', 'rules', 'findings', 'errors', 'fixFirst']);
+    expect(report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)).toEqual(['src/server.ts:6:24 no-console-log']);
+    expect(report.errors).toEqual([{ file: 'src/legacy.js', message: "syntax error at 2:1 ')' expected." }]);
+    expect(Object.keys(report.findings[0] ?? {})).toEqual(['ruleId', 'category', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'fingerprint']);
+  });
+
+  it('gates with --fail-on and --min-score, and with the config thresholds', async () => {
+    const root = project(api);
+    expect((await run([root, '--fail-on', 'medium'])).code).toBe(1);
+    expect((await run([root, '--fail-on', 'high'])).code).toBe(0);
+    expect((await run([root, '--fail-on', 'none'])).code).toBe(0);
+    expect((await run([root, '--min-score', '50'])).code).toBe(0);
+    expect((await run([root, '--min-score', '51'])).code).toBe(1);
+    writeFileSync(join(root, 'prodcheck.config.json'), '{ "thresholds": { "failOn": "medium" } }');
+    expect((await run([root])).code).toBe(1);
+    expect((await run([root, '--fail-on', 'critical'])).code).toBe(0);
+  });
+
+  it('writes --output to a file and nothing to stdout', async () => {
+    const root = project(api);
+    const out = join(root, 'report.json');
+    const { code, stdout } = await run([root, '--format', 'json', '--output', out]);
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    expect((JSON.parse(readFileSync(out, 'utf8')) as Report).summary.findings).toBe(1);
+  });
+
+  it('answers bad input with one line on stderr and exit 2', async () => {
+    const root = project(api);
+    const cases: Array<[string[], string]> = [
+      [[root, '--frmat', 'json'], 'prodcheck: unknown option --frmat (allowed: --format, --output, --config, --min-score, --fail-on, --quiet, --no-color, --help, --version, --json)'],
+      [[root, '--format', 'xml'], 'prodcheck: --format must be one of pretty, json, got "xml"'],
+      [[root, '--format', 'sarif'], 'prodcheck: --format sarif is not available in this version (allowed: pretty, json)'],
+      [[root, '--fail-on', 'error'], 'prodcheck: --fail-on must be one of critical, high, medium, low, none, got "error"'],
+      [[root, '--min-score', 'ninety'], 'prodcheck: --min-score must be a number from 0 to 100, got "ninety"'],
+      [[root, '--format'], 'prodcheck: --format needs a value'],
+      [[join(root, 'missing')], `prodcheck: path not found: ${join(root, 'missing')}`],
+      [[join(root, 'src/server.ts')], `prodcheck: not a directory: ${join(root, 'src/server.ts')} (prodcheck scans a project directory)`],
+      [[root, 'other'], `prodcheck: one path at a time, got 2: ${root} other`],
+      [['explain', 'no-such-rule'], 'prodcheck: unknown rule "no-such-rule" (`prodcheck rules` lists them)'],
+      [[root, '--config', join(root, 'nope.json')], `prodcheck: config file not found: ${join(root, 'nope.json')}`],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stdout, stderr } = await run(args);
+      expect({ args, code, stdout, stderr }).toEqual({ args, code: 2, stdout: '', stderr: `${message}\n` });
+    }
+    writeFileSync(join(root, 'prodcheck.config.json'), '{ "rules": { "no-console-log": "warn" } }');
+    const bad = await run([root]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^prodcheck: .*prodcheck\.config\.json: rules\["no-console-log"\] must be "off", "critical", "high", "medium", "low" or \[severity, options\], got "warn"\n$/);
+  });
+
+  it('scores an empty directory as not applicable and exits 0', async () => {
+    const { code, stdout } = await run([project({}), '--format', 'json', '--min-score', '90']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.score.overall).toBeNull();
+    expect(report.summary.files).toBe(0);
+  });
+
+  it('prints the pretty report with a code frame, the fix hint and fix-first; --quiet drops the frame', async () => {
+    const root = project(api);
+    const { code, stdout } = await run([root]);
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(/\x1b\[/);
+    expect(stdout).toContain('src/server.ts\n  6:24    medium    `console.log` in server code');
+    expect(stdout).toContain("> 6 | app.listen(3000, () => console.log('inventory-api on 3000'));");
+    expect(stdout).toContain('    fix: Import the project logger and log with a level and fields');
+    expect(stdout).toContain('observability   50  ██████████░░░░░░░░░░  1 finding');
+    expect(stdout).toContain('security       n/a');
+    expect(stdout).toContain('Fix these first:\n  +50    no-console-log  1 of 2 log calls (console and logger)');
+    expect(stdout).toContain('src/legacy.js  syntax error at 2:1');
+    const quiet = await run([root, '--quiet']);
+    expect(quiet.stdout).not.toContain('> 6 |');
+    expect(quiet.stdout).not.toContain('Fix these first');
+  });
+
+  it('colours only a TTY or FORCE_COLOR, never with NO_COLOR or --no-color', async () => {
+    const root = project(api);
+    expect((await run([root], { FORCE_COLOR: '1' })).stdout).toMatch(/\x1b\[/);
+    expect((await run([root, '--no-color'], { FORCE_COLOR: '1' })).stdout).not.toMatch(/\x1b\[/);
+    expect((await run([root], { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it('lists rules and explains one', async () => {
+    const list = await run(['rules', '--json']);
+    expect(list.code).toBe(0);
+    const rows = JSON.parse(list.stdout) as Array<{ id: string; docs: string }>;
+    expect(rows.map((r) => r.id)).toContain('no-in-memory-session');
+    expect(rows.find((r) => r.id === 'no-console-log')?.docs).toBe('https://github.com/prodcheck/prodcheck/blob/main/docs/rules/no-console-log.md');
+    const explained = await run(['explain', 'no-console-log']);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toMatch(/^no-console-log {2}observability · medium · file\n/);
+    expect(explained.stdout).toContain('How to fix');
+  });
+});
