@@ -3,7 +3,7 @@
 // or correlate them, and synchronous writes to a piped stdout can stall the event loop.
 import { ts } from 'ts-morph';
 import { defineFileRule } from '../src/core/rule.js';
-import { consoleCall, CONSOLE_LOG_METHODS, isLoggerCall, isLoggerModulePath } from '../src/core/matchers.js';
+import { consoleCall, CONSOLE_LOG_METHODS, isLoggerAdapterCall, isLoggerCall, isLoggerModulePath } from '../src/core/matchers.js';
 
 interface Options extends Record<string, unknown> {
   /** console methods that are allowed (like ESLint's no-console `allow`). */
@@ -59,7 +59,7 @@ export default defineFileRule<Options>({
     return {
       CallExpression(call: ts.CallExpression) {
         const method = consoleCall(call, context.helpers);
-        if (method !== undefined && CONSOLE_LOG_METHODS.has(method)) {
+        if (method !== undefined && CONSOLE_LOG_METHODS.has(method) && !isLoggerAdapterCall(call)) {
           context.countSite(call);
           if (!allow.has(method)) context.report({ node: call, messageId: 'console', data: { method } });
         } else if (isLoggerCall(call)) {

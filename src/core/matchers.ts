@@ -32,3 +32,21 @@ export function isLoggerModulePath(relPath: string): boolean {
   const base = (segments[segments.length - 1] ?? '').replace(/\.[cm]?[jt]sx?$/, '');
   return /^(logger|logging|log|loggers|log-?util|logger\.service)$/.test(base) || segments.slice(0, -1).some((d) => d === 'logger' || d === 'logging' || d === 'loggers');
 }
+
+/**
+ * A console call that implements a logger method: the whole body of a function given as a
+ * `log`/`info`/`warn`/… property or method (`{ warn: (m) => console.warn(m) }`, a console-backed
+ * default logger). The call is the logger, not a use of console instead of one.
+ */
+export function isLoggerAdapterCall(call: ts.CallExpression): boolean {
+  let fn: ts.Node = call.parent;
+  if (ts.isExpressionStatement(fn)) {
+    const block = fn.parent;
+    if (!ts.isBlock(block) || block.statements.length !== 1) return false;
+    fn = block.parent;
+  }
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn))) return false;
+  const holder = ts.isMethodDeclaration(fn) ? fn : fn.parent;
+  const name = (ts.isMethodDeclaration(holder) || ts.isPropertyAssignment(holder) || ts.isPropertyDeclaration(holder)) && holder.name && ts.isIdentifier(holder.name) ? holder.name.text : undefined;
+  return name !== undefined && LOGGER_METHODS.has(name);
+}

@@ -1,5 +1,6 @@
 // Project facts: computed once per scan from the light pass over every file, before any rule
 // runs, so that a rule checking one file knows what the project's other modules export.
+import { dirname } from 'node:path';
 import type { ts } from 'ts-morph';
 import type { FileRole, Reference } from '../core/types.js';
 import { buildModuleFacts, type ExportInfo, type ModuleFacts } from './modules.js';
@@ -58,6 +59,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   const packageJson = pkg.info;
   const resolver = new ModuleResolver(new Set(input.files.map((f) => f.path)), readDisk ? readPathMapping(root) : null);
 
+  const frontend = readDisk ? frontendPackageOf(root) : () => false;
   const modules = new Map<string, ModuleFacts>();
   const roles = new Map<string, Set<FileRole>>();
   const importedPackages = new Set<string>();
@@ -65,7 +67,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     if (!f.sourceFile) continue;
     const m = buildModuleFacts(f.path, f.sourceFile, (spec) => resolver.resolve(f.path, spec));
     modules.set(f.path, m);
-    roles.set(f.path, fileRoles(f.relPath, m.roleEvidence));
+    roles.set(f.path, fileRoles(f.relPath, { ...m.roleEvidence, frontendPackage: frontend(f.path) }));
     for (const imp of m.imports) if (!imp.resolved) importedPackages.add(packageName(imp.specifier));
   }
 
@@ -148,6 +150,32 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
 }
 
 /** `@scope/pkg/sub` → `@scope/pkg`; `pkg/sub` → `pkg`; `node:fs` → `fs`. */
+const FRONTEND_PACKAGES = ['react-dom', 'vue', 'svelte', '@angular/core', 'preact', 'solid-js'];
+const SERVER_FRAMEWORKS = ['express', 'fastify', 'koa', '@nestjs/core', '@hapi/hapi', 'hono', 'next', 'restify'];
+
+/**
+ * Whether a file's nearest package.json (up to the root) is a front-end package: it depends on a UI
+ * framework and on no server framework (a dashboard in a monorepo). Cached per directory.
+ */
+function frontendPackageOf(root: string): (file: string) => boolean {
+  const byDir = new Map<string, boolean>();
+  const lookup = (dir: string): boolean => {
+    const cached = byDir.get(dir);
+    if (cached !== undefined) return cached;
+    const { info } = readPackageJson(dir);
+    let result = false;
+    if (info) {
+      const deps = Object.keys(info.dependencies);
+      result = deps.some((d) => FRONTEND_PACKAGES.includes(d)) && !deps.some((d) => SERVER_FRAMEWORKS.includes(d));
+    } else if (dir !== root && dir.startsWith(root)) {
+      result = lookup(dirname(dir));
+    }
+    byDir.set(dir, result);
+    return result;
+  };
+  return (file) => lookup(dirname(file));
+}
+
 export function packageName(specifier: string): string {
   const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
   const parts = bare.split('/');

@@ -144,7 +144,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
     reexports: [],
     listens: false,
     defaultsTimeout: [],
-    roleEvidence: { shebang: sf.text.startsWith('#!'), browserSyntax: false, serverImports: false },
+    roleEvidence: { shebang: sf.text.startsWith('#!'), browserSyntax: false, serverImports: false, readsArgv: false, listens: false },
   };
   const line = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
 
@@ -282,6 +282,9 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
         break;
       case ts.SyntaxKind.Identifier: {
         const id = node as ts.Identifier;
+        if (id.text === 'process' && ts.isPropertyAccessExpression(id.parent) && id.parent.expression === id && id.parent.name.text === 'argv' && !scope.declarationOf(id)) {
+          facts.roleEvidence.readsArgv = true;
+        }
         if (BROWSER_GLOBALS.has(id.text) && !facts.roleEvidence.browserSyntax) {
           const parent = id.parent;
           const isName = (ts.isPropertyAccessExpression(parent) && parent.name === id) || (ts.isPropertyAssignment(parent) && parent.name === id);
@@ -295,6 +298,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
     ts.forEachChild(node, visit);
   };
   visit(sf);
+  facts.roleEvidence.listens = facts.listens;
   return facts;
 }
 

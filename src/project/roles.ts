@@ -2,9 +2,13 @@
 // Rules use roles for their "must not flag" guards (tests, CLI scripts, browser code, configs).
 import type { FileRole } from '../core/types.js';
 
-const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__test__', 'e2e', 'spec', '__mocks__', 'cypress', 'playwright', 'test-utils', 'testing']);
+const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__test__', 'e2e', 'spec', '__mocks__', 'cypress', 'playwright', 'testing', 'fixtures', '__fixtures__']);
+/** `integration-tests`, `e2e_tests`, `medusa-test-utils`: a test word between separators (not `latest`). */
+const TEST_DIR_WORD = /(^|[-_])(tests?|testing|e2e)([-_]|$)/;
 const TEST_FILE = /\.(test|spec|e2e-spec|e2e|integration|int-spec)\.[cm]?[jt]sx?$/i;
-const CLI_DIRS = new Set(['bin', 'scripts', 'script', 'cli', 'tools', 'migrations', 'seeds', 'seeders']);
+const CLI_DIRS = new Set(['bin', 'scripts', 'script', 'cli', 'tools', 'migrations', 'seeds', 'seeders', 'commands']);
+/** Seed and migration scripts, wherever they live (`src/prisma/seed.ts`, `src/db/migrate.ts`). */
+const CLI_FILE = /^(seeds?|seeders?|migrate|migrations?)([.-][\w.-]*)?\.[cm]?[jt]s$/;
 const CONFIG_FILE =
   /(^|\/)(\.?[\w-]+\.config|\.eslintrc|\.prettierrc|\.babelrc|gulpfile|gruntfile|knexfile|ecosystem\.config|jest\.setup|vitest\.setup|setup-tests?|\.mocharc|nodemon|webpack\.[\w.-]+|rollup\.[\w.-]+)\.[cm]?[jt]sx?$/i;
 const BROWSER_DIRS = new Set(['public', 'static', 'client', 'frontend', 'www', 'assets']);
@@ -16,6 +20,12 @@ export interface RoleEvidence {
   browserSyntax: boolean;
   /** Imports a Node built-in or a server framework. */
   serverImports: boolean;
+  /** Reads `process.argv`: a command-line program, unless it also starts a server. */
+  readsArgv: boolean;
+  /** Calls `.listen(…)`: a server entry point. */
+  listens: boolean;
+  /** The nearest package.json is a front-end package (React, Vue, … and no server framework). */
+  frontendPackage?: boolean;
 }
 
 export function fileRoles(relPath: string, evidence: RoleEvidence): Set<FileRole> {
@@ -23,10 +33,12 @@ export function fileRoles(relPath: string, evidence: RoleEvidence): Set<FileRole
   const segments = relPath.toLowerCase().split('/');
   const dirs = segments.slice(0, -1);
   const base = segments[segments.length - 1] ?? '';
-  if (TEST_FILE.test(base) || dirs.some((d) => TEST_DIRS.has(d))) roles.add('test');
-  if (evidence.shebang || dirs.some((d) => CLI_DIRS.has(d))) roles.add('cli');
+  if (TEST_FILE.test(base) || dirs.some((d) => TEST_DIRS.has(d) || TEST_DIR_WORD.test(d))) roles.add('test');
+  const cliPath = dirs.some((d) => CLI_DIRS.has(d)) || CLI_FILE.test(base);
+  if (evidence.shebang || cliPath || (evidence.readsArgv && !evidence.listens)) roles.add('cli');
   if (CONFIG_FILE.test(relPath)) roles.add('config');
-  if (!evidence.serverImports && (evidence.browserSyntax || dirs.some((d) => BROWSER_DIRS.has(d)))) roles.add('browser');
+  const browserHints = evidence.browserSyntax || evidence.frontendPackage === true || /\.[jt]sx$/.test(base) || dirs.some((d) => BROWSER_DIRS.has(d));
+  if (!evidence.serverImports && browserHints) roles.add('browser');
   if (roles.size === 0) roles.add('server');
   return roles;
 }

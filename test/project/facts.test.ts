@@ -95,7 +95,7 @@ describe('exports and cross-file lookups', () => {
 });
 
 describe('file roles', () => {
-  const none = { shebang: false, browserSyntax: false, serverImports: false };
+  const none = { shebang: false, browserSyntax: false, serverImports: false, readsArgv: false, listens: false };
   it('decides roles from the path and the evidence', () => {
     expect([...fileRoles('src/routes/orders.ts', none)]).toEqual(['server']);
     expect([...fileRoles('src/orders.spec.ts', none)]).toEqual(['test']);
@@ -103,6 +103,20 @@ describe('file roles', () => {
     expect([...fileRoles('scripts/seed.ts', none)]).toEqual(['cli']);
     expect([...fileRoles('src/tool.ts', { ...none, shebang: true })]).toEqual(['cli']);
     expect([...fileRoles('jest.config.js', none)]).toEqual(['config']);
+    expect([...fileRoles('src/prisma/seed.ts', none)]).toEqual(['cli']);
+    expect([...fileRoles('src/db/migrate.js', none)]).toEqual(['cli']);
+    expect([...fileRoles('src/seed-data/products.ts', none)]).toEqual(['server']);
+    expect([...fileRoles('commands/banner.ts', none)]).toEqual(['cli']);
+    expect([...fileRoles('packages/api/src/commands/db/migrate-up.ts', none)]).toEqual(['cli']);
+    expect([...fileRoles('integration-tests/setup.js', none)]).toEqual(['test']);
+    expect([...fileRoles('packages/api-test-utils/src/database.ts', none)]).toEqual(['test']);
+    expect([...fileRoles('src/http/__fixtures__/routes/orders.ts', none)]).toEqual(['test']);
+    expect([...fileRoles('src/releases/latest.ts', none)]).toEqual(['server']);
+    expect([...fileRoles('src/hooks/use-orders.tsx', none)]).toEqual(['browser']);
+    expect([...fileRoles('packages/dashboard/src/utils.ts', { ...none, frontendPackage: true })]).toEqual(['browser']);
+    expect([...fileRoles('src/emails/receipt.tsx', { ...none, serverImports: true })]).toEqual(['server']);
+    expect([...fileRoles('src/report.ts', { ...none, readsArgv: true })]).toEqual(['cli']);
+    expect([...fileRoles('src/server.ts', { ...none, readsArgv: true, listens: true })]).toEqual(['server']);
     expect([...fileRoles('src/widgets/cart.tsx', { ...none, browserSyntax: true })]).toEqual(['browser']);
     expect([...fileRoles('src/email/render.tsx', { ...none, browserSyntax: true, serverImports: true })]).toEqual(['server']);
     expect([...fileRoles('public/js/app.js', none)]).toEqual(['browser']);

@@ -32,6 +32,11 @@ describe(RULE, () => {
     expect((await findingsOf(RULE, dir)).map((f) => f.line)).toEqual([4, 5]);
   });
 
+  it('flags a console call that sits beside other work in a method named like a logger', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'console-beside-logic-in-logger-method'));
+    expect(found.map((f) => [f.file, f.line, f.column])).toEqual([['src/jobs/sync-inventory.ts', 7, 5]]);
+  });
+
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);
