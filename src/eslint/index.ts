@@ -13,7 +13,6 @@ import { DOCS_BASE_URL, docsPath } from '../core/rule.js';
 import type { FileInfo, FileRule, RawFinding, Severity } from '../core/types.js';
 import { buildProjectFacts, type ProjectFacts } from '../project/facts.js';
 import { buildModuleFacts } from '../project/modules.js';
-import { fileRoles } from '../project/roles.js';
 import { VERSION } from '../version.js';
 
 type AnyFileRule = FileRule<Record<string, unknown>>;
@@ -82,7 +81,7 @@ function findingsFor(context: Readonly<TSESLint.RuleContext<string, unknown[]>>,
   let relPath = relative(root, filename).split(sep).join('/');
   if (relPath.startsWith('..')) relPath = filename.split(sep).join('/');
   const evidence = buildModuleFacts(filename, parsed.sourceFile, (spec) => project.resolveImport(filename, spec)).roleEvidence;
-  const file: FileInfo = { path: filename, relPath, sourceFile: parsed.sourceFile, text: parsed.text, roles: fileRoles(relPath, evidence) };
+  const file: FileInfo = { path: filename, relPath, sourceFile: parsed.sourceFile, text: parsed.text, roles: project.rolesOf(filename, relPath, evidence) };
   for (const f of checkFile(file, project, run.active, knownIds).findings) {
     const list = result.get(f.ruleId) ?? [];
     list.push(f);

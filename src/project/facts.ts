@@ -6,7 +6,7 @@ import type { FileRole, Reference } from '../core/types.js';
 import { buildModuleFacts, type ExportInfo, type ModuleFacts } from './modules.js';
 import { minMajor, readPackageJson, type PackageInfo } from './package-json.js';
 import { ModuleResolver } from './resolve.js';
-import { fileRoles } from './roles.js';
+import { fileRoles, type RoleEvidence } from './roles.js';
 import { readPathMapping } from './tsconfig-paths.js';
 
 export interface ResolvedExport {
@@ -32,6 +32,8 @@ export interface ProjectFacts {
   importsPackage(name: string): boolean;
   resolveImport(fromFile: string, specifier: string): string | null;
   roles(file: string): ReadonlySet<FileRole>;
+  /** The roles of a file from its path and the evidence of its current text (the editor's, which may differ from disk). */
+  rolesOf(file: string, relPath: string, evidence: RoleEvidence): Set<FileRole>;
   /** An export of a project file, following re-exports and `export const a = b` aliases. */
   lookupExport(file: string, name: string): ResolvedExport | undefined;
   /** For a module reference into a project file (`import { api } from './http'` → api.get), the export it reads. */
@@ -60,6 +62,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   const resolver = new ModuleResolver(new Set(input.files.map((f) => f.path)), readDisk ? readPathMapping(root) : null);
 
   const frontend = readDisk ? frontendPackageOf(root) : () => false;
+  const rolesOf = (file: string, relPath: string, evidence: RoleEvidence) => fileRoles(relPath, { ...evidence, frontendPackage: frontend(file) });
   const modules = new Map<string, ModuleFacts>();
   const roles = new Map<string, Set<FileRole>>();
   const importedPackages = new Set<string>();
@@ -67,7 +70,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     if (!f.sourceFile) continue;
     const m = buildModuleFacts(f.path, f.sourceFile, (spec) => resolver.resolve(f.path, spec));
     modules.set(f.path, m);
-    roles.set(f.path, fileRoles(f.relPath, { ...m.roleEvidence, frontendPackage: frontend(f.path) }));
+    roles.set(f.path, rolesOf(f.path, f.relPath, m.roleEvidence));
     for (const imp of m.imports) if (!imp.resolved) importedPackages.add(packageName(imp.specifier));
   }
 
@@ -142,6 +145,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     importsPackage: (name) => importedPackages.has(name),
     resolveImport: (fromFile, specifier) => resolver.resolve(fromFile, specifier),
     roles: (file) => roles.get(file) ?? new Set<FileRole>(['server']),
+    rolesOf,
     lookupExport: (file, name) => lookupExport(file, name),
     exportOfReference: (ref) => exportOfReferenceInner(ref, new Set()),
     axiosDefaultTimeout,
