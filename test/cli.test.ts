@@ -133,6 +133,23 @@ describe('prodcheck CLI', () => {
     expect((await run([root], { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout).not.toMatch(/\x1b\[/);
   });
 
+  it('shows a progress line on a TTY stderr for long scans, and never in CI or with --quiet', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 220; i++) files[`src/handlers/h${i}.ts`] = `export const h${i} = (n: number) => n + ${i};\n`;
+    const root = project(files);
+    const progressRun = async (args: string[], env: Record<string, string>) => {
+      let stderr = '';
+      const code = await main(args, { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s), isTTY: true }, env });
+      return { code, stderr };
+    };
+    const shown = await progressRun([root], {});
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toMatch(/^\r\x1b\[Kscanning \d+\/220 files/);
+    expect(shown.stderr.endsWith('\r\x1b[K')).toBe(true);
+    expect((await progressRun([root], { CI: 'true' })).stderr).toBe('');
+    expect((await progressRun([root, '--quiet'], {})).stderr).toBe('');
+  });
+
   it('lists rules and explains one', async () => {
     const list = await run(['rules', '--json']);
     expect(list.code).toBe(0);

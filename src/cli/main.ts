@@ -139,14 +139,21 @@ function explain(io: CliIO, id: string | undefined, color: boolean): number {
   return 0;
 }
 
-function progress(io: CliIO, enabled: boolean): ((p: { done: number; total: number }) => void) | undefined {
-  if (!enabled) return undefined;
+/** A throttled "scanning n/N files" line on stderr, and a function that erases it. */
+function progress(io: CliIO): { update: (p: { done: number; total: number }) => void; end: () => void } {
   let last = 0;
-  return ({ done, total }) => {
-    const now = Date.now();
-    if (total < 200 || (now - last < 100 && done < total)) return;
-    last = now;
-    io.stderr.write(done >= total ? '\r\x1b[K' : `\r\x1b[Kscanning ${done}/${total} files`);
+  let shown = false;
+  return {
+    update({ done, total }) {
+      const now = Date.now();
+      if (total < 200 || now - last < 100) return;
+      last = now;
+      shown = true;
+      io.stderr.write(`\r\x1b[Kscanning ${done}/${total} files`);
+    },
+    end() {
+      if (shown) io.stderr.write('\r\x1b[K');
+    },
   };
 }
 
@@ -176,8 +183,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const root = first ?? '.';
   const config = loadConfig({ root, ...(values.config !== undefined ? { configFile: values.config } : {}) });
   const showProgress = io.stderr.isTTY === true && !values.quiet && !io.env.CI;
-  const onProgress = progress(io, showProgress);
-  const { report, source } = await scanWithSources({ root, config, ...(onProgress ? { onProgress } : {}) });
+  const bar = showProgress ? progress(io) : null;
+  const { report, source } = await scanWithSources({ root, config, ...(bar ? { onProgress: bar.update } : {}) });
+  bar?.end();
 
   const text = format === 'json' ? renderJson(report) : renderPretty(report, { color, quiet: values.quiet === true, source, ruleOf: getRule });
   if (values.output !== undefined) {
