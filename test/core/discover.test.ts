@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,13 @@ describe('discovery', () => {
       'packages/api/node_modules/x/index.js': '',
     });
     expect(discoverFiles(root, [])).toEqual(['src/a.mts', 'src/b.cts', 'src/c.tsx', 'src/d.jsx', 'src/e.mjs', 'src/f.cjs', 'src/g.js', 'src/server.ts']);
+  });
+
+  it('does not follow symbolic links, so a link back to the root cannot loop', () => {
+    const root = project({ 'src/server.ts': 'export {};' });
+    symlinkSync(root, join(root, 'src', 'loop'), 'dir');
+    symlinkSync(join(root, 'src', 'server.ts'), join(root, 'src', 'alias.ts'));
+    expect(discoverFiles(root, [])).toEqual(['src/server.ts']);
   });
 
   it('honours .gitignore and configured ignores', () => {
