@@ -1,6 +1,6 @@
 // The pipe end to end through the programmatic API: discovery, parse errors, suppressions,
 // configuration (rules off, severities, overrides, ignores), sites and the report's shape.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +42,17 @@ describe('scan()', () => {
     expect(report.summary).toEqual({ files: 4, findings: 2, bySeverity: { critical: 0, high: 0, medium: 2, low: 0 } });
     const rule = report.rules.find((r) => r.id === 'no-console-log');
     expect(rule).toEqual({ id: 'no-console-log', category: 'observability', severity: 'medium', sites: 3, violations: 2 });
+  });
+
+  it('writes nothing into the scanned repository', async () => {
+    const root = project(service);
+    const listing = () =>
+      (readdirSync(root, { recursive: true }) as string[])
+        .sort()
+        .map((p) => `${p} ${statSync(join(root, p)).mtimeMs}`);
+    const before = listing();
+    await scan({ root });
+    expect(listing()).toEqual(before);
   });
 
   it('gives byte-identical JSON for the same input', async () => {
