@@ -3,7 +3,9 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts, ResolvedExport } from '../project/facts.js';
 import { referenceOf, unwrap } from './references.js';
-import { ScopeIndex, type DeclarationNode } from './scope.js';
+import { isFunctionLike, ScopeIndex, type DeclarationNode } from './scope.js';
+
+export { isFunctionLike };
 import type { Reference } from './types.js';
 
 export type PropertyLookup =
@@ -42,17 +44,6 @@ export function referenceKey(ref: Reference | null): string | undefined {
   return undefined;
 }
 
-export function isFunctionLike(node: ts.Node): node is ts.SignatureDeclaration {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isConstructorDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node)
-  );
-}
 
 export function createHelpers(file: string, project: ProjectFacts): Helpers {
   const scope = new ScopeIndex();

@@ -56,7 +56,8 @@ function addStatement(map: ScopeMap, statement: ts.Statement): void {
   }
 }
 
-function isFunctionScope(node: ts.Node): node is ts.SignatureDeclarationBase & ts.Node {
+/** A function-like node: it opens a function scope. */
+export function isFunctionLike(node: ts.Node): node is ts.SignatureDeclaration {
   return (
     ts.isFunctionDeclaration(node) ||
     ts.isFunctionExpression(node) ||
@@ -74,7 +75,7 @@ function buildScope(node: ts.Node): ScopeMap | undefined {
     for (const s of node.statements) addStatement(map, s);
   } else if (ts.isCaseBlock(node)) {
     for (const clause of node.clauses) for (const s of clause.statements) addStatement(map, s);
-  } else if (isFunctionScope(node)) {
+  } else if (isFunctionLike(node)) {
     for (const p of node.parameters) addBindingName(map, p.name, p);
     if (ts.isFunctionExpression(node) && node.name) map.set(node.name.text, node);
   } else if (ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node)) {
@@ -121,9 +122,8 @@ export class ScopeIndex {
 export function isModuleLevel(decl: ts.Node): boolean {
   for (let node: ts.Node | undefined = decl.parent; node; node = node.parent) {
     if (ts.isSourceFile(node)) return true;
-    if (isFunctionScope(node) || ts.isBlock(node) || ts.isClassLike(node)) return false;
+    if (isFunctionLike(node) || ts.isBlock(node) || ts.isClassLike(node)) return false;
   }
   return false;
 }
 
-export { isFunctionScope };
