@@ -2,8 +2,9 @@
 import type { AnyRule } from '../src/core/types.js';
 import noConsoleLog from './no-console-log.js';
 import noInMemorySession from './no-in-memory-session.js';
+import requireHttpTimeout from './require-http-timeout.js';
 
-export const rules: AnyRule[] = [noConsoleLog, noInMemorySession];
+export const rules: AnyRule[] = [noConsoleLog, noInMemorySession, requireHttpTimeout];
 
 const byId = new Map(rules.map((r) => [r.id, r]));
 
