@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import rule from '../../rules/no-floating-promise.js';
+import { lintText } from '../../src/core/engine.js';
+import { findingsOf, fixtureCase, fixtureCases, ROOT, sitesOf } from '../support/fixtures.js';
+
+const RULE = 'no-floating-promise';
+const at = (f: { file: string; line: number; column: number }) => `${f.file}:${f.line}:${f.column}`;
+const invalid = (name: string) => fixtureCase(RULE, 'invalid', name);
+const floating = (call: string) =>
+  `\`${call}\` returns a promise that nobody awaits: \`await\` it, return it, or end it with \`.catch(…)\` (use \`void\` to opt out explicitly)`;
+const unguarded = (what: string, registrar: string) =>
+  `async ${what} given to \`${registrar}\` has no try/catch: its rejection is unhandled and ends the process — wrap the body in \`try { … } catch\``;
+const forEachAsync = (what: string) =>
+  `async ${what} given to \`forEach\`: \`forEach\` ignores the promise it returns, so nothing awaits the work or catches its rejection — use \`for…of\` with \`await\`, or \`await Promise.all(items.map(…))\``;
+const lint = (code: string, filename = 'src/service.ts') => lintText({ text: code, filename, rules: [rule] }).map((f) => `${f.line}:${f.column} ${f.messageId}`);
+
+describe(RULE, () => {
+  it('flags exactly the two floating promises of the orders-service example', async () => {
+    const dir = `${ROOT}/fixtures/projects/orders-service`;
+    expect(await findingsOf(RULE, dir)).toEqual([
+      { file: 'src/jobs/reconcile-payments.job.ts', line: 13, column: 29, message: unguarded('callback', 'setInterval') },
+      { file: 'src/services/orders.service.ts', line: 38, column: 3, message: floating('recordAudit(…)') },
+    ]);
+  });
+
+  it('flags a NestJS controller calling an injected service method without await', async () => {
+    const dir = invalid('nestjs-controller-without-await');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      { file: 'src/orders/orders.controller.ts', line: 10, column: 5, message: floating('this.ordersService.create(…)') },
+      { file: 'src/orders/orders.controller.ts', line: 16, column: 5, message: floating('this.ordersService.cancel(…)') },
+    ]);
+    // create/cancel in the controller, this.repository.insert/updateStatus in the service.
+    expect(await sitesOf(RULE, dir)).toBe(4);
+  });
+
+  it('flags exported async functions of another module called as statements (named, renamed, namespace)', async () => {
+    const dir = invalid('cross-file-exported-async-function');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      { file: 'src/services/users.service.ts', line: 7, column: 3, message: floating('recordAudit(…)') },
+      { file: 'src/services/users.service.ts', line: 12, column: 3, message: floating('trackLogin(…)') },
+      { file: 'src/services/users.service.ts', line: 13, column: 3, message: floating('audit.recordAudit(…)') },
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(6);
+  });
+
+  it('follows CommonJS module.exports (object of functions, a single function, an object of methods)', async () => {
+    const found = await findingsOf(RULE, invalid('commonjs-module-exports'));
+    expect(found).toEqual([
+      { file: 'src/controllers/signup.controller.js', line: 8, column: 3, message: floating('sendWelcome(…)') },
+      { file: 'src/controllers/signup.controller.js', line: 9, column: 3, message: floating('sendEmail(…)') },
+      { file: 'src/controllers/signup.controller.js', line: 14, column: 3, message: floating('mailer.sendEmail(…)') },
+    ]);
+  });
+
+  it('flags async methods of an exported service instance and an exported axios instance', async () => {
+    const found = await findingsOf(RULE, invalid('exported-service-instance'));
+    expect(found.map((f) => `${at(f)} ${f.message}`)).toEqual([
+      `src/routes/cart.routes.ts:13:3 ${floating('inventoryService.reserve(…)')}`,
+      `src/routes/cart.routes.ts:14:3 ${floating('warehouseApi.post(…)')}`,
+    ]);
+  });
+
+  it('flags async functions, const arrows, object-literal methods and this-methods of the same file', async () => {
+    const found = await findingsOf(RULE, invalid('same-file-async-functions'));
+    expect(found.map((f) => `${at(f)} ${f.message}`)).toEqual([
+      `src/services/billing.service.ts:20:5 ${floating('notifyAccounting(…)')}`,
+      `src/services/billing.service.ts:21:5 ${floating('archivePdf(…)')}`,
+      `src/services/billing.service.ts:22:5 ${floating('metrics.recordIssued(…)')}`,
+      `src/services/billing.service.ts:23:5 ${floating('this.sendReceipt(…)')}`,
+    ]);
+  });
+
+  it('flags `.then(f)` without a rejection handler, on a known call or on any promise', async () => {
+    const dir = invalid('then-without-rejection-handler');
+    const found = await findingsOf(RULE, dir);
+    expect(found.map(at)).toEqual(['src/services/rates.service.ts:9:3', 'src/services/rates.service.ts:13:3']);
+    expect(found[0]?.message).toBe(
+      '`loadRates(…).then(…)` has no rejection handler: end the chain with `.catch(…)`, pass `.then(onFulfilled, onRejected)`, or `await` it',
+    );
+    expect(found[1]?.message).toMatch(/^`pending\.then\(…\)` has no rejection handler/);
+    // loadRates().then(…) and pending.then(…) are one chain each; fetch in loadRates is awaited.
+    expect(await sitesOf(RULE, dir)).toBe(3);
+  });
+
+  it('flags chains that end in `.finally()` without a rejection handler', async () => {
+    const found = await findingsOf(RULE, invalid('finally-without-catch'));
+    expect(found.map((f) => `${at(f)} ${f.message}`)).toEqual([
+      'src/services/export.service.ts:8:3 `writeFile(…).finally(…)` ends in `.finally(…)`, which passes the rejection on: add `.catch(…)` before it, or `await` the chain',
+      'src/services/export.service.ts:14:3 `writeFile(…).then(…).finally(…)` ends in `.finally(…)`, which passes the rejection on: add `.catch(…)` before it, or `await` the chain',
+    ]);
+  });
+
+  it('flags async callbacks given to forEach, inline or by name, even with a try/catch', async () => {
+    const dir = invalid('foreach-async-callback');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      { file: 'src/services/reminders.service.ts', line: 14, column: 25, message: forEachAsync('callback') },
+      { file: 'src/services/reminders.service.ts', line: 20, column: 25, message: forEachAsync('function `remind`') },
+      { file: 'src/services/reminders.service.ts', line: 24, column: 25, message: forEachAsync('callback') },
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(7);
+  });
+
+  it('flags async emitter listeners without try/catch, with a rethrowing catch, and async functions passed by name', async () => {
+    const dir = invalid('emitter-callbacks-without-try-catch');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      { file: 'src/workers/orders.worker.ts', line: 6, column: 30, message: unguarded('callback', 'orderEvents.on') },
+      { file: 'src/workers/orders.worker.ts', line: 10, column: 27, message: unguarded('callback', 'orderEvents.once') },
+      { file: 'src/workers/orders.worker.ts', line: 24, column: 23, message: unguarded('function `shutdown`', 'process.on') },
+    ]);
+  });
+
+  it('flags async callbacks of setInterval, setTimeout and setImmediate without try/catch', async () => {
+    const found = await findingsOf(RULE, invalid('timer-callbacks-without-try-catch'));
+    expect(found.map((f) => `${at(f)} ${f.message}`)).toEqual([
+      `src/jobs/maintenance.job.ts:4:29 ${unguarded('callback', 'setInterval')}`,
+      `src/jobs/maintenance.job.ts:9:14 ${unguarded('callback', 'setTimeout')}`,
+      `src/jobs/maintenance.job.ts:13:16 ${unguarded('callback', 'setImmediate')}`,
+    ]);
+  });
+
+  it('flags a node-cron task without try/catch', async () => {
+    expect(await findingsOf(RULE, invalid('cron-schedule-without-try-catch'))).toEqual([
+      { file: 'src/jobs/nightly-report.job.ts', line: 5, column: 37, message: unguarded('callback', 'cron.schedule') },
+    ]);
+  });
+
+  it('knows the well-known promise APIs: fs/promises, fetch, axios, got, pg, Promise statics, timers/promises', async () => {
+    const dir = invalid('well-known-promise-apis');
+    const found = await findingsOf(RULE, dir);
+    expect(found.map((f) => `${f.line}:${f.column} ${f.message.split(' returns')[0]}`)).toEqual([
+      '12:3 `mkdir(…)`',
+      '13:3 `writeFile(…)`',
+      '14:3 `fs.promises.unlink(…)`',
+      '15:3 `fetch(…)`',
+      '16:3 `axios.post(…)`',
+      '17:3 `scanner.post(…)`',
+      '18:3 `got.post(…)`',
+      '19:3 `pool.query(…)`',
+      '20:3 `Promise.all(…)`',
+      '21:3 `new Promise(…)`',
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(12);
+  });
+
+  it('flags an async IIFE and an async main() that do not catch', async () => {
+    expect(await findingsOf(RULE, invalid('async-iife-without-catch'))).toEqual([
+      {
+        file: 'src/server.ts',
+        line: 4,
+        column: 1,
+        message: 'async IIFE `(async … )()` is not awaited and nothing catches its rejection: end it with `.catch(…)` or wrap its body in `try { … } catch`',
+      },
+      { file: 'src/server.ts', line: 14, column: 1, message: floating('main(…)') },
+    ]);
+  });
+
+  it('keeps test files in scope', async () => {
+    expect((await findingsOf(RULE, invalid('floating-in-test-file'))).map(at)).toEqual(['test/orders.e2e.test.ts:6:5']);
+  });
+
+  it('flags a promise discarded through `&&` or a conditional expression statement', async () => {
+    expect((await findingsOf(RULE, invalid('discarded-in-expression-statement'))).map(at)).toEqual([
+      'src/services/signup.service.ts:4:17',
+      'src/services/signup.service.ts:5:15',
+    ]);
+  });
+
+  for (const dir of fixtureCases(RULE, 'valid')) {
+    it(`does not flag valid/${dir.split('/').pop()}`, async () => {
+      expect(await findingsOf(RULE, dir)).toEqual([]);
+    });
+  }
+
+  describe('guards, one file at a time', () => {
+    // One line, and it awaits outside a try: it can reject (an async function that cannot is exempt).
+    const audit = "async function recordAudit(): Promise<void> { await fetch('/audit'); }\n";
+    it('treats a comma-discarded promise as floating and the last operand as passed on', () => {
+      expect(lint(`${audit}export function f() { recordAudit(), 1; }\n`)).toEqual(['2:23 floating']);
+      expect(lint('async function touch(): Promise<void> {}\nexport function f() { touch(), 1; }\n')).toEqual([]);
+      expect(lint(`${audit}export function f() { return (1, recordAudit()); }\n`)).toEqual([]);
+    });
+    it('treats `.then(f, undefined)` as unhandled and `.then(undefined, g)` as handled', () => {
+      expect(lint(`${audit}recordAudit().then(() => 1, undefined);\nrecordAudit().then(undefined, () => 1);\n`)).toEqual(['2:1 thenWithoutCatch']);
+    });
+    it('does not resolve `this` inside a nested function expression', () => {
+      expect(lint('class Jobs {\n  async run() {}\n  start() {\n    [1].map(function () { this.run(); });\n  }\n}\n')).toEqual([]);
+    });
+    it('does not follow a reassignable `let` function binding', () => {
+      expect(lint('let send = async () => {};\nsend = () => undefined;\nsend();\n')).toEqual([]);
+    });
+    it('names a chained emitter by its calls: `server.listen(…).on`', () => {
+      const found = lintText({ text: "import http from 'node:http';\nhttp.createServer().listen(3000).on('error', async () => {\n  await fetch('/alert');\n});\n", filename: 'src/server.ts', rules: [rule] });
+      expect(found.map((f) => f.message)).toEqual([unguarded('callback', 'http.createServer(…).listen(…).on')]);
+    });
+    it('flags an async callback that returns an unhandled known promise', () => {
+      expect(lint(`${audit}process.on('beforeExit', async () => recordAudit());\n`)).toEqual(['2:26 unguardedCallback']);
+      expect(lint(`${audit}process.on('beforeExit', async () => recordAudit().catch(() => undefined));\n`)).toEqual([]);
+    });
+  });
+});
