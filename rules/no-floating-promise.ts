@@ -9,60 +9,12 @@
 // tracked further, so the rule stays silent rather than guess where it goes.
 import { ts } from 'ts-morph';
 import type { Helpers } from '../src/core/helpers.js';
-import { isFunctionLike } from '../src/core/helpers.js';
+import { chainHandlesRejection, chainLink, hasAsyncKeyword, isChainReceiver, isConst, isWrapper, promiseKnowledge, rejectionsHandled, type AsyncFn } from '../src/core/promises.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
-import type { ProjectFacts } from '../src/project/facts.js';
-import { asyncMembersOf, isAsyncFunctionLike } from '../src/project/modules.js';
 
-const HTTP_METHODS = new Set(['request', 'get', 'delete', 'head', 'options', 'post', 'put', 'patch', 'postForm', 'putForm', 'patchForm']);
-const PROMISE_STATICS = new Set(['resolve', 'reject', 'all', 'allSettled', 'race', 'any', 'try']);
 const EMITTER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 const TIMERS = new Set(['setInterval', 'setTimeout', 'setImmediate']);
-const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
-/** Packages whose `when(…)` returns a workflow-step builder with a `.then`, not a promise. */
-const WORKFLOW_SDK = /^@medusajs\/(framework\/)?workflows-sdk(\/composer)?$/;
-
-type AsyncFn = ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration | ts.MethodDeclaration;
-/** Does calling `method` on the object return a promise? (the call is given for callback-style APIs) */
-type MemberTest = (method: string, call: ts.CallExpression) => boolean;
-/** A call known to return a promise; `fn` is the async function it runs when it is declared in this file. */
-type PromiseSource = { fn?: AsyncFn };
-
-const isWrapper = (n: ts.Node) => ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n);
-const hasAsyncKeyword = (n: ts.Node): n is AsyncFn => (ts.isArrowFunction(n) || ts.isFunctionExpression(n) || ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n)) && !!ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
-const has = (names: ReadonlySet<string>): MemberTest => (m) => names.has(m);
-const nameText = (n: ts.PropertyName | ts.BindingName) => (ts.isIdentifier(n) || ts.isPrivateIdentifier(n) || ts.isStringLiteral(n) ? n.text : undefined);
-const isConst = (d: ts.VariableDeclaration) => ts.isVariableDeclarationList(d.parent) && (d.parent.flags & ts.NodeFlags.Const) !== 0;
-const lastArgIsCallback = (call: ts.CallExpression) => { const a = call.arguments.at(-1); return !!a && (ts.isArrowFunction(a) || ts.isFunctionExpression(a)); };
-
-/** `x.then(…)` / `.catch(…)` / `.finally(…)`: the link's receiver and method. */
-function chainLink(call: ts.CallExpression): { receiver: ts.Expression; method: string } | undefined {
-  const callee = unwrap(call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || !CHAIN_METHODS.has(callee.name.text)) return undefined;
-  return { receiver: unwrap(callee.expression), method: callee.name.text };
-}
-
-/** `expr` is the receiver of a further chain link (`expr.then(…)`): the chain's outer call decides. */
-function isChainReceiver(expr: ts.Node): boolean {
-  let e = expr;
-  while (isWrapper(e.parent)) e = e.parent;
-  const access = e.parent;
-  return ts.isPropertyAccessExpression(access) && access.expression === e && CHAIN_METHODS.has(access.name.text) && ts.isCallExpression(access.parent) && access.parent.expression === access;
-}
-
-/** A link of the chain (outermost first) handles rejections: `.catch(…)` or `.then(a, b)`. */
-function chainHandlesRejection(expr: ts.Expression): boolean {
-  let e = unwrap(expr);
-  for (let link = ts.isCallExpression(e) ? chainLink(e) : undefined; link; link = ts.isCallExpression(e) ? chainLink(e) : undefined) {
-    const call = e as ts.CallExpression;
-    const onRejected = call.arguments[1];
-    if (link.method === 'catch' || (link.method === 'then' && onRejected && !(onRejected.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(onRejected) && onRejected.text === 'undefined')))) return true;
-    e = link.receiver;
-  }
-  return false;
-}
-
 /** The value of `expr` is thrown away by a statement (also as `a && x()`, `c ? x() : y()`, the left of a comma). */
 function isDiscarded(expr: ts.Expression): boolean {
   let e: ts.Node = expr;
@@ -79,161 +31,6 @@ function isDiscarded(expr: ts.Expression): boolean {
       e = p;
     } else return false;
   }
-}
-
-/** Inside `fn`, `node` sits in the try block of a try whose catch does not rethrow. */
-function insideCatchingTry(node: ts.Node, fn: ts.Node): boolean {
-  for (let n = node; n.parent && n !== fn; n = n.parent) {
-    const p = n.parent;
-    if (ts.isTryStatement(p) && p.tryBlock === n && p.catchClause && !containsOwn(p.catchClause.block, ts.isThrowStatement)) return true;
-  }
-  return false;
-}
-
-/** `root` or a node under it, not inside a nested function, matches. */
-function containsOwn(root: ts.Node, test: (n: ts.Node) => boolean): boolean {
-  const visit = (n: ts.Node): boolean => !isFunctionLike(n) && (test(n) || !!ts.forEachChild(n, visit));
-  return visit(root);
-}
-
-/**
- * The async function cannot reject through what it awaits, returns or throws: every `await` and
- * `throw` sits in a try/catch that does not rethrow (or awaits a chain ending in `.catch`), and it
- * returns no known promise unhandled. Synchronous code around the try is not counted.
- */
-function rejectionsHandled(fn: AsyncFn, isPromise: (e: ts.Expression) => boolean): boolean {
-  const body = fn.body;
-  if (!body) return true;
-  const returnsUnhandled = (value: ts.Expression) => { const v = unwrap(value); return (ts.isCallExpression(v) || ts.isNewExpression(v)) && isPromise(v) && !chainHandlesRejection(v); };
-  if (!ts.isBlock(body) && returnsUnhandled(body)) return false;
-  return !containsOwn(body, (n) => {
-    if (ts.isAwaitExpression(n)) return !insideCatchingTry(n, fn) && !chainHandlesRejection(n.expression);
-    if ((ts.isForOfStatement(n) && n.awaitModifier) || ts.isThrowStatement(n)) return !insideCatchingTry(n, fn);
-    return ts.isReturnStatement(n) && !!n.expression && returnsUnhandled(n.expression);
-  });
-}
-
-/** The object `this` is inside `node`: the enclosing class or object literal (arrows keep `this`). */
-function thisContainer(node: ts.Node): ts.ClassLikeDeclaration | ts.ObjectLiteralExpression | undefined {
-  for (let n = node.parent; n; n = n.parent) {
-    if (ts.isClassLike(n)) return n;
-    if ((ts.isMethodDeclaration(n) || ts.isGetAccessor(n) || ts.isSetAccessor(n)) && ts.isObjectLiteralExpression(n.parent)) return n.parent;
-    if (ts.isFunctionExpression(n) && ts.isPropertyAssignment(n.parent) && ts.isObjectLiteralExpression(n.parent.parent)) return n.parent.parent;
-    if (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n)) return undefined;
-  }
-  return undefined;
-}
-
-/** The async function a class or object literal declares under `name` (method or function-valued property). */
-function asyncMember(container: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression, name: string): AsyncFn | undefined {
-  const members: readonly ts.Node[] = ts.isObjectLiteralExpression(container) ? container.properties : container.members;
-  for (const m of members) {
-    if (ts.isMethodDeclaration(m) && nameText(m.name) === name && hasAsyncKeyword(m)) return m;
-    if ((ts.isPropertyDeclaration(m) || ts.isPropertyAssignment(m)) && nameText(m.name) === name && m.initializer && hasAsyncKeyword(unwrap(m.initializer))) return unwrap(m.initializer) as AsyncFn;
-  }
-  return undefined;
-}
-
-function knowledge(helpers: Helpers, project: ProjectFacts) {
-  /** Promise-returning methods of a class named by `id`: declared in this file or exported by a project module. */
-  const classMethods = (id: ts.Identifier): MemberTest | undefined => {
-    const decl = helpers.declarationOf(id);
-    if (decl && ts.isClassDeclaration(decl)) return has(asyncMembersOf(decl));
-    const ref = helpers.referenceOf(id);
-    const exp = ref?.kind === 'module' ? helpers.exportOf(ref) : undefined;
-    return exp && has(exp.info.asyncMethods);
-  };
-  const typeMethods = (type: ts.TypeNode | undefined) => (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? classMethods(type.typeName) : undefined);
-  /** Promise-returning methods of the object an initializer creates: object literal, class instance, pg pool, axios/got instance. */
-  const instanceMethods = (init: ts.Expression): MemberTest | undefined => {
-    const e = unwrap(init);
-    if (ts.isObjectLiteralExpression(e)) return has(asyncMembersOf(e));
-    if (ts.isNewExpression(e) && (helpers.isCallTo(e, 'pg', 'Pool') || helpers.isCallTo(e, 'pg', 'Client'))) return (m, call) => m === 'query' && !lastArgIsCallback(call);
-    if (ts.isNewExpression(e) && ts.isIdentifier(e.expression)) return classMethods(e.expression);
-    if (ts.isCallExpression(e) && (helpers.isCallTo(e, 'axios', 'create') || helpers.isCallTo(e, 'got', 'extend'))) return (m) => HTTP_METHODS.has(m);
-    return undefined;
-  };
-  /** `this.<field>`: a constructor parameter property or a property declaration, by its class type or initializer. */
-  const fieldMethods = (cls: ts.ClassLikeDeclaration, field: string): MemberTest | undefined => {
-    for (const m of cls.members) {
-      if (ts.isPropertyDeclaration(m) && nameText(m.name) === field) return m.type ? typeMethods(m.type) : m.initializer && instanceMethods(m.initializer);
-      if (ts.isConstructorDeclaration(m)) {
-        const p = m.parameters.find((q) => ts.isParameterPropertyDeclaration(q, m) && nameText(q.name) === field);
-        if (p) return typeMethods(p.type);
-      }
-    }
-    return undefined;
-  };
-  const packageApi = (module: string, path: string[]): boolean => {
-    const [first = '', second] = path;
-    if (module === 'fs/promises') return path.length === 1 && first !== 'constants';
-    if (module === 'fs') return path.length === 2 && first === 'promises' && second !== 'constants';
-    if (module === 'timers/promises') return path.length === 1 && (first === 'setTimeout' || first === 'setImmediate');
-    if (module === 'axios' || module === 'got') return path.length === 0 || (path.length === 1 && HTTP_METHODS.has(first));
-    if (module === 'node-fetch') return path.length === 0 || (path.length === 1 && first === 'default');
-    return module === 'undici' && path.length === 1 && (first === 'fetch' || first === 'request');
-  };
-  /** An export of a project module: an async function, or an async method of an exported object or class instance. */
-  const projectApi = (resolved: string, path: string[], ref: Parameters<Helpers['exportOf']>[0]): boolean => {
-    const [first, second] = path;
-    const def = () => project.lookupExport(resolved, 'default');
-    if (first === undefined) return !!def()?.info.async; // require('./mailer') of `module.exports = sendEmail`
-    const exp = helpers.exportOf(ref);
-    if (second === undefined) return exp ? exp.info.async : !!def()?.info.asyncMethods.has(first);
-    return path.length === 2 && !!exp && (exp.info.asyncMethods.has(second) || (exp.info.httpClient !== null && HTTP_METHODS.has(second)));
-  };
-
-  /** A `.then` that is not a promise's: Medusa's `when(…).then(…)` workflow step, Cypress's `cy.get(…).then(…)`. */
-  const isBuilderChain = (receiver: ts.Expression): boolean => {
-    let e = unwrap(receiver);
-    for (; ts.isCallExpression(e) || ts.isPropertyAccessExpression(e); e = unwrap(e.expression)) {
-      const ref = ts.isCallExpression(e) ? helpers.calleeOf(e) : null;
-      if (ref?.kind === 'module' && WORKFLOW_SDK.test(ref.module) && ref.path[0] === 'when') return true;
-    }
-    return ts.isIdentifier(e) && e.text === 'cy' && !helpers.declarationOf(e);
-  };
-
-  const returnsPromise = (call: ts.CallExpression | ts.NewExpression): PromiseSource | undefined => {
-    if (ts.isNewExpression(call)) return helpers.isGlobalCall(call, 'Promise') ? {} : undefined;
-    const link = chainLink(call);
-    if (link?.method === 'then') return isBuilderChain(link.receiver) ? undefined : {};
-    if (link) return (ts.isCallExpression(link.receiver) || ts.isNewExpression(link.receiver)) && returnsPromise(link.receiver) ? {} : undefined;
-    const callee = unwrap(call.expression);
-    if (ts.isArrowFunction(callee) || ts.isFunctionExpression(callee)) return hasAsyncKeyword(callee) ? { fn: callee } : undefined; // async IIFE
-    if (ts.isPropertyAccessExpression(callee)) {
-      const target = unwrap(callee.expression);
-      const method = callee.name.text;
-      if (target.kind === ts.SyntaxKind.ThisKeyword) {
-        const container = thisContainer(callee);
-        const fn = container && asyncMember(container, method);
-        return fn ? { fn } : container && ts.isClassLike(container) && asyncMembersOf(container).has(method) ? {} : undefined;
-      }
-      if (ts.isPropertyAccessExpression(target) && unwrap(target.expression).kind === ts.SyntaxKind.ThisKeyword) {
-        const container = thisContainer(target);
-        return container && ts.isClassLike(container) && fieldMethods(container, target.name.text)?.(method, call) ? {} : undefined;
-      }
-    }
-    const ref = helpers.calleeOf(call);
-    if (!ref) return undefined;
-    if (ref.kind === 'global') return (ref.name === 'fetch' && ref.path.length === 0) || (ref.name === 'Promise' && ref.path.length === 1 && PROMISE_STATICS.has(ref.path[0] ?? '')) ? {} : undefined;
-    if (ref.kind === 'module') return (ref.resolved ? projectApi(ref.resolved, ref.path, ref) : packageApi(ref.module, ref.path)) ? {} : undefined;
-    const decl = ref.declaration;
-    if (ref.path.length === 0) {
-      const fn = ts.isFunctionDeclaration(decl) ? decl : ts.isVariableDeclaration(decl) && isConst(decl) && decl.initializer ? unwrap(decl.initializer) : undefined;
-      if (!fn || !isAsyncFunctionLike(fn)) return undefined;
-      return hasAsyncKeyword(fn) ? { fn } : {};
-    }
-    if (ref.path.length !== 1) return undefined;
-    const [method = ''] = ref.path;
-    if (ts.isClassDeclaration(decl)) return asyncMembersOf(decl).has(method) ? {} : undefined;
-    if (ts.isVariableDeclaration(decl) && decl.initializer && ts.isObjectLiteralExpression(unwrap(decl.initializer)) && isConst(decl)) {
-      const fn = asyncMember(unwrap(decl.initializer) as ts.ObjectLiteralExpression, method);
-      if (fn) return { fn };
-    }
-    const members = (ts.isVariableDeclaration(decl) || ts.isParameter(decl)) && (decl.type ? typeMethods(decl.type) : decl.initializer && instanceMethods(decl.initializer));
-    return members && members(method, call) ? {} : undefined;
-  };
-  return { returnsPromise };
 }
 
 /** Short source text of a callee or chain for messages: `this.ordersService.create`, `loadRates(…).then(…)`, `chokidar.watch(…).on`. */
@@ -336,7 +133,7 @@ export default defineFileRule({
     // In a browser an unhandled rejection is logged, not fatal: the failure this rule prevents is a server's.
     if (context.file.roles.has('browser')) return {};
     const { helpers } = context;
-    const { returnsPromise } = knowledge(helpers, context.project);
+    const { returnsPromise } = promiseKnowledge(helpers, context.project);
     const isPromise = (e: ts.Expression) => (ts.isCallExpression(e) || ts.isNewExpression(e)) && !!returnsPromise(e);
 
     /** A promise-returning call; a chain is judged once, at its outermost link. */
