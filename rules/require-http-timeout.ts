@@ -6,9 +6,11 @@
 import { relative } from 'node:path';
 import { ts } from 'ts-morph';
 import type { Helpers } from '../src/core/helpers.js';
+import { AXIOS_CONFIG_AT, isClientRequest } from '../src/core/http-clients.js';
 import { memberName, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
-import type { ReportDescriptor, RuleContext } from '../src/core/types.js';
+import type { ReportDescriptor, RuleContext, TextEdit } from '../src/core/types.js';
+import { addArgumentEdit, addPropertyEdit } from '../src/core/edits.js';
 import { httpClientCreation, timeoutOption, type HttpClientInfo, type TimeoutState } from '../src/project/modules.js';
 
 type Ctx = RuleContext<Record<string, unknown>>;
@@ -17,8 +19,6 @@ type Report = Omit<ReportDescriptor, 'node'>;
 const SIGNAL = 'signal: AbortSignal.timeout(10_000)';
 const FETCH_MODULES: Record<string, string> = { 'node-fetch': '', 'cross-fetch': '', undici: 'fetch' };
 /** axios method → index of its config argument. */
-const AXIOS_CONFIG_AT: Record<string, number> = { request: 0, get: 1, delete: 1, head: 1, options: 1, post: 2, put: 2, patch: 2, postForm: 2, putForm: 2, patchForm: 2 };
-const GOT_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'stream']);
 const SUPERAGENT_METHODS = new Set(['get', 'post', 'put', 'patch', 'del', 'delete', 'head', 'options']);
 const NEEDLE_OPTIONS_AT: Record<string, number> = { get: 1, head: 1, post: 2, put: 2, patch: 2, delete: 2 };
 const has = (table: Record<string, unknown>, key: string) => Object.hasOwn(table, key);
@@ -138,19 +138,9 @@ function checkFetch(call: ts.CallExpression, callee: string, extraKeys: string[]
   if (!init && (ts.isNewExpression(req) ? !ts.isIdentifier(req.expression) || req.expression.text !== 'URL' : name !== undefined && /^req$|request$/i.test(name))) return null;
   if (optionState(init, ['signal', ...extraKeys], helpers) !== 'missing') return null;
   const literal = init && unwrap(init);
-  let edit: { start: number; end: number; text: string } | undefined;
-  if (!init) edit = { start: input.end, end: input.end, text: `, { ${SIGNAL} }` };
-  else if (literal && ts.isObjectLiteralExpression(literal)) {
-    const last = literal.properties[literal.properties.length - 1];
-    const sf = call.getSourceFile();
-    if (!last) edit = { start: literal.getStart(), end: literal.end, text: `{ ${SIGNAL} }` };
-    else {
-      const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line;
-      const multiline = lineOf(last.getStart()) !== lineOf(literal.getStart());
-      const indent = multiline ? (sf.text.slice(sf.getPositionOfLineAndCharacter(lineOf(last.getStart()), 0)).match(/^[ \t]*/)?.[0] ?? '') : '';
-      edit = { start: last.end, end: last.end, text: multiline ? `,\n${indent}${SIGNAL}` : `, ${SIGNAL}` };
-    }
-  }
+  let edit: TextEdit | undefined;
+  if (!init) edit = addArgumentEdit(input, `{ ${SIGNAL} }`);
+  else if (literal && ts.isObjectLiteralExpression(literal)) edit = addPropertyEdit(literal, SIGNAL);
   return { messageId: 'fetch', data: { callee }, suggest: edit ? [{ messageId: 'addSignal', edits: [edit] }] : undefined };
 }
 
@@ -197,11 +187,11 @@ function check(call: ts.CallExpression, context: Ctx): { report: Report | null }
     if (rest.length > 0) return null;
     if (has(FETCH_MODULES, ref.module) && FETCH_MODULES[ref.module] === method) return { report: checkFetch(call, callee, [], helpers) };
     if (ref.module === 'undici' && method === 'request') return { report: checkFetch(call, callee, ['headersTimeout', 'bodyTimeout'], helpers) };
-    if (ref.module === 'axios' && (method === '' || has(AXIOS_CONFIG_AT, method))) {
+    if (ref.module === 'axios' && isClientRequest('axios', method)) {
       const state = optionState(axiosConfig(call, method, helpers), ['timeout', 'signal'], helpers);
       return { report: state === 'missing' && !project.axiosDefaultTimeout ? { messageId: 'call', data: { callee, option: '{ timeout }' } } : null };
     }
-    if (ref.module === 'got' && (method === '' || GOT_METHODS.has(method))) {
+    if (ref.module === 'got' && isClientRequest('got', method)) {
       const state = optionState(gotOptions(call, helpers), ['timeout', 'signal'], helpers);
       return { report: state === 'missing' ? { messageId: 'call', data: { callee, option: '{ timeout: { request: ms } }' } } : null };
     }
@@ -217,7 +207,7 @@ function check(call: ts.CallExpression, context: Ctx): { report: Report | null }
   const instance = instanceOf(call.expression, context);
   if (!instance) return null;
   const { library, method } = instance;
-  if (library === 'axios' ? !(method === '' || has(AXIOS_CONFIG_AT, method)) : !(method === '' || GOT_METHODS.has(method))) return null;
+  if (!isClientRequest(library, method)) return null;
   const options = library === 'axios' ? axiosConfig(call, method, helpers) : gotOptions(call, helpers);
   const state = optionState(options, ['timeout', 'signal'], helpers);
   if (state !== 'missing' || instance.timeout !== 'missing') return { report: null };

@@ -7,10 +7,10 @@ import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../project/facts.js';
 import { asyncMembersOf, isAsyncFunctionLike } from '../project/modules.js';
 import type { Helpers } from './helpers.js';
+import { clientReturnsPromise } from './http-clients.js';
 import { unwrap } from './references.js';
 import { isFunctionLike } from './scope.js';
 
-const HTTP_METHODS = new Set(['request', 'get', 'delete', 'head', 'options', 'post', 'put', 'patch', 'postForm', 'putForm', 'patchForm']);
 const PROMISE_STATICS = new Set(['resolve', 'reject', 'all', 'allSettled', 'race', 'any', 'try']);
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
 /** Packages whose `when(…)` returns a workflow-step builder with a `.then`, not a promise. */
@@ -127,7 +127,8 @@ export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
     if (ts.isObjectLiteralExpression(e)) return has(asyncMembersOf(e));
     if (ts.isNewExpression(e) && (helpers.isCallTo(e, 'pg', 'Pool') || helpers.isCallTo(e, 'pg', 'Client'))) return (m, call) => m === 'query' && !lastArgIsCallback(call);
     if (ts.isNewExpression(e) && ts.isIdentifier(e.expression)) return classMethods(e.expression);
-    if (ts.isCallExpression(e) && (helpers.isCallTo(e, 'axios', 'create') || helpers.isCallTo(e, 'got', 'extend'))) return (m) => HTTP_METHODS.has(m);
+    if (ts.isCallExpression(e) && helpers.isCallTo(e, 'axios', 'create')) return (m) => clientReturnsPromise('axios', m);
+    if (ts.isCallExpression(e) && helpers.isCallTo(e, 'got', 'extend')) return (m) => clientReturnsPromise('got', m);
     return undefined;
   };
   /** `this.<field>`: a constructor parameter property or a property declaration, by its class type or initializer. */
@@ -146,7 +147,7 @@ export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
     if (module === 'fs/promises') return path.length === 1 && first !== 'constants';
     if (module === 'fs') return path.length === 2 && first === 'promises' && second !== 'constants';
     if (module === 'timers/promises') return path.length === 1 && (first === 'setTimeout' || first === 'setImmediate');
-    if (module === 'axios' || module === 'got') return path.length === 0 || (path.length === 1 && HTTP_METHODS.has(first));
+    if (module === 'axios' || module === 'got') return path.length === 0 || (path.length === 1 && clientReturnsPromise(module, first));
     if (module === 'node-fetch') return path.length === 0 || (path.length === 1 && first === 'default');
     return module === 'undici' && path.length === 1 && (first === 'fetch' || first === 'request');
   };
@@ -157,7 +158,7 @@ export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
     if (first === undefined) return !!def()?.info.async; // require('./mailer') of `module.exports = sendEmail`
     const exp = helpers.exportOf(ref);
     if (second === undefined) return exp ? exp.info.async : !!def()?.info.asyncMethods.has(first);
-    return path.length === 2 && !!exp && (exp.info.asyncMethods.has(second) || (exp.info.httpClient !== null && HTTP_METHODS.has(second)));
+    return path.length === 2 && !!exp && (exp.info.asyncMethods.has(second) || (exp.info.httpClient !== null && clientReturnsPromise(exp.info.httpClient.library, second)));
   };
 
   /** A `.then` that is not a promise's: Medusa's `when(…).then(…)` workflow step, Cypress's `cy.get(…).then(…)`. */
