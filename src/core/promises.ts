@@ -57,36 +57,69 @@ export function chainHandlesRejection(expr: ts.Expression): boolean {
   return false;
 }
 
-/** Inside `fn`, `node` sits in the try block of a try whose catch does not rethrow. */
-function insideCatchingTry(node: ts.Node, fn: ts.Node): boolean {
-  for (let n = node; n.parent && n !== fn; n = n.parent) {
-    const p = n.parent;
-    if (ts.isTryStatement(p) && p.tryBlock === n && p.catchClause && !containsOwn(p.catchClause.block, ts.isThrowStatement)) return true;
-  }
-  return false;
-}
-
-/** `root` or a node under it, not inside a nested function, matches. */
+/** `root` or a node under it, not inside a nested function or class, matches. */
 export function containsOwn(root: ts.Node, test: (n: ts.Node) => boolean): boolean {
-  const visit = (n: ts.Node): boolean => !isFunctionLike(n) && (test(n) || !!ts.forEachChild(n, visit));
+  const visit = (n: ts.Node): boolean => !isNested(n) && (test(n) || !!ts.forEachChild(n, visit));
   return visit(root);
 }
 
+function isNested(n: ts.Node): boolean {
+  return isFunctionLike(n) || ts.isClassLike(n);
+}
+
+/** Why an async function can reject through its own body: no try at all, an await/throw outside it, or a catch that rethrows. */
+export type RejectionGap = 'no-try' | 'outside-try' | 'rethrows';
+
 /**
- * The async function cannot reject through what it awaits, returns or throws: every `await` and
- * `throw` sits in a try/catch that does not rethrow (or awaits a chain ending in `.catch`), and it
- * returns no known promise unhandled. Synchronous code around the try is not counted.
+ * How an async function's own body can reject; null when it cannot. It cannot when every `await`,
+ * `for await`, `throw` and returned known promise sits in a try whose catch does not rethrow (an
+ * awaited or returned chain ending in `.catch(…)` is handled too), and the body has a catching try
+ * or handles what it awaits. Awaits inside a catching try's catch or finally count as its error
+ * handling. An async body that calls anything with nothing guarded at all is `no-try`: a
+ * synchronous throw in it rejects too (an empty body cannot reject). `isPromise` says which returned calls are promises (default: none).
  */
+export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expression) => boolean = () => false): RejectionGap | null {
+  const body = (fn as { body?: ts.Node }).body;
+  if (!body) return null;
+  const unhandledPromise = (value: ts.Expression) => {
+    const v = unwrap(value);
+    return (ts.isCallExpression(v) || ts.isNewExpression(v)) && isPromise(v) && !chainHandlesRejection(v);
+  };
+  if (!ts.isBlock(body)) return chainHandlesRejection(body as ts.Expression) ? null : 'no-try';
+  let guarded = false;
+  let handledAwaits = false;
+  let rethrows = false;
+  let escapes = false;
+  let unguardedCalls = false;
+  const visit = (n: ts.Node, covered: boolean): void => {
+    if (isNested(n)) return;
+    if (ts.isTryStatement(n)) {
+      const catches = !!n.catchClause && !containsOwn(n.catchClause.block, ts.isThrowStatement);
+      if (catches) guarded = true;
+      else if (n.catchClause) rethrows = true;
+      for (const part of [n.tryBlock, n.catchClause?.block, n.finallyBlock]) if (part) visit(part, covered || catches);
+      return;
+    }
+    if (ts.isAwaitExpression(n) && chainHandlesRejection(n.expression)) handledAwaits = true;
+    else if (!covered) {
+      const risky =
+        ts.isAwaitExpression(n) ||
+        ts.isThrowStatement(n) ||
+        (ts.isForOfStatement(n) && !!n.awaitModifier) ||
+        (ts.isReturnStatement(n) && !!n.expression && unhandledPromise(n.expression));
+      if (risky) escapes = true;
+      if (ts.isCallExpression(n) || ts.isNewExpression(n)) unguardedCalls = true;
+    }
+    ts.forEachChild(n, (c) => visit(c, covered));
+  };
+  visit(body, false);
+  if (escapes) return rethrows ? 'rethrows' : guarded ? 'outside-try' : 'no-try';
+  return guarded || handledAwaits || !unguardedCalls ? null : 'no-try';
+}
+
+/** The async function cannot reject through its own body (see `rejectionGap`). */
 export function rejectionsHandled(fn: AsyncFn, isPromise: (e: ts.Expression) => boolean): boolean {
-  const body = fn.body;
-  if (!body) return true;
-  const returnsUnhandled = (value: ts.Expression) => { const v = unwrap(value); return (ts.isCallExpression(v) || ts.isNewExpression(v)) && isPromise(v) && !chainHandlesRejection(v); };
-  if (!ts.isBlock(body) && returnsUnhandled(body)) return false;
-  return !containsOwn(body, (n) => {
-    if (ts.isAwaitExpression(n)) return !insideCatchingTry(n, fn) && !chainHandlesRejection(n.expression);
-    if ((ts.isForOfStatement(n) && n.awaitModifier) || ts.isThrowStatement(n)) return !insideCatchingTry(n, fn);
-    return ts.isReturnStatement(n) && !!n.expression && returnsUnhandled(n.expression);
-  });
+  return rejectionGap(fn, isPromise) === null;
 }
 
 /** The object `this` is inside `node`: the enclosing class or object literal (arrows keep `this`). */

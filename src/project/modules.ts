@@ -3,6 +3,8 @@
 // whether the file starts a server, and the evidence its role is decided from.
 import { builtinModules } from 'node:module';
 import { ts } from 'ts-morph';
+import { expressCreation, type ExpressReceiverKind } from '../core/express.js';
+import { rejectionGap } from '../core/promises.js';
 import { ScopeIndex, isModuleLevel } from '../core/scope.js';
 import { memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolver } from '../core/references.js';
 import type { Reference } from '../core/types.js';
@@ -21,6 +23,12 @@ export interface ExportInfo {
   async: boolean;
   /** Methods that return promises: of an exported class, object literal or class instance. */
   asyncMethods: ReadonlySet<string>;
+  /** An async function whose own body cannot reject: a try/catch covers every await and throw. */
+  catchesAll: boolean;
+  /** Of `asyncMethods`, those whose own body cannot reject. */
+  catchingMethods: ReadonlySet<string>;
+  /** An Express app (`express()`) or Router (`express.Router()`), chains like `Router().use(…)` included. */
+  expressReceiver: ExpressReceiverKind | null;
   /** An HTTP client instance (`axios.create(…)`, `got.extend(…)`). */
   httpClient: HttpClientInfo | null;
   /** `export const x = other` where other is imported: resolved at lookup. */
@@ -92,6 +100,19 @@ export function asyncMembersOf(node: ts.ClassLikeDeclaration | ts.ObjectLiteralE
   return names;
 }
 
+/** Names of async members whose body cannot reject (see `rejectionGap`). */
+export function catchingMembersOf(node: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression): Set<string> {
+  const names = new Set<string>();
+  const members: readonly ts.Node[] = ts.isObjectLiteralExpression(node) ? node.properties : node.members;
+  for (const m of members) {
+    if (!ts.isMethodDeclaration(m) && !ts.isPropertyDeclaration(m) && !ts.isPropertyAssignment(m)) continue;
+    const fn = ts.isMethodDeclaration(m) ? m : m.initializer && unwrap(m.initializer);
+    if (!fn || !(ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) || !isAsyncFunctionLike(fn)) continue;
+    if (rejectionGap(fn as ts.SignatureDeclaration) === null) names.add(m.name.text);
+  }
+  return names;
+}
+
 /** `timeout` in an options object literal: set, missing, or unknown (spread or not a literal). */
 export function timeoutOption(options: ts.Expression | undefined, keys: readonly string[] = ['timeout']): TimeoutState {
   if (!options) return 'missing';
@@ -159,7 +180,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
 
   /** What a value expression exported under some name is. */
   const describe = (value: ts.Node | undefined, at: ts.Node): ExportInfo => {
-    const info: ExportInfo = { async: false, asyncMethods: new Set(), httpClient: null, alias: null, line: line(at) };
+    const info: ExportInfo = { async: false, asyncMethods: new Set(), catchesAll: false, catchingMethods: new Set(), expressReceiver: null, httpClient: null, alias: null, line: line(at) };
     if (!value) return info;
     let v: ts.Node = value;
     if (ts.isExpression(v)) v = unwrap(v);
@@ -170,13 +191,23 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
       if (decl) info.alias = referenceOf(v, scope, resolveSpecifier);
       return info;
     }
-    if (isAsyncFunctionLike(v)) info.async = true;
-    if (ts.isClassDeclaration(v) || ts.isClassExpression(v) || ts.isObjectLiteralExpression(v)) info.asyncMethods = asyncMembersOf(v);
+    if (isAsyncFunctionLike(v)) {
+      info.async = true;
+      info.catchesAll = rejectionGap(v as ts.SignatureDeclaration) === null;
+    }
+    if (ts.isClassDeclaration(v) || ts.isClassExpression(v) || ts.isObjectLiteralExpression(v)) {
+      info.asyncMethods = asyncMembersOf(v);
+      info.catchingMethods = catchingMembersOf(v);
+    }
     if (ts.isNewExpression(v) && ts.isIdentifier(v.expression)) {
       const decl = scope.declarationOf(v.expression);
-      if (decl && ts.isClassDeclaration(decl)) info.asyncMethods = asyncMembersOf(decl);
+      if (decl && ts.isClassDeclaration(decl)) {
+        info.asyncMethods = asyncMembersOf(decl);
+        info.catchingMethods = catchingMembersOf(decl);
+      }
     }
     if (ts.isCallExpression(v)) info.httpClient = httpClientCreation(v, scope, resolveSpecifier);
+    if (ts.isCallExpression(v) || ts.isNewExpression(v)) info.expressReceiver = expressCreation(v, (e) => referenceOf(e, scope, resolveSpecifier));
     return info;
   };
 
