@@ -108,7 +108,8 @@ export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expr
         (ts.isForOfStatement(n) && !!n.awaitModifier) ||
         (ts.isReturnStatement(n) && !!n.expression && unhandledPromise(n.expression));
       if (risky) escapes = true;
-      if (ts.isCallExpression(n) || ts.isNewExpression(n)) unguardedCalls = true;
+      // A known promise's rejection is judged where the promise is (floating or not), not here.
+      if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && !isPromise(n)) unguardedCalls = true;
     }
     ts.forEachChild(n, (c) => visit(c, covered));
   };

@@ -23,6 +23,12 @@ describe(RULE, () => {
     ]);
   });
 
+  it('reports a timer callback that only starts a floating promise once, at the promise', async () => {
+    expect(await findingsOf(RULE, invalid('timer-callback-reported-once'))).toEqual([
+      { file: 'src/jobs/scheduler.ts', line: 9, column: 7, message: floating('this.runJob(…)') },
+    ]);
+  });
+
   it('flags a NestJS controller calling an injected service method without await', async () => {
     const dir = invalid('nestjs-controller-without-await');
     expect(await findingsOf(RULE, dir)).toEqual([
