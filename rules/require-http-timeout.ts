@@ -60,23 +60,31 @@ function isStored(call: ts.Expression): boolean {
   return ts.isVariableDeclaration(top.parent) && top.parent.initializer === top;
 }
 
+/** Every value assigned to each field of a class (declarations and `this.x = …`), collected once per class. */
+const fieldValuesByClass = new WeakMap<ts.ClassLikeDeclaration, Map<string, ts.Expression[]>>();
+
 /** The object a `this.<field>` refers to: every value assigned to the field in its class. */
 function classFieldValues(access: ts.PropertyAccessExpression): ts.Expression[] {
-  const field = access.name.text;
   let cls: ts.Node | undefined = access.parent;
   while (cls && !ts.isClassLike(cls)) cls = cls.parent;
-  if (!cls) return [];
-  const values: ts.Expression[] = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isPropertyDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === field && n.initializer) values.push(n.initializer);
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      const left = unwrap(n.left);
-      if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === field) values.push(n.right);
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(cls);
-  return values;
+  if (!cls || !ts.isClassLike(cls)) return [];
+  let fields = fieldValuesByClass.get(cls);
+  if (!fields) {
+    const collected = new Map<string, ts.Expression[]>();
+    const add = (name: string, value: ts.Expression) => collected.set(name, [...(collected.get(name) ?? []), value]);
+    const visit = (n: ts.Node): void => {
+      if (ts.isPropertyDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) add(n.name.text, n.initializer);
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const left = unwrap(n.left);
+        if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword) add(left.name.text, n.right);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(cls);
+    fields = collected;
+    fieldValuesByClass.set(cls, fields);
+  }
+  return fields.get(access.name.text) ?? [];
 }
 
 /** A client instance: where it is created (for the message) and the method called on it (`''` for `api(config)`). */

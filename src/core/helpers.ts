@@ -48,7 +48,16 @@ export function referenceKey(ref: Reference | null): string | undefined {
 export function createHelpers(file: string, project: ProjectFacts): Helpers {
   const scope = new ScopeIndex();
   const resolveSpecifier = (spec: string) => project.resolveImport(file, spec);
-  const refOf = (expr: ts.Expression) => referenceOf(expr, scope, resolveSpecifier);
+  // Several rules ask about the same callee in one walk: resolve each node once.
+  const refs = new Map<ts.Expression, Reference | null>();
+  const refOf = (expr: ts.Expression) => {
+    let ref = refs.get(expr);
+    if (ref === undefined) {
+      ref = referenceOf(expr, scope, resolveSpecifier);
+      refs.set(expr, ref);
+    }
+    return ref;
+  };
 
   const valueOf = (expr: ts.Expression): ts.Expression => {
     let e = unwrap(expr);
