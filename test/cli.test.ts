@@ -1,19 +1,11 @@
 // The CLI contract: flags, exit codes 0/1/2, one-line errors, output files and formats.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeProject } from './support/fixtures.js';
 import { main } from '../src/cli/main.js';
 import type { Report } from '../src/core/types.js';
 
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'prodcheck-cli-'));
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), content);
-  }
-  return root;
-}
 
 async function run(args: string[], env: Record<string, string> = {}) {
   let stdout = '';
@@ -44,7 +36,7 @@ const api = {
 
 describe('prodcheck CLI', () => {
   it('prints a JSON report equal to the scan, exit 0 without a gate', async () => {
-    const root = project(api);
+    const root = writeProject(api);
     const { code, stdout, stderr } = await run([root, '--format', 'json']);
     expect(code).toBe(0);
     expect(stderr).toBe('');
@@ -56,7 +48,7 @@ describe('prodcheck CLI', () => {
   });
 
   it('gates with --fail-on and --min-score, and with the config thresholds', async () => {
-    const root = project(api);
+    const root = writeProject(api);
     expect((await run([root, '--fail-on', 'medium'])).code).toBe(1);
     expect((await run([root, '--fail-on', 'high'])).code).toBe(0);
     expect((await run([root, '--fail-on', 'none'])).code).toBe(0);
@@ -68,7 +60,7 @@ describe('prodcheck CLI', () => {
   });
 
   it('writes --output to a file and nothing to stdout', async () => {
-    const root = project(api);
+    const root = writeProject(api);
     const out = join(root, 'report.json');
     const { code, stdout } = await run([root, '--format', 'json', '--output', out]);
     expect(code).toBe(0);
@@ -77,7 +69,7 @@ describe('prodcheck CLI', () => {
   });
 
   it('answers bad input with one line on stderr and exit 2', async () => {
-    const root = project(api);
+    const root = writeProject(api);
     const cases: Array<[string[], string]> = [
       [[root, '--frmat', 'json'], 'prodcheck: unknown option --frmat (allowed: --format, --output, --config, --min-score, --fail-on, --quiet, --no-color, --help, --version, --json)'],
       [[root, '--format', 'xml'], 'prodcheck: --format must be one of pretty, json, got "xml"'],
@@ -102,7 +94,7 @@ describe('prodcheck CLI', () => {
   });
 
   it('scores an empty directory as not applicable and exits 0', async () => {
-    const { code, stdout } = await run([project({}), '--format', 'json', '--min-score', '90']);
+    const { code, stdout } = await run([writeProject({}), '--format', 'json', '--min-score', '90']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as Report;
     expect(report.score.overall).toBeNull();
@@ -110,7 +102,7 @@ describe('prodcheck CLI', () => {
   });
 
   it('prints the pretty report with a code frame, the fix hint and fix-first; --quiet drops the frame', async () => {
-    const root = project(api);
+    const root = writeProject(api);
     const { code, stdout } = await run([root]);
     expect(code).toBe(0);
     expect(stdout).not.toMatch(/\x1b\[/);
@@ -127,7 +119,7 @@ describe('prodcheck CLI', () => {
   });
 
   it('colours only a TTY or FORCE_COLOR, never with NO_COLOR or --no-color', async () => {
-    const root = project(api);
+    const root = writeProject(api);
     expect((await run([root], { FORCE_COLOR: '1' })).stdout).toMatch(/\x1b\[/);
     expect((await run([root, '--no-color'], { FORCE_COLOR: '1' })).stdout).not.toMatch(/\x1b\[/);
     expect((await run([root], { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout).not.toMatch(/\x1b\[/);
@@ -136,7 +128,7 @@ describe('prodcheck CLI', () => {
   it('shows a progress line on a TTY stderr for long scans, and never in CI or with --quiet', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 220; i++) files[`src/handlers/h${i}.ts`] = `export const h${i} = (n: number) => n + ${i};\n`;
-    const root = project(files);
+    const root = writeProject(files);
     const progressRun = async (args: string[], env: Record<string, string>) => {
       let stderr = '';
       const code = await main(args, { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s), isTTY: true }, env });

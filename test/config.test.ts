@@ -1,21 +1,12 @@
 // Configuration: where it is found, what it may say, and one-line errors that name the key.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeProject } from './support/fixtures.js';
 import { UsageError } from '../src/config/errors.js';
 import { loadConfig } from '../src/config/load.js';
 import { validateConfig } from '../src/config/validate.js';
 import { rules } from '../rules/index.js';
 
-function dir(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'prodcheck-config-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(root, name, '..'), { recursive: true });
-    writeFileSync(join(root, name), content);
-  }
-  return root;
-}
 
 function errorOf(raw: unknown): string {
   try {
@@ -75,19 +66,19 @@ describe('validateConfig', () => {
 
 describe('loadConfig', () => {
   it('reads prodcheck.config.json with comments and trailing commas', () => {
-    const root = dir({ 'prodcheck.config.json': '{\n  // CLI scripts print on purpose\n  "ignores": ["bin/**"],\n}\n' });
+    const root = writeProject({ 'prodcheck.config.json': '{\n  // CLI scripts print on purpose\n  "ignores": ["bin/**"],\n}\n' });
     expect(loadConfig({ root }).ignores).toEqual(['bin/**']);
   });
 
   it('falls back to package.json#prodcheck, then to the defaults', () => {
-    const withKey = dir({ 'package.json': JSON.stringify({ name: 'api', prodcheck: { thresholds: { failOn: 'critical' } } }) });
+    const withKey = writeProject({ 'package.json': JSON.stringify({ name: 'api', prodcheck: { thresholds: { failOn: 'critical' } } }) });
     expect(loadConfig({ root: withKey }).thresholds).toEqual({ minScore: null, failOn: 'critical' });
     expect(loadConfig({ root: withKey }).source).toBe('package.json#prodcheck');
-    expect(loadConfig({ root: dir({ 'package.json': '{"name":"api"}' }) }).source).toBeNull();
+    expect(loadConfig({ root: writeProject({ 'package.json': '{"name":"api"}' }) }).source).toBeNull();
   });
 
   it('reports invalid JSON with its position, and a missing --config file', () => {
-    const root = dir({ 'prodcheck.config.json': '{\n  "rules": {\n    "no-console-log": "off"\n  \n' });
+    const root = writeProject({ 'prodcheck.config.json': '{\n  "rules": {\n    "no-console-log": "off"\n  \n' });
     expect(() => loadConfig({ root })).toThrow(/prodcheck\.config\.json: invalid JSON at 5:1 \(CloseBraceExpected\)$/);
     expect(() => loadConfig({ root, configFile: join(root, 'nope.json') })).toThrow(`config file not found: ${join(root, 'nope.json')}`);
   });

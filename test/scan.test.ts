@@ -1,21 +1,13 @@
 // The pipe end to end through the programmatic API: discovery, parse errors, suppressions,
 // configuration (rules off, severities, overrides, ignores), sites and the report's shape.
-import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeProject } from './support/fixtures.js';
 import type { ResolvedConfig } from '../src/config/types.js';
 import { scan } from '../src/scan.js';
 import { UsageError } from '../src/config/errors.js';
 
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'prodcheck-scan-'));
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), content);
-  }
-  return root;
-}
 
 const base: ResolvedConfig = { rules: {}, ignores: [], overrides: [], thresholds: { minScore: null, failOn: null }, source: null };
 
@@ -29,7 +21,7 @@ const service = {
 
 describe('scan()', () => {
   it('reports findings sorted with fingerprints, keeps going past a file that does not parse, and lists suppression problems', async () => {
-    const report = await scan({ root: project(service), config: base });
+    const report = await scan({ root: writeProject(service), config: base });
     expect(report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId} ${f.severity}`)).toEqual([
       'src/jobs/report.ts:3:1 no-console-log medium',
       'src/server.ts:3:24 no-console-log medium',
@@ -45,7 +37,7 @@ describe('scan()', () => {
   });
 
   it('writes nothing into the scanned repository', async () => {
-    const root = project(service);
+    const root = writeProject(service);
     const listing = () =>
       (readdirSync(root, { recursive: true }) as string[])
         .sort()
@@ -56,14 +48,14 @@ describe('scan()', () => {
   });
 
   it('gives byte-identical JSON for the same input', async () => {
-    const root = project(service);
+    const root = writeProject(service);
     const a = JSON.stringify(await scan({ root, config: base }));
     const b = JSON.stringify(await scan({ root, config: base }));
     expect(a).toBe(b);
   });
 
   it('applies rule settings, overrides and ignores from the configuration', async () => {
-    const root = project(service);
+    const root = writeProject(service);
     const config: ResolvedConfig = {
       ...base,
       rules: { 'no-console-log': { severity: 'high', options: {} } },
@@ -79,7 +71,7 @@ describe('scan()', () => {
   });
 
   it('scores an empty directory as not applicable everywhere', async () => {
-    const report = await scan({ root: project({}), config: base });
+    const report = await scan({ root: writeProject({}), config: base });
     expect(report.score.overall).toBeNull();
     expect(report.score.grade).toBeNull();
     expect(Object.values(report.score.categories).every((c) => c.score === null && c.findings === 0)).toBe(true);
@@ -88,7 +80,7 @@ describe('scan()', () => {
 
   it('refuses a missing path or a file with a UsageError', async () => {
     await expect(scan({ root: '/nonexistent/prodcheck-path', config: base })).rejects.toThrow(UsageError);
-    const root = project({ 'src/a.ts': '' });
+    const root = writeProject({ 'src/a.ts': '' });
     await expect(scan({ root: join(root, 'src/a.ts'), config: base })).rejects.toThrow(/not a directory/);
   });
 });

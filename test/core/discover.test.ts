@@ -1,21 +1,13 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeProject } from '../support/fixtures.js';
 import { discoverFiles, loadSources } from '../../src/core/discover.js';
 
-function project(files: Record<string, string | Buffer>): string {
-  const root = mkdtempSync(join(tmpdir(), 'prodcheck-discover-'));
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), content);
-  }
-  return root;
-}
 
 describe('discovery', () => {
   it('finds every JS/TS extension, sorted, and skips dependencies, build output, declarations and minified bundles', () => {
-    const root = project({
+    const root = writeProject({
       'src/server.ts': 'export {};',
       'src/a.mts': '',
       'src/b.cts': '',
@@ -37,14 +29,14 @@ describe('discovery', () => {
   });
 
   it('does not follow symbolic links, so a link back to the root cannot loop', () => {
-    const root = project({ 'src/server.ts': 'export {};' });
+    const root = writeProject({ 'src/server.ts': 'export {};' });
     symlinkSync(root, join(root, 'src', 'loop'), 'dir');
     symlinkSync(join(root, 'src', 'server.ts'), join(root, 'src', 'alias.ts'));
     expect(discoverFiles(root, [])).toEqual(['src/server.ts']);
   });
 
   it('honours .gitignore and configured ignores', () => {
-    const root = project({
+    const root = writeProject({
       '.gitignore': 'generated/\n*.local.ts\n',
       'src/app.ts': '',
       'src/settings.local.ts': '',
@@ -55,7 +47,7 @@ describe('discovery', () => {
   });
 
   it('reports files that do not parse, are binary or minified, and parses the rest (BOM removed)', () => {
-    const root = project({
+    const root = writeProject({
       'src/ok.ts': '\uFEFFexport const port = 3000;\n',
       'src/broken.ts': 'export function (\n',
       'src/blob.js': Buffer.from([0x63, 0x6f, 0x00, 0x6e, 0x73, 0x74]),

@@ -2,8 +2,9 @@
 //
 // Layout: fixtures/<rule-id>/{invalid,valid}/<case>/ — each case is a tiny project directory
 // (source files, optionally package.json/tsconfig.json), scanned on its own with only that rule on.
-import { readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rules } from '../../rules/index.js';
 import type { ResolvedConfig } from '../../src/config/types.js';
@@ -60,4 +61,14 @@ export function fixtureCases(ruleId: string, kind: 'valid' | 'invalid'): string[
 
 export function fixtureCase(ruleId: string, kind: 'valid' | 'invalid', name: string): string {
   return join(FIXTURES, ruleId, kind, name);
+}
+
+/** A throw-away project directory under the OS temp dir with the given files (path → content). */
+export function writeProject(files: Record<string, string | Buffer>): string {
+  const root = mkdtempSync(join(tmpdir(), 'prodcheck-test-'));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), content);
+  }
+  return root;
 }
