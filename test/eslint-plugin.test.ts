@@ -49,4 +49,16 @@ describe('ESLint plugin object', () => {
     const messages = linter.verify(code, [{ files: ['**/*.js'], plugins: { prodcheck: plugin as never }, rules: { 'prodcheck/no-console-log': 'warn' } }], join(process.cwd(), 'billing-api/src/server.js'));
     expect(messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([['prodcheck/no-console-log', 3, 1]]);
   });
+
+  it('turns a rule suggestion into an ESLint suggestion that applies the same edit', () => {
+    const linter = new Linter({ configType: 'flat' });
+    const code = "export async function notify(url) {\n  await fetch(url, { method: 'POST' });\n}\n";
+    const messages = linter.verify(code, [{ files: ['**/*.js'], plugins: { prodcheck: plugin as never }, rules: { 'prodcheck/require-http-timeout': 'error' } }], join(process.cwd(), 'billing-api/src/notify.js'));
+    expect(messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([['prodcheck/require-http-timeout', 2, 9]]);
+    const suggestion = messages[0]?.suggestions?.[0];
+    expect(suggestion?.desc).toBe('Abort after 10 s: add `signal: AbortSignal.timeout(10_000)`');
+    const fix = suggestion?.fix;
+    const fixed = fix ? code.slice(0, fix.range[0]) + fix.text + code.slice(fix.range[1]) : code;
+    expect(fixed).toBe("export async function notify(url) {\n  await fetch(url, { method: 'POST', signal: AbortSignal.timeout(10_000) });\n}\n");
+  });
 });
