@@ -59,6 +59,20 @@ describe('prodcheck CLI', () => {
     expect((await run([root, '--fail-on', 'critical'])).code).toBe(0);
   });
 
+  it('prints the Markdown comment, with line links from the GitHub Actions environment, and the workflow annotations', async () => {
+    const root = writeProject(api);
+    const event = join(root, 'event.json');
+    writeFileSync(event, JSON.stringify({ pull_request: { number: 7, head: { sha: 'a'.repeat(40) } } }));
+    const env = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/inventory-api', GITHUB_EVENT_PATH: event };
+    const md = await run([root, '--format', 'markdown'], env);
+    expect(md.code).toBe(0);
+    expect(md.stdout.split('\n')[0]).toBe('<!-- prodcheck-report -->');
+    expect(md.stdout).toContain(`(https://github.com/acme/inventory-api/blob/${'a'.repeat(40)}/src/server.ts#L6)`);
+    const gh = await run([root, '--format', 'github']);
+    expect(gh.code).toBe(0);
+    expect(gh.stdout).toContain('::warning file=src/server.ts,line=6,endLine=6,col=24,endColumn=');
+  });
+
   it('writes --output to a file and nothing to stdout', async () => {
     const root = writeProject(api);
     const out = join(root, 'report.json');
@@ -72,8 +86,8 @@ describe('prodcheck CLI', () => {
     const root = writeProject(api);
     const cases: Array<[string[], string]> = [
       [[root, '--frmat', 'json'], 'prodcheck: unknown option --frmat (allowed: --format, --output, --config, --min-score, --fail-on, --quiet, --no-color, --help, --version, --json)'],
-      [[root, '--format', 'xml'], 'prodcheck: --format must be one of pretty, json, got "xml"'],
-      [[root, '--format', 'sarif'], 'prodcheck: --format sarif is not available in this version (allowed: pretty, json)'],
+      [[root, '--format', 'xml'], 'prodcheck: --format must be one of pretty, json, markdown, github, got "xml"'],
+      [[root, '--format', 'sarif'], 'prodcheck: --format sarif is not available in this version (allowed: pretty, json, markdown, github)'],
       [[root, '--fail-on', 'error'], 'prodcheck: --fail-on must be one of critical, high, medium, low, none, got "error"'],
       [[root, '--min-score', 'ninety'], 'prodcheck: --min-score must be a number from 0 to 100, got "ninety"'],
       [[root, '--format'], 'prodcheck: --format needs a value'],

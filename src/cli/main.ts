@@ -1,14 +1,16 @@
 // The command line: arguments in, an exit code out. It loads the configuration, runs the scan,
 // hands the finished report to a reporter and decides the exit code; it analyses nothing itself.
 //   0  the gate passed (or no gate was set)   1  the gate failed   2  usage, configuration or fatal error
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getRule, rules } from '../../rules/index.js';
 import { UsageError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Report, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
+import { renderGithub } from '../report/github.js';
 import { renderJson } from '../report/json.js';
+import { githubLinkFromEnv, renderMarkdown } from '../report/markdown.js';
 import { renderPretty } from '../report/pretty.js';
 import { docsUrl, renderExplain } from '../report/rule-docs.js';
 import { scanWithSources } from '../scan.js';
@@ -21,10 +23,11 @@ export interface CliIO {
   cwd?: string;
 }
 
-const FORMATS = ['pretty', 'json'] as const;
+const FORMATS = ['pretty', 'json', 'markdown', 'github'] as const;
+type Format = (typeof FORMATS)[number];
 const FAIL_ON = [...SEVERITIES, 'none'] as const;
 /** Flags of DESIGN.md's contract that later versions implement: refused clearly rather than ignored. */
-const NOT_YET = new Set(['sarif', 'markdown', 'github']);
+const NOT_YET = new Set(['sarif']);
 
 const SCAN_OPTIONS = {
   format: { type: 'string' },
@@ -157,6 +160,30 @@ function progress(io: CliIO): { update: (p: { done: number; total: number }) => 
   };
 }
 
+/** The GitHub Actions event payload (`GITHUB_EVENT_PATH`), when there is a readable one. */
+function githubEvent(env: CliIO['env']): unknown {
+  const path = env.GITHUB_EVENT_PATH;
+  if (!path) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function render(format: Format, report: Report, ctx: { io: CliIO; color: boolean; quiet: boolean; source: (file: string) => string | undefined }): string {
+  switch (format) {
+    case 'json':
+      return renderJson(report);
+    case 'markdown':
+      return renderMarkdown(report, { ruleOf: getRule, link: githubLinkFromEnv(ctx.io.env, githubEvent(ctx.io.env)) });
+    case 'github':
+      return renderGithub(report);
+    case 'pretty':
+      return renderPretty(report, { color: ctx.color, quiet: ctx.quiet, source: ctx.source, ruleOf: getRule });
+  }
+}
+
 async function run(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(argv);
   if (values.help) {
@@ -187,7 +214,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const { report, source } = await scanWithSources({ root, config, ...(bar ? { onProgress: bar.update } : {}) });
   bar?.end();
 
-  const text = format === 'json' ? renderJson(report) : renderPretty(report, { color, quiet: values.quiet === true, source, ruleOf: getRule });
+  const text = render(format as Format, report, { io, color, quiet: values.quiet === true, source });
   if (values.output !== undefined) {
     try {
       writeFileSync(values.output, text);
