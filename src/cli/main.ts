@@ -48,7 +48,7 @@ const HELP = `Usage: prodcheck [path] [options]
        prodcheck explain <rule-id>
 
 Options:
-  --format pretty|json     report format (default: pretty)
+  --format FORMAT          pretty (default), json, markdown (PR comment) or github (annotations)
   -o, --output FILE        write the report to FILE instead of stdout
   -c, --config FILE        configuration file (default: prodcheck.config.json or package.json#prodcheck)
   --fail-on SEVERITY       exit 1 when a finding at or above SEVERITY exists (critical|high|medium|low|none)
