@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeProject } from './support/fixtures.js';
 import { main } from '../src/cli/main.js';
+import { FakeGitHub, OWNER, PR, REPO, TOKEN } from './support/fake-github.js';
 import type { Report } from '../src/core/types.js';
 
 
@@ -73,6 +74,35 @@ describe('prodcheck CLI', () => {
     expect(gh.stdout).toContain('::warning file=src/server.ts,line=6,endLine=6,col=24,endColumn=');
   });
 
+  it('comment --github posts the Markdown report, updates it in place, and never changes the exit code', async () => {
+    const gh = new FakeGitHub();
+    await gh.start();
+    try {
+      const root = writeProject(api);
+      const event = join(root, 'event.json');
+      writeFileSync(event, JSON.stringify({ pull_request: { number: PR, head: { sha: 'b'.repeat(40) } } }));
+      const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: gh.base, GITHUB_REPOSITORY: `${OWNER}/${REPO}`, GITHUB_EVENT_PATH: event, GITHUB_SERVER_URL: 'https://github.com' };
+      const first = await run(['comment', '--github', root, '--fail-on', 'medium'], env);
+      expect(first.code).toBe(1);
+      expect(first.stdout).toBe('');
+      expect(first.stderr).toMatch(/^prodcheck: looking for prodcheck's comment on acme\/orders-service#42\nprodcheck: created https:\/\/github\.com\/acme\/orders-service\/pull\/42#issuecomment-\d+\n$/);
+      const second = await run(['comment', '--github', root], env);
+      expect(second.code).toBe(0);
+      expect(second.stderr).toMatch(/\nprodcheck: updated https:\/\/github\.com\/acme\/orders-service\/pull\/42#issuecomment-\d+\n$/);
+      const posted = gh.markerComments();
+      expect(posted).toHaveLength(1);
+      expect(posted[0]?.body).toContain('`console.log` in server code');
+      gh.overrides.push({ method: 'PATCH', status: 403, body: { message: 'Resource not accessible by integration' } });
+      const refused = await run(['comment', '--github', root, '--fail-on', 'medium'], env);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/\nprodcheck: GitHub refused to write the comment \(403\)/);
+      expect(refused.stderr).not.toContain(TOKEN);
+      expect((await run(['comment', root], env)).stderr).toBe('prodcheck: comment needs a target: `prodcheck comment --github [path]` (the only one so far)\n');
+    } finally {
+      await gh.stop();
+    }
+  });
+
   it('writes --output to a file and nothing to stdout', async () => {
     const root = writeProject(api);
     const out = join(root, 'report.json');
@@ -85,7 +115,7 @@ describe('prodcheck CLI', () => {
   it('answers bad input with one line on stderr and exit 2', async () => {
     const root = writeProject(api);
     const cases: Array<[string[], string]> = [
-      [[root, '--frmat', 'json'], 'prodcheck: unknown option --frmat (allowed: --format, --output, --config, --min-score, --fail-on, --quiet, --no-color, --help, --version, --json)'],
+      [[root, '--frmat', 'json'], 'prodcheck: unknown option --frmat (allowed: --format, --output, --config, --min-score, --fail-on, --quiet, --no-color, --help, --version, --json, --github)'],
       [[root, '--format', 'xml'], 'prodcheck: --format must be one of pretty, json, markdown, github, got "xml"'],
       [[root, '--format', 'sarif'], 'prodcheck: --format sarif is not available in this version (allowed: pretty, json, markdown, github)'],
       [[root, '--fail-on', 'error'], 'prodcheck: --fail-on must be one of critical, high, medium, low, none, got "error"'],

@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getRule, rules } from '../../rules/index.js';
+import { BotError, postPullRequestComment } from '../bot/github.js';
 import { UsageError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Report, Severity } from '../core/types.js';
@@ -41,11 +42,13 @@ const SCAN_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
+  github: { type: 'boolean' },
 } as const;
 
 const HELP = `Usage: prodcheck [path] [options]
        prodcheck rules [--json]
        prodcheck explain <rule-id>
+       prodcheck comment --github [path] [options]   post or update the pull-request comment (in GitHub Actions)
 
 Options:
   --format FORMAT          pretty (default), json, markdown (PR comment) or github (annotations)
@@ -198,16 +201,24 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const color = useColor(io, values, values.output !== undefined);
   if (first === 'rules') return listRules(io, values.json === true);
   if (first === 'explain') return explain(io, rest[0], color);
-  if (rest.length > 0) throw new UsageError(`one path at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+  const commenting = first === 'comment';
+  if (commenting) {
+    if (!values.github) throw new UsageError('comment needs a target: `prodcheck comment --github [path]` (the only one so far)');
+    if (values.format !== undefined || values.output !== undefined) throw new UsageError('comment posts the Markdown report itself: drop --format and --output');
+  } else if (values.github) {
+    throw new UsageError('--github belongs to `prodcheck comment`; for annotations use --format github');
+  }
+  const paths = commenting ? rest : positionals;
+  if (paths.length > 1) throw new UsageError(`one path at a time, got ${paths.length}: ${paths.join(' ')}`);
   if (values.json) throw new UsageError('--json belongs to `prodcheck rules`; for a JSON report use --format json');
 
-  const format = values.format ?? 'pretty';
+  const format = commenting ? 'markdown' : (values.format ?? 'pretty');
   if (NOT_YET.has(format)) throw new UsageError(`--format ${format} is not available in this version (allowed: ${FORMATS.join(', ')})`);
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
   const minScoreFlag = parseMinScore(values['min-score']);
   const failOnFlag = parseFailOn(values['fail-on']);
 
-  const root = first ?? '.';
+  const root = paths[0] ?? '.';
   const config = loadConfig({ root, ...(values.config !== undefined ? { configFile: values.config } : {}) });
   const showProgress = io.stderr.isTTY === true && !values.quiet && !io.env.CI;
   const bar = showProgress ? progress(io) : null;
@@ -215,6 +226,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   bar?.end();
 
   const text = render(format as Format, report, { io, color, quiet: values.quiet === true, source });
+  const exitCode = gate(report, failOnFlag ?? config.thresholds.failOn, minScoreFlag ?? config.thresholds.minScore);
+  if (commenting) {
+    await postComment(io, text);
+    return exitCode;
+  }
   if (values.output !== undefined) {
     try {
       writeFileSync(values.output, text);
@@ -224,7 +240,17 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   } else {
     io.stdout.write(text);
   }
-  return gate(report, failOnFlag ?? config.thresholds.failOn, minScoreFlag ?? config.thresholds.minScore);
+  return exitCode;
+}
+
+/** Posts or updates the pull-request comment; a refusal is one line on stderr and never changes the exit code. */
+async function postComment(io: CliIO, body: string): Promise<void> {
+  try {
+    await postPullRequestComment({ body, env: io.env, log: (line) => io.stderr.write(`prodcheck: ${line}\n`) });
+  } catch (err) {
+    if (!(err instanceof BotError)) throw err;
+    io.stderr.write(`prodcheck: ${err.message}\n`);
+  }
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
