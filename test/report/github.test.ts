@@ -3,43 +3,25 @@
 // annotations per level and step, 50 per job, spent on the highest-ranked findings.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CATEGORIES, SEVERITIES, type Finding, type Report, type Severity } from '../../src/core/types.js';
+import type { Finding, Report, Severity } from '../../src/core/types.js';
 import { isOnChangedLine } from '../../src/report/changed.js';
 import { annotation, escapeData, escapeProperty, renderGithub } from '../../src/report/github.js';
 import { rankFindings } from '../../src/report/ranking.js';
 import { scan } from '../../src/scan.js';
 import { FIXTURES } from '../support/fixtures.js';
+import { findingMaker, reportOf as syntheticReport } from '../support/reports.js';
 
-function finding(over: Partial<Finding> & Pick<Finding, 'file' | 'line'>): Finding {
-  return {
-    ruleId: 'require-http-timeout',
-    category: 'resilience',
-    severity: 'high',
-    column: 5,
-    endLine: over.line,
-    endColumn: 30,
-    message: '`axios.get` has no timeout: pass `{ timeout }` or create the client with one',
-    fingerprint: `${over.file}:${over.line}`,
-    ...over,
-  };
-}
+const finding = findingMaker({
+  ruleId: 'require-http-timeout',
+  category: 'resilience',
+  severity: 'high',
+  column: 5,
+  endColumn: 30,
+  message: '`axios.get` has no timeout: pass `{ timeout }` or create the client with one',
+});
 
 function reportOf(findings: Finding[]): Report {
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<Severity, number>;
-  return {
-    schemaVersion: 1,
-    tool: { name: 'prodcheck', version: '0.1.0' },
-    score: {
-      overall: 71,
-      grade: 'C',
-      categories: Object.fromEntries(CATEGORIES.map((c) => [c, { score: null, findings: 0 }])) as Report['score']['categories'],
-    },
-    summary: { files: 12, findings: findings.length, bySeverity },
-    rules: [],
-    findings,
-    errors: [],
-    fixFirst: [],
-  };
+  return syntheticReport(findings, { overall: 71, grade: 'C' }, 12);
 }
 
 /** What the runner reads back from one line (TryParseV2 with its property and data unescaping). */

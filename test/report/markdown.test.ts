@@ -4,43 +4,25 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getRule } from '../../rules/index.js';
-import { CATEGORIES, SEVERITIES, type Finding, type Report, type Severity } from '../../src/core/types.js';
+import type { Finding, Report, Severity } from '../../src/core/types.js';
 import { code, githubLinkFromEnv, inlineMarkdown, lineUrl, renderMarkdown, scoreDelta } from '../../src/report/markdown.js';
 import { scan } from '../../src/scan.js';
 import { FIXTURES } from '../support/fixtures.js';
+import { findingMaker, reportOf as syntheticReport } from '../support/reports.js';
 
 const LINK = { serverUrl: 'https://github.com', repository: 'acme/orders-service', sha: '3f2c9d1e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e' };
 
-function finding(over: Partial<Finding> & Pick<Finding, 'file' | 'line'>): Finding {
-  return {
-    ruleId: 'no-console-log',
-    category: 'observability',
-    severity: 'medium',
-    column: 3,
-    endLine: over.line,
-    endColumn: 40,
-    message: '`console.log` in server code: log through the structured logger (pino, winston) so the line has a level and fields',
-    fingerprint: `${over.file}:${over.line}`,
-    ...over,
-  };
-}
+const finding = findingMaker({
+  ruleId: 'no-console-log',
+  category: 'observability',
+  severity: 'medium',
+  column: 3,
+  endColumn: 40,
+  message: '`console.log` in server code: log through the structured logger (pino, winston) so the line has a level and fields',
+});
 
 function reportOf(findings: Finding[]): Report {
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<Severity, number>;
-  return {
-    schemaVersion: 1,
-    tool: { name: 'prodcheck', version: '0.1.0' },
-    score: {
-      overall: 58,
-      grade: 'D',
-      categories: Object.fromEntries(CATEGORIES.map((c) => [c, { score: null, findings: 0 }])) as Report['score']['categories'],
-    },
-    summary: { files: 900, findings: findings.length, bySeverity },
-    rules: [],
-    findings,
-    errors: [],
-    fixFirst: [],
-  };
+  return syntheticReport(findings, { overall: 58, grade: 'D' }, 900);
 }
 
 describe('the example project fixtures/projects/orders-service', () => {
