@@ -140,7 +140,13 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       compareStrings(a.finding.message, b.finding.message),
   );
   const prints = fingerprints(
-    raw.map(({ finding, file }) => ({ ruleId: finding.ruleId, file, code: sources.get(file)?.slice(finding.start, finding.end) ?? finding.message })),
+    raw.map(({ finding, file }) => ({
+      ruleId: finding.ruleId,
+      file,
+      symbol: finding.symbol ?? '',
+      // A project finding has no range: its message (which names the value involved) stands for its code.
+      code: finding.end > finding.start ? (sources.get(file)?.slice(finding.start, finding.end) ?? finding.message) : finding.message,
+    })),
   );
   const findings: Finding[] = raw.map(({ finding, file, severity }, i) => ({
     ruleId: finding.ruleId,

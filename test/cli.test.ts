@@ -69,6 +69,9 @@ describe('prodcheck CLI', () => {
     expect(md.code).toBe(0);
     expect(md.stdout.split('\n')[0]).toBe('<!-- prodcheck-report -->');
     expect(md.stdout).toContain(`(https://github.com/acme/inventory-api/blob/${'a'.repeat(40)}/src/server.ts#L6)`);
+    const sarif = await run([root, '--format', 'sarif']);
+    expect(sarif.code).toBe(0);
+    expect((JSON.parse(sarif.stdout) as { version: string; runs: Array<{ results: unknown[] }> }).runs[0]?.results).toHaveLength(1);
     const gh = await run([root, '--format', 'github']);
     expect(gh.code).toBe(0);
     expect(gh.stdout).toContain('::warning file=src/server.ts,line=6,endLine=6,col=24,endColumn=');
@@ -116,8 +119,7 @@ describe('prodcheck CLI', () => {
     const root = writeProject(api);
     const cases: Array<[string[], string]> = [
       [[root, '--frmat', 'json'], 'prodcheck: unknown option --frmat (allowed: --format, --output, --config, --min-score, --fail-on, --quiet, --no-color, --help, --version, --json, --github)'],
-      [[root, '--format', 'xml'], 'prodcheck: --format must be one of pretty, json, markdown, github, got "xml"'],
-      [[root, '--format', 'sarif'], 'prodcheck: --format sarif is not available in this version (allowed: pretty, json, markdown, github)'],
+      [[root, '--format', 'xml'], 'prodcheck: --format must be one of pretty, json, sarif, markdown, github, got "xml"'],
       [[root, '--fail-on', 'error'], 'prodcheck: --fail-on must be one of critical, high, medium, low, none, got "error"'],
       [[root, '--min-score', 'ninety'], 'prodcheck: --min-score must be a number from 0 to 100, got "ninety"'],
       [[root, '--format'], 'prodcheck: --format needs a value'],

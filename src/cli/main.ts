@@ -13,6 +13,7 @@ import { renderGithub } from '../report/github.js';
 import { renderJson } from '../report/json.js';
 import { githubLinkFromEnv, renderMarkdown } from '../report/markdown.js';
 import { renderPretty } from '../report/pretty.js';
+import { renderSarif } from '../report/sarif.js';
 import { docsUrl, renderExplain } from '../report/rule-docs.js';
 import { scanWithSources } from '../scan.js';
 import { VERSION } from '../version.js';
@@ -24,11 +25,9 @@ export interface CliIO {
   cwd?: string;
 }
 
-const FORMATS = ['pretty', 'json', 'markdown', 'github'] as const;
+const FORMATS = ['pretty', 'json', 'sarif', 'markdown', 'github'] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON = [...SEVERITIES, 'none'] as const;
-/** Flags of DESIGN.md's contract that later versions implement: refused clearly rather than ignored. */
-const NOT_YET = new Set(['sarif']);
 
 const SCAN_OPTIONS = {
   format: { type: 'string' },
@@ -51,7 +50,7 @@ const HELP = `Usage: prodcheck [path] [options]
        prodcheck comment --github [path] [options]   post or update the pull-request comment (in GitHub Actions)
 
 Options:
-  --format FORMAT          pretty (default), json, markdown (PR comment) or github (annotations)
+  --format FORMAT          pretty (default), json, sarif (code scanning), markdown (PR comment) or github (annotations)
   -o, --output FILE        write the report to FILE instead of stdout
   -c, --config FILE        configuration file (default: prodcheck.config.json or package.json#prodcheck)
   --fail-on SEVERITY       exit 1 when a finding at or above SEVERITY exists (critical|high|medium|low|none)
@@ -178,6 +177,8 @@ function render(format: Format, report: Report, ctx: { io: CliIO; color: boolean
   switch (format) {
     case 'json':
       return renderJson(report);
+    case 'sarif':
+      return renderSarif(report, { rules });
     case 'markdown':
       return renderMarkdown(report, { ruleOf: getRule, link: githubLinkFromEnv(ctx.io.env, githubEvent(ctx.io.env)) });
     case 'github':
@@ -213,7 +214,6 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (values.json) throw new UsageError('--json belongs to `prodcheck rules`; for a JSON report use --format json');
 
   const format = commenting ? 'markdown' : (values.format ?? 'pretty');
-  if (NOT_YET.has(format)) throw new UsageError(`--format ${format} is not available in this version (allowed: ${FORMATS.join(', ')})`);
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
   const minScoreFlag = parseMinScore(values['min-score']);
   const failOnFlag = parseFailOn(values['fail-on']);

@@ -3,6 +3,7 @@
 // counted. The CLI's scan and the ESLint adapter both come through here.
 import { ts } from 'ts-morph';
 import { buildProjectFacts, type ProjectFacts } from '../project/facts.js';
+import { enclosingSymbol } from './fingerprint.js';
 import { createHelpers } from './helpers.js';
 import { parseText } from './parse.js';
 import { parseSuppressions } from './suppressions.js';
@@ -130,6 +131,7 @@ function locate(sf: ts.SourceFile, ruleId: string, messages: Record<string, stri
     column: s.character + 1,
     endLine: e.line + 1,
     endColumn: e.character + 1,
+    symbol: enclosingSymbol(sf, d.node ?? start),
   };
   if (d.data) finding.data = d.data;
   if (d.fix) finding.fix = d.fix;

@@ -82,6 +82,8 @@ export interface RawFinding {
   column: number;
   endLine: number;
   endColumn: number;
+  /** The enclosing symbol (`OrdersService.create`, `createOrder`; '' at module level), for the fingerprint. */
+  symbol?: string;
   fix?: TextEdit[];
   suggest?: Array<Suggestion & { message: string }>;
 }
@@ -142,6 +144,8 @@ interface RuleBase<Options> {
   hasSuggestions?: boolean;
   /** High-confidence rules are in the ESLint plugin's `recommended` config. */
   recommended: boolean;
+  /** CWE ids of the weakness the rule catches (SARIF tags `external/cwe/cwe-<n>`). */
+  cwe?: readonly number[];
 }
 
 export interface FileRule<Options = Record<string, unknown>> extends RuleBase<Options> {
@@ -249,4 +253,11 @@ export interface Report {
   errors: ReportError[];
   /** The few rules whose fixing raises the overall score most (additive to schema 1). */
   fixFirst: FixFirst[];
+  /**
+   * Set by the changed-lines filter (`--changed-since`; additive to schema 1): `findings` and
+   * `summary` are restricted to changed lines, `score`, `rules` and `fixFirst` stay whole-repository.
+   */
+  changed?: { files: number; lines: number; findingsHidden: number };
+  /** Set by the baseline filter (`--baseline`; additive to schema 1): findings hidden, and baseline entries fixed since. */
+  baseline?: { hidden: number; fixed: number };
 }
