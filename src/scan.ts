@@ -9,6 +9,7 @@ import { loadConfig } from './config/load.js';
 import type { ResolvedConfig, RuleSetting } from './config/types.js';
 import { loadSources } from './core/discover.js';
 import { checkFile, merge, type ActiveRule } from './core/engine.js';
+import { countBySeverity } from './core/findings.js';
 import { fingerprints } from './core/fingerprint.js';
 import type { AnyRule, FileInfo, FileRule, Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
 import { buildProjectFacts } from './project/facts.js';
@@ -178,8 +179,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   ruleSummaries.sort((a, b) => compareStrings(a.id, b.id));
 
   errors.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.message, b.message));
-  const bySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
-  for (const f of findings) bySeverity[f.severity]++;
+  const bySeverity = countBySeverity(findings);
   const { score, fixFirst } = scoreReport(ruleSummaries, findings);
   const report: Report = {
     schemaVersion: 1,

@@ -1,4 +1,5 @@
 // The CLI contract: flags, exit codes 0/1/2, one-line errors, output files and formats.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -106,6 +107,42 @@ describe('prodcheck CLI', () => {
     }
   });
 
+  it('records a baseline and then reports only new findings, gating on them', async () => {
+    const root = writeProject(api);
+    const baseline = join(root, '.prodcheck-baseline.json');
+    const recorded = await run(['baseline', root, '--output', baseline]);
+    expect(recorded).toEqual({ code: 0, stdout: '', stderr: `prodcheck: recorded 1 findings in ${baseline}\n` });
+    expect((await run([root, '--baseline', baseline, '--fail-on', 'medium'])).code).toBe(0);
+    writeFileSync(join(root, 'src/server.ts'), `// moved down by a comment\n${api['src/server.ts']}console.warn('second');\n`);
+    const after = await run([root, '--baseline', baseline, '--fail-on', 'medium', '--format', 'json']);
+    expect(after.code).toBe(1);
+    const report = JSON.parse(after.stdout) as Report;
+    expect(report.findings.map((f) => `${f.file}:${f.line}:${f.column}`)).toEqual(['src/server.ts:9:1']);
+    expect(report.baseline).toEqual({ hidden: 1, fixed: 0 });
+    expect((await run([root, '--baseline', baseline])).stdout).toContain('\nBaseline: 1 known finding hidden, 0 fixed since it was recorded.\n');
+    expect((await run([root, '--baseline', join(root, 'none.json')])).stderr).toMatch(/^prodcheck: --baseline: /);
+    expect((await run(['baseline', root])).stderr).toBe('prodcheck: baseline needs --output FILE, e.g. `prodcheck baseline . --output .prodcheck-baseline.json`\n');
+  });
+
+  it('keeps only findings on lines changed since a git ref, and shows the score delta against a base report', async () => {
+    const root = writeProject(api);
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.com', ...args], { cwd: root, stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-q', '-m', 'base');
+    const baseReport = join(writeProject({}), 'base.json');
+    expect((await run([root, '--format', 'json', '--output', baseReport])).code).toBe(0);
+    writeFileSync(join(root, 'src/jobs.ts'), "export function nightly() {\n  console.info('nightly run');\n}\n");
+    const json = await run([root, '--changed-since', 'main', '--format', 'json']);
+    const report = JSON.parse(json.stdout) as Report;
+    expect(report.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['src/jobs.ts:2']);
+    expect(report.changed).toEqual({ files: 1, lines: 3, findingsHidden: 1 });
+    expect((await run([root, '--changed-since', 'main'])).stdout).toContain('\nFindings on lines changed in 1 file only (1 elsewhere not shown); the score is for the whole repository.\n');
+    const md = await run([root, '--changed-since', 'main', '--compare', baseReport, '--format', 'markdown']);
+    expect(md.stdout.split('\n')[1]).toMatch(/^## prodcheck: \d+\/100 \([A-F]\) ▼ −\d+/);
+    expect((await run([root, '--changed-since', 'no-such-branch'])).stderr).toMatch(/^prodcheck: --changed-since: unknown git ref "no-such-branch"/);
+  });
+
   it('writes --output to a file and nothing to stdout', async () => {
     const root = writeProject(api);
     const out = join(root, 'report.json');
@@ -118,7 +155,7 @@ describe('prodcheck CLI', () => {
   it('answers bad input with one line on stderr and exit 2', async () => {
     const root = writeProject(api);
     const cases: Array<[string[], string]> = [
-      [[root, '--frmat', 'json'], 'prodcheck: unknown option --frmat (allowed: --format, --output, --config, --min-score, --fail-on, --quiet, --no-color, --help, --version, --json, --github)'],
+      [[root, '--frmat', 'json'], 'prodcheck: unknown option --frmat (allowed: --format, --output, --config, --min-score, --fail-on, --quiet, --no-color, --help, --version, --json, --github, --baseline, --changed-since, --compare)'],
       [[root, '--format', 'xml'], 'prodcheck: --format must be one of pretty, json, sarif, markdown, github, got "xml"'],
       [[root, '--fail-on', 'error'], 'prodcheck: --fail-on must be one of critical, high, medium, low, none, got "error"'],
       [[root, '--min-score', 'ninety'], 'prodcheck: --min-score must be a number from 0 to 100, got "ninety"'],

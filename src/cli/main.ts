@@ -6,6 +6,9 @@ import { parseArgs } from 'node:util';
 import { getRule, rules } from '../../rules/index.js';
 import { BotError, postPullRequestComment } from '../bot/github.js';
 import { UsageError } from '../config/errors.js';
+import { applyBaseline, createBaseline, readBaseline, renderBaseline } from '../filter/baseline.js';
+import { changedLinesSince, compareScore, filterToChanged, readReport } from '../filter/changed-since.js';
+import type { ChangedLines } from '../report/changed.js';
 import { loadConfig } from '../config/load.js';
 import type { Report, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
@@ -42,11 +45,15 @@ const SCAN_OPTIONS = {
   version: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
   github: { type: 'boolean' },
+  baseline: { type: 'string' },
+  'changed-since': { type: 'string' },
+  compare: { type: 'string' },
 } as const;
 
 const HELP = `Usage: prodcheck [path] [options]
        prodcheck rules [--json]
        prodcheck explain <rule-id>
+       prodcheck baseline [path] --output FILE        record the current findings (for --baseline)
        prodcheck comment --github [path] [options]   post or update the pull-request comment (in GitHub Actions)
 
 Options:
@@ -55,6 +62,9 @@ Options:
   -c, --config FILE        configuration file (default: prodcheck.config.json or package.json#prodcheck)
   --fail-on SEVERITY       exit 1 when a finding at or above SEVERITY exists (critical|high|medium|low|none)
   --min-score N            exit 1 when the overall score is below N (0-100)
+  --baseline FILE          hide the findings recorded by "prodcheck baseline" (reports how many, and how many were fixed)
+  --changed-since REF      only findings on lines changed since the merge base with REF (the score stays whole-repo)
+  --compare FILE           a base scan's JSON report: show the score's delta against it (markdown)
   -q, --quiet              findings only: no code frames, fix hints or progress
   --no-color               no colours (also NO_COLOR=1)
   -h, --help               this help
@@ -173,16 +183,30 @@ function githubEvent(env: CliIO['env']): unknown {
   }
 }
 
-function render(format: Format, report: Report, ctx: { io: CliIO; color: boolean; quiet: boolean; source: (file: string) => string | undefined }): string {
+interface RenderContext {
+  io: CliIO;
+  color: boolean;
+  quiet: boolean;
+  source: (file: string) => string | undefined;
+  changed: ChangedLines | undefined;
+  base: number | null | undefined;
+}
+
+function render(format: Format, report: Report, ctx: RenderContext): string {
   switch (format) {
     case 'json':
       return renderJson(report);
     case 'sarif':
       return renderSarif(report, { rules });
     case 'markdown':
-      return renderMarkdown(report, { ruleOf: getRule, link: githubLinkFromEnv(ctx.io.env, githubEvent(ctx.io.env)) });
+      return renderMarkdown(report, {
+        ruleOf: getRule,
+        link: githubLinkFromEnv(ctx.io.env, githubEvent(ctx.io.env)),
+        ...(ctx.changed ? { changed: ctx.changed } : {}),
+        ...(ctx.base !== undefined ? { base: { overall: ctx.base } } : {}),
+      });
     case 'github':
-      return renderGithub(report);
+      return renderGithub(report, ctx.changed ? { changed: ctx.changed } : {});
     case 'pretty':
       return renderPretty(report, { color: ctx.color, quiet: ctx.quiet, source: ctx.source, ruleOf: getRule });
   }
@@ -203,13 +227,20 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (first === 'rules') return listRules(io, values.json === true);
   if (first === 'explain') return explain(io, rest[0], color);
   const commenting = first === 'comment';
+  const baselining = first === 'baseline';
   if (commenting) {
     if (!values.github) throw new UsageError('comment needs a target: `prodcheck comment --github [path]` (the only one so far)');
     if (values.format !== undefined || values.output !== undefined) throw new UsageError('comment posts the Markdown report itself: drop --format and --output');
   } else if (values.github) {
     throw new UsageError('--github belongs to `prodcheck comment`; for annotations use --format github');
   }
-  const paths = commenting ? rest : positionals;
+  if (baselining) {
+    if (values.output === undefined) throw new UsageError('baseline needs --output FILE, e.g. `prodcheck baseline . --output .prodcheck-baseline.json`');
+    if (values.format !== undefined || values.baseline !== undefined || values['changed-since'] !== undefined) {
+      throw new UsageError('baseline records every current finding: drop --format, --baseline and --changed-since');
+    }
+  }
+  const paths = commenting || baselining ? rest : positionals;
   if (paths.length > 1) throw new UsageError(`one path at a time, got ${paths.length}: ${paths.join(' ')}`);
   if (values.json) throw new UsageError('--json belongs to `prodcheck rules`; for a JSON report use --format json');
 
@@ -217,30 +248,47 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
   const minScoreFlag = parseMinScore(values['min-score']);
   const failOnFlag = parseFailOn(values['fail-on']);
+  // Read every input file before the scan, so that a wrong path fails fast.
+  const baseline = values.baseline !== undefined ? readBaseline(values.baseline) : undefined;
+  const baseReport = values.compare !== undefined ? readReport(values.compare) : undefined;
 
   const root = paths[0] ?? '.';
   const config = loadConfig({ root, ...(values.config !== undefined ? { configFile: values.config } : {}) });
+  const changed = values['changed-since'] !== undefined ? changedLinesSince(root, values['changed-since']) : undefined;
   const showProgress = io.stderr.isTTY === true && !values.quiet && !io.env.CI;
   const bar = showProgress ? progress(io) : null;
-  const { report, source } = await scanWithSources({ root, config, ...(bar ? { onProgress: bar.update } : {}) });
+  const scanned = await scanWithSources({ root, config, ...(bar ? { onProgress: bar.update } : {}) });
   bar?.end();
 
-  const text = render(format as Format, report, { io, color, quiet: values.quiet === true, source });
+  if (baselining) {
+    writeOutput(values.output ?? '', renderBaseline(createBaseline(scanned.report)));
+    io.stderr.write(`prodcheck: recorded ${scanned.report.findings.length} findings in ${values.output}\n`);
+    return 0;
+  }
+  // The filters come between the scan and the reporters: the baseline first (so that entries in
+  // files the change did not touch are not taken for fixed), then the changed lines.
+  let report = scanned.report;
+  if (baseline) report = applyBaseline(report, baseline);
+  if (changed) report = filterToChanged(report, changed);
+  const base = baseReport ? compareScore(report, baseReport).base : undefined;
+
+  const text = render(format as Format, report, { io, color, quiet: values.quiet === true, source: scanned.source, changed, base });
   const exitCode = gate(report, failOnFlag ?? config.thresholds.failOn, minScoreFlag ?? config.thresholds.minScore);
   if (commenting) {
     await postComment(io, text);
     return exitCode;
   }
-  if (values.output !== undefined) {
-    try {
-      writeFileSync(values.output, text);
-    } catch (err) {
-      throw new UsageError(`cannot write --output ${values.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-  } else {
-    io.stdout.write(text);
-  }
+  if (values.output !== undefined) writeOutput(values.output, text);
+  else io.stdout.write(text);
   return exitCode;
+}
+
+function writeOutput(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new UsageError(`cannot write --output ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 /** Posts or updates the pull-request comment; a refusal is one line on stderr and never changes the exit code. */

@@ -74,6 +74,12 @@ export function renderPretty(report: Report, options: PrettyOptions): string {
     out.push(`${c.bold('prodcheck')} ${c.dim(`v${report.tool.version}`)}  ${files}  score ${c.bold(color(`${overall}/100`))} ${c.bold(color(`(${grade})`))}`);
   }
   out.push('', ...categoryLines(c, report), '');
+  if (report.changed) {
+    out.push(c.dim(`Findings on lines changed in ${plural(report.changed.files, 'file')} only (${report.changed.findingsHidden} elsewhere not shown); the score is for the whole repository.`), '');
+  }
+  if (report.baseline) {
+    out.push(c.dim(`Baseline: ${report.baseline.hidden} known ${report.baseline.hidden === 1 ? 'finding' : 'findings'} hidden, ${report.baseline.fixed} fixed since it was recorded.`), '');
+  }
 
   const byFile = new Map<string, Finding[]>();
   for (const f of report.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
