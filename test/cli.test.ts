@@ -73,6 +73,9 @@ describe('prodcheck CLI', () => {
     const sarif = await run([root, '--format', 'sarif']);
     expect(sarif.code).toBe(0);
     expect((JSON.parse(sarif.stdout) as { version: string; runs: Array<{ results: unknown[] }> }).runs[0]?.results).toHaveLength(1);
+    const html = await run([root, '--format', 'html']);
+    expect(html.code).toBe(0);
+    expect(html.stdout.startsWith('<!DOCTYPE html>')).toBe(true);
     const gh = await run([root, '--format', 'github']);
     expect(gh.code).toBe(0);
     expect(gh.stdout).toContain('::warning file=src/server.ts,line=6,endLine=6,col=24,endColumn=');
@@ -156,7 +159,7 @@ describe('prodcheck CLI', () => {
     const root = writeProject(api);
     const cases: Array<[string[], string]> = [
       [[root, '--frmat', 'json'], 'prodcheck: unknown option --frmat (allowed: --format, --output, --config, --min-score, --fail-on, --quiet, --no-color, --help, --version, --json, --github, --baseline, --changed-since, --compare)'],
-      [[root, '--format', 'xml'], 'prodcheck: --format must be one of pretty, json, sarif, markdown, github, got "xml"'],
+      [[root, '--format', 'xml'], 'prodcheck: --format must be one of pretty, json, sarif, markdown, github, html, got "xml"'],
       [[root, '--fail-on', 'error'], 'prodcheck: --fail-on must be one of critical, high, medium, low, none, got "error"'],
       [[root, '--min-score', 'ninety'], 'prodcheck: --min-score must be a number from 0 to 100, got "ninety"'],
       [[root, '--format'], 'prodcheck: --format needs a value'],

@@ -13,6 +13,7 @@ import { loadConfig } from '../config/load.js';
 import type { Report, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 import { renderGithub } from '../report/github.js';
+import { renderHtml } from '../report/html.js';
 import { renderJson } from '../report/json.js';
 import { githubLinkFromEnv, renderMarkdown } from '../report/markdown.js';
 import { renderPretty } from '../report/pretty.js';
@@ -28,7 +29,7 @@ export interface CliIO {
   cwd?: string;
 }
 
-const FORMATS = ['pretty', 'json', 'sarif', 'markdown', 'github'] as const;
+const FORMATS = ['pretty', 'json', 'sarif', 'markdown', 'github', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON = [...SEVERITIES, 'none'] as const;
 
@@ -57,7 +58,7 @@ const HELP = `Usage: prodcheck [path] [options]
        prodcheck comment --github [path] [options]   post or update the pull-request comment (in GitHub Actions)
 
 Options:
-  --format FORMAT          pretty (default), json, sarif (code scanning), markdown (PR comment) or github (annotations)
+  --format FORMAT          pretty (default), json, sarif (code scanning), markdown (PR comment), github (annotations) or html
   -o, --output FILE        write the report to FILE instead of stdout
   -c, --config FILE        configuration file (default: prodcheck.config.json or package.json#prodcheck)
   --fail-on SEVERITY       exit 1 when a finding at or above SEVERITY exists (critical|high|medium|low|none)
@@ -207,6 +208,8 @@ function render(format: Format, report: Report, ctx: RenderContext): string {
       });
     case 'github':
       return renderGithub(report, ctx.changed ? { changed: ctx.changed } : {});
+    case 'html':
+      return renderHtml(report, { ruleOf: getRule, source: ctx.source });
     case 'pretty':
       return renderPretty(report, { color: ctx.color, quiet: ctx.quiet, source: ctx.source, ruleOf: getRule });
   }

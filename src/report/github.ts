@@ -5,6 +5,7 @@
 import type { Finding, Report, Severity } from '../core/types.js';
 import type { ChangedLines } from './changed.js';
 import { rankFindings } from './ranking.js';
+import { plural } from './wording.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
@@ -51,9 +52,6 @@ export function annotation(f: Finding): string {
   return command(annotationLevel(f.severity), props, f.message);
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 export function renderGithub(report: Report, options: GithubOptions = {}): string {
   const perLevel = options.perLevel ?? 10;

@@ -8,6 +8,7 @@ import { CATEGORIES } from '../core/types.js';
 import type { ChangedLines } from './changed.js';
 import { rankFindings, type RankedFinding } from './ranking.js';
 import { docsUrl } from './rule-docs.js';
+import { fixFirstScope, plural } from './wording.js';
 
 export const MARKDOWN_MARKER = '<!-- prodcheck-report -->';
 
@@ -102,9 +103,6 @@ export function inlineMarkdown(message: string, inTable = false): string {
 
 const SEVERITY_ICON: Record<Severity, string> = { critical: '🔴', high: '🟠', medium: '🟡', low: '🔵' };
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /** `▲ +3`, `▼ −2`, `±0`; empty when either score is unknown. */
 export function scoreDelta(overall: number | null, base: number | null | undefined): string {
@@ -166,8 +164,7 @@ function fixFirst(report: Report, options: MarkdownOptions): string[] {
   const lines = ['### Fix these first', '', '| gain | rule | findings |', '|---:|---|---|'];
   for (const f of report.fixFirst) {
     const rule = options.ruleOf(f.ruleId);
-    const sites = report.rules.find((r) => r.id === f.ruleId)?.sites ?? f.findings;
-    const what = rule ? `${f.findings} of ${sites} ${rule.docs.sites}` : plural(f.findings, 'finding');
+    const what = fixFirstScope(report, f, rule);
     lines.push(`| +${f.gain} | ${ruleRef(f.ruleId, options)} | ${inlineMarkdown(what, true)} |`);
   }
   lines.push('');

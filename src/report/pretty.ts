@@ -5,6 +5,7 @@ import { codeFrameColumns } from '@babel/code-frame';
 import { createColors } from 'picocolors';
 import type { AnyRule, Category, Finding, Report, Severity } from '../core/types.js';
 import { CATEGORIES } from '../core/types.js';
+import { fixFirstScope, plural } from './wording.js';
 
 export interface PrettyOptions {
   color: boolean;
@@ -39,9 +40,6 @@ function bar(score: number | null, width = 20): string {
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 function categoryLines(c: Colors, report: Report): string[] {
   const width = Math.max(...CATEGORIES.map((k) => k.length));
@@ -114,8 +112,7 @@ export function renderPretty(report: Report, options: PrettyOptions): string {
     out.push('', c.bold('Fix these first:'));
     for (const f of report.fixFirst) {
       const rule = options.ruleOf(f.ruleId);
-      const sites = report.rules.find((r) => r.id === f.ruleId)?.sites ?? f.findings;
-      const what = rule ? `${f.findings} of ${sites} ${rule.docs.sites}` : plural(f.findings, 'finding');
+      const what = fixFirstScope(report, f, rule);
       out.push(`  ${c.green(`+${f.gain}`.padEnd(6))} ${f.ruleId}  ${c.dim(what)}`);
     }
   }
