@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { AnyRule, Category, Finding, Report, Severity } from '../core/types.js';
 import { CATEGORIES, SEVERITIES } from '../core/types.js';
 import { docsUrl } from './rule-docs.js';
-import { fixFirstScope, plural } from './wording.js';
+import { fixFirstScope, messageParts, plural } from './wording.js';
 
 export interface HtmlOptions {
   /** Rule metadata: fix hints, the sites wording, and whether a docs page exists. */
@@ -31,26 +31,9 @@ export function escapeHtml(s: string): string {
  * is escaped. An unmatched run of backticks stays text.
  */
 export function inlineHtml(text: string): string {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const open = /`+/g;
-    open.lastIndex = i;
-    const m = open.exec(text);
-    if (m === null) break;
-    const fence = m[0];
-    const close = new RegExp(`(?<!\`)${fence}(?!\`)`, 'g');
-    close.lastIndex = m.index + fence.length;
-    const end = close.exec(text);
-    if (end === null) {
-      out += escapeHtml(text.slice(i, m.index + fence.length));
-      i = m.index + fence.length;
-      continue;
-    }
-    out += `${escapeHtml(text.slice(i, m.index))}<code>${escapeHtml(text.slice(m.index + fence.length, end.index))}</code>`;
-    i = end.index + fence.length;
-  }
-  return out + escapeHtml(text.slice(i));
+  return messageParts(text)
+    .map((p) => (p.code ? `<code>${escapeHtml(p.text)}</code>` : escapeHtml(p.text)))
+    .join('');
 }
 
 

@@ -8,7 +8,7 @@ import { CATEGORIES } from '../core/types.js';
 import type { ChangedLines } from './changed.js';
 import { rankFindings, type RankedFinding } from './ranking.js';
 import { docsUrl } from './rule-docs.js';
-import { fixFirstScope, plural } from './wording.js';
+import { fixFirstScope, messageParts, plural } from './wording.js';
 
 export const MARKDOWN_MARKER = '<!-- prodcheck-report -->';
 
@@ -76,28 +76,9 @@ function escapeText(s: string): string {
  * is escaped too, inside code spans included (GFM splits cells before it reads code spans).
  */
 export function inlineMarkdown(message: string, inTable = false): string {
-  const text = message.replace(/\r?\n/g, ' ');
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const open = /`+/g;
-    open.lastIndex = i;
-    const m = open.exec(text);
-    if (m === null) break;
-    const fence = m[0];
-    const close = new RegExp(`(?<!\`)${fence}(?!\`)`, 'g');
-    close.lastIndex = m.index + fence.length;
-    const end = close.exec(text);
-    if (end === null) {
-      // An unmatched backtick run is text.
-      out += escapeText(text.slice(i, m.index + fence.length));
-      i = m.index + fence.length;
-      continue;
-    }
-    out += escapeText(text.slice(i, m.index)) + text.slice(m.index, end.index + fence.length);
-    i = end.index + fence.length;
-  }
-  out += escapeText(text.slice(i));
+  const out = messageParts(message.replace(/\r?\n/g, ' '))
+    .map((p) => (p.code ? p.raw : escapeText(p.text)))
+    .join('');
   return inTable ? out.replace(/\|/g, '\\|') : out;
 }
 
