@@ -4,11 +4,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/config/errors.js';
 import type { Report } from '../../src/core/types.js';
 import { applyBaseline, asBaseline, createBaseline, readBaseline, renderBaseline } from '../../src/filter/baseline.js';
 import { scan } from '../../src/scan.js';
-import { onlyRule, writeProject } from '../support/fixtures.js';
+import { onlyRule, writeProject, expectUsageError } from '../support/fixtures.js';
 import { findingMaker, reportOf } from '../support/reports.js';
 
 const config = onlyRule('no-console-log');
@@ -46,17 +45,6 @@ const withoutOriginal = edited.replace("  console.log('creating order', input.sk
 
 function project(service: string): string {
   return writeProject({ 'package.json': JSON.stringify({ name: 'orders', dependencies: { express: '^4.21.0' } }), [SERVICE]: service });
-}
-
-function expectUsageError(fn: () => unknown, message: string): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (err) {
-    error = err;
-  }
-  expect(error).toBeInstanceOf(UsageError);
-  expect((error as Error).message).toBe(message);
 }
 
 describe('baselines on a real scan', () => {

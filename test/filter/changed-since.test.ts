@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getRule } from '../../rules/index.js';
+import { expectUsageError } from '../support/fixtures.js';
 import { UsageError } from '../../src/config/errors.js';
 import type { AnyRule, Finding } from '../../src/core/types.js';
 import {
@@ -42,17 +43,6 @@ const numbered = (prefix: string, n: number): string => Array.from({ length: n }
 /** Plain object of a ChangedLines map, for exact comparison. */
 function plain(changed: ChangedLines): Record<string, number[]> {
   return Object.fromEntries([...changed].map(([file, lines]) => [file, [...lines].sort((a, b) => a - b)]));
-}
-
-function expectUsageError(fn: () => unknown, message: string): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (err) {
-    error = err;
-  }
-  expect(error).toBeInstanceOf(UsageError);
-  expect((error as Error).message).toBe(message);
 }
 
 describe('changedLinesSince', () => {

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { rules } from '../../rules/index.js';
 import type { ResolvedConfig } from '../../src/config/types.js';
 import { scan } from '../../src/scan.js';
+import { UsageError } from '../../src/config/errors.js';
+import { expect } from 'vitest';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export const FIXTURES = join(ROOT, 'fixtures');
@@ -71,4 +73,16 @@ export function writeProject(files: Record<string, string | Buffer>): string {
     writeFileSync(join(root, rel), content);
   }
   return root;
+}
+
+/** `fn` throws a UsageError (the one-line user error the CLI prints) with exactly `message`. */
+export function expectUsageError(fn: () => unknown, message: string): void {
+  let error: unknown;
+  try {
+    fn();
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(UsageError);
+  expect((error as Error).message).toBe(message);
 }
