@@ -5,9 +5,9 @@
 // (src/core/fingerprint.ts), never the line: moving code up or down keeps a finding baselined,
 // and a new finding of the same rule in the same file has a new fingerprint, so it shows (a
 // per-file-and-rule count, like ESLint's bulk suppressions, would hide it).
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../config/errors.js';
 import { countBySeverity } from '../core/findings.js';
+import { readJsonInput } from './json-input.js';
 import type { Report } from '../core/types.js';
 
 export interface BaselineEntry {
@@ -73,20 +73,7 @@ export function asBaseline(value: unknown, source: string): Baseline {
 
 /** Reads and checks a baseline file. */
 export function readBaseline(path: string): Baseline {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`--baseline: ${path} does not exist (create it with: prodcheck baseline --output ${path})`);
-    throw new UsageError(`--baseline: cannot read ${path}${code ? ` (${code})` : ''}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    throw new UsageError(`--baseline: ${path} is not valid JSON (${(err as Error).message})`);
-  }
+  const value = readJsonInput(path, '--baseline', (p) => `${p} does not exist (create it with: prodcheck baseline --output ${p})`);
   return asBaseline(value, path);
 }
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { getRule } from '../../rules/index.js';
 import { UsageError } from '../config/errors.js';
 import { countBySeverity } from '../core/findings.js';
+import { readJsonInput } from './json-input.js';
 import type { AnyRule, Finding, Report } from '../core/types.js';
 import type { ChangedLines } from '../report/changed.js';
 import { isOnChangedLine } from '../report/changed.js';
@@ -258,20 +259,7 @@ export function asReport(value: unknown, source: string): Report {
 
 /** Reads and checks a saved JSON report (`prodcheck --format json --output base.json` on the base branch). */
 export function readReport(path: string): Report {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`--compare: cannot read ${path}${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    throw new UsageError(`--compare: ${path} is not valid JSON (${(err as Error).message})`);
-  }
-  return asReport(value, path);
+  return asReport(readJsonInput(path, '--compare', (p) => `cannot read ${p}: no such file`), path);
 }
 
 /**
