@@ -142,6 +142,9 @@ describe('prodcheck CLI', () => {
     expect(report.changed).toEqual({ files: 1, lines: 3, findingsHidden: 1 });
     expect((await run([root, '--changed-since', 'main'])).stdout).toContain('\nFindings on lines changed in 1 file only (1 elsewhere not shown); the score is for the whole repository.\n');
     const md = await run([root, '--changed-since', 'main', '--compare', baseReport, '--format', 'markdown']);
+    // SARIF paths are relative to the repository's top, so a scan of a subfolder still matches code scanning's files.
+    const sub = JSON.parse((await run([join(root, 'src'), '--format', 'sarif'])).stdout) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+    expect(sub.runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri)).toEqual(['src/jobs.ts', 'src/server.ts']);
     expect(md.stdout.split('\n')[1]).toMatch(/^## prodcheck: \d+\/100 \([A-F]\) ▼ −\d+/);
     expect((await run([root, '--changed-since', 'no-such-branch'])).stderr).toMatch(/^prodcheck: --changed-since: unknown git ref "no-such-branch"/);
   });

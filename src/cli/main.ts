@@ -7,7 +7,7 @@ import { getRule, rules } from '../../rules/index.js';
 import { BotError, postPullRequestComment } from '../bot/github.js';
 import { UsageError } from '../config/errors.js';
 import { applyBaseline, createBaseline, readBaseline, renderBaseline } from '../filter/baseline.js';
-import { changedLinesSince, compareScore, filterToChanged, readReport } from '../filter/changed-since.js';
+import { changedLinesSince, compareScore, filterToChanged, readReport, repositoryPrefix } from '../filter/changed-since.js';
 import type { ChangedLines } from '../report/changed.js';
 import { loadConfig } from '../config/load.js';
 import type { Report, Severity } from '../core/types.js';
@@ -186,6 +186,7 @@ function githubEvent(env: CliIO['env']): unknown {
 
 interface RenderContext {
   io: CliIO;
+  root: string;
   color: boolean;
   quiet: boolean;
   source: (file: string) => string | undefined;
@@ -198,7 +199,7 @@ function render(format: Format, report: Report, ctx: RenderContext): string {
     case 'json':
       return renderJson(report);
     case 'sarif':
-      return renderSarif(report, { rules });
+      return renderSarif(report, { rules, uriPrefix: repositoryPrefix(ctx.root) });
     case 'markdown':
       return renderMarkdown(report, {
         ruleOf: getRule,
@@ -275,7 +276,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (changed) report = filterToChanged(report, changed);
   const base = baseReport ? compareScore(report, baseReport).base : undefined;
 
-  const text = render(format as Format, report, { io, color, quiet: values.quiet === true, source: scanned.source, changed, base });
+  const text = render(format as Format, report, { io, root, color, quiet: values.quiet === true, source: scanned.source, changed, base });
   const exitCode = gate(report, failOnFlag ?? config.thresholds.failOn, minScoreFlag ?? config.thresholds.minScore);
   if (commenting) {
     await postComment(io, text);

@@ -136,6 +136,18 @@ function lineCount(path: string): number {
  * - a file that changed without an added line (a rename, only deleted lines) is in the map with
  *   no lines, so project findings about it still show.
  */
+/**
+ * Where the scanned root sits inside its git repository (`services/orders/`), '' at the top or
+ * outside git. Code scanning reads SARIF paths from the repository's top, not the scanned folder.
+ */
+export function repositoryPrefix(root: string): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--show-prefix'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
 export function changedLinesSince(root: string, ref: string): ChangedLines {
   // A missing cwd makes the spawn fail with ENOENT too, which would read as "git is missing".
   let isDir = false;
