@@ -9,14 +9,12 @@
 // the common case, is assumed.
 import { ts } from 'ts-morph';
 import { expressMajor, expressRegistration, holdsItsInitializer, type ExpressRegistration } from '../src/core/express.js';
-import { hasAsyncKeyword, rejectionGap, type RejectionGap } from '../src/core/promises.js';
+import { hasAsyncKeyword, memberFunction, rejectionGap, type FunctionNode, type RejectionGap } from '../src/core/promises.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 import type { Reference, RuleContext } from '../src/core/types.js';
 import type { ProjectFacts, ResolvedExport } from '../src/project/facts.js';
-
-type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
 
 /** What a handler argument is: a function in this file, an export of another project file, or a wrapper call. */
 type Handler =
@@ -25,23 +23,6 @@ type Handler =
   | { kind: 'wrapped'; call: ts.CallExpression };
 
 const MAX_DEPTH = 4;
-
-function isFunctionNode(n: ts.Node): n is FunctionNode {
-  return ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n);
-}
-
-/** A method (or function-valued property) `name` of a class or object literal. */
-function memberFunction(owner: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression, name: string): FunctionNode | undefined {
-  const members: readonly ts.Node[] = ts.isObjectLiteralExpression(owner) ? owner.properties : owner.members;
-  for (const m of members) {
-    if (!ts.isMethodDeclaration(m) && !ts.isPropertyDeclaration(m) && !ts.isPropertyAssignment(m)) continue;
-    if (!(ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) || m.name.text !== name) continue;
-    if (ts.isMethodDeclaration(m)) return m;
-    const init = m.initializer && unwrap(m.initializer);
-    return init && isFunctionNode(init) ? init : undefined;
-  }
-  return undefined;
-}
 
 /** An export of another project file: a function (`path` [name]) or a method of an exported object or class. */
 function importedHandler(ref: Reference, method: string | undefined, helpers: Helpers, project: ProjectFacts): Handler | null {

@@ -16,7 +16,13 @@ const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
 /** Packages whose `when(…)` returns a workflow-step builder with a `.then`, not a promise. */
 const WORKFLOW_SDK = /^@medusajs\/(framework\/)?workflows-sdk(\/composer)?$/;
 
-export type AsyncFn = ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration | ts.MethodDeclaration;
+/** A function with a body of its own kind: declaration, expression, arrow or method. */
+export type FunctionNode = ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration | ts.MethodDeclaration;
+export type AsyncFn = FunctionNode;
+
+export function isFunctionNode(n: ts.Node): n is FunctionNode {
+  return ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n);
+}
 /** Does calling `method` on the object return a promise? (the call is given for callback-style APIs) */
 type MemberTest = (method: string, call: ts.CallExpression) => boolean;
 /** A call known to return a promise; `fn` is the async function it runs when it is declared in this file. */
@@ -24,7 +30,7 @@ export type PromiseSource = { fn?: AsyncFn };
 
 /** A syntactic wrapper that passes its operand's value on: `(x)`, `x as T`, `x!`, `x satisfies T`. */
 export const isWrapper = (n: ts.Node) => ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n);
-export const hasAsyncKeyword = (n: ts.Node): n is AsyncFn => (ts.isArrowFunction(n) || ts.isFunctionExpression(n) || ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n)) && !!ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+export const hasAsyncKeyword = (n: ts.Node): n is AsyncFn => isFunctionNode(n) && !!ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
 const has = (names: ReadonlySet<string>): MemberTest => (m) => names.has(m);
 const nameText = (n: ts.PropertyName | ts.BindingName) => (ts.isIdentifier(n) || ts.isPrivateIdentifier(n) || ts.isStringLiteral(n) ? n.text : undefined);
 export const isConst = (d: ts.VariableDeclaration) => ts.isVariableDeclarationList(d.parent) && (d.parent.flags & ts.NodeFlags.Const) !== 0;
@@ -134,14 +140,29 @@ function thisContainer(node: ts.Node): ts.ClassLikeDeclaration | ts.ObjectLitera
   return undefined;
 }
 
-/** The async function a class or object literal declares under `name` (method or function-valued property). */
-function asyncMember(container: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression, name: string): AsyncFn | undefined {
+/**
+ * The function a class or object literal declares under `name`: a method with a body (overload
+ * signatures are skipped) or a function-valued property.
+ */
+export function memberFunction(container: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression, name: string): FunctionNode | undefined {
   const members: readonly ts.Node[] = ts.isObjectLiteralExpression(container) ? container.properties : container.members;
   for (const m of members) {
-    if (ts.isMethodDeclaration(m) && nameText(m.name) === name && hasAsyncKeyword(m)) return m;
-    if ((ts.isPropertyDeclaration(m) || ts.isPropertyAssignment(m)) && nameText(m.name) === name && m.initializer && hasAsyncKeyword(unwrap(m.initializer))) return unwrap(m.initializer) as AsyncFn;
+    if (!ts.isMethodDeclaration(m) && !ts.isPropertyDeclaration(m) && !ts.isPropertyAssignment(m)) continue;
+    if (nameText(m.name) !== name) continue;
+    if (ts.isMethodDeclaration(m)) {
+      if (m.body) return m;
+      continue;
+    }
+    const init = m.initializer && unwrap(m.initializer);
+    if (init && isFunctionNode(init)) return init;
   }
   return undefined;
+}
+
+/** The async function a class or object literal declares under `name`. */
+function asyncMember(container: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression, name: string): AsyncFn | undefined {
+  const fn = memberFunction(container, name);
+  return fn && hasAsyncKeyword(fn) ? fn : undefined;
 }
 
 /** What the file knows about promises: `returnsPromise(call)` is the source, or undefined when unknown. */

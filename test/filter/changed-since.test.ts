@@ -21,7 +21,7 @@ import {
   unquoteGitPath,
 } from '../../src/filter/changed-since.js';
 import type { ChangedLines } from '../../src/report/changed.js';
-import { findingMaker, reportOf } from '../support/reports.js';
+import { httpTimeoutFinding, reportOf } from '../support/reports.js';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
@@ -199,14 +199,7 @@ describe('parseUnifiedDiff', () => {
   });
 });
 
-const finding = findingMaker({
-  ruleId: 'require-http-timeout',
-  category: 'resilience',
-  severity: 'high',
-  column: 5,
-  endColumn: 30,
-  message: '`axios.get` has no timeout: pass `{ timeout }` or create the client with one',
-});
+const finding = httpTimeoutFinding;
 
 describe('filterToChanged', () => {
   const findings: Finding[] = [

@@ -9,16 +9,9 @@ import { annotation, escapeData, escapeProperty, renderGithub } from '../../src/
 import { rankFindings } from '../../src/report/ranking.js';
 import { scan } from '../../src/scan.js';
 import { FIXTURES } from '../support/fixtures.js';
-import { findingMaker, reportOf as syntheticReport } from '../support/reports.js';
+import { httpTimeoutFinding, reportOf as syntheticReport } from '../support/reports.js';
 
-const finding = findingMaker({
-  ruleId: 'require-http-timeout',
-  category: 'resilience',
-  severity: 'high',
-  column: 5,
-  endColumn: 30,
-  message: '`axios.get` has no timeout: pass `{ timeout }` or create the client with one',
-});
+const finding = httpTimeoutFinding;
 
 function reportOf(findings: Finding[]): Report {
   return syntheticReport(findings, { overall: 71, grade: 'C' }, 12);

@@ -26,3 +26,13 @@ export function reportOf(findings: Finding[], score: { overall: number; grade: R
     fixFirst: [],
   };
 }
+
+/** A `require-http-timeout` finding (an `axios.get` without a timeout) at the given place. */
+export const httpTimeoutFinding = findingMaker({
+  ruleId: 'require-http-timeout',
+  category: 'resilience',
+  severity: 'high',
+  column: 5,
+  endColumn: 30,
+  message: '`axios.get` has no timeout: pass `{ timeout }` or create the client with one',
+});
