@@ -149,18 +149,23 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       code: finding.end > finding.start ? (sources.get(file)?.slice(finding.start, finding.end) ?? finding.message) : finding.message,
     })),
   );
-  const findings: Finding[] = raw.map(({ finding, file, severity }, i) => ({
-    ruleId: finding.ruleId,
-    category: getRule(finding.ruleId)?.category ?? 'resilience',
-    severity,
-    file,
-    line: finding.line,
-    column: finding.column,
-    endLine: finding.endLine,
-    endColumn: finding.endColumn,
-    message: finding.message,
-    fingerprint: prints[i] ?? '',
-  }));
+  const findings: Finding[] = raw.map(({ finding, file, severity }, i) => {
+    const rule = getRule(finding.ruleId);
+    const cwe = rule?.cwe?.[0];
+    return {
+      ruleId: finding.ruleId,
+      category: rule?.category ?? 'resilience',
+      severity,
+      file,
+      line: finding.line,
+      column: finding.column,
+      endLine: finding.endLine,
+      endColumn: finding.endColumn,
+      message: finding.message,
+      fingerprint: prints[i] ?? '',
+      ...(cwe === undefined ? {} : { cwe: `CWE-${cwe}` }),
+    };
+  });
 
   const violations = new Map<string, number>();
   for (const f of findings) violations.set(f.ruleId, (violations.get(f.ruleId) ?? 0) + 1);

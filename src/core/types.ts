@@ -212,6 +212,8 @@ export interface Finding {
   endColumn: number;
   message: string;
   fingerprint: string;
+  /** The weakness the rule catches, for security rules that declare one (`CWE-798`; additive to schema 1). */
+  cwe?: string;
 }
 
 export interface ReportError {
