@@ -8,6 +8,7 @@ import { rejectionGap } from '../core/promises.js';
 import { ScopeIndex, isModuleLevel } from '../core/scope.js';
 import { memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolver } from '../core/references.js';
 import type { Reference } from '../core/types.js';
+import { COLLECTORS, type ModuleEvidence } from './evidence/index.js';
 import type { RoleEvidence } from './roles.js';
 
 export type TimeoutState = 'set' | 'missing' | 'unknown';
@@ -64,6 +65,8 @@ export interface ModuleFacts {
   listens: boolean;
   defaultsTimeout: DefaultsTimeoutTarget[];
   roleEvidence: RoleEvidence;
+  /** What the evidence collectors recorded (see ./evidence/index.ts). */
+  evidence: ModuleEvidence;
 }
 
 const SERVER_PACKAGES = new Set(['express', 'fastify', 'koa', 'hono', '@hapi/hapi', 'restify', 'socket.io', 'ws', 'pg', 'mongoose', 'mongodb', 'ioredis', 'redis', 'prisma', '@prisma/client', 'typeorm', 'sequelize', 'knex', 'mysql2', 'dotenv']);
@@ -166,6 +169,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
     listens: false,
     defaultsTimeout: [],
     roleEvidence: { shebang: sf.text.startsWith('#!'), browserSyntax: false, serverImports: false, readsArgv: false, listens: false },
+    evidence: {} as ModuleEvidence,
   };
   const line = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
 
@@ -276,7 +280,20 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
 
   for (const statement of sf.statements) visitTopLevel(statement);
 
+  const collectors = COLLECTORS.map((create) =>
+    create({
+      sourceFile: sf,
+      scope,
+      referenceOf: (e) => referenceOf(e, scope, resolveSpecifier),
+      resolveSpecifier,
+      position: (node) => {
+        const p = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+        return { line: p.line + 1, column: p.character + 1 };
+      },
+    }),
+  );
   const visit = (node: ts.Node): void => {
+    for (const c of collectors) c.visit(node);
     switch (node.kind) {
       case ts.SyntaxKind.CallExpression: {
         const call = node as ts.CallExpression;
@@ -329,6 +346,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
     ts.forEachChild(node, visit);
   };
   visit(sf);
+  for (const c of collectors) c.finish(facts.evidence);
   facts.roleEvidence.listens = facts.listens;
   return facts;
 }

@@ -1,0 +1,33 @@
+// Evidence collectors: small observers that ride along the facts pass's single walk of each file
+// and record what a project rule later judges (process handlers at an entry point, health routes,
+// logger set-ups). A collector sees every node once, never walks the tree itself, and writes one
+// field of `ModuleEvidence`. Project rules read `facts.modules.get(file).evidence`.
+import type { ts } from 'ts-morph';
+import type { ScopeIndex } from '../../core/scope.js';
+import type { Reference } from '../../core/types.js';
+
+export interface EvidenceContext {
+  sourceFile: ts.SourceFile;
+  scope: ScopeIndex;
+  /** Where an expression's value comes from (import, require, global, local), as in the rules' helpers. */
+  referenceOf(expr: ts.Expression): Reference | null;
+  /** Resolves an import specifier of this file to a project file, or null for a package. */
+  resolveSpecifier(specifier: string): string | null;
+  /** 1-based line and column of a node's start. */
+  position(node: ts.Node): { line: number; column: number };
+}
+
+export interface EvidenceCollector {
+  /** Called for every node of the file, parents before children. */
+  visit(node: ts.Node): void;
+  /** Called once after the walk: write this collector's field. */
+  finish(evidence: ModuleEvidence): void;
+}
+
+export type CollectorFactory = (context: EvidenceContext) => EvidenceCollector;
+
+/** One field per collector. */
+export interface ModuleEvidence {}
+
+/** Every collector, in a fixed order. */
+export const COLLECTORS: readonly CollectorFactory[] = [];
