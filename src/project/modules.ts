@@ -63,6 +63,8 @@ export interface ModuleFacts {
   reexports: ReexportRecord[];
   /** Calls `.listen(…)` (an HTTP server, Fastify, NestJS app): a server entry point. */
   listens: boolean;
+  /** Where the first `.listen(…)` call is (1-based), for project findings that point at it. */
+  listenAt: { line: number; column: number } | null;
   defaultsTimeout: DefaultsTimeoutTarget[];
   roleEvidence: RoleEvidence;
   /** What the evidence collectors recorded (see ./evidence/index.ts). */
@@ -167,6 +169,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
     exports: new Map(),
     reexports: [],
     listens: false,
+    listenAt: null,
     defaultsTimeout: [],
     roleEvidence: { shebang: sf.text.startsWith('#!'), browserSyntax: false, serverImports: false, readsArgv: false, listens: false },
     evidence: {} as ModuleEvidence,
@@ -303,6 +306,10 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
           const arg = call.arguments[0];
           if (arg && ts.isStringLiteral(arg)) addImport(arg.text, 'dynamic', false);
         } else if (ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'listen') {
+          if (!facts.listens) {
+            const p = sf.getLineAndCharacterOfPosition(call.getStart(sf));
+            facts.listenAt = { line: p.line + 1, column: p.character + 1 };
+          }
           facts.listens = true;
         }
         break;

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSources } from '../../src/core/discover.js';
 import { buildProjectFacts, type ProjectFacts } from '../../src/project/facts.js';
+import { importClosure, serverFiles } from '../../src/project/graph.js';
 import { minMajor } from '../../src/project/package-json.js';
 import { fileRoles } from '../../src/project/roles.js';
 
@@ -120,5 +121,28 @@ describe('file roles', () => {
     expect([...fileRoles('src/widgets/cart.tsx', { ...none, browserSyntax: true })]).toEqual(['browser']);
     expect([...fileRoles('src/email/render.tsx', { ...none, browserSyntax: true, serverImports: true })]).toEqual(['server']);
     expect([...fileRoles('public/js/app.js', none)]).toEqual(['browser']);
+  });
+});
+
+describe('import graph from the server entry points', () => {
+  const { root, facts } = factsOf({
+    'src/server.ts': "import { app } from './app';\nimport './process-handlers';\napp.listen(3000);\n",
+    'src/app.ts': "import express from 'express';\nimport type { Order } from './types';\nimport { ordersRouter } from './routes/orders';\nexport const app = express();\napp.use('/orders', ordersRouter);\n",
+    'src/routes/orders.ts': "import { Router } from 'express';\nexport const ordersRouter = Router();\n",
+    'src/types.ts': 'export interface Order { id: string }\n',
+    'src/process-handlers.ts': "process.on('unhandledRejection', () => process.exit(1));\n",
+    'src/worker.ts': "import { ordersRouter } from './routes/orders';\nvoid ordersRouter;\n",
+  });
+  const file = (rel: string) => join(root, rel);
+
+  it('follows value imports and leaves out type-only imports and other entry points', () => {
+    const closure = [...importClosure(facts, file('src/server.ts'))].sort();
+    expect(closure).toEqual(['src/app.ts', 'src/process-handlers.ts', 'src/routes/orders.ts', 'src/server.ts'].map(file));
+    expect(serverFiles(facts).has(file('src/worker.ts'))).toBe(false);
+    expect(serverFiles(facts).has(file('src/routes/orders.ts'))).toBe(true);
+  });
+
+  it('records where the entry point listens', () => {
+    expect(facts.modules.get(file('src/server.ts'))?.listenAt).toEqual({ line: 3, column: 1 });
   });
 });

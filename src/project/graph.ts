@@ -1,0 +1,41 @@
+// The project's import graph as seen from its server entry points: which files a running server
+// loads. Rules use it to tell server code from dedicated worker or script entry points, and to
+// find set-up code (process handlers, shutdown hooks) that an entry point imports.
+import type { ProjectFacts } from './facts.js';
+
+const cache = new WeakMap<ProjectFacts, Map<string, ReadonlySet<string>>>();
+
+/** Files reachable from `entry` through value imports (type-only imports excluded), `entry` included. */
+export function importClosure(facts: ProjectFacts, entry: string): ReadonlySet<string> {
+  let byEntry = cache.get(facts);
+  if (!byEntry) {
+    byEntry = new Map();
+    cache.set(facts, byEntry);
+  }
+  const hit = byEntry.get(entry);
+  if (hit) return hit;
+  const seen = new Set<string>([entry]);
+  const queue = [entry];
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    for (const imp of facts.modules.get(file)?.imports ?? []) {
+      if (imp.resolved && !imp.typeOnly && !seen.has(imp.resolved)) {
+        seen.add(imp.resolved);
+        queue.push(imp.resolved);
+      }
+    }
+  }
+  byEntry.set(entry, seen);
+  return seen;
+}
+
+/** Files loaded by at least one server entry point (empty when the project has none). */
+export function serverFiles(facts: ProjectFacts): ReadonlySet<string> {
+  const key = '\0server';
+  const byEntry = cache.get(facts);
+  const hit = byEntry?.get(key);
+  if (hit) return hit;
+  const all = new Set<string>();
+  for (const entry of facts.entryPoints) for (const f of importClosure(facts, entry)) all.add(f);
+  cache.get(facts)?.set(key, all) ?? cache.set(facts, new Map([[key, all]]));
+  return all;
+}
