@@ -5,6 +5,7 @@ import type { ts } from 'ts-morph';
 import type { FileRole, Reference } from '../core/types.js';
 import { buildModuleFacts, type ExportInfo, type ModuleFacts } from './modules.js';
 import { minMajor, readPackageJson, type PackageInfo } from './package-json.js';
+import { computeRequestReach } from './request-reach.js';
 import { ModuleResolver } from './resolve.js';
 import { fileRoles, type RoleEvidence } from './roles.js';
 import { readPathMapping } from './tsconfig-paths.js';
@@ -42,6 +43,11 @@ export interface ProjectFacts {
   readonly axiosDefaultTimeout: boolean;
   /** `x.defaults.timeout = n` is set on the module-level variable `localName` of `file` (in any file). */
   hasDefaultsTimeout(file: string, localName: string): boolean;
+  /**
+   * Exports of `file` that request handlers in other files call, directly or through other
+   * exports: `name`, or `Class.method` / `default.method` (see ../project/request-reach.ts).
+   */
+  requestReached(file: string): ReadonlySet<string>;
 }
 
 export interface FactsInput {
@@ -133,7 +139,9 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     .sort();
 
   const deps = packageJson?.dependencies ?? {};
-  return {
+  let requestReach: Map<string, Set<string>> | undefined;
+  const none: ReadonlySet<string> = new Set();
+  const facts: ProjectFacts = {
     root,
     packageJson,
     errors,
@@ -150,7 +158,12 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     exportOfReference: (ref) => exportOfReferenceInner(ref, new Set()),
     axiosDefaultTimeout,
     hasDefaultsTimeout: (file, localName) => defaultsTimeout.has(`${file}#${localName}`),
+    requestReached(file) {
+      requestReach ??= computeRequestReach(facts, input.files, facts.roles);
+      return requestReach.get(file) ?? none;
+    },
   };
+  return facts;
 }
 
 /** `@scope/pkg/sub` → `@scope/pkg`; `pkg/sub` → `pkg`; `node:fs` → `fs`. */

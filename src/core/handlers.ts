@@ -1,0 +1,573 @@
+// The request-handler model: which functions of a file run while a request (or a socket event) is
+// being handled. Rules that ask "is this inside request handling?" (blocking calls, writes to
+// module state, local file writes, input validation) all ask here.
+//
+// A handler is recognised by how it is registered, on a receiver recognised by where it comes
+// from, never by a parameter named `req`:
+// - Express 4/5: app and Router registrations (see ./express.ts), middleware arrays, wrappers;
+// - Fastify: `fastify.get(path, [opts], h)`, `route({ handler })`, request hooks, in plugins;
+// - Koa: `router.get(…)` of @koa/router or koa-router, `app.use(…)` of a Koa app;
+// - NestJS: methods of `@Controller()` classes with a route decorator, gateway and message handlers;
+// - Hono: `app.get(…)`, `app.use(…)`, `app.on(…)`;
+// - node:http/https/http2 `createServer(handler)` and `server.on('request', handler)`;
+// - socket.io: `io.on('connection', handler)` (its nested `socket.on` callbacks are inside it).
+// Request handling also covers the functions a handler calls in the same file (followed through
+// calls, `this.method()` and local object methods), and functions of this file that handlers in
+// other files reach (`ProjectFacts.requestReached`, computed by ../project/request-reach.ts).
+import { ts } from 'ts-morph';
+import type { ProjectFacts } from '../project/facts.js';
+import { EXPRESS_ROUTE_METHODS, expressRegistration } from './express.js';
+import type { Helpers } from './helpers.js';
+import { isFunctionNode, memberFunction, type FunctionNode } from './promises.js';
+import { memberName, unwrap } from './references.js';
+import type { FileInfo, Reference } from './types.js';
+
+export type HandlerFramework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'hono' | 'node-http' | 'socket.io';
+
+export interface RequestHandler {
+  fn: FunctionNode;
+  framework: HandlerFramework;
+  /** `route` answers a request, `middleware` runs around routes (hooks too), `event` handles a socket or message event. */
+  kind: 'route' | 'middleware' | 'event';
+  /** The registering call, or the route decorator. */
+  registration: ts.Node;
+  /** The parameter that holds the request (`req`, `request`, `ctx`, `c`), when the framework passes one. */
+  request: ts.ParameterDeclaration | undefined;
+  /** Fastify routes registered with a `schema` (validated by the framework). */
+  hasSchema: boolean;
+}
+
+/** Where request handling reaches a node. */
+export interface RequestContext {
+  /** The innermost function of request handling that contains the node. */
+  fn: FunctionNode;
+  /** The handler, when `fn` is one; otherwise the function was reached through calls. */
+  handler: RequestHandler | undefined;
+}
+
+export interface HandlerModel {
+  readonly handlers: readonly RequestHandler[];
+  /** The handler whose function is `fn`, if any. */
+  handlerOf(fn: ts.Node): RequestHandler | undefined;
+  /** Request handling that contains `node` (callbacks nested in a handler count), or undefined at start-up. */
+  requestContext(node: ts.Node): RequestContext | undefined;
+  /** Functions of this file that run during request handling: the handlers and what they call. */
+  readonly reached: ReadonlySet<FunctionNode>;
+  /** Handlers registered here but declared in another project file (`router.get('/', orders.list)`). */
+  readonly importedHandlers: readonly ImportedCallee[];
+}
+
+/** A function of another project file that request handling here calls: `file`'s export `key` (`name` or `Class.method`). */
+export interface ImportedCallee {
+  file: string;
+  key: string;
+}
+
+const FASTIFY_ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all']);
+const FASTIFY_REQUEST_HOOKS = new Set(['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onError', 'onTimeout', 'onRequestAbort']);
+const KOA_ROUTER_MODULES = new Set(['@koa/router', 'koa-router']);
+const HONO_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all', 'on', 'use']);
+const HTTP_MODULES = new Set(['http', 'https', 'http2']);
+const NEST_ROUTE_DECORATORS = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete', 'All', 'Options', 'Head', 'Search']);
+const NEST_EVENT_DECORATORS: Record<string, string> = { SubscribeMessage: '@nestjs/websockets', MessagePattern: '@nestjs/microservices', EventPattern: '@nestjs/microservices' };
+const NEST_GRAPHQL_DECORATORS = new Set(['Query', 'Mutation', 'Subscription', 'ResolveField']);
+const MAX_DEPTH = 6;
+
+function isModuleRef(ref: Reference | null, test: (module: string) => boolean): ref is Extract<Reference, { kind: 'module' }> {
+  return !!ref && ref.kind === 'module' && !ref.resolved && test(ref.module);
+}
+
+/** The type name of a parameter or variable annotation (`FastifyInstance`, `Router`). */
+function typeName(node: ts.ParameterDeclaration | ts.VariableDeclaration): string | undefined {
+  const t = node.type;
+  if (!t || !ts.isTypeReferenceNode(t)) return undefined;
+  return ts.isIdentifier(t.typeName) ? t.typeName.text : t.typeName.right.text;
+}
+
+/** Builds the handler model of one file. */
+const models = new WeakMap<ts.SourceFile, { project: ProjectFacts; model: HandlerModel }>();
+
+/** The handler model of the file a rule checks, built once per file and shared by every rule. */
+export function handlerModelOf(context: { file: FileInfo; helpers: Helpers; project: ProjectFacts }): HandlerModel {
+  const { sourceFile } = context.file;
+  const hit = models.get(sourceFile);
+  if (hit && hit.project === context.project) return hit.model;
+  const model = buildHandlerModel(sourceFile, context.helpers, context.project, context.project.requestReached(context.file.path));
+  models.set(sourceFile, { project: context.project, model });
+  return model;
+}
+
+/** Builds the handler model of one file; `seeds` are its exports that request handling in other files calls. */
+export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: ProjectFacts, seeds: ReadonlySet<string>): HandlerModel {
+  const handlers: RequestHandler[] = [];
+  const byFn = new Map<ts.Node, RequestHandler>();
+  const usesFastify = project.hasDependency('fastify') || project.importsPackage('fastify');
+
+  const importedHandlers: ImportedCallee[] = [];
+  const add = (fn: FunctionNode, framework: HandlerFramework, kind: RequestHandler['kind'], registration: ts.Node, hasSchema = false, requestIndex = 0) => {
+    if (byFn.has(fn)) return;
+    const h: RequestHandler = { fn, framework, kind, registration, request: fn.parameters[requestIndex], hasSchema };
+    handlers.push(h);
+    byFn.set(fn, h);
+  };
+
+  /**
+   * Functions an argument stands for: inline, a local function by name, or wrapped
+   * (`asyncHandler(fn)`). Functions of other project files are recorded in `importedHandlers`.
+   */
+  const functionsOf = (arg: ts.Expression, depth = 0): FunctionNode[] => {
+    const e = unwrap(arg);
+    if (isFunctionNode(e)) return [e];
+    if (depth > 2) return [];
+    if (ts.isArrayLiteralExpression(e)) return e.elements.flatMap((x) => functionsOf(x, depth + 1));
+    if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) {
+      const fn = ts.isIdentifier(e) ? localFunction(e, helpers) : localMember(e, helpers);
+      if (fn) return [fn];
+      const imported = importedTarget(e, helpers, project);
+      if (imported) importedHandlers.push(imported);
+      return [];
+    }
+    // `wrap(fn)`, `catchAsync(async (req, res) => …)`, `handler.bind(this)`
+    if (ts.isCallExpression(e)) {
+      if (ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind') return functionsOf(e.expression.expression, depth + 1);
+      return e.arguments.flatMap((a) => functionsOf(a, depth + 1));
+    }
+    return [];
+  };
+
+  const errorMiddlewareIndex = (fn: FunctionNode) => (fn.parameters.length === 4 ? 1 : 0);
+
+  const onCall = (call: ts.CallExpression) => {
+    const callee = unwrap(call.expression);
+    // Express
+    const express = expressRegistration(call, helpers, project);
+    if (express) {
+      const kind = express.method === 'use' ? 'middleware' : 'route';
+      for (const h of express.handlers) for (const fn of functionsOf(h)) add(fn, 'express', kind, call, false, errorMiddlewareIndex(fn));
+      return;
+    }
+    // node:http createServer(handler) / createServer(options, handler)
+    const ref = helpers.calleeOf(call);
+    if (isModuleRef(ref, (m) => HTTP_MODULES.has(m)) && ref.path.length === 1 && ref.path[0] === 'createServer' || ref?.kind === 'module' && ref.module === 'http2' && ref.path[0] === 'createSecureServer') {
+      const last = call.arguments[call.arguments.length - 1];
+      if (last) for (const fn of functionsOf(last)) add(fn, 'node-http', 'route', call);
+      return;
+    }
+    if (!ts.isPropertyAccessExpression(callee)) return;
+    const method = callee.name.text;
+    const receiver = unwrap(callee.expression);
+    // server.on('request', handler); io.on('connection', handler)
+    if (method === 'on' || method === 'once') {
+      const event = helpers.staticString(call.arguments[0]);
+      const target = call.arguments[1];
+      if (event === 'request' && target && isNodeServer(receiver, helpers)) for (const fn of functionsOf(target)) add(fn, 'node-http', 'route', call);
+      if (event === 'connection' && target && isSocketIoServer(receiver, helpers)) for (const fn of functionsOf(target)) add(fn, 'socket.io', 'event', call);
+    }
+    // Fastify
+    if ((FASTIFY_ROUTE_METHODS.has(method) || method === 'route' || method === 'addHook') && isFastify(receiver, helpers, usesFastify)) {
+      if (method === 'addHook') {
+        const hook = helpers.staticString(call.arguments[0]);
+        const target = call.arguments[1];
+        if (hook && FASTIFY_REQUEST_HOOKS.has(hook) && target) for (const fn of functionsOf(target)) add(fn, 'fastify', 'middleware', call);
+        return;
+      }
+      const options = method === 'route' ? call.arguments[0] : call.arguments.length >= 3 ? call.arguments[1] : undefined;
+      const hasSchema = !!options && helpers.property(options, 'schema').kind === 'found';
+      const last = method === 'route' ? undefined : call.arguments[call.arguments.length - 1];
+      if (method !== 'route' && call.arguments.length < 2) return;
+      if (last && !isOptionsObject(last, helpers)) for (const fn of functionsOf(last)) add(fn, 'fastify', 'route', call, hasSchema);
+      if (options) {
+        const opts = helpers.valueOf(options);
+        const handler = helpers.property(opts, 'handler');
+        if (handler.kind === 'found' && handler.property && (ts.isMethodDeclaration(handler.property) ? true : handler.value)) {
+          const fns = ts.isMethodDeclaration(handler.property) ? [handler.property] : functionsOf(handler.value as ts.Expression);
+          for (const fn of fns) add(fn, 'fastify', 'route', call, hasSchema);
+        }
+        for (const hook of ['onRequest', 'preValidation', 'preHandler']) {
+          const p = helpers.property(opts, hook);
+          if (p.kind === 'found' && p.value) for (const fn of functionsOf(p.value)) add(fn, 'fastify', 'middleware', call, hasSchema);
+        }
+      }
+      return;
+    }
+    // Koa router and app, Hono
+    const framework = koaOrHono(receiver, helpers);
+    if (framework === 'koa-router' && (EXPRESS_ROUTE_METHODS.has(method) || method === 'use' || method === 'del')) {
+      for (const a of call.arguments) for (const fn of functionsOf(a)) add(fn, 'koa', method === 'use' ? 'middleware' : 'route', call);
+    } else if (framework === 'koa-app' && method === 'use') {
+      for (const a of call.arguments) for (const fn of functionsOf(a)) add(fn, 'koa', 'middleware', call);
+    } else if (framework === 'hono' && HONO_METHODS.has(method)) {
+      for (const a of call.arguments) for (const fn of functionsOf(a)) add(fn, 'hono', method === 'use' ? 'middleware' : 'route', call);
+    }
+  };
+
+  const onClass = (cls: ts.ClassDeclaration) => {
+    const decorators = (node: ts.Node) => (ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : []);
+    const nestDecorator = (d: ts.Decorator, module: string, names: ReadonlySet<string> | ((n: string) => boolean)) => {
+      const e = unwrap(d.expression);
+      const target = ts.isCallExpression(e) ? e.expression : e;
+      const ref = helpers.referenceOf(target);
+      if (!isModuleRef(ref, (m) => m === module) || ref.path.length !== 1) return undefined;
+      const name = ref.path[0] ?? '';
+      return (typeof names === 'function' ? names(name) : names.has(name)) ? name : undefined;
+    };
+    const classKind = decorators(cls).map((d) => nestDecorator(d, '@nestjs/common', new Set(['Controller'])) ?? nestDecorator(d, '@nestjs/graphql', new Set(['Resolver'])) ?? nestDecorator(d, '@nestjs/websockets', new Set(['WebSocketGateway']))).find(Boolean);
+    for (const member of cls.members) {
+      if (!ts.isMethodDeclaration(member) || !member.body) continue;
+      for (const d of decorators(member)) {
+        if (classKind === 'Controller' && nestDecorator(d, '@nestjs/common', NEST_ROUTE_DECORATORS)) add(member, 'nestjs', 'route', d, false, -1);
+        else if (classKind === 'Resolver' && nestDecorator(d, '@nestjs/graphql', NEST_GRAPHQL_DECORATORS)) add(member, 'nestjs', 'route', d, false, -1);
+        else if (Object.entries(NEST_EVENT_DECORATORS).some(([name, module]) => nestDecorator(d, module, new Set([name])))) add(member, 'nestjs', 'event', d, false, -1);
+      }
+    }
+  };
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) onCall(node);
+    else if (ts.isClassDeclaration(node)) onClass(node);
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+
+  const reached = reachFrom([...handlers.map((h) => h.fn), ...seededFunctions(sf, seeds, helpers)], helpers);
+
+  return {
+    handlers,
+    reached,
+    importedHandlers,
+    handlerOf: (fn) => byFn.get(fn),
+    requestContext(node) {
+      for (let n: ts.Node | undefined = node; n; n = n.parent) {
+        if (isFunctionNode(n) && reached.has(n)) return { fn: n, handler: byFn.get(n) };
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Request NestJS handlers get no request parameter by position: `@Req()`/`@Body()` decorate theirs. */
+export function isNestParameter(param: ts.ParameterDeclaration, helpers: Helpers, ...names: string[]): boolean {
+  const decorators = ts.canHaveDecorators(param) ? (ts.getDecorators(param) ?? []) : [];
+  return decorators.some((d) => {
+    const e = unwrap(d.expression);
+    const ref = helpers.referenceOf(ts.isCallExpression(e) ? e.expression : e);
+    return isModuleRef(ref, (m) => m === '@nestjs/common') && ref.path.length === 1 && names.includes(ref.path[0] ?? '');
+  });
+}
+
+function isOptionsObject(expr: ts.Expression, helpers: Helpers): boolean {
+  return ts.isObjectLiteralExpression(helpers.valueOf(expr));
+}
+
+/** A function declared in this file under a name: `function h() {}`, `const h = async () => {}`. */
+export function localFunction(id: ts.Identifier, helpers: Helpers): FunctionNode | undefined {
+  const decl = helpers.declarationOf(id);
+  if (!decl) return undefined;
+  if (ts.isFunctionDeclaration(decl) && decl.body) return decl;
+  if (ts.isVariableDeclaration(decl) && decl.initializer) {
+    const init = unwrap(decl.initializer);
+    if (isFunctionNode(init)) return init;
+  }
+  return undefined;
+}
+
+/** `controller.list` / `this.list` where the object is a class or object literal of this file. */
+function localMember(access: ts.PropertyAccessExpression, helpers: Helpers): FunctionNode | undefined {
+  const name = access.name.text;
+  const base = unwrap(access.expression);
+  if (base.kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = enclosingClass(access);
+    return cls ? memberFunction(cls, name) : undefined;
+  }
+  if (!ts.isIdentifier(base)) return undefined;
+  const decl = helpers.declarationOf(base);
+  if (!decl) return undefined;
+  if (ts.isClassDeclaration(decl)) return memberFunction(decl, name); // static methods
+  if (ts.isVariableDeclaration(decl) && decl.initializer) {
+    const init = unwrap(decl.initializer);
+    if (ts.isObjectLiteralExpression(init)) return memberFunction(init, name);
+    if (ts.isNewExpression(init) && ts.isIdentifier(init.expression)) {
+      const cls = helpers.declarationOf(init.expression);
+      if (cls && ts.isClassDeclaration(cls)) return memberFunction(cls, name);
+    }
+  }
+  return undefined;
+}
+
+function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let n = node.parent; n; n = n.parent) if (ts.isClassDeclaration(n) || ts.isClassExpression(n)) return n;
+  return undefined;
+}
+
+/** The functions given and every function of this file they call, transitively. */
+export function reachFrom(start: readonly FunctionNode[], helpers: Helpers): Set<FunctionNode> {
+  const reached = new Set<FunctionNode>(start);
+  const queue = [...reached];
+  for (let fn = queue.pop(); fn; fn = queue.pop()) {
+    for (const callee of localCallees(fn, helpers)) {
+      if (!reached.has(callee)) {
+        reached.add(callee);
+        queue.push(callee);
+      }
+    }
+  }
+  return reached;
+}
+
+/** Functions of this file that a function calls by name, through `this`, or on a local object. */
+function localCallees(fn: FunctionNode, helpers: Helpers): FunctionNode[] {
+  const out: FunctionNode[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const callee = unwrap(node.expression);
+      const target = ts.isIdentifier(callee) ? localFunction(callee, helpers) : ts.isPropertyAccessExpression(callee) ? localMember(callee, helpers) : undefined;
+      if (target) out.push(target);
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (fn.body) visit(fn.body);
+  return out;
+}
+
+/** Calls from `fn` (nested callbacks included) to functions exported by other project files. */
+export function importedCallees(fn: FunctionNode, helpers: Helpers, project: ProjectFacts): ImportedCallee[] {
+  const out: ImportedCallee[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const target = importedTarget(unwrap(node.expression), helpers, project);
+      if (target) out.push(target);
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (fn.body) visit(fn.body);
+  return out;
+}
+
+/** `service.create`, `createOrder`, `this.ordersService.create` → the project export it calls. */
+function importedTarget(callee: ts.Expression, helpers: Helpers, project: ProjectFacts): ImportedCallee | undefined {
+  let ref = helpers.referenceOf(callee);
+  // this.ordersService.create() where ordersService is a typed constructor parameter or property (NestJS injection).
+  if (ts.isPropertyAccessExpression(callee)) {
+    const holder = unwrap(callee.expression);
+    if (ts.isPropertyAccessExpression(holder) && holder.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      const type = injectedType(holder);
+      const typeRef = type ? helpers.referenceOf(type) : null;
+      if (typeRef?.kind === 'module' && typeRef.resolved) ref = { ...typeRef, path: [...typeRef.path, callee.name.text] };
+    }
+  }
+  // const controller = new OrdersController() with the class imported
+  if (ref?.kind === 'local' && ts.isVariableDeclaration(ref.declaration) && ref.declaration.initializer && ref.path.length === 1) {
+    const init = unwrap(ref.declaration.initializer);
+    if (ts.isNewExpression(init)) {
+      const cls = helpers.referenceOf(init.expression);
+      if (cls?.kind === 'module' && cls.resolved) ref = { ...cls, path: [...cls.path, ...ref.path] };
+    }
+  }
+  if (!ref || ref.kind !== 'module' || !ref.resolved) return undefined;
+  const [first, member] = ref.path.length === 0 ? ['default', undefined] : ref.path;
+  if (first === undefined) return undefined;
+  const hit = project.lookupExport(ref.resolved, first);
+  if (hit) return { file: hit.file, key: member === undefined ? hit.name : `${hit.name}.${member}` };
+  // `const orders = require('./orders'); orders.create()` of `module.exports = new OrdersService()`
+  const def = project.lookupExport(ref.resolved, 'default');
+  if (def && member === undefined) return { file: def.file, key: `${def.name}.${first}` };
+  return undefined;
+}
+
+/** The class name node a `this.x` property was injected or declared with. */
+function injectedType(access: ts.PropertyAccessExpression): ts.Identifier | undefined {
+  const name = memberName(access);
+  const cls = enclosingClass(access);
+  if (!cls || name === undefined) return undefined;
+  for (const m of cls.members) {
+    if (ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name && m.type && ts.isTypeReferenceNode(m.type) && ts.isIdentifier(m.type.typeName)) return m.type.typeName;
+    if (ts.isConstructorDeclaration(m)) {
+      for (const p of m.parameters) {
+        if (ts.isIdentifier(p.name) && p.name.text === name && p.type && ts.isTypeReferenceNode(p.type) && ts.isIdentifier(p.type.typeName)) return p.type.typeName;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The functions of this file that the keys `name` / `Class.method` / `default.method` name. */
+export function seededFunctions(sf: ts.SourceFile, keys: ReadonlySet<string>, helpers: Helpers): FunctionNode[] {
+  if (keys.size === 0) return [];
+  const out: FunctionNode[] = [];
+  const valueOfExport = exportedValues(sf);
+  for (const key of keys) {
+    const [name, member] = key.split('.') as [string, string | undefined];
+    const value = valueOfExport.get(name);
+    if (!value) continue;
+    const v = ts.isIdentifier(value) ? (helpers.declarationOf(value) ?? value) : value;
+    const target = ts.isVariableDeclaration(v) && v.initializer ? unwrap(v.initializer) : v;
+    if (member === undefined) {
+      if (isFunctionNode(target) && target.body) out.push(target);
+      continue;
+    }
+    let container: ts.Node = target;
+    if (ts.isNewExpression(container) && ts.isIdentifier(container.expression)) container = helpers.declarationOf(container.expression) ?? container;
+    if (ts.isClassDeclaration(container) || ts.isClassExpression(container) || ts.isObjectLiteralExpression(container)) {
+      const fn = memberFunction(container, member);
+      if (fn) out.push(fn);
+    }
+  }
+  return out;
+}
+
+/** Export name → the node that holds its value, for the module's top-level ESM and CommonJS exports. */
+function exportedValues(sf: ts.SourceFile): Map<string, ts.Node> {
+  const out = new Map<string, ts.Node>();
+  const exported = (n: ts.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+  const isDefault = (n: ts.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) ?? false);
+  for (const s of sf.statements) {
+    if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && exported(s)) {
+      const name = isDefault(s) ? 'default' : s.name?.text;
+      if (name) out.set(name, s);
+    } else if (ts.isVariableStatement(s) && exported(s)) {
+      for (const d of s.declarationList.declarations) if (ts.isIdentifier(d.name)) out.set(d.name.text, d);
+    } else if (ts.isExportAssignment(s)) {
+      out.set('default', unwrap(s.expression));
+    } else if (ts.isExportDeclaration(s) && !s.moduleSpecifier && s.exportClause && ts.isNamedExports(s.exportClause)) {
+      for (const e of s.exportClause.elements) out.set(e.name.text, e.propertyName ?? e.name);
+    } else if (ts.isExpressionStatement(s) && ts.isBinaryExpression(s.expression) && s.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = unwrap(s.expression.left);
+      const right = unwrap(s.expression.right);
+      if (!ts.isPropertyAccessExpression(left)) continue;
+      const base = unwrap(left.expression);
+      if (ts.isIdentifier(base) && base.text === 'module' && left.name.text === 'exports') {
+        out.set('default', right);
+        if (ts.isObjectLiteralExpression(right)) {
+          for (const p of right.properties) {
+            if (ts.isShorthandPropertyAssignment(p)) out.set(p.name.text, p.name);
+            else if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) out.set(p.name.text, unwrap(p.initializer));
+            else if (ts.isMethodDeclaration(p) && ts.isIdentifier(p.name)) out.set(p.name.text, p);
+          }
+        }
+      } else if ((ts.isIdentifier(base) && base.text === 'exports') || (ts.isPropertyAccessExpression(base) && base.name.text === 'exports')) {
+        out.set(left.name.text, right);
+      }
+    }
+  }
+  return out;
+}
+
+function isNodeServer(expr: ts.Expression, helpers: Helpers): boolean {
+  const v = helpers.valueOf(expr);
+  if (!ts.isCallExpression(v)) return false;
+  const ref = helpers.calleeOf(v);
+  return isModuleRef(ref, (m) => HTTP_MODULES.has(m)) && ref.path.length === 1 && (ref.path[0] === 'createServer' || ref.path[0] === 'createSecureServer');
+}
+
+function isSocketIoServer(expr: ts.Expression, helpers: Helpers, depth = 0): boolean {
+  const v = helpers.valueOf(expr);
+  if (depth < MAX_DEPTH && ts.isCallExpression(v) && ts.isPropertyAccessExpression(v.expression) && v.expression.name.text === 'of') return isSocketIoServer(v.expression.expression, helpers, depth + 1);
+  if (!ts.isNewExpression(v) && !ts.isCallExpression(v)) return false;
+  const ref = helpers.referenceOf(v.expression);
+  return isModuleRef(ref, (m) => m === 'socket.io') && (ref.path.length === 0 || (ref.path.length === 1 && ref.path[0] === 'Server'));
+}
+
+/**
+ * A Fastify instance: created by `fastify()`, typed `FastifyInstance`, or the first parameter of a
+ * plugin (a function given to `register`, wrapped in `fastify-plugin`, or exported by a module of
+ * a project that uses Fastify).
+ */
+function isFastify(expr: ts.Expression, helpers: Helpers, usesFastify: boolean, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return false;
+  const e = unwrap(expr);
+  if (ts.isCallExpression(e)) {
+    const ref = helpers.calleeOf(e);
+    if (isModuleRef(ref, (m) => m === 'fastify') && (ref.path.length === 0 || (ref.path.length === 1 && (ref.path[0] === 'fastify' || ref.path[0] === 'default')))) return true;
+    // fastify.get(…).post(…) is not a Fastify idiom; `fastify.register(…)` returns the instance.
+    return false;
+  }
+  if (!ts.isIdentifier(e)) return false;
+  const decl = helpers.declarationOf(e);
+  if (!decl) return false;
+  if (ts.isVariableDeclaration(decl)) {
+    if (typeName(decl) === 'FastifyInstance') return true;
+    return !!decl.initializer && ts.isCallExpression(unwrap(decl.initializer)) && isFastify(decl.initializer, helpers, usesFastify, depth + 1);
+  }
+  if (!ts.isParameter(decl)) return false;
+  if (typeName(decl) === 'FastifyInstance') return true;
+  const fn = decl.parent;
+  if (!usesFastify || !isFunctionNode(fn) || fn.parameters[0] !== decl) return false;
+  return isPluginFunction(fn, helpers);
+}
+
+function isPluginFunction(fn: FunctionNode, helpers: Helpers): boolean {
+  const exported = (n: ts.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+  // function routes(fastify) {…} / const routes = async (fastify) => {…}: exported, or used as a plugin by name.
+  if (ts.isFunctionDeclaration(fn)) return exported(fn) || (!!fn.name && usedAsPlugin(fn.name, helpers));
+  const parent = fn.parent;
+  if (ts.isVariableDeclaration(parent)) {
+    if (exported(parent.parent.parent)) return true;
+    return ts.isIdentifier(parent.name) && usedAsPlugin(parent.name, helpers);
+  }
+  // export default async (fastify) => {…}; module.exports = async function (fastify) {…}
+  if (ts.isExportAssignment(parent)) return true;
+  if (ts.isBinaryExpression(parent) && parent.right === fn) {
+    const target = unwrap(parent.left);
+    return ts.isPropertyAccessExpression(target) && (target.name.text === 'exports' || (ts.isIdentifier(target.expression) && target.expression.text === 'exports'));
+  }
+  // app.register(async (fastify) => {…}); fp(async (fastify) => {…})
+  if (ts.isCallExpression(parent)) {
+    const callee = unwrap(parent.expression);
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'register') return true;
+    return isModuleRef(helpers.calleeOf(parent), (m) => m === 'fastify-plugin');
+  }
+  return false;
+}
+
+/** `name` is registered, wrapped with fastify-plugin, or exported (ESM or CommonJS). */
+function usedAsPlugin(name: ts.Identifier, helpers: Helpers): boolean {
+  const sf = name.getSourceFile();
+  const decl = helpers.declarationOf(name);
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && node.text === name.text && node !== name && helpers.declarationOf(node) === decl) {
+      const p = node.parent;
+      if (ts.isCallExpression(p) && p.arguments.includes(node)) {
+        const callee = unwrap(p.expression);
+        if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'register') found = true;
+        if (isModuleRef(helpers.calleeOf(p), (m) => m === 'fastify-plugin')) found = true;
+      }
+      if (ts.isExportAssignment(p) || ts.isExportSpecifier(p) || ts.isShorthandPropertyAssignment(p)) found = true;
+      if (ts.isBinaryExpression(p) && p.right === node) found = true; // module.exports = routes
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+/** A Koa app (`new Koa()`), a Koa router (`new Router()` of @koa/router or koa-router), or a Hono app. */
+function koaOrHono(expr: ts.Expression, helpers: Helpers, depth = 0): 'koa-app' | 'koa-router' | 'hono' | null {
+  if (depth > MAX_DEPTH) return null;
+  const e = unwrap(expr);
+  if (ts.isNewExpression(e) || ts.isCallExpression(e)) {
+    const callee = unwrap(e.expression);
+    // router.get(…).post(…) chains and `new Hono().basePath('/api')`
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(callee)) return koaOrHono(callee.expression, helpers, depth + 1);
+    const ref = helpers.referenceOf(callee);
+    if (ref?.kind !== 'module' || ref.resolved) return null;
+    if (ref.module === 'koa' && (ref.path.length === 0 || ref.path[0] === 'default')) return 'koa-app';
+    if (KOA_ROUTER_MODULES.has(ref.module)) return 'koa-router';
+    if ((ref.module === 'hono' || ref.module.startsWith('hono/')) && ref.path.length === 1 && ref.path[0] === 'Hono') return 'hono';
+    return null;
+  }
+  if (ts.isIdentifier(e)) {
+    const decl = helpers.declarationOf(e);
+    if (!decl) return null;
+    if (ts.isVariableDeclaration(decl) && decl.initializer) return koaOrHono(decl.initializer, helpers, depth + 1);
+    if ((ts.isParameter(decl) || ts.isVariableDeclaration(decl)) && decl.type && ts.isTypeReferenceNode(decl.type)) {
+      const ref = helpers.referenceOf(ts.isIdentifier(decl.type.typeName) ? decl.type.typeName : decl.type.typeName.right);
+      if (ref?.kind === 'module' && KOA_ROUTER_MODULES.has(ref.module)) return 'koa-router';
+      if (ref?.kind === 'module' && ref.module === 'hono' && ref.path[0] === 'Hono') return 'hono';
+    }
+    // An imported router: `export const router = new Router()` in another file.
+    return null;
+  }
+  return null;
+}
