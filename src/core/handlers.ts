@@ -8,6 +8,7 @@
 // - Fastify: `fastify.get(path, [opts], h)`, `route({ handler })`, request hooks, in plugins;
 // - Koa: `router.get(…)` of @koa/router or koa-router, `app.use(…)` of a Koa app;
 // - NestJS: methods of `@Controller()` classes with a route decorator, gateway and message handlers;
+//   routing-controllers: methods of `@JsonController()`/`@Controller()` classes with a route decorator;
 // - Hono: `app.get(…)`, `app.use(…)`, `app.on(…)`;
 // - node:http/https/http2 `createServer(handler)` and `server.on('request', handler)`;
 // - socket.io: `io.on('connection', handler)` (its nested `socket.on` callbacks are inside it).
@@ -22,7 +23,7 @@ import { isFunctionNode, memberFunction, type FunctionNode } from './promises.js
 import { memberName, unwrap } from './references.js';
 import type { FileInfo, Reference } from './types.js';
 
-export type HandlerFramework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'hono' | 'node-http' | 'socket.io';
+export type HandlerFramework = 'express' | 'fastify' | 'koa' | 'nestjs' | 'routing-controllers' | 'hono' | 'node-http' | 'socket.io';
 
 export interface RequestHandler {
   fn: FunctionNode;
@@ -68,9 +69,16 @@ const FASTIFY_REQUEST_HOOKS = new Set(['onRequest', 'preParsing', 'preValidation
 const KOA_ROUTER_MODULES = new Set(['@koa/router', 'koa-router']);
 const HONO_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all', 'on', 'use']);
 const HTTP_MODULES = new Set(['http', 'https', 'http2']);
-const NEST_ROUTE_DECORATORS = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete', 'All', 'Options', 'Head', 'Search']);
-const NEST_EVENT_DECORATORS: Record<string, string> = { SubscribeMessage: '@nestjs/websockets', MessagePattern: '@nestjs/microservices', EventPattern: '@nestjs/microservices' };
-const NEST_GRAPHQL_DECORATORS = new Set(['Query', 'Mutation', 'Subscription', 'ResolveField']);
+const keys = (module: string, names: string[]) => names.map((n) => `${module}:${n}`);
+const HTTP_VERBS = ['Get', 'Post', 'Put', 'Patch', 'Delete', 'All', 'Options', 'Head'];
+/** Decorated classes whose decorated methods are handlers: class decorators, method decorators (`module:Name`). */
+const CLASS_ROUTES: ReadonlyArray<{ framework: HandlerFramework; kind: RequestHandler['kind']; classes: string[]; methods: ReadonlySet<string> }> = [
+  { framework: 'nestjs', kind: 'route', classes: keys('@nestjs/common', ['Controller']), methods: new Set(keys('@nestjs/common', [...HTTP_VERBS, 'Search'])) },
+  { framework: 'nestjs', kind: 'route', classes: keys('@nestjs/graphql', ['Resolver']), methods: new Set(keys('@nestjs/graphql', ['Query', 'Mutation', 'Subscription', 'ResolveField'])) },
+  { framework: 'nestjs', kind: 'event', classes: keys('@nestjs/websockets', ['WebSocketGateway']), methods: new Set(keys('@nestjs/websockets', ['SubscribeMessage'])) },
+  { framework: 'nestjs', kind: 'event', classes: keys('@nestjs/common', ['Controller']), methods: new Set(keys('@nestjs/microservices', ['MessagePattern', 'EventPattern'])) },
+  { framework: 'routing-controllers', kind: 'route', classes: keys('routing-controllers', ['Controller', 'JsonController']), methods: new Set(keys('routing-controllers', [...HTTP_VERBS, 'Method'])) },
+];
 const MAX_DEPTH = 6;
 
 function isModuleRef(ref: Reference | null, test: (module: string) => boolean): ref is Extract<Reference, { kind: 'module' }> {
@@ -203,21 +211,21 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
 
   const onClass = (cls: ts.ClassDeclaration) => {
     const decorators = (node: ts.Node) => (ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : []);
-    const nestDecorator = (d: ts.Decorator, module: string, names: ReadonlySet<string> | ((n: string) => boolean)) => {
+    /** `module:Name` of a decorator imported from a package, e.g. `@nestjs/common:Get`. */
+    const decoratorKey = (d: ts.Decorator) => {
       const e = unwrap(d.expression);
-      const target = ts.isCallExpression(e) ? e.expression : e;
-      const ref = helpers.referenceOf(target);
-      if (!isModuleRef(ref, (m) => m === module) || ref.path.length !== 1) return undefined;
-      const name = ref.path[0] ?? '';
-      return (typeof names === 'function' ? names(name) : names.has(name)) ? name : undefined;
+      const ref = helpers.referenceOf(ts.isCallExpression(e) ? e.expression : e);
+      return ref?.kind === 'module' && !ref.resolved && ref.path.length === 1 ? `${ref.module}:${ref.path[0]}` : undefined;
     };
-    const classKind = decorators(cls).map((d) => nestDecorator(d, '@nestjs/common', new Set(['Controller'])) ?? nestDecorator(d, '@nestjs/graphql', new Set(['Resolver'])) ?? nestDecorator(d, '@nestjs/websockets', new Set(['WebSocketGateway']))).find(Boolean);
+    const kinds = new Set(decorators(cls).map(decoratorKey));
+    const routes = CLASS_ROUTES.filter((c) => c.classes.some((k) => kinds.has(k)));
+    if (routes.length === 0) return;
     for (const member of cls.members) {
       if (!ts.isMethodDeclaration(member) || !member.body) continue;
       for (const d of decorators(member)) {
-        if (classKind === 'Controller' && nestDecorator(d, '@nestjs/common', NEST_ROUTE_DECORATORS)) add(member, 'nestjs', 'route', d, false, -1);
-        else if (classKind === 'Resolver' && nestDecorator(d, '@nestjs/graphql', NEST_GRAPHQL_DECORATORS)) add(member, 'nestjs', 'route', d, false, -1);
-        else if (Object.entries(NEST_EVENT_DECORATORS).some(([name, module]) => nestDecorator(d, module, new Set([name])))) add(member, 'nestjs', 'event', d, false, -1);
+        const key = decoratorKey(d);
+        const hit = key === undefined ? undefined : routes.find((c) => c.methods.has(key));
+        if (hit) add(member, hit.framework, hit.kind, d, false, -1);
       }
     }
   };

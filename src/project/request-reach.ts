@@ -10,7 +10,7 @@ import type { FileRole } from '../core/types.js';
 import type { ProjectFacts } from './facts.js';
 
 /** Packages whose import makes a file a place where handlers may be registered. */
-const FRAMEWORK_PACKAGES = new Set(['express', 'fastify', 'fastify-plugin', 'koa', '@koa/router', 'koa-router', 'hono', 'http', 'https', 'http2', 'socket.io', '@nestjs/common', '@nestjs/graphql', '@nestjs/websockets', '@nestjs/microservices']);
+const FRAMEWORK_PACKAGES = new Set(['express', 'fastify', 'fastify-plugin', 'koa', '@koa/router', 'koa-router', 'hono', 'http', 'https', 'http2', 'socket.io', '@nestjs/common', '@nestjs/graphql', '@nestjs/websockets', '@nestjs/microservices', 'routing-controllers']);
 
 export function computeRequestReach(
   facts: ProjectFacts,

@@ -66,6 +66,7 @@ describe('request-handler model', () => {
     hono: ['src/app.ts:10 hono route (c)', 'src/app.ts:6 hono middleware (c)'],
     koa: ['src/server.js:11 koa route (ctx)', 'src/server.js:15 koa middleware (ctx)'],
     nestjs: ['src/orders/orders.controller.ts:13 nestjs route', 'src/orders/orders.controller.ts:8 nestjs route'],
+    'routing-controllers': ['src/api/controllers/ContactController.ts:13 routing-controllers route', 'src/api/controllers/ContactController.ts:8 routing-controllers route'],
     'node-http': ['src/server.js:10 node-http route (req)', 'src/server.js:7 node-http route (req)'],
     socketio: ['src/server.ts:8 socket.io event (socket)'],
   };

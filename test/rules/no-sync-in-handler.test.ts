@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { findingsOf, fixtureCase, fixtureCases, sitesOf } from '../support/fixtures.js';
+
+const RULE = 'no-sync-in-handler';
+const at = (f: { file: string; line: number; column: number }) => `${f.file}:${f.line}:${f.column}`;
+
+describe(RULE, () => {
+  it('flags blocking calls in Express handlers and in the helpers they call', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'express-route-and-its-helper');
+    const found = await findingsOf(RULE, dir);
+    expect(found.map(at)).toEqual(['src/routes/reports.ts:8:10', 'src/routes/reports.ts:12:16', 'src/routes/reports.ts:17:7', 'src/routes/reports.ts:17:55']);
+    expect(found[0]?.message).toBe(
+      '`child_process.execSync` blocks the event loop while a request is handled, so every other request waits: use `exec` (promisified) or a job queue',
+    );
+    expect(found[1]?.message).toBe('`fs.readFileSync` blocks the event loop while a request is handled, so every other request waits: use `fs.promises.readFile`');
+    expect(found[2]?.message).toMatch(/^`fs\.existsSync` blocks .* use `fs\.promises\.access` \(or `stat`\)$/);
+  });
+
+  it('counts each handler once, where it is registered', async () => {
+    expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'async-equivalents'))).toBe(2);
+    expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'start-up-reads'))).toBe(1);
+  });
+
+  it('follows a NestJS controller into the service it calls in another file', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-service-called-by-controller'));
+    expect(found.map(at)).toEqual(['src/users/users.service.ts:8:26', 'src/users/users.service.ts:13:12']);
+    expect(found[0]?.message).toMatch(/^`bcrypt\.hashSync` blocks .* use `await bcrypt\.hash\(…\)`$/);
+    expect(found[1]?.message).toMatch(/^`crypto\.scryptSync` blocks .* use `crypto\.scrypt` \(promisified\)$/);
+  });
+
+  it('flags a Fastify plugin route in CommonJS', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'fastify-route-compresses'));
+    expect(found.map(at)).toEqual(['src/exports.js:7:51']);
+    expect(found[0]?.message).toMatch(/^`zlib\.gzipSync` blocks .* use `zlib\.gzip` \(promisified\) or a stream$/);
+  });
+
+  for (const dir of fixtureCases(RULE, 'valid')) {
+    it(`does not flag valid/${dir.split('/').pop()}`, async () => {
+      expect(await findingsOf(RULE, dir)).toEqual([]);
+    });
+  }
+});
