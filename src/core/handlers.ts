@@ -132,7 +132,8 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
       const fn = ts.isIdentifier(e) ? localFunction(e, helpers) : localMember(e, helpers);
       if (fn) return [fn];
       const imported = importedTarget(e, helpers, project);
-      if (imported) importedHandlers.push(imported);
+      // `app.use('/orders', ordersRouter)` mounts a router, not a handler.
+      if (imported && !project.lookupExport(imported.file, imported.key)?.info.expressReceiver) importedHandlers.push(imported);
       return [];
     }
     // `wrap(fn)`, `catchAsync(async (req, res) => …)`, `handler.bind(this)`
