@@ -115,6 +115,10 @@ export interface NodeKinds {
   StringLiteral: ts.StringLiteral;
   Decorator: ts.Decorator;
   ThrowStatement: ts.ThrowStatement;
+  PrefixUnaryExpression: ts.PrefixUnaryExpression;
+  PostfixUnaryExpression: ts.PostfixUnaryExpression;
+  DeleteExpression: ts.DeleteExpression;
+  PropertyDeclaration: ts.PropertyDeclaration;
 }
 export type NodeKindName = keyof NodeKinds;
 

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { findingsOf, fixtureCase, fixtureCases, sitesOf } from '../support/fixtures.js';
+
+const RULE = 'no-module-state-in-handler';
+const at = (f: { file: string; line: number; column: number }) => `${f.file}:${f.line}:${f.column}`;
+
+describe(RULE, () => {
+  it('flags a module-level Map, array and let written by Express handlers, once per container', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'express-user-store');
+    const found = await findingsOf(RULE, dir);
+    expect(found.map(at)).toEqual(['src/routes/users.ts:15:3', 'src/routes/users.ts:21:3', 'src/routes/users.ts:22:3']);
+    expect(found[0]?.message).toBe(
+      "`requestCount` (a module-level `let`, line 10) is written during request handling: that state lives in one process's memory, is lost on restart and differs between instances — keep it in Redis or the database",
+    );
+    expect(found[1]?.message).toMatch(/^`users` \(a module-level Map, line 8\) is written/);
+    expect(found[2]?.message).toMatch(/^`signupLog` \(a module-level array, line 9\) is written/);
+    expect(await sitesOf(RULE, dir)).toBe(3);
+  });
+
+  it('follows a route into the service module it calls, including fields of a module-level singleton', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'service-state-across-files'));
+    expect(found.map(at)).toEqual(['src/services/orders.service.ts:14:5', 'src/services/orders.service.ts:15:5']);
+    expect(found[0]?.message).toMatch(/^`orders` \(a module-level object literal, line 7\)/);
+    expect(found[1]?.message).toMatch(/^`this\.byCustomer` \(a Map field of a singleton, line 10\)/);
+  });
+
+  it('flags a NestJS provider field written by a controller route', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-provider-field'));
+    expect(found.map(at)).toEqual(['src/cats/cats.service.ts:8:5']);
+    expect(found[0]?.message).toMatch(/^`this\.cats` \(an array field of a singleton, line 5\)/);
+  });
+
+  it('treats socket.io event handlers as request handling', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'socketio-room-registry'));
+    expect(found.map(at)).toEqual(['src/server.ts:12:5']);
+  });
+
+  for (const dir of fixtureCases(RULE, 'valid')) {
+    it(`does not flag valid/${dir.split('/').pop()}`, async () => {
+      expect(await findingsOf(RULE, dir)).toEqual([]);
+    });
+  }
+});
