@@ -4,11 +4,12 @@ import asyncHandlerErrors from './async-handler-errors.js';
 import noConsoleLog from './no-console-log.js';
 import noFloatingPromise from './no-floating-promise.js';
 import noInMemorySession from './no-in-memory-session.js';
+import noLocalFileStorage from './no-local-file-storage.js';
 import noModuleStateInHandler from './no-module-state-in-handler.js';
 import noSyncInHandler from './no-sync-in-handler.js';
 import requireHttpTimeout from './require-http-timeout.js';
 
-export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemorySession, noModuleStateInHandler, noSyncInHandler, requireHttpTimeout];
+export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemorySession, noLocalFileStorage, noModuleStateInHandler, noSyncInHandler, requireHttpTimeout];
 
 const byId = new Map(rules.map((r) => [r.id, r]));
 
