@@ -569,7 +569,12 @@ function koaOrHono(expr: ts.Expression, helpers: Helpers, depth = 0): 'koa-app' 
   if (ts.isIdentifier(e)) {
     const decl = helpers.declarationOf(e);
     if (!decl) return null;
-    if (ts.isVariableDeclaration(decl) && decl.initializer) return koaOrHono(decl.initializer, helpers, depth + 1);
+    if (ts.isVariableDeclaration(decl) && decl.initializer) {
+      // const app = module.exports = new Koa()
+      let init = unwrap(decl.initializer);
+      while (ts.isBinaryExpression(init) && init.operatorToken.kind === ts.SyntaxKind.EqualsToken) init = unwrap(init.right);
+      return koaOrHono(init, helpers, depth + 1);
+    }
     if ((ts.isParameter(decl) || ts.isVariableDeclaration(decl)) && decl.type && ts.isTypeReferenceNode(decl.type)) {
       const ref = helpers.referenceOf(ts.isIdentifier(decl.type.typeName) ? decl.type.typeName : decl.type.typeName.right);
       if (ref?.kind === 'module' && KOA_ROUTER_MODULES.has(ref.module)) return 'koa-router';
