@@ -8,8 +8,9 @@ import noLocalFileStorage from './no-local-file-storage.js';
 import noModuleStateInHandler from './no-module-state-in-handler.js';
 import noSyncInHandler from './no-sync-in-handler.js';
 import requireHttpTimeout from './require-http-timeout.js';
+import requireInputValidation from './require-input-validation.js';
 
-export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemorySession, noLocalFileStorage, noModuleStateInHandler, noSyncInHandler, requireHttpTimeout];
+export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemorySession, noLocalFileStorage, noModuleStateInHandler, noSyncInHandler, requireHttpTimeout, requireInputValidation];
 
 const byId = new Map(rules.map((r) => [r.id, r]));
 
