@@ -1,12 +1,28 @@
 // The rule registry: every rule prodcheck runs. A rule that is not implemented is not here.
 import type { AnyRule } from '../src/core/types.js';
 import asyncHandlerErrors from './async-handler-errors.js';
+import jwtSafeVerify from './jwt-safe-verify.js';
 import noConsoleLog from './no-console-log.js';
+import noEval from './no-eval.js';
 import noFloatingPromise from './no-floating-promise.js';
 import noInMemorySession from './no-in-memory-session.js';
+import noInsecureRandom from './no-insecure-random.js';
+import noTlsBypass from './no-tls-bypass.js';
+import noWeakHash from './no-weak-hash.js';
 import requireHttpTimeout from './require-http-timeout.js';
 
-export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemorySession, requireHttpTimeout];
+export const rules: AnyRule[] = [
+  asyncHandlerErrors,
+  jwtSafeVerify,
+  noConsoleLog,
+  noEval,
+  noFloatingPromise,
+  noInMemorySession,
+  noInsecureRandom,
+  noTlsBypass,
+  noWeakHash,
+  requireHttpTimeout,
+];
 
 const byId = new Map(rules.map((r) => [r.id, r]));
 
