@@ -6,6 +6,7 @@
 import { ts } from 'ts-morph';
 import { addArgumentEdit, addPropertyEdit } from '../src/core/edits.js';
 import type { Helpers } from '../src/core/helpers.js';
+import { consoleCall, isLoggerCall } from '../src/core/matchers.js';
 import { chainNames } from '../src/core/names.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
@@ -82,6 +83,32 @@ function readsOnlyHeader(call: ts.CallExpression, fnBody: ts.Node, helpers: Help
   };
   visit(fnBody);
   return onlyHeader;
+}
+
+/** Inside the argument list of a logger or console call. */
+function inLogCall(node: ts.Node, helpers: Helpers): boolean {
+  for (let n: ts.Node | undefined = node.parent; n && !isFunctionLike(n); n = n.parent) {
+    if (ts.isCallExpression(n) && n.arguments.some((a) => a.pos <= node.pos && node.end <= a.end) && (isLoggerCall(n) || consoleCall(n, helpers))) return true;
+  }
+  return false;
+}
+
+/** The decoded claims are only logged (`logger.info({ sub: claims.sub })`): reading them is not trusting them. */
+function onlyLogged(call: ts.CallExpression, fnBody: ts.Node, helpers: Helpers): boolean {
+  if (inLogCall(call, helpers)) return true;
+  const local = storedIn(call);
+  if (!local) return false;
+  let uses = 0;
+  let logged = 0;
+  const visit = (x: ts.Node): void => {
+    if (ts.isIdentifier(x) && x !== local && x.text === local.text && helpers.declarationOf(x) === local.parent) {
+      uses++;
+      if (inLogCall(x, helpers)) logged++;
+    }
+    ts.forEachChild(x, visit);
+  };
+  visit(fnBody);
+  return uses > 0 && uses === logged;
 }
 
 /** The decoded claims are put on the request as its identity: `req.user = decoded`, `res.locals.user = payload.sub`. */
@@ -210,7 +237,7 @@ export default defineFileRule({
         for (const call of decodes) {
           const scope = scopeOf(call);
           if (verifies.has(scope)) continue;
-          if (readsOnlyHeader(call, scope, helpers)) continue;
+          if (readsOnlyHeader(call, scope, helpers) || onlyLogged(call, scope, helpers)) continue;
           const token = call.arguments[0];
           if (!token) continue;
           if (fromRequest(token, helpers) || storedOnRequest(call, scope, helpers)) {

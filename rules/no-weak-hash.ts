@@ -15,8 +15,8 @@ const WEAK_CIPHERS = /^(des|des3|des-ede|des-ede3|rc2|rc4|bf|blowfish|cast|cast5
 /** Callees a digest may be handed to without being the stored password hash. */
 const PASSWORD_HASHERS = /^(timingSafeEqual|bcrypt|bcryptjs|argon2|scrypt|scryptSync|pbkdf2|pbkdf2Sync)$/;
 const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'passphrase', 'passcode']);
-/** `passwordResetToken`, `passwordKey`: a value about a password that is itself a random token. */
-const NOT_THE_PASSWORD = new Set(['token', 'key', 'code', 'link', 'url', 'hint', 'label', 'policy', 'length', 'field', 'reset', 'expires', 'expiry']);
+/** `passwordResetToken`, `passwordChangedAt`, `passwordHash`: a value about a password, not the password. */
+const NOT_THE_PASSWORD = new Set(['token', 'key', 'code', 'link', 'url', 'hint', 'label', 'policy', 'length', 'field', 'reset', 'expires', 'expiry', 'changed', 'updated', 'at', 'date', 'version', 'hash', 'hashed', 'digest']);
 
 /** Names say this is a password (not a reset token or a label about one). */
 function isPasswordName(name: string): boolean {
