@@ -77,6 +77,16 @@ function isDevelopmentOnly(node: ts.Node): boolean {
   return false;
 }
 
+const COMMAND_RUNNERS = /^(exec|execSync|execFile|execFileSync|spawn|spawnSync|fork|execa|execaSync|execaCommand|execaCommandSync)$/;
+
+/** The string is (an element of) an argument of a child-process call. */
+function isCommandArgument(node: ts.Node): boolean {
+  let n = node;
+  if (ts.isArrayLiteralExpression(n.parent)) n = n.parent;
+  const call = n.parent;
+  return ts.isCallExpression(call) && call.arguments.includes(n as ts.Expression) && COMMAND_RUNNERS.test(chainNames(call.expression).pop() ?? '');
+}
+
 export default defineFileRule({
   id: 'no-tls-bypass',
   category: 'security',
@@ -164,8 +174,9 @@ export default defineFileRule({
         if (isZero(node.right, helpers)) report(node, 'envBypass');
       },
       StringLiteral(node) {
-        // A command line that sets it: execSync('NODE_TLS_REJECT_UNAUTHORIZED=0 node sync.js')
-        if (/\bNODE_TLS_REJECT_UNAUTHORIZED=["']?0\b/.test(node.text)) {
+        // A command line that sets it: execSync('NODE_TLS_REJECT_UNAUTHORIZED=0 node sync.js'); an error
+        // message that mentions the variable is not a command.
+        if (/\bNODE_TLS_REJECT_UNAUTHORIZED=["']?0\b/.test(node.text) && isCommandArgument(node)) {
           context.countSite(node);
           report(node, 'envBypass');
         }
