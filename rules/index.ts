@@ -1,16 +1,36 @@
 // The rule registry: every rule prodcheck runs. A rule that is not implemented is not here.
 import type { AnyRule } from '../src/core/types.js';
 import asyncHandlerErrors from './async-handler-errors.js';
+import jwtSafeVerify from './jwt-safe-verify.js';
 import noConsoleLog from './no-console-log.js';
+import noEval from './no-eval.js';
 import noFloatingPromise from './no-floating-promise.js';
 import noInMemorySession from './no-in-memory-session.js';
+import noInsecureRandom from './no-insecure-random.js';
 import noLocalFileStorage from './no-local-file-storage.js';
 import noModuleStateInHandler from './no-module-state-in-handler.js';
 import noSyncInHandler from './no-sync-in-handler.js';
+import noTlsBypass from './no-tls-bypass.js';
+import noWeakHash from './no-weak-hash.js';
 import requireHttpTimeout from './require-http-timeout.js';
 import requireInputValidation from './require-input-validation.js';
 
-export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemorySession, noLocalFileStorage, noModuleStateInHandler, noSyncInHandler, requireHttpTimeout, requireInputValidation];
+export const rules: AnyRule[] = [
+  asyncHandlerErrors,
+  jwtSafeVerify,
+  noConsoleLog,
+  noEval,
+  noFloatingPromise,
+  noInMemorySession,
+  noInsecureRandom,
+  noLocalFileStorage,
+  noModuleStateInHandler,
+  noSyncInHandler,
+  noTlsBypass,
+  noWeakHash,
+  requireHttpTimeout,
+  requireInputValidation,
+];
 
 const byId = new Map(rules.map((r) => [r.id, r]));
 
