@@ -27,9 +27,9 @@ const PLAIN_COOKIE: Defaults = { secure: false, httpOnly: false };
 
 const FASTIFY_SESSIONS = new Set(['@fastify/session', 'fastify-session', '@fastify/secure-session', 'fastify-secure-session']);
 /** Words of a cookie's (or its value's) name that say it carries a session or a credential. */
-const AUTH_WORDS = new Set(['session', 'sess', 'sid', 'token', 'jwt', 'auth', 'authorization', 'access', 'refresh', 'remember', 'login', 'identity', 'credentials']);
+const AUTH_WORDS = new Set(['session', 'sess', 'sid', 'token', 'jwt', 'auth', 'authorization', 'refresh', 'remember']);
 /** CSRF tokens are meant to be read by the page's script. */
-const READABLE_WORDS = new Set(['csrf', 'xsrf']);
+const READABLE = /csrf|xsrf/;
 
 function nameWords(name: string): string[] {
   return name
@@ -42,7 +42,7 @@ function nameWords(name: string): string[] {
 /** The cookie's name says it carries a session or a credential (`connect.sid`, `accessToken`, `PHPSESSID`). */
 export function isAuthCookieName(name: string): boolean {
   const words = nameWords(name);
-  if (words.some((w) => READABLE_WORDS.has(w))) return false;
+  if (words.some((w) => READABLE.test(w))) return false;
   return words.some((w) => AUTH_WORDS.has(w) || w.startsWith('session') || w.endsWith('sessid') || w.endsWith('token'));
 }
 
