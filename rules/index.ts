@@ -1,6 +1,7 @@
 // The rule registry: every rule prodcheck runs. A rule that is not implemented is not here.
 import type { AnyRule } from '../src/core/types.js';
 import asyncHandlerErrors from './async-handler-errors.js';
+import corsSafeOrigin from './cors-safe-origin.js';
 import jwtSafeVerify from './jwt-safe-verify.js';
 import noConsoleLog from './no-console-log.js';
 import noEval from './no-eval.js';
@@ -14,9 +15,12 @@ import noTlsBypass from './no-tls-bypass.js';
 import noWeakHash from './no-weak-hash.js';
 import requireHttpTimeout from './require-http-timeout.js';
 import requireInputValidation from './require-input-validation.js';
+import requireSecurityHeaders from './require-security-headers.js';
+import secureCookie from './secure-cookie.js';
 
 export const rules: AnyRule[] = [
   asyncHandlerErrors,
+  corsSafeOrigin,
   jwtSafeVerify,
   noConsoleLog,
   noEval,
@@ -30,6 +34,8 @@ export const rules: AnyRule[] = [
   noWeakHash,
   requireHttpTimeout,
   requireInputValidation,
+  requireSecurityHeaders,
+  secureCookie,
 ];
 
 const byId = new Map(rules.map((r) => [r.id, r]));
