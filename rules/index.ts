@@ -4,9 +4,11 @@ import asyncHandlerErrors from './async-handler-errors.js';
 import noConsoleLog from './no-console-log.js';
 import noFloatingPromise from './no-floating-promise.js';
 import noInMemorySession from './no-in-memory-session.js';
+import noInProcessScheduler from './no-in-process-scheduler.js';
+import noSwallowedError from './no-swallowed-error.js';
 import requireHttpTimeout from './require-http-timeout.js';
 
-export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemorySession, requireHttpTimeout];
+export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemorySession, noInProcessScheduler, noSwallowedError, requireHttpTimeout];
 
 const byId = new Map(rules.map((r) => [r.id, r]));
 
