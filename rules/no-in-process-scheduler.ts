@@ -46,8 +46,15 @@ function nestScheduleDecorator(decorator: ts.Decorator, helpers: Helpers): strin
 const STARTUP_NAME = /^(start|bootstrap|main|init|initiali[sz]e|setup|boot|launch|schedule)|(jobs?|cron|scheduler|poller|polling|workers?)$/i;
 const LIFECYCLE_HOOKS = new Set(['onModuleInit', 'onApplicationBootstrap']);
 const READY_EVENTS = new Set(['listening', 'ready', 'connect', 'connected', 'open']);
-/** Work that belongs to each instance: its own cache, metrics, connection keep-alive or registry heartbeat. */
-const PER_INSTANCE_NAME = /cache|refresh|reload|warm|metric|gauge|stats?$|telemetry|heartbeat|keep-?alive|ping|health|^track/i;
+/** Words naming work that belongs to each instance: its own cache, metrics, connection keep-alive or registry heartbeat. */
+const PER_INSTANCE_WORDS = new Set(['cache', 'caches', 'refresh', 'reload', 'warm', 'warmup', 'metric', 'metrics', 'gauge', 'gauges', 'stats', 'telemetry', 'heartbeat', 'keepalive', 'ping', 'health', 'track']);
+/** `refreshFeatureFlags`, `update_metrics`, `keepAlive`: a name made of words, one of which says per-instance. */
+function namesPerInstanceWork(name: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/);
+  return words.some((w) => PER_INSTANCE_WORDS.has(w)) || /keep[-_ ]?alive/i.test(name);
+}
+/** `pool.query('SELECT 1')`: a connection keep-alive. */
+const KEEPALIVE_QUERY = /^\s*select\s+1\s*;?\s*$/i;
 const STATE_WRITES = /^(set|reset|clear|observe|inc|dec|record|put|refresh|load|update|prune|purge\w*)$/;
 const CACHE_NAME = /cache|metric|gauge|counter|histogram|stats|registry|store$/i;
 const DB_RECEIVER = /(^|[a-z])(db|database|prisma|knex|pool|repo|repository|model|collection|sequelize|mongoose|redis|datasource|orm)$/i;
@@ -151,7 +158,7 @@ function doesIO(fn: FunctionNode, returnsPromise: (c: ts.CallExpression) => unkn
 /** The callback keeps this instance's own state fresh: a cache, metrics, a keep-alive ping. */
 function refreshesOwnState(fn: FunctionNode, arg: ts.Expression, helpers: Helpers): boolean {
   const name = nameOf(fn) ?? (ts.isPropertyAccessExpression(unwrap(arg)) ? memberName(unwrap(arg)) : undefined);
-  if (name && PER_INSTANCE_NAME.test(name)) return true;
+  if (name && namesPerInstanceWork(name)) return true;
   let refresh = false;
   const visit = (n: ts.Node): void => {
     if (refresh) return;
@@ -162,7 +169,8 @@ function refreshesOwnState(fn: FunctionNode, arg: ts.Expression, helpers: Helper
       const targetName = target && (ts.isIdentifier(target) ? target.text : memberName(target));
       if (targetName && CACHE_NAME.test(targetName) && STATE_WRITES.test(memberName(callee) ?? '')) refresh = true;
       const calleeName = ts.isIdentifier(callee) ? callee.text : memberName(callee);
-      if (calleeName && PER_INSTANCE_NAME.test(calleeName)) refresh = true;
+      if (calleeName && namesPerInstanceWork(calleeName)) refresh = true;
+      if (KEEPALIVE_QUERY.test(helpers.staticString(n.arguments[0]) ?? '')) refresh = true;
     }
     if (!refresh) ts.forEachChild(n, visit);
   };

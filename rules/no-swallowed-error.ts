@@ -26,12 +26,15 @@ function describe(expr: ts.Expression): string {
   return '…';
 }
 
+/** Collection writes name no failure: `list.push(require(file))` fails in `require`. */
+const CONTAINER_WRITES = new Set(['push', 'unshift', 'add', 'set']);
+
 /** The first call made in a try block (outside nested functions), named for the message. */
 function firstCallIn(block: ts.Block): string {
   let found: ts.CallExpression | undefined;
   const visit = (n: ts.Node): void => {
-    if (found || ts.isFunctionLike(n)) return;
-    if (ts.isCallExpression(n)) {
+    if (found || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isCallExpression(n) && !CONTAINER_WRITES.has(memberName(unwrap(n.expression)) ?? '')) {
       found = n;
       return;
     }
