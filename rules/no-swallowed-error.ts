@@ -20,6 +20,7 @@ function describe(expr: ts.Expression): string {
   const e = unwrap(expr);
   if (ts.isAwaitExpression(e)) return describe(e.expression);
   if (ts.isCallExpression(e)) return `${describe(e.expression)}(…)`;
+  if (ts.isNewExpression(e)) return `new ${describe(e.expression)}(…)`;
   if (ts.isPropertyAccessExpression(e)) return `${describe(e.expression)}.${e.name.text}`;
   if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
   if (ts.isIdentifier(e)) return e.text;
@@ -29,13 +30,14 @@ function describe(expr: ts.Expression): string {
 /** Collection writes name no failure: `list.push(require(file))` fails in `require`. */
 const CONTAINER_WRITES = new Set(['push', 'unshift', 'add', 'set']);
 
-/** The first call made in a try block (outside nested functions), named for the message. */
-function firstCallIn(block: ts.Block): string {
-  let found: ts.CallExpression | undefined;
+/** The first call or `new` in a try block that can fail (not a log line, outside nested functions), named for the message. */
+function firstCallIn(block: ts.Block, helpers: Helpers): string {
+  let found: ts.CallExpression | ts.NewExpression | undefined;
   const visit = (n: ts.Node): void => {
     if (found || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
-    if (ts.isCallExpression(n) && !CONTAINER_WRITES.has(memberName(unwrap(n.expression)) ?? '')) {
-      found = n;
+    const call = ts.isCallExpression(n) && !CONTAINER_WRITES.has(memberName(unwrap(n.expression)) ?? '') && !logCall(n, helpers);
+    if (call || ts.isNewExpression(n)) {
+      found = n as ts.CallExpression | ts.NewExpression;
       return;
     }
     ts.forEachChild(n, visit);
@@ -69,13 +71,19 @@ function loadsModule(block: ts.Block): boolean {
 
 const EXPLAINS_SILENCE = /ignor|swallow|best[- ]effort|safe to|may not|might not|does ?n[o']t (exist|matter)|optional|expected|not an error|no-?op/i;
 
-/** A comment right above the statement (`// best effort: the file may not exist`) that says why the error is dropped. */
+/**
+ * A comment right above the statement (`// best effort: the file may not exist`) that says why the
+ * error is dropped, or above the declaration of the default the try overwrites.
+ */
 function explainedAbove(node: ts.Node): boolean {
   let statement: ts.Node = node;
   while (!ts.isBlock(statement.parent) && !ts.isSourceFile(statement.parent) && !ts.isFunctionLike(statement.parent)) statement = statement.parent;
   const text = statement.getSourceFile().text;
-  const comments = ts.getLeadingCommentRanges(text, statement.pos) ?? [];
-  return comments.some((c) => EXPLAINS_SILENCE.test(text.slice(c.pos, c.end)));
+  const explained = (n: ts.Node) => (ts.getLeadingCommentRanges(text, n.pos) ?? []).some((c) => EXPLAINS_SILENCE.test(text.slice(c.pos, c.end)));
+  if (explained(statement)) return true;
+  const siblings = ts.isBlock(statement.parent) || ts.isSourceFile(statement.parent) ? statement.parent.statements : undefined;
+  const previous = siblings?.[siblings.indexOf(statement as ts.Statement) - 1];
+  return !!previous && ts.isVariableStatement(previous) && explained(previous);
 }
 
 /** The identifiers a catch binding or callback parameter declares (destructuring included). */
@@ -216,7 +224,7 @@ export default defineFileRule({
         context.countSite(clause);
         const tryStatement = clause.parent;
         if (loadsModule(tryStatement.tryBlock)) return;
-        const source = firstCallIn(tryStatement.tryBlock);
+        const source = firstCallIn(tryStatement.tryBlock, helpers);
         const statements = statementsOf(clause.block);
         if (statements.length === 0) {
           if (!holdsComment(clause.block) && !explainedAbove(tryStatement)) context.report({ node: clause, messageId: 'emptyCatch', data: { source } });
