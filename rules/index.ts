@@ -7,9 +7,11 @@ import noConsoleLog from './no-console-log.js';
 import noEval from './no-eval.js';
 import noFloatingPromise from './no-floating-promise.js';
 import noInMemorySession from './no-in-memory-session.js';
+import noInProcessScheduler from './no-in-process-scheduler.js';
 import noInsecureRandom from './no-insecure-random.js';
 import noLocalFileStorage from './no-local-file-storage.js';
 import noModuleStateInHandler from './no-module-state-in-handler.js';
+import noSwallowedError from './no-swallowed-error.js';
 import noSyncInHandler from './no-sync-in-handler.js';
 import noTlsBypass from './no-tls-bypass.js';
 import noWeakHash from './no-weak-hash.js';
@@ -26,9 +28,11 @@ export const rules: AnyRule[] = [
   noEval,
   noFloatingPromise,
   noInMemorySession,
+  noInProcessScheduler,
   noInsecureRandom,
   noLocalFileStorage,
   noModuleStateInHandler,
+  noSwallowedError,
   noSyncInHandler,
   noTlsBypass,
   noWeakHash,

@@ -1,0 +1,268 @@
+// no-swallowed-error: an error caught and thrown away — an empty `catch {}` without a comment, a
+// catch whose only statements log a message but not the error, `.catch(() => {})` and
+// `.catch(noop)`. The failure still happened, but nothing records what or why: a payment that was
+// never captured, a cache that never warms, a webhook that is never sent show up days later as
+// "it just didn't work", with no log line and no stack to start from. A catch that does anything
+// else (returns a fallback, responds, rethrows, exits, reads the error) is handling it; a comment
+// inside an empty catch is the author saying why it is safe; loading an optional dependency
+// (`try { require('pino-pretty') } catch {}`) is the idiom, not a bug.
+import { ts } from 'ts-morph';
+import type { Helpers } from '../src/core/helpers.js';
+import { consoleCall, isLoggerCall } from '../src/core/matchers.js';
+import { containsOwn, isConst } from '../src/core/promises.js';
+import { memberName, requireSpecifier, unwrap } from '../src/core/references.js';
+import { defineFileRule } from '../src/core/rule.js';
+
+const LODASH = new Set(['lodash', 'lodash-es', 'underscore']);
+
+/** Short source text of a call or callee for messages: `fs.unlinkSync(…)`, `this.mailer.send(…)`. */
+function describe(expr: ts.Expression): string {
+  const e = unwrap(expr);
+  if (ts.isAwaitExpression(e)) return describe(e.expression);
+  if (ts.isCallExpression(e)) return `${describe(e.expression)}(…)`;
+  if (ts.isNewExpression(e)) return `new ${describe(e.expression)}(…)`;
+  if (ts.isPropertyAccessExpression(e)) return `${describe(e.expression)}.${e.name.text}`;
+  if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  if (ts.isIdentifier(e)) return e.text;
+  return '…';
+}
+
+/** Collection writes name no failure: `list.push(require(file))` fails in `require`. */
+const CONTAINER_WRITES = new Set(['push', 'unshift', 'add', 'set']);
+
+/** The first call or `new` in a try block that can fail (not a log line, outside nested functions), named for the message. */
+function firstCallIn(block: ts.Block, helpers: Helpers): string {
+  let found: ts.CallExpression | ts.NewExpression | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    const call = ts.isCallExpression(n) && !CONTAINER_WRITES.has(memberName(unwrap(n.expression)) ?? '') && !logCall(n, helpers);
+    if (call || ts.isNewExpression(n)) {
+      found = n as ts.CallExpression | ts.NewExpression;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(block, visit);
+  return found ? describe(found) : 'the try block';
+}
+
+/** A block or function body with no statements but a comment: the author explained the silence. */
+function holdsComment(body: ts.Block): boolean {
+  const inner = body.getSourceFile().text.slice(body.getStart() + 1, body.end - 1);
+  return /\/\/|\/\*/.test(inner);
+}
+
+const statementsOf = (block: ts.Block) => block.statements.filter((s) => !ts.isEmptyStatement(s));
+
+/** `import('x')` with a static specifier. */
+function isStaticImport(expr: ts.Expression): boolean {
+  const e = unwrap(expr);
+  const arg = ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.ImportKeyword ? e.arguments[0] : undefined;
+  return !!arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg));
+}
+
+/**
+ * `require('x')` or `import('x')` in the try block: an optional dependency being probed. A path
+ * computed at run time (`require(file)`) is a plugin or model being loaded, whose errors matter.
+ */
+function loadsModule(block: ts.Block): boolean {
+  return containsOwn(block, (n) => ts.isCallExpression(n) && (requireSpecifier(n) !== undefined || isStaticImport(n)));
+}
+
+const EXPLAINS_SILENCE = /ignor|swallow|best[- ]effort|safe to|may not|might not|does ?n[o']t (exist|matter)|optional|expected|not an error|no-?op/i;
+
+/**
+ * A comment right above the statement (`// best effort: the file may not exist`) that says why the
+ * error is dropped, or above the declaration of the default the try overwrites.
+ */
+function explainedAbove(node: ts.Node): boolean {
+  let statement: ts.Node = node;
+  while (!ts.isBlock(statement.parent) && !ts.isSourceFile(statement.parent) && !ts.isFunctionLike(statement.parent)) statement = statement.parent;
+  const text = statement.getSourceFile().text;
+  const explained = (n: ts.Node) => (ts.getLeadingCommentRanges(text, n.pos) ?? []).some((c) => EXPLAINS_SILENCE.test(text.slice(c.pos, c.end)));
+  if (explained(statement)) return true;
+  const siblings = ts.isBlock(statement.parent) || ts.isSourceFile(statement.parent) ? statement.parent.statements : undefined;
+  const previous = siblings?.[siblings.indexOf(statement as ts.Statement) - 1];
+  return !!previous && ts.isVariableStatement(previous) && explained(previous);
+}
+
+/** The identifiers a catch binding or callback parameter declares (destructuring included). */
+function boundNames(name: ts.BindingName | undefined): string[] {
+  if (!name) return [];
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((el) => (ts.isOmittedExpression(el) ? [] : boundNames(el.name)));
+}
+
+/** Some identifier under `root` (nested callbacks included) reads one of the `names` that `owner` declares. */
+function usesBinding(root: ts.Node, owner: ts.Node, names: string[], helpers: Helpers): boolean {
+  if (names.length === 0) return false;
+  let hit = false;
+  const visit = (n: ts.Node): void => {
+    if (hit) return;
+    if (ts.isIdentifier(n) && names.includes(n.text) && !isPropertyName(n)) {
+      const decl = helpers.declarationOf(n);
+      hit = !!decl && isWithin(decl, owner);
+    } else ts.forEachChild(n, visit);
+  };
+  visit(root);
+  return hit;
+}
+
+/** `x.err` or `{ err: 1 }`: the name of a property, not a read of a variable. */
+function isPropertyName(id: ts.Identifier): boolean {
+  const p = id.parent;
+  return (ts.isPropertyAccessExpression(p) && p.name === id) || (ts.isPropertyAssignment(p) && p.name === id);
+}
+
+function isWithin(node: ts.Node, ancestor: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node; n; n = n.parent) if (n === ancestor) return true;
+  return false;
+}
+
+/** A `logger.warn(…)` / `console.error(…)` call, possibly awaited or voided, as one expression. */
+function logCall(expr: ts.Expression, helpers: Helpers): ts.CallExpression | undefined {
+  let e = unwrap(expr);
+  if (ts.isAwaitExpression(e) || ts.isVoidExpression(e)) e = unwrap(e.expression);
+  return ts.isCallExpression(e) && (isLoggerCall(e) || consoleCall(e, helpers) !== undefined) ? e : undefined;
+}
+
+/** Every statement is a log call (and there is at least one): the catch only reports a message. */
+function onlyLogs(statements: readonly ts.Statement[], helpers: Helpers): ts.CallExpression | undefined {
+  const calls = statements.map((s) => (ts.isExpressionStatement(s) ? logCall(s.expression, helpers) : undefined));
+  return calls.length > 0 && calls.every((c) => c !== undefined) ? calls[0] : undefined;
+}
+
+/** A function with an empty body and no comment: a local `noop`, or lodash's. */
+function isNoop(arg: ts.Expression, helpers: Helpers): string | undefined {
+  const e = unwrap(arg);
+  const ref = helpers.referenceOf(e);
+  if (ref?.kind === 'module' && !ref.resolved) {
+    const base = ref.module.split('/')[0] ?? '';
+    const name = ref.path[ref.path.length - 1] ?? ref.module.split('/')[1];
+    if (LODASH.has(base) && name === 'noop') return describe(e);
+  }
+  if (!ts.isIdentifier(e)) return undefined;
+  const decl = helpers.declarationOf(e);
+  // A `let` may be reassigned (`let fail = () => {}` later set to a promise's `reject`): only constants are noops.
+  const fn = decl && (ts.isFunctionDeclaration(decl) ? decl : ts.isVariableDeclaration(decl) && isConst(decl) && decl.initializer ? unwrap(decl.initializer) : undefined);
+  if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isArrowFunction(fn))) return undefined;
+  const body = fn.body;
+  return body && ts.isBlock(body) && statementsOf(body).length === 0 && !holdsComment(body) ? e.text : undefined;
+}
+
+export default defineFileRule({
+  id: 'no-swallowed-error',
+  category: 'resilience',
+  severity: 'medium',
+  recommended: true,
+  defaultOptions: {},
+  messages: {
+    emptyCatch: 'empty `catch` swallows any error from `{{source}}`: log it with the error, handle it (fallback value, response, rethrow), or add a comment saying why it is safe to ignore',
+    logWithoutError: '`catch` only logs `{{log}}` and drops the error from `{{source}}`: pass the error to the logger so its message and stack are recorded, or handle it',
+    emptyCallback: '`.catch` with an empty callback swallows the rejection of `{{source}}`: log it with the error, handle it, or add a comment saying why it is safe to ignore',
+    noopCallback: '`.catch({{name}})` swallows the rejection of `{{source}}`: log it with the error or handle it',
+    callbackLogWithoutError: '`.catch` callback only logs `{{log}}` and drops the rejection of `{{source}}`: pass the error to the logger so its message and stack are recorded',
+  },
+  docs: {
+    description: 'Disallow catching an error and throwing it away: empty catch blocks, log lines without the error, `.catch(() => {})`.',
+    why:
+      'A swallowed error does not stop the failure, it only hides it: the payment that was never captured, the cache that never ' +
+      'warms or the webhook that was never sent surfaces days later as a support ticket, with no log line, no stack and no metric ' +
+      'to start from. A catch that logs a fixed message but not the error is nearly as bad: it says that something failed, never ' +
+      'what or where. An empty catch with a comment, loading an optional dependency, and a catch that returns a fallback value, ' +
+      'responds, rethrows or exits are handling the error and are not flagged.',
+    fix:
+      'Log the error itself (`logger.warn({ err }, \'rates refresh failed\')`), handle it (return a fallback, respond with an error, ' +
+      'rethrow with `{ cause: err }`), or, when ignoring it is really right, say why in a comment inside the catch.',
+    sites: 'catch clauses and `.catch` handlers',
+    examples: {
+      invalid: [
+        {
+          filename: 'src/services/invoice.service.ts',
+          code:
+            "import { mailer } from '../lib/mailer';\nimport type { Invoice } from '../models/invoice';\n\n" +
+            'export async function sendInvoice(invoice: Invoice): Promise<void> {\n  try {\n' +
+            "    await mailer.send({ to: invoice.customerEmail, template: 'invoice', data: invoice });\n  } catch {}\n}\n",
+        },
+        {
+          filename: 'src/services/audit.service.ts',
+          code:
+            "import { auditClient } from '../lib/audit-client';\nimport { logger } from '../lib/logger';\n\n" +
+            'export function recordLogin(userId: string): void {\n' +
+            "  auditClient.post('/events', { type: 'login', userId }).catch(() => {});\n}\n\n" +
+            'export async function recordLogout(userId: string): Promise<void> {\n  try {\n' +
+            "    await auditClient.post('/events', { type: 'logout', userId });\n  } catch (err) {\n    logger.warn('audit write failed');\n  }\n}\n",
+        },
+      ],
+      valid: [
+        {
+          filename: 'src/services/invoice.service.ts',
+          code:
+            "import { mailer } from '../lib/mailer';\nimport { logger } from '../lib/logger';\nimport type { Invoice } from '../models/invoice';\n\n" +
+            'export async function sendInvoice(invoice: Invoice): Promise<void> {\n  try {\n' +
+            "    await mailer.send({ to: invoice.customerEmail, template: 'invoice', data: invoice });\n  } catch (err) {\n" +
+            "    logger.error({ err, invoiceId: invoice.id }, 'invoice email failed');\n    throw err;\n  }\n}\n",
+        },
+        {
+          filename: 'src/config/settings.ts',
+          code:
+            "import { readFileSync } from 'node:fs';\n\n" +
+            'export function loadOverrides(path: string): Record<string, string> {\n  try {\n' +
+            "    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;\n  } catch {\n    return {};\n  }\n}\n\n" +
+            'export function removeLockFile(path: string): void {\n  try {\n' +
+            "    require('node:fs').unlinkSync(path);\n  } catch {\n    // ignore: the lock file may already be gone\n  }\n}\n",
+        },
+      ],
+    },
+  },
+  create(context) {
+    const { helpers } = context;
+    const roles = context.file.roles;
+    if (roles.has('test') || roles.has('browser')) return {};
+    return {
+      CatchClause(clause: ts.CatchClause) {
+        context.countSite(clause);
+        const tryStatement = clause.parent;
+        if (loadsModule(tryStatement.tryBlock)) return;
+        const source = firstCallIn(tryStatement.tryBlock, helpers);
+        const statements = statementsOf(clause.block);
+        if (statements.length === 0) {
+          if (!holdsComment(clause.block) && !explainedAbove(tryStatement)) context.report({ node: clause, messageId: 'emptyCatch', data: { source } });
+          return;
+        }
+        const log = onlyLogs(statements, helpers);
+        const binding = clause.variableDeclaration;
+        if (log && !usesBinding(clause.block, clause, boundNames(binding?.name), helpers)) {
+          context.report({ node: clause, messageId: 'logWithoutError', data: { log: describe(log), source } });
+        }
+      },
+      CallExpression(call: ts.CallExpression) {
+        const callee = unwrap(call.expression);
+        if (!ts.isPropertyAccessExpression(callee) || memberName(callee) !== 'catch' || call.arguments.length !== 1) return;
+        const handler = unwrap(call.arguments[0]!);
+        context.countSite(call);
+        if (isStaticImport(callee.expression)) return;
+        const source = describe(callee.expression);
+        if (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) {
+          const body = handler.body;
+          const names = handler.parameters.flatMap((p) => boundNames(p.name));
+          if (ts.isBlock(body)) {
+            const statements = statementsOf(body);
+            if (statements.length === 0) {
+              if (!holdsComment(body) && !explainedAbove(call)) context.report({ node: handler, messageId: 'emptyCallback', data: { source } });
+              return;
+            }
+            const log = onlyLogs(statements, helpers);
+            if (log && !usesBinding(body, handler, names, helpers)) context.report({ node: handler, messageId: 'callbackLogWithoutError', data: { log: describe(log), source } });
+            return;
+          }
+          const log = logCall(body, helpers);
+          if (log && !usesBinding(body, handler, names, helpers)) context.report({ node: handler, messageId: 'callbackLogWithoutError', data: { log: describe(log), source } });
+          return;
+        }
+        const noop = isNoop(handler, helpers);
+        if (noop) context.report({ node: handler, messageId: 'noopCallback', data: { name: noop, source } });
+      },
+    };
+  },
+});

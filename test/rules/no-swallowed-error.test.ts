@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { findingsOf, fixtureCase, fixtureCases, sitesOf } from '../support/fixtures.js';
+
+const RULE = 'no-swallowed-error';
+const at = (f: { file: string; line: number; column: number }) => `${f.file}:${f.line}:${f.column}`;
+
+describe(RULE, () => {
+  it('flags empty catch blocks, with or without a binding', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'empty-catch-block');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      {
+        file: 'src/services/invoice.service.ts',
+        line: 8,
+        column: 5,
+        message: 'empty `catch` swallows any error from `mailer.send(…)`: log it with the error, handle it (fallback value, response, rethrow), or add a comment saying why it is safe to ignore',
+      },
+      {
+        file: 'src/services/invoice.service.ts',
+        line: 14,
+        column: 5,
+        message: 'empty `catch` swallows any error from `invoices.update(…)`: log it with the error, handle it (fallback value, response, rethrow), or add a comment saying why it is safe to ignore',
+      },
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(2);
+  });
+
+  it('flags a catch whose only statement logs a message without the error (logger, console, NestJS Logger)', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'catch-logs-without-error'));
+    expect(found.map(at)).toEqual(['src/services/payment.service.ts:8:5', 'src/services/payment.service.ts:16:5', 'src/services/payment.service.ts:28:7']);
+    expect(found[0]?.message).toBe(
+      '`catch` only logs `logger.warn(…)` and drops the error from `stripe.paymentIntents.capture(…)`: pass the error to the logger so its message and stack are recorded, or handle it',
+    );
+    expect(found[2]?.message).toMatch(/^`catch` only logs `this\.logger\.error\(…\)` and drops the error from `stripe\.payouts\.create\(…\)`/);
+  });
+
+  it('flags empty `.catch` callbacks and a `.catch` callback that logs without the error', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'empty-catch-callback');
+    const found = await findingsOf(RULE, dir);
+    expect(found.map(at)).toEqual(['src/services/audit.service.ts:5:64', 'src/services/audit.service.ts:9:65', 'src/services/audit.service.ts:15:12']);
+    expect(found[0]?.message).toBe(
+      '`.catch` with an empty callback swallows the rejection of `auditClient.post(…)`: log it with the error, handle it, or add a comment saying why it is safe to ignore',
+    );
+    expect(found[2]?.message).toBe(
+      '`.catch` callback only logs `logger.warn(…)` and drops the rejection of `auditClient.post(…)`: pass the error to the logger so its message and stack are recorded',
+    );
+    expect(await sitesOf(RULE, dir)).toBe(3);
+  });
+
+  it('flags `.catch(noop)`: lodash noop (named or `_.noop`) and local empty functions', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'catch-noop'));
+    expect(found.map(at)).toEqual([
+      'src/services/cache-warmer.ts:11:94',
+      'src/services/cache-warmer.ts:12:98',
+      'src/services/cache-warmer.ts:13:90',
+      'src/services/cache-warmer.ts:14:92',
+    ]);
+    expect(found.map((f) => f.message.split(' swallows')[0])).toEqual(['`.catch(noop)`', '`.catch(_.noop)`', '`.catch(ignore)`', '`.catch(doNothing)`']);
+    expect(found[0]?.message).toBe('`.catch(noop)` swallows the rejection of `catalog.listFeatured(…).then(…)`: log it with the error or handle it');
+  });
+
+  it('flags an empty catch around a require of a computed path (a plugin loader, not an optional dependency)', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'computed-require-in-try'));
+    expect(found.map(at)).toEqual(['src/plugins/load-plugins.ts:14:7']);
+    expect(found[0]?.message).toMatch(/^empty `catch` swallows any error from `require\(…\)`/);
+  });
+
+  it('counts catch clauses and `.catch` handlers it accepts as sites', async () => {
+    expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'catch-logs-the-error'))).toBe(4);
+    expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'swallow-in-tests'))).toBe(0);
+  });
+
+  for (const dir of fixtureCases(RULE, 'valid')) {
+    it(`does not flag valid/${dir.split('/').pop()}`, async () => {
+      expect(await findingsOf(RULE, dir)).toEqual([]);
+    });
+  }
+});
