@@ -5,7 +5,7 @@ import type { FileRole } from '../core/types.js';
 const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__test__', 'e2e', 'spec', '__mocks__', 'cypress', 'playwright', 'testing', 'fixtures', '__fixtures__']);
 /** `integration-tests`, `e2e_tests`, `medusa-test-utils`: a test word between separators (not `latest`). */
 const TEST_DIR_WORD = /(^|[-_])(tests?|testing|e2e)([-_]|$)/;
-const TEST_FILE = /\.(test|spec|e2e-spec|e2e|integration|int-spec)\.[cm]?[jt]sx?$/i;
+const TEST_FILE = /(\.(test|spec|e2e-spec|e2e|integration|int-spec)|^tests?)\.[cm]?[jt]sx?$/i;
 const CLI_DIRS = new Set(['bin', 'scripts', 'script', 'cli', 'tools', 'migrations', 'seeds', 'seeders', 'commands']);
 /** Seed and migration scripts, wherever they live (`src/prisma/seed.ts`, `src/db/migrate.ts`). */
 const CLI_FILE = /^(seeds?|seeders?|migrate|migrations?)([.-][\w.-]*)?\.[cm]?[jt]s$/;
