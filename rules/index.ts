@@ -4,9 +4,10 @@ import asyncHandlerErrors from './async-handler-errors.js';
 import noConsoleLog from './no-console-log.js';
 import noFloatingPromise from './no-floating-promise.js';
 import noInMemorySession from './no-in-memory-session.js';
+import requireDbTimeout from './require-db-timeout.js';
 import requireHttpTimeout from './require-http-timeout.js';
 
-export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemorySession, requireHttpTimeout];
+export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemorySession, requireDbTimeout, requireHttpTimeout];
 
 const byId = new Map(rules.map((r) => [r.id, r]));
 

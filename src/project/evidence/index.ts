@@ -5,6 +5,7 @@
 import type { ts } from 'ts-morph';
 import type { ScopeIndex } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';
+import { pgTimeouts } from './pg-timeouts.js';
 
 export interface EvidenceContext {
   sourceFile: ts.SourceFile;
@@ -27,7 +28,10 @@ export interface EvidenceCollector {
 export type CollectorFactory = (context: EvidenceContext) => EvidenceCollector;
 
 /** One field per collector. */
-export interface ModuleEvidence {}
+export interface ModuleEvidence {
+  /** `pg.defaults.statement_timeout`/`query_timeout` is set, or a session `SET statement_timeout` is sent (require-db-timeout). */
+  pgTimeoutSet?: boolean;
+}
 
 /** Every collector, in a fixed order. */
-export const COLLECTORS: readonly CollectorFactory[] = [];
+export const COLLECTORS: readonly CollectorFactory[] = [pgTimeouts];
