@@ -3,11 +3,12 @@ import type { AnyRule } from '../src/core/types.js';
 import asyncHandlerErrors from './async-handler-errors.js';
 import noConsoleLog from './no-console-log.js';
 import noFloatingPromise from './no-floating-promise.js';
+import noInMemoryRateLimit from './no-in-memory-rate-limit.js';
 import noInMemorySession from './no-in-memory-session.js';
 import requireDbTimeout from './require-db-timeout.js';
 import requireHttpTimeout from './require-http-timeout.js';
 
-export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemorySession, requireDbTimeout, requireHttpTimeout];
+export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemoryRateLimit, noInMemorySession, requireDbTimeout, requireHttpTimeout];
 
 const byId = new Map(rules.map((r) => [r.id, r]));
 
