@@ -6,6 +6,7 @@ import jwtSafeVerify from './jwt-safe-verify.js';
 import noConsoleLog from './no-console-log.js';
 import noEval from './no-eval.js';
 import noFloatingPromise from './no-floating-promise.js';
+import noInMemoryRateLimit from './no-in-memory-rate-limit.js';
 import noInMemorySession from './no-in-memory-session.js';
 import noInProcessScheduler from './no-in-process-scheduler.js';
 import noInsecureRandom from './no-insecure-random.js';
@@ -15,6 +16,7 @@ import noSwallowedError from './no-swallowed-error.js';
 import noSyncInHandler from './no-sync-in-handler.js';
 import noTlsBypass from './no-tls-bypass.js';
 import noWeakHash from './no-weak-hash.js';
+import requireDbTimeout from './require-db-timeout.js';
 import requireHttpTimeout from './require-http-timeout.js';
 import requireInputValidation from './require-input-validation.js';
 import requireSecurityHeaders from './require-security-headers.js';
@@ -27,6 +29,7 @@ export const rules: AnyRule[] = [
   noConsoleLog,
   noEval,
   noFloatingPromise,
+  noInMemoryRateLimit,
   noInMemorySession,
   noInProcessScheduler,
   noInsecureRandom,
@@ -36,6 +39,7 @@ export const rules: AnyRule[] = [
   noSyncInHandler,
   noTlsBypass,
   noWeakHash,
+  requireDbTimeout,
   requireHttpTimeout,
   requireInputValidation,
   requireSecurityHeaders,

@@ -5,6 +5,7 @@
 import type { ts } from 'ts-morph';
 import type { ScopeIndex } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';
+import { pgTimeouts } from './pg-timeouts.js';
 import { securityHeadersCollector, type SecurityHeadersEvidence } from './security-headers.js';
 import { validationCollector, type ValidationEvidence } from './validation.js';
 
@@ -30,9 +31,10 @@ export type CollectorFactory = (context: EvidenceContext) => EvidenceCollector;
 
 /** One field per collector (each written by the collector in the file of the same name). */
 export interface ModuleEvidence {
+  pgTimeoutSet: boolean;
   securityHeaders: SecurityHeadersEvidence;
   validation: ValidationEvidence;
 }
 
 /** Every collector, in a fixed order. */
-export const COLLECTORS: readonly CollectorFactory[] = [securityHeadersCollector, validationCollector];
+export const COLLECTORS: readonly CollectorFactory[] = [pgTimeouts, securityHeadersCollector, validationCollector];

@@ -1,0 +1,38 @@
+// Evidence for require-db-timeout: a pg statement/query timeout set for the whole process rather
+// than on one pool's options: `pg.defaults.statement_timeout = n` (every client falls back to
+// `pg.defaults` for `statement_timeout` and `query_timeout`), or a `SET statement_timeout …` the
+// project sends (usually from `pool.on('connect', …)`). Either can live in a module other than the
+// one that builds the pool, so the rule reads it from the facts of every module.
+import { ts } from 'ts-morph';
+import { memberName, unwrap } from '../../core/references.js';
+import type { CollectorFactory } from './index.js';
+
+const DEFAULT_TIMEOUTS = new Set(['statement_timeout', 'query_timeout']);
+/** A session-wide `SET statement_timeout` (not `SET LOCAL`, which ends with the transaction). */
+const SET_STATEMENT_TIMEOUT = /\bset\s+(session\s+)?statement_timeout\b/i;
+
+const isZero = (e: ts.Expression) => ts.isNumericLiteral(e) && Number(e.text) === 0;
+
+export const pgTimeouts: CollectorFactory = ({ referenceOf }) => {
+  let found = false;
+  return {
+    visit(node) {
+      if (found) return;
+      if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node)) {
+        if (SET_STATEMENT_TIMEOUT.test(node.text)) found = true;
+        return;
+      }
+      // pg.defaults.statement_timeout = 5000
+      if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken || isZero(unwrap(node.right))) return;
+      const left = unwrap(node.left);
+      if (!(ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left))) return;
+      const name = memberName(left);
+      if (name === undefined || !DEFAULT_TIMEOUTS.has(name)) return;
+      const ref = referenceOf(left.expression);
+      if (ref?.kind === 'module' && !ref.resolved && ref.module === 'pg' && ref.path.length === 1 && ref.path[0] === 'defaults') found = true;
+    },
+    finish(evidence) {
+      evidence.pgTimeoutSet = found;
+    },
+  };
+};
