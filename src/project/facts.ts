@@ -5,6 +5,7 @@ import type { ts } from 'ts-morph';
 import type { FileRole, Reference } from '../core/types.js';
 import { buildModuleFacts, type ExportInfo, type ModuleFacts } from './modules.js';
 import { minMajor, readPackageJson, type PackageInfo } from './package-json.js';
+import { readRepositoryFiles, type RepositoryFile } from './repository-files.js';
 import { ModuleResolver } from './resolve.js';
 import { fileRoles, type RoleEvidence } from './roles.js';
 import { readPathMapping } from './tsconfig-paths.js';
@@ -42,6 +43,8 @@ export interface ProjectFacts {
   readonly axiosDefaultTimeout: boolean;
   /** `x.defaults.timeout = n` is set on the module-level variable `localName` of `file` (in any file). */
   hasDefaultsTimeout(file: string, localName: string): boolean;
+  /** Committable non-source files that can hold secrets (env files, keys, `.npmrc`, credential JSON), read on first use. */
+  repositoryFiles(): readonly RepositoryFile[];
 }
 
 export interface FactsInput {
@@ -50,6 +53,8 @@ export interface FactsInput {
   files: ReadonlyArray<{ path: string; relPath: string; sourceFile: ts.SourceFile | null }>;
   /** Read package.json and tsconfig.json from the root (default true; false for in-memory checks). */
   readDisk?: boolean;
+  /** The configuration's ignore globs, for the files read beyond the sources. */
+  ignores?: readonly string[];
 }
 
 export function buildProjectFacts(input: FactsInput): ProjectFacts {
@@ -133,6 +138,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     .sort();
 
   const deps = packageJson?.dependencies ?? {};
+  let repositoryFiles: readonly RepositoryFile[] | undefined;
   return {
     root,
     packageJson,
@@ -150,6 +156,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     exportOfReference: (ref) => exportOfReferenceInner(ref, new Set()),
     axiosDefaultTimeout,
     hasDefaultsTimeout: (file, localName) => defaultsTimeout.has(`${file}#${localName}`),
+    repositoryFiles: () => (repositoryFiles ??= readDisk ? readRepositoryFiles(root, input.ignores) : []),
   };
 }
 
