@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findingsOf, fixtureCase, fixtureCases, sitesOf } from '../support/fixtures.js';
+import { scan } from '../../src/scan.js';
+import { findingsOf, fixtureCase, fixtureCases, onlyRule, sitesOf } from '../support/fixtures.js';
 
 const RULE = 'no-hardcoded-secret';
 const at = (f: { file: string; line: number; column: number }) => `${f.file}:${f.line}:${f.column}`;
@@ -70,6 +71,11 @@ describe(RULE, () => {
       { file: 'src/shipping-client.ts', line: 6, column: 37, message: named('Authorization', 'i0B3…') },
       { file: 'src/shipping-client.ts', line: 12, column: 27, message: named('x-api-key', '7c2e…') },
     ]);
+  });
+
+  it('carries CWE-798 in the JSON report', async () => {
+    const report = await scan({ root: fixtureCase(RULE, 'invalid', 'env-fallbacks'), config: onlyRule(RULE) });
+    expect(report.findings.map((f) => f.cwe)).toEqual(['CWE-798', 'CWE-798', 'CWE-798']);
   });
 
   it('counts secret-named places that read the environment as checked sites', async () => {
