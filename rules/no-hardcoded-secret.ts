@@ -65,6 +65,25 @@ function candidatesOf(expr: ts.Expression, helpers: Helpers, fallbacks: Set<ts.N
   return [];
 }
 
+/**
+ * A value that configures a secret — a literal, an env read, a fallback or choice between them — as
+ * opposed to one computed at run time (`password: await hash(input)`, `token: jwt.sign(…)`): the
+ * sites the score counts.
+ */
+function isSetting(expr: ts.Expression, helpers: Helpers): boolean {
+  const e = unwrap(expr);
+  if (isLiteral(e) || ts.isTemplateExpression(e) || isFallback(e) || ts.isConditionalExpression(e)) return true;
+  if (envReadName(e, helpers) !== undefined) return true;
+  return ts.isIdentifier(e) && isLiteral(helpers.valueOf(e));
+}
+
+/** `session({ secret: … })` of express-session or cookie-session: the value can only be the session secret. */
+function isSessionSecret(place: ts.Node, helpers: Helpers): boolean {
+  if (!ts.isPropertyAssignment(place) || nameOf(place.name) !== 'secret') return false;
+  const call = place.parent.parent;
+  return ts.isCallExpression(call) && call.arguments[0] === place.parent && (helpers.isCallTo(call, 'express-session') || helpers.isCallTo(call, 'cookie-session'));
+}
+
 /** The name a declaration, property or assignment target gives its value. */
 function nameOf(name: ts.Node): string | undefined {
   if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || isLiteral(name)) return name.text;
@@ -99,7 +118,7 @@ export default defineFileRule({
     fix:
       'Read the value from the environment (or a secret manager) and fail at start-up when it is missing; then rotate the committed value, ' +
       'because removing it from the code does not remove it from git history.',
-    sites: 'secret-named values and secret arguments',
+    sites: 'secret-named settings and secret arguments',
     examples: {
       invalid: [
         {
@@ -147,11 +166,11 @@ export default defineFileRule({
     };
 
     /** A literal held by a secret-named place, env fallback or secret argument. Shapes and URLs are the literal listener's. */
-    const judge = (c: Candidate, name: string | undefined, argument?: { what: string; callee: string }) => {
+    const judge = (c: Candidate, name: string | undefined, argument?: { what: string; callee: string }, passphrase = argument !== undefined) => {
       const value = c.literal.text;
       if (secretShapeIn(value) || urlCredentials(value).length > 0) return;
       const secret = AUTH_SCHEME.exec(value)?.[1] ?? value;
-      if (!looksLikeSecret(secret, name)) return;
+      if (!looksLikeSecret(secret, name, { passphrase })) return;
       if (c.env !== undefined) report(c.literal, secret, 'fallback', { env: c.env });
       else if (argument) report(c.literal, secret, 'argument', argument);
       else report(c.literal, secret, 'named', { name: name ?? '' });
@@ -160,8 +179,9 @@ export default defineFileRule({
     const checkNamed = (place: ts.Node, nameNode: ts.Node, value: ts.Expression | undefined) => {
       const name = nameOf(nameNode);
       if (!value || name === undefined || !isSecretName(name)) return;
-      context.countSite(place);
-      for (const c of candidatesOf(value, helpers, judgedFallbacks)) judge(c, name);
+      if (isSetting(value, helpers)) context.countSite(place);
+      const passphrase = isSessionSecret(place, helpers);
+      for (const c of candidatesOf(value, helpers, judgedFallbacks)) judge(c, name, undefined, passphrase);
     };
 
     const checkLiteralText = (node: ts.Node, text: string, urlsToo: boolean) => {

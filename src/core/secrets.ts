@@ -96,14 +96,16 @@ export function isPlaceholder(value: string): boolean {
 }
 
 /**
- * A string held by a secret-named place could be the secret: at least 8 characters, one word,
- * varied enough, and none of the things such names also hold (labels and sentences, env var
+ * A string held by a secret-named place could be the secret: at least 8 characters, one word
+ * (or a short passphrase where only a secret can stand), varied enough, and none of the things such names also hold (labels and sentences, env var
  * names, placeholders, paths, URLs, schemes and algorithms, password hashes, i18n keys, the name
  * itself spelled as a value).
  */
-export function looksLikeSecret(value: string, name?: string): boolean {
+export function looksLikeSecret(value: string, name?: string, options: { passphrase?: boolean } = {}): boolean {
   const v = value.trim();
-  if (v.length < 8 || /\s/.test(v) || /^\d+$/.test(v)) return false;
+  if (v.length < 8 || /^\d+$/.test(v)) return false;
+  // Where the value can only be a secret (a session or JWT secret), words with spaces are a passphrase (`keyboard cat`).
+  if (/\s/.test(v) && !(options.passphrase && !/\s\s|\n/.test(v) && v.split(/\s/).length <= 4)) return false;
   if (ENV_VAR_NAME.test(v) || URL_LIKE.test(v) || PATH_LIKE.test(v) || PASSWORD_HASH.test(v) || EMAIL.test(v)) return false;
   if (PLACEHOLDER.test(v) || SCHEME_OR_ALGORITHM.test(v)) return false;
   if (DOTTED_KEY.test(v) && !/\d/.test(v)) return false;

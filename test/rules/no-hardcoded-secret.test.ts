@@ -73,13 +73,19 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags a passphrase as the express-session secret, where a label cannot stand', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'session-secret-passphrase'))).toEqual([
+      { file: 'src/app.js', line: 11, column: 13, message: named('secret', 'key…') },
+    ]);
+  });
+
   it('carries CWE-798 in the JSON report', async () => {
     const report = await scan({ root: fixtureCase(RULE, 'invalid', 'env-fallbacks'), config: onlyRule(RULE) });
     expect(report.findings.map((f) => f.cwe)).toEqual(['CWE-798', 'CWE-798', 'CWE-798']);
   });
 
-  it('counts secret-named places that read the environment as checked sites', async () => {
-    expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'env-reads'))).toBe(4);
+  it('counts secret-named settings read from the environment as checked sites (not values computed by a call)', async () => {
+    expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'env-reads'))).toBe(3);
   });
 
   for (const dir of fixtureCases(RULE, 'valid')) {
