@@ -3,9 +3,11 @@ import type { AnyRule } from '../src/core/types.js';
 import asyncHandlerErrors from './async-handler-errors.js';
 import corsSafeOrigin from './cors-safe-origin.js';
 import jwtSafeVerify from './jwt-safe-verify.js';
+import noCommittedSecrets from './no-committed-secrets.js';
 import noConsoleLog from './no-console-log.js';
 import noEval from './no-eval.js';
 import noFloatingPromise from './no-floating-promise.js';
+import noHardcodedSecret from './no-hardcoded-secret.js';
 import noInMemoryRateLimit from './no-in-memory-rate-limit.js';
 import noInMemorySession from './no-in-memory-session.js';
 import noInProcessScheduler from './no-in-process-scheduler.js';
@@ -26,9 +28,11 @@ export const rules: AnyRule[] = [
   asyncHandlerErrors,
   corsSafeOrigin,
   jwtSafeVerify,
+  noCommittedSecrets,
   noConsoleLog,
   noEval,
   noFloatingPromise,
+  noHardcodedSecret,
   noInMemoryRateLimit,
   noInMemorySession,
   noInProcessScheduler,

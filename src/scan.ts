@@ -11,6 +11,7 @@ import { loadSources } from './core/discover.js';
 import { checkFile, merge, type ActiveRule } from './core/engine.js';
 import { countBySeverity } from './core/findings.js';
 import { fingerprints } from './core/fingerprint.js';
+import { redactSources } from './core/secrets.js';
 import type { AnyRule, FileInfo, FileRule, Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
 import { buildProjectFacts } from './project/facts.js';
 import { scoreReport } from './score/score.js';
@@ -86,7 +87,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   const errors: ReportError[] = [...loaded.errors];
   let done = relPaths.length / 2;
 
-  const facts = buildProjectFacts({ root, files: parsed });
+  const facts = buildProjectFacts({ root, files: parsed, ignores: config.ignores });
   errors.push(...facts.errors);
   const knownIds = new Set(registry.map((r) => r.id));
   const raw: Array<{ finding: RawFinding; file: string; severity: Severity }> = [];
@@ -140,13 +141,18 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       compareStrings(a.finding.ruleId, b.finding.ruleId) ||
       compareStrings(a.finding.message, b.finding.message),
   );
+  // A secret a rule found reaches no output: code frames and fingerprints read a masked copy.
+  const shown = redactSources(
+    sources,
+    raw.filter(({ finding }) => getRule(finding.ruleId)?.reportsSecrets).map(({ file, finding }) => ({ file, start: finding.start, end: finding.end })),
+  );
   const prints = fingerprints(
     raw.map(({ finding, file }) => ({
       ruleId: finding.ruleId,
       file,
       symbol: finding.symbol ?? '',
       // A project finding has no range: its message (which names the value involved) stands for its code.
-      code: finding.end > finding.start ? (sources.get(file)?.slice(finding.start, finding.end) ?? finding.message) : finding.message,
+      code: finding.end > finding.start ? (shown.get(file)?.slice(finding.start, finding.end) ?? finding.message) : finding.message,
     })),
   );
   const findings: Finding[] = raw.map(({ finding, file, severity }, i) => {
@@ -196,7 +202,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     errors,
     fixFirst,
   };
-  return { report, source: (relPath) => sources.get(relPath) };
+  return { report, source: (relPath) => shown.get(relPath) };
 }
 
 export async function scan(options: ScanOptions): Promise<Report> {

@@ -113,6 +113,8 @@ export interface NodeKinds {
   PropertyAssignment: ts.PropertyAssignment;
   TemplateExpression: ts.TemplateExpression;
   StringLiteral: ts.StringLiteral;
+  NoSubstitutionTemplateLiteral: ts.NoSubstitutionTemplateLiteral;
+  PropertyDeclaration: ts.PropertyDeclaration;
   Decorator: ts.Decorator;
   ThrowStatement: ts.ThrowStatement;
   PrefixUnaryExpression: ts.PrefixUnaryExpression;
@@ -150,6 +152,11 @@ interface RuleBase<Options> {
   recommended: boolean;
   /** CWE ids of the weakness the rule catches (SARIF tags `external/cwe/cwe-<n>`). */
   cwe?: readonly number[];
+  /**
+   * The rule's findings point at secrets: the scan masks the text of their ranges (src/core/secrets.ts)
+   * in the source it hands to reporters for code frames and in fingerprints, so no output quotes them.
+   */
+  reportsSecrets?: boolean;
 }
 
 export interface FileRule<Options = Record<string, unknown>> extends RuleBase<Options> {

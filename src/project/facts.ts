@@ -6,6 +6,7 @@ import type { FileRole, Reference } from '../core/types.js';
 import { buildModuleFacts, type ExportInfo, type ModuleFacts } from './modules.js';
 import { minMajor, readPackageJson, type PackageInfo } from './package-json.js';
 import { computeRequestReach } from './request-reach.js';
+import { readRepositoryFiles, type RepositoryFile } from './repository-files.js';
 import { ModuleResolver } from './resolve.js';
 import { fileRoles, type RoleEvidence } from './roles.js';
 import { readPathMapping } from './tsconfig-paths.js';
@@ -48,6 +49,8 @@ export interface ProjectFacts {
    * exports: `name`, or `Class.method` / `default.method` (see ../project/request-reach.ts).
    */
   requestReached(file: string): ReadonlySet<string>;
+  /** Committable non-source files that can hold secrets (env files, keys, `.npmrc`, credential JSON), read on first use. */
+  repositoryFiles(): readonly RepositoryFile[];
 }
 
 export interface FactsInput {
@@ -56,6 +59,8 @@ export interface FactsInput {
   files: ReadonlyArray<{ path: string; relPath: string; sourceFile: ts.SourceFile | null }>;
   /** Read package.json and tsconfig.json from the root (default true; false for in-memory checks). */
   readDisk?: boolean;
+  /** The configuration's ignore globs, for the files read beyond the sources. */
+  ignores?: readonly string[];
 }
 
 export function buildProjectFacts(input: FactsInput): ProjectFacts {
@@ -141,6 +146,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   const deps = packageJson?.dependencies ?? {};
   let requestReach: Map<string, Set<string>> | undefined;
   const none: ReadonlySet<string> = new Set();
+  let repositoryFiles: readonly RepositoryFile[] | undefined;
   const facts: ProjectFacts = {
     root,
     packageJson,
@@ -162,6 +168,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
       requestReach ??= computeRequestReach(facts, input.files, facts.roles);
       return requestReach.get(file) ?? none;
     },
+    repositoryFiles: () => (repositoryFiles ??= readDisk ? readRepositoryFiles(root, input.ignores) : []),
   };
   return facts;
 }

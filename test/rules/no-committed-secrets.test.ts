@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { findingsOf, fixtureCase, fixtureCases, sitesOf } from '../support/fixtures.js';
+
+const RULE = 'no-committed-secrets';
+const envFile = (key: string, masked: string, more = '') =>
+  `Committed env file sets \`${key}\` (\`${masked}\`)${more}: remove the file from the repository, list it in .gitignore, rotate the values, and commit a \`.env.example\` without them`;
+const privateKey = 'Committed private key (`----…`): remove the file, list it in .gitignore and replace the key pair — git history keeps the old key';
+
+describe(RULE, () => {
+  it('flags a committed .env at its first credential, counting the others', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'env-file-with-credentials');
+    expect(await findingsOf(RULE, dir)).toEqual([{ file: '.env', line: 4, column: 36, message: envFile('DATABASE_URL', 'Wq…', ' and 2 more secrets') }]);
+    expect(await sitesOf(RULE, dir)).toBe(1);
+  });
+
+  it('flags an .env.production that .gitignore does not cover (it ignores only .env)', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'env-production-file'))).toEqual([
+      { file: '.env.production', line: 2, column: 23, message: envFile('SESSION_SECRET', '9f8c…') },
+    ]);
+  });
+
+  it('flags a private key file but not the certificate beside it', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'private-key-file');
+    expect(await findingsOf(RULE, dir)).toEqual([{ file: 'certs/server.key', line: 1, column: 1, message: privateKey }]);
+    expect(await sitesOf(RULE, dir)).toBe(2);
+  });
+
+  it('flags an SSH deploy key', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'ssh-deploy-key'))).toEqual([{ file: 'deploy/id_ed25519', line: 1, column: 1, message: privateKey }]);
+  });
+
+  it('flags a PKCS#12 key store, which is binary', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'key-store'))).toEqual([
+      {
+        file: 'certs/client.p12',
+        line: 1,
+        column: 1,
+        message: 'Committed key store `client.p12` (PKCS#12 files hold private keys): remove it, list it in .gitignore and replace the keys it holds',
+      },
+    ]);
+  });
+
+  it('flags an .npmrc with a literal _authToken', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'npmrc-auth-token'))).toEqual([
+      {
+        file: '.npmrc',
+        line: 3,
+        column: 34,
+        message: '`.npmrc` commits a registry credential (`_authToken` = `ghp_…`): write `${NPM_TOKEN}` instead and revoke the token',
+      },
+    ]);
+  });
+
+  it('flags service-account JSON at its private_key', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'service-account-json'))).toEqual([
+      {
+        file: 'config/gcp-service-account.json',
+        line: 5,
+        column: 3,
+        message:
+          'Committed service-account credentials (`private_key` = `----…`): delete the key in the cloud console, remove the file, and load credentials from a secret store',
+      },
+    ]);
+  });
+
+  it('counts an unignored .env without credentials and an .npmrc with a reference as checked, not flagged', async () => {
+    expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'env-without-credentials'))).toBe(1);
+    expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'npmrc-with-env-reference'))).toBe(1);
+  });
+
+  it('is not applicable when every secret file is ignored or a template', async () => {
+    expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'env-ignored-by-gitignore'))).toBe(0);
+    expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'env-templates'))).toBe(0);
+  });
+
+  for (const dir of fixtureCases(RULE, 'valid')) {
+    it(`does not flag valid/${dir.split('/').pop()}`, async () => {
+      expect(await findingsOf(RULE, dir)).toEqual([]);
+    });
+  }
+});
