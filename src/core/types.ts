@@ -120,7 +120,6 @@ export interface NodeKinds {
   PrefixUnaryExpression: ts.PrefixUnaryExpression;
   PostfixUnaryExpression: ts.PostfixUnaryExpression;
   DeleteExpression: ts.DeleteExpression;
-  PropertyDeclaration: ts.PropertyDeclaration;
 }
 export type NodeKindName = keyof NodeKinds;
 
