@@ -4,9 +4,12 @@ import asyncHandlerErrors from './async-handler-errors.js';
 import noConsoleLog from './no-console-log.js';
 import noFloatingPromise from './no-floating-promise.js';
 import noInMemorySession from './no-in-memory-session.js';
+import requireGracefulShutdown from './require-graceful-shutdown.js';
 import requireHttpTimeout from './require-http-timeout.js';
+import requireProcessErrorHandlers from './require-process-error-handlers.js';
+import requireSocketioAdapter from './require-socketio-adapter.js';
 
-export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemorySession, requireHttpTimeout];
+export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemorySession, requireGracefulShutdown, requireHttpTimeout, requireProcessErrorHandlers, requireSocketioAdapter];
 
 const byId = new Map(rules.map((r) => [r.id, r]));
 

@@ -5,6 +5,8 @@
 import type { ts } from 'ts-morph';
 import type { ScopeIndex } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';
+import { processLifecycleCollector, type ProcessLifecycleEvidence } from './process-lifecycle.js';
+import { socketIoCollector, type SocketIoEvidence } from './socketio.js';
 
 export interface EvidenceContext {
   sourceFile: ts.SourceFile;
@@ -27,7 +29,12 @@ export interface EvidenceCollector {
 export type CollectorFactory = (context: EvidenceContext) => EvidenceCollector;
 
 /** One field per collector. */
-export interface ModuleEvidence {}
+export interface ModuleEvidence {
+  /** process.on handlers, what they do, exported functions' effects, shutdown hooks (./process-lifecycle.ts). */
+  processLifecycle: ProcessLifecycleEvidence;
+  /** socket.io servers and `.adapter(…)` calls (./socketio.ts). */
+  socketIo: SocketIoEvidence;
+}
 
 /** Every collector, in a fixed order. */
-export const COLLECTORS: readonly CollectorFactory[] = [];
+export const COLLECTORS: readonly CollectorFactory[] = [processLifecycleCollector, socketIoCollector];
