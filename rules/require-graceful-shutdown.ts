@@ -28,7 +28,7 @@ export default defineProjectRule({
   defaultOptions: {},
   messages: {
     missing:
-      'This server never handles SIGTERM: every deploy or scale-down kills its in-flight requests and drops its database connections — on SIGTERM and SIGINT call `server.close()`, close the pools, then exit (or use `close-with-grace`, `@godaddy/terminus`, NestJS `app.enableShutdownHooks()`)',
+      'This server never handles SIGTERM: every deploy or scale-down kills the requests in flight and drops open connections — on SIGTERM and SIGINT call `server.close()`, close the pools, then exit (or use `close-with-grace`, `@godaddy/terminus`, NestJS `app.enableShutdownHooks()`)',
     sigintOnly:
       'This server handles SIGINT but not SIGTERM, the signal Docker, Kubernetes and most platforms stop a process with: deploys kill its in-flight requests — handle SIGTERM with the same shutdown (`process.on(\'SIGTERM\', shutdown)`)',
     exitsWithoutClosing:
