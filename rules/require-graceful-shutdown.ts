@@ -10,15 +10,29 @@
 // `.stop()`, `.quit()`, `.disconnect()`, `.destroy()`, or a call named like shutdown/close/cleanup
 // (a handler this pass cannot see into counts too); NestJS `app.enableShutdownHooks()`; and the
 // shutdown libraries `@godaddy/terminus`, `http-terminator`, `lightship`, `stoppable`,
-// `close-with-grace`, `fastify-graceful-shutdown`, `http-graceful-shutdown`. A handler that only
-// calls `process.exit()` is what Node does anyway: it is flagged. SIGINT alone is flagged too:
-// it is Ctrl-C, not what a platform sends.
+// `close-with-grace`, `fastify-graceful-shutdown`, `http-graceful-shutdown`, and the exit-hook
+// libraries that run callbacks on SIGTERM (`exit-hook`, `async-exit-hook`, `node-cleanup`,
+// `death`). A handler that only calls `process.exit()` is what Node does anyway: it is flagged.
+// SIGINT alone is flagged too: it is Ctrl-C, not what a platform sends.
 import { defineProjectRule } from '../src/core/rule.js';
 import { packageName } from '../src/project/facts.js';
 import { processFiles } from '../src/project/graph.js';
 import { handlerEffects, processHandlersOf, relPath, serverEntries } from '../src/project/lifecycle.js';
 
-const SHUTDOWN_LIBRARIES = new Set(['@godaddy/terminus', 'http-terminator', 'lightship', 'stoppable', 'close-with-grace', 'fastify-graceful-shutdown', 'http-graceful-shutdown']);
+/** Libraries that close the server on signals, or run exit hooks on SIGTERM and SIGINT. */
+const SHUTDOWN_LIBRARIES = new Set([
+  '@godaddy/terminus',
+  'http-terminator',
+  'lightship',
+  'stoppable',
+  'close-with-grace',
+  'fastify-graceful-shutdown',
+  'http-graceful-shutdown',
+  'exit-hook',
+  'async-exit-hook',
+  'node-cleanup',
+  'death',
+]);
 
 export default defineProjectRule({
   id: 'require-graceful-shutdown',

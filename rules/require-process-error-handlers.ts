@@ -11,12 +11,34 @@
 // functions it calls, it calls `process.exit`/`abort`/`kill`, rethrows (any `throw`), calls a
 // function named like exit/shutdown/terminate/kill/crash, or sets `process.exitCode` and closes
 // something (the loop then empties). A handler this pass cannot see into (a parameter,
-// `handler.bind(this)`, a package's function) counts as exiting: precision first.
+// `handler.bind(this)`, a package's function) counts as exiting: precision first. Error reporters
+// that install both handlers when started count anywhere in the project (`Sentry.init()` from
+// @sentry/node, `Bugsnag.start()`, elastic-apm-node's `start()`), and importing
+// `make-promises-safe`, `hard-rejection` or `loud-rejection` counts as an `unhandledRejection` handler.
 import { defineProjectRule } from '../src/core/rule.js';
+import { packageName, type ProjectFacts } from '../src/project/facts.js';
+import { processFiles } from '../src/project/graph.js';
 import { handlerEffects, processHandlersOf, relPath, serverEntries } from '../src/project/lifecycle.js';
 
 const REJECTION = 'unhandledRejection';
 const EXCEPTION = 'uncaughtException';
+/** Packages that install an `unhandledRejection` handler when loaded or called. */
+const REJECTION_PACKAGES = new Set(['make-promises-safe', 'hard-rejection', 'loud-rejection']);
+
+/**
+ * An error reporter started anywhere in the project (`Sentry.init()` often lives in an
+ * `instrument.ts` loaded with `node --import`, outside the import graph) installs both handlers.
+ */
+function startsErrorReporter(facts: ProjectFacts): boolean {
+  for (const m of facts.modules.values()) {
+    if (m.evidence.processLifecycle.errorReporters.length > 0 && !facts.roles(m.path).has('test')) return true;
+  }
+  return false;
+}
+
+function loadsRejectionPackage(facts: ProjectFacts, entry: string): boolean {
+  return [...processFiles(facts, entry)].some((f) => facts.modules.get(f)?.imports.some((i) => !i.resolved && REJECTION_PACKAGES.has(packageName(i.specifier))));
+}
 
 export default defineProjectRule({
   id: 'require-process-error-handlers',
@@ -70,11 +92,13 @@ export default defineProjectRule({
   },
   check(ctx) {
     const { facts } = ctx;
+    const reporter = startsErrorReporter(facts);
     for (const entry of serverEntries(facts)) {
       ctx.countSite();
+      if (reporter) continue;
       const handlers = processHandlersOf(facts, entry.file);
       const on = (event: string) => handlers.filter((h) => h.event === event || h.event === '*');
-      const hasRejection = on(REJECTION).length > 0;
+      const hasRejection = on(REJECTION).length > 0 || loadsRejectionPackage(facts, entry.file);
       const exceptionHandlers = on(EXCEPTION);
       // Every uncaughtException handler is seen, and none of them ends the process.
       const continuing = exceptionHandlers.length > 0 && exceptionHandlers.every((h) => handlerEffects(facts, h.handler)?.exits === false) ? exceptionHandlers[0] : undefined;

@@ -41,7 +41,22 @@ export interface ProcessLifecycleEvidence {
   exported: Record<string, HandlerEffects>;
   /** Framework shutdown hooks seen (`enableShutdownHooks()`). */
   shutdownHooks: string[];
+  /**
+   * Error reporters whose start-up installs both process error handlers (`Sentry.init()` from
+   * @sentry/node, `Bugsnag.start()`, elastic-apm-node's `start()`), by package.
+   */
+  errorReporters: string[];
 }
+
+/** Package → the member whose call installs `uncaughtException` and `unhandledRejection` handlers. */
+const ERROR_REPORTER_STARTS: Record<string, string> = {
+  '@sentry/node': 'init',
+  '@sentry/nestjs': 'init',
+  '@sentry/bun': 'init',
+  '@bugsnag/js': 'start',
+  '@bugsnag/node': 'start',
+  'elastic-apm-node': 'start',
+};
 
 const WATCHED_EVENTS = new Set(['unhandledRejection', 'uncaughtException', 'SIGTERM', 'SIGINT', '*']);
 const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
@@ -82,6 +97,7 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
   const registrations: Array<{ events: string[]; handler: ts.Expression | undefined; at: ts.Node }> = [];
   const exportedNodes = new Map<string, ts.Expression | ts.FunctionDeclaration>();
   const shutdownHooks: string[] = [];
+  const errorReporters: string[] = [];
 
   const innermost = (node: ts.Node): ts.Node | undefined => {
     for (let n = node.parent; n; n = n.parent) if (isFunctionLike(n)) return n;
@@ -215,6 +231,14 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
         if (events.length > 0) registrations.push({ events, handler: node.arguments[1], at: node });
         return;
       }
+      if (isProcessMember(ref, 'setUncaughtExceptionCaptureCallback')) {
+        registrations.push({ events: ['uncaughtException'], handler: node.arguments[0], at: node });
+        return;
+      }
+      if (ref?.kind === 'module' && !ref.resolved && ERROR_REPORTER_STARTS[ref.module] !== undefined) {
+        const path = ref.path[0] === 'default' ? ref.path.slice(1) : ref.path;
+        if (path.length === 1 && path[0] === ERROR_REPORTER_STARTS[ref.module]) errorReporters.push(ref.module);
+      }
       if (isProcessMember(ref, 'exit') || isProcessMember(ref, 'abort') || isProcessMember(ref, 'kill')) {
         mark(node, 'exit');
         return;
@@ -279,7 +303,7 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
         const fn = functionOf(value);
         if (fn) exported[name] = effectsOf(fn);
       }
-      evidence.processLifecycle = { handlers, exported, shutdownHooks };
+      evidence.processLifecycle = { handlers, exported, shutdownHooks, errorReporters };
     },
   };
 }
