@@ -46,7 +46,7 @@ export default defineProjectRule({
     sigintOnly:
       'This server handles SIGINT but not SIGTERM, the signal Docker, Kubernetes and most platforms stop a process with: deploys kill its in-flight requests — handle SIGTERM with the same shutdown (`process.on(\'SIGTERM\', shutdown)`)',
     exitsWithoutClosing:
-      'The SIGTERM handler at {{where}} does not close the server or its pools: in-flight requests are cut when it runs — call `server.close()` and wait for it, close the pools, then exit',
+      'The SIGTERM handler at {{where}} does not close the server or its pools: the process still dies with requests in flight (by `process.exit` or the platform\'s SIGKILL) — call `server.close()` and wait for it, close the pools, then exit',
   },
   docs: {
     description: 'Require a server to close itself and its pools on SIGTERM.',
@@ -93,8 +93,11 @@ export default defineProjectRule({
       if (usesLibrary) continue;
       const handlers = processHandlersOf(facts, entry.file);
       const sigterm = handlers.filter((h) => h.event === 'SIGTERM' || h.event === '*');
-      // A handler this pass cannot see into is trusted.
-      if (sigterm.some((h) => handlerEffects(facts, h.handler)?.closes !== false)) continue;
+      // A handler this pass cannot see into, or that hands over to code it cannot judge (`shutdownSignal.emit()`), is trusted.
+      if (sigterm.some((h) => {
+        const effects = handlerEffects(facts, h.handler);
+        return !effects || effects.closes || effects.opaque;
+      })) continue;
       const at = { file: entry.rel, line: entry.line, column: entry.column };
       const [first] = sigterm;
       if (first) ctx.report({ ...at, messageId: 'exitsWithoutClosing', data: { where: `${relPath(facts, first.file)}:${first.line}` } });

@@ -63,11 +63,27 @@ export function processHandlersOf(facts: ProjectFacts, entry: string): Array<Pro
   return out;
 }
 
-/** What a handler does, following an imported handler to its file; null when it cannot be seen. */
-export function handlerEffects(facts: ProjectFacts, target: HandlerTarget): HandlerEffects | null {
-  if (target.kind === 'effects') return target.effects;
-  if (target.kind === 'unknown') return null;
-  const hit = facts.lookupExport(target.file, target.name);
-  if (!hit) return null;
-  return facts.modules.get(hit.file)?.evidence.processLifecycle.exported[hit.name] ?? null;
+/**
+ * What a handler does, following an imported handler to its file and the project functions it
+ * calls into theirs; null when some part cannot be seen (a parameter, a package's function).
+ */
+export function handlerEffects(facts: ProjectFacts, target: HandlerTarget, depth = 0): HandlerEffects | null {
+  if (target.kind === 'unknown' || depth > 4) return null;
+  let base: HandlerEffects | undefined;
+  if (target.kind === 'effects') base = target.effects;
+  else {
+    const hit = facts.lookupExport(target.file, target.name);
+    base = hit && facts.modules.get(hit.file)?.evidence.processLifecycle.exported[hit.name];
+  }
+  if (!base) return null;
+  const out = { ...base };
+  for (const call of base.calls) {
+    const at = call.lastIndexOf('#');
+    const inner = handlerEffects(facts, { kind: 'import', file: call.slice(0, at), name: call.slice(at + 1) }, depth + 1);
+    if (!inner) return null;
+    out.exits ||= inner.exits;
+    out.closes ||= inner.closes;
+    out.opaque ||= inner.opaque;
+  }
+  return out;
 }

@@ -13,7 +13,7 @@ describe(RULE, () => {
         line: 13,
         column: 1,
         message: 'This server never handles SIGTERM: every deploy or scale-down kills the requests in flight and drops open connections — on SIGTERM and SIGINT call `server.close()`, close the pools, then exit (or use `close-with-grace`, `@godaddy/terminus`, NestJS `app.enableShutdownHooks()`)',
-      }
+      },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(1);
   });
@@ -26,7 +26,7 @@ describe(RULE, () => {
         line: 6,
         column: 1,
         message: 'This server never handles SIGTERM: every deploy or scale-down kills the requests in flight and drops open connections — on SIGTERM and SIGINT call `server.close()`, close the pools, then exit (or use `close-with-grace`, `@godaddy/terminus`, NestJS `app.enableShutdownHooks()`)',
-      }
+      },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(1);
   });
@@ -39,7 +39,7 @@ describe(RULE, () => {
         line: 6,
         column: 9,
         message: 'This server never handles SIGTERM: every deploy or scale-down kills the requests in flight and drops open connections — on SIGTERM and SIGINT call `server.close()`, close the pools, then exit (or use `close-with-grace`, `@godaddy/terminus`, NestJS `app.enableShutdownHooks()`)',
-      }
+      },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(1);
   });
@@ -52,7 +52,7 @@ describe(RULE, () => {
         line: 4,
         column: 16,
         message: "This server handles SIGINT but not SIGTERM, the signal Docker, Kubernetes and most platforms stop a process with: deploys kill its in-flight requests — handle SIGTERM with the same shutdown (`process.on('SIGTERM', shutdown)`)",
-      }
+      },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(1);
   });
@@ -64,8 +64,21 @@ describe(RULE, () => {
         file: 'src/server.ts',
         line: 5,
         column: 1,
-        message: 'The SIGTERM handler at src/server.ts:7 does not close the server or its pools: in-flight requests are cut when it runs — call `server.close()` and wait for it, close the pools, then exit',
-      }
+        message: "The SIGTERM handler at src/server.ts:7 does not close the server or its pools: the process still dies with requests in flight (by `process.exit` or the platform's SIGKILL) — call `server.close()` and wait for it, close the pools, then exit",
+      },
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(1);
+  });
+
+  it('invalid/sigterm-handler-only-sets-a-flag', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'sigterm-handler-only-sets-a-flag');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      {
+        file: 'src/server.ts',
+        line: 6,
+        column: 1,
+        message: "The SIGTERM handler at src/server.ts:8 does not close the server or its pools: the process still dies with requests in flight (by `process.exit` or the platform's SIGKILL) — call `server.close()` and wait for it, close the pools, then exit",
+      },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(1);
   });

@@ -13,7 +13,7 @@ describe(RULE, () => {
         line: 5,
         column: 1,
         message: "This server's process has no `unhandledRejection` or `uncaughtException` handler: a stray rejection or throw kills it outside your logger and error tracker — install both with `process.on(…)`, log the error, close the server and exit",
-      }
+      },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(1);
   });
@@ -26,7 +26,7 @@ describe(RULE, () => {
         line: 9,
         column: 1,
         message: "This server's process has no `unhandledRejection` handler, and the `uncaughtException` handler at src/server.ts:7 neither exits nor rethrows — add the first, and make the second log the error, close the server and call `process.exit(1)`",
-      }
+      },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(1);
   });
@@ -39,7 +39,7 @@ describe(RULE, () => {
         line: 7,
         column: 9,
         message: "This server's process has no `unhandledRejection` or `uncaughtException` handler: a stray rejection or throw kills it outside your logger and error tracker — install both with `process.on(…)`, log the error, close the server and exit",
-      }
+      },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(1);
   });
@@ -52,7 +52,7 @@ describe(RULE, () => {
         line: 5,
         column: 1,
         message: "This server's process has no `unhandledRejection` or `uncaughtException` handler: a stray rejection or throw kills it outside your logger and error tracker — install both with `process.on(…)`, log the error, close the server and exit",
-      }
+      },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(2);
   });
@@ -65,7 +65,7 @@ describe(RULE, () => {
         line: 12,
         column: 9,
         message: "This server's process has no `uncaughtException` handler: a stray throw in a callback kills it outside your logger and error tracker — install `process.on('uncaughtException', …)` that logs the error and exits",
-      }
+      },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(1);
   });
@@ -78,7 +78,7 @@ describe(RULE, () => {
         line: 8,
         column: 1,
         message: 'The `uncaughtException` handler at src/process-handlers.ts:8 neither exits nor rethrows: after a stray throw this server keeps serving in an unknown state — log the error, close the server and call `process.exit(1)`',
-      }
+      },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(1);
   });

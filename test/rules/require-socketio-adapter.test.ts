@@ -13,7 +13,7 @@ describe(RULE, () => {
         line: 10,
         column: 24,
         message: 'This socket.io server uses the default in-memory adapter: with more than one instance, broadcasts and rooms only reach the clients of the instance that emits — set a shared adapter (`io.adapter(createAdapter(pubClient, subClient))` from @socket.io/redis-adapter, or the cluster, Postgres or MongoDB adapter)',
-      }
+      },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(2);
   });
@@ -26,7 +26,7 @@ describe(RULE, () => {
         line: 6,
         column: 12,
         message: 'This socket.io server uses the default in-memory adapter: with more than one instance, broadcasts and rooms only reach the clients of the instance that emits — set a shared adapter (`io.adapter(createAdapter(pubClient, subClient))` from @socket.io/redis-adapter, or the cluster, Postgres or MongoDB adapter)',
-      }
+      },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(1);
   });
@@ -39,7 +39,7 @@ describe(RULE, () => {
         line: 3,
         column: 12,
         message: 'This socket.io server uses the default in-memory adapter: with more than one instance, broadcasts and rooms only reach the clients of the instance that emits — set a shared adapter (`io.adapter(createAdapter(pubClient, subClient))` from @socket.io/redis-adapter, or the cluster, Postgres or MongoDB adapter)',
-      }
+      },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(1);
   });
@@ -52,7 +52,7 @@ describe(RULE, () => {
         line: 5,
         column: 14,
         message: 'This socket.io server uses the default in-memory adapter: with more than one instance, broadcasts and rooms only reach the clients of the instance that emits — set a shared adapter (`io.adapter(createAdapter(pubClient, subClient))` from @socket.io/redis-adapter, or the cluster, Postgres or MongoDB adapter)',
-      }
+      },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(1);
   });

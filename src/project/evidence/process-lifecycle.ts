@@ -18,6 +18,10 @@ export interface HandlerEffects {
   exits: boolean;
   /** Closes something: `.close()`, `.end()`, `.stop()`, `.disconnect()`, a call named like shutdown/close/cleanup. */
   closes: boolean;
+  /** Calls a method this pass cannot judge (`shutdownSignal.emit()`, `controller.abort()`), other than logging. */
+  opaque: boolean;
+  /** Exported functions of other project files it calls (`file#name`), judged by the rule from their files. */
+  calls: string[];
 }
 
 export type HandlerTarget =
@@ -61,7 +65,7 @@ const ERROR_REPORTER_STARTS: Record<string, string> = {
 const WATCHED_EVENTS = new Set(['unhandledRejection', 'uncaughtException', 'SIGTERM', 'SIGINT', '*']);
 const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 const EXIT_WORDS = new Set(['exit', 'terminate', 'kill', 'abort', 'crash', 'die', 'quit', 'halt']);
-const CLOSE_WORDS = new Set(['close', 'stop', 'terminate', 'disconnect', 'destroy', 'drain', 'quit', 'graceful', 'dispose']);
+const CLOSE_WORDS = new Set(['close', 'stop', 'terminate', 'disconnect', 'destroy', 'drain', 'quit', 'graceful', 'dispose', 'abort']);
 
 function wordsOf(name: string): string[] {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
@@ -84,7 +88,14 @@ interface Marks {
   exit: boolean;
   exitCode: boolean;
   closes: boolean;
+  opaque: boolean;
+  calls: Set<string>;
 }
+
+const PROMISE_STEPS = new Set(['then', 'catch', 'finally']);
+const noMarks = (): Marks => ({ exit: false, exitCode: false, closes: false, opaque: false, calls: new Set() });
+/** Receivers whose methods only log: `console`, `logger`, `this.log`, `fastify.log`, `appLogger`. */
+const LOGGER = /(^|\.)(console|log|logger|\w*Logger)$/i;
 
 function isProcessMember(ref: Reference | null, member: string): boolean {
   if (!ref || ref.path.length !== 1 || ref.path[0] !== member) return false;
@@ -103,12 +114,16 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
     for (let n = node.parent; n; n = n.parent) if (isFunctionLike(n)) return n;
     return undefined;
   };
-  const mark = (node: ts.Node, key: keyof Marks) => {
+  const marksOf = (node: ts.Node): Marks | undefined => {
     const fn = innermost(node);
-    if (!fn) return;
-    const m = marks.get(fn) ?? { exit: false, exitCode: false, closes: false };
-    m[key] = true;
+    if (!fn) return undefined;
+    const m = marks.get(fn) ?? noMarks();
     marks.set(fn, m);
+    return m;
+  };
+  const mark = (node: ts.Node, key: 'exit' | 'exitCode' | 'closes' | 'opaque') => {
+    const m = marksOf(node);
+    if (m) m[key] = true;
   };
   const link = (from: ts.Node | undefined, to: ts.Node) => {
     if (!from) return;
@@ -206,6 +221,13 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
     }
   };
 
+  /** `emitter.emit(…)`, `controller.abort()`: a method of a project or package object, not logging nor a promise step. */
+  const isOpaqueMethodCall = (callee: ts.PropertyAccessExpression): boolean => {
+    if (PROMISE_STEPS.has(callee.name.text) || LOGGER.test(callee.expression.getText(ctx.sourceFile))) return false;
+    const receiver = ctx.referenceOf(callee.expression);
+    return receiver === null || receiver.kind !== 'global';
+  };
+
   return {
     visit(node) {
       if (node.parent && ts.isSourceFile(node.parent)) visitTopLevel(node);
@@ -245,10 +267,13 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
       }
       const name = ts.isIdentifier(callee) ? callee.text : (memberName(callee) ?? '');
       if (name === 'enableShutdownHooks') shutdownHooks.push('enableShutdownHooks()');
+      const named = !!name && (namedLikeExit(name) || namedLikeClose(name));
       if (name && namedLikeExit(name)) mark(node, 'exit');
       if (name && namedLikeClose(name)) mark(node, 'closes');
       const local = ts.isIdentifier(callee) ? functionOf(callee) : undefined;
       if (local) link(innermost(node), local);
+      else if (ref?.kind === 'module' && ref.resolved && ref.path.length === 1) marksOf(node)?.calls.add(`${ref.resolved}#${ref.path[0]}`);
+      else if (!named && ts.isPropertyAccessExpression(callee) && isOpaqueMethodCall(callee)) mark(node, 'opaque');
     },
     finish(evidence: ModuleEvidence) {
       const memo = new Map<ts.Node, Marks>();
@@ -256,7 +281,7 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
         const hit = memo.get(fn);
         if (hit) return hit;
         const own = marks.get(fn);
-        const out: Marks = { exit: own?.exit ?? false, exitCode: own?.exitCode ?? false, closes: own?.closes ?? false };
+        const out: Marks = { ...noMarks(), ...own, calls: new Set(own?.calls) };
         visiting.add(fn);
         for (const next of links.get(fn) ?? []) {
           if (visiting.has(next)) continue;
@@ -264,6 +289,8 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
           out.exit ||= m.exit;
           out.exitCode ||= m.exitCode;
           out.closes ||= m.closes;
+          out.opaque ||= m.opaque;
+          for (const c of m.calls) out.calls.add(c);
         }
         visiting.delete(fn);
         memo.set(fn, out);
@@ -271,7 +298,7 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
       };
       const effectsOf = (fn: ts.Node): HandlerEffects => {
         const m = fold(fn, new Set());
-        return { exits: m.exit || (m.exitCode && m.closes), closes: m.closes };
+        return { exits: m.exit || (m.exitCode && m.closes), closes: m.closes, opaque: m.opaque, calls: [...m.calls] };
       };
 
       const targetOf = (expr: ts.Expression | undefined): HandlerTarget => {
@@ -284,10 +311,10 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
         if (ref?.kind === 'module' && ref.resolved && ref.path.length === 1 && name !== undefined) return { kind: 'import', file: ref.resolved, name };
         if (ts.isPropertyAccessExpression(e)) {
           const member = e.name.text;
-          if (namedLikeExit(member) || namedLikeClose(member)) return { kind: 'effects', effects: { exits: namedLikeExit(member), closes: namedLikeClose(member) } };
+          const byName = { exits: namedLikeExit(member), closes: namedLikeClose(member), opaque: false, calls: [] };
+          if (byName.exits || byName.closes) return { kind: 'effects', effects: byName };
           // `console.error`, `logger.error`: the handler only logs.
-          const receiver = e.expression.getText(ctx.sourceFile);
-          if (/(^|\.)(console|log|logger|\w*Logger)$/i.test(receiver)) return { kind: 'effects', effects: { exits: false, closes: false } };
+          if (LOGGER.test(e.expression.getText(ctx.sourceFile))) return { kind: 'effects', effects: byName };
         }
         return { kind: 'unknown' };
       };
