@@ -19,9 +19,12 @@ import noSyncInHandler from './no-sync-in-handler.js';
 import noTlsBypass from './no-tls-bypass.js';
 import noWeakHash from './no-weak-hash.js';
 import requireDbTimeout from './require-db-timeout.js';
+import requireGracefulShutdown from './require-graceful-shutdown.js';
 import requireHttpTimeout from './require-http-timeout.js';
 import requireInputValidation from './require-input-validation.js';
+import requireProcessErrorHandlers from './require-process-error-handlers.js';
 import requireSecurityHeaders from './require-security-headers.js';
+import requireSocketioAdapter from './require-socketio-adapter.js';
 import secureCookie from './secure-cookie.js';
 
 export const rules: AnyRule[] = [
@@ -44,9 +47,12 @@ export const rules: AnyRule[] = [
   noTlsBypass,
   noWeakHash,
   requireDbTimeout,
+  requireGracefulShutdown,
   requireHttpTimeout,
   requireInputValidation,
+  requireProcessErrorHandlers,
   requireSecurityHeaders,
+  requireSocketioAdapter,
   secureCookie,
 ];
 

@@ -39,3 +39,45 @@ export function serverFiles(facts: ProjectFacts): ReadonlySet<string> {
   cache.get(facts)?.set(key, all) ?? cache.set(facts, new Map([[key, all]]));
   return all;
 }
+
+/**
+ * Files a process started through `entry` loads: its import closure, plus the closures of the
+ * (non-test) files that import it, directly or not. `src/index.ts` often installs process handlers
+ * and then imports `src/server.ts`, the file that calls `.listen`.
+ */
+export function processFiles(facts: ProjectFacts, entry: string): ReadonlySet<string> {
+  const importers = importersOf(facts);
+  const roots = new Set<string>([entry]);
+  const queue = [entry];
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    for (const by of importers.get(file) ?? []) {
+      if (!roots.has(by)) {
+        roots.add(by);
+        queue.push(by);
+      }
+    }
+  }
+  const all = new Set<string>();
+  for (const root of roots) for (const f of importClosure(facts, root)) all.add(f);
+  return all;
+}
+
+const importersCache = new WeakMap<ProjectFacts, Map<string, string[]>>();
+
+/** For each project file, the non-test files that import it (value imports). */
+function importersOf(facts: ProjectFacts): Map<string, string[]> {
+  const hit = importersCache.get(facts);
+  if (hit) return hit;
+  const importers = new Map<string, string[]>();
+  for (const m of facts.modules.values()) {
+    if (facts.roles(m.path).has('test')) continue;
+    for (const imp of m.imports) {
+      if (!imp.resolved || imp.typeOnly) continue;
+      const list = importers.get(imp.resolved);
+      if (list) list.push(m.path);
+      else importers.set(imp.resolved, [m.path]);
+    }
+  }
+  importersCache.set(facts, importers);
+  return importers;
+}

@@ -5,7 +5,9 @@ import type { FileRole } from '../core/types.js';
 const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__test__', 'e2e', 'spec', '__mocks__', 'cypress', 'playwright', 'testing', 'fixtures', '__fixtures__']);
 /** `integration-tests`, `e2e_tests`, `medusa-test-utils`: a test word between separators (not `latest`). */
 const TEST_DIR_WORD = /(^|[-_])(tests?|testing|e2e)([-_]|$)/;
-const TEST_FILE = /(\.(test|spec|e2e-spec|e2e|integration|int-spec)|^tests?)\.[cm]?[jt]sx?$/i;
+const TEST_FILE = /\.(test|spec|e2e-spec|e2e|integration|int-spec)\.[cm]?[jt]sx?$/i;
+/** A file named only `test.js` / `spec.ts` (a mocha suite next to the app it tests). */
+const TEST_BASENAME = /^(tests?|spec)\.[cm]?[jt]sx?$/i;
 const CLI_DIRS = new Set(['bin', 'scripts', 'script', 'cli', 'tools', 'migrations', 'seeds', 'seeders', 'commands']);
 /** Seed and migration scripts, wherever they live (`src/prisma/seed.ts`, `src/db/migrate.ts`). */
 const CLI_FILE = /^(seeds?|seeders?|migrate|migrations?)([.-][\w.-]*)?\.[cm]?[jt]s$/;
@@ -33,7 +35,7 @@ export function fileRoles(relPath: string, evidence: RoleEvidence): Set<FileRole
   const segments = relPath.toLowerCase().split('/');
   const dirs = segments.slice(0, -1);
   const base = segments[segments.length - 1] ?? '';
-  if (TEST_FILE.test(base) || dirs.some((d) => TEST_DIRS.has(d) || TEST_DIR_WORD.test(d))) roles.add('test');
+  if (TEST_FILE.test(base) || TEST_BASENAME.test(base) || dirs.some((d) => TEST_DIRS.has(d) || TEST_DIR_WORD.test(d))) roles.add('test');
   const cliPath = dirs.some((d) => CLI_DIRS.has(d)) || CLI_FILE.test(base);
   if (evidence.shebang || cliPath || (evidence.readsArgv && !evidence.listens)) roles.add('cli');
   if (CONFIG_FILE.test(relPath)) roles.add('config');

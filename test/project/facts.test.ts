@@ -100,6 +100,7 @@ describe('file roles', () => {
   it('decides roles from the path and the evidence', () => {
     expect([...fileRoles('src/routes/orders.ts', none)]).toEqual(['server']);
     expect([...fileRoles('src/orders.spec.ts', none)]).toEqual(['test']);
+    expect([...fileRoles('blog/test.js', none)]).toEqual(['test']);
     expect([...fileRoles('test/helpers/db.ts', none)]).toEqual(['test']);
     expect([...fileRoles('scripts/seed.ts', none)]).toEqual(['cli']);
     expect([...fileRoles('src/tool.ts', { ...none, shebang: true })]).toEqual(['cli']);

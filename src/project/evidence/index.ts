@@ -6,7 +6,9 @@ import type { ts } from 'ts-morph';
 import type { ScopeIndex } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';
 import { pgTimeouts } from './pg-timeouts.js';
+import { processLifecycleCollector, type ProcessLifecycleEvidence } from './process-lifecycle.js';
 import { securityHeadersCollector, type SecurityHeadersEvidence } from './security-headers.js';
+import { socketIoCollector, type SocketIoEvidence } from './socketio.js';
 import { validationCollector, type ValidationEvidence } from './validation.js';
 
 export interface EvidenceContext {
@@ -32,9 +34,11 @@ export type CollectorFactory = (context: EvidenceContext) => EvidenceCollector;
 /** One field per collector (each written by the collector in the file of the same name). */
 export interface ModuleEvidence {
   pgTimeoutSet: boolean;
+  processLifecycle: ProcessLifecycleEvidence;
   securityHeaders: SecurityHeadersEvidence;
+  socketIo: SocketIoEvidence;
   validation: ValidationEvidence;
 }
 
 /** Every collector, in a fixed order. */
-export const COLLECTORS: readonly CollectorFactory[] = [pgTimeouts, securityHeadersCollector, validationCollector];
+export const COLLECTORS: readonly CollectorFactory[] = [pgTimeouts, processLifecycleCollector, securityHeadersCollector, socketIoCollector, validationCollector];

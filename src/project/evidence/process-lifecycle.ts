@@ -1,0 +1,336 @@
+// Process lifecycle evidence: the `process.on(…)` handlers a file installs (unhandledRejection,
+// uncaughtException, SIGTERM, SIGINT), what each handler does (exits, rethrows, closes a server
+// or a pool), what the file's exported functions do (a handler is often imported), and framework
+// shutdown hooks (`app.enableShutdownHooks()`). Read by require-process-error-handlers and
+// require-graceful-shutdown.
+//
+// What a function does is learnt without a second walk: each exit, throw or call marks the
+// innermost function around it, each function links to the functions nested in it and to the
+// local functions it calls, and `finish` folds the marks along those links.
+import { ts } from 'ts-morph';
+import { memberName, unwrap } from '../../core/references.js';
+import { isFunctionLike } from '../../core/scope.js';
+import type { Reference } from '../../core/types.js';
+import type { EvidenceCollector, EvidenceContext, ModuleEvidence } from './index.js';
+
+export interface HandlerEffects {
+  /** Ends the process: `process.exit/abort`, a (re)throw, a call named like exit/shutdown/kill, or `process.exitCode` set and something closed. */
+  exits: boolean;
+  /** Closes something: `.close()`, `.end()`, `.stop()`, `.disconnect()`, a call named like shutdown/close/cleanup. */
+  closes: boolean;
+  /** Calls a method this pass cannot judge (`shutdownSignal.emit()`, `controller.abort()`), other than logging. */
+  opaque: boolean;
+  /** Exported functions of other project files it calls (`file#name`), judged by the rule from their files. */
+  calls: string[];
+}
+
+export type HandlerTarget =
+  | { kind: 'effects'; effects: HandlerEffects }
+  /** An exported function of another project file, judged from that file's `exported`. */
+  | { kind: 'import'; file: string; name: string }
+  /** A handler this pass cannot see into (a parameter, `handler.bind(this)`, a package's function). */
+  | { kind: 'unknown' };
+
+export interface ProcessHandler {
+  /** The process event, or '*' when it is not a static string. */
+  event: string;
+  line: number;
+  column: number;
+  handler: HandlerTarget;
+}
+
+export interface ProcessLifecycleEvidence {
+  handlers: ProcessHandler[];
+  /** What each exported function does, by export name. */
+  exported: Record<string, HandlerEffects>;
+  /** Framework shutdown hooks seen (`enableShutdownHooks()`). */
+  shutdownHooks: string[];
+  /**
+   * Error reporters whose start-up installs both process error handlers (`Sentry.init()` from
+   * @sentry/node, `Bugsnag.start()`, elastic-apm-node's `start()`), by package.
+   */
+  errorReporters: string[];
+}
+
+/** Package → the member whose call installs `uncaughtException` and `unhandledRejection` handlers. */
+const ERROR_REPORTER_STARTS: Record<string, string> = {
+  '@sentry/node': 'init',
+  '@sentry/nestjs': 'init',
+  '@sentry/bun': 'init',
+  '@bugsnag/js': 'start',
+  '@bugsnag/node': 'start',
+  'elastic-apm-node': 'start',
+};
+
+const WATCHED_EVENTS = new Set(['unhandledRejection', 'uncaughtException', 'SIGTERM', 'SIGINT', '*']);
+const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+const EXIT_WORDS = new Set(['exit', 'terminate', 'kill', 'abort', 'crash', 'die', 'quit', 'halt']);
+const CLOSE_WORDS = new Set(['close', 'stop', 'terminate', 'disconnect', 'destroy', 'drain', 'quit', 'graceful', 'dispose', 'abort']);
+
+function wordsOf(name: string): string[] {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+}
+
+/** `exitHandler()`, `gracefulShutdown()`, `killServer()`: the name says the process ends. */
+export function namedLikeExit(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.includes('shutdown') || wordsOf(name).some((w) => EXIT_WORDS.has(w));
+}
+
+/** `server.close()`, `pool.end()`, `redis.quit()`, `cleanup()`: the name says something is closed. */
+export function namedLikeClose(name: string): boolean {
+  const lower = name.toLowerCase();
+  if (name === 'end' || lower.includes('shutdown') || lower.includes('cleanup') || lower.includes('teardown')) return true;
+  return wordsOf(name).some((w) => CLOSE_WORDS.has(w));
+}
+
+interface Marks {
+  exit: boolean;
+  exitCode: boolean;
+  closes: boolean;
+  opaque: boolean;
+  calls: Set<string>;
+}
+
+const PROMISE_STEPS = new Set(['then', 'catch', 'finally']);
+const noMarks = (): Marks => ({ exit: false, exitCode: false, closes: false, opaque: false, calls: new Set() });
+/** Receivers whose methods only log: `console`, `logger`, `this.log`, `fastify.log`, `appLogger`. */
+const LOGGER = /(^|\.)(console|log|logger|\w*Logger)$/i;
+
+function isProcessMember(ref: Reference | null, member: string): boolean {
+  if (!ref || ref.path.length !== 1 || ref.path[0] !== member) return false;
+  return (ref.kind === 'global' && ref.name === 'process') || (ref.kind === 'module' && !ref.resolved && ref.module === 'process');
+}
+
+export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollector {
+  const marks = new Map<ts.Node, Marks>();
+  const links = new Map<ts.Node, Set<ts.Node>>();
+  const registrations: Array<{ events: string[]; handler: ts.Expression | undefined; at: ts.Node }> = [];
+  const exportedNodes = new Map<string, ts.Expression | ts.FunctionDeclaration>();
+  const shutdownHooks: string[] = [];
+  const errorReporters: string[] = [];
+
+  const innermost = (node: ts.Node): ts.Node | undefined => {
+    for (let n = node.parent; n; n = n.parent) if (isFunctionLike(n)) return n;
+    return undefined;
+  };
+  const marksOf = (node: ts.Node): Marks | undefined => {
+    const fn = innermost(node);
+    if (!fn) return undefined;
+    const m = marks.get(fn) ?? noMarks();
+    marks.set(fn, m);
+    return m;
+  };
+  const mark = (node: ts.Node, key: 'exit' | 'exitCode' | 'closes' | 'opaque') => {
+    const m = marksOf(node);
+    if (m) m[key] = true;
+  };
+  const link = (from: ts.Node | undefined, to: ts.Node) => {
+    if (!from) return;
+    const set = links.get(from) ?? new Set();
+    set.add(to);
+    links.set(from, set);
+  };
+
+  /** The function a handler expression is: inline, a function declaration, or a `const f = () => …`. */
+  const functionOf = (expr: ts.Node | undefined): ts.Node | undefined => {
+    if (!expr) return undefined;
+    const e = ts.isExpression(expr) ? unwrap(expr) : expr;
+    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e) || ts.isFunctionDeclaration(e)) return e;
+    if (!ts.isIdentifier(e)) return undefined;
+    const decl = ctx.scope.declarationOf(e);
+    if (decl && ts.isFunctionDeclaration(decl)) return decl;
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer) {
+      const init = unwrap(decl.initializer);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+    }
+    return undefined;
+  };
+
+  /** Strings an event argument can hold: a literal, a const, or the element of a literal array iterated by forEach/for-of. */
+  const eventsOf = (arg: ts.Expression | undefined): string[] => {
+    if (!arg) return ['*'];
+    const e = unwrap(arg);
+    if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return [e.text];
+    if (!ts.isIdentifier(e)) return ['*'];
+    const decl = ctx.scope.declarationOf(e);
+    if (decl && ts.isVariableDeclaration(decl)) {
+      if (decl.initializer) {
+        const init = unwrap(decl.initializer);
+        if (ts.isStringLiteral(init)) return [init.text];
+      }
+      const loop = decl.parent.parent;
+      if (ts.isForOfStatement(loop)) return stringsOfArray(loop.expression) ?? ['*'];
+    }
+    if (decl && ts.isParameter(decl) && decl.parent.parameters[0] === decl) {
+      const fn = decl.parent;
+      const call = fn.parent;
+      if (ts.isCallExpression(call) && call.arguments[0] === fn && ts.isPropertyAccessExpression(call.expression) && ['forEach', 'map'].includes(call.expression.name.text)) {
+        return stringsOfArray(call.expression.expression) ?? ['*'];
+      }
+    }
+    return ['*'];
+  };
+  const stringsOfArray = (expr: ts.Expression): string[] | undefined => {
+    let e = unwrap(expr);
+    if (ts.isIdentifier(e)) {
+      const decl = ctx.scope.declarationOf(e);
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer) e = unwrap(decl.initializer);
+    }
+    if (!ts.isArrayLiteralExpression(e)) return undefined;
+    const out: string[] = [];
+    for (const el of e.elements) {
+      if (!ts.isStringLiteral(el)) return undefined;
+      out.push(el.text);
+    }
+    return out;
+  };
+
+  const recordExport = (name: string, value: ts.Expression | ts.FunctionDeclaration | undefined) => {
+    if (value) exportedNodes.set(name, value);
+  };
+  const visitTopLevel = (statement: ts.Node) => {
+    const exported = ts.canHaveModifiers(statement) && (ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+    const isDefault = ts.canHaveModifiers(statement) && (ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) ?? false);
+    if (ts.isFunctionDeclaration(statement) && exported) {
+      const name = isDefault ? 'default' : statement.name?.text;
+      if (name) recordExport(name, statement);
+    } else if (ts.isVariableStatement(statement) && exported) {
+      for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name)) recordExport(d.name.text, d.name);
+    } else if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      for (const s of statement.exportClause.elements) recordExport(s.name.text, s.propertyName && ts.isIdentifier(s.propertyName) ? s.propertyName : s.name);
+    } else if (ts.isExportAssignment(statement)) {
+      recordExport('default', statement.expression);
+    } else if (ts.isExpressionStatement(statement)) {
+      const e = unwrap(statement.expression);
+      if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+      const left = unwrap(e.left);
+      const text = left.getText(ctx.sourceFile);
+      const right = unwrap(e.right);
+      if (text === 'module.exports') {
+        recordExport('default', right);
+        if (ts.isObjectLiteralExpression(right)) {
+          for (const p of right.properties) {
+            if (ts.isShorthandPropertyAssignment(p)) recordExport(p.name.text, p.name);
+            else if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) recordExport(p.name.text, p.initializer);
+          }
+        }
+      } else if ((ts.isPropertyAccessExpression(left) && /^(module\.)?exports$/.test(left.expression.getText(ctx.sourceFile)))) {
+        recordExport(left.name.text, right);
+      }
+    }
+  };
+
+  /** `emitter.emit(…)`, `controller.abort()`: a method of a project or package object, not logging nor a promise step. */
+  const isOpaqueMethodCall = (callee: ts.PropertyAccessExpression): boolean => {
+    if (PROMISE_STEPS.has(callee.name.text) || LOGGER.test(callee.expression.getText(ctx.sourceFile))) return false;
+    const receiver = ctx.referenceOf(callee.expression);
+    return receiver === null || receiver.kind !== 'global';
+  };
+
+  return {
+    visit(node) {
+      if (node.parent && ts.isSourceFile(node.parent)) visitTopLevel(node);
+      if (isFunctionLike(node)) {
+        link(innermost(node), node);
+        return;
+      }
+      if (ts.isThrowStatement(node)) {
+        mark(node, 'exit');
+        return;
+      }
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const left = unwrap(node.left);
+        if ((ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) && isProcessMember(ctx.referenceOf(left), 'exitCode')) mark(node, 'exitCode');
+        return;
+      }
+      if (!ts.isCallExpression(node)) return;
+      const callee = unwrap(node.expression);
+      const ref = ctx.referenceOf(callee);
+      const listenMethod = ref?.path.length === 1 ? ref.path[0] : undefined;
+      if (listenMethod && LISTEN_METHODS.has(listenMethod) && isProcessMember(ref, listenMethod)) {
+        const events = eventsOf(node.arguments[0]).filter((e) => WATCHED_EVENTS.has(e));
+        if (events.length > 0) registrations.push({ events, handler: node.arguments[1], at: node });
+        return;
+      }
+      if (isProcessMember(ref, 'setUncaughtExceptionCaptureCallback')) {
+        registrations.push({ events: ['uncaughtException'], handler: node.arguments[0], at: node });
+        return;
+      }
+      if (ref?.kind === 'module' && !ref.resolved && ERROR_REPORTER_STARTS[ref.module] !== undefined) {
+        const path = ref.path[0] === 'default' ? ref.path.slice(1) : ref.path;
+        if (path.length === 1 && path[0] === ERROR_REPORTER_STARTS[ref.module]) errorReporters.push(ref.module);
+      }
+      if (isProcessMember(ref, 'exit') || isProcessMember(ref, 'abort') || isProcessMember(ref, 'kill')) {
+        mark(node, 'exit');
+        return;
+      }
+      const name = ts.isIdentifier(callee) ? callee.text : (memberName(callee) ?? '');
+      if (name === 'enableShutdownHooks') shutdownHooks.push('enableShutdownHooks()');
+      const named = !!name && (namedLikeExit(name) || namedLikeClose(name));
+      if (name && namedLikeExit(name)) mark(node, 'exit');
+      if (name && namedLikeClose(name)) mark(node, 'closes');
+      const local = ts.isIdentifier(callee) ? functionOf(callee) : undefined;
+      if (local) link(innermost(node), local);
+      else if (ref?.kind === 'module' && ref.resolved && ref.path.length === 1) marksOf(node)?.calls.add(`${ref.resolved}#${ref.path[0]}`);
+      else if (!named && ts.isPropertyAccessExpression(callee) && isOpaqueMethodCall(callee)) mark(node, 'opaque');
+    },
+    finish(evidence: ModuleEvidence) {
+      const memo = new Map<ts.Node, Marks>();
+      const fold = (fn: ts.Node, visiting: Set<ts.Node>): Marks => {
+        const hit = memo.get(fn);
+        if (hit) return hit;
+        const own = marks.get(fn);
+        const out: Marks = { ...noMarks(), ...own, calls: new Set(own?.calls) };
+        visiting.add(fn);
+        for (const next of links.get(fn) ?? []) {
+          if (visiting.has(next)) continue;
+          const m = fold(next, visiting);
+          out.exit ||= m.exit;
+          out.exitCode ||= m.exitCode;
+          out.closes ||= m.closes;
+          out.opaque ||= m.opaque;
+          for (const c of m.calls) out.calls.add(c);
+        }
+        visiting.delete(fn);
+        memo.set(fn, out);
+        return out;
+      };
+      const effectsOf = (fn: ts.Node): HandlerEffects => {
+        const m = fold(fn, new Set());
+        return { exits: m.exit || (m.exitCode && m.closes), closes: m.closes, opaque: m.opaque, calls: [...m.calls] };
+      };
+
+      const targetOf = (expr: ts.Expression | undefined): HandlerTarget => {
+        const fn = functionOf(expr);
+        if (fn) return { kind: 'effects', effects: effectsOf(fn) };
+        if (!expr) return { kind: 'unknown' };
+        const e = unwrap(expr);
+        const ref = ctx.referenceOf(e);
+        const [name] = ref?.path ?? [];
+        if (ref?.kind === 'module' && ref.resolved && ref.path.length === 1 && name !== undefined) return { kind: 'import', file: ref.resolved, name };
+        if (ts.isPropertyAccessExpression(e)) {
+          const member = e.name.text;
+          const byName = { exits: namedLikeExit(member), closes: namedLikeClose(member), opaque: false, calls: [] };
+          if (byName.exits || byName.closes) return { kind: 'effects', effects: byName };
+          // `console.error`, `logger.error`: the handler only logs.
+          if (LOGGER.test(e.expression.getText(ctx.sourceFile))) return { kind: 'effects', effects: byName };
+        }
+        return { kind: 'unknown' };
+      };
+
+      const handlers: ProcessHandler[] = [];
+      for (const r of registrations) {
+        const handler = targetOf(r.handler);
+        const at = ctx.position(r.at);
+        for (const event of r.events) handlers.push({ event, line: at.line, column: at.column, handler });
+      }
+      const exported: Record<string, HandlerEffects> = {};
+      for (const [name, value] of exportedNodes) {
+        const fn = functionOf(value);
+        if (fn) exported[name] = effectsOf(fn);
+      }
+      evidence.processLifecycle = { handlers, exported, shutdownHooks, errorReporters };
+    },
+  };
+}
