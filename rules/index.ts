@@ -4,9 +4,12 @@ import asyncHandlerErrors from './async-handler-errors.js';
 import noConsoleLog from './no-console-log.js';
 import noFloatingPromise from './no-floating-promise.js';
 import noInMemorySession from './no-in-memory-session.js';
+import requireHealthEndpoint from './require-health-endpoint.js';
 import requireHttpTimeout from './require-http-timeout.js';
+import requireStructuredLogger from './require-structured-logger.js';
+import requireTelemetry from './require-telemetry.js';
 
-export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemorySession, requireHttpTimeout];
+export const rules: AnyRule[] = [asyncHandlerErrors, noConsoleLog, noFloatingPromise, noInMemorySession, requireHealthEndpoint, requireHttpTimeout, requireStructuredLogger, requireTelemetry];
 
 const byId = new Map(rules.map((r) => [r.id, r]));
 

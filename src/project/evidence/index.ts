@@ -5,6 +5,7 @@
 import type { ts } from 'ts-morph';
 import type { ScopeIndex } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';
+import { createObservabilityCollector, type ObservabilityEvidence } from './observability.js';
 
 export interface EvidenceContext {
   sourceFile: ts.SourceFile;
@@ -27,7 +28,11 @@ export interface EvidenceCollector {
 export type CollectorFactory = (context: EvidenceContext) => EvidenceCollector;
 
 /** One field per collector. */
-export interface ModuleEvidence {}
+export interface ModuleEvidence {
+  observability: ObservabilityEvidence;
+}
 
 /** Every collector, in a fixed order. */
-export const COLLECTORS: readonly CollectorFactory[] = [];
+export const COLLECTORS: readonly CollectorFactory[] = [
+  createObservabilityCollector,
+];
