@@ -20,7 +20,7 @@ const TELEMETRY_SCOPES = ['@opentelemetry/', '@honeycombio/', '@sentry/'];
 /** Sentry SDKs that run in the browser: they report a front end's errors, not the service's. */
 const BROWSER_SENTRY = new Set(['@sentry/browser', '@sentry/react', '@sentry/vue', '@sentry/angular', '@sentry/svelte', '@sentry/react-native', '@sentry/ember', '@sentry/solid', '@sentry/gatsby']);
 /** `node -r dd-trace/init`, `--require @opentelemetry/auto-instrumentations-node/register`, `--import newrelic`. */
-const PRELOAD = /(?:^|\s)(?:-r|--require|--import|--loader)[\s=]+['"]?([@\w./-]+)/g;
+const PRELOAD = /(?:^|[\s"'=])(?:-r|--require|--import|--loader)[\s=]+['"]?([@\w./-]+)/g;
 
 function isTelemetryPackage(name: string): boolean {
   return TELEMETRY_PACKAGES.has(name) || (TELEMETRY_SCOPES.some((s) => name.startsWith(s)) && !BROWSER_SENTRY.has(name));
