@@ -6,7 +6,7 @@
 // a package that starts no server (a library, a CLI, a Lambda handler) is not applicable.
 import { defineProjectRule } from '../src/core/rule.js';
 import type { ProjectFacts } from '../src/project/facts.js';
-import { packagesInUse, projectService } from '../src/project/services.js';
+import { packagesInUse, projectService, relativePath } from '../src/project/services.js';
 
 /** Packages that serve health or readiness probes. */
 const HEALTH_PACKAGES = [
@@ -14,9 +14,25 @@ const HEALTH_PACKAGES = [
   '@cloudnative/health-connect', 'express-status-monitor',
 ];
 
-/** Some file that is not a test registers a health route. */
+/**
+ * A file or folder named for a probe (`health.controller.ts`, `routes/healthz/index.js`,
+ * `app/api/health/route.ts`): file-system routing (fastify-autoload, Next.js, Medusa) serves its
+ * route under that name, with no path in the code.
+ */
+const HEALTH_FILE = /^(health|healthz|healthcheck|health-check|health_check|healthchecks|readiness|liveness|probes?|heartbeat)$/;
+
+function isHealthFile(relPath: string): boolean {
+  const segments = relPath.toLowerCase().split('/');
+  const base = segments.pop()?.split('.')[0] ?? '';
+  return HEALTH_FILE.test(base) || segments.some((d) => HEALTH_FILE.test(d));
+}
+
+/** Some file that is not a test registers a health route, or is named for one. */
 function hasHealthRoute(facts: ProjectFacts): boolean {
-  for (const [file, m] of facts.modules) if (m.evidence.observability.healthRoute && !facts.roles(file).has('test')) return true;
+  for (const [file, m] of facts.modules) {
+    if (facts.roles(file).has('test')) continue;
+    if (m.evidence.observability.healthRoute || isHealthFile(relativePath(facts, file))) return true;
+  }
   return false;
 }
 

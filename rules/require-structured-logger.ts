@@ -15,6 +15,14 @@ const LOGGER_PACKAGES = [
   '@logtape/logtape', 'loglayer',
 ];
 
+/** An organisation's own logger package (`@acme/logger`, `@shop/logging`): it wraps one of the above. */
+const SCOPED_LOGGER = /^@[^/]+\/(.*[-_.])?(logger|logging|loggers|logs?)([-_.].*)?$/;
+
+function usesLoggerPackage(facts: ProjectFacts): boolean {
+  for (const name of packagesInUse(facts)) if (LOGGER_PACKAGES.includes(name) || SCOPED_LOGGER.test(name)) return true;
+  return false;
+}
+
 /** Files whose console calls are the service logging: loaded by a service, not tests, browser code or a logger module. */
 function consoleCallsOf(facts: ProjectFacts, service: Service): number {
   let count = 0;
@@ -82,8 +90,7 @@ export default defineProjectRule({
     const service = projectService(facts);
     if (!service) return;
     ctx.countSite();
-    const packages = packagesInUse(facts);
-    if (LOGGER_PACKAGES.some((p) => packages.has(p)) || hasBuiltInLogger(facts)) return;
+    if (usesLoggerPackage(facts) || hasBuiltInLogger(facts)) return;
     const count = consoleCallsOf(facts, service);
     if (count === 0) return;
     ctx.report({ file: service.relPath, line: service.line, column: service.column, messageId: 'missing', data: { entry: service.relPath, calls: count === 1 ? '1 call' : `${count} calls` } });

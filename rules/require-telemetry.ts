@@ -17,13 +17,17 @@ const TELEMETRY_PACKAGES = new Set([
   '@fastify/otel', '@splunk/otel', '@highlight-run/node',
 ]);
 const TELEMETRY_SCOPES = ['@opentelemetry/', '@honeycombio/', '@sentry/'];
+/** Integrations named for what they export (`koa-prometheus`, `@hono/otel`), and an organisation's own telemetry package (`@acme/observability`). */
+const TELEMETRY_NAME = /prometheus|opentelemetry|statsd|datadog|(^|[-/])apm([-/]|$)|(^|[-/])metrics([-/]|$)/;
+const SCOPED_TELEMETRY = /^@[^/]+\/(.*[-_.])?(otel|telemetry|tracing|tracer|observability|instrumentation|monitoring)([-_.].*)?$/;
 /** Sentry SDKs that run in the browser: they report a front end's errors, not the service's. */
 const BROWSER_SENTRY = new Set(['@sentry/browser', '@sentry/react', '@sentry/vue', '@sentry/angular', '@sentry/svelte', '@sentry/react-native', '@sentry/ember', '@sentry/solid', '@sentry/gatsby']);
 /** `node -r dd-trace/init`, `--require @opentelemetry/auto-instrumentations-node/register`, `--import newrelic`. */
 const PRELOAD = /(?:^|[\s"'=])(?:-r|--require|--import|--loader)[\s=]+['"]?([@\w./-]+)/g;
 
 function isTelemetryPackage(name: string): boolean {
-  return TELEMETRY_PACKAGES.has(name) || (TELEMETRY_SCOPES.some((s) => name.startsWith(s)) && !BROWSER_SENTRY.has(name));
+  if (TELEMETRY_PACKAGES.has(name) || TELEMETRY_NAME.test(name) || SCOPED_TELEMETRY.test(name)) return true;
+  return TELEMETRY_SCOPES.some((s) => name.startsWith(s)) && !BROWSER_SENTRY.has(name);
 }
 
 /** Packages preloaded by a package.json script (`NODE_OPTIONS` or `node -r`): agents started without an import. */

@@ -27,7 +27,9 @@ const HEALTH_NAME = /health|readiness|liveness|heartbeat/i;
 const ROUTE_METHODS = new Set(['get', 'head', 'all', 'use', 'route']);
 /** Route decorators: NestJS, routing-controllers, tsoa, inversify-express-utils. */
 const ROUTE_DECORATOR = /^(http)?(get|head|all|controller|jsoncontroller|route)$/i;
-const PATH_KEYS = new Set(['path', 'url']);
+const PATH_KEYS = new Set(['path', 'url', 'prefix']);
+/** `req.url.startsWith('/health')`: a hand-rolled router's test of the path. */
+const PATH_TESTS = new Set(['startsWith', 'endsWith', 'includes']);
 
 /** `/health`, `api/readyz`, `/health/:probe` — a probe segment with no route parameter before it. */
 export function isHealthPath(text: string, requireSlash: boolean): boolean {
@@ -48,18 +50,29 @@ export const createObservabilityCollector: CollectorFactory = (context) => {
   };
   return {
     visit(node) {
-      if (ts.isCallExpression(node)) {
-        if (isConsoleLogCall(node, context)) found.consoleCalls++;
-        if (isHealthRouteCall(node, context)) healthAt(node);
-        if (isFastifyWithLogger(node, context)) found.builtInLogger = true;
-      } else if (ts.isNewExpression(node)) {
-        if (isBuiltInLoggerConstruction(node, context)) found.builtInLogger = true;
-      } else if (ts.isDecorator(node)) {
-        if (isHealthDecorator(node, context)) healthAt(node);
-      } else if (ts.isPropertyAssignment(node)) {
-        if (isHealthPathProperty(node, context)) healthAt(node);
-      } else if (ts.isBinaryExpression(node) || ts.isCaseClause(node)) {
-        if (comparesWithHealthPath(node)) healthAt(node);
+      switch (node.kind) {
+        case ts.SyntaxKind.CallExpression: {
+          const call = node as ts.CallExpression;
+          if (isConsoleLogCall(call, context)) found.consoleCalls++;
+          else if (isHealthRouteCall(call, context)) healthAt(call);
+          else if (isFastifyWithLogger(call, context)) found.builtInLogger = true;
+          break;
+        }
+        case ts.SyntaxKind.NewExpression:
+          if (isBuiltInLoggerConstruction(node as ts.NewExpression, context)) found.builtInLogger = true;
+          break;
+        case ts.SyntaxKind.Decorator:
+          if (isHealthDecorator(node as ts.Decorator, context)) healthAt(node);
+          break;
+        case ts.SyntaxKind.PropertyAssignment:
+          if (isHealthPathProperty(node as ts.PropertyAssignment, context)) healthAt(node);
+          break;
+        case ts.SyntaxKind.BinaryExpression:
+        case ts.SyntaxKind.CaseClause:
+          if (comparesWithHealthPath(node as ts.BinaryExpression | ts.CaseClause)) healthAt(node);
+          break;
+        default:
+          break;
       }
     },
     finish(evidence) {
@@ -71,6 +84,9 @@ export const createObservabilityCollector: CollectorFactory = (context) => {
 function isConsoleLogCall(call: ts.CallExpression, context: EvidenceContext): boolean {
   const callee = unwrap(call.expression);
   if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return false;
+  // Cheap test first: this runs on every call of every file.
+  const base = unwrap(callee.expression);
+  if (!ts.isIdentifier(base) || (base.text !== 'console' && base.text !== 'globalThis' && base.text !== 'global')) return false;
   const ref = context.referenceOf(callee);
   return ref?.kind === 'global' && ref.name === 'console' && ref.path.length === 1 && CONSOLE_LOG_METHODS.has(ref.path[0] ?? '') && !isLoggerAdapterCall(call);
 }
@@ -80,6 +96,8 @@ function pathText(expr: ts.Expression, context: EvidenceContext, depth = 0): str
   const e = unwrap(expr);
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
   if (ts.isTemplateExpression(e)) return e.head.text + e.templateSpans.map((s) => '${}' + s.literal.text).join('');
+  // `/^\/health(z)?$/`: its words, slash-separated, for the segment test.
+  if (ts.isRegularExpressionLiteral(e)) return '/' + (e.text.slice(1, e.text.lastIndexOf('/')).match(/[a-z_]+/gi) ?? []).join('/');
   if (ts.isIdentifier(e) && depth < 3) {
     const decl = context.scope.declarationOf(e);
     if (decl && ts.isVariableDeclaration(decl) && decl.initializer) return pathText(decl.initializer, context, depth + 1);
@@ -98,10 +116,14 @@ function isHealthPathArgument(expr: ts.Expression | undefined, context: Evidence
   return name !== undefined && HEALTH_NAME.test(name);
 }
 
-/** `app.get('/health', h)`, `router.all('/readyz', h)`, `app.use('/status', statusRouter)`, `app.route('/ping')`. */
+/** `app.get('/health', h)`, `router.all('/readyz', h)`, `app.use('/status', statusRouter)`, `app.route('/ping')`, `url.startsWith('/healthz')`. */
 function isHealthRouteCall(call: ts.CallExpression, context: EvidenceContext): boolean {
   const callee = unwrap(call.expression);
   const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  if (method !== undefined && PATH_TESTS.has(method)) {
+    const arg = call.arguments[0] && unwrap(call.arguments[0]);
+    return arg !== undefined && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) && isHealthPath(arg.text, true);
+  }
   if (method === undefined || !ROUTE_METHODS.has(method)) return false;
   // A route has a handler after its path (`map.get('/health')` reads a key); `route(path)` chains them.
   if (method !== 'route' && call.arguments.length < 2) return false;
@@ -147,7 +169,14 @@ function comparesWithHealthPath(node: ts.BinaryExpression | ts.CaseClause): bool
 
 /** `fastify({ logger: true })`, `Fastify({ logger: envLogger })`, `require('fastify')(options)`. */
 function isFastifyWithLogger(call: ts.CallExpression, context: EvidenceContext): boolean {
-  const ref = context.referenceOf(call.expression);
+  // Cheap test first, by shape and name: `Fastify(…)`, `fastify.fastify(…)`, `fastify.default(…)`, `require('fastify')(…)`.
+  const callee = unwrap(call.expression);
+  const shaped =
+    (ts.isIdentifier(callee) && /fastify/i.test(callee.text)) ||
+    (ts.isCallExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'require') ||
+    (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'fastify' || callee.name.text === 'default'));
+  if (!shaped || call.arguments.length === 0) return false;
+  const ref = context.referenceOf(callee);
   if (!ref || ref.kind !== 'module' || ref.resolved || ref.module !== 'fastify') return false;
   if (!(ref.path.length === 0 || (ref.path.length === 1 && (ref.path[0] === 'fastify' || ref.path[0] === 'default')))) return false;
   return enablesOption(call.arguments[0], ['logger', 'loggerInstance'], context);
@@ -155,6 +184,9 @@ function isFastifyWithLogger(call: ts.CallExpression, context: EvidenceContext):
 
 /** `new FastifyAdapter({ logger: true })` (NestJS on Fastify), `new ConsoleLogger({ json: true })` (NestJS 11). */
 function isBuiltInLoggerConstruction(expr: ts.NewExpression, context: EvidenceContext): boolean {
+  const callee = unwrap(expr.expression);
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  if (name !== 'FastifyAdapter' && name !== 'ConsoleLogger') return false;
   const ref = context.referenceOf(expr.expression);
   if (!ref || ref.kind !== 'module' || ref.resolved || ref.path.length !== 1) return false;
   const args = expr.arguments ?? [];
