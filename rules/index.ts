@@ -20,11 +20,14 @@ import noTlsBypass from './no-tls-bypass.js';
 import noWeakHash from './no-weak-hash.js';
 import requireDbTimeout from './require-db-timeout.js';
 import requireGracefulShutdown from './require-graceful-shutdown.js';
+import requireHealthEndpoint from './require-health-endpoint.js';
 import requireHttpTimeout from './require-http-timeout.js';
 import requireInputValidation from './require-input-validation.js';
 import requireProcessErrorHandlers from './require-process-error-handlers.js';
 import requireSecurityHeaders from './require-security-headers.js';
 import requireSocketioAdapter from './require-socketio-adapter.js';
+import requireStructuredLogger from './require-structured-logger.js';
+import requireTelemetry from './require-telemetry.js';
 import secureCookie from './secure-cookie.js';
 
 export const rules: AnyRule[] = [
@@ -48,11 +51,14 @@ export const rules: AnyRule[] = [
   noWeakHash,
   requireDbTimeout,
   requireGracefulShutdown,
+  requireHealthEndpoint,
   requireHttpTimeout,
   requireInputValidation,
   requireProcessErrorHandlers,
   requireSecurityHeaders,
   requireSocketioAdapter,
+  requireStructuredLogger,
+  requireTelemetry,
   secureCookie,
 ];
 

@@ -5,6 +5,7 @@
 import type { ts } from 'ts-morph';
 import type { ScopeIndex } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';
+import { createObservabilityCollector, type ObservabilityEvidence } from './observability.js';
 import { pgTimeouts } from './pg-timeouts.js';
 import { processLifecycleCollector, type ProcessLifecycleEvidence } from './process-lifecycle.js';
 import { securityHeadersCollector, type SecurityHeadersEvidence } from './security-headers.js';
@@ -33,6 +34,7 @@ export type CollectorFactory = (context: EvidenceContext) => EvidenceCollector;
 
 /** One field per collector (each written by the collector in the file of the same name). */
 export interface ModuleEvidence {
+  observability: ObservabilityEvidence;
   pgTimeoutSet: boolean;
   processLifecycle: ProcessLifecycleEvidence;
   securityHeaders: SecurityHeadersEvidence;
@@ -41,4 +43,4 @@ export interface ModuleEvidence {
 }
 
 /** Every collector, in a fixed order. */
-export const COLLECTORS: readonly CollectorFactory[] = [pgTimeouts, processLifecycleCollector, securityHeadersCollector, socketIoCollector, validationCollector];
+export const COLLECTORS: readonly CollectorFactory[] = [createObservabilityCollector, pgTimeouts, processLifecycleCollector, securityHeadersCollector, socketIoCollector, validationCollector];

@@ -1,0 +1,65 @@
+// The service a project runs, for the rules that judge a service as a whole (a health route, a
+// structured logger, telemetry). A service is a server entry point (a file that listens); one in
+// an examples, demo, benchmark or docs folder, or a supertest `test.js`, ships nothing, and a
+// package without any entry point (a library, a CLI, a Lambda handler module) is no service.
+import { relative, sep } from 'node:path';
+import { packageName, type ProjectFacts } from './facts.js';
+import { importClosure } from './graph.js';
+
+const NOT_SHIPPED_DIR = /^(examples?|demos?|samples?|benchmarks?|bench|docs?|playground|fixtures?)$/i;
+const TEST_LIKE_FILE = /^(tests?|specs?)\.[cm]?[jt]sx?$/i;
+
+export interface Service {
+  /** The entry point a finding about the whole service points at (absolute). */
+  entry: string;
+  /** It, relative to the scanned root (POSIX). */
+  relPath: string;
+  /** Where it listens (1-based). */
+  line: number;
+  column: number;
+  /** Files any service entry point loads, entry points included (absolute). */
+  files: ReadonlySet<string>;
+}
+
+/** POSIX path of `file` relative to the scanned root. */
+export function relativePath(facts: ProjectFacts, file: string): string {
+  return relative(facts.root, file).split(sep).join('/');
+}
+
+/** Entry points that start a service the project ships, in path order. */
+export function serviceEntryPoints(facts: ProjectFacts): string[] {
+  return facts.entryPoints.filter((entry) => {
+    const segments = relativePath(facts, entry).split('/');
+    const base = segments[segments.length - 1] ?? '';
+    return !TEST_LIKE_FILE.test(base) && !segments.slice(0, -1).some((d) => NOT_SHIPPED_DIR.test(d));
+  });
+}
+
+/**
+ * The project's service, or null when it has none: judged as one service (facts are per
+ * scanned root), reported at its main entry point — a server file before a CLI command that
+ * also listens, then the one that loads the most code (the application, not a dev tool).
+ */
+export function projectService(facts: ProjectFacts): Service | null {
+  const entries = serviceEntryPoints(facts);
+  if (entries.length === 0) return null;
+  const rank = (e: string) => (facts.roles(e).has('server') ? 0 : 1);
+  const [entry] = [...entries].sort((a, b) => rank(a) - rank(b) || importClosure(facts, b).size - importClosure(facts, a).size || (a < b ? -1 : a > b ? 1 : 0));
+  if (entry === undefined) return null;
+  const files = new Set<string>();
+  for (const e of entries) for (const f of importClosure(facts, e)) files.add(f);
+  const at = facts.modules.get(entry)?.listenAt ?? { line: 1, column: 1 };
+  return { entry, relPath: relativePath(facts, entry), line: at.line, column: at.column, files };
+}
+
+const inUse = new WeakMap<ProjectFacts, ReadonlySet<string>>();
+
+/** Packages the project declares in package.json or imports from any file (`@scope/pkg`, `pkg`). */
+export function packagesInUse(facts: ProjectFacts): ReadonlySet<string> {
+  const hit = inUse.get(facts);
+  if (hit) return hit;
+  const names = new Set(Object.keys(facts.packageJson?.dependencies ?? {}));
+  for (const m of facts.modules.values()) for (const imp of m.imports) if (!imp.resolved) names.add(packageName(imp.specifier));
+  inUse.set(facts, names);
+  return names;
+}
