@@ -5,6 +5,7 @@
 import type { ts } from 'ts-morph';
 import type { ScopeIndex } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';
+import { collectFrameworkLoggers, type FrameworkLoggerConfig } from './framework-loggers.js';
 
 export interface EvidenceContext {
   sourceFile: ts.SourceFile;
@@ -27,7 +28,10 @@ export interface EvidenceCollector {
 export type CollectorFactory = (context: EvidenceContext) => EvidenceCollector;
 
 /** One field per collector. */
-export interface ModuleEvidence {}
+export interface ModuleEvidence {
+  /** pino loggers made by a framework or middleware (`fastify({ logger })`, `pinoHttp(opts)`) and their `redact`. */
+  frameworkLoggers: FrameworkLoggerConfig[];
+}
 
 /** Every collector, in a fixed order. */
-export const COLLECTORS: readonly CollectorFactory[] = [];
+export const COLLECTORS: readonly CollectorFactory[] = [collectFrameworkLoggers];
