@@ -32,11 +32,12 @@ const LISTEN_NAMES = /^(port|host|hostname|address)$/;
  */
 function isConstant(expr: ts.Expression, helpers: Helpers, depth = 0): boolean {
   const written = unwrap(expr);
-  if (ts.isIdentifier(written) && LISTEN_NAMES.test(written.text)) return true;
+  if (ts.isIdentifier(written) && (LISTEN_NAMES.test(written.text) || UPPER_CASE.test(written.text))) return true;
   const v = helpers.valueOf(expr);
   if (ts.isStringLiteralLike(v) || ts.isNumericLiteral(v) || v.kind === ts.SyntaxKind.TrueKeyword || v.kind === ts.SyntaxKind.FalseKeyword) return true;
   if (depth > 3) return false;
   if (ts.isTemplateExpression(v)) return v.templateSpans.every((s) => isConstant(s.expression, helpers, depth + 1));
+  if (ts.isArrayLiteralExpression(v)) return v.elements.every((e) => isConstant(e, helpers, depth + 1));
   if (ts.isIdentifier(v)) return UPPER_CASE.test(v.text) || LISTEN_NAMES.test(v.text);
   if (ts.isPropertyAccessExpression(v) || ts.isElementAccessExpression(v)) {
     if (ts.isPropertyAccessExpression(v) && v.name.text === 'name' && ts.isPropertyAccessExpression(v.expression) && v.expression.name.text === 'constructor') return true;
