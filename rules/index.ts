@@ -3,6 +3,7 @@ import type { AnyRule } from '../src/core/types.js';
 import asyncHandlerErrors from './async-handler-errors.js';
 import corsSafeOrigin from './cors-safe-origin.js';
 import jwtSafeVerify from './jwt-safe-verify.js';
+import logErrorWithStack from './log-error-with-stack.js';
 import noCommittedSecrets from './no-committed-secrets.js';
 import noConsoleLog from './no-console-log.js';
 import noEval from './no-eval.js';
@@ -14,6 +15,7 @@ import noInProcessScheduler from './no-in-process-scheduler.js';
 import noInsecureRandom from './no-insecure-random.js';
 import noLocalFileStorage from './no-local-file-storage.js';
 import noModuleStateInHandler from './no-module-state-in-handler.js';
+import noSensitiveDataInLogs from './no-sensitive-data-in-logs.js';
 import noSwallowedError from './no-swallowed-error.js';
 import noSyncInHandler from './no-sync-in-handler.js';
 import noTlsBypass from './no-tls-bypass.js';
@@ -29,11 +31,13 @@ import requireSocketioAdapter from './require-socketio-adapter.js';
 import requireStructuredLogger from './require-structured-logger.js';
 import requireTelemetry from './require-telemetry.js';
 import secureCookie from './secure-cookie.js';
+import structuredLogMessage from './structured-log-message.js';
 
 export const rules: AnyRule[] = [
   asyncHandlerErrors,
   corsSafeOrigin,
   jwtSafeVerify,
+  logErrorWithStack,
   noCommittedSecrets,
   noConsoleLog,
   noEval,
@@ -45,6 +49,7 @@ export const rules: AnyRule[] = [
   noInsecureRandom,
   noLocalFileStorage,
   noModuleStateInHandler,
+  noSensitiveDataInLogs,
   noSwallowedError,
   noSyncInHandler,
   noTlsBypass,
@@ -60,6 +65,7 @@ export const rules: AnyRule[] = [
   requireStructuredLogger,
   requireTelemetry,
   secureCookie,
+  structuredLogMessage,
 ];
 
 const byId = new Map(rules.map((r) => [r.id, r]));

@@ -1,10 +1,13 @@
 // Shared recognisers of common backend constructs, used by more than one rule.
 import { ts } from 'ts-morph';
 import type { Helpers } from './helpers.js';
+import { LOG_METHODS } from './loggers.js';
 import { memberName, unwrap } from './references.js';
 
+export { logCallOf, type LogCall, type LoggerInfo, type LoggerLibrary } from './loggers.js';
+
 export const CONSOLE_LOG_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace']);
-const LOGGER_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'fatal', 'verbose', 'silly', 'http']);
+const LOGGER_METHODS = LOG_METHODS;
 const LOGGER_NAME = /(^|[^a-z])log(ger)?s?$|^log|logger/i;
 
 /** `console.<method>(…)` on the real console (not a shadowing local), with the method name. */
@@ -49,4 +52,66 @@ export function isLoggerAdapterCall(call: ts.CallExpression): boolean {
   const holder = ts.isMethodDeclaration(fn) ? fn : fn.parent;
   const name = (ts.isMethodDeclaration(holder) || ts.isPropertyAssignment(holder) || ts.isPropertyDeclaration(holder)) && holder.name && ts.isIdentifier(holder.name) ? holder.name.text : undefined;
   return name !== undefined && LOGGER_METHODS.has(name);
+}
+
+const ERROR_PARAM = /^(e|err|error|ex|exc|exception|reason)$/i;
+const ERROR_EVENTS = new Set(['error', 'uncaughtException', 'unhandledRejection']);
+
+/**
+ * The identifier names a caught error: a `catch (err)` binding, the parameter of a `.catch(err => …)`
+ * or `.then(ok, err => …)` callback, of an Express error middleware `(err, req, res, next)`, of a
+ * Fastify `setErrorHandler((error, request, reply) => …)`, or of an `on('error', err => …)` listener.
+ */
+export function isCaughtError(id: ts.Identifier, helpers: Helpers): boolean {
+  const decl = helpers.declarationOf(id);
+  if (!decl) return false;
+  if (ts.isVariableDeclaration(decl)) return ts.isCatchClause(decl.parent) && ts.isIdentifier(decl.name);
+  if (!ts.isParameter(decl) || !ts.isIdentifier(decl.name)) return false;
+  const fn = decl.parent;
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isFunctionDeclaration(fn)) || fn.parameters[0] !== decl) return false;
+  if (fn.parameters.length === 4 && ERROR_PARAM.test(decl.name.text)) return true;
+  const call = fn.parent;
+  if (!ts.isCallExpression(call)) return false;
+  const method = memberName(unwrap(call.expression));
+  const at = call.arguments.indexOf(fn as ts.Expression);
+  if (method === 'catch' && at === 0) return true;
+  if (method === 'then' && at === 1) return true;
+  if (method === 'setErrorHandler' && at === 0) return true;
+  const event = call.arguments[0] && unwrap(call.arguments[0]);
+  return (method === 'on' || method === 'once') && at === 1 && !!event && ts.isStringLiteralLike(event) && ERROR_EVENTS.has(event.text);
+}
+
+/**
+ * How an occurrence of an error variable is used: `text` (its message or string form: `err.message`,
+ * `${err}`, `String(err)`, `'x' + err`, `err.toString()`, `JSON.stringify(err)`), `stack`
+ * (`err.stack`), `object` (the error itself, as a value), `other` (another property, a test).
+ */
+export type ErrorUse = 'text' | 'stack' | 'object' | 'other';
+
+export function errorUse(id: ts.Identifier): ErrorUse {
+  let node: ts.Node = id;
+  while ((ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent) || ts.isTypeAssertionExpression(node.parent)) && node.parent) node = node.parent;
+  const parent = node.parent;
+  if ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === node) {
+    const name = memberName(parent);
+    if (name === 'message') return 'text';
+    if (name === 'stack') return 'stack';
+    if (name === 'toString' && ts.isCallExpression(parent.parent) && parent.parent.expression === parent) return 'text';
+    return 'other';
+  }
+  if (ts.isTemplateSpan(parent)) return 'text';
+  if (ts.isBinaryExpression(parent)) {
+    const op = parent.operatorToken.kind;
+    if (op === ts.SyntaxKind.PlusToken) return 'text';
+    if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) return 'object';
+    return 'other';
+  }
+  if (ts.isCallExpression(parent) && parent.arguments.includes(node as ts.Expression)) {
+    const callee = unwrap(parent.expression);
+    if (ts.isIdentifier(callee) && callee.text === 'String') return 'text';
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'JSON' && callee.name.text === 'stringify') return 'text';
+  }
+  if (ts.isConditionalExpression(parent) && parent.condition === node) return 'other';
+  if (ts.isPrefixUnaryExpression(parent) || ts.isTypeOfExpression(parent)) return 'other';
+  return 'object';
 }

@@ -4,6 +4,7 @@
 import { builtinModules } from 'node:module';
 import { ts } from 'ts-morph';
 import { expressCreation, type ExpressReceiverKind } from '../core/express.js';
+import { loggerCreation, type LoggerInfo } from '../core/loggers.js';
 import { rejectionGap } from '../core/promises.js';
 import { ScopeIndex, isModuleLevel } from '../core/scope.js';
 import { memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolver } from '../core/references.js';
@@ -32,6 +33,8 @@ export interface ExportInfo {
   expressReceiver: ExpressReceiverKind | null;
   /** An HTTP client instance (`axios.create(…)`, `got.extend(…)`). */
   httpClient: HttpClientInfo | null;
+  /** A logger instance (`pino(…)`, `winston.createLogger(…)`, a child of one) or a class wrapping one. */
+  logger: LoggerInfo | null;
   /** `export const x = other` where other is imported: resolved at lookup. */
   alias: Reference | null;
   /** Line of the declaration (1-based), for messages. */
@@ -185,9 +188,11 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
     }
   };
 
+  const loggerEnv = { referenceOf: (e: ts.Expression) => referenceOf(e, scope, resolveSpecifier) };
+
   /** What a value expression exported under some name is. */
   const describe = (value: ts.Node | undefined, at: ts.Node): ExportInfo => {
-    const info: ExportInfo = { async: false, asyncMethods: new Set(), catchesAll: false, catchingMethods: new Set(), expressReceiver: null, httpClient: null, alias: null, line: line(at) };
+    const info: ExportInfo = { async: false, asyncMethods: new Set(), catchesAll: false, catchingMethods: new Set(), expressReceiver: null, httpClient: null, logger: null, alias: null, line: line(at) };
     if (!value) return info;
     let v: ts.Node = value;
     if (ts.isExpression(v)) v = unwrap(v);
@@ -214,6 +219,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
       }
     }
     if (ts.isCallExpression(v)) info.httpClient = httpClientCreation(v, scope, resolveSpecifier);
+    if (ts.isCallExpression(v) || ts.isNewExpression(v) || ts.isClassDeclaration(v) || ts.isClassExpression(v) || ts.isObjectLiteralExpression(v)) info.logger = loggerCreation(v, loggerEnv);
     if (ts.isCallExpression(v) || ts.isNewExpression(v)) info.expressReceiver = expressCreation(v, (e) => referenceOf(e, scope, resolveSpecifier));
     return info;
   };

@@ -1,0 +1,179 @@
+// log-error-with-stack: a caught error logged in a way that drops its stack — `logger.error(err.message)`,
+// `` logger.error(`failed: ${err}`) ``, `String(err)` — or handed to pino where pino does not
+// serialise it (`logger.error('failed', err)`: pino ≥ 6 ignores arguments after the message that no
+// placeholder consumes; `{ error: err }`: only `err` has pino's error serializer). The log line then
+// says what failed but not where, and the incident is debugged without the one trace that had it.
+import { ts } from 'ts-morph';
+import { errorUse, isCaughtError, logCallOf, type LogCall } from '../src/core/matchers.js';
+import { memberName, unwrap } from '../src/core/references.js';
+import { defineFileRule } from '../src/core/rule.js';
+import type { Helpers } from '../src/core/helpers.js';
+
+const ERROR_LEVELS = new Set(['error', 'fatal', 'crit', 'alert', 'emerg']);
+
+/** How to log an error with its stack, per library (winston copies `meta.stack` into the record). */
+const FIX: Record<LogCall['library'], string> = {
+  pino: 'log the error under `err`: `{{receiver}}.{{method}}({{errField}}, \'…\')`',
+  bunyan: 'log the error under `err`: `{{receiver}}.{{method}}({{errField}}, \'…\')`',
+  winston: 'pass the error as metadata: `{{receiver}}.{{method}}(\'…\', {{name}})`',
+  log4js: 'pass the error itself: `{{receiver}}.{{method}}(\'…\', {{name}})`',
+  nestjs: 'pass its stack: `{{receiver}}.{{method}}(\'…\', {{name}}.stack)`',
+  console: 'pass the error object itself to the logger',
+  unknown: 'pass the error object itself to the logger',
+};
+
+interface Occurrence {
+  id: ts.Identifier;
+  use: ReturnType<typeof errorUse>;
+  /** Found in the initializer of a const that is logged, not in the call's own arguments. */
+  indirect: boolean;
+}
+
+/** Caught-error identifiers in the logged arguments, following consts declared from them (`const msg = err.message`). */
+function occurrences(args: readonly ts.Expression[], helpers: Helpers): Occurrence[] {
+  const out: Occurrence[] = [];
+  const seen = new Set<ts.Node>();
+  const visit = (n: ts.Node, depth: number): void => {
+    if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n) && !(ts.isPropertyAssignment(n.parent) && n.parent.name === n)) {
+      if (isCaughtError(n, helpers)) out.push({ id: n, use: errorUse(n), indirect: depth > 0 });
+      else if (depth < 2) {
+        const decl = helpers.declarationOf(n);
+        if (decl && ts.isVariableDeclaration(decl) && decl.initializer && !seen.has(decl)) {
+          seen.add(decl);
+          visit(decl.initializer, depth + 1);
+        }
+      }
+    }
+    ts.forEachChild(n, (c) => visit(c, depth));
+  };
+  for (const a of args) visit(a, 0);
+  return out;
+}
+
+/** For pino: the error object reaches pino's error serializer (first argument, or under an error key of the first object). */
+function pinoSerialises(o: Occurrence, call: LogCall): boolean {
+  let node: ts.Node = o.id;
+  while (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent)) node = node.parent;
+  const first = call.args[0];
+  if (node === first) return true;
+  const keys = call.logger?.errorKeys ?? 'unknown';
+  const prop = node.parent;
+  const keyOf = ts.isShorthandPropertyAssignment(prop) ? prop.name.text : ts.isPropertyAssignment(prop) && prop.initializer === node && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : undefined;
+  if (keyOf === undefined || prop.parent !== (first && unwrap(first))) return false;
+  return keys === 'unknown' || keys.includes(keyOf);
+}
+
+export default defineFileRule({
+  id: 'log-error-with-stack',
+  category: 'observability',
+  severity: 'medium',
+  recommended: true,
+  defaultOptions: {},
+  messages: {
+    textOnly: '`{{receiver}}.{{method}}` logs `{{expr}}` of the caught error `{{name}}` but not the error: its stack is lost — {{fix}}',
+    pinoArgument: '`{{receiver}}.{{method}}` passes the caught error `{{name}}` after the message: pino drops arguments that no placeholder uses, so the error and its stack are lost — {{fix}}',
+    pinoKey: '`{{receiver}}.{{method}}` logs the caught error `{{name}}` under `{{key}}`: pino serialises errors (message, stack) only under `err`, so this field is written as `{}` — {{fix}}',
+  },
+  docs: {
+    description: 'Require caught errors to be logged with their stack, following each logger library\'s rules.',
+    why:
+      'A log line built from `err.message` or `` `${err}` `` says what failed but not where: the stack trace, the one clue that ' +
+      'leads to the failing line and its callers, is gone. pino has its own trap: since v6 it ignores arguments after the message ' +
+      'that no `%s` placeholder consumes, so `logger.error(\'failed\', err)` drops the error entirely, and only the `err` key has ' +
+      'its error serializer, so `{ error: err }` is written as `{}`. winston copies the stack of an error passed after the message; ' +
+      'NestJS\'s Logger takes the stack as its second argument.',
+    fix: 'pino: `logger.error({ err }, \'charge failed\')`; winston: `logger.error(\'charge failed\', err)`; NestJS: `this.logger.error(\'charge failed\', err.stack)`.',
+    sites: 'error-level log calls that handle a caught error',
+    examples: {
+      invalid: [
+        {
+          filename: 'src/services/payments.service.ts',
+          code:
+            "import pino from 'pino';\n\nconst logger = pino();\n\n" +
+            'export async function capture(paymentId: string, gateway: { capture(id: string): Promise<void> }) {\n' +
+            '  try {\n    await gateway.capture(paymentId);\n  } catch (err) {\n' +
+            "    logger.error(`capture failed: ${(err as Error).message}`);\n    throw err;\n  }\n}\n",
+        },
+        {
+          filename: 'src/services/payments.service.ts',
+          code:
+            "import pino from 'pino';\n\nconst logger = pino();\n\n" +
+            'export async function refund(paymentId: string, gateway: { refund(id: string): Promise<void> }) {\n' +
+            "  await gateway.refund(paymentId).catch((err) => logger.error('refund failed', err));\n}\n",
+        },
+      ],
+      valid: [
+        {
+          filename: 'src/services/payments.service.ts',
+          code:
+            "import pino from 'pino';\n\nconst logger = pino();\n\n" +
+            'export async function capture(paymentId: string, gateway: { capture(id: string): Promise<void> }) {\n' +
+            '  try {\n    await gateway.capture(paymentId);\n  } catch (err) {\n' +
+            "    logger.error({ err, paymentId }, 'capture failed');\n    throw err;\n  }\n}\n",
+        },
+        {
+          filename: 'src/services/payments.service.ts',
+          code:
+            "import winston from 'winston';\n\nconst logger = winston.createLogger({ format: winston.format.json() });\n\n" +
+            'export async function capture(paymentId: string, gateway: { capture(id: string): Promise<void> }) {\n' +
+            '  try {\n    await gateway.capture(paymentId);\n  } catch (err) {\n' +
+            "    logger.error(`capture of ${paymentId} failed`, err);\n  }\n}\n",
+        },
+      ],
+    },
+  },
+  create(context) {
+    if (!context.file.roles.has('server')) return {};
+    const { helpers } = context;
+    return {
+      CallExpression(call: ts.CallExpression) {
+        const log = logCallOf(call, context);
+        if (!log || !ERROR_LEVELS.has(log.level)) return;
+        const found = occurrences(log.args, helpers);
+        if (found.length === 0) {
+          if (insideCatch(call)) context.countSite(call);
+          return;
+        }
+        context.countSite(call);
+        const name = found[0]!.id.text;
+        const pino = log.library === 'pino' && log.logger !== null && !log.logger.wrapper && !log.logger.remapsArguments;
+        const objects = found.filter((o) => o.use === 'object');
+        const kept = found.some((o) => o.use === 'stack') || objects.some((o) => !pino || o.indirect || pinoSerialises(o, log));
+        if (kept) return;
+        const data = { receiver: log.receiver, method: log.method, name, errField: name === 'err' ? '{ err }' : `{ err: ${name} }` };
+        const fix = FIX[log.logger?.wrapper ? 'unknown' : log.library].replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(data[k as keyof typeof data]));
+        const misplaced = objects[0];
+        if (misplaced) {
+          const prop = misplaced.id.parent;
+          const key = ts.isShorthandPropertyAssignment(prop) ? prop.name.text : ts.isPropertyAssignment(prop) ? prop.name.getText() : undefined;
+          const inFirst = key !== undefined && prop.parent === unwrap(log.args[0] ?? call);
+          context.report({ node: call, messageId: inFirst ? 'pinoKey' : 'pinoArgument', data: { ...data, key: key ?? '', fix } });
+          return;
+        }
+        const text = found.find((o) => o.use === 'text');
+        if (!text) return;
+        context.report({ node: call, messageId: 'textOnly', data: { ...data, expr: describeUse(text.id), fix } });
+      },
+    };
+  },
+});
+
+/** The stack-losing expression around an error occurrence, as written (`err.message`, `String(err)`, `${err}`). */
+function describeUse(id: ts.Identifier): string {
+  let node: ts.Node = id;
+  while (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent)) node = node.parent;
+  const parent = node.parent;
+  if ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && memberName(parent) === 'message') return `${id.text}.message`;
+  if (ts.isPropertyAccessExpression(parent) && parent.name.text === 'toString') return `${id.text}.toString()`;
+  if (ts.isCallExpression(parent)) return `${parent.expression.getText()}(${id.text})`;
+  if (ts.isTemplateSpan(parent)) return `\${${id.text}}`;
+  return `'…' + ${id.text}`;
+}
+
+function insideCatch(node: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+    if (ts.isCatchClause(n)) return true;
+    if (ts.isSourceFile(n)) return false;
+  }
+  return false;
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { findingsOf, fixtureCase, fixtureCases, sitesOf } from '../support/fixtures.js';
+
+const RULE = 'log-error-with-stack';
+
+describe(RULE, () => {
+  it('flags a NestJS Logger error that keeps only the message, and says to pass the stack', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'nestjs-logger-message-only');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      {
+        file: 'src/payments/payments.service.ts',
+        line: 17,
+        column: 7,
+        message:
+          "`this.logger.error` logs `error.message` of the caught error `error` but not the error: its stack is lost — pass its stack: `this.logger.error('…', error.stack)`",
+      },
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(1);
+  });
+
+  it('flags a pino error passed after the message or under another key than `err` (child logger imported across files, Fastify request.log)', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'pino-error-not-serialised');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      {
+        file: 'src/app.ts',
+        line: 6,
+        column: 3,
+        message:
+          "`request.log.error` passes the caught error `error` after the message: pino drops arguments that no placeholder uses, so the error and its stack are lost — log the error under `err`: `request.log.error({ err: error }, '…')`",
+      },
+      {
+        file: 'src/services/billing.service.ts',
+        line: 12,
+        column: 5,
+        message:
+          "`log.error` passes the caught error `err` after the message: pino drops arguments that no placeholder uses, so the error and its stack are lost — log the error under `err`: `log.error({ err }, '…')`",
+      },
+      {
+        file: 'src/services/billing.service.ts',
+        line: 21,
+        column: 5,
+        message:
+          "`log.error` logs the caught error `error` under `error`: pino serialises errors (message, stack) only under `err`, so this field is written as `{}` — log the error under `err`: `log.error({ err: error }, '…')`",
+      },
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(3);
+  });
+
+  it('flags `${err}`, `err.message`, `String(err)` and a const built from them, in catch blocks, `.catch` callbacks and Express error middleware', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'winston-message-and-string-forms');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      {
+        file: 'src/http/error-handler.ts',
+        line: 5,
+        column: 3,
+        message:
+          "`logger.error` logs `String(err)` of the caught error `err` but not the error: its stack is lost — pass the error as metadata: `logger.error('…', err)`",
+      },
+      {
+        file: 'src/services/inventory.service.ts',
+        line: 16,
+        column: 7,
+        message:
+          "`logger.error` logs `${err}` of the caught error `err` but not the error: its stack is lost — pass the error as metadata: `logger.error('…', err)`",
+      },
+      {
+        file: 'src/services/inventory.service.ts',
+        line: 25,
+        column: 7,
+        message:
+          "`logger.error` logs `err.message` of the caught error `err` but not the error: its stack is lost — pass the error as metadata: `logger.error('…', err)`",
+      },
+      {
+        file: 'src/services/inventory.service.ts',
+        line: 34,
+        column: 7,
+        message:
+          "`logger.error` logs `err.message` of the caught error `err` but not the error: its stack is lost — pass the error as metadata: `logger.error('…', err)`",
+      },
+      {
+        file: 'src/services/inventory.service.ts',
+        line: 39,
+        column: 44,
+        message:
+          "`logger.error` logs `error.message` of the caught error `error` but not the error: its stack is lost — pass the error as metadata: `logger.error('…', error)`",
+      },
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(5);
+  });
+
+  for (const dir of fixtureCases(RULE, 'valid')) {
+    it(`does not flag valid/${dir.split('/').pop()}`, async () => {
+      expect(await findingsOf(RULE, dir)).toEqual([]);
+    });
+  }
+});
