@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeProject } from './support/fixtures.js';
+import { onlyRule, writeProject } from './support/fixtures.js';
 import { main } from '../src/cli/main.js';
 import { FakeGitHub, OWNER, PR, REPO, TOKEN } from './support/fake-github.js';
 import type { Report } from '../src/core/types.js';
@@ -20,7 +20,12 @@ async function run(args: string[], env: Record<string, string> = {}) {
   return { code, stdout, stderr };
 }
 
+// The CLI's contract is probed with one rule: every other rule is off in the project's config.
+const otherRulesOff = onlyRule('no-console-log').rules;
+const configJson = (extra: Record<string, unknown> = {}) => JSON.stringify({ rules: otherRulesOff, ...extra });
+
 const api = {
+  'prodcheck.config.json': configJson(),
   'package.json': JSON.stringify({ name: 'inventory-api', dependencies: { express: '^4.21.0' } }),
   'src/server.ts': [
     "import express from 'express';",
@@ -56,7 +61,7 @@ describe('prodcheck CLI', () => {
     expect((await run([root, '--fail-on', 'none'])).code).toBe(0);
     expect((await run([root, '--min-score', '50'])).code).toBe(0);
     expect((await run([root, '--min-score', '51'])).code).toBe(1);
-    writeFileSync(join(root, 'prodcheck.config.json'), '{ "thresholds": { "failOn": "medium" } }');
+    writeFileSync(join(root, 'prodcheck.config.json'), configJson({ thresholds: { failOn: 'medium' } }));
     expect((await run([root])).code).toBe(1);
     expect((await run([root, '--fail-on', 'critical'])).code).toBe(0);
   });
@@ -143,7 +148,7 @@ describe('prodcheck CLI', () => {
     expect((await run([root, '--changed-since', 'main'])).stdout).toContain('\nFindings on lines changed in 1 file only (1 elsewhere not shown); the score is for the whole repository.\n');
     const md = await run([root, '--changed-since', 'main', '--compare', baseReport, '--format', 'markdown']);
     // SARIF paths are relative to the repository's top, so a scan of a subfolder still matches code scanning's files.
-    const sub = JSON.parse((await run([join(root, 'src'), '--format', 'sarif'])).stdout) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+    const sub = JSON.parse((await run([join(root, 'src'), '--format', 'sarif', '--config', join(root, 'prodcheck.config.json')])).stdout) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
     expect(sub.runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri)).toEqual(['src/jobs.ts', 'src/server.ts']);
     expect(md.stdout.split('\n')[1]).toMatch(/^## prodcheck: \d+\/100 \([A-F]\) ▼ −\d+/);
     expect((await run([root, '--changed-since', 'no-such-branch'])).stderr).toMatch(/^prodcheck: --changed-since: unknown git ref "no-such-branch"/);

@@ -1,5 +1,5 @@
-// End to end on the bundled example project (the README's first command): every flagship rule
-// finds the problem planted in it and nothing else, and the terminal report is the golden file
+// End to end on the bundled example project (the README's first command): every rule finds the
+// problems the example has and nothing else, and the terminal report is the golden file
 // test/golden/orders-service.txt (review it as a whole when it changes).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,8 +24,14 @@ describe('the example project fixtures/projects/orders-service', () => {
     expect(report.errors).toEqual([]);
     expect(report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId} ${f.severity}`)).toEqual([
       'src/app.ts:29:11 no-in-memory-session high',
+      'src/app.ts:29:11 secure-cookie medium',
+      'src/jobs/reconcile-payments.job.ts:13:17 no-in-process-scheduler low',
       'src/jobs/reconcile-payments.job.ts:13:29 no-floating-promise high',
+      'src/repositories/orders.repository.ts:20:3 no-module-state-in-handler medium',
       'src/routes/orders.routes.ts:9:27 async-handler-errors critical',
+      'src/server.ts:8:16 require-process-error-handlers high',
+      'src/server.ts:8:16 require-security-headers medium',
+      'src/server.ts:8:16 require-telemetry low',
       'src/server.ts:9:3 no-console-log medium',
       'src/services/inventory.service.ts:14:26 require-http-timeout high',
       'src/services/notification.service.ts:15:26 require-http-timeout high',

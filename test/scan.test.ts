@@ -3,13 +3,14 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeProject } from './support/fixtures.js';
+import { onlyRule, writeProject } from './support/fixtures.js';
 import type { ResolvedConfig } from '../src/config/types.js';
 import { scan } from '../src/scan.js';
 import { UsageError } from '../src/config/errors.js';
 
 
-const base: ResolvedConfig = { rules: {}, ignores: [], overrides: [], thresholds: { minScore: null, failOn: null }, source: null };
+// The pipe is probed with one rule, no-console-log: every other rule is off.
+const base: ResolvedConfig = onlyRule('no-console-log');
 
 const service = {
   'package.json': JSON.stringify({ name: 'billing', dependencies: { express: '^4.21.0' } }),
@@ -58,14 +59,14 @@ describe('scan()', () => {
     const root = writeProject(service);
     const config: ResolvedConfig = {
       ...base,
-      rules: { 'no-console-log': { severity: 'high', options: {} } },
+      rules: { ...base.rules, 'no-console-log': { severity: 'high', options: {} } },
       overrides: [{ files: ['src/jobs/**'], rules: { 'no-console-log': 'off' } }],
     };
     const report = await scan({ root, config });
     expect(report.findings.map((f) => `${f.file}:${f.line} ${f.severity}`)).toEqual(['src/server.ts:3 high']);
     const ignored = await scan({ root, config: { ...base, ignores: ['src/server.ts'] } });
     expect(ignored.findings.map((f) => f.file)).toEqual(['src/jobs/report.ts']);
-    const off = await scan({ root, config: { ...base, rules: { 'no-console-log': 'off' } } });
+    const off = await scan({ root, config: { ...base, rules: { ...base.rules, 'no-console-log': 'off' } } });
     expect(off.findings).toEqual([]);
     expect(off.rules.some((r) => r.id === 'no-console-log')).toBe(false);
   });
