@@ -1,7 +1,7 @@
 // The pipe, end to end: discover → parse → project facts → rules → findings → score.
 // Every stage is a function of the previous one's output; nothing reaches back.
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { getRule, rules as registry } from '../rules/index.js';
 import { UsageError } from './config/errors.js';
@@ -12,8 +12,9 @@ import { checkFile, merge, type ActiveRule } from './core/engine.js';
 import { countBySeverity } from './core/findings.js';
 import { fingerprints } from './core/fingerprint.js';
 import { redactSources } from './core/secrets.js';
-import type { AnyRule, FileInfo, FileRule, Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
+import type { AnyRule, FileInfo, FileRule, Finding, PackageScore, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
 import { buildProjectFacts } from './project/facts.js';
+import type { WorkspacePackage } from './project/workspaces.js';
 import { scoreReport } from './score/score.js';
 import { VERSION } from './version.js';
 
@@ -92,44 +93,63 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   const knownIds = new Set(registry.map((r) => r.id));
   const raw: Array<{ finding: RawFinding; file: string; severity: Severity }> = [];
   const sites = new Map<string, number>();
-  const addSites = (ruleId: string, n: number) => sites.set(ruleId, (sites.get(ruleId) ?? 0) + n);
+  /** Sites per package path, for the packages' own scores in a monorepo. */
+  const packageSites = new Map<string, Map<string, number>>();
+  const addSites = (ruleId: string, n: number, pkg: WorkspacePackage) => {
+    sites.set(ruleId, (sites.get(ruleId) ?? 0) + n);
+    const own = packageSites.get(pkg.path) ?? new Map<string, number>();
+    own.set(ruleId, (own.get(ruleId) ?? 0) + n);
+    packageSites.set(pkg.path, own);
+  };
 
   for (const p of parsed) {
     const enabled = rulesFor(p.relPath, config, overrideMatchers);
     const fileRules: ActiveRule[] = enabled.filter((e): e is Enabled & { rule: FileRule<Record<string, unknown>> } => e.rule.scope === 'file') as ActiveRule[];
     const info: FileInfo = { path: p.path, relPath: p.relPath, sourceFile: p.sourceFile, text: p.text, roles: facts.roles(p.path) };
-    const result = checkFile(info, facts, fileRules, knownIds);
+    // In a monorepo each file is checked with its own package's facts (dependencies, entry points).
+    const pkg = facts.packageOf(p.path);
+    if (!packageSites.has(pkg.path)) packageSites.set(pkg.path, new Map());
+    const result = checkFile(info, facts.packageView(pkg), fileRules, knownIds);
     const severityOf = new Map(fileRules.map((r) => [r.rule.id, r.severity]));
     for (const f of result.findings) raw.push({ finding: f, file: p.relPath, severity: severityOf.get(f.ruleId) ?? 'low' });
-    for (const [id, n] of result.sites) addSites(id, n);
+    for (const [id, n] of result.sites) addSites(id, n, pkg);
     for (const problem of result.problems) errors.push({ file: p.relPath, message: problem });
     done += 0.5;
     options.onProgress?.({ done: Math.floor(done), total: relPaths.length });
   }
 
+  // Project rules run once per package (service rules judge each workspace package), or once for
+  // the repository when they say so or there are no workspaces.
   const projectEnabled = rulesFor(null, config, overrideMatchers).filter((e) => e.rule.scope === 'project');
+  const rootPackage = facts.packages[0] as WorkspacePackage;
   for (const e of projectEnabled) {
     if (e.rule.scope !== 'project') continue;
     const rule = e.rule;
-    try {
-      rule.check({
-        facts,
-        options: e.options,
-        countSite: (n = 1) => addSites(rule.id, n),
-        report: (d) => {
-          const template = rule.messages[d.messageId] ?? d.messageId;
-          const message = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (all, k: string) => (d.data && k in d.data ? String(d.data[k]) : all));
-          const line = d.line ?? 1;
-          const column = d.column ?? 1;
-          raw.push({
-            file: d.file,
-            severity: e.severity,
-            finding: { ruleId: rule.id, messageId: d.messageId, message, start: 0, end: 0, line, column, endLine: line, endColumn: column },
-          });
-        },
-      });
-    } catch (err) {
-      errors.push({ file: '.', message: `rule ${rule.id} failed: ${(err as Error).message}` });
+    const targets = rule.repository || facts.packages.length === 1 ? [rootPackage] : facts.packages;
+    for (const pkg of targets) {
+      const view = rule.repository ? facts : facts.packageView(pkg);
+      try {
+        rule.check({
+          facts: view,
+          options: e.options,
+          countSite: (n = 1) => addSites(rule.id, n, pkg),
+          report: (d) => {
+            const template = rule.messages[d.messageId] ?? d.messageId;
+            const message = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (all, k: string) => (d.data && k in d.data ? String(d.data[k]) : all));
+            const line = d.line ?? 1;
+            const column = d.column ?? 1;
+            // The rule names the file from its package's root; the report names it from the repository's.
+            const file = view === facts || pkg.path === '' ? d.file : posix.join(pkg.path, d.file);
+            raw.push({
+              file,
+              severity: e.severity,
+              finding: { ruleId: rule.id, messageId: d.messageId, message, start: 0, end: 0, line, column, endLine: line, endColumn: column },
+            });
+          },
+        });
+      } catch (err) {
+        errors.push({ file: pkg.path || '.', message: `rule ${rule.id} failed: ${(err as Error).message}` });
+      }
     }
   }
 
@@ -192,6 +212,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   errors.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.message, b.message));
   const bySeverity = countBySeverity(findings);
   const { score, fixFirst } = scoreReport(ruleSummaries, findings);
+  const packages = facts.packages.length > 1 ? packageScores(facts.packages, packageSites, findings, ruleSummaries, (file) => facts.packageOf(join(root, file))) : undefined;
   const report: Report = {
     schemaVersion: 1,
     tool: { name: 'prodcheck', version: VERSION },
@@ -201,8 +222,37 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     findings,
     errors,
     fixFirst,
+    ...(packages ? { packages } : {}),
   };
   return { report, source: (relPath) => shown.get(relPath) };
+}
+
+/** Each package scored on its own findings and sites, with the rules' severities of the whole report. */
+function packageScores(
+  packages: readonly WorkspacePackage[],
+  packageSites: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  findings: readonly Finding[],
+  rules: readonly RuleSummary[],
+  packageOf: (file: string) => WorkspacePackage,
+): PackageScore[] {
+  const byPackage = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const path = packageOf(f.file).path;
+    byPackage.set(path, [...(byPackage.get(path) ?? []), f]);
+  }
+  const out: PackageScore[] = [];
+  for (const pkg of packages) {
+    const own = byPackage.get(pkg.path) ?? [];
+    // A package with no scanned file and no finding (a manifest-only package) is left out.
+    const siteCounts = packageSites.get(pkg.path);
+    if (!siteCounts && own.length === 0) continue;
+    const summaries = rules.map((r) => {
+      const v = own.filter((f) => f.ruleId === r.id).length;
+      return { ...r, sites: Math.max(siteCounts?.get(r.id) ?? 0, v), violations: v };
+    });
+    out.push({ name: pkg.name, path: pkg.path, score: scoreReport(summaries, own).score.overall });
+  }
+  return out;
 }
 
 export async function scan(options: ScanOptions): Promise<Report> {

@@ -152,6 +152,11 @@ interface RuleBase<Options> {
   /** CWE ids of the weakness the rule catches (SARIF tags `external/cwe/cwe-<n>`). */
   cwe?: readonly number[];
   /**
+   * A project rule judged once for the whole repository (lockfile, CI, committed files), not per
+   * workspace package of a monorepo.
+   */
+  repository?: boolean;
+  /**
    * The rule's findings point at secrets: the scan masks the text of their ranges (src/core/secrets.ts)
    * in the source it hands to reporters for code frames and in fingerprints, so no output quotes them.
    */
@@ -251,6 +256,14 @@ export interface FixFirst {
   gain: number;
 }
 
+export interface PackageScore {
+  /** The package's name from its package.json (its path when it has none). */
+  name: string;
+  /** POSIX path from the repository root ('' for the root package). */
+  path: string;
+  score: number | null;
+}
+
 export interface Report {
   schemaVersion: 1;
   tool: { name: 'prodcheck'; version: string };
@@ -272,4 +285,6 @@ export interface Report {
   changed?: { files: number; lines: number; findingsHidden: number };
   /** Set by the baseline filter (`--baseline`; additive to schema 1): findings hidden, and baseline entries fixed since. */
   baseline?: { hidden: number; fixed: number };
+  /** A monorepo's packages, each scored on its own findings and sites (additive to schema 1; absent without workspaces). */
+  packages?: PackageScore[];
 }

@@ -8,6 +8,7 @@ import { minMajor, readPackageJson, type PackageInfo } from './package-json.js';
 import { computeRequestReach } from './request-reach.js';
 import { readRepositoryFiles, type RepositoryFile } from './repository-files.js';
 import { ModuleResolver } from './resolve.js';
+import { findWorkspaces, packageOfFile, type WorkspacePackage, type Workspaces } from './workspaces.js';
 import { fileRoles, type RoleEvidence } from './roles.js';
 import { readPathMapping } from './tsconfig-paths.js';
 
@@ -49,6 +50,18 @@ export interface ProjectFacts {
    * exports: `name`, or `Class.method` / `default.method` (see ../project/request-reach.ts).
    */
   requestReached(file: string): ReadonlySet<string>;
+  /**
+   * The repository's packages: the root first, then its workspace packages (npm/yarn/pnpm). A
+   * repository without workspaces has one package, its root, and `packageView` of it is these facts.
+   */
+  readonly packages: readonly WorkspacePackage[];
+  /** The package a file belongs to (the deepest workspace package holding it, else the root). */
+  packageOf(file: string): WorkspacePackage;
+  /**
+   * The facts as one package sees them: its own package.json (dependencies over the root's), its
+   * modules and entry points; module lookups, roles and request reach stay repository-wide.
+   */
+  packageView(pkg: WorkspacePackage): ProjectFacts;
   /** Committable non-source files that can hold secrets (env files, keys, `.npmrc`, credential JSON), read on first use. */
   repositoryFiles(): readonly RepositoryFile[];
 }
@@ -61,6 +74,8 @@ export interface FactsInput {
   readDisk?: boolean;
   /** The configuration's ignore globs, for the files read beyond the sources. */
   ignores?: readonly string[];
+  /** The repository's workspace packages (default: found from the root's package.json and pnpm-workspace.yaml when reading the disk). */
+  workspaces?: Workspaces;
 }
 
 export function buildProjectFacts(input: FactsInput): ProjectFacts {
@@ -70,7 +85,10 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   const pkg = readDisk ? readPackageJson(root) : { info: null, error: null };
   if (pkg.error) errors.push({ file: 'package.json', message: pkg.error });
   const packageJson = pkg.info;
-  const resolver = new ModuleResolver(new Set(input.files.map((f) => f.path)), readDisk ? readPathMapping(root) : null);
+  const workspaces: Workspaces = input.workspaces ?? (readDisk ? findWorkspaces(root, input.ignores) : { packages: [{ name: packageJson?.name ?? '(root)', dir: root, path: '', packageJson }], errors: [] });
+  errors.push(...workspaces.errors);
+  const localPackages = workspaces.packages.filter((p) => p.path !== '' && p.packageJson?.name).map((p) => ({ name: p.packageJson?.name ?? '', dir: p.dir, entries: packageEntries(p.packageJson?.raw ?? {}) }));
+  const resolver = new ModuleResolver(new Set(input.files.map((f) => f.path)), readDisk ? readPathMapping(root) : null, localPackages);
 
   const frontend = readDisk ? frontendPackageOf(root) : () => false;
   const rolesOf = (file: string, relPath: string, evidence: RoleEvidence) => fileRoles(relPath, { ...evidence, frontendPackage: frontend(file) });
@@ -169,8 +187,54 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
       return requestReach.get(file) ?? none;
     },
     repositoryFiles: () => (repositoryFiles ??= readDisk ? readRepositoryFiles(root, input.ignores) : []),
+    packages: workspaces.packages,
+    packageOf: (file) => packageOfFile(workspaces, file),
+    packageView(pkg) {
+      if (workspaces.packages.length === 1) return facts;
+      let view = views.get(pkg);
+      if (!view) {
+        view = packageFacts(facts, pkg, workspaces, deps);
+        views.set(pkg, view);
+      }
+      return view;
+    },
   };
+  const views = new Map<WorkspacePackage, ProjectFacts>();
   return facts;
+}
+
+/** package.json fields that name a package's entry, most source-like first. */
+function packageEntries(raw: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const exp = raw.exports;
+  const dot = exp && typeof exp === 'object' && !Array.isArray(exp) ? ((exp as Record<string, unknown>)['.'] ?? exp) : exp;
+  const pick = (v: unknown): void => {
+    if (typeof v === 'string') out.push(v);
+    else if (v && typeof v === 'object' && !Array.isArray(v)) for (const k of ['types', 'import', 'require', 'default', 'node']) pick((v as Record<string, unknown>)[k]);
+  };
+  pick(dot);
+  for (const k of ['types', 'typings', 'module', 'main']) if (typeof raw[k] === 'string') out.push(raw[k] as string);
+  return out;
+}
+
+/** One package's view of the repository's facts (see `ProjectFacts.packageView`). */
+function packageFacts(facts: ProjectFacts, pkg: WorkspacePackage, workspaces: Workspaces, rootDeps: Record<string, string>): ProjectFacts {
+  const inPackage = (file: string) => packageOfFile(workspaces, file) === pkg;
+  const modules = new Map([...facts.modules].filter(([file]) => inPackage(file)));
+  const imported = new Set<string>();
+  for (const m of modules.values()) for (const imp of m.imports) if (!imp.resolved) imported.add(packageName(imp.specifier));
+  const deps = { ...rootDeps, ...(pkg.packageJson?.dependencies ?? {}) };
+  return {
+    ...facts,
+    root: pkg.dir,
+    packageJson: pkg.packageJson,
+    modules,
+    entryPoints: facts.entryPoints.filter(inPackage),
+    dependencyRange: (name) => deps[name],
+    hasDependency: (name) => Object.hasOwn(deps, name),
+    majorOf: (name) => minMajor(deps[name]),
+    importsPackage: (name) => imported.has(name),
+  };
 }
 
 /** `@scope/pkg/sub` → `@scope/pkg`; `pkg/sub` → `pkg`; `node:fs` → `fs`. */

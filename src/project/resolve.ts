@@ -1,8 +1,17 @@
 // Resolution of import specifiers to the project's own files: relative paths, extensions, index
-// files, TypeScript's `.js` → `.ts` mapping, and tsconfig `paths`/`baseUrl`. Only files the scan
+// files, TypeScript's `.js` → `.ts` mapping, tsconfig `paths`/`baseUrl`, and the packages of the
+// repository's workspaces by name (their sources, since their build output is not scanned). Only files the scan
 // discovered can be targets, so resolution never touches the disk.
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { PathMapping } from './tsconfig-paths.js';
+
+/** A workspace package other packages import by name. */
+export interface LocalPackage {
+  name: string;
+  dir: string;
+  /** package.json entry fields in order of preference (`exports['.']`, `types`, `module`, `main`). */
+  entries: string[];
+}
 
 const TRY_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const JS_TO_TS: Record<string, string[]> = {
@@ -19,10 +28,15 @@ export function isRelativeSpecifier(specifier: string): boolean {
 export class ModuleResolver {
   private readonly cache = new Map<string, string | null>();
 
+  private readonly localPackages: ReadonlyMap<string, LocalPackage>;
+
   constructor(
     private readonly files: ReadonlySet<string>,
     private readonly mapping: PathMapping | null,
-  ) {}
+    localPackages: readonly LocalPackage[] = [],
+  ) {
+    this.localPackages = new Map(localPackages.map((p) => [p.name, p]));
+  }
 
   /** The absolute path of the project file `specifier` names from `fromFile`, or null (a package, or not found). */
   resolve(fromFile: string, specifier: string): string | null {
@@ -37,6 +51,8 @@ export class ModuleResolver {
 
   private compute(fromFile: string, specifier: string): string | null {
     if (isRelativeSpecifier(specifier)) return this.probe(resolvePath(dirname(fromFile), specifier));
+    const local = this.localPackage(specifier);
+    if (local) return local;
     if (!this.mapping) return null;
     for (const { pattern, targets } of this.mapping.paths) {
       const star = pattern.indexOf('*');
@@ -58,6 +74,23 @@ export class ModuleResolver {
     }
     if (this.mapping.baseUrl) return this.probe(join(this.mapping.baseUrl, specifier));
     return null;
+  }
+
+  /** `@acme/shared` or `@acme/shared/money` of a workspace package: its entry, else its `src/`. */
+  private localPackage(specifier: string): string | null {
+    const parts = specifier.split('/');
+    const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? '');
+    const pkg = this.localPackages.get(name);
+    if (!pkg) return null;
+    const sub = specifier.slice(name.length + 1);
+    if (sub) return this.probe(join(pkg.dir, sub)) ?? this.probe(join(pkg.dir, 'src', sub));
+    for (const entry of pkg.entries) {
+      const target = join(pkg.dir, entry);
+      // dist/index.js is not scanned: try the same path under src/ too (dist/x.js → src/x.ts)
+      const found = this.probe(target) ?? this.probe(target.replace(/\/(dist|build|lib|out)\//, '/src/').replace(/\.d\.ts$/, '.ts'));
+      if (found) return found;
+    }
+    return this.probe(join(pkg.dir, 'src', 'index')) ?? this.probe(join(pkg.dir, 'index'));
   }
 
   private probe(base: string): string | null {

@@ -52,6 +52,21 @@ function categoryLines(c: Colors, report: Report): string[] {
   });
 }
 
+/** A monorepo's packages, one line each: score and path. */
+function packageLines(c: Colors, report: Report): string[] {
+  if (!report.packages) return [];
+  const width = Math.max(...report.packages.map((p) => p.name.length));
+  return [
+    c.bold('packages'),
+    ...report.packages.map((p) => {
+      const color = scoreColor(c, p.score);
+      const value = p.score === null ? c.dim('n/a') : color(String(p.score).padStart(3));
+      return `  ${p.name.padEnd(width)}  ${value}  ${c.dim(p.path === '' ? '(repository root)' : p.path)}`;
+    }),
+    '',
+  ];
+}
+
 function frame(source: string, f: Finding, color: boolean): string {
   const end = f.endLine === f.line ? { line: f.endLine, column: f.endColumn } : undefined;
   return codeFrameColumns(source, { start: { line: f.line, column: f.column }, ...(end ? { end } : {}) }, { highlightCode: color, linesAbove: 1, linesBelow: 1 })
@@ -71,7 +86,7 @@ export function renderPretty(report: Report, options: PrettyOptions): string {
     const color = scoreColor(c, overall);
     out.push(`${c.bold('prodcheck')} ${c.dim(`v${report.tool.version}`)}  ${files}  score ${c.bold(color(`${overall}/100`))} ${c.bold(color(`(${grade})`))}`);
   }
-  out.push('', ...categoryLines(c, report), '');
+  out.push('', ...categoryLines(c, report), '', ...packageLines(c, report));
   if (report.changed) {
     out.push(c.dim(`Findings on lines changed in ${plural(report.changed.files, 'file')} only (${report.changed.findingsHidden} elsewhere not shown); the score is for the whole repository.`), '');
   }

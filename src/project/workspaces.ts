@@ -1,0 +1,78 @@
+// Workspaces: the packages of a monorepo, from package.json `workspaces` (npm, yarn; an array or
+// `{ packages: [...] }`) and pnpm-workspace.yaml `packages`. Each package is a project of its own
+// (dependencies, framework versions, entry points); the repository root is one too, for the files
+// no workspace package holds. A repository without workspaces has one package: its root.
+import { readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { globbySync } from 'globby';
+import { parse as parseYaml } from 'yaml';
+import { readPackageJson, type PackageInfo } from './package-json.js';
+
+export interface WorkspacePackage {
+  /** The package's name, or its path when it has none. */
+  name: string;
+  /** Absolute directory. */
+  dir: string;
+  /** POSIX path relative to the repository root ('' for the root). */
+  path: string;
+  packageJson: PackageInfo | null;
+}
+
+export interface Workspaces {
+  /** The root package first, then the workspace packages in path order. */
+  packages: WorkspacePackage[];
+  /** Problems reading the workspace configuration, for the report's errors. */
+  errors: Array<{ file: string; message: string }>;
+}
+
+/** Workspace globs from package.json and pnpm-workspace.yaml (negated globs kept as `!…`). */
+function workspaceGlobs(root: string, rootJson: PackageInfo | null, errors: Workspaces['errors']): string[] {
+  const globs: string[] = [];
+  const declared = rootJson?.raw.workspaces;
+  const list = Array.isArray(declared) ? declared : declared && typeof declared === 'object' ? (declared as { packages?: unknown }).packages : undefined;
+  if (Array.isArray(list)) for (const g of list) if (typeof g === 'string') globs.push(g);
+  let text: string | undefined;
+  try {
+    text = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8');
+  } catch {
+    text = undefined;
+  }
+  if (text !== undefined) {
+    try {
+      const doc = parseYaml(text) as { packages?: unknown } | null;
+      if (Array.isArray(doc?.packages)) for (const g of doc.packages) if (typeof g === 'string') globs.push(g);
+    } catch (err) {
+      errors.push({ file: 'pnpm-workspace.yaml', message: `pnpm-workspace.yaml is not valid YAML: ${(err as Error).message.split('\n')[0]}` });
+    }
+  }
+  return globs;
+}
+
+export function findWorkspaces(root: string, ignores: readonly string[] = []): Workspaces {
+  const errors: Workspaces['errors'] = [];
+  const rootJson = readPackageJson(root);
+  const rootPackage: WorkspacePackage = { name: rootJson.info?.name ?? '(root)', dir: root, path: '', packageJson: rootJson.info };
+  const globs = workspaceGlobs(root, rootJson.info, errors);
+  if (globs.length === 0) return { packages: [rootPackage], errors };
+  const patterns = globs.map((g) => (g.startsWith('!') ? `!${g.slice(1).replace(/\/+$/, '')}/package.json` : `${g.replace(/\/+$/, '')}/package.json`));
+  const manifests = globbySync(patterns, { cwd: root, ignore: ['**/node_modules/**', ...ignores], followSymbolicLinks: false }).sort();
+  const packages: WorkspacePackage[] = [rootPackage];
+  for (const manifest of manifests) {
+    const dir = join(root, manifest.slice(0, -'/package.json'.length));
+    if (dir === root) continue;
+    const json = readPackageJson(dir);
+    if (json.error) errors.push({ file: manifest, message: json.error });
+    const path = relative(root, dir).split(sep).join('/');
+    packages.push({ name: json.info?.name ?? path, dir, path, packageJson: json.info });
+  }
+  return { packages, errors };
+}
+
+/** The package a file belongs to: the workspace package with the longest directory holding it, else the root. */
+export function packageOfFile(workspaces: Workspaces, file: string): WorkspacePackage {
+  let best = workspaces.packages[0] as WorkspacePackage;
+  for (const p of workspaces.packages) {
+    if (p.path !== '' && file.startsWith(p.dir + sep) && p.dir.length > best.dir.length) best = p;
+  }
+  return best;
+}

@@ -1,0 +1,78 @@
+// Monorepos: workspace packages from npm/yarn `workspaces` and pnpm-workspace.yaml, imports between
+// them, each package's own dependencies and entry points, and a score per package.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ResolvedConfig } from '../../src/config/types.js';
+import { scan } from '../../src/scan.js';
+import { findWorkspaces } from '../../src/project/workspaces.js';
+import { rules } from '../../rules/index.js';
+import { FIXTURES, writeProject } from '../support/fixtures.js';
+
+const SHOP = join(FIXTURES, 'projects', 'shop-monorepo');
+
+function only(...ids: string[]): ResolvedConfig {
+  const off: ResolvedConfig['rules'] = {};
+  for (const r of rules) if (!ids.includes(r.id)) off[r.id] = 'off';
+  return { rules: off, ignores: [], overrides: [], thresholds: { minScore: null, failOn: null }, source: null };
+}
+
+describe('workspaces', () => {
+  it('reads npm/yarn workspaces (array and { packages } forms) and pnpm-workspace.yaml, negations included', () => {
+    const npm = writeProject({
+      'package.json': JSON.stringify({ name: 'root', workspaces: ['packages/*', '!packages/legacy'] }),
+      'packages/api/package.json': '{ "name": "@acme/api" }',
+      'packages/legacy/package.json': '{ "name": "@acme/legacy" }',
+      'packages/docs/README.md': 'no package.json here',
+    });
+    expect(findWorkspaces(npm).packages.map((p) => `${p.name} ${p.path}`)).toEqual(['root ', '@acme/api packages/api']);
+    const yarn = writeProject({
+      'package.json': JSON.stringify({ name: 'root', workspaces: { packages: ['apps/*'] } }),
+      'apps/web/package.json': '{}',
+    });
+    expect(findWorkspaces(yarn).packages.map((p) => `${p.name} ${p.path}`)).toEqual(['root ', 'apps/web apps/web']);
+    const pnpm = writeProject({
+      'package.json': '{ "name": "root" }',
+      'pnpm-workspace.yaml': "packages:\n  - 'services/*'\n  - libs/**\n",
+      'services/billing/package.json': '{ "name": "billing" }',
+      'libs/money/core/package.json': '{ "name": "@acme/money" }',
+    });
+    expect(findWorkspaces(pnpm).packages.map((p) => `${p.name} ${p.path}`)).toEqual(['root ', '@acme/money libs/money/core', 'billing services/billing']);
+    const broken = writeProject({ 'package.json': '{}', 'pnpm-workspace.yaml': 'packages: [a\n' });
+    expect(findWorkspaces(broken).errors).toEqual([{ file: 'pnpm-workspace.yaml', message: expect.stringMatching(/^pnpm-workspace\.yaml is not valid YAML: /) }]);
+  });
+
+  it('resolves imports between workspace packages to their sources', async () => {
+    const report = await scan({ root: SHOP, config: only('no-floating-promise') });
+    expect(report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)).toEqual(['services/orders-api/src/server.ts:12:3 no-floating-promise']);
+    expect(report.findings[0]?.message).toMatch(/^`publishEvent\(…\)` returns a promise that nobody awaits/);
+  });
+
+  it("judges each package by its own package.json: Express 4 here, Express 5 there", async () => {
+    const report = await scan({ root: SHOP, config: only('async-handler-errors') });
+    expect(report.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`)).toEqual(['services/orders-api/src/server.ts:11 async-handler-errors']);
+  });
+
+  it('applies service rules to the services only, never to the library package, and reports in the package', async () => {
+    const report = await scan({ root: SHOP, config: only('require-health-endpoint', 'require-graceful-shutdown') });
+    expect(report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)).toEqual([
+      'services/catalog-api/src/server.ts:10:1 require-graceful-shutdown',
+      'services/catalog-api/src/server.ts:10:1 require-health-endpoint',
+      'services/orders-api/src/server.ts:16:1 require-graceful-shutdown',
+    ]);
+    expect(report.rules.find((r) => r.id === 'require-health-endpoint')).toMatchObject({ sites: 2, violations: 1 });
+  });
+
+  it('scores every package with files on its own findings, in path order', async () => {
+    const report = await scan({ root: SHOP, config: only('require-health-endpoint', 'no-floating-promise') });
+    expect(report.packages).toEqual([
+      { name: '@shop/shared', path: 'packages/shared', score: null },
+      { name: '@shop/catalog-api', path: 'services/catalog-api', score: 0 },
+      { name: '@shop/orders-api', path: 'services/orders-api', score: 50 },
+    ]);
+  });
+
+  it('leaves `packages` out of a repository without workspaces', async () => {
+    const report = await scan({ root: join(FIXTURES, 'projects', 'orders-service') });
+    expect(report.packages).toBeUndefined();
+  });
+});
