@@ -93,6 +93,7 @@ function credentialsJsonHit(text: string): Hit | undefined {
 
 export default defineProjectRule({
   id: 'no-committed-secrets',
+  repository: true,
   category: 'security',
   severity: 'critical',
   recommended: true,
