@@ -11,6 +11,7 @@ import { loadSources } from './core/discover.js';
 import { checkFile, merge, type ActiveRule } from './core/engine.js';
 import { countBySeverity } from './core/findings.js';
 import { fingerprints } from './core/fingerprint.js';
+import { buildTypedProgram, readTypesConfig } from './core/type-info.js';
 import type { AnyRule, FileInfo, FileRule, Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
 import { buildProjectFacts } from './project/facts.js';
 import { scoreReport } from './score/score.js';
@@ -21,7 +22,10 @@ export interface ScanOptions {
   root: string;
   /** The configuration; when omitted, it is loaded from the root (prodcheck.config.json or package.json). */
   config?: ResolvedConfig;
-  /** Use the TypeScript type checker where rules can (slower; needs installed dependencies). */
+  /**
+   * Use the TypeScript type checker where rules can (slower; needs a tsconfig.json at the root and
+   * the project's installed dependencies): one program from the root's tsconfig.json.
+   */
   types?: boolean;
   onProgress?: (progress: { done: number; total: number }) => void;
 }
@@ -78,6 +82,8 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   if (!isDir) throw new UsageError(`not a directory: ${options.root} (prodcheck scans a project directory)`);
   const config = options.config ?? loadConfig({ root });
   const overrideMatchers = config.overrides.map((o) => picomatch(o.files, { dot: true }));
+  // Read before the parse, so that a missing or broken tsconfig.json fails fast.
+  const typesConfig = options.types ? readTypesConfig(root) : undefined;
 
   const loaded = loadSources(root, config.ignores, (done, n) => {
     options.onProgress?.({ done: Math.floor(done / 2), total: n });
@@ -85,6 +91,9 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   const { relPaths, parsed, sources } = loaded;
   const errors: ReportError[] = [...loaded.errors];
   let done = relPaths.length / 2;
+
+  const typed = typesConfig && buildTypedProgram(typesConfig, new Map(parsed.map((p) => [p.path.replace(/\\/g, '/'), p.sourceFile])));
+  for (const problem of typed?.problems ?? []) errors.push({ file: 'tsconfig.json', message: problem });
 
   const facts = buildProjectFacts({ root, files: parsed });
   errors.push(...facts.errors);
@@ -97,7 +106,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     const enabled = rulesFor(p.relPath, config, overrideMatchers);
     const fileRules: ActiveRule[] = enabled.filter((e): e is Enabled & { rule: FileRule<Record<string, unknown>> } => e.rule.scope === 'file') as ActiveRule[];
     const info: FileInfo = { path: p.path, relPath: p.relPath, sourceFile: p.sourceFile, text: p.text, roles: facts.roles(p.path) };
-    const result = checkFile(info, facts, fileRules, knownIds);
+    const result = checkFile(info, facts, fileRules, knownIds, typed?.forFile(p.sourceFile));
     const severityOf = new Map(fileRules.map((r) => [r.rule.id, r.severity]));
     for (const f of result.findings) raw.push({ finding: f, file: p.relPath, severity: severityOf.get(f.ruleId) ?? 'low' });
     for (const [id, n] of result.sites) addSites(id, n);
