@@ -75,7 +75,11 @@ export default defineFileRule({
       'request down with it. The same happens to async callbacks handed to APIs that ignore their result: `forEach`, event ' +
       'emitters (`emitter.on`, `process.on`), timers (`setInterval`, `setTimeout`) and node-cron. Without a type checker the rule ' +
       'only judges calls it knows return a promise: async functions and methods of the file or of project modules (across files, ' +
-      'including NestJS-style injected services), `.then` chains, and well-known promise APIs (fetch, axios, got, fs/promises, pg).',
+      'including NestJS-style injected services), `.then` chains, and well-known promise APIs (fetch, axios, got, fs/promises, pg). ' +
+      'With `--types` (a tsconfig.json at the root, dependencies installed) the TypeScript checker decides for every call whose type it ' +
+      'knows: it also finds methods of services typed by an interface or by a package (`Repository.save`, a mailer SDK), and promise-returning ' +
+      'calls of libraries the list does not know, and it clears a call the syntactic guess got wrong; calls typed `any` and files outside the ' +
+      'tsconfig keep the syntactic knowledge (see docs/types.md).',
     fix:
       '`await` the promise or return it; for deliberate fire-and-forget work end it with `.catch((err) => logger.warn({ err }, …))`, ' +
       'or write `void task()` to opt out explicitly. Replace `forEach(async …)` with `for…of` and `await`, or `await Promise.all(items.map(…))`. ' +

@@ -93,7 +93,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   let done = relPaths.length / 2;
 
   const typed = typesConfig && buildTypedProgram(typesConfig, new Map(parsed.map((p) => [p.path.replace(/\\/g, '/'), p.sourceFile])));
-  for (const problem of typed?.problems ?? []) errors.push({ file: 'tsconfig.json', message: problem });
+  for (const problem of typesConfig?.problems ?? []) errors.push({ file: 'tsconfig.json', message: problem });
 
   const facts = buildProjectFacts({ root, files: parsed });
   errors.push(...facts.errors);

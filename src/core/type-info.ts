@@ -7,22 +7,24 @@
 // call whose type is `any` (a package that is not installed), keeps the rules' syntactic knowledge.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ts } from 'ts-morph';
 import { UsageError } from '../config/errors.js';
 import type { TypeInfo } from './types.js';
 
-/** A tsconfig.json read and resolved (`extends`, `include`), before any source is parsed. */
+/** A tsconfig.json read and resolved (`extends`, `include`, references), before any source is parsed. */
 export interface TypesConfig {
   path: string;
-  parsed: ts.ParsedCommandLine;
+  /** The files the program starts from. */
+  rootNames: string[];
+  options: ts.CompilerOptions;
+  /** What in the tsconfig weakens type information without stopping the scan (an `extends` not found, no inputs). */
+  problems: string[];
 }
 
 export interface TypedProgram {
   /** Type information for a file the program contains (as this very SourceFile); undefined for any other file. */
   forFile(sourceFile: ts.SourceFile): TypeInfo | undefined;
-  /** What in the tsconfig weakens type information without stopping the scan (an `extends` not found, no inputs). */
-  problems: string[];
 }
 
 /** Where the program finds the standard library: a folder that exists only in memory. */
@@ -50,15 +52,45 @@ function messageOf(d: ts.Diagnostic): string {
   return `${line + 1}:${character + 1} ${text}`;
 }
 
-/** Reads `<root>/tsconfig.json`; a missing or unparsable one is the user's mistake (exit 2). */
+/**
+ * Reads `<root>/tsconfig.json`; a missing or unparsable one is the user's mistake (exit 2). A
+ * solution-style tsconfig (no files of its own, `references` to tsconfig.app.json and
+ * tsconfig.spec.json) stands for the files of the projects it references, checked as one program
+ * with the options of the first of them that has files.
+ */
 export function readTypesConfig(root: string): TypesConfig {
   const path = join(root, 'tsconfig.json');
   if (!existsSync(path)) throw new UsageError(`--types needs a tsconfig.json at ${root}`);
   const read = ts.readConfigFile(path, (p) => ts.sys.readFile(p));
   if (read.error) throw new UsageError(`--types cannot parse ${path}: ${messageOf(read.error)}`);
   if (typeof read.config !== 'object' || read.config === null || Array.isArray(read.config)) throw new UsageError(`--types cannot parse ${path}: not a JSON object`);
-  return { path, parsed: ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, path) };
+  const top = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, path);
+  const references = top.fileNames.length === 0 ? (top.projectReferences ?? []) : [];
+  // A solution-style tsconfig has no inputs by design: TypeScript's "no inputs" is no problem then.
+  const problems = top.errors.filter((d) => references.length === 0 || d.code !== NO_INPUTS).map((d) => `--types: ${messageOf(d)}`);
+  const rootNames = new Set(top.fileNames);
+  let options = top.options;
+  let optionsFromReference = false;
+  for (const ref of references) {
+    const refPath = ts.resolveProjectReferencePath(ref);
+    const refRead = ts.readConfigFile(refPath, (p) => ts.sys.readFile(p));
+    if (refRead.error) {
+      problems.push(`--types: ${messageOf(refRead.error)}`);
+      continue;
+    }
+    const parsed = ts.parseJsonConfigFileContent(refRead.config, ts.sys, dirname(refPath), undefined, refPath);
+    problems.push(...parsed.errors.map((d) => `--types: ${messageOf(d)}`));
+    for (const f of parsed.fileNames) rootNames.add(f);
+    if (!optionsFromReference && parsed.fileNames.length > 0) {
+      options = parsed.options;
+      optionsFromReference = true;
+    }
+  }
+  return { path, rootNames: [...rootNames], options, problems };
 }
+
+/** TypeScript's "No inputs were found in config file". */
+const NO_INPUTS = 18003;
 
 /** The file's value is a promise or another thenable: true; known not to be: false; `any` or unknown: undefined. */
 function isThenable(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): boolean | undefined {
@@ -80,9 +112,7 @@ function isThenable(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): boolea
  * separators) to the SourceFiles the rules will walk.
  */
 export function buildTypedProgram(config: TypesConfig, parsed: ReadonlyMap<string, ts.SourceFile>): TypedProgram {
-  const { parsed: cmd } = config;
-  const problems = cmd.errors.map((d) => `--types: ${messageOf(d)}`);
-  const options: ts.CompilerOptions = { ...cmd.options, noEmit: true };
+  const options: ts.CompilerOptions = { ...config.options, noEmit: true };
   const host = ts.createCompilerHost(options, true);
   const { fileExists, readFile, getSourceFile } = host;
   host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreate) => {
@@ -107,7 +137,7 @@ export function buildTypedProgram(config: TypesConfig, parsed: ReadonlyMap<strin
   host.readFile = (f) => libText(f) ?? readFile.call(host, f);
 
   // Project references are not followed: their sources are reached through imports like any other file.
-  const program = ts.createProgram({ rootNames: cmd.fileNames, options, host });
+  const program = ts.createProgram({ rootNames: config.rootNames, options, host });
   let checker: ts.TypeChecker | undefined;
   const info: TypeInfo = {
     returnsPromise(call) {
@@ -117,6 +147,5 @@ export function buildTypedProgram(config: TypesConfig, parsed: ReadonlyMap<strin
   };
   return {
     forFile: (sf) => (program.getSourceFile(sf.fileName) === sf ? info : undefined),
-    problems,
   };
 }
