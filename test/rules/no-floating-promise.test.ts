@@ -257,6 +257,19 @@ describe(RULE, () => {
       expect(await both('unknown-types-fall-back')).toEqual({ syntactic: expected, types: expected });
     });
 
+    it('checks the projects a solution-style tsconfig references (app and spec) as one program', async () => {
+      expect(await both('solution-style-tsconfig')).toEqual({
+        syntactic: { findings: [], sites: 0 },
+        types: {
+          findings: [
+            `src/payments/refunds.service.spec.ts:7:3 ${floating('gateway.refund(…)')}`,
+            `src/payments/refunds.service.ts:7:5 ${floating('this.gateway.refund(…)')}`,
+          ],
+          sites: 2,
+        },
+      });
+    });
+
     it('needs a tsconfig.json at the root', async () => {
       const root = invalid('same-file-async-functions');
       await expect(scan({ root, config: onlyRule(RULE), types: true })).rejects.toThrow(`--types needs a tsconfig.json at ${root}`);
