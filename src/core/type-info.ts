@@ -92,7 +92,7 @@ export function readTypesConfig(root: string): TypesConfig {
 /** TypeScript's "No inputs were found in config file". */
 const NO_INPUTS = 18003;
 
-/** The file's value is a promise or another thenable: true; known not to be: false; `any` or unknown: undefined. */
+/** A value of `type` is a promise or another thenable: true; known not to be: false; `any` or unknown: undefined. */
 function isThenable(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): boolean | undefined {
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
   if (type.flags & ts.TypeFlags.TypeParameter) {
@@ -136,7 +136,7 @@ export function buildTypedProgram(config: TypesConfig, parsed: ReadonlyMap<strin
   host.fileExists = (f) => libText(f) !== undefined || fileExists.call(host, f);
   host.readFile = (f) => libText(f) ?? readFile.call(host, f);
 
-  // Project references are not followed: their sources are reached through imports like any other file.
+  // References are not built or redirected to their .d.ts output: their sources are reached through imports like any other file.
   const program = ts.createProgram({ rootNames: config.rootNames, options, host });
   let checker: ts.TypeChecker | undefined;
   const info: TypeInfo = {
