@@ -4,12 +4,13 @@
 // not catch. On Node 15+ the rejection of such a promise is an unhandled rejection, which ends the
 // process: one failed audit write or one bad tick of a job takes every in-flight request down.
 // Without a type checker, "known to return a promise" means: an async function or method of this
-// file or of a project module (from the facts), a `.then` chain, or a well-known promise API.
+// file or of a project module (from the facts), a `.then` chain, or a well-known promise API. With
+// `--types` the TypeScript checker decides for every call whose type it knows (context.types).
 // A promise stored in a variable or field, or passed to any call, counts as handled: it is not
 // tracked further, so the rule stays silent rather than guess where it goes.
 import { ts } from 'ts-morph';
 import type { Helpers } from '../src/core/helpers.js';
-import { chainHandlesRejection, chainLink, hasAsyncKeyword, isChainReceiver, isConst, isWrapper, promiseKnowledge, rejectionsHandled, type AsyncFn } from '../src/core/promises.js';
+import { chainHandlesRejection, chainLink, hasAsyncKeyword, isChainReceiver, isConst, isWrapper, promiseKnowledge, rejectionsHandled, type AsyncFn, type PromiseSource } from '../src/core/promises.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 
@@ -74,7 +75,11 @@ export default defineFileRule({
       'request down with it. The same happens to async callbacks handed to APIs that ignore their result: `forEach`, event ' +
       'emitters (`emitter.on`, `process.on`), timers (`setInterval`, `setTimeout`) and node-cron. Without a type checker the rule ' +
       'only judges calls it knows return a promise: async functions and methods of the file or of project modules (across files, ' +
-      'including NestJS-style injected services), `.then` chains, and well-known promise APIs (fetch, axios, got, fs/promises, pg).',
+      'including NestJS-style injected services), `.then` chains, and well-known promise APIs (fetch, axios, got, fs/promises, pg). ' +
+      'With `--types` (a tsconfig.json at the root, dependencies installed) the TypeScript checker decides for every call whose type it ' +
+      'knows: it also finds methods of services typed by an interface or by a package (`Repository.save`, a mailer SDK), and promise-returning ' +
+      'calls of libraries the list does not know, and it clears a call the syntactic guess got wrong; calls typed `any` and files outside the ' +
+      'tsconfig keep the syntactic knowledge (see docs/types.md).',
     fix:
       '`await` the promise or return it; for deliberate fire-and-forget work end it with `.catch((err) => logger.warn({ err }, …))`, ' +
       'or write `void task()` to opt out explicitly. Replace `forEach(async …)` with `for…of` and `await`, or `await Promise.all(items.map(…))`. ' +
@@ -133,7 +138,15 @@ export default defineFileRule({
     // In a browser an unhandled rejection is logged, not fatal: the failure this rule prevents is a server's.
     if (context.file.roles.has('browser')) return {};
     const { helpers } = context;
-    const { returnsPromise } = promiseKnowledge(helpers, context.project);
+    const known = promiseKnowledge(helpers, context.project);
+    // The checker decides where it knows the type (`--types`); an `any` leaves it to the syntactic knowledge.
+    // A syntactic source is kept for the async function of this file it names (its own body may catch everything).
+    const returnsPromise = (call: ts.CallExpression | ts.NewExpression): PromiseSource | undefined => {
+      const typed = context.types?.returnsPromise(call);
+      if (typed === false) return undefined;
+      const source = known.returnsPromise(call);
+      return typed ? (source ?? {}) : source;
+    };
     const isPromise = (e: ts.Expression) => (ts.isCallExpression(e) || ts.isNewExpression(e)) && !!returnsPromise(e);
 
     /** A promise-returning call; a chain is judged once, at its outermost link. */

@@ -12,6 +12,7 @@ import { checkFile, merge, type ActiveRule } from './core/engine.js';
 import { countBySeverity } from './core/findings.js';
 import { fingerprints } from './core/fingerprint.js';
 import { redactSources } from './core/secrets.js';
+import { buildTypedProgram, readTypesConfig } from './core/type-info.js';
 import type { AnyRule, FileInfo, FileRule, Finding, PackageScore, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
 import { buildProjectFacts } from './project/facts.js';
 import type { WorkspacePackage } from './project/workspaces.js';
@@ -23,7 +24,10 @@ export interface ScanOptions {
   root: string;
   /** The configuration; when omitted, it is loaded from the root (prodcheck.config.json or package.json). */
   config?: ResolvedConfig;
-  /** Use the TypeScript type checker where rules can (slower; needs installed dependencies). */
+  /**
+   * Use the TypeScript type checker where rules can (slower; needs a tsconfig.json at the root and
+   * the project's installed dependencies): one program from the root's tsconfig.json.
+   */
   types?: boolean;
   onProgress?: (progress: { done: number; total: number }) => void;
 }
@@ -80,6 +84,8 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   if (!isDir) throw new UsageError(`not a directory: ${options.root} (prodcheck scans a project directory)`);
   const config = options.config ?? loadConfig({ root });
   const overrideMatchers = config.overrides.map((o) => picomatch(o.files, { dot: true }));
+  // Read before the parse, so that a missing or broken tsconfig.json fails fast.
+  const typesConfig = options.types ? readTypesConfig(root) : undefined;
 
   const loaded = loadSources(root, config.ignores, (done, n) => {
     options.onProgress?.({ done: Math.floor(done / 2), total: n });
@@ -87,6 +93,9 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   const { relPaths, parsed, sources } = loaded;
   const errors: ReportError[] = [...loaded.errors];
   let done = relPaths.length / 2;
+
+  const typed = typesConfig && buildTypedProgram(typesConfig, new Map(parsed.map((p) => [p.path.replace(/\\/g, '/'), p.sourceFile])));
+  for (const problem of typesConfig?.problems ?? []) errors.push({ file: 'tsconfig.json', message: problem });
 
   const facts = buildProjectFacts({ root, files: parsed, ignores: config.ignores });
   errors.push(...facts.errors);
@@ -109,7 +118,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     // In a monorepo each file is checked with its own package's facts (dependencies, entry points).
     const pkg = facts.packageOf(p.path);
     if (!packageSites.has(pkg.path)) packageSites.set(pkg.path, new Map());
-    const result = checkFile(info, facts.packageView(pkg), fileRules, knownIds);
+    const result = checkFile(info, facts.packageView(pkg), fileRules, knownIds, typed?.forFile(p.sourceFile));
     const severityOf = new Map(fileRules.map((r) => [r.rule.id, r.severity]));
     for (const f of result.findings) raw.push({ finding: f, file: p.relPath, severity: severityOf.get(f.ruleId) ?? 'low' });
     for (const [id, n] of result.sites) addSites(id, n, pkg);

@@ -166,7 +166,7 @@ describe('prodcheck CLI', () => {
   it('answers bad input with one line on stderr and exit 2', async () => {
     const root = writeProject(api);
     const cases: Array<[string[], string]> = [
-      [[root, '--frmat', 'json'], 'prodcheck: unknown option --frmat (allowed: --format, --output, --config, --min-score, --fail-on, --quiet, --no-color, --help, --version, --json, --github, --baseline, --changed-since, --compare)'],
+      [[root, '--frmat', 'json'], 'prodcheck: unknown option --frmat (allowed: --format, --output, --config, --min-score, --fail-on, --quiet, --no-color, --help, --version, --json, --github, --baseline, --changed-since, --compare, --types)'],
       [[root, '--format', 'xml'], 'prodcheck: --format must be one of pretty, json, sarif, markdown, github, html, got "xml"'],
       [[root, '--fail-on', 'error'], 'prodcheck: --fail-on must be one of critical, high, medium, low, none, got "error"'],
       [[root, '--min-score', 'ninety'], 'prodcheck: --min-score must be a number from 0 to 100, got "ninety"'],
@@ -185,6 +185,38 @@ describe('prodcheck CLI', () => {
     const bad = await run([root]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^prodcheck: .*prodcheck\.config\.json: rules\["no-console-log"\] must be "off", "critical", "high", "medium", "low" or \[severity, options\], got "warn"\n$/);
+  });
+
+  it('--types: the checker finds what the syntactic mode cannot; no or a broken tsconfig.json is exit 2', async () => {
+    const service = {
+      'src/notifier.ts': 'export interface Notifier {\n  notify(userId: string, text: string): Promise<void>;\n}\n',
+      'src/orders.service.ts': [
+        "import type { Notifier } from './notifier';",
+        '',
+        'export class OrdersService {',
+        '  constructor(private readonly notifier: Notifier) {}',
+        '',
+        '  confirm(userId: string, orderId: string): void {',
+        '    this.notifier.notify(userId, `Order ${orderId} is confirmed`);',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    };
+    const missing = writeProject(service);
+    expect(await run([missing, '--types'])).toEqual({ code: 2, stdout: '', stderr: `prodcheck: --types needs a tsconfig.json at ${missing}\n` });
+    const broken = writeProject({ ...service, 'tsconfig.json': '{ "compilerOptions": { "strict": true }\n  "include": ["src"] }\n' });
+    expect(await run([broken, '--types'])).toEqual({ code: 2, stdout: '', stderr: `prodcheck: --types cannot parse ${join(broken, 'tsconfig.json')}: 2:3 ',' expected.\n` });
+
+    const root = writeProject({ ...service, 'tsconfig.json': '{ "compilerOptions": { "strict": true, "types": [] }, "include": ["src"] }\n' });
+    const plain = await run([root, '--format', 'json', '--fail-on', 'high']);
+    expect(plain.code).toBe(0);
+    const typed = await run([root, '--format', 'json', '--fail-on', 'high', '--types']);
+    expect(typed.code).toBe(1);
+    expect(typed.stderr).toBe('');
+    const report = JSON.parse(typed.stdout) as Report;
+    expect(report.errors).toEqual([]);
+    expect(report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)).toEqual(['src/orders.service.ts:7:5 no-floating-promise']);
   });
 
   it('scores an empty directory as not applicable and exits 0', async () => {

@@ -49,6 +49,7 @@ const SCAN_OPTIONS = {
   baseline: { type: 'string' },
   'changed-since': { type: 'string' },
   compare: { type: 'string' },
+  types: { type: 'boolean' },
 } as const;
 
 const HELP = `Usage: prodcheck [path] [options]
@@ -66,6 +67,7 @@ Options:
   --baseline FILE          hide the findings recorded by "prodcheck baseline" (reports how many, and how many were fixed)
   --changed-since REF      only findings on lines changed since the merge base with REF (the score stays whole-repo)
   --compare FILE           a base scan's JSON report: show the score's delta against it (markdown)
+  --types                  let the TypeScript checker decide what returns a promise (needs tsconfig.json; slower)
   -q, --quiet              findings only: no code frames, fix hints or progress
   --no-color               no colours (also NO_COLOR=1)
   -h, --help               this help
@@ -261,7 +263,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const changed = values['changed-since'] !== undefined ? changedLinesSince(root, values['changed-since']) : undefined;
   const showProgress = io.stderr.isTTY === true && !values.quiet && !io.env.CI;
   const bar = showProgress ? progress(io) : null;
-  const scanned = await scanWithSources({ root, config, ...(bar ? { onProgress: bar.update } : {}) });
+  const scanned = await scanWithSources({ root, config, types: values.types === true, ...(bar ? { onProgress: bar.update } : {}) });
   bar?.end();
 
   if (baselining) {

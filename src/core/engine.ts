@@ -7,7 +7,7 @@ import { enclosingSymbol } from './fingerprint.js';
 import { createHelpers } from './helpers.js';
 import { parseText } from './parse.js';
 import { parseSuppressions } from './suppressions.js';
-import type { FileInfo, FileRule, Listeners, NodeKindName, RawFinding, ReportDescriptor, RuleContext, Severity } from './types.js';
+import type { FileInfo, FileRule, Listeners, NodeKindName, RawFinding, ReportDescriptor, RuleContext, Severity, TypeInfo } from './types.js';
 
 export interface ActiveRule {
   rule: FileRule<Record<string, unknown>>;
@@ -47,7 +47,7 @@ export function merge<T>(options: T, overrides: Record<string, unknown> | undefi
   return overrides ? { ...options, ...overrides } : options;
 }
 
-export function checkFile(file: FileInfo, project: ProjectFacts, rules: readonly ActiveRule[], knownRuleIds: ReadonlySet<string>): FileCheckResult {
+export function checkFile(file: FileInfo, project: ProjectFacts, rules: readonly ActiveRule[], knownRuleIds: ReadonlySet<string>, types?: TypeInfo): FileCheckResult {
   const { sourceFile: sf } = file;
   const findings: RawFinding[] = [];
   const sites = new Map<string, number>();
@@ -66,6 +66,7 @@ export function checkFile(file: FileInfo, project: ProjectFacts, rules: readonly
       file,
       project,
       helpers,
+      ...(types ? { types } : {}),
       report(d: ReportDescriptor) {
         findings.push(locate(sf, ruleId, rule.messages, d));
       },

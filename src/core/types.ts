@@ -204,12 +204,20 @@ export type Reference =
   /** A local declaration (variable, parameter, function, class) and the members read from it. */
   | { kind: 'local'; declaration: ts.Declaration; name: string; path: string[] };
 
+/** What the TypeScript checker knows about a file (`--types`, see src/core/type-info.ts). */
+export interface TypeInfo {
+  /** The call's value is a promise or another thenable: true; known not to be one: false; its type is `any` or unknown: undefined. */
+  returnsPromise(call: ts.CallExpression | ts.NewExpression): boolean | undefined;
+}
+
 export interface RuleContext<Options = Record<string, unknown>> {
   readonly ruleId: string;
   readonly options: Options;
   readonly file: FileInfo;
   readonly project: ProjectFacts;
   readonly helpers: import('./helpers.js').Helpers;
+  /** Set only with `--types`, and only for files the tsconfig's program contains; otherwise rules use what they know without types. */
+  readonly types?: TypeInfo;
   report(descriptor: ReportDescriptor): void;
   /** Count one checked place for the score's denominator ("3 of 40 calls"). */
   countSite(node?: ts.Node): void;

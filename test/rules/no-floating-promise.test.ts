@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import rule from '../../rules/no-floating-promise.js';
 import { lintText } from '../../src/core/engine.js';
-import { findingsOf, fixtureCase, fixtureCases, ROOT, sitesOf } from '../support/fixtures.js';
+import { scan } from '../../src/scan.js';
+import { FIXTURES, findingsOf, fixtureCase, fixtureCases, onlyRule, ROOT, sitesOf } from '../support/fixtures.js';
 
 const RULE = 'no-floating-promise';
 const at = (f: { file: string; line: number; column: number }) => `${f.file}:${f.line}:${f.column}`;
@@ -201,6 +202,77 @@ describe(RULE, () => {
     it('flags an async callback that returns an unhandled known promise', () => {
       expect(lint(`${audit}process.on('beforeExit', async () => recordAudit());\n`)).toEqual(['2:26 unguardedCallback']);
       expect(lint(`${audit}process.on('beforeExit', async () => recordAudit().catch(() => undefined));\n`)).toEqual([]);
+    });
+  });
+
+  describe('with --types (the TypeScript checker decides where it knows the type)', () => {
+    const typesCase = (name: string) => `${FIXTURES}/${RULE}/types/${name}`;
+    /** Findings (`file:line:column message`) and sites with and without the checker. */
+    const both = async (name: string) => {
+      const out: Record<'syntactic' | 'types', { findings: string[]; sites: number }> = { syntactic: { findings: [], sites: 0 }, types: { findings: [], sites: 0 } };
+      for (const types of [false, true]) {
+        const report = await scan({ root: typesCase(name), config: onlyRule(RULE), types });
+        expect(report.errors).toEqual([]);
+        out[types ? 'types' : 'syntactic'] = {
+          findings: report.findings.map((f) => `${at(f)} ${f.message}`),
+          sites: report.rules.find((r) => r.id === RULE)?.sites ?? 0,
+        };
+      }
+      return out;
+    };
+
+    it('finds methods of services typed by interfaces, which the syntactic mode cannot see', async () => {
+      expect(await both('interface-typed-service')).toEqual({
+        syntactic: { findings: [], sites: 0 },
+        types: {
+          findings: [
+            `src/orders/orders.service.ts:12:5 ${floating('this.notifier.notify(…)')}`,
+            `src/orders/orders.service.ts:17:5 ${floating('this.orders.markShipped(…)')}`,
+          ],
+          // insert, notify, markShipped and the voided notify.
+          sites: 4,
+        },
+      });
+    });
+
+    it('finds a function typed `Promise<void>` in a declaration file of the project', async () => {
+      expect(await both('declared-module-function')).toEqual({
+        syntactic: { findings: [], sites: 1 },
+        types: { findings: [`src/users/users.controller.ts:8:5 ${floating('recordAudit(…)')}`], sites: 2 },
+      });
+    });
+
+    it('clears a call the syntactic mode guessed from a promise-returning overload', async () => {
+      expect(await both('sync-overload-not-floating')).toEqual({
+        syntactic: { findings: [`src/rates/rates.service.ts:7:5 ${floating('this.cache.invalidate(…)')}`], sites: 3 },
+        types: { findings: [], sites: 2 },
+      });
+    });
+
+    it('keeps the syntactic knowledge for calls typed `any` (package not installed) and files outside the program', async () => {
+      const expected = {
+        findings: [`scripts/backfill-totals.ts:8:1 ${floating('backfill(…)')}`, `src/webhooks/webhook.publisher.ts:4:3 ${floating('axios.post(…)')}`],
+        sites: 3,
+      };
+      expect(await both('unknown-types-fall-back')).toEqual({ syntactic: expected, types: expected });
+    });
+
+    it('checks the projects a solution-style tsconfig references (app and spec) as one program', async () => {
+      expect(await both('solution-style-tsconfig')).toEqual({
+        syntactic: { findings: [], sites: 0 },
+        types: {
+          findings: [
+            `src/payments/refunds.service.spec.ts:7:3 ${floating('gateway.refund(…)')}`,
+            `src/payments/refunds.service.ts:7:5 ${floating('this.gateway.refund(…)')}`,
+          ],
+          sites: 2,
+        },
+      });
+    });
+
+    it('needs a tsconfig.json at the root', async () => {
+      const root = invalid('same-file-async-functions');
+      await expect(scan({ root, config: onlyRule(RULE), types: true })).rejects.toThrow(`--types needs a tsconfig.json at ${root}`);
     });
   });
 });
