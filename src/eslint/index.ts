@@ -13,6 +13,7 @@ import { DOCS_BASE_URL, docsPath } from '../core/rule.js';
 import type { FileInfo, FileRule, RawFinding, Severity } from '../core/types.js';
 import { buildProjectFacts, type ProjectFacts } from '../project/facts.js';
 import { buildModuleFacts } from '../project/modules.js';
+import { workspaceRootAbove } from '../project/workspaces.js';
 import { VERSION } from '../version.js';
 
 type AnyFileRule = FileRule<Record<string, unknown>>;
@@ -36,13 +37,14 @@ function mtime(file: string): number {
 }
 
 /**
- * The project a file belongs to: `settings.prodcheck.root`, else the nearest directory with a
- * package.json, else ESLint's cwd when the file is inside it, else the file's own directory.
+ * The project a file belongs to: `settings.prodcheck.root`, else the monorepo holding its nearest
+ * package.json (a directory above that declares workspaces), else that nearest package.json's
+ * directory, else ESLint's cwd when the file is inside it, else the file's own directory.
  */
 function projectRoot(filename: string, settingsRoot: unknown, cwd: string): string {
   if (typeof settingsRoot === 'string') return resolve(cwd, settingsRoot);
   for (let dir = dirname(filename); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (existsSync(join(dir, 'package.json'))) return workspaceRootAbove(dir) ?? dir;
     if (dirname(dir) === dir) break;
   }
   return filename.startsWith(cwd + sep) ? cwd : dirname(filename);
@@ -82,7 +84,8 @@ function findingsFor(context: Readonly<TSESLint.RuleContext<string, unknown[]>>,
   if (relPath.startsWith('..')) relPath = filename.split(sep).join('/');
   const evidence = buildModuleFacts(filename, parsed.sourceFile, (spec) => project.resolveImport(filename, spec)).roleEvidence;
   const file: FileInfo = { path: filename, relPath, sourceFile: parsed.sourceFile, text: parsed.text, roles: project.rolesOf(filename, relPath, evidence) };
-  for (const f of checkFile(file, project, run.active, knownIds).findings) {
+  // In a monorepo the file is checked with its own package's facts, as the CLI does.
+  for (const f of checkFile(file, project.packageView(project.packageOf(filename)), run.active, knownIds).findings) {
     const list = result.get(f.ruleId) ?? [];
     list.push(f);
     result.set(f.ruleId, list);

@@ -2,8 +2,8 @@
 // `{ packages: [...] }`) and pnpm-workspace.yaml `packages`. Each package is a project of its own
 // (dependencies, framework versions, entry points); the repository root is one too, for the files
 // no workspace package holds. A repository without workspaces has one package: its root.
-import { readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { globbySync } from 'globby';
 import { parse as parseYaml } from 'yaml';
 import { readPackageJson, type PackageInfo } from './package-json.js';
@@ -75,4 +75,14 @@ export function packageOfFile(workspaces: Workspaces, file: string): WorkspacePa
     if (p.path !== '' && file.startsWith(p.dir + sep) && p.dir.length > best.dir.length) best = p;
   }
   return best;
+}
+
+/** The nearest directory at or above `dir` whose package.json or pnpm-workspace.yaml declares workspaces, or null. */
+export function workspaceRootAbove(dir: string): string | null {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'pnpm-workspace.yaml'))) return d;
+    const json = readPackageJson(d).info;
+    if (json && json.raw.workspaces !== undefined) return d;
+    if (dirname(d) === d) return null;
+  }
 }
