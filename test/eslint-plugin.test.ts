@@ -34,7 +34,8 @@ describe('ESLint plugin object', () => {
   });
 
   it('runs under espree through the Linter class, and prodcheck-disable comments silence a finding', () => {
-    // Flat configs match files under the working directory, so the file name lives there.
+    // Flat configs match files under the working directory, so the file name lives there; the
+    // project root is set to that (empty) directory so the lint does not read this repository.
     const linter = new Linter({ configType: 'flat' });
     const code = [
       "const express = require('express');",
@@ -46,14 +47,14 @@ describe('ESLint plugin object', () => {
       "console.warn('ok');",
       'app.listen(3000);',
     ].join('\n');
-    const messages = linter.verify(code, [{ files: ['**/*.js'], plugins: { prodcheck: plugin as never }, rules: { 'prodcheck/no-console-log': 'warn' } }], join(process.cwd(), 'billing-api/src/server.js'));
+    const messages = linter.verify(code, [{ files: ['**/*.js'], plugins: { prodcheck: plugin as never }, settings: { prodcheck: { root: join(process.cwd(), 'billing-api') } }, rules: { 'prodcheck/no-console-log': 'warn' } }], join(process.cwd(), 'billing-api/src/server.js'));
     expect(messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([['prodcheck/no-console-log', 3, 1]]);
   });
 
   it('turns a rule suggestion into an ESLint suggestion that applies the same edit', () => {
     const linter = new Linter({ configType: 'flat' });
     const code = "export async function notify(url) {\n  await fetch(url, { method: 'POST' });\n}\n";
-    const messages = linter.verify(code, [{ files: ['**/*.js'], plugins: { prodcheck: plugin as never }, rules: { 'prodcheck/require-http-timeout': 'error' } }], join(process.cwd(), 'billing-api/src/notify.js'));
+    const messages = linter.verify(code, [{ files: ['**/*.js'], plugins: { prodcheck: plugin as never }, settings: { prodcheck: { root: join(process.cwd(), 'billing-api') } }, rules: { 'prodcheck/require-http-timeout': 'error' } }], join(process.cwd(), 'billing-api/src/notify.js'));
     expect(messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([['prodcheck/require-http-timeout', 2, 9]]);
     const suggestion = messages[0]?.suggestions?.[0];
     expect(suggestion?.desc).toBe('Abort after 10 s: add `signal: AbortSignal.timeout(10_000)`');

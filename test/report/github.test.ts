@@ -8,7 +8,7 @@ import { isOnChangedLine } from '../../src/report/changed.js';
 import { annotation, escapeData, escapeProperty, renderGithub } from '../../src/report/github.js';
 import { rankFindings } from '../../src/report/ranking.js';
 import { scan } from '../../src/scan.js';
-import { FIXTURES } from '../support/fixtures.js';
+import { FIXTURES, onlyRules, REPORTER_RULES } from '../support/fixtures.js';
 import { httpTimeoutFinding, reportOf as syntheticReport } from '../support/reports.js';
 
 const finding = httpTimeoutFinding;
@@ -48,7 +48,7 @@ function parseCommand(line: string): { command: string; properties: Record<strin
 describe('the example project fixtures/projects/orders-service', () => {
   let report: Report;
   beforeAll(async () => {
-    report = await scan({ root: join(FIXTURES, 'projects', 'orders-service') });
+    report = await scan({ root: join(FIXTURES, 'projects', 'orders-service'), config: onlyRules(REPORTER_RULES) });
   });
 
   it('is one annotation per finding, errors first, then a summary line', () => {

@@ -11,7 +11,7 @@ import type { Finding, Report } from '../../src/core/types.js';
 import { codeFrame, HTML_CSP, inlineHtml, renderHtml } from '../../src/report/html.js';
 import { docsUrl } from '../../src/report/rule-docs.js';
 import { scanWithSources } from '../../src/scan.js';
-import { FIXTURES } from '../support/fixtures.js';
+import { FIXTURES, onlyRules, REPORTER_RULES } from '../support/fixtures.js';
 import { findingMaker, reportOf } from '../support/reports.js';
 
 const ORDERS = join(FIXTURES, 'projects', 'orders-service');
@@ -48,7 +48,7 @@ describe('the HTML as a string', () => {
   let html: string;
   let hostile: string;
   beforeAll(async () => {
-    const { report, source } = await scanWithSources({ root: ORDERS });
+    const { report, source } = await scanWithSources({ root: ORDERS, config: onlyRules(REPORTER_RULES) });
     html = renderHtml(report, { ruleOf: getRule, source });
     hostile = renderHtml(hostileReport(), { ruleOf: getRule, source: hostileSource, generatedAt: '<i>2024</i>' });
   });
@@ -144,7 +144,7 @@ describe('the HTML as a string', () => {
   });
 
   it('is deterministic: the same report gives the same bytes, and no time unless given', async () => {
-    const again = await scanWithSources({ root: ORDERS });
+    const again = await scanWithSources({ root: ORDERS, config: onlyRules(REPORTER_RULES) });
     expect(renderHtml(again.report, { ruleOf: getRule, source: again.source })).toBe(html);
     expect(html).toContain('<footer>prodcheck v0.1.0</footer>');
     expect(html).not.toMatch(/\d{4}-\d{2}-\d{2}/);
@@ -223,7 +223,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the page in headless Chromium', () => {
 
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    const { report, source } = await scanWithSources({ root: ORDERS });
+    const { report, source } = await scanWithSources({ root: ORDERS, config: onlyRules(REPORTER_RULES) });
     html = renderHtml(report, { ruleOf: getRule, source });
     page = await open(html);
   }, 60_000);

@@ -7,7 +7,7 @@ import { getRule } from '../../rules/index.js';
 import type { Finding, Report, Severity } from '../../src/core/types.js';
 import { code, githubLinkFromEnv, inlineMarkdown, lineUrl, renderMarkdown, scoreDelta } from '../../src/report/markdown.js';
 import { scan } from '../../src/scan.js';
-import { FIXTURES } from '../support/fixtures.js';
+import { FIXTURES, onlyRules, REPORTER_RULES } from '../support/fixtures.js';
 import { findingMaker, reportOf as syntheticReport } from '../support/reports.js';
 
 const LINK = { serverUrl: 'https://github.com', repository: 'acme/orders-service', sha: '3f2c9d1e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e' };
@@ -28,7 +28,7 @@ function reportOf(findings: Finding[]): Report {
 describe('the example project fixtures/projects/orders-service', () => {
   let report: Report;
   beforeAll(async () => {
-    report = await scan({ root: join(FIXTURES, 'projects', 'orders-service') });
+    report = await scan({ root: join(FIXTURES, 'projects', 'orders-service'), config: onlyRules(REPORTER_RULES) });
   });
 
   it('renders the golden comment: changed lines linked, the rest folded, the delta', async () => {

@@ -11,7 +11,7 @@ import { getRule, rules } from '../../rules/index.js';
 import type { AnyRule, Report } from '../../src/core/types.js';
 import { artifactUri, buildSarif, pascalCase, renderSarif, sarifLevel } from '../../src/report/sarif.js';
 import { scan } from '../../src/scan.js';
-import { FIXTURES } from '../support/fixtures.js';
+import { FIXTURES, onlyRules, REPORTER_RULES } from '../support/fixtures.js';
 import { findingMaker, reportOf } from '../support/reports.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export is the module object.
@@ -44,7 +44,7 @@ describe('SARIF of the example project fixtures/projects/orders-service', () => 
   let text: string;
   let log: ReturnType<typeof buildSarif>;
   beforeAll(async () => {
-    report = await scan({ root: join(FIXTURES, 'projects', 'orders-service') });
+    report = await scan({ root: join(FIXTURES, 'projects', 'orders-service'), config: onlyRules(REPORTER_RULES) });
     text = renderSarif(report, { rules });
     log = JSON.parse(text) as ReturnType<typeof buildSarif>;
   });
@@ -71,21 +71,19 @@ describe('SARIF of the example project fixtures/projects/orders-service', () => 
       version: report.tool.version,
       semanticVersion: report.tool.version,
       informationUri: 'https://github.com/prodcheck/prodcheck/blob/main/README.md',
-      rules: ['async-handler-errors', 'no-console-log', 'no-floating-promise', 'no-in-memory-session', 'require-http-timeout'],
+      rules: rules.map((r) => r.id).sort(),
     });
-    expect(rules.map((r) => r.id).sort()).toEqual(run.tool.driver.rules.map((r) => r.id));
     expect(run.automationDetails).toEqual({ id: 'prodcheck/' });
     expect(run.originalUriBaseIds).toEqual({ '%SRCROOT%': { description: { text: 'The root of the scanned project.' } } });
     expect(run.invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [] }]);
     expect(run.columnKind).toBe('utf16CodeUnits');
     expect(run.properties).toEqual({ score: report.score });
-    expect(run.properties.score.overall).toBe(43);
   });
 
   it('describes a rule with its docs, default level, tags and precision', () => {
     const rule = getRule('require-http-timeout')!;
     const url = 'https://github.com/prodcheck/prodcheck/blob/main/docs/rules/require-http-timeout.md';
-    expect(log.runs[0]!.tool.driver.rules[4]).toEqual({
+    expect(log.runs[0]!.tool.driver.rules.find((r) => r.id === 'require-http-timeout')).toEqual({
       id: 'require-http-timeout',
       name: 'RequireHttpTimeout',
       shortDescription: { text: 'Require a timeout (or abort signal) on every outbound HTTP call.' },
@@ -116,7 +114,7 @@ describe('SARIF of the example project fixtures/projects/orders-service', () => 
     const finding = report.findings.find((f) => f.ruleId === 'require-http-timeout' && f.file === 'src/services/inventory.service.ts')!;
     expect(results.find((r) => r.locations[0]!.physicalLocation.artifactLocation.uri === 'src/services/inventory.service.ts')).toEqual({
       ruleId: 'require-http-timeout',
-      ruleIndex: 4,
+      ruleIndex: log.runs[0]!.tool.driver.rules.findIndex((r) => r.id === 'require-http-timeout'),
       level: 'error',
       message: { text: '`axios.get` has no timeout: pass `{ timeout }` or create the client with one' },
       locations: [
@@ -137,7 +135,7 @@ describe('SARIF of the example project fixtures/projects/orders-service', () => 
   });
 
   it('is byte-identical across two runs', async () => {
-    const again = renderSarif(await scan({ root: join(FIXTURES, 'projects', 'orders-service') }), { rules });
+    const again = renderSarif(await scan({ root: join(FIXTURES, 'projects', 'orders-service'), config: onlyRules(REPORTER_RULES) }), { rules });
     expect(again).toBe(text);
     expect(text.endsWith('}\n')).toBe(true);
   });

@@ -26,6 +26,16 @@ export function onlyRule(ruleId: string, options?: Record<string, unknown>): Res
   return { rules: rulesConfig, ignores: [], overrides: [], thresholds: { minScore: null, failOn: null }, source: null };
 }
 
+/** The rules the reporter tests show on the example project: the five flagship rules, so that new rules do not move their golden outputs. */
+export const REPORTER_RULES = ['async-handler-errors', 'no-console-log', 'no-floating-promise', 'no-in-memory-session', 'require-http-timeout'];
+
+/** A configuration with only `ruleIds` on. */
+export function onlyRules(ruleIds: readonly string[]): ResolvedConfig {
+  const config = onlyRule(ruleIds[0] ?? '');
+  for (const id of ruleIds) delete config.rules[id];
+  return config;
+}
+
 export interface Located {
   file: string;
   line: number;
