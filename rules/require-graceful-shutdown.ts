@@ -17,7 +17,8 @@
 import { defineProjectRule } from '../src/core/rule.js';
 import { packageName } from '../src/project/facts.js';
 import { processFiles } from '../src/project/graph.js';
-import { handlerEffects, processHandlersOf, relPath, serverEntries } from '../src/project/lifecycle.js';
+import { handlerEffects, processHandlersOf, serverEntries } from '../src/project/lifecycle.js';
+import { relativePath } from '../src/project/services.js';
 
 /** Libraries that close the server on signals, or run exit hooks on SIGTERM and SIGINT. */
 const SHUTDOWN_LIBRARIES = new Set([
@@ -100,7 +101,7 @@ export default defineProjectRule({
       })) continue;
       const at = { file: entry.rel, line: entry.line, column: entry.column };
       const [first] = sigterm;
-      if (first) ctx.report({ ...at, messageId: 'exitsWithoutClosing', data: { where: `${relPath(facts, first.file)}:${first.line}` } });
+      if (first) ctx.report({ ...at, messageId: 'exitsWithoutClosing', data: { where: `${relativePath(facts, first.file)}:${first.line}` } });
       else if (handlers.some((h) => h.event === 'SIGINT')) ctx.report({ ...at, messageId: 'sigintOnly' });
       else ctx.report({ ...at, messageId: 'missing' });
     }

@@ -27,10 +27,11 @@ function isHealthFile(relPath: string): boolean {
   return HEALTH_FILE.test(base) || segments.some((d) => HEALTH_FILE.test(d));
 }
 
-/** Some file that is not a test registers a health route, or is named for one. */
-function hasHealthRoute(facts: ProjectFacts): boolean {
-  for (const [file, m] of facts.modules) {
-    if (facts.roles(file).has('test')) continue;
+/** Some file of the project, or one the service loads from another workspace package, that is not a test registers a health route or is named for one. */
+function hasHealthRoute(facts: ProjectFacts, loaded: ReadonlySet<string>): boolean {
+  for (const file of new Set([...facts.modules.keys(), ...loaded])) {
+    const m = facts.repositoryModules.get(file);
+    if (!m || facts.roles(file).has('test')) continue;
     if (m.evidence.observability.healthRoute || isHealthFile(relativePath(facts, file))) return true;
   }
   return false;
@@ -88,7 +89,7 @@ export default defineProjectRule({
     if (!service) return;
     ctx.countSite();
     const packages = packagesInUse(facts);
-    if (HEALTH_PACKAGES.some((p) => packages.has(p)) || hasHealthRoute(facts)) return;
+    if (HEALTH_PACKAGES.some((p) => packages.has(p)) || hasHealthRoute(facts, service.files)) return;
     ctx.report({ file: service.relPath, line: service.line, column: service.column, messageId: 'missing', data: { entry: service.relPath } });
   },
 });

@@ -18,7 +18,8 @@
 import { defineProjectRule } from '../src/core/rule.js';
 import { packageName, type ProjectFacts } from '../src/project/facts.js';
 import { processFiles } from '../src/project/graph.js';
-import { handlerEffects, processHandlersOf, relPath, serverEntries } from '../src/project/lifecycle.js';
+import { handlerEffects, processHandlersOf, serverEntries } from '../src/project/lifecycle.js';
+import { relativePath } from '../src/project/services.js';
 
 const REJECTION = 'unhandledRejection';
 const EXCEPTION = 'uncaughtException';
@@ -102,7 +103,7 @@ export default defineProjectRule({
       const exceptionHandlers = on(EXCEPTION);
       // Every uncaughtException handler is seen, and none of them ends the process.
       const continuing = exceptionHandlers.length > 0 && exceptionHandlers.every((h) => handlerEffects(facts, h.handler)?.exits === false) ? exceptionHandlers[0] : undefined;
-      const where = continuing ? `${relPath(facts, continuing.file)}:${continuing.line}` : '';
+      const where = continuing ? `${relativePath(facts, continuing.file)}:${continuing.line}` : '';
       const report = (messageId: string) => ctx.report({ file: entry.rel, line: entry.line, column: entry.column, messageId, data: { where } });
       if (!hasRejection && exceptionHandlers.length === 0) report('missingBoth');
       else if (!hasRejection && continuing) report('missingRejectionAndContinues');

@@ -10,7 +10,7 @@
 // tests and browser code are skipped; no server entry point is needed (`new Server(3000)` listens
 // by itself).
 import { defineProjectRule } from '../src/core/rule.js';
-import { relPath } from '../src/project/lifecycle.js';
+import { relativePath } from '../src/project/services.js';
 
 export default defineProjectRule({
   id: 'require-socketio-adapter',
@@ -72,7 +72,7 @@ export default defineProjectRule({
       for (const server of m.evidence.socketIo.servers) {
         ctx.countSite();
         if (server.adapterOption || server.adapterCall || adaptedFiles.has(m.path) || unbound > 0) continue;
-        ctx.report({ file: relPath(facts, m.path), line: server.line, column: server.column, messageId: 'noAdapter' });
+        ctx.report({ file: relativePath(facts, m.path), line: server.line, column: server.column, messageId: 'noAdapter' });
       }
     }
   },

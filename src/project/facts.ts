@@ -24,7 +24,10 @@ export interface ProjectFacts {
   readonly packageJson: PackageInfo | null;
   /** Problems reading project files (package.json), for the report's errors. */
   readonly errors: ReadonlyArray<{ file: string; message: string }>;
+  /** The modules of the project (of one package, in a package view). */
   readonly modules: ReadonlyMap<string, ModuleFacts>;
+  /** Every module of the repository, also in a package view: imports lead across packages. */
+  readonly repositoryModules: ReadonlyMap<string, ModuleFacts>;
   /** Server entry points: files that call `.listen(…)`, tests excluded (absolute, sorted). */
   readonly entryPoints: readonly string[];
   dependencyRange(name: string): string | undefined;
@@ -170,6 +173,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     packageJson,
     errors,
     modules,
+    repositoryModules: modules,
     entryPoints,
     dependencyRange: (name) => deps[name],
     hasDependency: (name) => Object.hasOwn(deps, name),

@@ -17,7 +17,7 @@ export function importClosure(facts: ProjectFacts, entry: string): ReadonlySet<s
   const seen = new Set<string>([entry]);
   const queue = [entry];
   for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
-    for (const imp of facts.modules.get(file)?.imports ?? []) {
+    for (const imp of facts.repositoryModules.get(file)?.imports ?? []) {
       if (imp.resolved && !imp.typeOnly && !seen.has(imp.resolved)) {
         seen.add(imp.resolved);
         queue.push(imp.resolved);

@@ -2,9 +2,10 @@
 // structured logger, telemetry). A service is a server entry point (a file that listens); one in
 // an examples, demo, benchmark or docs folder, or a supertest `test.js`, ships nothing, and a
 // package without any entry point (a library, a CLI, a Lambda handler module) is no service.
-import { relative, sep } from 'node:path';
+import { basename, dirname, relative, sep } from 'node:path';
 import { packageName, type ProjectFacts } from './facts.js';
 import { importClosure } from './graph.js';
+import { readPackageJson } from './package-json.js';
 
 const NOT_SHIPPED_DIR = /^(examples?|demos?|samples?|benchmarks?|bench|docs?|playground|fixtures?)$/i;
 const TEST_LIKE_FILE = /^(tests?|specs?)\.[cm]?[jt]sx?$/i;
@@ -26,12 +27,59 @@ export function relativePath(facts: ProjectFacts, file: string): string {
   return relative(facts.root, file).split(sep).join('/');
 }
 
-/** Entry points that start a service the project ships, in path order. */
+/** Packages that adapt an HTTP app to a serverless function: the platform owns the process. */
+const SERVERLESS_ADAPTERS = new Set(['serverless-http', '@vendia/serverless-express', '@codegenie/serverless-express', 'aws-serverless-express', '@h4ad/serverless-adapter', 'aws-lambda-fastify', '@fastify/aws-lambda']);
+const LOCAL_RUNNER = /(^|[._-])(local|dev|offline)([._-]|$)/i;
+
+/**
+ * A file that listens but belongs to a serverless function: it imports a serverless adapter or
+ * exports `handler`, or it is the local runner (`local.ts`, `dev-server.ts`) of a project that does.
+ */
+export function isServerlessEntry(facts: ProjectFacts, entry: string): boolean {
+  const m = facts.modules.get(entry);
+  if (!m) return false;
+  if (m.exports.has('handler')) return true;
+  if (m.imports.some((i) => !i.resolved && SERVERLESS_ADAPTERS.has(packageName(i.specifier)))) return true;
+  return LOCAL_RUNNER.test(basename(entry)) && [...SERVERLESS_ADAPTERS].some((p) => facts.importsPackage(p));
+}
+
+const SERVER_FRAMEWORKS = ['express', 'fastify', 'koa', '@nestjs/core', '@hapi/hapi', 'hono', 'restify', '@medusajs/framework'];
+
+/**
+ * A file of a command-line package: its nearest package.json has `bin` and depends on no server
+ * framework (a dev tool that starts a local registry or preview server is not a service).
+ */
+function isCliPackageFile(facts: ProjectFacts, file: string): boolean {
+  for (let dir = dirname(file); dir.startsWith(facts.root); dir = dirname(dir)) {
+    const { info } = readPackageJson(dir);
+    if (info) return info.raw.bin !== undefined && !SERVER_FRAMEWORKS.some((f) => Object.hasOwn(info.dependencies, f));
+    if (dir === facts.root) break;
+  }
+  return false;
+}
+
+/** Server entry points the lifecycle rules judge (not serverless, not a CLI package's), with where each listens. */
+export function serverEntries(facts: ProjectFacts): Array<{ file: string; rel: string; line: number; column: number }> {
+  const out = [];
+  for (const file of facts.entryPoints) {
+    const at = facts.modules.get(file)?.listenAt;
+    if (!at || isServerlessEntry(facts, file) || isCliPackageFile(facts, file)) continue;
+    out.push({ file, rel: relativePath(facts, file), line: at.line, column: at.column });
+  }
+  return out;
+}
+
+/**
+ * Entry points that start a service the project ships, in path order: not in an examples, demo or
+ * docs folder, not a `test.js`, not a serverless function's local runner, not a CLI package's
+ * preview server. Every service-only rule judges these.
+ */
 export function serviceEntryPoints(facts: ProjectFacts): string[] {
   return facts.entryPoints.filter((entry) => {
     const segments = relativePath(facts, entry).split('/');
     const base = segments[segments.length - 1] ?? '';
-    return !TEST_LIKE_FILE.test(base) && !segments.slice(0, -1).some((d) => NOT_SHIPPED_DIR.test(d));
+    if (TEST_LIKE_FILE.test(base) || segments.slice(0, -1).some((d) => NOT_SHIPPED_DIR.test(d))) return false;
+    return !isServerlessEntry(facts, entry) && !isCliPackageFile(facts, entry);
   });
 }
 
