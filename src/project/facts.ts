@@ -192,18 +192,26 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     },
     repositoryFiles: () => (repositoryFiles ??= readDisk ? readRepositoryFiles(root, input.ignores) : []),
     packages: workspaces.packages,
-    packageOf: (file) => packageOfFile(workspaces, file),
+    packageOf(file) {
+      let pkg = packageByFile.get(file);
+      if (!pkg) {
+        pkg = packageOfFile(workspaces, file);
+        packageByFile.set(file, pkg);
+      }
+      return pkg;
+    },
     packageView(pkg) {
       if (workspaces.packages.length === 1) return facts;
       let view = views.get(pkg);
       if (!view) {
-        view = packageFacts(facts, pkg, workspaces, deps);
+        view = packageFacts(facts, pkg, deps);
         views.set(pkg, view);
       }
       return view;
     },
   };
   const views = new Map<WorkspacePackage, ProjectFacts>();
+  const packageByFile = new Map<string, WorkspacePackage>();
   return facts;
 }
 
@@ -222,8 +230,8 @@ function packageEntries(raw: Record<string, unknown>): string[] {
 }
 
 /** One package's view of the repository's facts (see `ProjectFacts.packageView`). */
-function packageFacts(facts: ProjectFacts, pkg: WorkspacePackage, workspaces: Workspaces, rootDeps: Record<string, string>): ProjectFacts {
-  const inPackage = (file: string) => packageOfFile(workspaces, file) === pkg;
+function packageFacts(facts: ProjectFacts, pkg: WorkspacePackage, rootDeps: Record<string, string>): ProjectFacts {
+  const inPackage = (file: string) => facts.packageOf(file) === pkg;
   const modules = new Map([...facts.modules].filter(([file]) => inPackage(file)));
   const imported = new Set<string>();
   for (const m of modules.values()) for (const imp of m.imports) if (!imp.resolved) imported.add(packageName(imp.specifier));
