@@ -2,38 +2,20 @@
 // the file's text with prodcheck's own TypeScript once per lint (shared by every prodcheck rule
 // enabled for that file), runs the same engine the CLI runs, and hands the findings to ESLint.
 // It therefore works under any ESLint parser (espree, typescript-eslint).
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ESLintUtils, type TSESLint } from '@typescript-eslint/utils';
 import { rules as registry } from '../../rules/index.js';
-import { loadSources } from '../core/discover.js';
 import { checkFile, merge, type ActiveRule } from '../core/engine.js';
 import { parseText } from '../core/parse.js';
 import { DOCS_BASE_URL, docsPath } from '../core/rule.js';
 import type { FileInfo, FileRule, RawFinding, Severity } from '../core/types.js';
-import { buildProjectFacts, type ProjectFacts } from '../project/facts.js';
-import { buildModuleFacts } from '../project/modules.js';
+import { projectFactsFor } from './project-cache.js';
 import { VERSION } from '../version.js';
 
 type AnyFileRule = FileRule<Record<string, unknown>>;
 const fileRules = registry.filter((r): r is AnyFileRule => r.scope === 'file');
 const knownIds = new Set(registry.map((r) => r.id));
-
-// ---- project facts, built lazily per project root and kept for the life of the ESLint process ----
-
-interface CachedFacts {
-  facts: ProjectFacts;
-  packageJsonMtime: number;
-}
-const factsByRoot = new Map<string, CachedFacts>();
-
-function mtime(file: string): number {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return -1;
-  }
-}
 
 /**
  * The project a file belongs to: `settings.prodcheck.root`, else the nearest directory with a
@@ -46,16 +28,6 @@ function projectRoot(filename: string, settingsRoot: unknown, cwd: string): stri
     if (dirname(dir) === dir) break;
   }
   return filename.startsWith(cwd + sep) ? cwd : dirname(filename);
-}
-
-function factsFor(root: string): ProjectFacts {
-  const stamp = mtime(join(root, 'package.json'));
-  const hit = factsByRoot.get(root);
-  if (hit && hit.packageJsonMtime === stamp) return hit.facts;
-  const parsed = existsSync(root) ? loadSources(root, []).parsed : [];
-  const facts = buildProjectFacts({ root, files: parsed });
-  factsByRoot.set(root, { facts, packageJsonMtime: stamp });
-  return facts;
 }
 
 // ---- one engine run per linted file, shared by all prodcheck rules enabled for it ----
@@ -73,15 +45,14 @@ function findingsFor(context: Readonly<TSESLint.RuleContext<string, unknown[]>>,
   const filename = resolve(context.cwd, context.filename);
   const settings = (context.settings as { prodcheck?: { root?: unknown } }).prodcheck;
   const root = projectRoot(filename, settings?.root, context.cwd);
-  const project = factsFor(root);
   const parsed = parseText(filename, context.sourceCode.text);
   const result = new Map<string, RawFinding[]>();
   run.result = result;
   if (parsed.syntaxError) return result; // ESLint's own parser accepted it; ours did not: stay silent.
+  const { facts: project, module } = projectFactsFor(root, { path: filename, text: parsed.text, sourceFile: parsed.sourceFile });
   let relPath = relative(root, filename).split(sep).join('/');
   if (relPath.startsWith('..')) relPath = filename.split(sep).join('/');
-  const evidence = buildModuleFacts(filename, parsed.sourceFile, (spec) => project.resolveImport(filename, spec)).roleEvidence;
-  const file: FileInfo = { path: filename, relPath, sourceFile: parsed.sourceFile, text: parsed.text, roles: project.rolesOf(filename, relPath, evidence) };
+  const file: FileInfo = { path: filename, relPath, sourceFile: parsed.sourceFile, text: parsed.text, roles: project.rolesOf(filename, relPath, module.roleEvidence) };
   for (const f of checkFile(file, project, run.active, knownIds).findings) {
     const list = result.get(f.ruleId) ?? [];
     list.push(f);
@@ -94,7 +65,8 @@ function findingsFor(context: Readonly<TSESLint.RuleContext<string, unknown[]>>,
 
 const createRule = ESLintUtils.RuleCreator((name) => `${DOCS_BASE_URL}${docsPath(name)}`);
 
-function toEslintRule(rule: AnyFileRule): TSESLint.RuleModule<string, [Record<string, unknown>]> {
+/** A prodcheck file rule as an ESLint rule (exported for tests). */
+export function toEslintRule(rule: AnyFileRule): TSESLint.RuleModule<string, [Record<string, unknown>]> {
   return createRule<[Record<string, unknown>], string>({
     name: rule.id,
     meta: {
@@ -148,16 +120,42 @@ function eslintLevel(severity: Severity): 'error' | 'warn' {
   return severity === 'critical' || severity === 'high' ? 'error' : 'warn';
 }
 
+type RuleLevel = 'error' | 'warn';
+/** A flat config object, as ESLint 9 and 10 take it. */
+export interface PluginConfig {
+  name: string;
+  plugins: { prodcheck: ProdcheckPlugin };
+  rules: Record<string, RuleLevel>;
+}
+export interface ProdcheckPlugin {
+  meta: { name: string; version: string; namespace: string };
+  rules: typeof eslintRules;
+  configs: { recommended: PluginConfig; strict: PluginConfig };
+}
+
+// Like eslint-plugin-n's and unicorn's flat configs (and unlike typescript-eslint's, which ship a
+// parser), the configs carry no `files` and no `languageOptions`: the rules parse the text with
+// prodcheck's own TypeScript, so they need no parser, globals or sourceType from ESLint, and they
+// apply to every file the user's config lints (.js/.mjs/.cjs by default, .ts once a block with
+// `files: ['**/*.ts']` sets a parser for it).
+function flatConfig(name: string, chosen: readonly AnyFileRule[]): PluginConfig {
+  return {
+    name: `prodcheck/${name}`,
+    plugins: { prodcheck: plugin },
+    rules: Object.fromEntries(chosen.map((r) => [`prodcheck/${r.id}`, eslintLevel(r.severity)])),
+  };
+}
+
 const plugin = {
   meta: { name: 'prodcheck', version: VERSION, namespace: 'prodcheck' },
   rules: eslintRules,
-  configs: {} as Record<string, { name: string; plugins: Record<string, unknown>; rules: Record<string, 'error' | 'warn'> }>,
-};
+  configs: {},
+} as ProdcheckPlugin;
 
-plugin.configs.recommended = {
-  name: 'prodcheck/recommended',
-  plugins: { prodcheck: plugin },
-  rules: Object.fromEntries(fileRules.filter((r) => r.recommended).map((r) => [`prodcheck/${r.id}`, eslintLevel(r.severity)])),
+/** `recommended`: the high-confidence file rules; `strict`: every file rule. critical/high → error, else warn. */
+plugin.configs = {
+  recommended: flatConfig('recommended', fileRules.filter((r) => r.recommended)),
+  strict: flatConfig('strict', fileRules),
 };
 
 /** The ids of the rules the editor shows (file scope); project-scope rules are CLI-only. */
