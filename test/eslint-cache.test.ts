@@ -5,7 +5,7 @@
 import { utimesSync, writeFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import tsParser from '@typescript-eslint/parser';
-import type { ESLint, Linter } from 'eslint';
+import type { Linter } from 'eslint';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseText } from '../src/core/parse.js';
 import plugin from '../src/eslint/index.js';
@@ -55,7 +55,7 @@ for (const major of ESLINT_MAJORS) {
       const projectFiles = 9;
       const config: Linter.Config[] = [
         { files: ['**/*.ts'], languageOptions: { parser: tsParser as Linter.Parser } },
-        { plugins: { prodcheck: plugin as unknown as ESLint.Plugin }, rules: { 'prodcheck/no-floating-promise': 'error' } },
+        { plugins: { prodcheck: plugin }, rules: { 'prodcheck/no-floating-promise': 'error' } },
       ];
       const eslint = new major.ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: config });
       const filePath = join(root, 'src/orders.service.ts');

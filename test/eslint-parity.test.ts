@@ -50,7 +50,7 @@ function eslintConfig(root: string, ruleIds: readonly string[], inlineConfig: bo
     { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
     { files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'], languageOptions: { parser: tsParser as Linter.Parser } },
     {
-      plugins: { prodcheck: plugin as unknown as ESLint.Plugin },
+      plugins: { prodcheck: plugin },
       settings: { prodcheck: { root } },
       rules: Object.fromEntries(ruleIds.map((id) => [`prodcheck/${id}`, 'error'])),
     },

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tsParser from '@typescript-eslint/parser';
 import type { ESLint, Linter } from 'eslint';
+import type { Linter as Linter10 } from 'eslint-v10';
 import { ts } from 'ts-morph';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rules } from '../rules/index.js';
@@ -17,7 +18,6 @@ import { writeProject } from './support/fixtures.js';
 
 const fileRules = rules.filter((r) => r.scope === 'file');
 const level = (severity: string) => (severity === 'critical' || severity === 'high' ? 'error' : 'warn');
-const asPlugin = plugin as unknown as ESLint.Plugin;
 
 const temps: string[] = [];
 afterAll(() => {
@@ -56,6 +56,12 @@ describe('ESLint plugin object', () => {
     expect(plugin.configs.recommended.plugins.prodcheck).toBe(plugin);
     expect(plugin.configs.strict.plugins.prodcheck).toBe(plugin);
   });
+
+  it("is typed to fit ESLint 9's and ESLint 10's own config types without a cast (typed eslint.config.ts)", () => {
+    const nine: Linter.Config[] = [{ files: ['**/*.ts'] }, plugin.configs.recommended, { plugins: { prodcheck: plugin }, rules: { 'prodcheck/no-console-log': ['warn', { allow: ['warn'] }] } }];
+    const ten: Linter10.Config[] = [{ files: ['**/*.ts'] }, plugin.configs.strict, { plugins: { prodcheck: plugin } }];
+    expect(nine.length + ten.length).toBe(6);
+  });
 });
 
 for (const major of ESLINT_MAJORS) {
@@ -73,7 +79,7 @@ for (const major of ESLINT_MAJORS) {
         "console.warn('ok');",
         'app.listen(3000);',
       ].join('\n');
-      const config: Linter.Config[] = [{ files: ['**/*.js'], plugins: { prodcheck: asPlugin }, rules: { 'prodcheck/no-console-log': 'warn' } }];
+      const config: Linter.Config[] = [{ files: ['**/*.js'], plugins: { prodcheck: plugin }, rules: { 'prodcheck/no-console-log': 'warn' } }];
       const messages = linter.verify(code, config, join(root, 'src/server.js'));
       expect(messages.map((m) => [m.ruleId, m.line, m.column, m.endLine, m.endColumn])).toEqual([['prodcheck/no-console-log', 3, 1, 3, 25]]);
     });
@@ -82,7 +88,7 @@ for (const major of ESLINT_MAJORS) {
       const root = project({});
       const linter = new major.Linter({ cwd: root });
       const code = "export async function notify(url) {\n  await fetch(url, { method: 'POST' });\n}\n";
-      const messages = linter.verify(code, [{ files: ['**/*.js'], plugins: { prodcheck: asPlugin }, rules: { 'prodcheck/require-http-timeout': 'error' } }], join(root, 'src/notify.js'));
+      const messages = linter.verify(code, [{ files: ['**/*.js'], plugins: { prodcheck: plugin }, rules: { 'prodcheck/require-http-timeout': 'error' } }], join(root, 'src/notify.js'));
       expect(messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([['prodcheck/require-http-timeout', 2, 9]]);
       const suggestion = messages[0]?.suggestions?.[0];
       expect(suggestion?.desc).toBe('Abort after 10 s: add `signal: AbortSignal.timeout(10_000)`');
@@ -125,8 +131,8 @@ for (const major of ESLINT_MAJORS) {
         const eslint = new major.ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser as Linter.Parser } }, config] });
         return (await eslint.lintFiles(['.'])).flatMap((r) => r.messages.map((m) => `${r.filePath.slice(root.length + 1)}:${m.line}:${m.column} ${m.ruleId} ${m.severity}`));
       };
-      expect(await lint(plugin.configs.recommended as unknown as Linter.Config)).toEqual(['src/clients/catalog.ts:3:21 prodcheck/require-http-timeout 2', 'src/jobs/nightly.js:3:3 prodcheck/no-console-log 1']);
-      const strict = await lint(plugin.configs.strict as unknown as Linter.Config);
+      expect(await lint(plugin.configs.recommended)).toEqual(['src/clients/catalog.ts:3:21 prodcheck/require-http-timeout 2', 'src/jobs/nightly.js:3:3 prodcheck/no-console-log 1']);
+      const strict = await lint(plugin.configs.strict);
       expect(strict).toContain('src/clients/catalog.ts:3:21 prodcheck/require-http-timeout 2');
       expect(strict).toContain('src/jobs/nightly.js:3:3 prodcheck/no-console-log 1');
     });
@@ -135,7 +141,7 @@ for (const major of ESLINT_MAJORS) {
       const root = project({ 'src/server.js': "console.log('booting');\n" });
       const cacheDir = mkdtempSync(join(tmpdir(), 'prodcheck-eslintcache-'));
       temps.push(cacheDir);
-      const options = { cwd: root, overrideConfigFile: true as const, overrideConfig: [plugin.configs.recommended as unknown as Linter.Config], cache: true, cacheLocation: join(cacheDir, '.eslintcache') };
+      const options = { cwd: root, overrideConfigFile: true as const, overrideConfig: [plugin.configs.recommended], cache: true, cacheLocation: join(cacheDir, '.eslintcache') };
       for (let i = 0; i < 2; i++) {
         const results = await new major.ESLint(options).lintFiles(['.']);
         expect(results.flatMap((r) => r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`))).toEqual(['1:1 prodcheck/no-console-log']);

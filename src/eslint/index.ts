@@ -127,9 +127,20 @@ export interface PluginConfig {
   plugins: { prodcheck: ProdcheckPlugin };
   rules: Record<string, RuleLevel>;
 }
+/**
+ * A rule as the published types show it: intentionally wide (like typescript-eslint's "compatible"
+ * types), so that the plugin is assignable to ESLint 9's and ESLint 10's own `ESLint.Plugin` and its
+ * configs to their `Linter.Config` in a typed eslint.config.ts, whichever major is installed.
+ */
+export interface CompatibleRule {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  meta?: any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  create(context: any): any;
+}
 export interface ProdcheckPlugin {
   meta: { name: string; version: string; namespace: string };
-  rules: typeof eslintRules;
+  rules: Record<string, CompatibleRule>;
   configs: { recommended: PluginConfig; strict: PluginConfig };
 }
 

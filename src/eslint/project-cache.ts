@@ -8,12 +8,16 @@
 // re-assembled from the cached per-module facts, which walks no file. Cost of a lint: one parse
 // (the editor's text) and a few `stat`s; after an imported module changed, one more parse.
 //
-// Full reloads (every file parsed): the first lint under a root, a change of package.json or
-// tsconfig.json (dependencies and path mapping change what everything means), and a tracked file
-// that disappeared. A module imported for the first time that did not exist at load time (a new
-// file) is parsed alone and the module facts of every file are rebuilt from their cached trees
-// (resolution changed: a walk per file, no parse). Facts that depend on the importers of a file
-// (request reach, entry points) follow an edit once the importer is linted or saved-and-imported.
+// Full reloads (every file parsed): the first lint under a root, a change of package.json,
+// tsconfig.json/jsconfig.json or prodcheck.config.json (dependencies, path mapping and ignores change
+// what everything means), and a tracked file that disappeared. A module imported for the first time
+// that did not exist at load time (a new file) is parsed alone and the module facts of every file are
+// rebuilt from their cached trees (resolution changed: a walk per file, no parse).
+//
+// Limitation: project-wide facts held by a file the linted file does not import (`axios.defaults.timeout`
+// set in a bootstrap module, the handlers that reach a module's exports, server entry points) are
+// refreshed when that file is itself linted after it changed on disk (in an editor: when it is saved
+// from the editor), when it is re-parsed as someone's import, or on a full reload.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { ts } from 'ts-morph';
@@ -23,7 +27,7 @@ import { normaliseText, parseText, SOURCE_EXTENSIONS } from '../core/parse.js';
 import { buildProjectFacts, type ProjectFacts } from '../project/facts.js';
 import { buildModuleFacts, type ModuleFacts } from '../project/modules.js';
 import { ModuleResolver } from '../project/resolve.js';
-import { readPathMapping } from '../project/tsconfig-paths.js';
+import { readPathMapping, type PathMapping } from '../project/tsconfig-paths.js';
 
 interface TrackedFile {
   path: string;
@@ -39,6 +43,8 @@ interface RootState {
   /** package.json and tsconfig.json/jsconfig.json stamps. */
   configStamp: string;
   ignores: readonly string[];
+  /** tsconfig/jsconfig `paths` and `baseUrl` (refreshed with configStamp). */
+  mapping: PathMapping | null;
   files: Map<string, TrackedFile>;
   facts: ProjectFacts;
 }
@@ -95,7 +101,7 @@ function load(root: string, configStamp: string): RootState {
   const parsed = existsSync(root) ? loadSources(root, ignores).parsed : [];
   const files = new Map<string, TrackedFile>();
   for (const p of parsed) files.set(p.path, { path: p.path, relPath: p.relPath, sourceFile: p.sourceFile, stamp: stampOf(p.path) });
-  const base = { root, configStamp, ignores, files };
+  const base = { root, configStamp, ignores, mapping: readPathMapping(root), files };
   const state: RootState = { ...base, facts: assemble(base) };
   lastEvent = { kind: 'load', parsed: parsed.length };
   return state;
@@ -126,7 +132,7 @@ function newImports(module: ModuleFacts, state: RootState): string[] {
   const unresolved = module.imports.filter((i) => !i.resolved);
   if (unresolved.length === 0) return [];
   const onDisk = { has: (p: string) => SOURCE_EXTENSIONS.some((e) => p.endsWith(e)) && !p.endsWith('.d.ts') && existsSync(p) && !p.split(sep).includes('node_modules') };
-  const resolver = new ModuleResolver(onDisk as unknown as ReadonlySet<string>, readPathMapping(state.root));
+  const resolver = new ModuleResolver(onDisk as unknown as ReadonlySet<string>, state.mapping);
   const found = new Set<string>();
   for (const i of unresolved) {
     const p = resolver.resolve(module.path, i.specifier);
@@ -148,8 +154,8 @@ function parseDisk(path: string, editor: { path: string; text: string; sourceFil
 }
 
 /**
- * The project facts for a lint of `editor.path` under `root`, refreshed as described above.
- * `moduleOf` builds the linted file's module facts from its editor text with the given facts' resolver.
+ * The project facts for a lint of `editor.path` under `root` (refreshed as described above), and the
+ * linted file's module facts built from the editor's text (its imports, its role evidence).
  */
 export function projectFactsFor(root: string, editor: { path: string; text: string; sourceFile: ts.SourceFile }): { facts: ProjectFacts; module: ModuleFacts } {
   const configStamp = configStampOf(root);
