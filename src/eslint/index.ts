@@ -144,11 +144,12 @@ export interface ProdcheckPlugin {
   configs: { recommended: PluginConfig; strict: PluginConfig };
 }
 
-// Like eslint-plugin-n's and unicorn's flat configs (and unlike typescript-eslint's, which ship a
-// parser), the configs carry no `files` and no `languageOptions`: the rules parse the text with
-// prodcheck's own TypeScript, so they need no parser, globals or sourceType from ESLint, and they
-// apply to every file the user's config lints (.js/.mjs/.cjs by default, .ts once a block with
-// `files: ['**/*.ts']` sets a parser for it).
+// Like eslint-plugin-n's flat configs, these carry no `files`: they apply to every file the user's
+// config lints (.js/.mjs/.cjs by default, .ts once a block with `files: ['**/*.ts']` sets a parser).
+// Unlike n's (Node globals, sourceType) and typescript-eslint's `base` (its parser), they carry no
+// `languageOptions`: the rules parse the text with prodcheck's own TypeScript and read neither
+// ESLint's globals nor its scope analysis. (typescript-eslint's `files` globs are only on the block
+// that switches off core rules for TypeScript files.)
 function flatConfig(name: string, chosen: readonly AnyFileRule[]): PluginConfig {
   return {
     name: `prodcheck/${name}`,
