@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { rules } from '../rules/index.js';
 import { CATEGORIES, SEVERITIES } from '../src/core/types.js';
-import { renderRuleMarkdown, renderRuleTable } from '../src/report/rule-docs.js';
+import { renderEditorRules, renderRuleMarkdown, renderRuleTable } from '../src/report/rule-docs.js';
 import { FIXTURES, ROOT, fixtureCases } from './support/fixtures.js';
 
 const UPDATE = process.env.UPDATE_DOCS === '1';
@@ -72,13 +72,18 @@ describe('rule registry', () => {
     expect(modules.filter((m) => !ids.has(m))).toEqual([]);
   });
 
-  it('has an up-to-date rule table in the README', () => {
-    const readme = readFileSync(README, 'utf8');
-    const start = readme.indexOf(START);
-    const end = readme.indexOf(END);
-    expect(start).toBeGreaterThan(-1);
-    expect(end).toBeGreaterThan(start);
-    const expected = `${readme.slice(0, start + START.length)}\n${renderRuleTable(rules)}\n${readme.slice(end)}`;
-    expect(generated(README, expected)).toBe(expected);
-  });
+  for (const [what, start, end, render] of [
+    ['rule table', START, END, renderRuleTable],
+    ['list of the rules the ESLint plugin shows', '<!-- eslint-rules:start -->', '<!-- eslint-rules:end -->', renderEditorRules],
+  ] as const) {
+    it(`has an up-to-date ${what} in the README`, () => {
+      const readme = readFileSync(README, 'utf8');
+      const at = readme.indexOf(start);
+      const until = readme.indexOf(end);
+      expect(at).toBeGreaterThan(-1);
+      expect(until).toBeGreaterThan(at);
+      const expected = `${readme.slice(0, at + start.length)}\n${render(rules)}\n${readme.slice(until)}`;
+      expect(generated(README, expected)).toBe(expected);
+    });
+  }
 });

@@ -2,39 +2,21 @@
 // the file's text with prodcheck's own TypeScript once per lint (shared by every prodcheck rule
 // enabled for that file), runs the same engine the CLI runs, and hands the findings to ESLint.
 // It therefore works under any ESLint parser (espree, typescript-eslint).
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ESLintUtils, type TSESLint } from '@typescript-eslint/utils';
 import { rules as registry } from '../../rules/index.js';
-import { loadSources } from '../core/discover.js';
 import { checkFile, merge, type ActiveRule } from '../core/engine.js';
 import { parseText } from '../core/parse.js';
 import { DOCS_BASE_URL, docsPath } from '../core/rule.js';
 import type { FileInfo, FileRule, RawFinding, Severity } from '../core/types.js';
-import { buildProjectFacts, type ProjectFacts } from '../project/facts.js';
-import { buildModuleFacts } from '../project/modules.js';
 import { workspaceRootAbove } from '../project/workspaces.js';
+import { projectFactsFor } from './project-cache.js';
 import { VERSION } from '../version.js';
 
 type AnyFileRule = FileRule<Record<string, unknown>>;
 const fileRules = registry.filter((r): r is AnyFileRule => r.scope === 'file');
 const knownIds = new Set(registry.map((r) => r.id));
-
-// ---- project facts, built lazily per project root and kept for the life of the ESLint process ----
-
-interface CachedFacts {
-  facts: ProjectFacts;
-  packageJsonMtime: number;
-}
-const factsByRoot = new Map<string, CachedFacts>();
-
-function mtime(file: string): number {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return -1;
-  }
-}
 
 /**
  * The project a file belongs to: `settings.prodcheck.root`, else the monorepo holding its nearest
@@ -48,16 +30,6 @@ function projectRoot(filename: string, settingsRoot: unknown, cwd: string): stri
     if (dirname(dir) === dir) break;
   }
   return filename.startsWith(cwd + sep) ? cwd : dirname(filename);
-}
-
-function factsFor(root: string): ProjectFacts {
-  const stamp = mtime(join(root, 'package.json'));
-  const hit = factsByRoot.get(root);
-  if (hit && hit.packageJsonMtime === stamp) return hit.facts;
-  const parsed = existsSync(root) ? loadSources(root, []).parsed : [];
-  const facts = buildProjectFacts({ root, files: parsed });
-  factsByRoot.set(root, { facts, packageJsonMtime: stamp });
-  return facts;
 }
 
 // ---- one engine run per linted file, shared by all prodcheck rules enabled for it ----
@@ -75,15 +47,14 @@ function findingsFor(context: Readonly<TSESLint.RuleContext<string, unknown[]>>,
   const filename = resolve(context.cwd, context.filename);
   const settings = (context.settings as { prodcheck?: { root?: unknown } }).prodcheck;
   const root = projectRoot(filename, settings?.root, context.cwd);
-  const project = factsFor(root);
   const parsed = parseText(filename, context.sourceCode.text);
   const result = new Map<string, RawFinding[]>();
   run.result = result;
   if (parsed.syntaxError) return result; // ESLint's own parser accepted it; ours did not: stay silent.
+  const { facts: project, module } = projectFactsFor(root, { path: filename, text: parsed.text, sourceFile: parsed.sourceFile });
   let relPath = relative(root, filename).split(sep).join('/');
   if (relPath.startsWith('..')) relPath = filename.split(sep).join('/');
-  const evidence = buildModuleFacts(filename, parsed.sourceFile, (spec) => project.resolveImport(filename, spec)).roleEvidence;
-  const file: FileInfo = { path: filename, relPath, sourceFile: parsed.sourceFile, text: parsed.text, roles: project.rolesOf(filename, relPath, evidence) };
+  const file: FileInfo = { path: filename, relPath, sourceFile: parsed.sourceFile, text: parsed.text, roles: project.rolesOf(filename, relPath, module.roleEvidence) };
   // In a monorepo the file is checked with its own package's facts, as the CLI does.
   for (const f of checkFile(file, project.packageView(project.packageOf(filename)), run.active, knownIds).findings) {
     const list = result.get(f.ruleId) ?? [];
@@ -97,7 +68,8 @@ function findingsFor(context: Readonly<TSESLint.RuleContext<string, unknown[]>>,
 
 const createRule = ESLintUtils.RuleCreator((name) => `${DOCS_BASE_URL}${docsPath(name)}`);
 
-function toEslintRule(rule: AnyFileRule): TSESLint.RuleModule<string, [Record<string, unknown>]> {
+/** A prodcheck file rule as an ESLint rule (exported for tests). */
+export function toEslintRule(rule: AnyFileRule): TSESLint.RuleModule<string, [Record<string, unknown>]> {
   return createRule<[Record<string, unknown>], string>({
     name: rule.id,
     meta: {
@@ -151,16 +123,54 @@ function eslintLevel(severity: Severity): 'error' | 'warn' {
   return severity === 'critical' || severity === 'high' ? 'error' : 'warn';
 }
 
+type RuleLevel = 'error' | 'warn';
+/** A flat config object, as ESLint 9 and 10 take it. */
+export interface PluginConfig {
+  name: string;
+  plugins: { prodcheck: ProdcheckPlugin };
+  rules: Record<string, RuleLevel>;
+}
+/**
+ * A rule as the published types show it: intentionally wide (like typescript-eslint's "compatible"
+ * types), so that the plugin is assignable to ESLint 9's and ESLint 10's own `ESLint.Plugin` and its
+ * configs to their `Linter.Config` in a typed eslint.config.ts, whichever major is installed.
+ */
+export interface CompatibleRule {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  meta?: any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  create(context: any): any;
+}
+export interface ProdcheckPlugin {
+  meta: { name: string; version: string; namespace: string };
+  rules: Record<string, CompatibleRule>;
+  configs: { recommended: PluginConfig; strict: PluginConfig };
+}
+
+// Like eslint-plugin-n's flat configs, these carry no `files`: they apply to every file the user's
+// config lints (.js/.mjs/.cjs by default, .ts once a block with `files: ['**/*.ts']` sets a parser).
+// Unlike n's (Node globals, sourceType) and typescript-eslint's `base` (its parser), they carry no
+// `languageOptions`: the rules parse the text with prodcheck's own TypeScript and read neither
+// ESLint's globals nor its scope analysis. (typescript-eslint's `files` globs are only on the block
+// that switches off core rules for TypeScript files.)
+function flatConfig(name: string, chosen: readonly AnyFileRule[]): PluginConfig {
+  return {
+    name: `prodcheck/${name}`,
+    plugins: { prodcheck: plugin },
+    rules: Object.fromEntries(chosen.map((r) => [`prodcheck/${r.id}`, eslintLevel(r.severity)])),
+  };
+}
+
 const plugin = {
   meta: { name: 'prodcheck', version: VERSION, namespace: 'prodcheck' },
   rules: eslintRules,
-  configs: {} as Record<string, { name: string; plugins: Record<string, unknown>; rules: Record<string, 'error' | 'warn'> }>,
-};
+  configs: {},
+} as ProdcheckPlugin;
 
-plugin.configs.recommended = {
-  name: 'prodcheck/recommended',
-  plugins: { prodcheck: plugin },
-  rules: Object.fromEntries(fileRules.filter((r) => r.recommended).map((r) => [`prodcheck/${r.id}`, eslintLevel(r.severity)])),
+/** `recommended`: the high-confidence file rules; `strict`: every file rule. critical/high → error, else warn. */
+plugin.configs = {
+  recommended: flatConfig('recommended', fileRules.filter((r) => r.recommended)),
+  strict: flatConfig('strict', fileRules),
 };
 
 /** The ids of the rules the editor shows (file scope); project-scope rules are CLI-only. */

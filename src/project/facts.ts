@@ -72,7 +72,7 @@ export interface ProjectFacts {
 export interface FactsInput {
   root: string;
   /** Absolute path → POSIX path relative to root. */
-  files: ReadonlyArray<{ path: string; relPath: string; sourceFile: ts.SourceFile | null }>;
+  files: ReadonlyArray<{ path: string; relPath: string; sourceFile: ts.SourceFile | null; module?: ModuleFacts }>;
   /** Read package.json and tsconfig.json from the root (default true; false for in-memory checks). */
   readDisk?: boolean;
   /** The configuration's ignore globs, for the files read beyond the sources. */
@@ -100,7 +100,8 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   const importedPackages = new Set<string>();
   for (const f of input.files) {
     if (!f.sourceFile) continue;
-    const m = buildModuleFacts(f.path, f.sourceFile, (spec) => resolver.resolve(f.path, spec));
+    // A precomputed `module` (the ESLint plugin's cache) must come from the same file set and path mapping.
+    const m = f.module ?? buildModuleFacts(f.path, f.sourceFile, (spec) => resolver.resolve(f.path, spec));
     modules.set(f.path, m);
     roles.set(f.path, rolesOf(f.path, f.relPath, m.roleEvidence));
     for (const imp of m.imports) if (!imp.resolved) importedPackages.add(packageName(imp.specifier));

@@ -83,6 +83,25 @@ export function renderRuleTable(rules: readonly AnyRule[]): string {
   return lines.join('\n');
 }
 
+/** The README's list of the rules the ESLint plugin shows, by config, and of the CLI-only (project) rules. */
+export function renderEditorRules(rules: readonly AnyRule[]): string {
+  const sorted = [...rules].sort((a, b) => a.id.localeCompare(b.id));
+  const file = sorted.filter((r) => r.scope === 'file');
+  const project = sorted.filter((r) => r.scope === 'project');
+  const level = (r: AnyRule) => (r.severity === 'critical' || r.severity === 'high' ? 'error' : 'warn');
+  const link = (r: AnyRule) => `[\`${r.id}\`](${docsPath(r.id)})`;
+  const lines = [
+    `The editor shows the ${file.length} file rules, as \`prodcheck/<id>\`:`,
+    '',
+    '| rule | `configs.recommended` | `configs.strict` |',
+    '|---|---|---|',
+    ...file.map((r) => `| ${link(r)} | ${r.recommended ? level(r) : '–'} | ${level(r)} |`),
+    '',
+    `CLI only (project scope: decided from the whole repository, never shown in the editor): ${project.map(link).join(', ') || 'none'}.`,
+  ];
+  return lines.join('\n');
+}
+
 /** `prodcheck explain <id>`. */
 export function renderExplain(rule: AnyRule, color: boolean): string {
   const c = createColors(color);
