@@ -3,14 +3,14 @@
 // parser for .ts), next to the CLI on the same project.
 import { join } from 'node:path';
 import type { Linter } from 'eslint';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rules } from '../rules/index.js';
 import { scan } from '../src/scan.js';
 import { ESLINT_MAJORS } from './support/eslint-majors.js';
 import { FIXTURES } from './support/fixtures.js';
 
-// The config imports the published entry point; inside this repository that is the plugin's source.
-vi.mock('prodcheck/eslint-plugin', async () => import('../src/eslint/index.js'));
+// The config imports the published entry point, `prodcheck/eslint-plugin`:
+// test/vitest.config.ts maps it to the plugin's source.
 
 const EXAMPLE = join(FIXTURES, 'projects', 'eslint-example');
 
