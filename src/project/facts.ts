@@ -28,7 +28,7 @@ export interface ProjectFacts {
   readonly modules: ReadonlyMap<string, ModuleFacts>;
   /** Every module of the repository, also in a package view: imports lead across packages. */
   readonly repositoryModules: ReadonlyMap<string, ModuleFacts>;
-  /** Server entry points: files that call `.listen(…)`, tests excluded (absolute, sorted). */
+  /** Server entry points: files that call `.listen(…)`, tests and browser code excluded (absolute, sorted). */
   readonly entryPoints: readonly string[];
   dependencyRange(name: string): string | undefined;
   hasDependency(name: string): boolean;
@@ -161,7 +161,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   }
 
   const entryPoints = [...modules.values()]
-    .filter((m) => m.listens && !roles.get(m.path)?.has('test'))
+    .filter((m) => m.listens && !roles.get(m.path)?.has('test') && !roles.get(m.path)?.has('browser'))
     .map((m) => m.path)
     .sort();
 

@@ -164,6 +164,13 @@ export function httpClientCreation(call: ts.Expression, scope: ScopeIndex, resol
   return null;
 }
 
+/** `ipc.listen('file-saved', cb)`: an event subscription, not a server (a port, a socket path or options are). */
+function listensToAnEvent(call: ts.CallExpression): boolean {
+  const first = call.arguments[0];
+  if (!first || !(ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) return false;
+  return !/^\d+$/.test(first.text) && !first.text.startsWith('/') && !first.text.startsWith('\\\\');
+}
+
 export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifier: SpecifierResolver): ModuleFacts {
   const scope = new ScopeIndex();
   const facts: ModuleFacts = {
@@ -311,7 +318,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
         else if (call.expression.kind === ts.SyntaxKind.ImportKeyword) {
           const arg = call.arguments[0];
           if (arg && ts.isStringLiteral(arg)) addImport(arg.text, 'dynamic', false);
-        } else if (ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'listen') {
+        } else if (ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'listen' && !listensToAnEvent(call)) {
           if (!facts.listens) {
             const p = sf.getLineAndCharacterOfPosition(call.getStart(sf));
             facts.listenAt = { line: p.line + 1, column: p.character + 1 };

@@ -147,3 +147,19 @@ describe('import graph from the server entry points', () => {
     expect(facts.modules.get(file('src/server.ts'))?.listenAt).toEqual({ line: 3, column: 1 });
   });
 });
+
+describe('server entry points', () => {
+  it('are files that listen on a port, socket path or options; event subscriptions and browser code are not', () => {
+    const { root, facts } = factsOf({
+      'package.json': JSON.stringify({ name: 'desk', dependencies: { express: '^4.21.0' } }),
+      'src/server.ts': "import express from 'express';\nexpress().listen(Number(process.env.PORT ?? 3000));\n",
+      'src/socket.ts': "import net from 'node:net';\nnet.createServer().listen('/tmp/desk.sock');\n",
+      'src/ipc.ts': "import { bus } from './bus';\nbus.listen('file-saved', () => undefined);\nexport {};\n",
+      'src/bus.ts': 'export const bus = { listen: (_event: string, _cb: () => void) => undefined };\n',
+      'web/package.json': JSON.stringify({ name: 'desk-web', dependencies: { vue: '^3.5.0' } }),
+      'web/src/io.ts': "import type { Kernel } from './kernel';\nexport const io = (k: Kernel) => ({ listen: (event: string, cb: () => void) => k.listen(event, cb) });\n",
+      'web/src/kernel.ts': 'export interface Kernel { listen(event: string, cb: () => void): void }\n',
+    });
+    expect(facts.entryPoints.map((f) => f.slice(root.length + 1))).toEqual(['src/server.ts', 'src/socket.ts']);
+  });
+});
