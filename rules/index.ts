@@ -3,6 +3,7 @@ import type { AnyRule } from '../src/core/types.js';
 import asyncHandlerErrors from './async-handler-errors.js';
 import corsSafeOrigin from './cors-safe-origin.js';
 import jwtSafeVerify from './jwt-safe-verify.js';
+import noCircularImport from './no-circular-import.js';
 import noConsoleLog from './no-console-log.js';
 import noEval from './no-eval.js';
 import noFloatingPromise from './no-floating-promise.js';
@@ -24,6 +25,7 @@ export const rules: AnyRule[] = [
   asyncHandlerErrors,
   corsSafeOrigin,
   jwtSafeVerify,
+  noCircularImport,
   noConsoleLog,
   noEval,
   noFloatingPromise,
