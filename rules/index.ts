@@ -12,6 +12,7 @@ import noInProcessScheduler from './no-in-process-scheduler.js';
 import noInsecureRandom from './no-insecure-random.js';
 import noLocalFileStorage from './no-local-file-storage.js';
 import noModuleStateInHandler from './no-module-state-in-handler.js';
+import noScatteredEnv from './no-scattered-env.js';
 import noSwallowedError from './no-swallowed-error.js';
 import noSyncInHandler from './no-sync-in-handler.js';
 import noTlsBypass from './no-tls-bypass.js';
@@ -34,6 +35,7 @@ export const rules: AnyRule[] = [
   noInsecureRandom,
   noLocalFileStorage,
   noModuleStateInHandler,
+  noScatteredEnv,
   noSwallowedError,
   noSyncInHandler,
   noTlsBypass,

@@ -5,6 +5,7 @@
 import type { ts } from 'ts-morph';
 import type { ScopeIndex } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';
+import { envCollector, type EnvEvidence } from './env.js';
 import { securityHeadersCollector, type SecurityHeadersEvidence } from './security-headers.js';
 import { validationCollector, type ValidationEvidence } from './validation.js';
 
@@ -30,9 +31,10 @@ export type CollectorFactory = (context: EvidenceContext) => EvidenceCollector;
 
 /** One field per collector (each written by the collector in the file of the same name). */
 export interface ModuleEvidence {
+  env: EnvEvidence;
   securityHeaders: SecurityHeadersEvidence;
   validation: ValidationEvidence;
 }
 
 /** Every collector, in a fixed order. */
-export const COLLECTORS: readonly CollectorFactory[] = [securityHeadersCollector, validationCollector];
+export const COLLECTORS: readonly CollectorFactory[] = [envCollector, securityHeadersCollector, validationCollector];
