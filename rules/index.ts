@@ -20,6 +20,7 @@ import noWeakHash from './no-weak-hash.js';
 import requireHttpTimeout from './require-http-timeout.js';
 import requireInputValidation from './require-input-validation.js';
 import requireSecurityHeaders from './require-security-headers.js';
+import requireStrictTypescript from './require-strict-typescript.js';
 import secureCookie from './secure-cookie.js';
 
 export const rules: AnyRule[] = [
@@ -43,6 +44,7 @@ export const rules: AnyRule[] = [
   requireHttpTimeout,
   requireInputValidation,
   requireSecurityHeaders,
+  requireStrictTypescript,
   secureCookie,
 ];
 
