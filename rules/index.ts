@@ -5,8 +5,10 @@ import corsSafeOrigin from './cors-safe-origin.js';
 import jwtSafeVerify from './jwt-safe-verify.js';
 import noCircularImport from './no-circular-import.js';
 import noConsoleLog from './no-console-log.js';
+import noDbInHandler from './no-db-in-handler.js';
 import noEval from './no-eval.js';
 import noFloatingPromise from './no-floating-promise.js';
+import noGodFile from './no-god-file.js';
 import noInMemorySession from './no-in-memory-session.js';
 import noInProcessScheduler from './no-in-process-scheduler.js';
 import noInsecureRandom from './no-insecure-random.js';
@@ -29,8 +31,10 @@ export const rules: AnyRule[] = [
   jwtSafeVerify,
   noCircularImport,
   noConsoleLog,
+  noDbInHandler,
   noEval,
   noFloatingPromise,
+  noGodFile,
   noInMemorySession,
   noInProcessScheduler,
   noInsecureRandom,

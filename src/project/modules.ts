@@ -3,6 +3,7 @@
 // whether the file starts a server, and the evidence its role is decided from.
 import { builtinModules } from 'node:module';
 import { ts } from 'ts-morph';
+import { dbClassKind, dbCreation, type DbHandleKind } from '../core/db.js';
 import { expressCreation, type ExpressReceiverKind } from '../core/express.js';
 import { rejectionGap } from '../core/promises.js';
 import { ScopeIndex, isModuleLevel } from '../core/scope.js';
@@ -32,6 +33,8 @@ export interface ExportInfo {
   expressReceiver: ExpressReceiverKind | null;
   /** An HTTP client instance (`axios.create(…)`, `got.extend(…)`). */
   httpClient: HttpClientInfo | null;
+  /** A database handle: a Prisma client, a Mongoose/Sequelize model, a knex instance, a pool (see ../core/db.ts). */
+  db: DbHandleKind | null;
   /** `export const x = other` where other is imported: resolved at lookup. */
   alias: Reference | null;
   /** Line of the declaration (1-based), for messages. */
@@ -204,7 +207,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
 
   /** What a value expression exported under some name is. */
   const describe = (value: ts.Node | undefined, at: ts.Node): ExportInfo => {
-    const info: ExportInfo = { async: false, asyncMethods: new Set(), catchesAll: false, catchingMethods: new Set(), expressReceiver: null, httpClient: null, alias: null, line: line(at) };
+    const info: ExportInfo = { async: false, asyncMethods: new Set(), catchesAll: false, catchingMethods: new Set(), expressReceiver: null, httpClient: null, db: null, alias: null, line: line(at) };
     if (!value) return info;
     let v: ts.Node = value;
     if (ts.isExpression(v)) v = unwrap(v);
@@ -231,8 +234,17 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
       }
     }
     if (ts.isCallExpression(v)) info.httpClient = httpClientCreation(v, scope, resolveSpecifier);
+    if (ts.isCallExpression(v) || ts.isNewExpression(v) || ts.isBinaryExpression(v)) info.db = dbCreation(v, (e) => referenceOf(e, scope, resolveSpecifier), receiverDb);
+    if (ts.isClassDeclaration(v) || ts.isClassExpression(v)) info.db = dbClassKind(v, (e) => referenceOf(e, scope, resolveSpecifier));
     if (ts.isCallExpression(v) || ts.isNewExpression(v)) info.expressReceiver = expressCreation(v, (e) => referenceOf(e, scope, resolveSpecifier));
     return info;
+  };
+
+  /** `sequelize` in `sequelize.define(…)`: a module-level handle of this file. */
+  const receiverDb = (e: ts.Expression): DbHandleKind | null => {
+    const v = unwrap(e);
+    const decl = ts.isIdentifier(v) ? scope.declarationOf(v) : undefined;
+    return decl && ts.isVariableDeclaration(decl) && decl.initializer ? dbCreation(decl.initializer, (x) => referenceOf(x, scope, resolveSpecifier)) : null;
   };
 
   const isExported = (node: ts.Node) => hasModifier(node, ts.SyntaxKind.ExportKeyword);
