@@ -134,10 +134,34 @@ export function rootTsconfigs(facts: ProjectFacts): RootTsconfig[] {
   for (const dir of [...packageDirs].sort()) {
     const path = join(dir, 'tsconfig.json');
     const config = isFile(path) ? readTsconfig(path, root) : null;
-    if (config && !config.solution) found.push({ path, config });
+    if (!config) continue;
+    if (!config.solution) {
+      found.push({ path, config });
+      continue;
+    }
+    // A solution config: the projects it references are the roots (test-only ones left out).
+    for (const ref of referencedConfigs(config.chain[0]!, root)) {
+      const referenced = readTsconfig(ref, root);
+      if (referenced && !referenced.solution) found.push({ path: ref, config: referenced });
+    }
   }
   roots.set(facts, found);
   return found;
+}
+
+/** `references[].path` of a solution config, as config files inside the root; `tsconfig.spec.json`-like test configs left out. */
+function referencedConfigs(file: TsconfigFile, root: string): string[] {
+  const refs = Array.isArray(file.json.references) ? file.json.references : [];
+  const out: string[] = [];
+  for (const r of refs) {
+    const p = r && typeof r === 'object' ? (r as Record<string, unknown>).path : undefined;
+    if (typeof p !== 'string') continue;
+    const target = resolve(dirname(file.path), p);
+    const config = target.endsWith('.json') ? target : join(target, 'tsconfig.json');
+    if (!config.startsWith(root) || /(^|[.\-_])(spec|test|tests|e2e)\.json$/.test(config) || !isFile(config)) continue;
+    out.push(config);
+  }
+  return out.sort();
 }
 
 function objectOf(value: unknown): Record<string, unknown> {

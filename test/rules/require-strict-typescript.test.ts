@@ -48,6 +48,17 @@ describe(RULE, () => {
     expect(await sitesOf(RULE, dir)).toBe(2);
   });
 
+  it('judges the projects a solution config references (not its test project)', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'solution-config-references-a-lax-app'))).toEqual([
+      {
+        file: 'tsconfig.app.json',
+        line: 3,
+        column: 3,
+        message: `tsconfig.app.json does not enable \`strict\`: all strict checks are off, ${lax} — set \`"strict": true\` in compilerOptions`,
+      },
+    ]);
+  });
+
   it('follows `extends` into an installed package config', async () => {
     const strictBase = writeProject({
       'tsconfig.json': '{ "extends": "@tsconfig/strictest/tsconfig.json", "compilerOptions": { "outDir": "dist" } }',
