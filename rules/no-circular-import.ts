@@ -8,7 +8,7 @@
 // Cycles are the strongly connected components of the load-time import graph (see
 // ../src/project/cycles.ts): type-only imports, imports whose bindings TypeScript erases, and
 // `import()`/`require` inside functions (deliberately lazy, run after both modules loaded) are not
-// edges. One finding per component, at the import in its first file (in path order) that starts
+// edges; tests and browser code are left out. One finding per component, at the import in its first file (in path order) that starts
 // the shortest cycle through that file.
 import { relative, sep } from 'node:path';
 import { defineProjectRule } from '../src/core/rule.js';

@@ -23,14 +23,15 @@ export function isLoadTimeImport(imp: ImportRecord): imp is ImportRecord & { res
 const cache = new WeakMap<ProjectFacts, { cycles: ImportCycle[]; modules: number }>();
 
 /**
- * The cycles among the project's modules (tests and declaration files left out), one per
+ * The cycles among the project's server-side modules (tests, browser code and declaration files
+ * left out), one per
  * component, in path order of their first module; and how many modules take part in the
  * load-time graph at all.
  */
 export function importCycles(facts: ProjectFacts): { cycles: ImportCycle[]; modules: number } {
   const hit = cache.get(facts);
   if (hit) return hit;
-  const nodes = [...facts.modules.keys()].filter((f) => !facts.roles(f).has('test') && !/\.d\.[cm]?ts$/.test(f)).sort();
+  const nodes = [...facts.modules.keys()].filter((f) => !facts.roles(f).has('test') && !facts.roles(f).has('browser') && !/\.d\.[cm]?ts$/.test(f)).sort();
   const index = new Map(nodes.map((n, i) => [n, i]));
   const edges: number[][] = nodes.map(() => []);
   const inGraph = new Set<number>();
