@@ -4,10 +4,13 @@ import asyncHandlerErrors from './async-handler-errors.js';
 import corsSafeOrigin from './cors-safe-origin.js';
 import jwtSafeVerify from './jwt-safe-verify.js';
 import logErrorWithStack from './log-error-with-stack.js';
+import noCircularImport from './no-circular-import.js';
 import noCommittedSecrets from './no-committed-secrets.js';
 import noConsoleLog from './no-console-log.js';
+import noDbInHandler from './no-db-in-handler.js';
 import noEval from './no-eval.js';
 import noFloatingPromise from './no-floating-promise.js';
+import noGodFile from './no-god-file.js';
 import noHardcodedSecret from './no-hardcoded-secret.js';
 import noInMemoryRateLimit from './no-in-memory-rate-limit.js';
 import noInMemorySession from './no-in-memory-session.js';
@@ -15,6 +18,7 @@ import noInProcessScheduler from './no-in-process-scheduler.js';
 import noInsecureRandom from './no-insecure-random.js';
 import noLocalFileStorage from './no-local-file-storage.js';
 import noModuleStateInHandler from './no-module-state-in-handler.js';
+import noScatteredEnv from './no-scattered-env.js';
 import noSensitiveDataInLogs from './no-sensitive-data-in-logs.js';
 import noSwallowedError from './no-swallowed-error.js';
 import noSyncInHandler from './no-sync-in-handler.js';
@@ -28,6 +32,7 @@ import requireInputValidation from './require-input-validation.js';
 import requireProcessErrorHandlers from './require-process-error-handlers.js';
 import requireSecurityHeaders from './require-security-headers.js';
 import requireSocketioAdapter from './require-socketio-adapter.js';
+import requireStrictTypescript from './require-strict-typescript.js';
 import requireStructuredLogger from './require-structured-logger.js';
 import requireTelemetry from './require-telemetry.js';
 import secureCookie from './secure-cookie.js';
@@ -38,10 +43,13 @@ export const rules: AnyRule[] = [
   corsSafeOrigin,
   jwtSafeVerify,
   logErrorWithStack,
+  noCircularImport,
   noCommittedSecrets,
   noConsoleLog,
+  noDbInHandler,
   noEval,
   noFloatingPromise,
+  noGodFile,
   noHardcodedSecret,
   noInMemoryRateLimit,
   noInMemorySession,
@@ -49,6 +57,7 @@ export const rules: AnyRule[] = [
   noInsecureRandom,
   noLocalFileStorage,
   noModuleStateInHandler,
+  noScatteredEnv,
   noSensitiveDataInLogs,
   noSwallowedError,
   noSyncInHandler,
@@ -62,6 +71,7 @@ export const rules: AnyRule[] = [
   requireProcessErrorHandlers,
   requireSecurityHeaders,
   requireSocketioAdapter,
+  requireStrictTypescript,
   requireStructuredLogger,
   requireTelemetry,
   secureCookie,

@@ -56,12 +56,18 @@ export interface HandlerModel {
   readonly reached: ReadonlySet<FunctionNode>;
   /** Handlers registered here but declared in another project file (`router.get('/', orders.list)`). */
   readonly importedHandlers: readonly ImportedCallee[];
+  /** Route registrations of this file (the registering call or route decorator), wherever their handlers are declared. */
+  readonly routes: readonly ts.Node[];
+  /** `fn` answers a route: the last handler of a route registration, a Fastify `handler`, a decorated route method (not a middleware before it). */
+  isRouteHandler(fn: ts.Node): boolean;
 }
 
 /** A function of another project file that request handling here calls: `file`'s export `key` (`name` or `Class.method`). */
 export interface ImportedCallee {
   file: string;
   key: string;
+  /** In `importedHandlers`: the function answers a route (see `HandlerModel.isRouteHandler`). */
+  route?: true;
 }
 
 const FASTIFY_ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all']);
@@ -112,6 +118,14 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
   const usesFastify = project.hasDependency('fastify') || project.importsPackage('fastify');
 
   const importedHandlers: ImportedCallee[] = [];
+  const routeRegistrations = new Set<ts.Node>();
+  const routeHandlers = new Set<ts.Node>();
+  /** While a route is registered: the argument that holds its own handler. */
+  let routeArg: ts.Expression | undefined;
+  const route = (registration: ts.Node, handlerArg: ts.Expression | undefined) => {
+    routeRegistrations.add(registration);
+    routeArg = handlerArg;
+  };
   const add = (fn: FunctionNode, framework: HandlerFramework, kind: RequestHandler['kind'], registration: ts.Node, hasSchema = false, requestIndex = 0) => {
     if (byFn.has(fn)) return;
     const h: RequestHandler = { fn, framework, kind, registration, request: fn.parameters[requestIndex], hasSchema };
@@ -123,23 +137,28 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
    * Functions an argument stands for: inline, a local function by name, or wrapped
    * (`asyncHandler(fn)`). Functions of other project files are recorded in `importedHandlers`.
    */
-  const functionsOf = (arg: ts.Expression, depth = 0): FunctionNode[] => {
+  const functionsOf = (arg: ts.Expression): FunctionNode[] => {
+    const fns = functionsIn(arg, 0, arg);
+    if (arg === routeArg) for (const fn of fns) routeHandlers.add(fn);
+    return fns;
+  };
+  const functionsIn = (arg: ts.Expression, depth: number, top: ts.Expression): FunctionNode[] => {
     const e = unwrap(arg);
     if (isFunctionNode(e)) return [e];
     if (depth > 2) return [];
-    if (ts.isArrayLiteralExpression(e)) return e.elements.flatMap((x) => functionsOf(x, depth + 1));
+    if (ts.isArrayLiteralExpression(e)) return e.elements.flatMap((x) => functionsIn(x, depth + 1, top));
     if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) {
       const fn = ts.isIdentifier(e) ? localFunction(e, helpers) : localMember(e, helpers);
       if (fn) return [fn];
       const imported = importedTarget(e, helpers, project);
       // `app.use('/orders', ordersRouter)` mounts a router, not a handler.
-      if (imported && !project.lookupExport(imported.file, imported.key)?.info.expressReceiver) importedHandlers.push(imported);
+      if (imported && !project.lookupExport(imported.file, imported.key)?.info.expressReceiver) importedHandlers.push(top === routeArg ? { ...imported, route: true } : imported);
       return [];
     }
     // `wrap(fn)`, `catchAsync(async (req, res) => …)`, `handler.bind(this)`
     if (ts.isCallExpression(e)) {
-      if (ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind') return functionsOf(e.expression.expression, depth + 1);
-      return e.arguments.flatMap((a) => functionsOf(a, depth + 1));
+      if (ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind') return functionsIn(e.expression.expression, depth + 1, top);
+      return e.arguments.flatMap((a) => functionsIn(a, depth + 1, top));
     }
     return [];
   };
@@ -147,11 +166,13 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
   const errorMiddlewareIndex = (fn: FunctionNode) => (fn.parameters.length === 4 ? 1 : 0);
 
   const onCall = (call: ts.CallExpression) => {
+    routeArg = undefined;
     const callee = unwrap(call.expression);
     // Express
     const express = expressRegistration(call, helpers, project);
     if (express) {
       const kind = express.method === 'use' ? 'middleware' : 'route';
+      if (kind === 'route') route(call, express.handlers[express.handlers.length - 1]);
       for (const h of express.handlers) for (const fn of functionsOf(h)) add(fn, 'express', kind, call, false, errorMiddlewareIndex(fn));
       return;
     }
@@ -159,6 +180,7 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
     const ref = helpers.calleeOf(call);
     if (isModuleRef(ref, (m) => HTTP_MODULES.has(m)) && ref.path.length === 1 && ref.path[0] === 'createServer' || ref?.kind === 'module' && ref.module === 'http2' && ref.path[0] === 'createSecureServer') {
       const last = call.arguments[call.arguments.length - 1];
+      route(call, last);
       if (last) for (const fn of functionsOf(last)) add(fn, 'node-http', 'route', call);
       return;
     }
@@ -169,7 +191,10 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
     if (method === 'on' || method === 'once') {
       const event = helpers.staticString(call.arguments[0]);
       const target = call.arguments[1];
-      if (event === 'request' && target && isNodeServer(receiver, helpers)) for (const fn of functionsOf(target)) add(fn, 'node-http', 'route', call);
+      if (event === 'request' && target && isNodeServer(receiver, helpers)) {
+        route(call, target);
+        for (const fn of functionsOf(target)) add(fn, 'node-http', 'route', call);
+      }
       if (event === 'connection' && target && isSocketIoServer(receiver, helpers)) for (const fn of functionsOf(target)) add(fn, 'socket.io', 'event', call);
     }
     // Fastify
@@ -184,12 +209,16 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
       const hasSchema = !!options && helpers.property(options, 'schema').kind === 'found';
       const last = method === 'route' ? undefined : call.arguments[call.arguments.length - 1];
       if (method !== 'route' && call.arguments.length < 2) return;
+      route(call, last && !isOptionsObject(last, helpers) ? last : undefined);
       if (last && !isOptionsObject(last, helpers)) for (const fn of functionsOf(last)) add(fn, 'fastify', 'route', call, hasSchema);
       if (options) {
         const opts = helpers.valueOf(options);
         const handler = helpers.property(opts, 'handler');
         if (handler.kind === 'found' && handler.property && (ts.isMethodDeclaration(handler.property) ? true : handler.value)) {
+          routeArg = handler.value;
           const fns = ts.isMethodDeclaration(handler.property) ? [handler.property] : functionsOf(handler.value as ts.Expression);
+          if (ts.isMethodDeclaration(handler.property)) routeHandlers.add(handler.property);
+          routeArg = undefined;
           for (const fn of fns) add(fn, 'fastify', 'route', call, hasSchema);
         }
         for (const hook of ['onRequest', 'preValidation', 'preHandler']) {
@@ -201,6 +230,8 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
     }
     // Koa router and app, Hono
     const framework = koaOrHono(receiver, helpers);
+    if (framework === 'koa-router' && (EXPRESS_ROUTE_METHODS.has(method) || method === 'del')) route(call, call.arguments[call.arguments.length - 1]);
+    if (framework === 'hono' && HONO_METHODS.has(method) && method !== 'use') route(call, call.arguments[call.arguments.length - 1]);
     if (framework === 'koa-router' && (EXPRESS_ROUTE_METHODS.has(method) || method === 'use' || method === 'del')) {
       for (const a of call.arguments) for (const fn of functionsOf(a)) add(fn, 'koa', method === 'use' ? 'middleware' : 'route', call);
     } else if (framework === 'koa-app' && method === 'use') {
@@ -227,6 +258,10 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
         const key = decoratorKey(d);
         const hit = key === undefined ? undefined : routes.find((c) => c.methods.has(key));
         if (hit) add(member, hit.framework, hit.kind, d, false, -1);
+        if (hit?.kind === 'route') {
+          routeRegistrations.add(d);
+          routeHandlers.add(member);
+        }
       }
     }
   };
@@ -244,6 +279,8 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
     handlers,
     reached,
     importedHandlers,
+    routes: [...routeRegistrations],
+    isRouteHandler: (fn) => routeHandlers.has(fn),
     handlerOf: (fn) => byFn.get(fn),
     requestContext(node) {
       for (let n: ts.Node | undefined = node; n; n = n.parent) {

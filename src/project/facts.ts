@@ -1,11 +1,12 @@
 // Project facts: computed once per scan from the light pass over every file, before any rule
 // runs, so that a rule checking one file knows what the project's other modules export.
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { ts } from 'ts-morph';
 import type { FileRole, Reference } from '../core/types.js';
 import { buildModuleFacts, type ExportInfo, type ModuleFacts } from './modules.js';
 import { minMajor, readPackageJson, type PackageInfo } from './package-json.js';
-import { computeRequestReach } from './request-reach.js';
+import { computeRequestReach, type RequestReach } from './request-reach.js';
 import { readRepositoryFiles, type RepositoryFile } from './repository-files.js';
 import { ModuleResolver } from './resolve.js';
 import { findWorkspaces, packageOfFile, type WorkspacePackage, type Workspaces } from './workspaces.js';
@@ -67,6 +68,10 @@ export interface ProjectFacts {
   packageView(pkg: WorkspacePackage): ProjectFacts;
   /** Committable non-source files that can hold secrets (env files, keys, `.npmrc`, credential JSON), read on first use. */
   repositoryFiles(): readonly RepositoryFile[];
+  /** Route registrations in the non-test files of the package that holds `file` (its nearest package.json within the root). */
+  routeCount(file: string): number;
+  /** Exports of `file` that other files register as a route's own handler (`router.get('/', orders.list)`): `name` or `Class.method`. */
+  routeHandlerExports(file: string): ReadonlySet<string>;
 }
 
 export interface FactsInput {
@@ -166,7 +171,9 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     .sort();
 
   const deps = packageJson?.dependencies ?? {};
-  let requestReach: Map<string, Set<string>> | undefined;
+  let requestReach: RequestReach | undefined;
+  let routesByPackage: Map<string, number> | undefined;
+  const packageOf = readDisk ? packageDirOf(root) : () => root;
   const none: ReadonlySet<string> = new Set();
   let repositoryFiles: readonly RepositoryFile[] | undefined;
   const facts: ProjectFacts = {
@@ -189,7 +196,19 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     hasDefaultsTimeout: (file, localName) => defaultsTimeout.has(`${file}#${localName}`),
     requestReached(file) {
       requestReach ??= computeRequestReach(facts, input.files, facts.roles);
-      return requestReach.get(file) ?? none;
+      return requestReach.reached.get(file) ?? none;
+    },
+    routeCount(file) {
+      if (!routesByPackage) {
+        requestReach ??= computeRequestReach(facts, input.files, facts.roles);
+        routesByPackage = new Map();
+        for (const [f, n] of requestReach.routeCounts) routesByPackage.set(packageOf(f), (routesByPackage.get(packageOf(f)) ?? 0) + n);
+      }
+      return routesByPackage.get(packageOf(file)) ?? 0;
+    },
+    routeHandlerExports(file) {
+      requestReach ??= computeRequestReach(facts, input.files, facts.roles);
+      return requestReach.routeHandlers.get(file) ?? none;
     },
     repositoryFiles: () => (repositoryFiles ??= readDisk ? readRepositoryFiles(root, input.ignores) : []),
     packages: workspaces.packages,
@@ -271,6 +290,19 @@ function frontendPackageOf(root: string): (file: string) => boolean {
     } else if (dir !== root && dir.startsWith(root)) {
       result = lookup(dirname(dir));
     }
+    byDir.set(dir, result);
+    return result;
+  };
+  return (file) => lookup(dirname(file));
+}
+
+/** The directory of the nearest package.json at or above a file, within `root` (else `root`). Cached per directory. */
+function packageDirOf(root: string): (file: string) => string {
+  const byDir = new Map<string, string>();
+  const lookup = (dir: string): string => {
+    const cached = byDir.get(dir);
+    if (cached !== undefined) return cached;
+    const result = dir === root || !dir.startsWith(root) || existsSync(join(dir, 'package.json')) ? dir : lookup(dirname(dir));
     byDir.set(dir, result);
     return result;
   };

@@ -3,6 +3,7 @@
 // whether the file starts a server, and the evidence its role is decided from.
 import { builtinModules } from 'node:module';
 import { ts } from 'ts-morph';
+import { dbClassKind, dbCreation, type DbHandleKind } from '../core/db.js';
 import { expressCreation, type ExpressReceiverKind } from '../core/express.js';
 import { loggerCreation, type LoggerInfo } from '../core/loggers.js';
 import { rejectionGap } from '../core/promises.js';
@@ -35,6 +36,8 @@ export interface ExportInfo {
   httpClient: HttpClientInfo | null;
   /** A logger instance (`pino(…)`, `winston.createLogger(…)`, a child of one) or a class wrapping one. */
   logger: LoggerInfo | null;
+  /** A database handle: a Prisma client, a Mongoose/Sequelize model, a knex instance, a pool (see ../core/db.ts). */
+  db: DbHandleKind | null;
   /** `export const x = other` where other is imported: resolved at lookup. */
   alias: Reference | null;
   /** Line of the declaration (1-based), for messages. */
@@ -44,8 +47,18 @@ export interface ExportInfo {
 export interface ImportRecord {
   specifier: string;
   resolved: string | null;
+  /**
+   * Erased at compile time: `import type`, only `type`-marked specifiers, or (in TypeScript files)
+   * bindings used only as types, so TypeScript elides the import. A type used in a decorated
+   * constructor, method parameter or property counts as a value (decorator metadata emits it).
+   */
   typeOnly: boolean;
   kind: 'import' | 'require' | 'export-from' | 'dynamic';
+  /** Inside a function (a lazy `require`, an `import()`): not run when the module loads. */
+  lazy: boolean;
+  /** Where the import statement or call starts (1-based). */
+  line: number;
+  column: number;
 }
 
 export interface ReexportRecord {
@@ -185,21 +198,28 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
     evidence: {} as ModuleEvidence,
   };
   const line = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+  const typescript = /\.[cm]?tsx?$/.test(path) && !/\.d\.[cm]?ts$/.test(path);
 
-  const addImport = (specifier: string, kind: ImportRecord['kind'], typeOnly: boolean) => {
-    facts.imports.push({ specifier, resolved: resolveSpecifier(specifier), typeOnly, kind });
+  const addImport = (specifier: string, kind: ImportRecord['kind'], typeOnly: boolean, at: ts.Node): ImportRecord => {
+    const p = sf.getLineAndCharacterOfPosition(at.getStart(sf));
+    const record: ImportRecord = { specifier, resolved: resolveSpecifier(specifier), typeOnly, kind, lazy: kind === 'dynamic' || insideFunction(at), line: p.line + 1, column: p.character + 1 };
+    facts.imports.push(record);
     const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
     const pkg = bare.startsWith('@') ? bare.split('/').slice(0, 2).join('/') : (bare.split('/')[0] ?? bare);
     if (specifier.startsWith('node:') || BUILTINS.has(bare) || SERVER_PACKAGES.has(pkg) || pkg.startsWith('@nestjs/')) {
       facts.roleEvidence.serverImports = true;
     }
+    return record;
   };
+  // Imports of a TypeScript file whose bindings may all be types: erased unless a binding is read as a value.
+  const elidable = new Map<string, ImportRecord>();
+  const usedAsValue = new Set<ImportRecord>();
 
   const loggerEnv = { referenceOf: (e: ts.Expression) => referenceOf(e, scope, resolveSpecifier) };
 
   /** What a value expression exported under some name is. */
   const describe = (value: ts.Node | undefined, at: ts.Node): ExportInfo => {
-    const info: ExportInfo = { async: false, asyncMethods: new Set(), catchesAll: false, catchingMethods: new Set(), expressReceiver: null, httpClient: null, logger: null, alias: null, line: line(at) };
+    const info: ExportInfo = { async: false, asyncMethods: new Set(), catchesAll: false, catchingMethods: new Set(), expressReceiver: null, httpClient: null, logger: null, db: null, alias: null, line: line(at) };
     if (!value) return info;
     let v: ts.Node = value;
     if (ts.isExpression(v)) v = unwrap(v);
@@ -227,8 +247,17 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
     }
     if (ts.isCallExpression(v)) info.httpClient = httpClientCreation(v, scope, resolveSpecifier);
     if (ts.isCallExpression(v) || ts.isNewExpression(v) || ts.isClassDeclaration(v) || ts.isClassExpression(v) || ts.isObjectLiteralExpression(v)) info.logger = loggerCreation(v, loggerEnv);
+    if (ts.isCallExpression(v) || ts.isNewExpression(v) || ts.isBinaryExpression(v)) info.db = dbCreation(v, (e) => referenceOf(e, scope, resolveSpecifier), receiverDb);
+    if (ts.isClassDeclaration(v) || ts.isClassExpression(v)) info.db = dbClassKind(v, (e) => referenceOf(e, scope, resolveSpecifier));
     if (ts.isCallExpression(v) || ts.isNewExpression(v)) info.expressReceiver = expressCreation(v, (e) => referenceOf(e, scope, resolveSpecifier));
     return info;
+  };
+
+  /** `sequelize` in `sequelize.define(…)`: a module-level handle of this file. */
+  const receiverDb = (e: ts.Expression): DbHandleKind | null => {
+    const v = unwrap(e);
+    const decl = ts.isIdentifier(v) ? scope.declarationOf(v) : undefined;
+    return decl && ts.isVariableDeclaration(decl) && decl.initializer ? dbCreation(decl.initializer, (x) => referenceOf(x, scope, resolveSpecifier)) : null;
   };
 
   const isExported = (node: ts.Node) => hasModifier(node, ts.SyntaxKind.ExportKeyword);
@@ -249,11 +278,16 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
 
   const visitTopLevel = (statement: ts.Statement) => {
     if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
-      addImport(statement.moduleSpecifier.text, 'import', statement.importClause?.isTypeOnly ?? false);
+      const clause = statement.importClause;
+      const bindings = clause && !clause.isTypeOnly ? importBindings(clause) : [];
+      const record = addImport(statement.moduleSpecifier.text, 'import', (clause?.isTypeOnly ?? false) || (!!clause && bindings.length === 0), statement);
+      if (typescript) for (const name of bindings) elidable.set(name, record);
     } else if (ts.isExportDeclaration(statement)) {
       const spec = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : null;
       if (spec !== null) {
-        addImport(spec, 'export-from', statement.isTypeOnly);
+        const named = statement.exportClause;
+        const onlyTypes = !!named && ts.isNamedExports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+        addImport(spec, 'export-from', statement.isTypeOnly || onlyTypes, statement);
         const from = resolveSpecifier(spec);
         const clause = statement.exportClause;
         if (!clause) facts.reexports.push({ exported: '*', from, imported: '*' });
@@ -314,10 +348,10 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
       case ts.SyntaxKind.CallExpression: {
         const call = node as ts.CallExpression;
         const spec = requireSpecifier(call);
-        if (spec !== undefined && !scope.declarationOf(call.expression as ts.Identifier)) addImport(spec, 'require', false);
+        if (spec !== undefined && !scope.declarationOf(call.expression as ts.Identifier)) addImport(spec, 'require', false, call);
         else if (call.expression.kind === ts.SyntaxKind.ImportKeyword) {
           const arg = call.arguments[0];
-          if (arg && ts.isStringLiteral(arg)) addImport(arg.text, 'dynamic', false);
+          if (arg && ts.isStringLiteral(arg)) addImport(arg.text, 'dynamic', false, call);
         } else if (ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'listen' && !listensToAnEvent(call)) {
           if (!facts.listens) {
             const p = sf.getLineAndCharacterOfPosition(call.getStart(sf));
@@ -350,6 +384,8 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
         break;
       case ts.SyntaxKind.Identifier: {
         const id = node as ts.Identifier;
+        const imported = elidable.get(id.text);
+        if (imported && !usedAsValue.has(imported) && readsAsValue(id)) usedAsValue.add(imported);
         if (id.text === 'process' && ts.isPropertyAccessExpression(id.parent) && id.parent.expression === id && id.parent.name.text === 'argv' && !scope.declarationOf(id)) {
           facts.roleEvidence.readsArgv = true;
         }
@@ -366,9 +402,60 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
     ts.forEachChild(node, visit);
   };
   visit(sf);
+  for (const record of new Set(elidable.values())) if (!usedAsValue.has(record)) record.typeOnly = true;
   for (const c of collectors) c.finish(facts.evidence);
   facts.roleEvidence.listens = facts.listens;
   return facts;
+}
+
+/** The local names an import binds that can hold values (`type`-marked specifiers bind none). */
+function importBindings(clause: ts.ImportClause): string[] {
+  const names: string[] = [];
+  if (clause.name) names.push(clause.name.text);
+  const bindings = clause.namedBindings;
+  if (bindings && ts.isNamespaceImport(bindings)) names.push(bindings.name.text);
+  else if (bindings) for (const e of bindings.elements) if (!e.isTypeOnly) names.push(e.name.text);
+  return names;
+}
+
+/** Whether `node` runs inside a function body rather than when the module loads. */
+function insideFunction(node: ts.Node): boolean {
+  for (let n = node.parent; n && !ts.isSourceFile(n); n = n.parent) {
+    if (ts.isFunctionLike(n) || ts.isClassStaticBlockDeclaration(n)) return !ts.isClassStaticBlockDeclaration(n);
+  }
+  return false;
+}
+
+/**
+ * An identifier that TypeScript keeps in the emitted JavaScript: not a declaration's name nor a
+ * property name, and not in a type position (except a type that decorator metadata emits).
+ */
+function readsAsValue(id: ts.Identifier): boolean {
+  const parent = id.parent;
+  if (ts.isImportClause(parent) || ts.isImportSpecifier(parent) || ts.isNamespaceImport(parent)) return false;
+  if ((ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) && (ts.isPropertyAccessExpression(parent) ? parent.name : parent.right) === id) return false;
+  if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent) || ts.isPropertySignature(parent) || ts.isMethodSignature(parent)) && parent.name === id) return false;
+  let n: ts.Node = id;
+  while (ts.isQualifiedName(n.parent)) n = n.parent;
+  const holder = n.parent;
+  if (ts.isTypeReferenceNode(holder)) return emittedAsMetadata(holder);
+  if (ts.isTypeQueryNode(holder) || ts.isImportTypeNode(holder) || ts.isTypeNode(holder) && !ts.isExpressionWithTypeArguments(holder)) return false;
+  if (ts.isExpressionWithTypeArguments(holder)) {
+    const clause = holder.parent;
+    return ts.isHeritageClause(clause) && clause.token === ts.SyntaxKind.ExtendsKeyword && ts.isClassLike(clause.parent);
+  }
+  return true;
+}
+
+/** `constructor(private orders: OrdersService)` of a decorated class, a decorated member's parameter or type: emitted as `design:*` metadata. */
+function emittedAsMetadata(type: ts.TypeReferenceNode): boolean {
+  const owner = type.parent;
+  const decorated = (n: ts.Node) => ts.canHaveDecorators(n) && (ts.getDecorators(n)?.length ?? 0) > 0;
+  if (ts.isPropertyDeclaration(owner) && owner.type === type) return decorated(owner);
+  if (!ts.isParameter(owner) || owner.type !== type) return false;
+  const fn = owner.parent;
+  if (ts.isConstructorDeclaration(fn)) return decorated(fn.parent);
+  return ts.isMethodDeclaration(fn) && (decorated(fn) || decorated(owner));
 }
 
 export { isModuleLevel };

@@ -12,12 +12,23 @@ import type { ProjectFacts } from './facts.js';
 /** Packages whose import makes a file a place where handlers may be registered. */
 const FRAMEWORK_PACKAGES = new Set(['express', 'fastify', 'fastify-plugin', 'koa', '@koa/router', 'koa-router', 'hono', 'http', 'https', 'http2', 'socket.io', '@nestjs/common', '@nestjs/graphql', '@nestjs/websockets', '@nestjs/microservices', 'routing-controllers']);
 
+export interface RequestReach {
+  /** Per file, its exports that request handling elsewhere reaches. */
+  reached: Map<string, Set<string>>;
+  /** Per file, how many routes it registers (see `HandlerModel.routes`). */
+  routeCounts: Map<string, number>;
+  /** Per file, its exports that other files register as a route's own handler. */
+  routeHandlers: Map<string, Set<string>>;
+}
+
 export function computeRequestReach(
   facts: ProjectFacts,
   files: ReadonlyArray<{ path: string; sourceFile: ts.SourceFile | null }>,
   roles: (file: string) => ReadonlySet<FileRole>,
-): Map<string, Set<string>> {
+): RequestReach {
   const reached = new Map<string, Set<string>>();
+  const routeCounts = new Map<string, number>();
+  const routeHandlers = new Map<string, Set<string>>();
   const sources = new Map<string, ts.SourceFile>();
   for (const f of files) if (f.sourceFile && !roles(f.path).has('test')) sources.set(f.path, f.sourceFile);
   const helpersOf = new Map<string, Helpers>();
@@ -51,6 +62,10 @@ export function computeRequestReach(
     const h = helpers(file);
     const model = buildHandlerModel(sf, h, facts, new Set());
     record(model.importedHandlers);
+    if (model.routes.length > 0) routeCounts.set(file, model.routes.length);
+    for (const { file: target, key, route } of model.importedHandlers) {
+      if (route) routeHandlers.set(target, (routeHandlers.get(target) ?? new Set()).add(key));
+    }
     for (const fn of model.reached) record(importedCallees(fn, h, facts));
   }
   // Follow the reached exports into their modules, a bounded number of rounds.
@@ -64,7 +79,7 @@ export function computeRequestReach(
       for (const fn of reachFrom(seededFunctions(sf, keys, h), h)) record(importedCallees(fn, h, facts));
     }
   }
-  return reached;
+  return { reached, routeCounts, routeHandlers };
 }
 
 function importsExpressReceiver(facts: ProjectFacts, file: string): boolean {

@@ -5,6 +5,7 @@
 import type { ts } from 'ts-morph';
 import type { ScopeIndex } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';
+import { envCollector, type EnvEvidence } from './env.js';
 import { collectFrameworkLoggers, type FrameworkLoggersEvidence } from './framework-loggers.js';
 import { createObservabilityCollector, type ObservabilityEvidence } from './observability.js';
 import { pgTimeouts } from './pg-timeouts.js';
@@ -35,6 +36,7 @@ export type CollectorFactory = (context: EvidenceContext) => EvidenceCollector;
 
 /** One field per collector (each written by the collector in the file of the same name). */
 export interface ModuleEvidence {
+  env: EnvEvidence;
   frameworkLoggers: FrameworkLoggersEvidence;
   observability: ObservabilityEvidence;
   pgTimeoutSet: boolean;
@@ -45,4 +47,4 @@ export interface ModuleEvidence {
 }
 
 /** Every collector, in a fixed order. */
-export const COLLECTORS: readonly CollectorFactory[] = [collectFrameworkLoggers, createObservabilityCollector, pgTimeouts, processLifecycleCollector, securityHeadersCollector, socketIoCollector, validationCollector];
+export const COLLECTORS: readonly CollectorFactory[] = [envCollector, collectFrameworkLoggers, createObservabilityCollector, pgTimeouts, processLifecycleCollector, securityHeadersCollector, socketIoCollector, validationCollector];
