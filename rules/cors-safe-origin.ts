@@ -5,6 +5,7 @@
 // logged-in user visits can then call the API with the user's cookies and read the answers.
 // Without credentials a public `*` is a deliberate choice and is left alone.
 import { ts } from 'ts-morph';
+import { isDevelopmentOnly } from '../src/core/environment.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
@@ -191,6 +192,8 @@ export default defineFileRule({
       const { verdict, at } = judgeOptions(options, helpers, library);
       if (!verdict) return;
       const how = !at ? 'no `origin`, so the caller\'s own Origin is echoed' : ts.isPropertyAssignment(at) && isTrue(at.initializer, helpers) ? '`origin: true`' : ts.isPropertyAssignment(at) && helpers.staticString(helpers.valueOf(at.initializer)) === '*' ? '`origin: \'*\'`, which it turns into the caller\'s Origin' : 'an origin function that says yes to every origin';
+      // A permissive set-up that only runs in development (`if (!isProduction)`) is not what ships.
+      if (isDevelopmentOnly(call)) return;
       context.report({ node: at ?? call, messageId: verdict, data: { library: label, how } });
     };
     // Hand-written headers: collected per function, judged when the function ends.

@@ -5,16 +5,13 @@
 // certificate and read or change the traffic, database passwords and API keys included.
 // Settings guarded to development or test (`if (NODE_ENV === 'development')`) are left alone.
 import { ts } from 'ts-morph';
+import { isDevelopmentOnly } from '../src/core/environment.js';
 import { chainNames } from '../src/core/names.js';
 import { memberName, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 import type { Helpers } from '../src/core/helpers.js';
 
 const TLS_ENV = 'NODE_TLS_REJECT_UNAUTHORIZED';
-const DEV_ENVS = new Set(['development', 'dev', 'test', 'testing', 'local']);
-const PROD_ENVS = new Set(['production', 'prod']);
-const DEV_FLAG = /^(is)?(dev|development|local|test|testing)(env|mode)?$|^__DEV__$/i;
-const PROD_FLAG = /^(is)?(prod|production)(env|mode)?$/i;
 
 function propertyName(p: ts.ObjectLiteralElementLike): string | undefined {
   const name = p.name;
@@ -42,39 +39,6 @@ function acceptsAnyHost(fn: ts.Node): boolean {
     !e || (ts.isIdentifier(e) && e.text === 'undefined') || e.kind === ts.SyntaxKind.NullKeyword || ts.isVoidExpression(e);
   if (!ts.isBlock(body)) return empty(unwrap(body));
   return body.statements.every((s) => ts.isReturnStatement(s) && empty(s.expression && unwrap(s.expression)));
-}
-
-/** The condition, when true (`when`) or false, only holds outside production. */
-function meansDevelopment(cond: ts.Expression, when: boolean): boolean {
-  const e = unwrap(cond);
-  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return meansDevelopment(e.operand, !when);
-  if (ts.isBinaryExpression(e)) {
-    const op = e.operatorToken.kind;
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return when ? meansDevelopment(e.left, true) || meansDevelopment(e.right, true) : false;
-    if (op === ts.SyntaxKind.BarBarToken) return when ? meansDevelopment(e.left, true) && meansDevelopment(e.right, true) : meansDevelopment(e.left, false) || meansDevelopment(e.right, false);
-    const equal = op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken;
-    const notEqual = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
-    if (!equal && !notEqual) return false;
-    const env = [e.left, e.right].find((side) => /^(node_?env|env)$/i.test(chainNames(side).pop() ?? ''));
-    const other = env === e.left ? e.right : e.left;
-    const value = ts.isStringLiteralLike(unwrap(other)) ? (unwrap(other) as ts.StringLiteral).text.toLowerCase() : undefined;
-    if (!env || value === undefined) return false;
-    const holds = equal ? when : !when; // NODE_ENV === value holds
-    return holds ? DEV_ENVS.has(value) : PROD_ENVS.has(value);
-  }
-  const flag = chainNames(e).pop();
-  if (flag === undefined) return false;
-  return when ? DEV_FLAG.test(flag) : PROD_FLAG.test(flag);
-}
-
-/** The node sits in a branch that only runs in development or test. */
-function isDevelopmentOnly(node: ts.Node): boolean {
-  for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
-    if (ts.isIfStatement(parent) && child !== parent.expression && meansDevelopment(parent.expression, child === parent.thenStatement)) return true;
-    if (ts.isConditionalExpression(parent) && child !== parent.condition && meansDevelopment(parent.condition, child === parent.whenTrue)) return true;
-    if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && child === parent.right && meansDevelopment(parent.left, true)) return true;
-  }
-  return false;
 }
 
 const COMMAND_RUNNERS = /^(exec|execSync|execFile|execFileSync|spawn|spawnSync|fork|execa|execaSync|execaCommand|execaCommandSync)$/;

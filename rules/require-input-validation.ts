@@ -83,7 +83,7 @@ export default defineFileRule({
     },
   },
   create(context) {
-    const { helpers, project } = context;
+    const { project } = context;
     const { roles } = context.file;
     if (roles.has('test') || roles.has('cli') || roles.has('browser')) return {};
     if (VALIDATION_PACKAGES.some((p) => project.importsPackage(p))) return {};

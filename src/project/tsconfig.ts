@@ -3,7 +3,7 @@
 // node_modules up to the scanned root), compiler options merged base first. A base that cannot be
 // found is recorded, not guessed: rules then know they cannot judge the merged options.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { findNodeAtLocation, parse as parseJsonc, parseTree } from 'jsonc-parser';
 import type { ProjectFacts } from './facts.js';
 
