@@ -3,6 +3,7 @@
 import { dirname } from 'node:path';
 import type { ts } from 'ts-morph';
 import type { FileRole, Reference } from '../core/types.js';
+import { parseDockerfile, type DockerfileModel } from './dockerfile.js';
 import { buildModuleFacts, type ExportInfo, type ModuleFacts } from './modules.js';
 import { minMajor, readPackageJson, type PackageInfo } from './package-json.js';
 import { computeRequestReach } from './request-reach.js';
@@ -51,6 +52,8 @@ export interface ProjectFacts {
   requestReached(file: string): ReadonlySet<string>;
   /** Committable non-source files that can hold secrets (env files, keys, `.npmrc`, credential JSON), read on first use. */
   repositoryFiles(): readonly RepositoryFile[];
+  /** The repository's Dockerfiles (of `repositoryFiles()`), parsed on first use, sorted by path. */
+  dockerfiles(): ReadonlyArray<{ relPath: string; dockerfile: DockerfileModel }>;
 }
 
 export interface FactsInput {
@@ -147,6 +150,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   let requestReach: Map<string, Set<string>> | undefined;
   const none: ReadonlySet<string> = new Set();
   let repositoryFiles: readonly RepositoryFile[] | undefined;
+  let dockerfiles: ReadonlyArray<{ relPath: string; dockerfile: DockerfileModel }> | undefined;
   const facts: ProjectFacts = {
     root,
     packageJson,
@@ -169,6 +173,11 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
       return requestReach.get(file) ?? none;
     },
     repositoryFiles: () => (repositoryFiles ??= readDisk ? readRepositoryFiles(root, input.ignores) : []),
+    dockerfiles: () =>
+      (dockerfiles ??= facts
+        .repositoryFiles()
+        .filter((f) => f.kind === 'dockerfile' && f.text !== null)
+        .map((f) => ({ relPath: f.relPath, dockerfile: parseDockerfile(f.text ?? '') }))),
   };
   return facts;
 }
