@@ -80,20 +80,31 @@ export function parseImageReference(text: string): ImageReference {
   };
 }
 
+/** Docker's rule: the arguments are exec form when they parse as a JSON array of strings; anything else is shell form. */
+function execForm(keyword: string, text: string): string[] | null {
+  if (!['RUN', 'CMD', 'ENTRYPOINT'].includes(keyword) || !text.trim().startsWith('[')) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : null;
+  } catch {
+    return null;
+  }
+}
+
 function toInstruction(i: Instruction): DockerInstruction {
   const start = i.getRange().start;
   const withFlags = i as Instruction & { getFlags?: () => Array<{ getName(): string; getValue(): string | null }> };
   const flags = new Map<string, string | null>();
   for (const f of withFlags.getFlags?.() ?? []) flags.set(f.getName(), f.getValue());
-  const json = i as Instruction & { getJSONStrings?: () => Array<{ getJSONValue(): string }>; getClosingBracket?: () => unknown };
-  const closed = json.getClosingBracket?.() != null;
+  const keyword = i.getKeyword().toUpperCase();
+  const text = i.getArgumentsContent() ?? '';
   return {
-    keyword: i.getKeyword().toUpperCase(),
+    keyword,
     line: start.line + 1,
     column: start.character + 1,
     args: i.getExpandedArguments().map((a) => a.getValue()),
-    text: i.getArgumentsContent() ?? '',
-    exec: closed && json.getJSONStrings ? json.getJSONStrings().map((s) => s.getJSONValue()) : null,
+    text,
+    exec: execForm(keyword, text),
     flags,
   };
 }
