@@ -26,9 +26,14 @@ const INSTALL_WORDS: Record<Manager, readonly string[]> = { npm: ['install', 'i'
 const PRODUCTION_FLAG = /^(--omit=dev|--only=prod(uction)?|--production(=true)?|--prod|-P)$/;
 const PRODUCTION_ENV = /^(NODE_ENV=production|NPM_CONFIG_PRODUCTION=true|NPM_CONFIG_OMIT=dev)$/i;
 
+/** `--omit="dev"` → `--omit=dev`: the shell removes the quotes. */
+function unquote(word: string): string {
+  return word.replace(/["']/g, '');
+}
+
 /** A dependency install from the manifest (no package names, not global), or undefined. */
 function installOf(command: string, productionEnv: boolean): Install | undefined {
-  const words = command.split(' ');
+  const words = command.split(' ').map(unquote);
   let inlineEnv = false;
   while (words[0] !== undefined && (/^\w+=/.test(words[0]) || words[0] === 'env')) inlineEnv ||= PRODUCTION_ENV.test(words.shift() ?? '');
   const manager = programOf(words[0] ?? '') as Manager;
@@ -65,7 +70,8 @@ function prunes(command: string): boolean {
 
 /** `ENV NODE_ENV=production`, `ENV NODE_ENV production`, `ARG NODE_ENV=development`: whether installs after it omit dev dependencies. */
 function productionEnvAfter(i: DockerInstruction, before: boolean): boolean {
-  const pairs = i.args.length === 2 && !i.args[0]?.includes('=') ? [`${i.args[0]}=${i.args[1]}`] : i.args;
+  const args = i.args.map(unquote);
+  const pairs = args.length === 2 && !args[0]?.includes('=') ? [`${args[0]}=${args[1]}`] : args;
   let production = before;
   for (const p of pairs) if (/^(NODE_ENV|NPM_CONFIG_PRODUCTION|NPM_CONFIG_OMIT)=/i.test(p)) production = PRODUCTION_ENV.test(p);
   return production;

@@ -4,8 +4,10 @@
 // in the container, can rewrite the application and its dependencies, and is one kernel or runtime
 // bug away from root on the host. Judged on the stage `docker build` produces (the last one),
 // following `FROM <stage>` inheritance, in images that declare a CMD or ENTRYPOINT (the others are
-// base images); distroless `:nonroot` images and entrypoints that drop privileges (`gosu`,
-// `su-exec`) run unprivileged without a USER line.
+// base images). Without a USER line only images known to default to root are flagged (Docker
+// Hub's official images, a few well-known Node images): a company base image may set its own
+// user; distroless `:nonroot` images and entrypoints that drop privileges (`gosu`, `su-exec`) run
+// unprivileged.
 import { defineProjectRule } from '../src/core/rule.js';
 import type { DockerInstruction } from '../src/project/dockerfile.js';
 import { baseImageOf, shellCommands, type ImageReference } from '../src/project/dockerfile.js';
@@ -35,6 +37,20 @@ function createdUser(instructions: readonly DockerInstruction[]): string | undef
     }
   }
   return user && /^[\w.-]+$/.test(user) ? user : undefined;
+}
+
+/** Images from other publishers that run as root unless told otherwise (on top of Docker Hub's official images). */
+const ROOT_BY_DEFAULT = new Set(['bitnami/node', 'keymetrics/pm2', 'mhart/alpine-node']);
+
+/**
+ * Whether we know the image's default user is root: Docker Hub's official images (`node`,
+ * `alpine`, `debian`, `docker.io/library/node`) and a few well-known Node images. Other images
+ * (a company base image, `cimg/node`, Red Hat's UBI Node images) may set a user we cannot see.
+ */
+function rootByDefault(image: ImageReference | null): boolean {
+  if (!image || (image.registry !== null && image.registry !== 'docker.io')) return false;
+  const name = image.name.replace(/^library\//, '');
+  return !name.includes('/') || ROOT_BY_DEFAULT.has(name);
 }
 
 /** `root`, `0`, `root:root`, `0:0`: the user part names root. */
@@ -103,13 +119,15 @@ export default defineProjectRule({
       const instructions = chainInstructions(chain);
       // An image that declares no command is a base or build image; the one that runs it is judged.
       if (!instructions.some((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT')) continue;
-      context.countSite();
       const image = baseImageOf(final);
-      const created = createdUser(instructions);
-      const user = created ?? (image?.name === 'node' ? 'node' : 'app');
       const users = instructions.filter((i) => i.keyword === 'USER');
       const last = users[users.length - 1];
       const value = last?.args[0];
+      // Without a USER line, an image whose default user we do not know is not judged.
+      if (!last && !rootByDefault(image) && !runsUnprivilegedByDefault(image)) continue;
+      context.countSite();
+      const created = createdUser(instructions);
+      const user = created ?? (image?.name === 'node' ? 'node' : 'app');
       if (last && value !== undefined) {
         // A build argument without a default decides the user: we cannot tell.
         if (isRootUser(value) && !value.includes('$') && !dropsPrivileges(instructions)) {

@@ -47,8 +47,10 @@ function namedForDevelopment(relPath: string, chain: readonly DockerStage[]): bo
   const devWord = (text: string) => text.toLowerCase().split(/[/._:-]+/).some((w) => NOT_PRODUCTION.has(w));
   const final = chain[chain.length - 1];
   if (devWord(relPath) || (final?.name != null && devWord(final.name))) return true;
+  // The program and script words of the command, not option values (`--log-level debug`).
+  const commandNames = (i: DockerInstruction) => commandWords(i).filter((w, k, all) => !w.startsWith('-') && !(all[k - 1] ?? '').startsWith('-'));
   return chainInstructions(chain).some(
-    (i) => (i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && commandWords(i).some((w) => devWord(w) || DEV_PROGRAMS.has(programOf(w))),
+    (i) => (i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && commandNames(i).some((w) => devWord(w) || DEV_PROGRAMS.has(programOf(w))),
   );
 }
 

@@ -39,8 +39,8 @@ describe(RULE, () => {
     expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'user-only-in-build-stage'))).toEqual([{ file: 'Dockerfile', line: 7, column: 1, message: noUser('node:22-alpine', 'node') }]);
   });
 
-  it('is not applicable without a production Node Dockerfile that declares a command', async () => {
-    for (const name of ['no-dockerfile', 'development-dockerfile', 'frontend-served-by-nginx', 'dockerfile-in-test-directory', 'base-image-without-command', 'tool-image-without-project-files']) {
+  it('is not applicable without a production Node Dockerfile that declares a command, or when the base image\'s user cannot be known', async () => {
+    for (const name of ['no-dockerfile', 'development-dockerfile', 'frontend-served-by-nginx', 'dockerfile-in-test-directory', 'base-image-without-command', 'tool-image-without-project-files', 'company-base-image-with-its-own-user']) {
       expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', name)), name).toBe(0);
     }
   });

@@ -22,6 +22,17 @@ describe(RULE, () => {
     ]);
   });
 
+  it('judges an image whose command only passes `debug` as an option value (not a development image)', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'npm-run-with-debug-log-level'))).toEqual([
+      {
+        file: 'Dockerfile',
+        line: 7,
+        column: 1,
+        message: throughManager('npm run serve -- --log-level debug', 'npm', '`CMD ["node", "<entry file>"]` with what the `serve` script runs'),
+      },
+    ]);
+  });
+
   it('flags yarn started through `sh -c`', async () => {
     expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'yarn-start-through-sh'))).toEqual([
       { file: 'Dockerfile', line: 7, column: 1, message: throughManager('sh -c yarn start', 'yarn', '`CMD ["node", "src/server.js"]`, what the `start` script runs') },
