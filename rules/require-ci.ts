@@ -15,7 +15,7 @@ export default defineProjectRule({
   defaultOptions: {},
   messages: {
     missing:
-      'The repository has no CI configuration, so no change is built or tested before it is merged: add a workflow (`.github/workflows/ci.yml`, `.gitlab-ci.yml`, …) that installs with a frozen lockfile and runs the build and `{{test}}`',
+      'The repository has no CI configuration, so no change is built or tested before it is merged: add a workflow (`.github/workflows/ci.yml`, `.gitlab-ci.yml`, …) that installs with a frozen lockfile and runs the build and {{test}}',
   },
   docs: {
     description: 'Require a CI configuration at the repository root (GitHub Actions, GitLab CI, Jenkins, CircleCI, Azure Pipelines, Bitbucket Pipelines, …).',
@@ -41,6 +41,6 @@ export default defineProjectRule({
     const root = repositoryRoot(facts);
     context.countSite();
     if (rootFiles(facts, 'ci', root).length > 0) return;
-    context.report({ file: posix.join(root, 'package.json'), line: 1, column: 1, messageId: 'missing', data: { test: facts.packageJson.scripts.test ? 'npm test' : 'the tests' } });
+    context.report({ file: posix.join(root, 'package.json'), line: 1, column: 1, messageId: 'missing', data: { test: facts.packageJson.scripts.test ? '`npm test`' : 'the tests' } });
   },
 });
