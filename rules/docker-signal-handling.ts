@@ -123,7 +123,9 @@ export default defineProjectRule({
       const process = containerProcess(dockerfile);
       if (!process) continue;
       context.countSite();
-      let { rest, init, exec } = afterWrappers(process.argv);
+      const wrapped = afterWrappers(process.argv);
+      const { init } = wrapped;
+      let { rest, exec } = wrapped;
       let shell = process.shell;
       // `["sh", "-c", "node server.js"]` is shell form written as an array.
       if (SHELLS.has(programOf(rest[0] ?? '')) && rest[1] === '-c' && rest[2] !== undefined) {
