@@ -2,6 +2,10 @@
 import type { AnyRule } from '../src/core/types.js';
 import asyncHandlerErrors from './async-handler-errors.js';
 import corsSafeOrigin from './cors-safe-origin.js';
+import dockerInstallPractice from './docker-install-practice.js';
+import dockerNonRoot from './docker-non-root.js';
+import dockerPinnedBase from './docker-pinned-base.js';
+import dockerSignalHandling from './docker-signal-handling.js';
 import jwtSafeVerify from './jwt-safe-verify.js';
 import logErrorWithStack from './log-error-with-stack.js';
 import noCircularImport from './no-circular-import.js';
@@ -24,23 +28,31 @@ import noSwallowedError from './no-swallowed-error.js';
 import noSyncInHandler from './no-sync-in-handler.js';
 import noTlsBypass from './no-tls-bypass.js';
 import noWeakHash from './no-weak-hash.js';
+import requireCi from './require-ci.js';
 import requireDbTimeout from './require-db-timeout.js';
+import requireEngines from './require-engines.js';
 import requireGracefulShutdown from './require-graceful-shutdown.js';
 import requireHealthEndpoint from './require-health-endpoint.js';
 import requireHttpTimeout from './require-http-timeout.js';
 import requireInputValidation from './require-input-validation.js';
+import requireLockfile from './require-lockfile.js';
 import requireProcessErrorHandlers from './require-process-error-handlers.js';
 import requireSecurityHeaders from './require-security-headers.js';
 import requireSocketioAdapter from './require-socketio-adapter.js';
 import requireStrictTypescript from './require-strict-typescript.js';
 import requireStructuredLogger from './require-structured-logger.js';
 import requireTelemetry from './require-telemetry.js';
+import requireTests from './require-tests.js';
 import secureCookie from './secure-cookie.js';
 import structuredLogMessage from './structured-log-message.js';
 
 export const rules: AnyRule[] = [
   asyncHandlerErrors,
   corsSafeOrigin,
+  dockerInstallPractice,
+  dockerNonRoot,
+  dockerPinnedBase,
+  dockerSignalHandling,
   jwtSafeVerify,
   logErrorWithStack,
   noCircularImport,
@@ -63,17 +75,21 @@ export const rules: AnyRule[] = [
   noSyncInHandler,
   noTlsBypass,
   noWeakHash,
+  requireCi,
   requireDbTimeout,
+  requireEngines,
   requireGracefulShutdown,
   requireHealthEndpoint,
   requireHttpTimeout,
   requireInputValidation,
+  requireLockfile,
   requireProcessErrorHandlers,
   requireSecurityHeaders,
   requireSocketioAdapter,
   requireStrictTypescript,
   requireStructuredLogger,
   requireTelemetry,
+  requireTests,
   secureCookie,
   structuredLogMessage,
 ];

@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import { defineProjectRule } from '../src/core/rule.js';
 import { isPlaceholder, isSecretName, maskSecret, secretShapeIn, urlCredentials } from '../src/core/secrets.js';
-import type { RepositoryFile } from '../src/project/repository-files.js';
+import { SECRET_FILE_KINDS, type RepositoryFile } from '../src/project/repository-files.js';
 import { fileRoles } from '../src/project/roles.js';
 
 /** Env files meant to be committed: documentation templates, test settings, dotenv-vault's encrypted file. */
@@ -128,6 +128,7 @@ export default defineProjectRule({
   },
   check(context) {
     for (const file of context.facts.repositoryFiles()) {
+      if (!SECRET_FILE_KINDS.has(file.kind)) continue;
       const name = basename(file.relPath);
       if (fileRoles(file.relPath, NO_EVIDENCE).has('test')) continue;
       if (file.kind === 'env' && COMMITTABLE_ENV.test(name)) continue;

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ts } from 'ts-morph';
 import type { FileRole, Reference } from '../core/types.js';
+import { parseDockerfile, type DockerfileModel } from './dockerfile.js';
 import { buildModuleFacts, type ExportInfo, type ModuleFacts } from './modules.js';
 import { minMajor, readPackageJson, type PackageInfo } from './package-json.js';
 import { computeRequestReach, type RequestReach } from './request-reach.js';
@@ -72,6 +73,8 @@ export interface ProjectFacts {
   routeCount(file: string): number;
   /** Exports of `file` that other files register as a route's own handler (`router.get('/', orders.list)`): `name` or `Class.method`. */
   routeHandlerExports(file: string): ReadonlySet<string>;
+  /** The repository's Dockerfiles (of `repositoryFiles()`), parsed on first use, sorted by path. */
+  dockerfiles(): ReadonlyArray<{ relPath: string; dockerfile: DockerfileModel }>;
 }
 
 export interface FactsInput {
@@ -176,6 +179,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   const packageOf = readDisk ? packageDirOf(root) : () => root;
   const none: ReadonlySet<string> = new Set();
   let repositoryFiles: readonly RepositoryFile[] | undefined;
+  let dockerfiles: ReadonlyArray<{ relPath: string; dockerfile: DockerfileModel }> | undefined;
   const facts: ProjectFacts = {
     root,
     packageJson,
@@ -229,6 +233,11 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
       }
       return view;
     },
+    dockerfiles: () =>
+      (dockerfiles ??= facts
+        .repositoryFiles()
+        .filter((f) => f.kind === 'dockerfile' && f.text !== null)
+        .map((f) => ({ relPath: f.relPath, dockerfile: parseDockerfile(f.text ?? '') }))),
   };
   const views = new Map<WorkspacePackage, ProjectFacts>();
   const packageByFile = new Map<string, WorkspacePackage>();

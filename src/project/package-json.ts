@@ -16,6 +16,8 @@ export interface PackageInfo {
   type: 'module' | 'commonjs';
   /** The raw object, for project rules that read other keys. */
   raw: Record<string, unknown>;
+  /** The file's text (BOM removed), for rules that point at a key's line. */
+  text: string;
 }
 
 export type PackageJsonResult = { info: PackageInfo | null; error: string | null };
@@ -35,9 +37,10 @@ export function readPackageJson(dir: string): PackageJsonResult {
   } catch {
     return { info: null, error: null };
   }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let raw: unknown;
   try {
-    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    raw = JSON.parse(text);
   } catch (err) {
     return { info: null, error: `package.json is not valid JSON: ${(err as Error).message}` };
   }
@@ -62,6 +65,7 @@ export function readPackageJson(dir: string): PackageJsonResult {
       main: typeof obj.main === 'string' ? obj.main : null,
       type: obj.type === 'module' ? 'module' : 'commonjs',
       raw: obj,
+      text,
     },
     error: null,
   };

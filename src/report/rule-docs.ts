@@ -10,7 +10,11 @@ export function docsUrl(ruleId: string): string {
 }
 
 function language(filename: string | undefined): string {
-  return /\.(?:[cm]?js|jsx)$/.test(filename ?? '') ? 'js' : 'ts';
+  const name = filename ?? '';
+  if (/(^|\/)(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.[Dd]ockerfile$/.test(name)) return 'dockerfile';
+  if (/\.json$/.test(name)) return 'json';
+  if (/\.ya?ml$/.test(name)) return 'yaml';
+  return /\.(?:[cm]?js|jsx)$/.test(name) ? 'js' : 'ts';
 }
 
 function optionsSection(rule: AnyRule): string[] {

@@ -1,0 +1,59 @@
+// require-engines: a package that does not say which Node version it runs on — no `engines.node`
+// in package.json, no `volta.node`, no `.nvmrc`, `.node-version` or `.tool-versions` entry at the
+// repository root. Developers, CI and the deploy target then each use whatever Node they have:
+// code that relies on a newer API works locally and crashes in production on an older runtime,
+// and upgrades of the production runtime happen without anyone deciding them.
+import { posix } from 'node:path';
+import { defineProjectRule } from '../src/core/rule.js';
+import { packageJsonKeyPosition, repositoryRoot, rootFiles } from '../src/project/operations.js';
+
+function nonEmptyString(value: unknown): boolean {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+function field(obj: unknown, key: string): unknown {
+  return obj && typeof obj === 'object' && !Array.isArray(obj) ? (obj as Record<string, unknown>)[key] : undefined;
+}
+
+export default defineProjectRule({
+  id: 'require-engines',
+  repository: true,
+  category: 'operations',
+  severity: 'low',
+  recommended: true,
+  defaultOptions: {},
+  messages: {
+    missing:
+      'package.json does not say which Node version the service runs on: add `"engines": { "node": "{{example}}" }` (or an `.nvmrc`) so that CI, developers and the deploy target use the same major',
+    noNodeEngine:
+      '`engines` does not name a Node version: add `"node": "{{example}}"` so that CI, developers and the deploy target use the same major',
+  },
+  docs: {
+    description: 'Require the Node version to be declared: `engines.node` in package.json, `volta`, `.nvmrc`, `.node-version` or `.tool-versions`.',
+    why:
+      'Without a declared Node version, each developer, the CI runner and the production image use whatever Node they happen to have. ' +
+      'Code written against a newer API passes locally and fails in production on an older runtime; a base image or platform upgrade ' +
+      'moves production to a new major that nobody tested. Tooling (npm, Volta, nvm, fnm, cloud build packs) reads these declarations to pick the runtime.',
+    fix: 'Add `"engines": { "node": ">=22" }` (the majors you test on) to package.json, and an `.nvmrc` with the exact version for developers and CI.',
+    sites: 'packages (at the repository root)',
+    examples: {
+      invalid: [{ filename: 'package.json', code: '{\n  "name": "orders-api",\n  "scripts": { "start": "node dist/main.js" }\n}\n' }],
+      valid: [{ filename: 'package.json', code: '{\n  "name": "orders-api",\n  "engines": { "node": ">=22" },\n  "scripts": { "start": "node dist/main.js" }\n}\n' }],
+    },
+  },
+  check(context) {
+    const { facts } = context;
+    const pkg = facts.packageJson;
+    if (!pkg) return;
+    const root = repositoryRoot(facts);
+    context.countSite();
+    const engines = pkg.raw.engines;
+    if (nonEmptyString(field(engines, 'node')) || nonEmptyString(field(pkg.raw.volta, 'node'))) return;
+    const versionFiles = rootFiles(facts, 'node-version', root);
+    if (versionFiles.some((f) => !f.relPath.endsWith('.tool-versions') || /^\s*(nodejs|node)\s+\S/m.test(f.text ?? ''))) return;
+    const data = { example: '>=22' };
+    const file = posix.join(root, 'package.json');
+    if (engines !== undefined) context.report({ file, ...packageJsonKeyPosition(pkg.text, ['engines']), messageId: 'noNodeEngine', data });
+    else context.report({ file, line: 1, column: 1, messageId: 'missing', data });
+  },
+});
