@@ -23,6 +23,9 @@ describe('the example project fixtures/projects/orders-service', () => {
     const report = JSON.parse(stdout) as Report;
     expect(report.errors).toEqual([]);
     expect(report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId} ${f.severity}`)).toEqual([
+      'package.json:1:1 require-ci medium',
+      'package.json:1:1 require-engines low',
+      'package.json:1:1 require-lockfile high',
       'src/app.ts:29:11 no-in-memory-session high',
       'src/app.ts:29:11 secure-cookie medium',
       'src/jobs/reconcile-payments.job.ts:13:17 no-in-process-scheduler low',
