@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getRule } from '../../rules/index.js';
-import { findingsOf, fixtureCase, fixtureCases, sitesOf, writeProject } from '../support/fixtures.js';
+import { findingsOf, fixtureCase, fixtureCases, sitesOf } from '../support/fixtures.js';
 
 const RULE = 'require-process-error-handlers';
 
@@ -88,17 +87,4 @@ describe(RULE, () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);
     });
   }
-
-  // Project rules are not run by test/docs-examples.test.ts: each example is checked here, alone in a project.
-  const docs = getRule(RULE)?.docs;
-  docs?.examples.invalid.forEach((example, i) => {
-    it(`docs ❌ example ${i + 1} is flagged`, async () => {
-      expect((await findingsOf(RULE, writeProject({ [example.filename ?? 'example.ts']: example.code }))).length).toBeGreaterThan(0);
-    });
-  });
-  docs?.examples.valid.forEach((example, i) => {
-    it(`docs ✅ example ${i + 1} is not flagged`, async () => {
-      expect(await findingsOf(RULE, writeProject({ [example.filename ?? 'example.ts']: example.code }))).toEqual([]);
-    });
-  });
 });
