@@ -99,7 +99,13 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   const workspaces: Workspaces = input.workspaces ?? (readDisk ? findWorkspaces(root, input.ignores) : { packages: [{ name: packageJson?.name ?? '(root)', dir: root, path: '', packageJson }], errors: [] });
   errors.push(...workspaces.errors);
   const localPackages = workspaces.packages.filter((p) => p.path !== '' && p.packageJson?.name).map((p) => ({ name: p.packageJson?.name ?? '', dir: p.dir, entries: packageEntries(p.packageJson?.raw ?? {}) }));
-  const resolver = new ModuleResolver(new Set(input.files.map((f) => f.path)), readDisk ? readPathMapping(root) : null, localPackages);
+  const packageMappings = readDisk
+    ? workspaces.packages.flatMap((p) => {
+        const mapping = p.path === '' ? null : readPathMapping(p.dir);
+        return mapping ? [{ dir: p.dir, mapping }] : [];
+      })
+    : [];
+  const resolver = new ModuleResolver(new Set(input.files.map((f) => f.path)), readDisk ? readPathMapping(root) : null, localPackages, packageMappings);
 
   const frontend = readDisk ? frontendPackageOf(root) : () => false;
   const rolesOf = (file: string, relPath: string, evidence: RoleEvidence) => fileRoles(relPath, { ...evidence, frontendPackage: frontend(file) });

@@ -30,31 +30,44 @@ export class ModuleResolver {
 
   private readonly localPackages: ReadonlyMap<string, LocalPackage>;
 
+  /**
+   * `mapping` is the root's tsconfig paths; `packageMappings` those of workspace packages (by
+   * directory), which apply to the files of that package instead.
+   */
   constructor(
     private readonly files: ReadonlySet<string>,
     private readonly mapping: PathMapping | null,
     localPackages: readonly LocalPackage[] = [],
+    private readonly packageMappings: ReadonlyArray<{ dir: string; mapping: PathMapping }> = [],
   ) {
     this.localPackages = new Map(localPackages.map((p) => [p.name, p]));
   }
 
+  /** The tsconfig paths that apply to a file: its workspace package's, else the root's. */
+  private mappingFor(fromFile: string): PathMapping | null {
+    let best: { dir: string; mapping: PathMapping } | undefined;
+    for (const m of this.packageMappings) if (fromFile.startsWith(`${m.dir}/`) && (!best || m.dir.length > best.dir.length)) best = m;
+    return best?.mapping ?? this.mapping;
+  }
+
   /** The absolute path of the project file `specifier` names from `fromFile`, or null (a package, or not found). */
   resolve(fromFile: string, specifier: string): string | null {
-    const key = isRelativeSpecifier(specifier) ? `${dirname(fromFile)}\0${specifier}` : `\0${specifier}`;
+    const mapping = isRelativeSpecifier(specifier) ? null : this.mappingFor(fromFile);
+    const key = isRelativeSpecifier(specifier) ? `${dirname(fromFile)}\0${specifier}` : `${mapping?.baseDir ?? ''}\0${specifier}`;
     let hit = this.cache.get(key);
     if (hit === undefined) {
-      hit = this.compute(fromFile, specifier);
+      hit = this.compute(fromFile, specifier, mapping);
       this.cache.set(key, hit);
     }
     return hit;
   }
 
-  private compute(fromFile: string, specifier: string): string | null {
+  private compute(fromFile: string, specifier: string, mapping: PathMapping | null): string | null {
     if (isRelativeSpecifier(specifier)) return this.probe(resolvePath(dirname(fromFile), specifier));
     const local = this.localPackage(specifier);
     if (local) return local;
-    if (!this.mapping) return null;
-    for (const { pattern, targets } of this.mapping.paths) {
+    if (!mapping) return null;
+    for (const { pattern, targets } of mapping.paths) {
       const star = pattern.indexOf('*');
       let captured: string | null = null;
       if (star === -1) {
@@ -68,11 +81,11 @@ export class ModuleResolver {
       }
       if (captured === null) continue;
       for (const target of targets) {
-        const found = this.probe(resolvePath(this.mapping.baseDir, target.replace('*', captured)));
+        const found = this.probe(resolvePath(mapping.baseDir, target.replace('*', captured)));
         if (found) return found;
       }
     }
-    if (this.mapping.baseUrl) return this.probe(join(this.mapping.baseUrl, specifier));
+    if (mapping.baseUrl) return this.probe(join(mapping.baseUrl, specifier));
     return null;
   }
 

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/types.js';
 import { scan } from '../../src/scan.js';
 import { findWorkspaces } from '../../src/project/workspaces.js';
+import { buildProjectFacts } from '../../src/project/facts.js';
+import { loadSources } from '../../src/core/discover.js';
 import { rules } from '../../rules/index.js';
 import { FIXTURES, writeProject } from '../support/fixtures.js';
 
@@ -39,6 +41,22 @@ describe('workspaces', () => {
     expect(findWorkspaces(pnpm).packages.map((p) => `${p.name} ${p.path}`)).toEqual(['root ', '@acme/money libs/money/core', 'billing services/billing']);
     const broken = writeProject({ 'package.json': '{}', 'pnpm-workspace.yaml': 'packages: [a\n' });
     expect(findWorkspaces(broken).errors).toEqual([{ file: 'pnpm-workspace.yaml', message: expect.stringMatching(/^pnpm-workspace\.yaml is not valid YAML: /) }]);
+  });
+
+  it("resolves a package's own tsconfig paths for its files, the root's elsewhere", () => {
+    const root = writeProject({
+      'package.json': JSON.stringify({ name: 'root', workspaces: ['apps/*'] }),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@/*': ['shared/*'] } } }),
+      'shared/money.ts': 'export const cents = 100;\n',
+      'apps/api/package.json': '{ "name": "api" }',
+      'apps/api/tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@/*': ['src/*'] } } }),
+      'apps/api/src/money.ts': 'export const cents = 1;\n',
+      'apps/api/src/server.ts': "import { cents } from '@/money';\nexport { cents };\n",
+      'tools/report.ts': "import { cents } from '@/money';\nexport { cents };\n",
+    });
+    const facts = buildProjectFacts({ root, files: loadSources(root, []).parsed });
+    expect(facts.resolveImport(join(root, 'apps/api/src/server.ts'), '@/money')).toBe(join(root, 'apps/api/src/money.ts'));
+    expect(facts.resolveImport(join(root, 'tools/report.ts'), '@/money')).toBe(join(root, 'shared/money.ts'));
   });
 
   it('resolves imports between workspace packages to their sources', async () => {
