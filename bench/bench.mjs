@@ -3,7 +3,8 @@
 // (../shared/anchors/parse-floor.mjs) on the same files, run alternately and reported as medians
 // and their ratio. Needs `npm run build` first.
 //
-// Usage: node bench/bench.mjs DIR [--runs N]
+// Usage: node bench/bench.mjs DIR [--runs N] [--config FILE]
+// (--config is passed to prodcheck: e.g. a config that turns one rule off, to measure that rule's cost)
 //   PRODCHECK_PARSE_FLOOR=path/to/parse-floor.mjs   where the floor script is (default: ../shared/anchors/)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,16 +15,20 @@ import { fileURLToPath } from 'node:url';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 let runs = 5;
+let config = null;
 const dirs = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--runs') {
     runs = Number(args[++i]);
     if (!Number.isInteger(runs) || runs < 1) fail('--runs must be a positive integer');
-  } else if (a.startsWith('--')) fail(`unknown option ${a} (allowed: --runs N)`);
+  } else if (a === '--config') {
+    config = args[++i];
+    if (!config || !existsSync(config)) fail(`--config needs an existing file, got ${config ?? 'nothing'}`);
+  } else if (a.startsWith('--')) fail(`unknown option ${a} (allowed: --runs N, --config FILE)`);
   else dirs.push(a);
 }
-if (dirs.length !== 1) fail('usage: node bench/bench.mjs DIR [--runs N]');
+if (dirs.length !== 1) fail('usage: node bench/bench.mjs DIR [--runs N] [--config FILE]');
 const dir = resolve(dirs[0]);
 if (!existsSync(dir)) fail(`not found: ${dirs[0]}`);
 const cli = join(repo, 'dist/src/cli/bin.js');
@@ -64,7 +69,7 @@ for (let i = 0; i < runs; i++) {
   const f = timed(process.execPath, [floorScript, '--json', dir], { ANCHORS_DIR: repo });
   floorInfo = JSON.parse(f.stdout);
   floor.push({ ...f, floorMs: floorInfo.floorMs });
-  const p = timed(process.execPath, [cli, dir, '--format', 'json', '--quiet'], { CI: '1' });
+  const p = timed(process.execPath, [cli, dir, '--format', 'json', '--quiet', ...(config ? ['--config', resolve(config)] : [])], { CI: '1' });
   report = JSON.parse(p.stdout);
   prodcheck.push(p);
 }
@@ -76,7 +81,7 @@ const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const mem = (rs) => (Number.isFinite(rs[0].rssMiB) ? `, peak RSS ${Math.round(median(rs.map((r) => r.rssMiB)))} MiB` : '');
 process.stdout.write(
   [
-    `directory: ${dir}`,
+    `directory: ${dir}${config ? ` (config ${config})` : ''}`,
     `files: ${floorInfo.files} found by the floor, ${report.summary.files} scanned by prodcheck (${floorInfo.lines} lines); ${report.summary.findings} findings; ${runs} runs each, alternating`,
     `prodcheck (process, wall)        ${fmt(pMs)}${mem(prodcheck)}`,
     `read+parse floor (process, wall) ${fmt(fWall)}${mem(floor)}  (read+parse loop alone ${fmt(fInner)})`,

@@ -101,6 +101,8 @@ export function isPlaceholder(value: string): boolean {
  * names, placeholders, paths, URLs, schemes and algorithms, password hashes, i18n keys, the name
  * itself spelled as a value).
  */
+const ERROR_CODE = /^[a-z]{2,}(?:[/:][a-z]{2,}(?:[_.-][a-z]{2,})*)+$/;
+
 export function looksLikeSecret(value: string, name?: string, options: { passphrase?: boolean } = {}): boolean {
   const v = value.trim();
   if (v.length < 8 || /^\d+$/.test(v)) return false;
@@ -109,6 +111,8 @@ export function looksLikeSecret(value: string, name?: string, options: { passphr
   if (ENV_VAR_NAME.test(v) || URL_LIKE.test(v) || PATH_LIKE.test(v) || PASSWORD_HASH.test(v) || EMAIL.test(v)) return false;
   if (PLACEHOLDER.test(v) || SCHEME_OR_ALGORITHM.test(v)) return false;
   if (DOTTED_KEY.test(v) && !/\d/.test(v)) return false;
+  // An error or message code: lowercase words joined by `/`, `:`, `.`, `_` or `-` (`auth/invalid_access_token`).
+  if (ERROR_CODE.test(v)) return false;
   const words = nameWords(v);
   if (words.length > 0 && words.every((w) => CREDENTIAL_VOCABULARY.has(w)) && words.join('').length >= v.replace(/[^a-z]/gi, '').length) return false;
   if (name !== undefined && nameWords(name).join('') === words.join('')) return false;
