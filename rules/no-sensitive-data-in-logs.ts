@@ -5,6 +5,7 @@
 // pino `redact` paths configured on the logger that is called (across files) are honoured.
 import { ts } from 'ts-morph';
 import { consoleCall, logCallOf, type LoggerInfo } from '../src/core/matchers.js';
+import { nameWords } from '../src/core/names.js';
 import { memberName, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 
@@ -18,18 +19,9 @@ const PREDICATE_PREFIXES = new Set(['is', 'has', 'should', 'can', 'needs', 'requ
 const REQUEST_HOLDERS = /^(req|request)$/;
 const WHOLE_PARTS = new Set(['body', 'headers', 'cookies']);
 
-function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w.toLowerCase());
-}
-
 /** The name says the value is a secret: `password`, `refreshToken`, `x-api-key`, `authorization`, `cardNumber`. */
 export function isSensitiveName(name: string): boolean {
-  const w = words(name);
+  const w = nameWords(name);
   const last = w[w.length - 1];
   const prev = w[w.length - 2];
   if (!last || (w.length > 1 && PREDICATE_PREFIXES.has(w[0]!))) return false;
