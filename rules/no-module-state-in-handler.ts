@@ -5,7 +5,7 @@
 // answers from its own copy. Containers only written at start-up, read-through caches named as
 // such, `WeakMap`s and objects that are not containers (metrics registries, LRU caches) are fine.
 import { ts } from 'ts-morph';
-import { handlerModelOf } from '../src/core/handlers.js';
+import { handlerModelOf, hasDecorator } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
@@ -49,12 +49,7 @@ function containerKind(init: ts.Expression | undefined, helpers: Helpers): Conta
 /** A class whose one instance serves every request: a NestJS provider, or one `new`ed at module level. */
 function isSingletonClass(cls: ts.ClassDeclaration, helpers: Helpers, instantiated: ReadonlySet<string>): boolean {
   if (cls.name && instantiated.has(cls.name.text)) return true;
-  const decorators = ts.getDecorators(cls) ?? [];
-  return decorators.some((d) => {
-    const e = unwrap(d.expression);
-    const ref = helpers.referenceOf(ts.isCallExpression(e) ? e.expression : e);
-    return ref?.kind === 'module' && ref.module === '@nestjs/common' && ref.path[0] === 'Injectable';
-  });
+  return hasDecorator(cls, helpers, '@nestjs/common', 'Injectable');
 }
 
 export default defineFileRule({

@@ -6,7 +6,7 @@
 // request. Validation counts when a schema library parses the input in the handler, a validating
 // middleware runs before it, Fastify has a route `schema`, or NestJS validates the DTO with a pipe.
 import { ts } from 'ts-morph';
-import { handlerModelOf, isNestParameter, type RequestHandler } from '../src/core/handlers.js';
+import { handlerModelOf, hasDecorator, type RequestHandler } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { memberName, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
@@ -193,7 +193,7 @@ function sourceReader(handler: RequestHandler, helpers: Helpers, project: Projec
   if (handler.framework === 'nestjs' || handler.framework === 'routing-controllers') {
     const unvalidated = new Set<ts.Node>();
     for (const p of fn.parameters) {
-      if (!isNestParameter(p, helpers, 'Body', 'Query') && !isRoutingControllersInput(p, helpers)) continue;
+      if (!hasDecorator(p, helpers, '@nestjs/common', 'Body', 'Query') && !hasDecorator(p, helpers, 'routing-controllers', 'Body', 'QueryParams')) continue;
       if (handler.framework === 'routing-controllers' && isDtoClass(p)) continue; // validated with class-validator by default
       if (isDtoClass(p) && (nestPipeValidates(p, handler, helpers) || globalValidationPipe(project))) continue;
       unvalidated.add(p);
@@ -241,15 +241,6 @@ function isMemberRead(e: ts.Expression): boolean {
   return (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === e;
 }
 
-function isRoutingControllersInput(p: ts.ParameterDeclaration, helpers: Helpers): boolean {
-  const decorators = ts.canHaveDecorators(p) ? (ts.getDecorators(p) ?? []) : [];
-  return decorators.some((d) => {
-    const e = unwrap(d.expression);
-    const ref = helpers.referenceOf(ts.isCallExpression(e) ? e.expression : e);
-    return ref?.kind === 'module' && ref.module === 'routing-controllers' && (ref.path[0] === 'Body' || ref.path[0] === 'QueryParams');
-  });
-}
-
 /** A parameter typed with a class name (a DTO), not `any`, an inline type or a primitive. */
 function isDtoClass(p: ts.ParameterDeclaration): boolean {
   return !!p.type && ts.isTypeReferenceNode(p.type) && !['Record', 'Partial', 'Array', 'Object', 'Promise'].includes(p.type.typeName.getText());
@@ -259,13 +250,7 @@ function isDtoClass(p: ts.ParameterDeclaration): boolean {
 function nestPipeValidates(p: ts.ParameterDeclaration, handler: RequestHandler, helpers: Helpers): boolean {
   const decorators = ts.canHaveDecorators(p) ? (ts.getDecorators(p) ?? []) : [];
   if (decorators.some((d) => ts.isCallExpression(d.expression) && d.expression.arguments.some((a) => !ts.isStringLiteral(a)))) return true;
-  const usesPipes = (node: ts.Node) =>
-    (ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : []).some((d) => {
-      const e = unwrap(d.expression);
-      const ref = helpers.referenceOf(ts.isCallExpression(e) ? e.expression : e);
-      return ref?.kind === 'module' && ref.module === '@nestjs/common' && ref.path[0] === 'UsePipes';
-    });
-  return usesPipes(handler.fn) || usesPipes(handler.fn.parent);
+  return hasDecorator(handler.fn, helpers, '@nestjs/common', 'UsePipes') || hasDecorator(handler.fn.parent, helpers, '@nestjs/common', 'UsePipes');
 }
 
 const globalPipes = new WeakMap<ProjectFacts, boolean>();

@@ -13,10 +13,10 @@ import { countBySeverity } from './core/findings.js';
 import { fingerprints } from './core/fingerprint.js';
 import { redactSources } from './core/secrets.js';
 import { buildTypedProgram, readTypesConfig } from './core/type-info.js';
-import type { AnyRule, FileInfo, FileRule, Finding, PackageScore, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
+import type { AnyRule, FileInfo, FileRule, Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
 import { buildProjectFacts } from './project/facts.js';
 import type { WorkspacePackage } from './project/workspaces.js';
-import { scoreReport } from './score/score.js';
+import { scorePackages, scoreReport } from './score/score.js';
 import { VERSION } from './version.js';
 
 export interface ScanOptions {
@@ -221,7 +221,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   errors.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.message, b.message));
   const bySeverity = countBySeverity(findings);
   const { score, fixFirst } = scoreReport(ruleSummaries, findings);
-  const packages = facts.packages.length > 1 ? packageScores(facts.packages, packageSites, findings, ruleSummaries, (file) => facts.packageOf(join(root, file))) : undefined;
+  const packages = facts.packages.length > 1 ? scorePackages(facts.packages, packageSites, findings, ruleSummaries, (file) => facts.packageOf(join(root, file))) : undefined;
   const report: Report = {
     schemaVersion: 1,
     tool: { name: 'prodcheck', version: VERSION },
@@ -234,34 +234,6 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     ...(packages ? { packages } : {}),
   };
   return { report, source: (relPath) => shown.get(relPath) };
-}
-
-/** Each package scored on its own findings and sites, with the rules' severities of the whole report. */
-function packageScores(
-  packages: readonly WorkspacePackage[],
-  packageSites: ReadonlyMap<string, ReadonlyMap<string, number>>,
-  findings: readonly Finding[],
-  rules: readonly RuleSummary[],
-  packageOf: (file: string) => WorkspacePackage,
-): PackageScore[] {
-  const byPackage = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const path = packageOf(f.file).path;
-    byPackage.set(path, [...(byPackage.get(path) ?? []), f]);
-  }
-  const out: PackageScore[] = [];
-  for (const pkg of packages) {
-    const own = byPackage.get(pkg.path) ?? [];
-    // A package with no scanned file and no finding (a manifest-only package) is left out.
-    const siteCounts = packageSites.get(pkg.path);
-    if (!siteCounts && own.length === 0) continue;
-    const summaries = rules.map((r) => {
-      const v = own.filter((f) => f.ruleId === r.id).length;
-      return { ...r, sites: Math.max(siteCounts?.get(r.id) ?? 0, v), violations: v };
-    });
-    out.push({ name: pkg.name, path: pkg.path, score: scoreReport(summaries, own).score.overall });
-  }
-  return out;
 }
 
 export async function scan(options: ScanOptions): Promise<Report> {

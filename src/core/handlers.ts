@@ -291,13 +291,16 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
   };
 }
 
-/** Request NestJS handlers get no request parameter by position: `@Req()`/`@Body()` decorate theirs. */
-export function isNestParameter(param: ts.ParameterDeclaration, helpers: Helpers, ...names: string[]): boolean {
-  const decorators = ts.canHaveDecorators(param) ? (ts.getDecorators(param) ?? []) : [];
+/**
+ * The node carries a decorator imported from `module` under one of `names` (`@Body()` from
+ * @nestjs/common, `@Injectable()`, `@QueryParams()` from routing-controllers), called or not.
+ */
+export function hasDecorator(node: ts.Node, helpers: Helpers, module: string, ...names: string[]): boolean {
+  const decorators = ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : [];
   return decorators.some((d) => {
     const e = unwrap(d.expression);
     const ref = helpers.referenceOf(ts.isCallExpression(e) ? e.expression : e);
-    return isModuleRef(ref, (m) => m === '@nestjs/common') && ref.path.length === 1 && names.includes(ref.path[0] ?? '');
+    return isModuleRef(ref, (m) => m === module) && ref.path.length === 1 && names.includes(ref.path[0] ?? '');
   });
 }
 

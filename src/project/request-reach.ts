@@ -7,7 +7,7 @@ import type { ts } from 'ts-morph';
 import { buildHandlerModel, importedCallees, reachFrom, seededFunctions, type ImportedCallee } from '../core/handlers.js';
 import { createHelpers, type Helpers } from '../core/helpers.js';
 import type { FileRole } from '../core/types.js';
-import type { ProjectFacts } from './facts.js';
+import { packageName, type ProjectFacts } from './facts.js';
 
 /** Packages whose import makes a file a place where handlers may be registered. */
 const FRAMEWORK_PACKAGES = new Set(['express', 'fastify', 'fastify-plugin', 'koa', '@koa/router', 'koa-router', 'hono', 'http', 'https', 'http2', 'socket.io', '@nestjs/common', '@nestjs/graphql', '@nestjs/websockets', '@nestjs/microservices', 'routing-controllers']);
@@ -57,7 +57,7 @@ export function computeRequestReach(
   const usesFastify = facts.hasDependency('fastify') || facts.importsPackage('fastify');
   for (const [file, sf] of sources) {
     const m = facts.modules.get(file);
-    const registers = usesFastify || (m?.imports.some((i) => !i.resolved && FRAMEWORK_PACKAGES.has(packageOf(i.specifier))) ?? false) || (m?.imports.some((i) => i.resolved && importsExpressReceiver(facts, i.resolved)) ?? false);
+    const registers = usesFastify || (m?.imports.some((i) => !i.resolved && FRAMEWORK_PACKAGES.has(packageName(i.specifier))) ?? false) || (m?.imports.some((i) => i.resolved && importsExpressReceiver(facts, i.resolved)) ?? false);
     if (!registers) continue;
     const h = helpers(file);
     const model = buildHandlerModel(sf, h, facts, new Set());
@@ -87,10 +87,4 @@ function importsExpressReceiver(facts: ProjectFacts, file: string): boolean {
   if (!m) return false;
   for (const info of m.exports.values()) if (info.expressReceiver) return true;
   return false;
-}
-
-function packageOf(specifier: string): string {
-  const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
-  const parts = bare.split('/');
-  return bare.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? bare);
 }

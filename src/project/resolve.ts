@@ -3,6 +3,7 @@
 // repository's workspaces by name (their sources, since their build output is not scanned). Only files the scan
 // discovered can be targets, so resolution never touches the disk.
 import { dirname, join, resolve as resolvePath } from 'node:path';
+import { packageName } from './facts.js';
 import type { PathMapping } from './tsconfig-paths.js';
 
 /** A workspace package other packages import by name. */
@@ -91,8 +92,7 @@ export class ModuleResolver {
 
   /** `@acme/shared` or `@acme/shared/money` of a workspace package: its entry, else its `src/`. */
   private localPackage(specifier: string): string | null {
-    const parts = specifier.split('/');
-    const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? '');
+    const name = packageName(specifier);
     const pkg = this.localPackages.get(name);
     if (!pkg) return null;
     const sub = specifier.slice(name.length + 1);

@@ -6,7 +6,8 @@
 //   critical findings (so one critical finding is always visible); no applicable rule → null.
 // - The overall score is the mean of the non-null categories, minus a smaller critical penalty.
 // Every term only rises when a finding is fixed or clean code is added, so the score is monotone.
-import type { Category, CategoryScore, Finding, FixFirst, Report, RuleSummary, Severity } from '../core/types.js';
+import type { Category, CategoryScore, Finding, FixFirst, PackageScore, Report, RuleSummary, Severity } from '../core/types.js';
+import type { WorkspacePackage } from '../project/workspaces.js';
 import { CATEGORIES } from '../core/types.js';
 
 export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 8, high: 4, medium: 2, low: 1 };
@@ -90,4 +91,32 @@ export function scoreReport(rules: readonly RuleSummary[], findings: readonly Fi
     fixFirst.sort((a, b) => b.gain - a.gain || a.findings - b.findings || (a.ruleId < b.ruleId ? -1 : 1));
   }
   return { score: { overall, grade: gradeOf(overall), categories }, fixFirst: fixFirst.slice(0, limit) };
+}
+
+/** A monorepo's packages, each scored on its own findings and sites with the report's rule severities. */
+export function scorePackages(
+  packages: readonly WorkspacePackage[],
+  packageSites: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  findings: readonly Finding[],
+  rules: readonly RuleSummary[],
+  packageOf: (file: string) => WorkspacePackage,
+): PackageScore[] {
+  const byPackage = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const path = packageOf(f.file).path;
+    byPackage.set(path, [...(byPackage.get(path) ?? []), f]);
+  }
+  const out: PackageScore[] = [];
+  for (const pkg of packages) {
+    const own = byPackage.get(pkg.path) ?? [];
+    // A package with no scanned file and no finding (a manifest-only package) is left out.
+    const siteCounts = packageSites.get(pkg.path);
+    if (!siteCounts && own.length === 0) continue;
+    const summaries = rules.map((r) => {
+      const v = own.filter((f) => f.ruleId === r.id).length;
+      return { ...r, sites: Math.max(siteCounts?.get(r.id) ?? 0, v), violations: v };
+    });
+    out.push({ name: pkg.name, path: pkg.path, score: scoreReport(summaries, own).score.overall });
+  }
+  return out;
 }
