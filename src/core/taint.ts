@@ -486,7 +486,7 @@ class Walk {
   private assign(node: ts.BinaryExpression): void {
     const left = unwrap(node.left);
     // `x = v` takes v's taint; `x += v`, `x ||= v` keep x's too.
-    const value = node.operatorToken.kind === ts.SyntaxKind.EqualsToken ? this.taintOf(node.right) : (this.taintOf(node.right) ?? this.taintOf(node.left));
+    const value = node.operatorToken.kind === ts.SyntaxKind.EqualsToken ? this.taintOf(node.right) : (this.taintOf(node.left) ?? this.taintOf(node.right));
     if (ts.isIdentifier(left)) {
       const decl = this.helpers.declarationOf(left);
       if (!decl) return;
@@ -755,7 +755,7 @@ class Walk {
     // Koa's ctx.request.body, Hono's c.req.query()
     const rest = (names[0] === 'request' || names[0] === 'req') && names.length > 1 ? names.slice(1) : names;
     const first = rest[0] ?? '';
-    const text = (call ? e : chain).getText().replace(/\s+/g, '');
+    const text = (call ? e : chain).getText().replace(/\s+/g, '').replace(/!(?=[.[])/g, '');
     if (call) {
       if (rest.length === 1 && SOURCE_METHODS.has(first)) return text;
       if (rest.length === 2 && first === 'cookies' && rest[1] === 'get') return text; // Koa ctx.cookies.get(name)

@@ -53,8 +53,9 @@ export const commandSinks: SinkKind = {
     if (fn.module === 'shelljs' || (fn.module === 'child_process' && SHELL_ALWAYS.has(fn.name))) return { sink, args: [first] };
     if (fn.module === 'execa' && EXECA_COMMAND.has(fn.name)) return { sink, args: [first] };
     if ((fn.module === 'child_process' && (SHELL_OPTION.has(fn.name) || fn.name === 'fork')) || (fn.module === 'execa' && EXECA_FILE.has(fn.name))) {
-      const argList = second && ts.isArrayLiteralExpression(unwrap(second)) ? second : undefined;
-      const options = argList ? third : second && !ts.isArrayLiteralExpression(unwrap(second)) ? second : third;
+      // spawn(file, args?, options?): the second argument is the options when it is an object literal.
+      const argList = second && !ts.isObjectLiteralExpression(helpers.valueOf(second)) ? second : undefined;
+      const options = argList ? third : second;
       return { sink, args: usesShell(options, helpers) && argList ? [first, argList] : [first] };
     }
     return undefined;
