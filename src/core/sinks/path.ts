@@ -55,7 +55,14 @@ export const pathSinks: SinkKind = {
     const ref = helpers.referenceOf(unwrap(call.expression));
     if (ref?.kind === 'module' && !ref.resolved && ref.module === 'path' && ref.path[ref.path.length - 1] === 'basename') return true;
     if (ref?.kind === 'module' && !ref.resolved && (ref.module === 'sanitize-filename' || ref.module === 'filenamify')) return true;
-    return ref?.kind === 'global' && ref.name === 'encodeURIComponent';
+    if (ref?.kind === 'global' && ref.name === 'encodeURIComponent') return true;
+    // path.normalize(p).replace(/^(\.\.(\/|\\|$))+/, ''): after normalize, `..` can only lead; stripping it confines.
+    const callee = unwrap(call.expression);
+    const pattern = call.arguments?.[0];
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'replace' || !pattern || !ts.isRegularExpressionLiteral(pattern)) return false;
+    const receiver = unwrap(callee.expression);
+    const normalized = ts.isCallExpression(receiver) && helpers.referenceOf(receiver.expression)?.path.at(-1) === 'normalize';
+    return normalized && pattern.text.startsWith('/^') && pattern.text.includes('\\.\\.');
   },
   confines(call, helpers) {
     const callee = unwrap(call.expression);
@@ -65,7 +72,9 @@ export const pathSinks: SinkKind = {
     const dots = !!arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) && arg.text.includes('..');
     // /\.\./.test(p)
     if (method === 'test' && arg && ts.isRegularExpressionLiteral(unwrap(callee.expression)) && unwrap(callee.expression).getText().includes('\\.\\.')) return arg;
-    if (method === 'startsWith' || ((method === 'includes' || method === 'indexOf') && dots)) return checkedPath(callee.expression, helpers);
+    // p.includes('/') rejected: one path segment, no directory to climb through.
+    const separator = !!arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) && (arg.text === '/' || arg.text === '\\');
+    if (method === 'startsWith' || ((method === 'includes' || method === 'indexOf') && (dots || separator))) return checkedPath(callee.expression, helpers);
     return undefined;
   },
 };
