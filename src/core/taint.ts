@@ -320,6 +320,17 @@ export class Analysis {
     return { hits: walk.hits, returns: walk.returns, calls: walk.calls };
   }
 
+  /** Some parameter of `fn` reaches a sink, a project call or the return value (all parameters tainted in one walk). */
+  anyReach(fn: FunctionNode): boolean {
+    if (!fn.body || fn.parameters.length === 0) return false;
+    const seeds = new Map<ts.Node, Taint>();
+    fn.parameters.forEach((p, i) => {
+      if (i < MAX_PARAMS) seeds.set(p, { source: 'parameter', param: i, steps: [], cleared: new Set() });
+    });
+    const s = this.run(fn, seeds);
+    return s.hits.some((h) => h.taint.param !== undefined) || s.calls.length > 0 || s.returns?.param !== undefined;
+  }
+
   /** What parameter `index` of a function of this file reaches: as a value (`param`) or as the request object. */
   summaryOf(fn: FunctionNode, index: number, mode: 'value' | 'request'): Summary {
     const param = fn.parameters[index];
@@ -982,6 +993,9 @@ export function summariseModule(sf: ts.SourceFile, file: string, helpers: Helper
   const analysis = new Analysis({ file, helpers, kinds });
   const out: TaintSummaries = {};
   for (const [name, fn] of exportedFunctions(sf, helpers)) {
+    // One walk with every parameter tainted first: most functions reach nothing, and then the
+    // per-parameter walks are skipped (taint only grows with more seeds).
+    if (!analysis.anyReach(fn)) continue;
     const params: Record<number, ParamTaint> = {};
     fn.parameters.forEach((_, i) => {
       if (i >= MAX_PARAMS) return;

@@ -42,7 +42,7 @@ function usesShell(options: ts.Expression | undefined, helpers: Helpers): boolea
 
 export const commandSinks: SinkKind = {
   id: 'command',
-  names: new Set([...SHELL_ALWAYS, ...SHELL_OPTION, ...EXECA_COMMAND, ...EXECA_FILE, 'fork', 'execAsync', 'execPromise', 'run']),
+  names: new Set([...SHELL_ALWAYS, ...SHELL_OPTION, ...EXECA_COMMAND, ...EXECA_FILE, 'fork', 'execAsync', 'execPromise', 'execP', 'pExec', 'execPromisified', 'run', 'sh']),
   match(call, helpers) {
     if (!ts.isCallExpression(call)) return undefined;
     const fn = commandFunction(unwrap(call.expression), helpers);

@@ -1,7 +1,8 @@
 // Path sinks: a file path built from request input reads, writes or deletes files outside the
 // directory the code meant (`../../etc/passwd`, an absolute path). fs and fs/promises, fs-extra,
 // Express `res.sendFile`/`res.download` without a `root` option. `path.basename` keeps only the
-// file name; a `startsWith(root)` check after `resolve`, or an `includes('..')` rejection, confines it.
+// file name (`path.extname` only an extension); a `startsWith(root)` check after `resolve`, or
+// rejecting `..` or `/`, confines it.
 import { ts } from 'ts-morph';
 import type { Helpers } from '../helpers.js';
 import { memberName, unwrap } from '../references.js';
@@ -53,7 +54,8 @@ export const pathSinks: SinkKind = {
   },
   sanitizes(call, helpers) {
     const ref = helpers.referenceOf(unwrap(call.expression));
-    if (ref?.kind === 'module' && !ref.resolved && ref.module === 'path' && ref.path[ref.path.length - 1] === 'basename') return true;
+    // basename keeps the last segment; extname is taken from it (`.png`), so neither holds a separator.
+    if (ref?.kind === 'module' && !ref.resolved && ref.module === 'path' && ['basename', 'extname'].includes(ref.path[ref.path.length - 1] ?? '')) return true;
     if (ref?.kind === 'module' && !ref.resolved && (ref.module === 'sanitize-filename' || ref.module === 'filenamify')) return true;
     if (ref?.kind === 'global' && ref.name === 'encodeURIComponent') return true;
     // path.normalize(p).replace(/^(\.\.(\/|\\|$))+/, ''): after normalize, `..` can only lead; stripping it confines.
