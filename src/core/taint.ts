@@ -417,6 +417,15 @@ class Walk {
       this.withGuards(this.constrained(node.condition, false), () => this.visit(node.whenFalse));
       return;
     }
+    if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && ts.isVariableDeclarationList(node.initializer)) {
+      // The element is bound before the body runs.
+      this.visit(node.expression);
+      const t = this.taintOf(node.expression);
+      const decl = node.initializer.declarations[0];
+      if (t && decl) this.bind(decl.name, extend(t, step(this.env.file, decl, `element \`${decl.name.getText()}\``)), decl, false);
+      this.visit(node.statement);
+      return;
+    }
     ts.forEachChild(node, this.visit);
     if (ts.isVariableDeclaration(node) && node.initializer) {
       const init = unwrap(node.initializer);
@@ -429,10 +438,6 @@ class Walk {
       if (t) this.bind(node.name, t, node, true, node.initializer);
     } else if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
       this.assign(node);
-    } else if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && ts.isVariableDeclarationList(node.initializer)) {
-      const t = this.taintOf(node.expression);
-      const decl = node.initializer.declarations[0];
-      if (t && decl) this.bind(decl.name, extend(t, step(this.env.file, decl, `element \`${decl.name.getText()}\``)), decl, false);
     } else if (ts.isReturnStatement(node) && node.expression && this.ownerOf(node) === this.root) {
       this.recordReturn(node.expression);
     } else if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
