@@ -121,7 +121,7 @@ const SOURCE_PROPS = new Set(['body', 'query', 'params', 'headers', 'cookies', '
 const SOURCE_METHODS = new Set(['get', 'header', 'param', 'query', 'queries', 'json', 'text', 'parseBody', 'formData', 'arrayBuffer', 'blob']);
 /** Upload objects: only the client-given names are input (`req.file.originalname`), not the server's temp paths. */
 const UPLOAD_PROPS = new Set(['file', 'files']);
-const UPLOAD_NAMES = new Set(['originalname', 'originalName', 'name', 'filename', 'fileName']);
+const UPLOAD_NAMES = new Set(['originalname', 'originalName', 'originalFilename', 'name', 'filename', 'fileName']);
 /** Methods whose result carries the receiver's taint (strings, arrays, URLs). */
 const PROPAGATING_METHODS = new Set([
   'trim', 'trimStart', 'trimEnd', 'toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'slice', 'substring', 'substr', 'split', 'replace', 'replaceAll',

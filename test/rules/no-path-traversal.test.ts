@@ -36,6 +36,12 @@ describe(RULE, () => {
     ]);
   });
 
+  it("flags an express-fileupload move to the client's file name", async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'express-fileupload-move'))).toEqual([
+      { file: 'src/routes/photos.js', line: 11, column: 3, message: reaches('req.files.photo.name', 'photo.mv') },
+    ]);
+  });
+
   it('follows the value into a helper function of the same file (fs-extra)', async () => {
     expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'fs-extra-remove-in-local-helper'))).toEqual([
       { file: 'src/routes/workspaces.ts', line: 10, column: 9, message: reaches('req.params.name', 'fs-extra.remove') },

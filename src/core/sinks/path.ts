@@ -21,10 +21,12 @@ const ONE_PATH = [
 const TWO_PATHS = ['rename', 'renameSync', 'copyFile', 'copyFileSync', 'cp', 'cpSync', 'symlink', 'symlinkSync', 'link', 'linkSync', 'copy', 'copySync', 'move', 'moveSync'];
 const PATH_ARGS = new Map<string, number>([...ONE_PATH.map((n) => [n, 1] as const), ...TWO_PATHS.map((n) => [n, 2] as const)]);
 const RESPONSE_METHODS = new Set(['sendFile', 'download', 'sendfile']);
+/** `file.mv(dest)` of express-fileupload moves the upload to `dest`. */
+const MOVE_METHOD = 'mv';
 
 export const pathSinks: SinkKind = {
   id: 'path',
-  names: new Set([...PATH_ARGS.keys(), ...RESPONSE_METHODS, 'send']),
+  names: new Set([...PATH_ARGS.keys(), ...RESPONSE_METHODS, MOVE_METHOD, 'send']),
   match(call, helpers) {
     if (!ts.isCallExpression(call)) return undefined;
     const callee = unwrap(call.expression);
@@ -41,8 +43,9 @@ export const pathSinks: SinkKind = {
       }
       return undefined;
     }
-    // res.sendFile(p) / res.download(p) of Express; `{ root }` confines the path (Fastify's reply.sendFile is rooted too).
     const method = memberName(callee);
+    if (method === MOVE_METHOD && ts.isPropertyAccessExpression(callee) && call.arguments.length >= 1) return { sink: `${unwrap(callee.expression).getText()}.mv`, args: call.arguments.slice(0, 2) };
+    // res.sendFile(p) / res.download(p) of Express; `{ root }` confines the path (Fastify's reply.sendFile is rooted too).
     if (!method || !RESPONSE_METHODS.has(method) || !ts.isPropertyAccessExpression(callee)) return undefined;
     const receiver = unwrap(callee.expression).getText();
     if (/^(reply|h)$/.test(receiver) || /\breply$/.test(receiver)) return undefined;
