@@ -142,8 +142,13 @@ const SCALAR_GLOBALS = new Set(['Number', 'parseInt', 'parseFloat', 'Boolean', '
 /** Schema parse/validation: zod, joi, yup, superstruct, valibot, ajv. */
 const SCHEMA_METHODS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync', 'validate', 'validateAsync', 'validateSync', 'cast', 'create', 'assert']);
 const NOT_SCHEMA_RECEIVERS = /^(JSON|Date|path|url|querystring|qs|URL|console|assert|Object|Array|Buffer|Math|Number|String)$/;
-/** Predicates whose name says they check a value: `isValidFileName(x)`, `isAllowedHost(x)`. */
-const CHECKING_PREDICATE = /^(is|has|can|valid|check|allow|safe|verify|matches)/i;
+/**
+ * Predicates whose name says they check a value against what is allowed: `isValidFileName(x)`,
+ * `isAllowedHost(x)`, `verifyFileExists(id)`. Type checks (`isString`) and file-existence checks
+ * (`fs.existsSync`) are not: `/etc/passwd` is a string and exists.
+ */
+const CHECKING_PREDICATE = /valid|safe|allow|whitelist|permit|trusted|supported|known|verify/i;
+const NOT_CHECKING = new Set(['exists', 'existsSync', 'pathExists', 'pathExistsSync', 'access', 'accessSync']);
 /** NestJS and routing-controllers parameter decorators that inject request input. */
 const NEST_INPUT = ['Body', 'Query', 'Param', 'Headers'];
 const ROUTING_CONTROLLERS_INPUT = ['Body', 'BodyParam', 'QueryParam', 'QueryParams', 'Param', 'Params', 'HeaderParam', 'HeaderParams', 'CookieParam', 'CookieParams', 'UploadedFile'];
@@ -858,7 +863,9 @@ class Walk {
       const re = unwrap(this.helpers.valueOf(callee.expression));
       return ts.isRegularExpressionLiteral(re) && anchoredPattern(re.text) ? this.keyed(arg, all) : [];
     }
-    if (CHECKING_PREDICATE.test(name) && name !== 'includes') return call.arguments.flatMap((a) => this.keyed(a, all));
+    const ref = this.helpers.referenceOf(callee);
+    const validatorModule = ref?.kind === 'module' && !ref.resolved && ref.module === 'validator' && /^is[A-Z]/.test(name);
+    if (validatorModule || (CHECKING_PREDICATE.test(name) && !NOT_CHECKING.has(name))) return call.arguments.flatMap((a) => this.keyed(a, all));
     return [];
   }
 }
