@@ -12,7 +12,9 @@ import noCircularImport from './no-circular-import.js';
 import noCommittedSecrets from './no-committed-secrets.js';
 import noConsoleLog from './no-console-log.js';
 import noDbInHandler from './no-db-in-handler.js';
+import noCommandInjection from './no-command-injection.js';
 import noEval from './no-eval.js';
+import noPathTraversal from './no-path-traversal.js';
 import noFloatingPromise from './no-floating-promise.js';
 import noGodFile from './no-god-file.js';
 import noHardcodedSecret from './no-hardcoded-secret.js';
@@ -56,6 +58,7 @@ export const rules: AnyRule[] = [
   jwtSafeVerify,
   logErrorWithStack,
   noCircularImport,
+  noCommandInjection,
   noCommittedSecrets,
   noConsoleLog,
   noDbInHandler,
@@ -69,6 +72,7 @@ export const rules: AnyRule[] = [
   noInsecureRandom,
   noLocalFileStorage,
   noModuleStateInHandler,
+  noPathTraversal,
   noScatteredEnv,
   noSensitiveDataInLogs,
   noSwallowedError,

@@ -199,6 +199,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       message: finding.message,
       fingerprint: prints[i] ?? '',
       ...(cwe === undefined ? {} : { cwe: `CWE-${cwe}` }),
+      ...(finding.trace ? { trace: finding.trace } : {}),
     };
   });
 

@@ -136,6 +136,7 @@ function locate(sf: ts.SourceFile, ruleId: string, messages: Record<string, stri
   };
   if (d.data) finding.data = d.data;
   if (d.fix) finding.fix = d.fix;
+  if (d.trace) finding.trace = d.trace;
   if (d.suggest) {
     finding.suggest = d.suggest.map((sg) => {
       const t = messages[sg.messageId];

@@ -321,7 +321,7 @@ export function localFunction(id: ts.Identifier, helpers: Helpers): FunctionNode
 }
 
 /** `controller.list` / `this.list` where the object is a class or object literal of this file. */
-function localMember(access: ts.PropertyAccessExpression, helpers: Helpers): FunctionNode | undefined {
+export function localMember(access: ts.PropertyAccessExpression, helpers: Helpers): FunctionNode | undefined {
   const name = access.name.text;
   const base = unwrap(access.expression);
   if (base.kind === ts.SyntaxKind.ThisKeyword) {
@@ -393,7 +393,16 @@ export function importedCallees(fn: FunctionNode, helpers: Helpers, project: Pro
 }
 
 /** `service.create`, `createOrder`, `this.ordersService.create` → the project export it calls. */
-function importedTarget(callee: ts.Expression, helpers: Helpers, project: ProjectFacts): ImportedCallee | undefined {
+export function importedTarget(callee: ts.Expression, helpers: Pick<Helpers, 'referenceOf'>, project: Pick<ProjectFacts, 'lookupExport'>): ImportedCallee | undefined {
+  const ref = importedReference(callee, helpers);
+  return ref ? calleeOfReference(ref, project) : undefined;
+}
+
+/**
+ * The reference of a callee into a project module, decided from this file alone (the facts pass
+ * records it; `calleeOfReference` resolves it once every module is known).
+ */
+export function importedReference(callee: ts.Expression, helpers: Pick<Helpers, 'referenceOf'>): Extract<Reference, { kind: 'module' }> | undefined {
   let ref = helpers.referenceOf(callee);
   // this.ordersService.create() where ordersService is a typed constructor parameter or property (NestJS injection).
   if (ts.isPropertyAccessExpression(callee)) {
@@ -412,7 +421,12 @@ function importedTarget(callee: ts.Expression, helpers: Helpers, project: Projec
       if (cls?.kind === 'module' && cls.resolved) ref = { ...cls, path: [...cls.path, ...ref.path] };
     }
   }
-  if (!ref || ref.kind !== 'module' || !ref.resolved) return undefined;
+  return ref?.kind === 'module' && ref.resolved ? ref : undefined;
+}
+
+/** The project function a module reference calls: `file`'s export `name` or `Class.method`. */
+export function calleeOfReference(ref: Extract<Reference, { kind: 'module' }>, project: Pick<ProjectFacts, 'lookupExport'>): ImportedCallee | undefined {
+  if (!ref.resolved) return undefined;
   const [first, member] = ref.path.length === 0 ? ['default', undefined] : ref.path;
   if (first === undefined) return undefined;
   const hit = project.lookupExport(ref.resolved, first);
@@ -465,7 +479,7 @@ export function seededFunctions(sf: ts.SourceFile, keys: ReadonlySet<string>, he
 }
 
 /** Export name → the node that holds its value, for the module's top-level ESM and CommonJS exports. */
-function exportedValues(sf: ts.SourceFile): Map<string, ts.Node> {
+export function exportedValues(sf: ts.SourceFile): Map<string, ts.Node> {
   const out = new Map<string, ts.Node>();
   const exported = (n: ts.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
   const isDefault = (n: ts.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) ?? false);

@@ -45,7 +45,8 @@ export function referenceKey(ref: Reference | null): string | undefined {
 }
 
 
-export function createHelpers(file: string, project: ProjectFacts): Helpers {
+/** The helpers of one file; the facts pass passes the two lookups it has (imports resolve, exports do not yet). */
+export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolveImport' | 'exportOfReference'>): Helpers {
   const scope = new ScopeIndex();
   const resolveSpecifier = (spec: string) => project.resolveImport(file, spec);
   // Several rules ask about the same callee in one walk: resolve each node once.

@@ -58,6 +58,14 @@ export interface Suggestion {
   edits: TextEdit[];
 }
 
+/** One step of a data flow (the injection rules): where, and what happens to the value. */
+export interface TraceStep {
+  /** POSIX path relative to the scanned root. */
+  file: string;
+  line: number;
+  what: string;
+}
+
 export interface ReportDescriptor {
   /** The node the finding points at (start after trivia, end of node). */
   node?: ts.Node;
@@ -67,6 +75,8 @@ export interface ReportDescriptor {
   data?: Record<string, string | number>;
   fix?: TextEdit[];
   suggest?: Suggestion[];
+  /** A data-flow rule's steps from the source to the sink. */
+  trace?: TraceStep[];
 }
 
 /** A finding as a rule produced it, before suppressions, scoring and formatting. */
@@ -86,6 +96,7 @@ export interface RawFinding {
   symbol?: string;
   fix?: TextEdit[];
   suggest?: Array<Suggestion & { message: string }>;
+  trace?: TraceStep[];
 }
 
 /** The node kinds a rule can subscribe to, and the node type its listener receives. */
@@ -237,6 +248,8 @@ export interface Finding {
   fingerprint: string;
   /** The weakness the rule catches, for security rules that declare one (`CWE-798`; additive to schema 1). */
   cwe?: string;
+  /** A data-flow finding's steps from the request input to the sink (additive to schema 1). */
+  trace?: TraceStep[];
 }
 
 export interface ReportError {

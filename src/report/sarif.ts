@@ -96,6 +96,22 @@ function result(f: Finding, ruleIndex: Map<string, number>, prefix: string | und
     // GitHub's own values read `<hash>:<n>`, n counting identical hashes in the file; ours are
     // already unique within a file.
     partialFingerprints: { primaryLocationLineHash: `${f.fingerprint}:1` },
+    // A data-flow finding's steps, from the request input to the sink.
+    ...(f.trace && f.trace.length > 0
+      ? {
+          codeFlows: [
+            {
+              threadFlows: [
+                {
+                  locations: f.trace.map((s) => ({
+                    location: { physicalLocation: { artifactLocation: artifactLocation(s.file, prefix), region: { startLine: s.line } }, message: { text: s.what } },
+                  })),
+                },
+              ],
+            },
+          ],
+        }
+      : {}),
   };
 }
 

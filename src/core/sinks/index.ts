@@ -1,0 +1,8 @@
+// The injection kinds the taint engine (../taint.ts) tracks, one module each. The facts pass
+// summarises every project function for all of them at once, and a rule reads the flows of its
+// own kind. A new injection rule adds its kind here (one import, one entry).
+import type { SinkKind } from '../taint.js';
+import { commandSinks } from './command.js';
+import { pathSinks } from './path.js';
+
+export const SINK_KINDS: readonly SinkKind[] = [commandSinks, pathSinks];
