@@ -22,8 +22,10 @@ import noInProcessScheduler from './no-in-process-scheduler.js';
 import noInsecureRandom from './no-insecure-random.js';
 import noLocalFileStorage from './no-local-file-storage.js';
 import noModuleStateInHandler from './no-module-state-in-handler.js';
+import noNosqlInjection from './no-nosql-injection.js';
 import noScatteredEnv from './no-scattered-env.js';
 import noSensitiveDataInLogs from './no-sensitive-data-in-logs.js';
+import noSqlInjection from './no-sql-injection.js';
 import noSwallowedError from './no-swallowed-error.js';
 import noSyncInHandler from './no-sync-in-handler.js';
 import noTlsBypass from './no-tls-bypass.js';
@@ -69,8 +71,10 @@ export const rules: AnyRule[] = [
   noInsecureRandom,
   noLocalFileStorage,
   noModuleStateInHandler,
+  noNosqlInjection,
   noScatteredEnv,
   noSensitiveDataInLogs,
+  noSqlInjection,
   noSwallowedError,
   noSyncInHandler,
   noTlsBypass,
