@@ -10,7 +10,11 @@
 // `app.set('query parser', …)`; Express 5 and NestJS 11 default to `simple` (strings, arrays),
 // and Koa, Fastify and Hono parse query strings to strings. express-mongo-sanitize installed with
 // `app.use` strips `$`-keys from all input, so operator flows are not reported then (`$where` still is).
+import { ts } from 'ts-morph';
 import { handlerModelOf } from '../src/core/handlers.js';
+import type { Helpers } from '../src/core/helpers.js';
+import { isFunctionNode } from '../src/core/promises.js';
+import { unwrap } from '../src/core/references.js';
 import { nosqlCodeSinks, nosqlSinks } from '../src/core/sinks/nosql.js';
 import { defineFileRule } from '../src/core/rule.js';
 import { sinkCalls, taintFlows, type TaintFlow } from '../src/core/taint.js';
@@ -48,6 +52,42 @@ function fromQueryString(flow: TaintFlow): boolean {
   if (parts[0] !== 'query') parts = parts.slice(1);
   if (parts[0] === 'request' || parts[0] === 'req') parts = parts.slice(1);
   return /^query\b/.test(parts[0] ?? '');
+}
+
+const VALIDATOR_CHAINS = new Set(['check', 'body', 'query', 'param', 'oneOf', 'checkSchema']);
+
+/**
+ * express-validator checked the request in a function around the query: `validationResult(req)`
+ * is read there, and the source's field is one of the checked ones (or the chains are elsewhere,
+ * in the route's middleware list). Its validators reject objects and its sanitizers make strings.
+ */
+function validatedByExpressValidator(flow: TaintFlow, helpers: Helpers): boolean {
+  const field = flow.source.split('.').pop() ?? '';
+  for (let n: ts.Node | undefined = flow.node.parent; n; n = n.parent) {
+    if (!isFunctionNode(n)) continue;
+    let reads = false;
+    const fields = new Set<string>();
+    let chains = 0;
+    const visit = (x: ts.Node): void => {
+      if (ts.isCallExpression(x)) {
+        const ref = helpers.referenceOf(unwrap(x.expression));
+        if (ref?.kind === 'module' && !ref.resolved && ref.module.startsWith('express-validator')) {
+          const name = ref.path[ref.path.length - 1] ?? '';
+          if (name === 'validationResult') reads = true;
+          if (VALIDATOR_CHAINS.has(name)) {
+            chains++;
+            const arg = x.arguments[0] && unwrap(x.arguments[0]);
+            const names = arg && ts.isArrayLiteralExpression(arg) ? arg.elements : arg ? [arg] : [];
+            for (const a of names) if (ts.isStringLiteral(a)) fields.add(a.text);
+          }
+        }
+      }
+      ts.forEachChild(x, visit);
+    };
+    visit(n);
+    if (reads) return chains === 0 || fields.has(field);
+  }
+  return false;
 }
 
 export default defineFileRule({
@@ -110,7 +150,7 @@ export default defineFileRule({
           const framework = model.requestContext(flow.node)?.handler?.framework ?? model.handlers[0]?.framework ?? 'express';
           return framework === 'express' || framework === 'nestjs' || framework === 'routing-controllers';
         };
-        const operator = setup.sanitized ? [] : taintFlows(context, nosqlSinks).filter((f) => !code.some((c) => c.node === f.node) && (!fromQueryString(f) || queryObjects(f)));
+        const operator = setup.sanitized ? [] : taintFlows(context, nosqlSinks).filter((f) => !code.some((c) => c.node === f.node) && (!fromQueryString(f) || queryObjects(f)) && !validatedByExpressValidator(f, context.helpers));
         const flows = [...code.map((f) => ({ f, id: 'code' })), ...operator.map((f) => ({ f, id: 'operator' }))].sort((a, b) => a.f.node.pos - b.f.node.pos);
         for (const { f, id } of flows) {
           context.report({

@@ -84,31 +84,44 @@ function textArg(call: ts.CallExpression, helpers: Helpers, ...keys: string[]): 
   return first;
 }
 
-/** The leading literal text of a string built by a template or `+` (following consts). */
-function leadingText(expr: ts.Expression, helpers: Helpers): string | undefined {
+/** The leading literal text of a string built by a template or `+` (following a variable to its initializer). */
+function leadingText(expr: ts.Expression, helpers: Helpers, depth = 0): string | undefined {
   const e = unwrap(helpers.valueOf(expr));
+  if (ts.isIdentifier(e) && depth < 4) {
+    const decl = helpers.declarationOf(e);
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer) return leadingText(decl.initializer, helpers, depth + 1);
+  }
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
   if (ts.isTemplateExpression(e)) return e.head.text || e.templateSpans[0]?.literal.text;
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return leadingText(e.left, helpers);
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return leadingText(e.left, helpers, depth);
   return undefined;
 }
 
 /**
- * A receiver this pass cannot see the origin of, read from a project module: `db.sequelize`
- * (CommonJS models index), or a pool imported while the facts pass has no exports yet. Only SQL
- * text makes it a sink then.
+ * A receiver read from a project module whose origin the facts do not know: `db.sequelize` of a
+ * CommonJS models index, `models.sequelize` made by a factory function, a pool imported while the
+ * facts pass has no exports yet. Only SQL text makes its `query` a sink.
  */
 function projectReceiver(expr: ts.Expression, helpers: Helpers): boolean {
   const ref = helpers.referenceOf(unwrap(expr));
   if (ref?.kind !== 'module' || !ref.resolved) return false;
   const exp = ref.path.length <= 1 ? helpers.exportOf(ref.path.length === 0 ? { ...ref, path: ['default'] } : ref) : undefined;
-  return !exp;
+  return !exp || exp.info.db === null;
+}
+
+/** How a message names the receiver: `pool`, `this.dataSource`, `warehouse` of `warehouse('orders').select()…`, `repo.createQueryBuilder()`. */
+function display(receiver: ts.Expression): string {
+  const text = receiver.getText().replace(/\s+/g, '');
+  if (text.length <= 40 && !/[(`'"[]/.test(text)) return text;
+  const { root, calls } = chainRoot(receiver);
+  const builder = calls.find((c) => memberName(unwrap(c.expression)) === 'createQueryBuilder');
+  if (builder) return `${display((unwrap(builder.expression) as ts.PropertyAccessExpression).expression)}.createQueryBuilder()`;
+  const base = ts.isCallExpression(root) ? unwrap(root.expression) : root;
+  return base === receiver ? (memberName(unwrap(receiver)) ?? 'db') : display(base);
 }
 
 function label(receiver: ts.Expression, method: string): string {
-  const text = receiver.getText().replace(/\s+/g, '');
-  const short = text.length > 40 || /[(`'"]/.test(text) ? (memberName(unwrap(receiver)) ?? text.split(/[.(]/)[0] ?? text) : text;
-  return `${short}.${method}`;
+  return `${display(receiver)}.${method}`;
 }
 
 function matchSql(call: ts.CallExpression | ts.NewExpression, helpers: Helpers): SinkMatch | undefined {
