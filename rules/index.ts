@@ -9,12 +9,11 @@ import dockerSignalHandling from './docker-signal-handling.js';
 import jwtSafeVerify from './jwt-safe-verify.js';
 import logErrorWithStack from './log-error-with-stack.js';
 import noCircularImport from './no-circular-import.js';
+import noCommandInjection from './no-command-injection.js';
 import noCommittedSecrets from './no-committed-secrets.js';
 import noConsoleLog from './no-console-log.js';
 import noDbInHandler from './no-db-in-handler.js';
-import noCommandInjection from './no-command-injection.js';
 import noEval from './no-eval.js';
-import noPathTraversal from './no-path-traversal.js';
 import noFloatingPromise from './no-floating-promise.js';
 import noGodFile from './no-god-file.js';
 import noHardcodedSecret from './no-hardcoded-secret.js';
@@ -24,8 +23,11 @@ import noInProcessScheduler from './no-in-process-scheduler.js';
 import noInsecureRandom from './no-insecure-random.js';
 import noLocalFileStorage from './no-local-file-storage.js';
 import noModuleStateInHandler from './no-module-state-in-handler.js';
+import noNosqlInjection from './no-nosql-injection.js';
+import noPathTraversal from './no-path-traversal.js';
 import noScatteredEnv from './no-scattered-env.js';
 import noSensitiveDataInLogs from './no-sensitive-data-in-logs.js';
+import noSqlInjection from './no-sql-injection.js';
 import noSwallowedError from './no-swallowed-error.js';
 import noSyncInHandler from './no-sync-in-handler.js';
 import noTlsBypass from './no-tls-bypass.js';
@@ -72,9 +74,11 @@ export const rules: AnyRule[] = [
   noInsecureRandom,
   noLocalFileStorage,
   noModuleStateInHandler,
+  noNosqlInjection,
   noPathTraversal,
   noScatteredEnv,
   noSensitiveDataInLogs,
+  noSqlInjection,
   noSwallowedError,
   noSyncInHandler,
   noTlsBypass,

@@ -8,7 +8,7 @@ import type { Helpers } from './helpers.js';
 import { memberName, unwrap } from './references.js';
 import type { Reference } from './types.js';
 
-export type DbHandleKind = 'prisma' | 'mongoose-model' | 'sequelize-model' | 'model-document' | 'knex' | 'sql-pool' | 'sequelize' | 'typeorm-datasource' | 'typeorm-manager' | 'typeorm-repository';
+export type DbHandleKind = 'prisma' | 'mongoose-model' | 'sequelize-model' | 'model-document' | 'knex' | 'sql-pool' | 'sequelize' | 'typeorm-datasource' | 'typeorm-manager' | 'typeorm-repository' | 'sqlite' | 'mongo-collection';
 
 const PRISMA_MODEL_OPS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'upsert', 'delete', 'deleteMany', 'count', 'aggregate', 'groupBy']);
 const PRISMA_CLIENT_OPS = new Set(['$queryRaw', '$queryRawUnsafe', '$executeRaw', '$executeRawUnsafe', '$transaction', '$runCommandRaw']);
@@ -43,6 +43,10 @@ export function dbCreation(expr: ts.Expression, referenceOf: (e: ts.Expression) 
     if (isPackageRef(ref, 'pg') && pathIs(ref, 'Pool', 'Client')) return 'sql-pool';
     if (isPackageRef(ref, SEQUELIZE_MODULES) && (ref.path.length === 0 || pathIs(ref, 'Sequelize', 'default'))) return 'sequelize';
     if (isPackageRef(ref, 'typeorm') && pathIs(ref, 'DataSource', 'Connection')) return 'typeorm-datasource';
+    // new Database(file) of better-sqlite3, new sqlite3.Database(file); a MarsDB / mongodb Collection
+    if (isPackageRef(ref, 'better-sqlite3') && (ref.path.length === 0 || pathIs(ref, 'default', 'Database'))) return 'sqlite';
+    if (isPackageRef(ref, 'sqlite3') && ref.path[ref.path.length - 1] === 'Database') return 'sqlite';
+    if (isPackageRef(ref, new Set(['marsdb', 'mongodb'])) && pathIs(ref, 'Collection')) return 'mongo-collection';
     return null;
   }
   if (!ts.isCallExpression(e)) return null;
@@ -59,6 +63,8 @@ export function dbCreation(expr: ts.Expression, referenceOf: (e: ts.Expression) 
     const receiver = receiverKind(callee.expression);
     if (method === 'define' && receiver === 'sequelize') return 'sequelize-model';
     if (method === 'model' && ref?.kind === 'module' && !ref.resolved && ref.module === 'mongoose') return 'mongoose-model'; // mongoose.connection.model(…)
+    // db.collection('orders') of the mongodb driver (and its look-alikes: mongojs, monk's get, MarsDB)
+    if (method === 'collection' && e.arguments.length >= 1 && e.arguments.length <= 2) return 'mongo-collection';
   }
   return null;
 }

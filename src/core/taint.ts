@@ -48,6 +48,14 @@ export interface SinkKind {
   confines?(call: ts.CallExpression, helpers: Helpers): ts.Expression | undefined;
   /** A schema parse/validation ends the flow (default true; `no-ssrf` says a schema's `.url()` does not). */
   schemaSanitizes?: boolean;
+  /**
+   * Request input that cannot carry this kind's flaw, by the request member it is read from
+   * (`params` of `req.params.id`, `json` of Hono's `c.req.json()`): `req.params` values are always
+   * strings, so they cannot be a Mongo operator object.
+   */
+  ignoresSource?(member: string): boolean;
+  /** `typeof x === 'string'` (or `'number'`, `'boolean'`) confines `x` for this kind: a scalar is safe. */
+  typeofConfines?: boolean;
 }
 
 /** A request-derived value reaching a sink, for a rule to report. */
@@ -225,7 +233,7 @@ function analyseFile(context: TaintContext, kinds: readonly SinkKind[]): Hit[] {
     if (handler.framework === 'nestjs' || handler.framework === 'routing-controllers') {
       for (const p of handler.fn.parameters) {
         const seed = decoratedInput(p, handler.framework, helpers, project, file.path);
-        if (seed) seeds.set(p, seed);
+        if (seed) seeds.set(p, seed === 'request' ? seed : ignoredBy(seed, kinds, decoratedMember(p)));
       }
     } else if (handler.request) {
       seeds.set(handler.request, 'request');
@@ -255,6 +263,20 @@ function decoratedInput(p: ts.ParameterDeclaration, framework: string, helpers: 
   if (p.type && isScalarType(p.type)) return undefined;
   const decorator = decorators[0]?.getText() ?? '';
   return { source: `${decorator} ${p.name.getText()}`, steps: [step(file, p, `request input \`${decorator} ${p.name.getText()}\``)], cleared: new Set() };
+}
+
+/** The request member a NestJS / routing-controllers input decorator reads: `@Param()` → `params`. */
+function decoratedMember(p: ts.ParameterDeclaration): string {
+  const d = ts.canHaveDecorators(p) ? ts.getDecorators(p)?.[0]?.expression : undefined;
+  const name = d ? (ts.isCallExpression(d) ? d.expression : d).getText() : '';
+  const MEMBERS: Record<string, string> = { Param: 'params', Params: 'params', Query: 'query', QueryParam: 'query', QueryParams: 'query', Headers: 'headers', HeaderParam: 'headers', HeaderParams: 'headers', CookieParam: 'cookies', CookieParams: 'cookies', UploadedFile: 'file' };
+  return MEMBERS[name] ?? 'body';
+}
+
+/** The taint with the kinds that do not take input from `member` cleared (`SinkKind.ignoresSource`). */
+function ignoredBy(t: Taint, kinds: readonly SinkKind[], member: string): Taint {
+  const ignoring = kinds.filter((k) => k.ignoresSource?.(member)).map((k) => k.id);
+  return ignoring.length === 0 ? t : clear(t, ignoring);
 }
 
 function isDtoClass(p: ts.ParameterDeclaration): boolean {
@@ -558,7 +580,7 @@ class Walk {
       const key = (element.propertyName ?? element.name).getText();
       if (SOURCE_PROPS.has(key) && ts.isIdentifier(element.name)) {
         const source = element.name.text;
-        this.vars.set(element, { source, steps: [step(this.env.file, element, `request input \`${source}\``)], cleared: new Set() });
+        this.vars.set(element, ignoredBy({ source, steps: [step(this.env.file, element, `request input \`${source}\``)], cleared: new Set() }, this.env.kinds, key));
       } else if ((key === 'request' || key === 'req') && ts.isIdentifier(element.name)) {
         this.requests.add(element);
       }
@@ -647,7 +669,7 @@ class Walk {
   private rawTaintOf(expr: ts.Expression): Taint | undefined {
     const e = unwrap(expr);
     const source = this.sourceOf(e);
-    if (source) return { source, steps: [step(this.env.file, e, `request input \`${source}\``)], cleared: new Set() };
+    if (source) return ignoredBy({ source, steps: [step(this.env.file, e, `request input \`${source}\``)], cleared: new Set() }, this.env.kinds, this.inputMember(e));
     if (ts.isIdentifier(e)) {
       const decl = this.helpers.declarationOf(e);
       return decl ? this.vars.get(decl) : undefined;
@@ -787,6 +809,18 @@ class Walk {
     return undefined;
   }
 
+  /** The request member an input read comes from: `query` of `req.query.q`, `json` of `c.req.json()`. */
+  private inputMember(e: ts.Expression): string {
+    let base = ts.isCallExpression(e) ? unwrap(e.expression) : e;
+    const names: string[] = [];
+    while (ts.isPropertyAccessExpression(base) || ts.isElementAccessExpression(base)) {
+      names.unshift(memberName(base) ?? '[]');
+      base = unwrap(base.expression);
+    }
+    const rest = (names[0] === 'request' || names[0] === 'req') && names.length > 1 ? names.slice(1) : names;
+    return rest[0] ?? '';
+  }
+
   // ---- guards ----
 
   private withGuards<T>(guards: readonly Guard[], fn: () => T): T {
@@ -829,6 +863,14 @@ class Walk {
           return [...this.kindChecks(call), ...(memberName(unwrap(call.expression)) === 'indexOf' ? this.allowList(call, found === truth) : [])];
         }
         if ((equal && truth) || (notEqual && !truth)) {
+          // typeof x === 'string': a scalar, for the kinds that say a scalar is safe
+          const typed = [c.left, c.right].map(unwrap).find(ts.isTypeOfExpression);
+          if (typed) {
+            const other = unwrap(typed === unwrap(c.left) ? c.right : c.left);
+            const scalar = ts.isStringLiteral(other) && ['string', 'number', 'boolean'].includes(other.text);
+            const typeofKinds = new Set(this.env.kinds.filter((k) => k.typeofConfines).map((k) => k.id));
+            return scalar && typeofKinds.size > 0 ? this.keyed(typed.expression, typeofKinds) : [];
+          }
           if (isLiteral(c.right)) return this.keyed(c.left, all);
           if (isLiteral(c.left)) return this.keyed(c.right, all);
         }

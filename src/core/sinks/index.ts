@@ -3,6 +3,8 @@
 // own kind. A new injection rule adds its kind here (one import, one entry).
 import type { SinkKind } from '../taint.js';
 import { commandSinks } from './command.js';
+import { nosqlCodeSinks, nosqlSinks } from './nosql.js';
 import { pathSinks } from './path.js';
+import { sqlSinks } from './sql.js';
 
-export const SINK_KINDS: readonly SinkKind[] = [commandSinks, pathSinks];
+export const SINK_KINDS: readonly SinkKind[] = [commandSinks, pathSinks, sqlSinks, nosqlSinks, nosqlCodeSinks];

@@ -7,6 +7,7 @@ import type { ScopeIndex } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';
 import { envCollector, type EnvEvidence } from './env.js';
 import { collectFrameworkLoggers, type FrameworkLoggersEvidence } from './framework-loggers.js';
+import { mongoInputCollector, type MongoInputEvidence } from './mongo-input.js';
 import { createObservabilityCollector, type ObservabilityEvidence } from './observability.js';
 import { pgTimeouts } from './pg-timeouts.js';
 import { processLifecycleCollector, type ProcessLifecycleEvidence } from './process-lifecycle.js';
@@ -39,6 +40,8 @@ export type CollectorFactory = (context: EvidenceContext) => EvidenceCollector;
 export interface ModuleEvidence {
   env: EnvEvidence;
   frameworkLoggers: FrameworkLoggersEvidence;
+  /** How query strings are parsed and whether Mongo operators are stripped from input (no-nosql-injection). */
+  mongoInput: MongoInputEvidence;
   observability: ObservabilityEvidence;
   pgTimeoutSet: boolean;
   processLifecycle: ProcessLifecycleEvidence;
@@ -50,4 +53,4 @@ export interface ModuleEvidence {
 }
 
 /** Every collector, in a fixed order. */
-export const COLLECTORS: readonly CollectorFactory[] = [envCollector, collectFrameworkLoggers, createObservabilityCollector, pgTimeouts, processLifecycleCollector, securityHeadersCollector, socketIoCollector, taintSummariesCollector, validationCollector];
+export const COLLECTORS: readonly CollectorFactory[] = [envCollector, collectFrameworkLoggers, mongoInputCollector, createObservabilityCollector, pgTimeouts, processLifecycleCollector, securityHeadersCollector, socketIoCollector, taintSummariesCollector, validationCollector];
