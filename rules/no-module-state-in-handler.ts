@@ -19,17 +19,17 @@ interface Container {
   line: number;
 }
 
-const MUTATORS: Record<string, ReadonlySet<ContainerKind>> = {
-  set: new Set(['Map']),
-  add: new Set(['Set']),
-  delete: new Set(['Map', 'Set']),
-  clear: new Set(['Map', 'Set']),
-  push: new Set(['array']),
-  unshift: new Set(['array']),
-  splice: new Set(['array']),
-  pop: new Set(['array']),
-  shift: new Set(['array']),
-};
+const MUTATORS = new Map<string, ReadonlySet<ContainerKind>>([
+  ['set', new Set(['Map'])],
+  ['add', new Set(['Set'])],
+  ['delete', new Set(['Map', 'Set'])],
+  ['clear', new Set(['Map', 'Set'])],
+  ['push', new Set(['array'])],
+  ['unshift', new Set(['array'])],
+  ['splice', new Set(['array'])],
+  ['pop', new Set(['array'])],
+  ['shift', new Set(['array'])],
+]);
 const CACHE_NAME = /cache|memo/i;
 const READS = new Set(['get', 'has']);
 
@@ -185,7 +185,7 @@ export default defineFileRule({
       CallExpression(call: ts.CallExpression) {
         const callee = unwrap(call.expression);
         if (!ts.isPropertyAccessExpression(callee)) return;
-        const kinds = MUTATORS[callee.name.text];
+        const kinds = MUTATORS.get(callee.name.text);
         if (!kinds) return;
         const c = containerOf(callee.expression);
         if (c && kinds.has(c.kind)) report(c, call, callee.name.text);
