@@ -22,8 +22,11 @@ import noInProcessScheduler from './no-in-process-scheduler.js';
 import noInsecureRandom from './no-insecure-random.js';
 import noLocalFileStorage from './no-local-file-storage.js';
 import noModuleStateInHandler from './no-module-state-in-handler.js';
+import noOpenRedirect from './no-open-redirect.js';
+import noReflectedXss from './no-reflected-xss.js';
 import noScatteredEnv from './no-scattered-env.js';
 import noSensitiveDataInLogs from './no-sensitive-data-in-logs.js';
+import noSsrf from './no-ssrf.js';
 import noSwallowedError from './no-swallowed-error.js';
 import noSyncInHandler from './no-sync-in-handler.js';
 import noTlsBypass from './no-tls-bypass.js';
@@ -69,8 +72,11 @@ export const rules: AnyRule[] = [
   noInsecureRandom,
   noLocalFileStorage,
   noModuleStateInHandler,
+  noOpenRedirect,
+  noReflectedXss,
   noScatteredEnv,
   noSensitiveDataInLogs,
+  noSsrf,
   noSwallowedError,
   noSyncInHandler,
   noTlsBypass,

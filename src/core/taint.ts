@@ -45,7 +45,14 @@ export interface SinkKind {
    * A check that, in an `if` with an early exit (or around the code it guards), confines a value
    * for this kind: returns the checked expression (`p` of `p.startsWith(root)`).
    */
-  confines?(call: ts.CallExpression, helpers: Helpers): ts.Expression | undefined;
+  confines?(call: ts.CallExpression, helpers: Helpers): ts.Expression | readonly ts.Expression[] | undefined;
+  /**
+   * A comparison that, when it holds as an equality (`===` true, `!==` false), confines values for
+   * this kind: `new URL(x, base).origin === base` confines `x`.
+   */
+  confinesComparison?(cmp: ts.BinaryExpression, helpers: Helpers): readonly ts.Expression[] | undefined;
+  /** An assignment that is a sink of this kind (`ctx.body = html`); its target's member name is in `names`. */
+  matchAssignment?(node: ts.BinaryExpression, helpers: Helpers): SinkMatch | undefined;
   /** A schema parse/validation ends the flow (default true; `no-ssrf` says a schema's `.url()` does not). */
   schemaSanitizes?: boolean;
 }
@@ -203,6 +210,7 @@ export function sinkCalls(context: TaintContext, kind: SinkKind): ts.Node[] {
   const out: ts.Node[] = [];
   const visit = (node: ts.Node): void => {
     if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && kind.names.has(calleeName(node) ?? '') && kind.match(node, context.helpers)) out.push(node);
+    if (kind.matchAssignment && ts.isBinaryExpression(node) && assignedMember(node, kind) && kind.matchAssignment(node, context.helpers)) out.push(node);
     ts.forEachChild(node, visit);
   };
   visit(context.file.sourceFile);
@@ -418,6 +426,7 @@ class Walk {
       if (t) this.bind(node.name, t, node, true, node.initializer);
     } else if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
       this.assign(node);
+      this.visitAssignmentSink(node);
     } else if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && ts.isVariableDeclarationList(node.initializer)) {
       const t = this.taintOf(node.expression);
       const decl = node.initializer.declarations[0];
@@ -428,6 +437,16 @@ class Walk {
       this.visitCall(node);
     }
   };
+
+  /** `ctx.body = html`: an assignment a kind declares as a sink. */
+  private visitAssignmentSink(node: ts.BinaryExpression): void {
+    for (const kind of this.env.kinds) {
+      if (!kind.matchAssignment || !assignedMember(node, kind)) continue;
+      const m = kind.matchAssignment(node, this.helpers);
+      const t = m && firstTaint(m.args, (a) => this.taintOf(a));
+      if (m && t && !isCleared(t, kind.id)) this.hits.push({ kind: kind.id, node, sink: m.sink, taint: extend(t, step(this.env.file, node, `reaches \`${m.sink}\``)) });
+    }
+  }
 
   private visitBlock(statements: ts.NodeArray<ts.Statement>): void {
     const saved = this.guards.length;
@@ -808,6 +827,8 @@ class Walk {
           return [...this.kindChecks(call), ...(memberName(unwrap(call.expression)) === 'indexOf' ? this.allowList(call, found === truth) : [])];
         }
         if ((equal && truth) || (notEqual && !truth)) {
+          const checked = this.env.kinds.flatMap((k) => (k.confinesComparison?.(c, this.helpers) ?? []).flatMap((e) => this.keyed(e, new Set([k.id]))));
+          if (checked.length > 0) return checked;
           if (isLiteral(c.right)) return this.keyed(c.left, all);
           if (isLiteral(c.left)) return this.keyed(c.right, all);
         }
@@ -823,7 +844,7 @@ class Walk {
   private kindChecks(call: ts.CallExpression): Guard[] {
     return this.env.kinds.flatMap((k) => {
       const e = k.confines?.(call, this.helpers);
-      return e ? this.keyed(e, new Set([k.id])) : [];
+      return e ? (Array.isArray(e) ? e : [e]).flatMap((x: ts.Expression) => this.keyed(x, new Set([k.id]))) : [];
     });
   }
 
@@ -851,6 +872,13 @@ function join(outer: Taint, inner: Taint): Taint {
   const t: Taint = { source: outer.source, steps: [...outer.steps, ...inner.steps], cleared: new Set([...outer.cleared, ...inner.cleared]) };
   if (outer.param !== undefined) t.param = outer.param;
   return extend(t);
+}
+
+/** The assignment's target is a member whose name the kind lists: `ctx.body = …`. */
+function assignedMember(node: ts.BinaryExpression, kind: SinkKind): boolean {
+  if (node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+  const left = unwrap(node.left);
+  return ts.isPropertyAccessExpression(left) && kind.names.has(left.name.text);
 }
 
 function isCleared(t: Taint, kind: string): boolean {

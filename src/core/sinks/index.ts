@@ -3,6 +3,9 @@
 // own kind. A new injection rule adds its kind here (one import, one entry).
 import type { SinkKind } from '../taint.js';
 import { commandSinks } from './command.js';
+import { htmlSinks } from './html.js';
 import { pathSinks } from './path.js';
+import { redirectSinks } from './redirect.js';
+import { urlSinks } from './url.js';
 
-export const SINK_KINDS: readonly SinkKind[] = [commandSinks, pathSinks];
+export const SINK_KINDS: readonly SinkKind[] = [commandSinks, pathSinks, urlSinks, redirectSinks, htmlSinks];
