@@ -10,6 +10,7 @@ import { redirectSinks } from '../src/core/sinks/redirect.js';
 import { defineFileRule } from '../src/core/rule.js';
 import { sinkCalls, taintFlows } from '../src/core/taint.js';
 
+const KOA_RESPONSE_BODY = /^(ctx|context)\.body\b/;
 const ADVICE =
   "the client chooses where the browser goes (a phishing page on another site) — redirect only to an allow-listed URL, or to a relative path (`url.startsWith('/') && !url.startsWith('//')`)";
 
@@ -67,6 +68,8 @@ export default defineFileRule({
       SourceFile() {
         for (const site of sinkCalls(context, redirectSinks)) context.countSite(site);
         for (const flow of taintFlows(context, redirectSinks)) {
+          // Koa's `ctx.body` is the response being built, not request input (that is `ctx.request.body`).
+          if (KOA_RESPONSE_BODY.test(flow.source)) continue;
           context.report({
             node: flow.node,
             messageId: flow.via ? 'throughProject' : 'tainted',

@@ -13,6 +13,7 @@ import { htmlSinks } from '../src/core/sinks/html.js';
 import { defineFileRule } from '../src/core/rule.js';
 import { sinkCalls, taintFlows } from '../src/core/taint.js';
 
+const KOA_RESPONSE_BODY = /^(ctx|context)\.body\b/;
 const ADVICE =
   'a `<script>` in the request runs in the browser on your origin — escape it (`escape-html`, `he.encode`) or render it through a template that escapes, or send JSON or `text/plain`';
 
@@ -70,6 +71,8 @@ export default defineFileRule({
       SourceFile() {
         for (const site of sinkCalls(context, htmlSinks)) context.countSite(site);
         for (const flow of taintFlows(context, htmlSinks)) {
+          // Koa's `ctx.body` is the response being built, not request input (that is `ctx.request.body`).
+          if (KOA_RESPONSE_BODY.test(flow.source)) continue;
           context.report({
             node: flow.node,
             messageId: flow.via ? 'throughProject' : 'tainted',

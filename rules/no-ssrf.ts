@@ -12,6 +12,7 @@ import { urlSinks } from '../src/core/sinks/url.js';
 import { defineFileRule } from '../src/core/rule.js';
 import { sinkCalls, taintFlows } from '../src/core/taint.js';
 
+const KOA_RESPONSE_BODY = /^(ctx|context)\.body\b/;
 const ADVICE =
   'a client picks the host or path the server calls (cloud metadata, internal services) — check the host against an allow list (`ALLOWED_HOSTS.includes(new URL(url).hostname)`), or call a fixed origin and pass the value as an `encodeURIComponent` path segment or a query parameter';
 
@@ -74,6 +75,8 @@ export default defineFileRule({
       SourceFile() {
         for (const site of sinkCalls(context, urlSinks)) context.countSite(site);
         for (const flow of taintFlows(context, urlSinks)) {
+          // Koa's `ctx.body` is the response being built, not request input (that is `ctx.request.body`).
+          if (KOA_RESPONSE_BODY.test(flow.source)) continue;
           context.report({
             node: flow.node,
             messageId: flow.via ? 'throughProject' : 'tainted',

@@ -103,6 +103,14 @@ export const redirectSinks: SinkKind = {
     // Literal routes (`router.redirect('/old', '/new')`, `res.redirect('/login')`) are sites too, but carry nothing.
     return { sink: t.sink, args: t.url.flatMap((u) => destinationParts(u, helpers, false)) };
   },
+  sanitizes(call, helpers) {
+    // ctx.path.replace(/^\/share/, '/s'): an anchored prefix swapped for a fixed relative path
+    const callee = unwrap(call.expression);
+    const [pattern, replacement] = call.arguments ?? [];
+    if (!ts.isPropertyAccessExpression(callee) || !['replace', 'replaceAll'].includes(callee.name.text) || !pattern || !ts.isRegularExpressionLiteral(pattern)) return false;
+    const text = helpers.staticString(replacement);
+    return pattern.text.startsWith('/^') && text !== undefined && /^\/[^/\\]/.test(text);
+  },
   confines(call, helpers) {
     const relative = relativePathCheck(call, helpers);
     if (relative) return relative;
