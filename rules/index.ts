@@ -24,10 +24,13 @@ import noInsecureRandom from './no-insecure-random.js';
 import noLocalFileStorage from './no-local-file-storage.js';
 import noModuleStateInHandler from './no-module-state-in-handler.js';
 import noNosqlInjection from './no-nosql-injection.js';
+import noOpenRedirect from './no-open-redirect.js';
 import noPathTraversal from './no-path-traversal.js';
+import noReflectedXss from './no-reflected-xss.js';
 import noScatteredEnv from './no-scattered-env.js';
 import noSensitiveDataInLogs from './no-sensitive-data-in-logs.js';
 import noSqlInjection from './no-sql-injection.js';
+import noSsrf from './no-ssrf.js';
 import noSwallowedError from './no-swallowed-error.js';
 import noSyncInHandler from './no-sync-in-handler.js';
 import noTlsBypass from './no-tls-bypass.js';
@@ -75,10 +78,13 @@ export const rules: AnyRule[] = [
   noLocalFileStorage,
   noModuleStateInHandler,
   noNosqlInjection,
+  noOpenRedirect,
   noPathTraversal,
+  noReflectedXss,
   noScatteredEnv,
   noSensitiveDataInLogs,
   noSqlInjection,
+  noSsrf,
   noSwallowedError,
   noSyncInHandler,
   noTlsBypass,

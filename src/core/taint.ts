@@ -45,7 +45,14 @@ export interface SinkKind {
    * A check that, in an `if` with an early exit (or around the code it guards), confines a value
    * for this kind: returns the checked expression (`p` of `p.startsWith(root)`).
    */
-  confines?(call: ts.CallExpression, helpers: Helpers): ts.Expression | undefined;
+  confines?(call: ts.CallExpression, helpers: Helpers): ts.Expression | readonly ts.Expression[] | undefined;
+  /**
+   * A comparison that, when it holds as an equality (`===` true, `!==` false), confines values for
+   * this kind: `new URL(x, base).origin === base` confines `x`.
+   */
+  confinesComparison?(cmp: ts.BinaryExpression, helpers: Helpers): readonly ts.Expression[] | undefined;
+  /** An assignment that is a sink of this kind (`ctx.body = html`); its target's member name is in `names`. */
+  matchAssignment?(node: ts.BinaryExpression, helpers: Helpers): SinkMatch | undefined;
   /** A schema parse/validation ends the flow (default true; `no-ssrf` says a schema's `.url()` does not). */
   schemaSanitizes?: boolean;
   /**
@@ -176,6 +183,8 @@ interface Env {
   kinds: readonly SinkKind[];
   /** Rule mode: project lookups for imported calls. Absent in the facts pass. */
   project?: ProjectFacts;
+  /** The file's handlers are Koa's: `ctx.body` is the response being written, not input (that is `ctx.request.body`). */
+  koa?: boolean;
 }
 
 const cache = new WeakMap<ts.SourceFile, { project: ProjectFacts; kinds: readonly SinkKind[]; flows: Hit[] }>();
@@ -216,6 +225,7 @@ export function sinkCalls(context: TaintContext, kind: SinkKind): ts.Node[] {
   const out: ts.Node[] = [];
   const visit = (node: ts.Node): void => {
     if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && kind.names.has(calleeName(node) ?? '') && kind.match(node, context.helpers)) out.push(node);
+    if (kind.matchAssignment && ts.isBinaryExpression(node) && assignedMember(node, kind) && kind.matchAssignment(node, context.helpers)) out.push(node);
     ts.forEachChild(node, visit);
   };
   visit(context.file.sourceFile);
@@ -224,9 +234,9 @@ export function sinkCalls(context: TaintContext, kind: SinkKind): ts.Node[] {
 
 function analyseFile(context: TaintContext, kinds: readonly SinkKind[]): Hit[] {
   const { helpers, project, file } = context;
-  const env: Env = { file: file.path, helpers, kinds, project };
-  const analysis = new Analysis(env);
   const model = handlerModelOf(context);
+  const env: Env = { file: file.path, helpers, kinds, project, koa: model.handlers.some((h) => h.framework === 'koa') };
+  const analysis = new Analysis(env);
   const hits: Hit[] = [];
   for (const handler of model.handlers) {
     const seeds = new Map<ts.Node, Taint | 'request'>();
@@ -465,12 +475,23 @@ class Walk {
       if (t) this.bind(node.name, t, node, true, node.initializer);
     } else if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
       this.assign(node);
+      this.visitAssignmentSink(node);
     } else if (ts.isReturnStatement(node) && node.expression && this.ownerOf(node) === this.root) {
       this.recordReturn(node.expression);
     } else if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
       this.visitCall(node);
     }
   };
+
+  /** `ctx.body = html`: an assignment a kind declares as a sink. */
+  private visitAssignmentSink(node: ts.BinaryExpression): void {
+    for (const kind of this.env.kinds) {
+      if (!kind.matchAssignment || !assignedMember(node, kind)) continue;
+      const m = kind.matchAssignment(node, this.helpers);
+      const t = m && firstTaint(m.args, (a) => this.taintOf(a));
+      if (m && t && !isCleared(t, kind.id)) this.hits.push({ kind: kind.id, node, sink: m.sink, taint: extend(t, step(this.env.file, node, `reaches \`${m.sink}\``)) });
+    }
+  }
 
   private visitBlock(statements: ts.NodeArray<ts.Statement>): void {
     const saved = this.guards.length;
@@ -798,6 +819,7 @@ class Walk {
     // Koa's ctx.request.body, Hono's c.req.query()
     const rest = (names[0] === 'request' || names[0] === 'req') && names.length > 1 ? names.slice(1) : names;
     const first = rest[0] ?? '';
+    if (this.env.koa && first === 'body' && rest === names) return undefined;
     const text = (call ? e : chain).getText().replace(/\s+/g, '').replace(/!(?=[.[])/g, '');
     if (call) {
       if (rest.length === 1 && SOURCE_METHODS.has(first)) return text;
@@ -863,6 +885,8 @@ class Walk {
           return [...this.kindChecks(call), ...(memberName(unwrap(call.expression)) === 'indexOf' ? this.allowList(call, found === truth) : [])];
         }
         if ((equal && truth) || (notEqual && !truth)) {
+          const checked = this.env.kinds.flatMap((k) => (k.confinesComparison?.(c, this.helpers) ?? []).flatMap((e) => this.keyed(e, new Set([k.id]))));
+          if (checked.length > 0) return checked;
           // typeof x === 'string': a scalar, for the kinds that say a scalar is safe
           const typed = [c.left, c.right].map(unwrap).find(ts.isTypeOfExpression);
           if (typed) {
@@ -886,7 +910,7 @@ class Walk {
   private kindChecks(call: ts.CallExpression): Guard[] {
     return this.env.kinds.flatMap((k) => {
       const e = k.confines?.(call, this.helpers);
-      return e ? this.keyed(e, new Set([k.id])) : [];
+      return e ? (Array.isArray(e) ? e : [e]).flatMap((x: ts.Expression) => this.keyed(x, new Set([k.id]))) : [];
     });
   }
 
@@ -916,6 +940,13 @@ function join(outer: Taint, inner: Taint): Taint {
   const t: Taint = { source: outer.source, steps: [...outer.steps, ...inner.steps], cleared: new Set([...outer.cleared, ...inner.cleared]) };
   if (outer.param !== undefined) t.param = outer.param;
   return extend(t);
+}
+
+/** The assignment's target is a member whose name the kind lists: `ctx.body = …`. */
+function assignedMember(node: ts.BinaryExpression, kind: SinkKind): boolean {
+  if (node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+  const left = unwrap(node.left);
+  return ts.isPropertyAccessExpression(left) && kind.names.has(left.name.text);
 }
 
 function isCleared(t: Taint, kind: string): boolean {

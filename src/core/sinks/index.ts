@@ -3,8 +3,11 @@
 // own kind. A new injection rule adds its kind here (one import, one entry).
 import type { SinkKind } from '../taint.js';
 import { commandSinks } from './command.js';
+import { htmlSinks } from './html.js';
 import { nosqlCodeSinks, nosqlSinks } from './nosql.js';
 import { pathSinks } from './path.js';
+import { redirectSinks } from './redirect.js';
 import { sqlSinks } from './sql.js';
+import { urlSinks } from './url.js';
 
-export const SINK_KINDS: readonly SinkKind[] = [commandSinks, pathSinks, sqlSinks, nosqlSinks, nosqlCodeSinks];
+export const SINK_KINDS: readonly SinkKind[] = [commandSinks, pathSinks, sqlSinks, nosqlSinks, nosqlCodeSinks, urlSinks, redirectSinks, htmlSinks];

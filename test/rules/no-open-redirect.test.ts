@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { findingsOf, fixtureCase, fixtureCases, sitesOf } from '../support/fixtures.js';
+
+const RULE = 'no-open-redirect';
+const ADVICE =
+  "the client chooses where the browser goes (a phishing page on another site) — redirect only to an allow-listed URL, or to a relative path (`url.startsWith('/') && !url.startsWith('//')`)";
+const reaches = (source: string, sink: string) => `\`${source}\` reaches \`${sink}\`: ${ADVICE}`;
+
+describe(RULE, () => {
+  it('flags res.redirect of a query parameter, and counts every redirect as a site', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'redirect-query-url');
+    expect(await findingsOf(RULE, dir)).toEqual([{ file: 'src/routes/auth.ts', line: 9, column: 3, message: reaches('req.query.returnTo', 'res.redirect') }]);
+    expect(await sitesOf(RULE, dir)).toBe(2);
+  });
+
+  it('flags res.redirect(status, url) with a destructured query value', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'redirect-with-status'))).toEqual([
+      { file: 'src/routes/links.js', line: 7, column: 3, message: reaches('req.query.target', 'res.redirect') },
+    ]);
+  });
+
+  it('flags a scheme prefix followed by request input (the host is the client\'s)', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'scheme-prefix-concatenation'))).toEqual([
+      { file: 'src/routes/session.js', line: 7, column: 3, message: reaches('req.params.site', 'res.redirect') },
+    ]);
+  });
+
+  it("flags '/' + value (a protocol-relative //host)", async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'leading-slash-then-value'))).toEqual([
+      { file: 'src/routes/shortcuts.ts', line: 7, column: 3, message: reaches('req.query.page', 'res.redirect') },
+    ]);
+  });
+
+  it("does not take startsWith('/') alone as a relative-path check", async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'starts-with-slash-only'))).toEqual([
+      { file: 'src/routes/auth.ts', line: 7, column: 36, message: reaches('req.query.next', 'res.redirect') },
+    ]);
+  });
+
+  it('flags Koa ctx.redirect', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'koa-ctx-redirect'))).toEqual([
+      { file: 'src/server.ts', line: 9, column: 3, message: reaches('ctx.query.redirect_uri', 'ctx.redirect') },
+    ]);
+  });
+
+  it('flags Fastify reply.redirect', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'fastify-reply-redirect'))).toEqual([
+      { file: 'src/server.ts', line: 7, column: 10, message: reaches('request.query.next', 'reply.redirect') },
+    ]);
+  });
+
+  it('flags a Location header set with setHeader and writeHead', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'location-header');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      { file: 'src/routes/downloads.ts', line: 6, column: 3, message: reaches('req.query.mirror', "res.setHeader('Location')") },
+      { file: 'src/routes/downloads.ts', line: 11, column: 3, message: reaches('req.query.cdn', 'res.writeHead') },
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(2);
+  });
+
+  for (const dir of fixtureCases(RULE, 'valid')) {
+    it(`does not flag valid/${dir.split('/').pop()}`, async () => {
+      expect(await findingsOf(RULE, dir)).toEqual([]);
+    });
+  }
+});
