@@ -184,8 +184,28 @@ function listensToAnEvent(call: ts.CallExpression): boolean {
   return !/^\d+$/.test(first.text) && !first.text.startsWith('/') && !first.text.startsWith('\\\\');
 }
 
-export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifier: SpecifierResolver): ModuleFacts {
+export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncached: SpecifierResolver): ModuleFacts {
   const scope = new ScopeIndex();
+  // A file names the same few specifiers over and over (every reference to an import resolves it),
+  // and the collectors ask about the same expressions: each is resolved once per file.
+  const resolved = new Map<string, string | null>();
+  const resolveSpecifier = (specifier: string): string | null => {
+    let r = resolved.get(specifier);
+    if (r === undefined) {
+      r = resolveUncached(specifier);
+      resolved.set(specifier, r);
+    }
+    return r;
+  };
+  const refs = new Map<ts.Expression, Reference | null>();
+  const refOf = (expr: ts.Expression): Reference | null => {
+    let r = refs.get(expr);
+    if (r === undefined) {
+      r = referenceOf(expr, scope, resolveSpecifier);
+      refs.set(expr, r);
+    }
+    return r;
+  };
   const facts: ModuleFacts = {
     path,
     imports: [],
@@ -215,7 +235,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
   const elidable = new Map<string, ImportRecord>();
   const usedAsValue = new Set<ImportRecord>();
 
-  const loggerEnv = { referenceOf: (e: ts.Expression) => referenceOf(e, scope, resolveSpecifier) };
+  const loggerEnv = { referenceOf: (e: ts.Expression) => refOf(e) };
 
   /** What a value expression exported under some name is. */
   const describe = (value: ts.Node | undefined, at: ts.Node): ExportInfo => {
@@ -227,7 +247,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
       const decl = scope.declarationOf(v);
       if (decl && ts.isVariableDeclaration(decl)) return { ...describe(decl.initializer, at), line: line(decl) };
       if (decl && (ts.isFunctionDeclaration(decl) || ts.isClassDeclaration(decl))) return { ...describe(decl, at), line: line(decl) };
-      if (decl) info.alias = referenceOf(v, scope, resolveSpecifier);
+      if (decl) info.alias = refOf(v);
       return info;
     }
     if (isAsyncFunctionLike(v)) {
@@ -247,9 +267,9 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
     }
     if (ts.isCallExpression(v)) info.httpClient = httpClientCreation(v, scope, resolveSpecifier);
     if (ts.isCallExpression(v) || ts.isNewExpression(v) || ts.isClassDeclaration(v) || ts.isClassExpression(v) || ts.isObjectLiteralExpression(v)) info.logger = loggerCreation(v, loggerEnv);
-    if (ts.isCallExpression(v) || ts.isNewExpression(v) || ts.isBinaryExpression(v)) info.db = dbCreation(v, (e) => referenceOf(e, scope, resolveSpecifier), receiverDb);
-    if (ts.isClassDeclaration(v) || ts.isClassExpression(v)) info.db = dbClassKind(v, (e) => referenceOf(e, scope, resolveSpecifier));
-    if (ts.isCallExpression(v) || ts.isNewExpression(v)) info.expressReceiver = expressCreation(v, (e) => referenceOf(e, scope, resolveSpecifier));
+    if (ts.isCallExpression(v) || ts.isNewExpression(v) || ts.isBinaryExpression(v)) info.db = dbCreation(v, (e) => refOf(e), receiverDb);
+    if (ts.isClassDeclaration(v) || ts.isClassExpression(v)) info.db = dbClassKind(v, (e) => refOf(e));
+    if (ts.isCallExpression(v) || ts.isNewExpression(v)) info.expressReceiver = expressCreation(v, (e) => refOf(e));
     return info;
   };
 
@@ -257,7 +277,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
   const receiverDb = (e: ts.Expression): DbHandleKind | null => {
     const v = unwrap(e);
     const decl = ts.isIdentifier(v) ? scope.declarationOf(v) : undefined;
-    return decl && ts.isVariableDeclaration(decl) && decl.initializer ? dbCreation(decl.initializer, (x) => referenceOf(x, scope, resolveSpecifier)) : null;
+    return decl && ts.isVariableDeclaration(decl) && decl.initializer ? dbCreation(decl.initializer, (x) => refOf(x)) : null;
   };
 
   const isExported = (node: ts.Node) => hasModifier(node, ts.SyntaxKind.ExportKeyword);
@@ -334,7 +354,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
     create({
       sourceFile: sf,
       scope,
-      referenceOf: (e) => referenceOf(e, scope, resolveSpecifier),
+      referenceOf: (e) => refOf(e),
       resolveSpecifier,
       position: (node) => {
         const p = sf.getLineAndCharacterOfPosition(node.getStart(sf));
@@ -342,8 +362,21 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
       },
     }),
   );
+  // Collectors by the node kinds they act on (in the order of COLLECTORS), plus those that see every node.
+  const byKind: Array<Array<(node: ts.Node) => void> | undefined> = [];
+  const everyNode: Array<(node: ts.Node) => void> = [];
+  for (const c of collectors) {
+    const visitNode = (node: ts.Node) => c.visit(node);
+    if (c.kinds) for (const kind of c.kinds) (byKind[kind] ??= []).push(visitNode);
+    else everyNode.push(visitNode);
+  }
   const visit = (node: ts.Node): void => {
-    for (const c of collectors) c.visit(node);
+    if (everyNode.length > 0) {
+      for (const c of collectors) if (!c.kinds || c.kinds.includes(node.kind)) c.visit(node);
+    } else {
+      const own = byKind[node.kind];
+      if (own) for (const v of own) v(node);
+    }
     switch (node.kind) {
       case ts.SyntaxKind.CallExpression: {
         const call = node as ts.CallExpression;
@@ -369,7 +402,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
           if (memberName(left) === 'timeout' && (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left))) {
             const defaults = unwrap(left.expression);
             if (memberName(defaults) === 'defaults' && (ts.isPropertyAccessExpression(defaults) || ts.isElementAccessExpression(defaults))) {
-              const target = referenceOf(defaults.expression, scope, resolveSpecifier);
+              const target = refOf(defaults.expression);
               const v = unwrap(b.right);
               if (target && !(ts.isNumericLiteral(v) && Number(v.text) === 0)) facts.defaultsTimeout.push(target);
             }

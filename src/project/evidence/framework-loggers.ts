@@ -51,6 +51,7 @@ export type FrameworkLoggersEvidence = FrameworkLoggerConfig[];
 export const collectFrameworkLoggers: CollectorFactory = (context) => {
   const found: FrameworkLoggerConfig[] = [];
   return {
+    kinds: [ts.SyntaxKind.CallExpression],
     visit(node) {
       if (!ts.isCallExpression(node)) return;
       const ref = context.referenceOf(node.expression);
