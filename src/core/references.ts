@@ -157,16 +157,23 @@ export function referenceOf(expr: ts.Expression, scope: ScopeIndex, resolveSpeci
     return referenceOfDeclaration(decl, e.text, scope, resolveSpecifier, depth);
   }
   if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
-    const name = memberName(e);
-    if (name === undefined) return null;
-    const fromRequire = requireChain(e, scope, resolveSpecifier);
-    if (fromRequire) return fromRequire;
-    const base = referenceOf(e.expression, scope, resolveSpecifier, depth);
-    if (!base) return null;
-    if (base.kind === 'global' && base.path.length === 0 && GLOBAL_OBJECTS.has(base.name)) {
-      return { kind: 'global', name, path: [] };
+    // The member chain, outermost name first, down to its base: one walk, not one per member.
+    const names: string[] = [];
+    let base: ts.Expression = e;
+    while (ts.isPropertyAccessExpression(base) || ts.isElementAccessExpression(base)) {
+      const name = memberName(base);
+      if (name === undefined) return null;
+      names.push(name);
+      base = unwrap(base.expression);
     }
-    return { ...base, path: [...base.path, name] };
+    // `require('x').a.b`: the whole chain reads the module (or nothing, when `require` is shadowed).
+    if (ts.isCallExpression(base) && requireSpecifier(base) !== undefined) return requireChain(e, scope, resolveSpecifier);
+    let ref = referenceOf(base, scope, resolveSpecifier, depth);
+    for (let i = names.length - 1; i >= 0 && ref; i--) {
+      const name = names[i] as string;
+      ref = ref.kind === 'global' && ref.path.length === 0 && GLOBAL_OBJECTS.has(ref.name) ? { kind: 'global', name, path: [] } : { ...ref, path: [...ref.path, name] };
+    }
+    return ref;
   }
   if (ts.isCallExpression(e)) {
     return requireChain(e, scope, resolveSpecifier);

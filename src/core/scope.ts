@@ -95,13 +95,41 @@ function buildScope(node: ts.Node): ScopeMap | undefined {
   return map;
 }
 
+/** Kinds `buildScope` makes a scope of: every other node is passed over without a map lookup. */
+function opensScope(kind: ts.SyntaxKind): boolean {
+  switch (kind) {
+    case ts.SyntaxKind.SourceFile:
+    case ts.SyntaxKind.Block:
+    case ts.SyntaxKind.ModuleBlock:
+    case ts.SyntaxKind.CaseBlock:
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.FunctionExpression:
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.Constructor:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor:
+    case ts.SyntaxKind.ForStatement:
+    case ts.SyntaxKind.ForInStatement:
+    case ts.SyntaxKind.ForOfStatement:
+    case ts.SyntaxKind.CatchClause:
+    case ts.SyntaxKind.ClassExpression:
+      return true;
+    default:
+      return false;
+  }
+}
+
 export class ScopeIndex {
   private readonly scopes = new Map<ts.Node, ScopeMap | null>();
 
   private scopeOf(node: ts.Node): ScopeMap | null {
+    if (!opensScope(node.kind)) return null;
     let map = this.scopes.get(node);
     if (map === undefined) {
       map = buildScope(node) ?? null;
+      // A scope that declares nothing (most blocks and arrow functions) is remembered as null.
+      if (map && map.size === 0) map = null;
       this.scopes.set(node, map);
     }
     return map;
