@@ -56,21 +56,30 @@ function addStatement(map: ScopeMap, statement: ts.Statement): void {
   }
 }
 
+/**
+ * A table of node kinds, for tests that run on every node: `table[node.kind] === 1`. Reading
+ * `ts.SyntaxKind.X` or calling `ts.isX` goes through a getter of ts-morph's `ts` object (a
+ * dictionary of thousands of getters) each time, which costs more than the test itself.
+ */
+export function kindTable(kinds: readonly ts.SyntaxKind[]): Uint8Array {
+  const table = new Uint8Array(Math.max(...kinds) + 1);
+  for (const k of kinds) table[k] = 1;
+  return table;
+}
+
+const FUNCTION_KINDS = kindTable([
+  ts.SyntaxKind.FunctionDeclaration,
+  ts.SyntaxKind.FunctionExpression,
+  ts.SyntaxKind.ArrowFunction,
+  ts.SyntaxKind.MethodDeclaration,
+  ts.SyntaxKind.Constructor,
+  ts.SyntaxKind.GetAccessor,
+  ts.SyntaxKind.SetAccessor,
+]);
+
 /** A function-like node: it opens a function scope. */
 export function isFunctionLike(node: ts.Node): node is ts.SignatureDeclaration {
-  // One switch on the kind: this runs for every node of every walk.
-  switch (node.kind) {
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.FunctionExpression:
-    case ts.SyntaxKind.ArrowFunction:
-    case ts.SyntaxKind.MethodDeclaration:
-    case ts.SyntaxKind.Constructor:
-    case ts.SyntaxKind.GetAccessor:
-    case ts.SyntaxKind.SetAccessor:
-      return true;
-    default:
-      return false;
-  }
+  return FUNCTION_KINDS[node.kind] === 1;
 }
 
 function buildScope(node: ts.Node): ScopeMap | undefined {
@@ -96,35 +105,30 @@ function buildScope(node: ts.Node): ScopeMap | undefined {
 }
 
 /** Kinds `buildScope` makes a scope of: every other node is passed over without a map lookup. */
-function opensScope(kind: ts.SyntaxKind): boolean {
-  switch (kind) {
-    case ts.SyntaxKind.SourceFile:
-    case ts.SyntaxKind.Block:
-    case ts.SyntaxKind.ModuleBlock:
-    case ts.SyntaxKind.CaseBlock:
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.FunctionExpression:
-    case ts.SyntaxKind.ArrowFunction:
-    case ts.SyntaxKind.MethodDeclaration:
-    case ts.SyntaxKind.Constructor:
-    case ts.SyntaxKind.GetAccessor:
-    case ts.SyntaxKind.SetAccessor:
-    case ts.SyntaxKind.ForStatement:
-    case ts.SyntaxKind.ForInStatement:
-    case ts.SyntaxKind.ForOfStatement:
-    case ts.SyntaxKind.CatchClause:
-    case ts.SyntaxKind.ClassExpression:
-      return true;
-    default:
-      return false;
-  }
-}
+const SCOPE_KINDS = kindTable([
+  ts.SyntaxKind.SourceFile,
+  ts.SyntaxKind.Block,
+  ts.SyntaxKind.ModuleBlock,
+  ts.SyntaxKind.CaseBlock,
+  ts.SyntaxKind.FunctionDeclaration,
+  ts.SyntaxKind.FunctionExpression,
+  ts.SyntaxKind.ArrowFunction,
+  ts.SyntaxKind.MethodDeclaration,
+  ts.SyntaxKind.Constructor,
+  ts.SyntaxKind.GetAccessor,
+  ts.SyntaxKind.SetAccessor,
+  ts.SyntaxKind.ForStatement,
+  ts.SyntaxKind.ForInStatement,
+  ts.SyntaxKind.ForOfStatement,
+  ts.SyntaxKind.CatchClause,
+  ts.SyntaxKind.ClassExpression,
+]);
 
 export class ScopeIndex {
   private readonly scopes = new Map<ts.Node, ScopeMap | null>();
 
   private scopeOf(node: ts.Node): ScopeMap | null {
-    if (!opensScope(node.kind)) return null;
+    if (SCOPE_KINDS[node.kind] !== 1) return null;
     let map = this.scopes.get(node);
     if (map === undefined) {
       map = buildScope(node) ?? null;

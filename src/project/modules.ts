@@ -87,6 +87,17 @@ export interface ModuleFacts {
   evidence: ModuleEvidence;
 }
 
+// Kinds the facts pass switches on for every node, as plain numbers (see kindTable in ../core/scope.ts).
+const CALL = ts.SyntaxKind.CallExpression;
+const BINARY = ts.SyntaxKind.BinaryExpression;
+const JSX_ELEMENT = ts.SyntaxKind.JsxElement;
+const JSX_SELF_CLOSING = ts.SyntaxKind.JsxSelfClosingElement;
+const JSX_FRAGMENT = ts.SyntaxKind.JsxFragment;
+const IDENTIFIER = ts.SyntaxKind.Identifier;
+const IMPORT_KEYWORD = ts.SyntaxKind.ImportKeyword;
+const EQUALS = ts.SyntaxKind.EqualsToken;
+const forEachChild = ts.forEachChild;
+
 const SERVER_PACKAGES = new Set(['express', 'fastify', 'koa', 'hono', '@hapi/hapi', 'restify', 'socket.io', 'ws', 'pg', 'mongoose', 'mongodb', 'ioredis', 'redis', 'prisma', '@prisma/client', 'typeorm', 'sequelize', 'knex', 'mysql2', 'dotenv']);
 const BUILTINS = new Set(builtinModules);
 const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage', 'navigator']);
@@ -378,11 +389,11 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
       if (own) for (const v of own) v(node);
     }
     switch (node.kind) {
-      case ts.SyntaxKind.CallExpression: {
+      case CALL: {
         const call = node as ts.CallExpression;
         const spec = requireSpecifier(call);
         if (spec !== undefined && !scope.declarationOf(call.expression as ts.Identifier)) addImport(spec, 'require', false, call);
-        else if (call.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        else if (call.expression.kind === IMPORT_KEYWORD) {
           const arg = call.arguments[0];
           if (arg && ts.isStringLiteral(arg)) addImport(arg.text, 'dynamic', false, call);
         } else if (ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'listen' && !listensToAnEvent(call)) {
@@ -394,10 +405,10 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
         }
         break;
       }
-      case ts.SyntaxKind.BinaryExpression: {
+      case BINARY: {
         const b = node as ts.BinaryExpression;
         // x.defaults.timeout = n
-        if (b.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        if (b.operatorToken.kind === EQUALS) {
           const left = unwrap(b.left);
           if (memberName(left) === 'timeout' && (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left))) {
             const defaults = unwrap(left.expression);
@@ -410,12 +421,12 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
         }
         break;
       }
-      case ts.SyntaxKind.JsxElement:
-      case ts.SyntaxKind.JsxSelfClosingElement:
-      case ts.SyntaxKind.JsxFragment:
+      case JSX_ELEMENT:
+      case JSX_SELF_CLOSING:
+      case JSX_FRAGMENT:
         facts.roleEvidence.browserSyntax = true;
         break;
-      case ts.SyntaxKind.Identifier: {
+      case IDENTIFIER: {
         const id = node as ts.Identifier;
         const imported = elidable.get(id.text);
         if (imported && !usedAsValue.has(imported) && readsAsValue(id)) usedAsValue.add(imported);
@@ -432,7 +443,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
       default:
         break;
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
   visit(sf);
   for (const record of new Set(elidable.values())) if (!usedAsValue.has(record)) record.typeOnly = true;

@@ -109,6 +109,11 @@ interface Marks {
   calls: Set<string>;
 }
 
+const SOURCE_FILE = ts.SyntaxKind.SourceFile;
+const THROW = ts.SyntaxKind.ThrowStatement;
+const BINARY = ts.SyntaxKind.BinaryExpression;
+const EQUALS = ts.SyntaxKind.EqualsToken;
+
 const PROMISE_STEPS = new Set(['then', 'catch', 'finally']);
 const noMarks = (): Marks => ({ exit: false, exitCode: false, closes: false, opaque: false, calls: new Set() });
 /** Receivers whose methods only log: `console`, `logger`, `this.log`, `fastify.log`, `appLogger`. */
@@ -279,17 +284,19 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
       ts.SyntaxKind.CallExpression,
     ],
     visit(node) {
-      if (node.parent && ts.isSourceFile(node.parent)) visitTopLevel(node);
+      if (node.parent?.kind === SOURCE_FILE) visitTopLevel(node);
       if (isFunctionLike(node)) {
         link(innermost(node), node);
         return;
       }
-      if (ts.isThrowStatement(node)) {
+      if (node.kind === THROW) {
         mark(node, 'exit');
         return;
       }
-      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-        const left = unwrap(node.left);
+      if (node.kind === BINARY) {
+        const b = node as ts.BinaryExpression;
+        if (b.operatorToken.kind !== EQUALS) return;
+        const left = unwrap(b.left);
         if ((ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) && isProcessMember(ctx.referenceOf(left), 'exitCode')) mark(node, 'exitCode');
         return;
       }
