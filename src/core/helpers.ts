@@ -159,5 +159,7 @@ export function createHelpers(file: string, project: ProjectFacts): Helpers {
 }
 
 function sameArray(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

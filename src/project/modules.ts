@@ -10,7 +10,7 @@ import { rejectionGap } from '../core/promises.js';
 import { ScopeIndex, isModuleLevel } from '../core/scope.js';
 import { memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolver } from '../core/references.js';
 import type { Reference } from '../core/types.js';
-import { COLLECTORS, type ModuleEvidence } from './evidence/index.js';
+import { COLLECTORS, type EvidenceCollector, type ModuleEvidence } from './evidence/index.js';
 import type { RoleEvidence } from './roles.js';
 
 export type TimeoutState = 'set' | 'missing' | 'unknown';
@@ -374,19 +374,15 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
     }),
   );
   // Collectors by the node kinds they act on (in the order of COLLECTORS), plus those that see every node.
-  const byKind: Array<Array<(node: ts.Node) => void> | undefined> = [];
-  const everyNode: Array<(node: ts.Node) => void> = [];
-  for (const c of collectors) {
-    const visitNode = (node: ts.Node) => c.visit(node);
-    if (c.kinds) for (const kind of c.kinds) (byKind[kind] ??= []).push(visitNode);
-    else everyNode.push(visitNode);
-  }
+  const byKind: Array<EvidenceCollector[] | undefined> = [];
+  const everyNode = collectors.some((c) => !c.kinds);
+  for (const c of collectors) for (const kind of c.kinds ?? []) (byKind[kind] ??= []).push(c);
   const visit = (node: ts.Node): void => {
-    if (everyNode.length > 0) {
+    if (everyNode) {
       for (const c of collectors) if (!c.kinds || c.kinds.includes(node.kind)) c.visit(node);
     } else {
       const own = byKind[node.kind];
-      if (own) for (const v of own) v(node);
+      if (own) for (const c of own) c.visit(node);
     }
     switch (node.kind) {
       case CALL: {
