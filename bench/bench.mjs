@@ -22,8 +22,8 @@
 //   --change FILE     the file (relative to DIR) the "one file changed" row edits (default: the
 //                     median-sized TypeScript source the floor lists outside tests)
 //   --json            one JSON object instead of the table
-//   PRODCHECK_PARSE_FLOOR=path/to/parse-floor.mjs  (default: ../shared/anchors/parse-floor.mjs, else
-//                     the --eslint-dir copy's)
+//   PRODCHECK_PARSE_FLOOR=path/to/parse-floor.mjs  (default: ../shared/anchors/parse-floor.mjs or
+//                     ../../shared/anchors/parse-floor.mjs, else the --eslint-dir copy's)
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,7 +76,8 @@ if (eslintDir) {
     fail(`${eslintDir} (${eslintDirFrom}) is not an installed anchors directory: cp -r ../shared/anchors DIR && cd DIR && npm install`);
   }
 }
-const floorScript = [process.env.PRODCHECK_PARSE_FLOOR, join(repo, '../shared/anchors/parse-floor.mjs'), eslintDir && join(eslintDir, 'parse-floor.mjs')]
+// ../shared is the repository's sibling; a git worktree under ../wt/<name> finds it one level further up.
+const floorScript = [process.env.PRODCHECK_PARSE_FLOOR, join(repo, '../shared/anchors/parse-floor.mjs'), join(repo, '../../shared/anchors/parse-floor.mjs'), eslintDir && join(eslintDir, 'parse-floor.mjs')]
   .filter(Boolean)
   .map((p) => resolve(p))
   .find((p) => existsSync(p));
