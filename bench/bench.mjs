@@ -15,12 +15,14 @@
 // come with the worker pool and the cache) is skipped with a note; cold then runs without them.
 // Needs a build first: `npm run build` (dist/), or PRODCHECK_DIST=.build for another output dir.
 //
-// Usage: node bench/bench.mjs DIR [--runs N] [--config FILE] [--eslint-dir DIR] [--change FILE] [--json]
+// Usage: node bench/bench.mjs DIR [--runs N] [--config FILE] [--eslint-dir DIR] [--change FILE] [--baseline DIST] [--json]
 //   --config FILE     passed to prodcheck (e.g. a config that turns one rule off, to measure that rule's cost)
 //   --eslint-dir DIR  an installed copy of ../shared/anchors (cp -r, then npm install there); also from
 //                     $PRODCHECK_ANCHORS_DIR. Without it the ESLint and oxlint rows are skipped.
 //   --change FILE     the file (relative to DIR) the "one file changed" row edits (default: the
 //                     median-sized TypeScript source the floor lists outside tests)
+//   --baseline DIST   also time another build's cold scan (e.g. a build of main in .build-main), in
+//                     the same rounds: a before/after figure measured in one run
 //   --json            one JSON object instead of the table
 //   PRODCHECK_PARSE_FLOOR=path/to/parse-floor.mjs  (default: ../shared/anchors/parse-floor.mjs or
 //                     ../../shared/anchors/parse-floor.mjs, else the --eslint-dir copy's)
@@ -39,6 +41,7 @@ let eslintDir = null;
 let eslintDirFrom = null;
 let change = null;
 let json = false;
+let baseline = null;
 const dirs = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
@@ -56,8 +59,11 @@ for (let i = 0; i < args.length; i++) {
   } else if (a === '--change') {
     change = args[++i];
     if (!change) fail('--change needs a file relative to DIR');
+  } else if (a === '--baseline') {
+    baseline = args[++i];
+    if (!baseline) fail('--baseline needs a build directory');
   } else if (a === '--json') json = true;
-  else if (a.startsWith('--')) fail(`unknown option ${a} (allowed: --runs N, --config FILE, --eslint-dir DIR, --change FILE, --json)`);
+  else if (a.startsWith('--')) fail(`unknown option ${a} (allowed: --runs N, --config FILE, --eslint-dir DIR, --change FILE, --baseline DIST, --json)`);
   else dirs.push(a);
 }
 if (dirs.length !== 1) fail('usage: node bench/bench.mjs DIR [--runs N] [--config FILE] [--eslint-dir DIR] [--change FILE] [--json]');
@@ -83,6 +89,8 @@ const floorScript = [process.env.PRODCHECK_PARSE_FLOOR, join(repo, '../shared/an
   .find((p) => existsSync(p));
 if (!floorScript) fail('parse-floor.mjs not found (set PRODCHECK_PARSE_FLOOR)');
 const hasTime = existsSync('/usr/bin/time');
+const baselineCli = baseline && join(resolve(repo, baseline), 'src/cli/bin.js');
+if (baselineCli && !existsSync(baselineCli)) fail(`--baseline: ${baselineCli} is missing`);
 
 function fail(message) {
   process.stderr.write(`bench: ${message}\n`);
@@ -119,8 +127,8 @@ const notes = [];
 const unsupported = new Set();
 const configArgs = config ? ['--config', config] : [];
 /** Runs prodcheck; on an unknown flag among `flags`, records it and returns null. */
-function prodcheck(target, flags, label) {
-  const r = timed(process.execPath, [cli, target, '--format', 'json', '--quiet', '--fail-on', 'none', ...configArgs, ...flags], { env: { CI: '1' } });
+function prodcheck(target, flags, label, bin = cli) {
+  const r = timed(process.execPath, [bin, target, '--format', 'json', '--quiet', '--fail-on', 'none', ...configArgs, ...flags], { env: { CI: '1' } });
   if (r.status !== 0) {
     const unknown = /unknown option (--[\w-]+)/.exec(r.stderr);
     if (unknown && flags.includes(unknown[1])) {
@@ -162,6 +170,7 @@ const rows = {
   floor: [],
   eslint: [],
   oxlint: [],
+  baseline: [],
 };
 let floorInfo = null;
 let report = null;
@@ -184,6 +193,11 @@ for (let i = 0; i < runs; i++) {
     writeFileSync(changed, changedOriginal);
     appendFileSync(changed, `\nexport const prodcheckBenchEdit${i} = ${i};\n`);
     rows.changed.push(prodcheck(copy, ['--cache-location', copyCache], 'one file changed'));
+  }
+  if (baselineCli) {
+    const b = prodcheck(dir, [], 'baseline', baselineCli);
+    if (JSON.parse(b.stdout).summary.findings !== report.summary.findings) notes.push('the baseline build reports a different number of findings');
+    rows.baseline.push(b);
   }
   const one = prodcheck(dir, ['--jobs', '1', '--no-cache'], '--jobs 1');
   if (one) rows.jobs1.push(one);
@@ -232,6 +246,7 @@ const table = [
   summary('prodcheck warm (nothing changed)', rows.warm),
   summary(`prodcheck warm, one file changed`, rows.changed),
   summary('prodcheck --jobs 1 (no cache)', rows.jobs1),
+  summary(`baseline ${baseline} cold`, rows.baseline),
   summary('read+parse floor (process)', rows.floor, { innerMs: median(rows.floor.map((r) => r.innerMs)) }),
   summary('ESLint alternative setup', rows.eslint),
   summary(`oxlint${oxlintVersion ? ` ${oxlintVersion}` : ''}`, rows.oxlint),
