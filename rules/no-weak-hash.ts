@@ -120,23 +120,27 @@ export default defineFileRule({
   create(context) {
     const { helpers } = context;
     if (context.file.roles.has('test') || context.file.roles.has('browser')) return {};
-    const isCrypto = (call: ts.CallExpression, name: string) => helpers.isCallTo(call, 'crypto', name);
+    /** `createHash` for `crypto.createHash(…)` / an import of it from crypto: the one member of `crypto` called, else undefined. */
+    const cryptoMethod = (call: ts.CallExpression): string | undefined => {
+      const ref = helpers.calleeOf(call);
+      return ref?.kind === 'module' && !ref.resolved && ref.module === 'crypto' && ref.path.length === 1 ? ref.path[0] : undefined;
+    };
     return {
       CallExpression(call) {
-        if (isCrypto(call, 'createCipher') || isCrypto(call, 'createDecipher')) {
+        const method = cryptoMethod(call);
+        if (method === undefined) return;
+        if (method === 'createCipher' || method === 'createDecipher') {
           context.countSite(call);
-          const method = isCrypto(call, 'createCipher') ? 'createCipher' : 'createDecipher';
           context.report({ node: call, messageId: 'deprecatedCipher', data: { method, replacement: `${method}iv` } });
           return;
         }
-        if (isCrypto(call, 'createCipheriv') || isCrypto(call, 'createDecipheriv')) {
+        if (method === 'createCipheriv' || method === 'createDecipheriv') {
           context.countSite(call);
           const algorithm = algorithmOf(call.arguments[0], helpers);
-          const method = isCrypto(call, 'createCipheriv') ? 'createCipheriv' : 'createDecipheriv';
           if (algorithm && WEAK_CIPHERS.test(algorithm)) context.report({ node: call, messageId: 'weakCipher', data: { method, algorithm } });
           return;
         }
-        if (!isCrypto(call, 'createHash')) return;
+        if (method !== 'createHash') return;
         context.countSite(call);
         const algorithm = algorithmOf(call.arguments[0], helpers);
         if (!algorithm) return;

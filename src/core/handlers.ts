@@ -86,6 +86,10 @@ const CLASS_ROUTES: ReadonlyArray<{ framework: HandlerFramework; kind: RequestHa
   { framework: 'routing-controllers', kind: 'route', classes: keys('routing-controllers', ['Controller', 'JsonController']), methods: new Set(keys('routing-controllers', [...HTTP_VERBS, 'Method'])) },
 ];
 const MAX_DEPTH = 6;
+// Read on every node of the model's walks: plain numbers, not ts-morph's getter-backed ts.SyntaxKind / ts.isX.
+const CALL = ts.SyntaxKind.CallExpression;
+const CLASS_DECLARATION = ts.SyntaxKind.ClassDeclaration;
+const forEachChild = ts.forEachChild;
 
 function isModuleRef(ref: Reference | null, test: (module: string) => boolean): ref is Extract<Reference, { kind: 'module' }> {
   return !!ref && ref.kind === 'module' && !ref.resolved && test(ref.module);
@@ -267,9 +271,9 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
   };
 
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node)) onCall(node);
-    else if (ts.isClassDeclaration(node)) onClass(node);
-    ts.forEachChild(node, visit);
+    if (node.kind === CALL) onCall(node as ts.CallExpression);
+    else if (node.kind === CLASS_DECLARATION) onClass(node as ts.ClassDeclaration);
+    forEachChild(node, visit);
   };
   visit(sf);
 
@@ -367,12 +371,12 @@ export function reachFrom(start: readonly FunctionNode[], helpers: Helpers): Set
 function localCallees(fn: FunctionNode, helpers: Helpers): FunctionNode[] {
   const out: FunctionNode[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node)) {
-      const callee = unwrap(node.expression);
+    if (node.kind === CALL) {
+      const callee = unwrap((node as ts.CallExpression).expression);
       const target = ts.isIdentifier(callee) ? localFunction(callee, helpers) : ts.isPropertyAccessExpression(callee) ? localMember(callee, helpers) : undefined;
       if (target) out.push(target);
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
   if (fn.body) visit(fn.body);
   return out;
@@ -382,11 +386,11 @@ function localCallees(fn: FunctionNode, helpers: Helpers): FunctionNode[] {
 export function importedCallees(fn: FunctionNode, helpers: Helpers, project: ProjectFacts): ImportedCallee[] {
   const out: ImportedCallee[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node)) {
-      const target = importedTarget(unwrap(node.expression), helpers, project);
+    if (node.kind === CALL) {
+      const target = importedTarget(unwrap((node as ts.CallExpression).expression), helpers, project);
       if (target) out.push(target);
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
   if (fn.body) visit(fn.body);
   return out;
@@ -582,8 +586,23 @@ function isPluginFunction(fn: FunctionNode, helpers: Helpers): boolean {
   return false;
 }
 
+/**
+ * Answers of `usedAsPlugin` by the function's name node: each answer walks the whole file, and the
+ * handler model asks it for every route-like call on the function's first parameter.
+ */
+const pluginUses = new WeakMap<ts.Identifier, boolean>();
+
 /** `name` is registered, wrapped with fastify-plugin, or exported (ESM or CommonJS). */
 function usedAsPlugin(name: ts.Identifier, helpers: Helpers): boolean {
+  let hit = pluginUses.get(name);
+  if (hit === undefined) {
+    hit = usedAsPluginUncached(name, helpers);
+    pluginUses.set(name, hit);
+  }
+  return hit;
+}
+
+function usedAsPluginUncached(name: ts.Identifier, helpers: Helpers): boolean {
   const sf = name.getSourceFile();
   const decl = helpers.declarationOf(name);
   let found = false;

@@ -45,10 +45,45 @@ export function referenceKey(ref: Reference | null): string | undefined {
 }
 
 
+/**
+ * Cross-file export lookups, shared by every file's helpers of one scan: the answer for a
+ * (file, name) pair never changes during a scan, and barrels (`export * from`) make each lookup
+ * walk many modules. Keyed by the facts' own lookup function, which each `buildProjectFacts` makes anew.
+ */
+const exportLookups = new WeakMap<ProjectFacts['exportOfReference'], Map<string, ResolvedExport | undefined>>();
+
+function exportCache(project: Pick<ProjectFacts, 'exportOfReference'>): Map<string, ResolvedExport | undefined> {
+  let cache = exportLookups.get(project.exportOfReference);
+  if (!cache) {
+    cache = new Map();
+    exportLookups.set(project.exportOfReference, cache);
+  }
+  return cache;
+}
+
 /** The helpers of one file; the facts pass passes the two lookups it has (imports resolve, exports do not yet). */
 export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolveImport' | 'exportOfReference'>): Helpers {
   const scope = new ScopeIndex();
-  const resolveSpecifier = (spec: string) => project.resolveImport(file, spec);
+  // Every reference to an import resolves its specifier: once per specifier and file.
+  const specifiers = new Map<string, string | null>();
+  const resolveSpecifier = (spec: string) => {
+    let r = specifiers.get(spec);
+    if (r === undefined) {
+      r = project.resolveImport(file, spec);
+      specifiers.set(spec, r);
+    }
+    return r;
+  };
+  const exports = exportCache(project);
+  const exportOf = (ref: Reference): ResolvedExport | undefined => {
+    // Only a module reference into a project file with a member path has an export (see facts.exportOfReference).
+    if (ref.kind !== 'module' || !ref.resolved || ref.path.length === 0) return undefined;
+    const key = `${ref.resolved}\0${ref.path[0]}`;
+    if (exports.has(key)) return exports.get(key);
+    const hit = project.exportOfReference(ref);
+    exports.set(key, hit);
+    return hit;
+  };
   // Several rules ask about the same callee in one walk: resolve each node once.
   const refs = new Map<ts.Expression, Reference | null>();
   const refOf = (expr: ts.Expression) => {
@@ -86,7 +121,7 @@ export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolve
     },
     declarationOf: (id) => scope.declarationOf(id),
     valueOf,
-    exportOf: (ref) => project.exportOfReference(ref),
+    exportOf,
     staticString(expr) {
       if (!expr) return undefined;
       const e = unwrap(expr);
@@ -125,5 +160,7 @@ export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolve
 }
 
 function sameArray(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -5,7 +5,7 @@
 // unhandled rejections.
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../project/facts.js';
-import { asyncMembersOf, isAsyncFunctionLike } from '../project/modules.js';
+import { asyncMembersOf as listAsyncMembers, isAsyncFunctionLike } from '../project/modules.js';
 import type { Helpers } from './helpers.js';
 import { clientReturnsPromise } from './http-clients.js';
 import { unwrap } from './references.js';
@@ -167,6 +167,16 @@ function asyncMember(container: ts.ClassLikeDeclaration | ts.ObjectLiteralExpres
 
 /** What the file knows about promises: `returnsPromise(call)` is the source, or undefined when unknown. */
 export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
+  // A class's promise-returning members, listed once per class of this file (every `this.x()` asks).
+  const membersByContainer = new Map<ts.Node, ReadonlySet<string>>();
+  const asyncMembersOf = (container: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression): ReadonlySet<string> => {
+    let names = membersByContainer.get(container);
+    if (!names) {
+      names = listAsyncMembers(container);
+      membersByContainer.set(container, names);
+    }
+    return names;
+  };
   /** Promise-returning methods of a class named by `id`: declared in this file or exported by a project module. */
   const classMethods = (id: ts.Identifier): MemberTest | undefined => {
     const decl = helpers.declarationOf(id);

@@ -2,7 +2,16 @@
 // destructuring), a global, or a local declaration, plus the member chain read from it.
 import { ts } from 'ts-morph';
 import type { Reference } from './types.js';
-import type { DeclarationNode, ScopeIndex } from './scope.js';
+import { kindTable, type DeclarationNode, type ScopeIndex } from './scope.js';
+
+// Kinds read on every reference lookup, as plain numbers (see kindTable).
+const IDENTIFIER = ts.SyntaxKind.Identifier;
+const PROPERTY_ACCESS = ts.SyntaxKind.PropertyAccessExpression;
+const ELEMENT_ACCESS = ts.SyntaxKind.ElementAccessExpression;
+const CALL = ts.SyntaxKind.CallExpression;
+const STRING_LITERAL = ts.SyntaxKind.StringLiteral;
+const PLAIN_TEMPLATE = ts.SyntaxKind.NoSubstitutionTemplateLiteral;
+const WRAPPERS = kindTable([ts.SyntaxKind.ParenthesizedExpression, ts.SyntaxKind.NonNullExpression, ts.SyntaxKind.AsExpression, ts.SyntaxKind.SatisfiesExpression, ts.SyntaxKind.TypeAssertionExpression]);
 
 /** `node:fs` and `fs` are one module to every rule. */
 export function normaliseModuleName(specifier: string): string {
@@ -12,30 +21,27 @@ export function normaliseModuleName(specifier: string): string {
 /** Strips parentheses, `!`, `as`, `satisfies` and type assertions. */
 export function unwrap(expr: ts.Expression): ts.Expression {
   let e = expr;
-  for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
-      e = e.expression;
-    } else {
-      return e;
-    }
-  }
+  while (WRAPPERS[e.kind] === 1) e = (e as ts.ParenthesizedExpression).expression;
+  return e;
 }
 
 /** The module name of `require('x')` (a static string argument), else undefined. */
 export function requireSpecifier(expr: ts.Expression): string | undefined {
   const e = unwrap(expr);
-  if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== 'require') return undefined;
-  const arg = e.arguments[0];
-  if (e.arguments.length !== 1 || !arg || !(ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) return undefined;
-  return arg.text;
+  if (e.kind !== CALL) return undefined;
+  const call = e as ts.CallExpression;
+  if (call.expression.kind !== IDENTIFIER || (call.expression as ts.Identifier).text !== 'require') return undefined;
+  const arg = call.arguments[0];
+  if (call.arguments.length !== 1 || !arg || !(arg.kind === STRING_LITERAL || arg.kind === PLAIN_TEMPLATE)) return undefined;
+  return (arg as ts.StringLiteral).text;
 }
 
 /** The property name of a member access with a static name, else undefined. */
 export function memberName(expr: ts.Expression): string | undefined {
-  if (ts.isPropertyAccessExpression(expr)) return expr.name.text;
-  if (ts.isElementAccessExpression(expr)) {
-    const arg = expr.argumentExpression;
-    if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return arg.text;
+  if (expr.kind === PROPERTY_ACCESS) return (expr as ts.PropertyAccessExpression).name.text;
+  if (expr.kind === ELEMENT_ACCESS) {
+    const arg = (expr as ts.ElementAccessExpression).argumentExpression;
+    if (arg.kind === STRING_LITERAL || arg.kind === PLAIN_TEMPLATE) return (arg as ts.StringLiteral).text;
   }
   return undefined;
 }
@@ -151,24 +157,32 @@ const GLOBAL_OBJECTS = new Set(['globalThis', 'global', 'window', 'self']);
  */
 export function referenceOf(expr: ts.Expression, scope: ScopeIndex, resolveSpecifier: SpecifierResolver, depth = 0): Reference | null {
   const e = unwrap(expr);
-  if (ts.isIdentifier(e)) {
-    const decl = scope.declarationOf(e);
-    if (!decl) return { kind: 'global', name: e.text, path: [] };
-    return referenceOfDeclaration(decl, e.text, scope, resolveSpecifier, depth);
+  if (e.kind === IDENTIFIER) {
+    const id = e as ts.Identifier;
+    const decl = scope.declarationOf(id);
+    if (!decl) return { kind: 'global', name: id.text, path: [] };
+    return referenceOfDeclaration(decl, id.text, scope, resolveSpecifier, depth);
   }
-  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
-    const name = memberName(e);
-    if (name === undefined) return null;
-    const fromRequire = requireChain(e, scope, resolveSpecifier);
-    if (fromRequire) return fromRequire;
-    const base = referenceOf(e.expression, scope, resolveSpecifier, depth);
-    if (!base) return null;
-    if (base.kind === 'global' && base.path.length === 0 && GLOBAL_OBJECTS.has(base.name)) {
-      return { kind: 'global', name, path: [] };
+  if (e.kind === PROPERTY_ACCESS || e.kind === ELEMENT_ACCESS) {
+    // The member chain, outermost name first, down to its base: one walk, not one per member.
+    const names: string[] = [];
+    let base: ts.Expression = e;
+    while (base.kind === PROPERTY_ACCESS || base.kind === ELEMENT_ACCESS) {
+      const name = memberName(base);
+      if (name === undefined) return null;
+      names.push(name);
+      base = unwrap((base as ts.PropertyAccessExpression).expression);
     }
-    return { ...base, path: [...base.path, name] };
+    // `require('x').a.b`: the whole chain reads the module (or nothing, when `require` is shadowed).
+    if (base.kind === CALL && requireSpecifier(base) !== undefined) return requireChain(e, scope, resolveSpecifier);
+    let ref = referenceOf(base, scope, resolveSpecifier, depth);
+    for (let i = names.length - 1; i >= 0 && ref; i--) {
+      const name = names[i] as string;
+      ref = ref.kind === 'global' && ref.path.length === 0 && GLOBAL_OBJECTS.has(ref.name) ? { kind: 'global', name, path: [] } : { ...ref, path: [...ref.path, name] };
+    }
+    return ref;
   }
-  if (ts.isCallExpression(e)) {
+  if (e.kind === CALL) {
     return requireChain(e, scope, resolveSpecifier);
   }
   return null;

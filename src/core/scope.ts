@@ -56,17 +56,30 @@ function addStatement(map: ScopeMap, statement: ts.Statement): void {
   }
 }
 
+/**
+ * A table of node kinds, for tests that run on every node: `table[node.kind] === 1`. Reading
+ * `ts.SyntaxKind.X` or calling `ts.isX` goes through a getter of ts-morph's `ts` object (a
+ * dictionary of thousands of getters) each time, which costs more than the test itself.
+ */
+export function kindTable(kinds: readonly ts.SyntaxKind[]): Uint8Array {
+  const table = new Uint8Array(Math.max(...kinds) + 1);
+  for (const k of kinds) table[k] = 1;
+  return table;
+}
+
+const FUNCTION_KINDS = kindTable([
+  ts.SyntaxKind.FunctionDeclaration,
+  ts.SyntaxKind.FunctionExpression,
+  ts.SyntaxKind.ArrowFunction,
+  ts.SyntaxKind.MethodDeclaration,
+  ts.SyntaxKind.Constructor,
+  ts.SyntaxKind.GetAccessor,
+  ts.SyntaxKind.SetAccessor,
+]);
+
 /** A function-like node: it opens a function scope. */
 export function isFunctionLike(node: ts.Node): node is ts.SignatureDeclaration {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isConstructorDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node)
-  );
+  return FUNCTION_KINDS[node.kind] === 1;
 }
 
 function buildScope(node: ts.Node): ScopeMap | undefined {
@@ -91,13 +104,36 @@ function buildScope(node: ts.Node): ScopeMap | undefined {
   return map;
 }
 
+/** Kinds `buildScope` makes a scope of: every other node is passed over without a map lookup. */
+const SCOPE_KINDS = kindTable([
+  ts.SyntaxKind.SourceFile,
+  ts.SyntaxKind.Block,
+  ts.SyntaxKind.ModuleBlock,
+  ts.SyntaxKind.CaseBlock,
+  ts.SyntaxKind.FunctionDeclaration,
+  ts.SyntaxKind.FunctionExpression,
+  ts.SyntaxKind.ArrowFunction,
+  ts.SyntaxKind.MethodDeclaration,
+  ts.SyntaxKind.Constructor,
+  ts.SyntaxKind.GetAccessor,
+  ts.SyntaxKind.SetAccessor,
+  ts.SyntaxKind.ForStatement,
+  ts.SyntaxKind.ForInStatement,
+  ts.SyntaxKind.ForOfStatement,
+  ts.SyntaxKind.CatchClause,
+  ts.SyntaxKind.ClassExpression,
+]);
+
 export class ScopeIndex {
   private readonly scopes = new Map<ts.Node, ScopeMap | null>();
 
   private scopeOf(node: ts.Node): ScopeMap | null {
+    if (SCOPE_KINDS[node.kind] !== 1) return null;
     let map = this.scopes.get(node);
     if (map === undefined) {
       map = buildScope(node) ?? null;
+      // A scope that declares nothing (most blocks and arrow functions) is remembered as null.
+      if (map && map.size === 0) map = null;
       this.scopes.set(node, map);
     }
     return map;

@@ -10,7 +10,7 @@ import { rejectionGap } from '../core/promises.js';
 import { ScopeIndex, isModuleLevel } from '../core/scope.js';
 import { memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolver } from '../core/references.js';
 import type { Reference } from '../core/types.js';
-import { COLLECTORS, type ModuleEvidence } from './evidence/index.js';
+import { COLLECTORS, type EvidenceCollector, type ModuleEvidence } from './evidence/index.js';
 import type { RoleEvidence } from './roles.js';
 
 export type TimeoutState = 'set' | 'missing' | 'unknown';
@@ -86,6 +86,17 @@ export interface ModuleFacts {
   /** What the evidence collectors recorded (see ./evidence/index.ts). */
   evidence: ModuleEvidence;
 }
+
+// Kinds the facts pass switches on for every node, as plain numbers (see kindTable in ../core/scope.ts).
+const CALL = ts.SyntaxKind.CallExpression;
+const BINARY = ts.SyntaxKind.BinaryExpression;
+const JSX_ELEMENT = ts.SyntaxKind.JsxElement;
+const JSX_SELF_CLOSING = ts.SyntaxKind.JsxSelfClosingElement;
+const JSX_FRAGMENT = ts.SyntaxKind.JsxFragment;
+const IDENTIFIER = ts.SyntaxKind.Identifier;
+const IMPORT_KEYWORD = ts.SyntaxKind.ImportKeyword;
+const EQUALS = ts.SyntaxKind.EqualsToken;
+const forEachChild = ts.forEachChild;
 
 const SERVER_PACKAGES = new Set(['express', 'fastify', 'koa', 'hono', '@hapi/hapi', 'restify', 'socket.io', 'ws', 'pg', 'mongoose', 'mongodb', 'ioredis', 'redis', 'prisma', '@prisma/client', 'typeorm', 'sequelize', 'knex', 'mysql2', 'dotenv']);
 const BUILTINS = new Set(builtinModules);
@@ -184,8 +195,28 @@ function listensToAnEvent(call: ts.CallExpression): boolean {
   return !/^\d+$/.test(first.text) && !first.text.startsWith('/') && !first.text.startsWith('\\\\');
 }
 
-export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifier: SpecifierResolver): ModuleFacts {
+export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncached: SpecifierResolver): ModuleFacts {
   const scope = new ScopeIndex();
+  // A file names the same few specifiers over and over (every reference to an import resolves it),
+  // and the collectors ask about the same expressions: each is resolved once per file.
+  const resolved = new Map<string, string | null>();
+  const resolveSpecifier = (specifier: string): string | null => {
+    let r = resolved.get(specifier);
+    if (r === undefined) {
+      r = resolveUncached(specifier);
+      resolved.set(specifier, r);
+    }
+    return r;
+  };
+  const refs = new Map<ts.Expression, Reference | null>();
+  const refOf = (expr: ts.Expression): Reference | null => {
+    let r = refs.get(expr);
+    if (r === undefined) {
+      r = referenceOf(expr, scope, resolveSpecifier);
+      refs.set(expr, r);
+    }
+    return r;
+  };
   const facts: ModuleFacts = {
     path,
     imports: [],
@@ -215,7 +246,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
   const elidable = new Map<string, ImportRecord>();
   const usedAsValue = new Set<ImportRecord>();
 
-  const loggerEnv = { referenceOf: (e: ts.Expression) => referenceOf(e, scope, resolveSpecifier) };
+  const loggerEnv = { referenceOf: (e: ts.Expression) => refOf(e) };
 
   /** What a value expression exported under some name is. */
   const describe = (value: ts.Node | undefined, at: ts.Node): ExportInfo => {
@@ -227,7 +258,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
       const decl = scope.declarationOf(v);
       if (decl && ts.isVariableDeclaration(decl)) return { ...describe(decl.initializer, at), line: line(decl) };
       if (decl && (ts.isFunctionDeclaration(decl) || ts.isClassDeclaration(decl))) return { ...describe(decl, at), line: line(decl) };
-      if (decl) info.alias = referenceOf(v, scope, resolveSpecifier);
+      if (decl) info.alias = refOf(v);
       return info;
     }
     if (isAsyncFunctionLike(v)) {
@@ -247,9 +278,9 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
     }
     if (ts.isCallExpression(v)) info.httpClient = httpClientCreation(v, scope, resolveSpecifier);
     if (ts.isCallExpression(v) || ts.isNewExpression(v) || ts.isClassDeclaration(v) || ts.isClassExpression(v) || ts.isObjectLiteralExpression(v)) info.logger = loggerCreation(v, loggerEnv);
-    if (ts.isCallExpression(v) || ts.isNewExpression(v) || ts.isBinaryExpression(v)) info.db = dbCreation(v, (e) => referenceOf(e, scope, resolveSpecifier), receiverDb);
-    if (ts.isClassDeclaration(v) || ts.isClassExpression(v)) info.db = dbClassKind(v, (e) => referenceOf(e, scope, resolveSpecifier));
-    if (ts.isCallExpression(v) || ts.isNewExpression(v)) info.expressReceiver = expressCreation(v, (e) => referenceOf(e, scope, resolveSpecifier));
+    if (ts.isCallExpression(v) || ts.isNewExpression(v) || ts.isBinaryExpression(v)) info.db = dbCreation(v, (e) => refOf(e), receiverDb);
+    if (ts.isClassDeclaration(v) || ts.isClassExpression(v)) info.db = dbClassKind(v, (e) => refOf(e));
+    if (ts.isCallExpression(v) || ts.isNewExpression(v)) info.expressReceiver = expressCreation(v, (e) => refOf(e));
     return info;
   };
 
@@ -257,7 +288,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
   const receiverDb = (e: ts.Expression): DbHandleKind | null => {
     const v = unwrap(e);
     const decl = ts.isIdentifier(v) ? scope.declarationOf(v) : undefined;
-    return decl && ts.isVariableDeclaration(decl) && decl.initializer ? dbCreation(decl.initializer, (x) => referenceOf(x, scope, resolveSpecifier)) : null;
+    return decl && ts.isVariableDeclaration(decl) && decl.initializer ? dbCreation(decl.initializer, (x) => refOf(x)) : null;
   };
 
   const isExported = (node: ts.Node) => hasModifier(node, ts.SyntaxKind.ExportKeyword);
@@ -334,7 +365,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
     create({
       sourceFile: sf,
       scope,
-      referenceOf: (e) => referenceOf(e, scope, resolveSpecifier),
+      referenceOf: (e) => refOf(e),
       resolveSpecifier,
       position: (node) => {
         const p = sf.getLineAndCharacterOfPosition(node.getStart(sf));
@@ -342,14 +373,23 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
       },
     }),
   );
+  // Collectors by the node kinds they act on (in the order of COLLECTORS), plus those that see every node.
+  const byKind: Array<EvidenceCollector[] | undefined> = [];
+  const everyNode = collectors.some((c) => !c.kinds);
+  for (const c of collectors) for (const kind of c.kinds ?? []) (byKind[kind] ??= []).push(c);
   const visit = (node: ts.Node): void => {
-    for (const c of collectors) c.visit(node);
+    if (everyNode) {
+      for (const c of collectors) if (!c.kinds || c.kinds.includes(node.kind)) c.visit(node);
+    } else {
+      const own = byKind[node.kind];
+      if (own) for (const c of own) c.visit(node);
+    }
     switch (node.kind) {
-      case ts.SyntaxKind.CallExpression: {
+      case CALL: {
         const call = node as ts.CallExpression;
         const spec = requireSpecifier(call);
         if (spec !== undefined && !scope.declarationOf(call.expression as ts.Identifier)) addImport(spec, 'require', false, call);
-        else if (call.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        else if (call.expression.kind === IMPORT_KEYWORD) {
           const arg = call.arguments[0];
           if (arg && ts.isStringLiteral(arg)) addImport(arg.text, 'dynamic', false, call);
         } else if (ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'listen' && !listensToAnEvent(call)) {
@@ -361,15 +401,15 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
         }
         break;
       }
-      case ts.SyntaxKind.BinaryExpression: {
+      case BINARY: {
         const b = node as ts.BinaryExpression;
         // x.defaults.timeout = n
-        if (b.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        if (b.operatorToken.kind === EQUALS) {
           const left = unwrap(b.left);
           if (memberName(left) === 'timeout' && (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left))) {
             const defaults = unwrap(left.expression);
             if (memberName(defaults) === 'defaults' && (ts.isPropertyAccessExpression(defaults) || ts.isElementAccessExpression(defaults))) {
-              const target = referenceOf(defaults.expression, scope, resolveSpecifier);
+              const target = refOf(defaults.expression);
               const v = unwrap(b.right);
               if (target && !(ts.isNumericLiteral(v) && Number(v.text) === 0)) facts.defaultsTimeout.push(target);
             }
@@ -377,12 +417,12 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
         }
         break;
       }
-      case ts.SyntaxKind.JsxElement:
-      case ts.SyntaxKind.JsxSelfClosingElement:
-      case ts.SyntaxKind.JsxFragment:
+      case JSX_ELEMENT:
+      case JSX_SELF_CLOSING:
+      case JSX_FRAGMENT:
         facts.roleEvidence.browserSyntax = true;
         break;
-      case ts.SyntaxKind.Identifier: {
+      case IDENTIFIER: {
         const id = node as ts.Identifier;
         const imported = elidable.get(id.text);
         if (imported && !usedAsValue.has(imported) && readsAsValue(id)) usedAsValue.add(imported);
@@ -399,7 +439,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveSpecifi
       default:
         break;
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
   visit(sf);
   for (const record of new Set(elidable.values())) if (!usedAsValue.has(record)) record.typeOnly = true;

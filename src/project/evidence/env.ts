@@ -35,6 +35,7 @@ export const envCollector: CollectorFactory = (context) => {
   const found: EnvEvidence = { reads: [], parsesWholeEnv: false };
   const isGlobal = (id: ts.Identifier) => !context.scope.declarationOf(id);
   return {
+    kinds: [ts.SyntaxKind.PropertyAccessExpression],
     visit(node) {
       if (!isProcessEnv(node, isGlobal)) return;
       let outer: ts.Node = node;

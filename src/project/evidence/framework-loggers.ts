@@ -24,6 +24,9 @@ const CREATORS: Record<string, 'logger-option' | 'options' | 'pinoHttp-option'> 
   'nestjs-pino.LoggerModule.forRoot': 'pinoHttp-option',
 };
 
+/** Every dot-prefix of a CREATORS key: a module outside it cannot start one (checked before joining the path). */
+const CREATOR_PREFIXES = new Set(Object.keys(CREATORS).flatMap((key) => key.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'))));
+
 const identity = (e: ts.Expression) => unwrap(e);
 
 function optionValue(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined | 'unknown' {
@@ -51,10 +54,11 @@ export type FrameworkLoggersEvidence = FrameworkLoggerConfig[];
 export const collectFrameworkLoggers: CollectorFactory = (context) => {
   const found: FrameworkLoggerConfig[] = [];
   return {
+    kinds: [ts.SyntaxKind.CallExpression],
     visit(node) {
       if (!ts.isCallExpression(node)) return;
       const ref = context.referenceOf(node.expression);
-      if (ref?.kind !== 'module' || ref.resolved) return;
+      if (ref?.kind !== 'module' || ref.resolved || !CREATOR_PREFIXES.has(ref.module)) return;
       const kind = CREATORS[[ref.module, ...ref.path].join('.')];
       if (!kind) return;
       const options = node.arguments[0] && unwrap(node.arguments[0]);

@@ -49,6 +49,7 @@ export const createObservabilityCollector: CollectorFactory = (context) => {
     found.healthRoute ??= context.position(node);
   };
   return {
+    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression, ts.SyntaxKind.Decorator, ts.SyntaxKind.PropertyAssignment, ts.SyntaxKind.BinaryExpression, ts.SyntaxKind.CaseClause],
     visit(node) {
       switch (node.kind) {
         case ts.SyntaxKind.CallExpression: {

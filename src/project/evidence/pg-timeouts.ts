@@ -16,6 +16,7 @@ const isZero = (e: ts.Expression) => ts.isNumericLiteral(e) && Number(e.text) ==
 export const pgTimeouts: CollectorFactory = ({ referenceOf }) => {
   let found = false;
   return {
+    kinds: [ts.SyntaxKind.StringLiteral, ts.SyntaxKind.NoSubstitutionTemplateLiteral, ts.SyntaxKind.TemplateHead, ts.SyntaxKind.BinaryExpression],
     visit(node) {
       if (found) return;
       if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node)) {

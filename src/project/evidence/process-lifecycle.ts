@@ -71,17 +71,34 @@ function wordsOf(name: string): string[] {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
 }
 
+/**
+ * What a callee's name says, computed once per name: the collector asks it of every call in the
+ * project, and splitting names into words is the costly part. 1 = exit, 2 = close (a bit set).
+ */
+const nameVerdicts = new Map<string, number>();
+function nameVerdict(name: string): number {
+  let v = nameVerdicts.get(name);
+  if (v === undefined) {
+    const lower = name.toLowerCase();
+    const words = wordsOf(name);
+    const exit = lower.includes('shutdown') || words.some((w) => EXIT_WORDS.has(w));
+    const close = name === 'end' || lower.includes('shutdown') || lower.includes('cleanup') || lower.includes('teardown') || words.some((w) => CLOSE_WORDS.has(w));
+    v = (exit ? 1 : 0) | (close ? 2 : 0);
+    // Bounded, for long-lived processes (an editor's ESLint server).
+    if (nameVerdicts.size >= 50_000) nameVerdicts.clear();
+    nameVerdicts.set(name, v);
+  }
+  return v;
+}
+
 /** `exitHandler()`, `gracefulShutdown()`, `killServer()`: the name says the process ends. */
 export function namedLikeExit(name: string): boolean {
-  const lower = name.toLowerCase();
-  return lower.includes('shutdown') || wordsOf(name).some((w) => EXIT_WORDS.has(w));
+  return (nameVerdict(name) & 1) !== 0;
 }
 
 /** `server.close()`, `pool.end()`, `redis.quit()`, `cleanup()`: the name says something is closed. */
 export function namedLikeClose(name: string): boolean {
-  const lower = name.toLowerCase();
-  if (name === 'end' || lower.includes('shutdown') || lower.includes('cleanup') || lower.includes('teardown')) return true;
-  return wordsOf(name).some((w) => CLOSE_WORDS.has(w));
+  return (nameVerdict(name) & 2) !== 0;
 }
 
 interface Marks {
@@ -92,10 +109,30 @@ interface Marks {
   calls: Set<string>;
 }
 
+const SOURCE_FILE = ts.SyntaxKind.SourceFile;
+const THROW = ts.SyntaxKind.ThrowStatement;
+const BINARY = ts.SyntaxKind.BinaryExpression;
+const EQUALS = ts.SyntaxKind.EqualsToken;
+
 const PROMISE_STEPS = new Set(['then', 'catch', 'finally']);
 const noMarks = (): Marks => ({ exit: false, exitCode: false, closes: false, opaque: false, calls: new Set() });
 /** Receivers whose methods only log: `console`, `logger`, `this.log`, `fastify.log`, `appLogger`. */
 const LOGGER = /(^|\.)(console|log|logger|\w*Logger)$/i;
+const LOGGER_WORD = /^(console|log|logger|\w*Logger)$/i;
+const WORD_CHAR = /\w/;
+
+/**
+ * `LOGGER.test(expr.getText(sf))` without building the text (this runs on every method call): the
+ * trailing run of word characters must be a logger word, preceded by a `.` or starting the expression.
+ */
+function looksLikeLogger(expr: ts.Expression, sf: ts.SourceFile): boolean {
+  const text = sf.text;
+  const end = expr.end;
+  let i = end;
+  while (i > expr.pos && WORD_CHAR.test(text[i - 1] as string)) i--;
+  if (i === end || !LOGGER_WORD.test(text.slice(i, end))) return false;
+  return text[i - 1] === '.' || i === expr.getStart(sf);
+}
 
 function isProcessMember(ref: Reference | null, member: string): boolean {
   if (!ref || ref.path.length !== 1 || ref.path[0] !== member) return false;
@@ -223,24 +260,43 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
 
   /** `emitter.emit(…)`, `controller.abort()`: a method of a project or package object, not logging nor a promise step. */
   const isOpaqueMethodCall = (callee: ts.PropertyAccessExpression): boolean => {
-    if (PROMISE_STEPS.has(callee.name.text) || LOGGER.test(callee.expression.getText(ctx.sourceFile))) return false;
+    if (PROMISE_STEPS.has(callee.name.text) || looksLikeLogger(callee.expression, ctx.sourceFile)) return false;
     const receiver = ctx.referenceOf(callee.expression);
     return receiver === null || receiver.kind !== 'global';
   };
 
   return {
+    // Top-level statements visitTopLevel reads, function-likes, throws, assignments and calls.
+    kinds: [
+      ts.SyntaxKind.VariableStatement,
+      ts.SyntaxKind.ExportDeclaration,
+      ts.SyntaxKind.ExportAssignment,
+      ts.SyntaxKind.ExpressionStatement,
+      ts.SyntaxKind.FunctionDeclaration,
+      ts.SyntaxKind.FunctionExpression,
+      ts.SyntaxKind.ArrowFunction,
+      ts.SyntaxKind.MethodDeclaration,
+      ts.SyntaxKind.Constructor,
+      ts.SyntaxKind.GetAccessor,
+      ts.SyntaxKind.SetAccessor,
+      ts.SyntaxKind.ThrowStatement,
+      ts.SyntaxKind.BinaryExpression,
+      ts.SyntaxKind.CallExpression,
+    ],
     visit(node) {
-      if (node.parent && ts.isSourceFile(node.parent)) visitTopLevel(node);
+      if (node.parent?.kind === SOURCE_FILE) visitTopLevel(node);
       if (isFunctionLike(node)) {
         link(innermost(node), node);
         return;
       }
-      if (ts.isThrowStatement(node)) {
+      if (node.kind === THROW) {
         mark(node, 'exit');
         return;
       }
-      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-        const left = unwrap(node.left);
+      if (node.kind === BINARY) {
+        const b = node as ts.BinaryExpression;
+        if (b.operatorToken.kind !== EQUALS) return;
+        const left = unwrap(b.left);
         if ((ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) && isProcessMember(ctx.referenceOf(left), 'exitCode')) mark(node, 'exitCode');
         return;
       }
@@ -267,9 +323,10 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
       }
       const name = ts.isIdentifier(callee) ? callee.text : (memberName(callee) ?? '');
       if (name === 'enableShutdownHooks') shutdownHooks.push('enableShutdownHooks()');
-      const named = !!name && (namedLikeExit(name) || namedLikeClose(name));
-      if (name && namedLikeExit(name)) mark(node, 'exit');
-      if (name && namedLikeClose(name)) mark(node, 'closes');
+      const verdict = name ? nameVerdict(name) : 0;
+      const named = verdict !== 0;
+      if (verdict & 1) mark(node, 'exit');
+      if (verdict & 2) mark(node, 'closes');
       const local = ts.isIdentifier(callee) ? functionOf(callee) : undefined;
       if (local) link(innermost(node), local);
       else if (ref?.kind === 'module' && ref.resolved && ref.path.length === 1) marksOf(node)?.calls.add(`${ref.resolved}#${ref.path[0]}`);

@@ -92,6 +92,7 @@ export const securityHeadersCollector: CollectorFactory = (context) => {
   };
 
   return {
+    kinds: [ts.SyntaxKind.NewExpression, ts.SyntaxKind.CallExpression],
     visit(node) {
       if (ts.isNewExpression(node)) return creation(node, context.referenceOf(node.expression));
       if (!ts.isCallExpression(node)) return;

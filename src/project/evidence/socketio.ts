@@ -75,6 +75,7 @@ export function socketIoCollector(ctx: EvidenceContext): EvidenceCollector {
   };
 
   return {
+    kinds: [ts.SyntaxKind.NewExpression, ts.SyntaxKind.CallExpression],
     visit(node) {
       if (ts.isNewExpression(node) || ts.isCallExpression(node)) {
         if (isServerCreation(node)) {

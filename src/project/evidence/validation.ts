@@ -19,6 +19,7 @@ export const validationCollector: CollectorFactory = (context) => {
     return ref?.kind === 'module' && ref.module === '@nestjs/common' && ref.path[0] === 'ValidationPipe';
   };
   return {
+    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.ObjectLiteralExpression],
     visit(node) {
       if (globalPipe) return;
       // app.useGlobalPipes(new ValidationPipe({ whitelist: true }))
