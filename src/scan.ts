@@ -7,12 +7,14 @@ import { getRule, rules as registry } from '../rules/index.js';
 import { UsageError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
 import type { ResolvedConfig, RuleSetting } from './config/types.js';
-import { loadSources } from './core/discover.js';
+import { readSources, type FileStamp } from './core/discover.js';
 import { checkFile, merge, type ActiveRule } from './core/engine.js';
 import { countBySeverity } from './core/findings.js';
 import { fingerprints } from './core/fingerprint.js';
 import { redactSources } from './core/secrets.js';
+import { parseText } from './core/parse.js';
 import { buildTypedProgram, readTypesConfig } from './core/type-info.js';
+import type { ts } from 'ts-morph';
 import type { AnyRule, FileInfo, FileRule, Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
 import { buildProjectFacts } from './project/facts.js';
 import type { WorkspacePackage } from './project/workspaces.js';
@@ -29,6 +31,8 @@ export interface ScanOptions {
    * the project's installed dependencies): one program from the root's tsconfig.json.
    */
   types?: boolean;
+  /** Worker threads for parsing and checking (default 1). */
+  jobs?: number;
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
@@ -36,6 +40,10 @@ export interface ScanResult {
   report: Report;
   /** The text of a scanned file by its report path, for code frames. */
   source(relPath: string): string | undefined;
+  /** Every discovered source file (POSIX, relative, sorted) with what it was when read: the cache's record of the inputs. */
+  stamps: ReadonlyMap<string, FileStamp | null>;
+  /** Secret ranges masked in `source` (see ../core/secrets.ts `redactSources`), for a cached report's code frames. */
+  redactions: ReadonlyArray<{ file: string; start: number; end: number }>;
 }
 
 interface Enabled {
@@ -87,12 +95,22 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   // Read before the parse, so that a missing or broken tsconfig.json fails fast.
   const typesConfig = options.types ? readTypesConfig(root) : undefined;
 
-  const loaded = loadSources(root, config.ignores, (done, n) => {
-    options.onProgress?.({ done: Math.floor(done / 2), total: n });
+  const read = readSources(root, config.ignores, (done, n) => {
+    options.onProgress?.({ done: Math.floor(done / 4), total: n });
   });
-  const { relPaths, parsed, sources } = loaded;
-  const errors: ReportError[] = [...loaded.errors];
-  let done = relPaths.length / 2;
+  const { relPaths, sources } = read;
+  const errors: ReportError[] = [...read.errors];
+  const parsed: Array<{ path: string; relPath: string; sourceFile: ts.SourceFile; text: string }> = [];
+  let done = relPaths.length / 4;
+  for (const [relPath, text] of sources) {
+    const path = join(root, relPath);
+    const result = parseText(path, text);
+    if (result.syntaxError) errors.push({ file: relPath, message: `syntax error at ${result.syntaxError}` });
+    else parsed.push({ path, relPath, sourceFile: result.sourceFile, text: result.text });
+    done += 0.25;
+    options.onProgress?.({ done: Math.floor(done), total: relPaths.length });
+  }
+  done = relPaths.length / 2;
 
   const typed = typesConfig && buildTypedProgram(typesConfig, new Map(parsed.map((p) => [p.path.replace(/\\/g, '/'), p.sourceFile])));
   for (const problem of typesConfig?.problems ?? []) errors.push({ file: 'tsconfig.json', message: problem });
@@ -171,10 +189,8 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       compareStrings(a.finding.message, b.finding.message),
   );
   // A secret a rule found reaches no output: code frames and fingerprints read a masked copy.
-  const shown = redactSources(
-    sources,
-    raw.filter(({ finding }) => getRule(finding.ruleId)?.reportsSecrets).map(({ file, finding }) => ({ file, start: finding.start, end: finding.end })),
-  );
+  const redactions = raw.filter(({ finding }) => getRule(finding.ruleId)?.reportsSecrets).map(({ file, finding }) => ({ file, start: finding.start, end: finding.end }));
+  const shown = redactSources(sources, redactions);
   const prints = fingerprints(
     raw.map(({ finding, file }) => ({
       ruleId: finding.ruleId,
@@ -233,7 +249,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     fixFirst,
     ...(packages ? { packages } : {}),
   };
-  return { report, source: (relPath) => shown.get(relPath) };
+  return { report, source: (relPath) => shown.get(relPath), stamps: read.stamps, redactions };
 }
 
 export async function scan(options: ScanOptions): Promise<Report> {
