@@ -2,21 +2,24 @@
 // Every stage is a function of the previous one's output; nothing reaches back.
 import { statSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
-import picomatch from 'picomatch';
 import { getRule, rules as registry } from '../rules/index.js';
 import { UsageError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
-import type { ResolvedConfig, RuleSetting } from './config/types.js';
+import type { ResolvedConfig } from './config/types.js';
 import { readSources, type FileStamp } from './core/discover.js';
-import { checkFile, merge, type ActiveRule } from './core/engine.js';
 import { countBySeverity } from './core/findings.js';
 import { fingerprints } from './core/fingerprint.js';
 import { redactSources } from './core/secrets.js';
-import { parseText } from './core/parse.js';
 import { buildTypedProgram, readTypesConfig } from './core/type-info.js';
 import type { ts } from 'ts-morph';
-import type { AnyRule, FileInfo, FileRule, Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
-import { buildProjectFacts } from './project/facts.js';
+import type { Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
+import { buildProjectFacts, projectShape, type ProjectFacts } from './project/facts.js';
+import type { ModuleFacts } from './project/modules.js';
+import type { RequestReach } from './project/request-reach.js';
+import { localShard, workerShard, type ShardHandle } from './parallel/pool.js';
+import { parallelShards, requestReach, splitShards } from './parallel/plan.js';
+import type { PrepareInput, ShardFile } from './parallel/shard.js';
+import { overrideMatchersOf, rulesFor } from './rules-for.js';
 import type { WorkspacePackage } from './project/workspaces.js';
 import { scorePackages, scoreReport } from './score/score.js';
 import { VERSION } from './version.js';
@@ -31,8 +34,10 @@ export interface ScanOptions {
    * the project's installed dependencies): one program from the root's tsconfig.json.
    */
   types?: boolean;
-  /** Worker threads for parsing and checking (default 1). */
+  /** Threads for parsing and checking (default 1): this one and `jobs - 1` worker threads, for projects of enough files. */
   jobs?: number;
+  /** Fewest files for which worker threads are used (default ./parallel/plan.ts `PARALLEL_MIN_FILES`). */
+  parallelMinFiles?: number;
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
@@ -44,37 +49,14 @@ export interface ScanResult {
   stamps: ReadonlyMap<string, FileStamp | null>;
   /** Secret ranges masked in `source` (see ../core/secrets.ts `redactSources`), for a cached report's code frames. */
   redactions: ReadonlyArray<{ file: string; start: number; end: number }>;
+  /** What the scan did (for `PRODCHECK_DEBUG_CACHE=1`, tests and the benchmark): threads used, files parsed and checked. */
+  stats: ScanStats;
 }
 
-interface Enabled {
-  rule: AnyRule;
-  severity: Severity;
-  options: Record<string, unknown>;
-}
-
-function applySetting(rule: AnyRule, setting: RuleSetting | undefined, base: Enabled | null): Enabled | null {
-  if (setting === undefined) return base;
-  if (setting === 'off') return null;
-  return { rule, severity: setting.severity, options: merge(rule.defaultOptions as Record<string, unknown>, setting.options) };
-}
-
-/** The rules enabled for one file: defaults, then the config's rules, then matching overrides. */
-function rulesFor(relPath: string | null, config: ResolvedConfig, overrideMatchers: Array<(p: string) => boolean>): Enabled[] {
-  const out: Enabled[] = [];
-  for (const rule of registry) {
-    let enabled: Enabled | null = { rule, severity: rule.severity, options: rule.defaultOptions as Record<string, unknown> };
-    enabled = applySetting(rule, config.rules[rule.id], enabled);
-    if (relPath !== null) {
-      config.overrides.forEach((o: ResolvedConfig['overrides'][number], i: number) => {
-        if (overrideMatchers[i]?.(relPath)) {
-          const base = enabled ?? { rule, severity: rule.severity, options: rule.defaultOptions as Record<string, unknown> };
-          enabled = o.rules[rule.id] === undefined ? enabled : applySetting(rule, o.rules[rule.id], base);
-        }
-      });
-    }
-    if (enabled) out.push(enabled);
-  }
-  return out;
+export interface ScanStats {
+  threads: number;
+  parsed: number;
+  checked: number;
 }
 
 function compareStrings(a: string, b: string): number {
@@ -91,7 +73,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   }
   if (!isDir) throw new UsageError(`not a directory: ${options.root} (prodcheck scans a project directory)`);
   const config = options.config ?? loadConfig({ root });
-  const overrideMatchers = config.overrides.map((o) => picomatch(o.files, { dot: true }));
+  const overrideMatchers = overrideMatchersOf(config);
   // Read before the parse, so that a missing or broken tsconfig.json fails fast.
   const typesConfig = options.types ? readTypesConfig(root) : undefined;
 
@@ -99,25 +81,19 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     options.onProgress?.({ done: Math.floor(done / 4), total: n });
   });
   const { relPaths, sources } = read;
+  const total = relPaths.length;
   const errors: ReportError[] = [...read.errors];
-  const parsed: Array<{ path: string; relPath: string; sourceFile: ts.SourceFile; text: string }> = [];
-  let done = relPaths.length / 4;
-  for (const [relPath, text] of sources) {
-    const path = join(root, relPath);
-    const result = parseText(path, text);
-    if (result.syntaxError) errors.push({ file: relPath, message: `syntax error at ${result.syntaxError}` });
-    else parsed.push({ path, relPath, sourceFile: result.sourceFile, text: result.text });
-    done += 0.25;
-    options.onProgress?.({ done: Math.floor(done), total: relPaths.length });
-  }
-  done = relPaths.length / 2;
+  const files: ShardFile[] = [...sources].map(([relPath, text]) => ({ path: join(root, relPath), relPath, text }));
 
-  const typed = typesConfig && buildTypedProgram(typesConfig, new Map(parsed.map((p) => [p.path.replace(/\\/g, '/'), p.sourceFile])));
-  for (const problem of typesConfig?.problems ?? []) errors.push({ file: 'tsconfig.json', message: problem });
-
-  const facts = buildProjectFacts({ root, files: parsed, ignores: config.ignores });
-  errors.push(...facts.errors);
-  const knownIds = new Set(registry.map((r) => r.id));
+  // --types needs every syntax tree in one program: one shard, in this thread.
+  const shardCount = typesConfig ? 1 : parallelShards(files, options);
+  const runs = splitShards(files, shardCount);
+  const shards = runs.map((run, i) => (i === 0 ? localShard(root, run, (n) => options.onProgress?.({ done: Math.floor(total / 2 + n / 2), total })) : workerShard(root, run)));
+  const owner = new Map<string, ShardHandle>();
+  runs.forEach((run, i) => {
+    for (const f of run) owner.set(f.path, shards[i] as ShardHandle);
+  });
+  const local = shards[0]?.local ?? null;
   const raw: Array<{ finding: RawFinding; file: string; severity: Severity }> = [];
   const sites = new Map<string, number>();
   /** Sites per package path, for the packages' own scores in a monorepo. */
@@ -128,22 +104,70 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     own.set(ruleId, (own.get(ruleId) ?? 0) + n);
     packageSites.set(pkg.path, own);
   };
+  let facts: ProjectFacts;
+  const stats: ScanStats = { threads: shards.length, parsed: files.length, checked: 0 };
+  try {
+    const failed = new Set<string>();
+    for (const shardErrors of await Promise.all(shards.map((s) => s.call('parse')))) {
+      for (const e of shardErrors) {
+        failed.add(e.relPath);
+        errors.push({ file: e.relPath, message: e.message });
+      }
+    }
+    options.onProgress?.({ done: Math.floor(total / 2), total });
+    const parsed = files.filter((f) => !failed.has(f.relPath));
 
-  for (const p of parsed) {
-    const enabled = rulesFor(p.relPath, config, overrideMatchers);
-    const fileRules: ActiveRule[] = enabled.filter((e): e is Enabled & { rule: FileRule<Record<string, unknown>> } => e.rule.scope === 'file') as ActiveRule[];
-    const info: FileInfo = { path: p.path, relPath: p.relPath, sourceFile: p.sourceFile, text: p.text, roles: facts.roles(p.path) };
-    // In a monorepo each file is checked with its own package's facts (dependencies, entry points).
-    const pkg = facts.packageOf(p.path);
-    if (!packageSites.has(pkg.path)) packageSites.set(pkg.path, new Map());
-    const result = checkFile(info, facts.packageView(pkg), fileRules, knownIds, typed?.forFile(p.sourceFile));
-    const severityOf = new Map(fileRules.map((r) => [r.rule.id, r.severity]));
-    for (const f of result.findings) raw.push({ finding: f, file: p.relPath, severity: severityOf.get(f.ruleId) ?? 'low' });
-    for (const [id, n] of result.sites) addSites(id, n, pkg);
-    for (const problem of result.problems) errors.push({ file: p.relPath, message: problem });
-    done += 0.5;
-    options.onProgress?.({ done: Math.floor(done), total: relPaths.length });
+    const typed = typesConfig && local && buildTypedProgram(typesConfig, new Map(local.sourceFiles().map((p) => [p.path.replace(/\\/g, '/'), p.sourceFile])));
+    for (const problem of typesConfig?.problems ?? []) errors.push({ file: 'tsconfig.json', message: problem });
+
+    // Project facts, built once here from every shard's module facts (plain data).
+    const shape = projectShape({ root, ignores: config.ignores });
+    const paths = parsed.map((f) => f.path);
+    const modules = (await Promise.all(shards.map((s) => s.call('modules', shape, paths)))).flat();
+    const factsFiles = parsed.map((f, i) => ({ path: f.path, relPath: f.relPath, sourceFile: null, module: modules[i] as ModuleFacts }));
+    let reach: RequestReach | Error | undefined;
+    facts = buildProjectFacts({
+      root,
+      files: factsFiles,
+      ignores: config.ignores,
+      shape,
+      requestReach: () => {
+        if (reach === undefined) throw new Error('request reach asked for before it was computed');
+        if (reach instanceof Error) throw reach;
+        return reach;
+      },
+    });
+    errors.push(...facts.errors);
+    local?.adopt(facts);
+    const workers = shards.filter((s) => !s.local);
+    if (workers.length > 0) {
+      const prepared: PrepareInput = { root, shape, ignores: config.ignores, modules: factsFiles.map(({ path, relPath, module }) => ({ path, relPath, module })) };
+      await Promise.all(workers.map((s) => s.call('prepare', prepared)));
+    }
+
+    // Request reach, a fix-point over the shards' syntax trees (see ./project/request-reach.ts).
+    // A failure is the rules' to report, as when they compute it themselves.
+    try {
+      reach = await requestReach(facts, parsed, shards, owner);
+    } catch (err) {
+      reach = err as Error;
+    }
+    const shared = reach instanceof Error ? { error: reach.message } : reach;
+
+    const results = await Promise.all(shards.map((s) => s.call('check', s.local ? null : shared, config, typed ? (sf: ts.SourceFile) => typed.forFile(sf) : undefined)));
+    for (const result of results.flat()) {
+      stats.checked++;
+      const path = join(root, result.relPath);
+      const pkg = facts.packageOf(path);
+      if (!packageSites.has(pkg.path)) packageSites.set(pkg.path, new Map());
+      for (const { finding, severity } of result.findings) raw.push({ finding, file: result.relPath, severity });
+      for (const [id, n] of result.sites) addSites(id, n, pkg);
+      for (const problem of result.problems) errors.push({ file: result.relPath, message: problem });
+    }
+  } finally {
+    await Promise.all(shards.map((s) => s.close()));
   }
+  options.onProgress?.({ done: total, total });
 
   // Project rules run once per package (service rules judge each workspace package), or once for
   // the repository when they say so or there are no workspaces.
@@ -249,7 +273,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     fixFirst,
     ...(packages ? { packages } : {}),
   };
-  return { report, source: (relPath) => shown.get(relPath), stamps: read.stamps, redactions };
+  return { report, source: (relPath) => shown.get(relPath), stamps: read.stamps, redactions, stats };
 }
 
 export async function scan(options: ScanOptions): Promise<Report> {

@@ -16,6 +16,8 @@ export interface CachedScanOptions {
   configFile?: string;
   types: boolean;
   jobs: number;
+  /** Fewest files for which worker threads are used (internal: tests and the benchmark lower it). */
+  parallelMinFiles?: number;
   /** Where the cache lives (`--cache-location`, else the default for the root); null: `--no-cache`. */
   cache: { location: string | undefined; env: Env } | null;
   /** One line for stderr about the cache (ignored, unwritable): never an error. */
@@ -39,6 +41,10 @@ export interface CachedScan {
 export interface CacheStats {
   /** The whole-scan cache: answered the scan, did not, or was not used (`--no-cache`, `--types`). */
   scan: 'hit' | 'miss' | 'off';
+  /** When the scan ran: threads used, files parsed and checked. */
+  threads?: number;
+  parsed?: number;
+  checked?: number;
 }
 
 /** The key part for an explicit `--config` file: its path and content hash (undefined: unreadable, so no cache; the loader reports it). */
@@ -96,7 +102,7 @@ export async function cachedScan(options: CachedScanOptions): Promise<CachedScan
   const [{ loadConfig }, { scanWithSources }, registry] = await Promise.all([import('../config/load.js'), import('../scan.js'), import('../../rules/index.js')]);
   const config = loadConfig({ root: options.root, ...(options.configFile !== undefined ? { configFile: options.configFile } : {}) });
   options.beforeScan();
-  const scanned = await scanWithSources({ root: options.root, config, types: options.types, jobs: options.jobs, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const scanned = await scanWithSources({ root: options.root, config, types: options.types, jobs: options.jobs, ...(options.parallelMinFiles !== undefined ? { parallelMinFiles: options.parallelMinFiles } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   if (dir && tree) {
     writeScanEntry(
       dir,
@@ -112,5 +118,5 @@ export async function cachedScan(options: CachedScanOptions): Promise<CachedScan
       options.note,
     );
   }
-  return { report: scanned.report, source: scanned.source, rules: registry.rules, ruleOf: registry.getRule, thresholds: config.thresholds, stats: { scan: dir ? 'miss' : 'off' } };
+  return { report: scanned.report, source: scanned.source, rules: registry.rules, ruleOf: registry.getRule, thresholds: config.thresholds, stats: { scan: dir ? 'miss' : 'off', ...scanned.stats } };
 }

@@ -294,6 +294,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     ...(values.config !== undefined ? { configFile: values.config } : {}),
     types: values.types === true,
     jobs,
+    ...(io.env.PRODCHECK_PARALLEL_MIN_FILES ? { parallelMinFiles: Number(io.env.PRODCHECK_PARALLEL_MIN_FILES) } : {}),
     cache: values['no-cache'] ? null : { location: cacheLocation, env: io.env },
     note: (message) => {
       if (!quiet) io.stderr.write(`prodcheck: ${message}\n`);
