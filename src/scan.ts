@@ -13,12 +13,16 @@ import { redactSources } from './core/secrets.js';
 import { buildTypedProgram, readTypesConfig } from './core/type-info.js';
 import type { ts } from 'ts-morph';
 import type { Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
-import { buildProjectFacts, projectShape, type ProjectFacts } from './project/facts.js';
+import { buildProjectFacts, createResolver, projectShape, type ProjectFacts } from './project/facts.js';
 import type { ModuleFacts } from './project/modules.js';
 import type { RequestReach } from './project/request-reach.js';
 import { localShard, workerShard, type ShardHandle } from './parallel/pool.js';
-import { parallelShards, requestReach, splitShards } from './parallel/plan.js';
-import type { PrepareInput, ShardFile } from './parallel/shard.js';
+import { byOwner, parallelShards, requestReach, splitShards } from './parallel/plan.js';
+import type { BuiltModule, FileResult, PrepareInput, ShardFile } from './parallel/shard.js';
+import { readFileCache, writeFileCache, type FileEntry } from './cache/file-cache.js';
+import { decode, encode } from './cache/json.js';
+import { esc, replay, type Read } from './cache/record.js';
+import { fileCacheKey, fileContext } from './cache/file-key.js';
 import { overrideMatchersOf, rulesFor } from './rules-for.js';
 import type { WorkspacePackage } from './project/workspaces.js';
 import { scorePackages, scoreReport } from './score/score.js';
@@ -38,6 +42,10 @@ export interface ScanOptions {
   jobs?: number;
   /** Fewest files for which worker threads are used (default ./parallel/plan.ts `PARALLEL_MIN_FILES`). */
   parallelMinFiles?: number;
+  /** The per-file cache's directory (./cache/file-cache.ts); none: no per-file cache. */
+  cacheDir?: string;
+  /** One line about the cache (ignored, unwritable) for stderr. */
+  note?: (message: string) => void;
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
@@ -85,8 +93,17 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   const errors: ReportError[] = [...read.errors];
   const files: ShardFile[] = [...sources].map(([relPath, text]) => ({ path: join(root, relPath), relPath, text }));
 
-  // --types needs every syntax tree in one program: one shard, in this thread.
+  // --types needs every syntax tree in one program: one shard, in this thread (and no file cache).
   const shardCount = typesConfig ? 1 : parallelShards(files, options);
+  const cacheDir = typesConfig ? undefined : options.cacheDir;
+  const cacheKey = cacheDir === undefined ? '' : fileCacheKey(config);
+  const previous = cacheDir === undefined ? { reads: [], files: new Map<string, FileEntry>() } : readFileCache(cacheDir, cacheKey, options.note ?? (() => undefined));
+  const cached = previous.files;
+  const hashOf = (relPath: string) => read.stamps.get(relPath)?.hash ?? null;
+  const entryOf = (f: ShardFile): FileEntry | undefined => {
+    const e = cached.get(f.relPath);
+    return e && e.hash === hashOf(f.relPath) ? e : undefined;
+  };
   const runs = splitShards(files, shardCount);
   const shards = runs.map((run, i) => (i === 0 ? localShard(root, run, (n) => options.onProgress?.({ done: Math.floor(total / 2 + n / 2), total })) : workerShard(root, run)));
   const owner = new Map<string, ShardHandle>();
@@ -105,13 +122,31 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     packageSites.set(pkg.path, own);
   };
   let facts: ProjectFacts;
-  const stats: ScanStats = { threads: shards.length, parsed: files.length, checked: 0 };
+  const stats: ScanStats = { threads: shards.length, parsed: 0, checked: 0 };
+  const store = new Map<string, FileEntry>();
+  let storedReads: Read[] = [];
   try {
-    const failed = new Set<string>();
-    for (const shardErrors of await Promise.all(shards.map((s) => s.call('parse')))) {
-      for (const e of shardErrors) {
-        failed.add(e.relPath);
-        errors.push({ file: e.relPath, message: e.message });
+    // Syntax: known from the cache for unchanged files, else by parsing.
+    const failed = new Map<string, string>();
+    const fresh: ShardFile[] = [];
+    for (const f of files) {
+      const e = entryOf(f);
+      if (!e) fresh.push(f);
+      else if (e.error !== undefined) failed.set(f.relPath, e.error);
+    }
+    const freshByShard = new Map<ShardHandle, string[]>();
+    for (const f of fresh) {
+      const shard = owner.get(f.path) as ShardHandle;
+      freshByShard.set(shard, [...(freshByShard.get(shard) ?? []), f.path]);
+    }
+    for (const shardErrors of await Promise.all([...freshByShard].map(([shard, group]) => shard.call('parse', group)))) {
+      for (const e of shardErrors) failed.set(e.relPath, e.message);
+    }
+    for (const f of files) {
+      const error = failed.get(f.relPath);
+      if (error !== undefined) {
+        errors.push({ file: f.relPath, message: error });
+        store.set(f.relPath, { hash: hashOf(f.relPath) ?? '', error });
       }
     }
     options.onProgress?.({ done: Math.floor(total / 2), total });
@@ -120,11 +155,23 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     const typed = typesConfig && local && buildTypedProgram(typesConfig, new Map(local.sourceFiles().map((p) => [p.path.replace(/\\/g, '/'), p.sourceFile])));
     for (const problem of typesConfig?.problems ?? []) errors.push({ file: 'tsconfig.json', message: problem });
 
-    // Project facts, built once here from every shard's module facts (plain data).
+    // Module facts: a cached file's hold while each specifier it resolved still resolves the same way.
     const shape = projectShape({ root, ignores: config.ignores });
     const paths = parsed.map((f) => f.path);
-    const modules = (await Promise.all(shards.map((s) => s.call('modules', shape, paths)))).flat();
-    const factsFiles = parsed.map((f, i) => ({ path: f.path, relPath: f.relPath, sourceFile: null, module: modules[i] as ModuleFacts }));
+    const resolver = createResolver(shape, paths);
+    const modules = new Map<string, BuiltModule>();
+    const stale: ShardFile[] = [];
+    for (const f of parsed) {
+      const e = entryOf(f);
+      if (e?.module !== undefined && e.resolutions && e.resolutions.every(([spec, target]) => resolver.resolve(f.path, spec) === target)) {
+        modules.set(f.path, { module: decode(e.module) as ModuleFacts, resolutions: e.resolutions });
+      } else {
+        stale.push(f);
+      }
+    }
+    const built = await byOwner(stale, (f) => f.path, owner, (shard, group) => shard.call('modules', shape, paths, group.map((f) => f.path)));
+    stale.forEach((f, i) => modules.set(f.path, built[i] as BuiltModule));
+    const factsFiles = parsed.map((f) => ({ path: f.path, relPath: f.relPath, sourceFile: null, module: (modules.get(f.path) as BuiltModule).module }));
     let reach: RequestReach | Error | undefined;
     facts = buildProjectFacts({
       root,
@@ -154,19 +201,60 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     }
     const shared = reach instanceof Error ? { error: reach.message } : reach;
 
-    const results = await Promise.all(shards.map((s) => s.call('check', s.local ? null : shared, config, typed ? (sf: ts.SourceFile) => typed.forFile(sf) : undefined)));
-    for (const result of results.flat()) {
-      stats.checked++;
-      const path = join(root, result.relPath);
-      const pkg = facts.packageOf(path);
+    // File rules: a file's cached results hold while its content and what it was checked as are the
+    // same, and everything the rules read from the project facts (any file's rules: see
+    // ./cache/record.ts) reads the same.
+    const contextOf = (f: ShardFile) => fileContext(f.relPath, config, overrideMatchers, facts.roles(f.path));
+    const packageByRoot = new Map(facts.packages.map((p) => [`#${esc(p.path)}`, p]));
+    const factsHold =
+      reach !== undefined &&
+      !(reach instanceof Error) &&
+      replay((rootName) => {
+        const pkg = packageByRoot.get(rootName);
+        return pkg && facts.packageView(pkg);
+      }, previous.reads);
+    const results = new Map<string, FileResult>();
+    const toCheck: ShardFile[] = [];
+    for (const f of parsed) {
+      const r = entryOf(f)?.result;
+      if (r && factsHold && r.context === contextOf(f)) results.set(f.path, { relPath: f.relPath, findings: r.findings, sites: r.sites, problems: r.problems });
+      else toCheck.push(f);
+    }
+    const record = cacheDir !== undefined;
+    const checked = await byOwner(toCheck, (f) => f.path, owner, (shard, group) =>
+      shard.call('check', shard.local ? null : shared, config, group.map((f) => f.path), record, typed ? (sf: ts.SourceFile) => typed.forFile(sf) : undefined),
+    );
+    toCheck.forEach((f, i) => results.set(f.path, checked[i] as FileResult));
+    stats.checked = toCheck.length;
+    for (const f of parsed) {
+      const result = results.get(f.path) as FileResult;
+      const pkg = facts.packageOf(f.path);
       if (!packageSites.has(pkg.path)) packageSites.set(pkg.path, new Map());
       for (const { finding, severity } of result.findings) raw.push({ finding, file: result.relPath, severity });
       for (const [id, n] of result.sites) addSites(id, n, pkg);
       for (const problem of result.problems) errors.push({ file: result.relPath, message: problem });
+      if (record) {
+        const m = modules.get(f.path) as BuiltModule;
+        store.set(f.relPath, {
+          hash: hashOf(f.relPath) ?? '',
+          module: encode(m.module),
+          resolutions: m.resolutions,
+          // Results computed while request reach failed are not kept: the failure is not in the reads.
+          ...(!(reach instanceof Error) ? { result: { context: contextOf(f), findings: result.findings, sites: result.sites, problems: result.problems } } : {}),
+        });
+      }
+    }
+    stats.parsed = (await Promise.all(shards.map((s) => s.call('parsedFiles')))).reduce((a, b) => a + b, 0);
+    if (record) {
+      // The reads that still hold, and those of the files checked now.
+      const reads = new Map(factsHold ? previous.reads : []);
+      for (const shardReads of await Promise.all(shards.map((s) => s.call('reads')))) for (const [k, v] of shardReads) if (!reads.has(k)) reads.set(k, v);
+      storedReads = [...reads];
     }
   } finally {
     await Promise.all(shards.map((s) => s.close()));
   }
+  if (cacheDir !== undefined) writeFileCache(cacheDir, cacheKey, { reads: storedReads, files: store }, options.note ?? (() => undefined));
   options.onProgress?.({ done: total, total });
 
   // Project rules run once per package (service rules judge each workspace package), or once for

@@ -50,7 +50,7 @@ export function splitShards(files: readonly ShardFile[], count: number): ShardFi
 }
 
 /** Asks each shard about its own files, in the files' order, and returns the answers in that order. */
-async function byOwner<T, R>(items: readonly T[], fileOf: (item: T) => string, owner: ReadonlyMap<string, ShardHandle>, ask: (shard: ShardHandle, items: T[]) => Promise<R[]>): Promise<R[]> {
+export async function byOwner<T, R>(items: readonly T[], fileOf: (item: T) => string, owner: ReadonlyMap<string, ShardHandle>, ask: (shard: ShardHandle, items: T[]) => Promise<R[]>): Promise<R[]> {
   const groups = new Map<ShardHandle, T[]>();
   for (const item of items) {
     const shard = owner.get(fileOf(item));

@@ -19,6 +19,7 @@ import { buildModuleFacts, type ModuleFacts } from '../project/modules.js';
 import { ReachWalker, type ReachSeeds, type RequestReach } from '../project/request-reach.js';
 import type { ImportedCallee } from '../core/handlers.js';
 import { overrideMatchersOf, rulesFor, type Enabled } from '../rules-for.js';
+import { esc, FactsRecorder, type Read } from '../cache/record.js';
 
 export interface ShardFile {
   path: string;
@@ -78,37 +79,77 @@ export function plainModule(module: ModuleFacts): ModuleFacts {
   return module;
 }
 
+/** Module facts of a file and the specifiers they resolved (for the per-file cache to re-check). */
+export interface BuiltModule {
+  module: ModuleFacts;
+  resolutions: Array<[string, string | null]>;
+}
+
 export class Shard {
-  private readonly parsed: Array<ShardFile & { sourceFile: ts.SourceFile }> = [];
+  private readonly byPath = new Map<string, ShardFile>();
+  private readonly trees = new Map<string, ts.SourceFile>();
   private facts: ProjectFacts | undefined;
   private walker: ReachWalker | undefined;
   private reach: RequestReach | { error: string } | undefined;
+  /** Files parsed so far (each at most once). */
+  parsedCount = 0;
 
   constructor(
     private readonly root: string,
     private readonly files: readonly ShardFile[],
-  ) {}
+  ) {
+    for (const f of files) this.byPath.set(f.path, f);
+  }
 
-  /** Parses every file; keeps the trees of those that parse. */
-  parse(): Array<{ relPath: string; message: string }> {
+  private parseOne(f: ShardFile): string | null {
+    const result = parseText(f.path, f.text);
+    this.parsedCount++;
+    if (result.syntaxError) return `syntax error at ${result.syntaxError}`;
+    this.trees.set(f.path, result.sourceFile);
+    return null;
+  }
+
+  /** A parsed file's tree, parsing it on first use. */
+  private tree(path: string): ts.SourceFile {
+    let sf = this.trees.get(path);
+    if (!sf) {
+      const f = this.byPath.get(path);
+      if (!f) throw new Error(`shard has no file ${path}`);
+      const error = this.parseOne(f);
+      sf = this.trees.get(path);
+      if (error || !sf) throw new Error(`${f.relPath}: ${error ?? 'not parsed'}`);
+    }
+    return sf;
+  }
+
+  /** Parses these files (default: all), keeping the trees of those that parse; returns the syntax errors. */
+  parse(paths?: readonly string[]): Array<{ relPath: string; message: string }> {
     const errors: Array<{ relPath: string; message: string }> = [];
-    for (const f of this.files) {
-      const result = parseText(f.path, f.text);
-      if (result.syntaxError) errors.push({ relPath: f.relPath, message: `syntax error at ${result.syntaxError}` });
-      else this.parsed.push({ ...f, text: result.text, sourceFile: result.sourceFile });
+    for (const f of paths ? paths.map((p) => this.byPath.get(p) as ShardFile) : this.files) {
+      if (this.trees.has(f.path)) continue;
+      const error = this.parseOne(f);
+      if (error) errors.push({ relPath: f.relPath, message: error });
     }
     return errors;
   }
 
   /** The syntax trees of this shard's parsed files (for `--types`, which runs in one thread). */
-  sourceFiles(): ReadonlyArray<{ path: string; relPath: string; sourceFile: ts.SourceFile; text: string }> {
-    return this.parsed;
+  sourceFiles(): Array<{ path: string; relPath: string; sourceFile: ts.SourceFile; text: string }> {
+    return this.files.filter((f) => this.trees.has(f.path)).map((f) => ({ ...f, sourceFile: this.trees.get(f.path) as ts.SourceFile }));
   }
 
-  /** The module facts of this shard's parsed files, resolved against every parsed file of the project (`paths`). */
-  modules(shape: ProjectShape, paths: readonly string[]): ModuleFacts[] {
+  /** The module facts of these parsed files, resolved against every parsed file of the project (`paths`). */
+  modules(shape: ProjectShape, paths: readonly string[], which: readonly string[]): BuiltModule[] {
     const resolver = createResolver(shape, paths);
-    return this.parsed.map((f) => plainModule(buildModuleFacts(f.path, f.sourceFile, (spec) => resolver.resolve(f.path, spec))));
+    return which.map((path) => {
+      const resolutions: Array<[string, string | null]> = [];
+      const module = buildModuleFacts(path, this.tree(path), (spec) => {
+        const target = resolver.resolve(path, spec);
+        resolutions.push([spec, target]);
+        return target;
+      });
+      return { module: plainModule(module), resolutions };
+    });
   }
 
   /** Builds the project facts from every shard's modules (a worker thread's shard). */
@@ -134,57 +175,65 @@ export class Shard {
     this.walker = new ReachWalker(facts);
   }
 
-  private tree(file: string): ts.SourceFile | undefined {
-    this.byPath ??= new Map(this.parsed.map((f) => [f.path, f.sourceFile]));
-    return this.byPath.get(file);
-  }
-  private byPath: Map<string, ts.SourceFile> | undefined;
-
   /** Request reach's seeds of these files (registering files of this shard, in file order). */
   seeds(files: readonly string[]): ReachSeeds[] {
-    return files.map((file) => {
-      const sf = this.tree(file);
-      if (!sf || !this.walker) throw new Error(`shard has no tree for ${file}`);
-      return this.walker.seeds(file, sf);
-    });
+    const walker = this.walker;
+    if (!walker) throw new Error('shard used before it was prepared');
+    return files.map((file) => walker.seeds(file, this.tree(file)));
   }
 
   /** One round of request reach for these files of this shard (in the round's order). */
   step(batch: ReadonlyArray<[string, readonly string[]]>): ImportedCallee[][] {
-    return batch.map(([file, keys]) => {
-      const sf = this.tree(file);
-      if (!sf || !this.walker) throw new Error(`shard has no tree for ${file}`);
-      return this.walker.step(file, sf, new Set(keys));
-    });
+    const walker = this.walker;
+    if (!walker) throw new Error('shard used before it was prepared');
+    return batch.map(([file, keys]) => walker.step(file, this.tree(file), new Set(keys)));
   }
 
   /** Called after each file `check` finishes (in this thread only: progress). */
   onChecked: ((done: number) => void) | undefined;
 
   /**
-   * Runs the file rules on this shard's parsed files, in file order. `reach`: the request reach (or
+   * Runs the file rules on these parsed files of this shard, in order. `reach`: the request reach (or
    * the error computing it), for a shard with facts of its own; null for one that adopted the scan's.
+   * `record`: also return what the rules read from the facts (for the per-file cache).
    */
-  check(reach: RequestReach | { error: string } | null, config: ResolvedConfig, typesFor?: (sf: ts.SourceFile) => TypeInfo | undefined): FileResult[] {
+  check(reach: RequestReach | { error: string } | null, config: ResolvedConfig, which: readonly string[], record: boolean, typesFor?: (sf: ts.SourceFile) => TypeInfo | undefined): FileResult[] {
     const facts = this.facts;
     if (!facts) throw new Error('shard checked before it was prepared');
     if (reach) this.reach = reach;
     const overrideMatchers = overrideMatchersOf(config);
     const knownIds = new Set(registry.map((r) => r.id));
-    return this.parsed.map((p, i) => {
+    return which.map((path, i) => {
       this.onChecked?.(i);
-      const enabled = rulesFor(p.relPath, config, overrideMatchers);
+      const f = this.byPath.get(path) as ShardFile;
+      const sourceFile = this.tree(path);
+      const enabled = rulesFor(f.relPath, config, overrideMatchers);
       const fileRules = enabled.filter((e): e is Enabled & { rule: FileRule<Record<string, unknown>> } => e.rule.scope === 'file') as ActiveRule[];
-      const info: FileInfo = { path: p.path, relPath: p.relPath, sourceFile: p.sourceFile, text: p.text, roles: facts.roles(p.path) };
+      const info: FileInfo = { path, relPath: f.relPath, sourceFile, text: f.text, roles: facts.roles(path) };
       // In a monorepo each file is checked with its own package's facts (dependencies, entry points).
-      const result = checkFile(info, facts.packageView(facts.packageOf(p.path)), fileRules, knownIds, typesFor?.(p.sourceFile));
+      const pkg = facts.packageOf(path);
+      const view = facts.packageView(pkg);
+      const recorder = record ? (this.recorder ??= new FactsRecorder()) : null;
+      const result = checkFile(info, recorder ? recorder.wrap(view, `#${esc(pkg.path)}`) : view, fileRules, knownIds, typesFor?.(sourceFile));
       const severityOf = new Map(fileRules.map((r) => [r.rule.id, r.severity]));
       return {
-        relPath: p.relPath,
+        relPath: f.relPath,
         findings: result.findings.map((finding) => ({ finding, severity: severityOf.get(finding.ruleId) ?? 'low' })),
         sites: [...result.sites],
         problems: result.problems,
       };
     });
+  }
+
+  private recorder: FactsRecorder | undefined;
+
+  /** What the file rules of this shard read from the project facts (see ../cache/record.ts). */
+  reads(): Read[] {
+    return this.recorder?.result() ?? [];
+  }
+
+  /** How many files this shard has parsed (for the scan's statistics). */
+  parsedFiles(): number {
+    return this.parsedCount;
   }
 }

@@ -3,7 +3,8 @@
 // to cross the threshold by itself. Worker threads load compiled modules, so this runs the compiled
 // CLI (test/support/built.ts compiles it when it is missing or stale).
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PARALLEL_MIN_FILES } from '../../src/parallel/plan.js';
@@ -12,14 +13,14 @@ import { builtCli } from '../support/built.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { generatedService } from '../support/generated.js';
 
-function scanJson(root: string, jobs: number, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [builtCli(), root, '--format', 'json', '--no-cache', '--jobs', String(jobs)], {
+function scanJson(root: string, jobs: number, env: Record<string, string> = {}, cache?: string) {
+  const r = spawnSync(process.execPath, [builtCli(), root, '--format', 'json', ...(cache ? ['--cache-location', cache] : ['--no-cache']), '--jobs', String(jobs)], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, PRODCHECK_DEBUG_CACHE: '1', ...env },
   });
-  const stats = JSON.parse(/^prodcheck: cache (\{.*\})$/m.exec(r.stderr)?.[1] ?? '{}') as { threads?: number; parsed?: number };
-  return { status: r.status, stdout: r.stdout, threads: stats.threads, parsed: stats.parsed ?? 0, stderr: r.stderr.replace(/^prodcheck: cache \{.*\}\n/m, '') };
+  const stats = JSON.parse(/^prodcheck: cache (\{.*\})$/m.exec(r.stderr)?.[1] ?? '{}') as { threads?: number; parsed?: number; checked?: number };
+  return { status: r.status, stdout: r.stdout, threads: stats.threads, parsed: stats.parsed ?? 0, checked: stats.checked ?? 0, stderr: r.stderr.replace(/^prodcheck: cache \{.*\}\n/m, '') };
 }
 
 describe('--jobs', () => {
@@ -57,5 +58,20 @@ describe('--jobs', () => {
       expect({ jobs, threads: many.threads, stderr: many.stderr }).toEqual({ jobs, threads: jobs, stderr: '' });
       expect(many.stdout).toBe(one.stdout);
     }
+    // With the per-file cache, in worker threads: one service changes; the report equals an uncached one.
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-jobs-cache-'));
+    expect(scanJson(root, 2, {}, cache).stdout).toBe(one.stdout);
+    const repository = join(root, 'src/domain1/domain1.repository.ts');
+    writeFileSync(repository, `// rows of domain1\n${readFileSync(repository, 'utf8')}`);
+    rmSync(join(cache, 'scan.json'));
+    const body = scanJson(root, 2, {}, cache);
+    expect(body.checked).toBe(1);
+    expect(body.stdout).toBe(scanJson(root, 1).stdout);
+    const service = join(root, 'src/domain1/domain1.service.ts');
+    writeFileSync(service, readFileSync(service, 'utf8').replace('export async function load1', 'export function load1'));
+    rmSync(join(cache, 'scan.json'));
+    const changed = scanJson(root, 2, {}, cache);
+    expect(changed.stdout).toBe(scanJson(root, 1).stdout);
+    expect(changed.stdout).not.toBe(one.stdout);
   }, 600_000);
 });
