@@ -2,19 +2,28 @@
 // Every stage is a function of the previous one's output; nothing reaches back.
 import { statSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
-import picomatch from 'picomatch';
 import { getRule, rules as registry } from '../rules/index.js';
 import { UsageError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
-import type { ResolvedConfig, RuleSetting } from './config/types.js';
-import { loadSources } from './core/discover.js';
-import { checkFile, merge, type ActiveRule } from './core/engine.js';
+import type { ResolvedConfig } from './config/types.js';
+import { readSources, type FileStamp } from './core/discover.js';
 import { countBySeverity } from './core/findings.js';
 import { fingerprints } from './core/fingerprint.js';
 import { redactSources } from './core/secrets.js';
 import { buildTypedProgram, readTypesConfig } from './core/type-info.js';
-import type { AnyRule, FileInfo, FileRule, Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
-import { buildProjectFacts } from './project/facts.js';
+import type { ts } from 'ts-morph';
+import type { Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
+import { buildProjectFacts, createResolver, projectShape, type ProjectFacts } from './project/facts.js';
+import type { ModuleFacts } from './project/modules.js';
+import type { RequestReach } from './project/request-reach.js';
+import { localShard, workerShard, type ShardHandle } from './parallel/pool.js';
+import { byOwner, parallelShards, requestReach, splitShards } from './parallel/plan.js';
+import type { BuiltModule, FileResult, PrepareInput, ShardFile } from './parallel/shard.js';
+import { readFileCache, writeFileCache, type FileEntry } from './cache/file-cache.js';
+import { decode, encode } from './cache/json.js';
+import { esc, replay, type Read } from './cache/record.js';
+import { fileCacheKey, fileContext } from './cache/file-key.js';
+import { overrideMatchersOf, rulesFor } from './rules-for.js';
 import type { WorkspacePackage } from './project/workspaces.js';
 import { scorePackages, scoreReport } from './score/score.js';
 import { VERSION } from './version.js';
@@ -29,6 +38,14 @@ export interface ScanOptions {
    * the project's installed dependencies): one program from the root's tsconfig.json.
    */
   types?: boolean;
+  /** Threads for parsing and checking (default 1): this one and `jobs - 1` worker threads, for projects of enough files. */
+  jobs?: number;
+  /** Fewest files for which worker threads are used (default ./parallel/plan.ts `PARALLEL_MIN_FILES`). */
+  parallelMinFiles?: number;
+  /** The per-file cache's directory (./cache/file-cache.ts); none: no per-file cache. */
+  cacheDir?: string;
+  /** One line about the cache (ignored, unwritable) for stderr. */
+  note?: (message: string) => void;
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
@@ -36,37 +53,18 @@ export interface ScanResult {
   report: Report;
   /** The text of a scanned file by its report path, for code frames. */
   source(relPath: string): string | undefined;
+  /** Every discovered source file (POSIX, relative, sorted) with what it was when read: the cache's record of the inputs. */
+  stamps: ReadonlyMap<string, FileStamp | null>;
+  /** Secret ranges masked in `source` (see ../core/secrets.ts `redactSources`), for a cached report's code frames. */
+  redactions: ReadonlyArray<{ file: string; start: number; end: number }>;
+  /** What the scan did (for `PRODCHECK_DEBUG_CACHE=1`, tests and the benchmark): threads used, files parsed and checked. */
+  stats: ScanStats;
 }
 
-interface Enabled {
-  rule: AnyRule;
-  severity: Severity;
-  options: Record<string, unknown>;
-}
-
-function applySetting(rule: AnyRule, setting: RuleSetting | undefined, base: Enabled | null): Enabled | null {
-  if (setting === undefined) return base;
-  if (setting === 'off') return null;
-  return { rule, severity: setting.severity, options: merge(rule.defaultOptions as Record<string, unknown>, setting.options) };
-}
-
-/** The rules enabled for one file: defaults, then the config's rules, then matching overrides. */
-function rulesFor(relPath: string | null, config: ResolvedConfig, overrideMatchers: Array<(p: string) => boolean>): Enabled[] {
-  const out: Enabled[] = [];
-  for (const rule of registry) {
-    let enabled: Enabled | null = { rule, severity: rule.severity, options: rule.defaultOptions as Record<string, unknown> };
-    enabled = applySetting(rule, config.rules[rule.id], enabled);
-    if (relPath !== null) {
-      config.overrides.forEach((o: ResolvedConfig['overrides'][number], i: number) => {
-        if (overrideMatchers[i]?.(relPath)) {
-          const base = enabled ?? { rule, severity: rule.severity, options: rule.defaultOptions as Record<string, unknown> };
-          enabled = o.rules[rule.id] === undefined ? enabled : applySetting(rule, o.rules[rule.id], base);
-        }
-      });
-    }
-    if (enabled) out.push(enabled);
-  }
-  return out;
+export interface ScanStats {
+  threads: number;
+  parsed: number;
+  checked: number;
 }
 
 function compareStrings(a: string, b: string): number {
@@ -83,23 +81,36 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   }
   if (!isDir) throw new UsageError(`not a directory: ${options.root} (prodcheck scans a project directory)`);
   const config = options.config ?? loadConfig({ root });
-  const overrideMatchers = config.overrides.map((o) => picomatch(o.files, { dot: true }));
+  const overrideMatchers = overrideMatchersOf(config);
   // Read before the parse, so that a missing or broken tsconfig.json fails fast.
   const typesConfig = options.types ? readTypesConfig(root) : undefined;
 
-  const loaded = loadSources(root, config.ignores, (done, n) => {
-    options.onProgress?.({ done: Math.floor(done / 2), total: n });
+  const read = readSources(root, config.ignores, (done, n) => {
+    options.onProgress?.({ done: Math.floor(done / 4), total: n });
   });
-  const { relPaths, parsed, sources } = loaded;
-  const errors: ReportError[] = [...loaded.errors];
-  let done = relPaths.length / 2;
+  const { relPaths, sources } = read;
+  const total = relPaths.length;
+  const errors: ReportError[] = [...read.errors];
+  const files: ShardFile[] = [...sources].map(([relPath, text]) => ({ path: join(root, relPath), relPath, text }));
 
-  const typed = typesConfig && buildTypedProgram(typesConfig, new Map(parsed.map((p) => [p.path.replace(/\\/g, '/'), p.sourceFile])));
-  for (const problem of typesConfig?.problems ?? []) errors.push({ file: 'tsconfig.json', message: problem });
-
-  const facts = buildProjectFacts({ root, files: parsed, ignores: config.ignores });
-  errors.push(...facts.errors);
-  const knownIds = new Set(registry.map((r) => r.id));
+  // --types needs every syntax tree in one program: one shard, in this thread (and no file cache).
+  const shardCount = typesConfig ? 1 : parallelShards(files, options);
+  const cacheDir = typesConfig ? undefined : options.cacheDir;
+  const cacheKey = cacheDir === undefined ? '' : fileCacheKey(config);
+  const previous = cacheDir === undefined ? { reads: [], files: new Map<string, FileEntry>() } : readFileCache(cacheDir, cacheKey, options.note ?? (() => undefined));
+  const cached = previous.files;
+  const hashOf = (relPath: string) => read.stamps.get(relPath)?.hash ?? null;
+  const entryOf = (f: ShardFile): FileEntry | undefined => {
+    const e = cached.get(f.relPath);
+    return e && e.hash === hashOf(f.relPath) ? e : undefined;
+  };
+  const runs = splitShards(files, shardCount);
+  const shards = runs.map((run, i) => (i === 0 ? localShard(root, run, (n) => options.onProgress?.({ done: Math.floor(total / 2 + n / 2), total })) : workerShard(root, run)));
+  const owner = new Map<string, ShardHandle>();
+  runs.forEach((run, i) => {
+    for (const f of run) owner.set(f.path, shards[i] as ShardHandle);
+  });
+  const local = shards[0]?.local ?? null;
   const raw: Array<{ finding: RawFinding; file: string; severity: Severity }> = [];
   const sites = new Map<string, number>();
   /** Sites per package path, for the packages' own scores in a monorepo. */
@@ -110,22 +121,141 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     own.set(ruleId, (own.get(ruleId) ?? 0) + n);
     packageSites.set(pkg.path, own);
   };
+  let facts: ProjectFacts;
+  const stats: ScanStats = { threads: shards.length, parsed: 0, checked: 0 };
+  const store = new Map<string, FileEntry>();
+  let storedReads: Read[] = [];
+  try {
+    // Syntax: known from the cache for unchanged files, else by parsing.
+    const failed = new Map<string, string>();
+    const fresh: ShardFile[] = [];
+    for (const f of files) {
+      const e = entryOf(f);
+      if (!e) fresh.push(f);
+      else if (e.error !== undefined) failed.set(f.relPath, e.error);
+    }
+    const freshByShard = new Map<ShardHandle, string[]>();
+    for (const f of fresh) {
+      const shard = owner.get(f.path) as ShardHandle;
+      freshByShard.set(shard, [...(freshByShard.get(shard) ?? []), f.path]);
+    }
+    for (const shardErrors of await Promise.all([...freshByShard].map(([shard, group]) => shard.call('parse', group)))) {
+      for (const e of shardErrors) failed.set(e.relPath, e.message);
+    }
+    for (const f of files) {
+      const error = failed.get(f.relPath);
+      if (error !== undefined) {
+        errors.push({ file: f.relPath, message: error });
+        store.set(f.relPath, { hash: hashOf(f.relPath) ?? '', error });
+      }
+    }
+    options.onProgress?.({ done: Math.floor(total / 2), total });
+    const parsed = files.filter((f) => !failed.has(f.relPath));
 
-  for (const p of parsed) {
-    const enabled = rulesFor(p.relPath, config, overrideMatchers);
-    const fileRules: ActiveRule[] = enabled.filter((e): e is Enabled & { rule: FileRule<Record<string, unknown>> } => e.rule.scope === 'file') as ActiveRule[];
-    const info: FileInfo = { path: p.path, relPath: p.relPath, sourceFile: p.sourceFile, text: p.text, roles: facts.roles(p.path) };
-    // In a monorepo each file is checked with its own package's facts (dependencies, entry points).
-    const pkg = facts.packageOf(p.path);
-    if (!packageSites.has(pkg.path)) packageSites.set(pkg.path, new Map());
-    const result = checkFile(info, facts.packageView(pkg), fileRules, knownIds, typed?.forFile(p.sourceFile));
-    const severityOf = new Map(fileRules.map((r) => [r.rule.id, r.severity]));
-    for (const f of result.findings) raw.push({ finding: f, file: p.relPath, severity: severityOf.get(f.ruleId) ?? 'low' });
-    for (const [id, n] of result.sites) addSites(id, n, pkg);
-    for (const problem of result.problems) errors.push({ file: p.relPath, message: problem });
-    done += 0.5;
-    options.onProgress?.({ done: Math.floor(done), total: relPaths.length });
+    const typed = typesConfig && local && buildTypedProgram(typesConfig, new Map(local.sourceFiles().map((p) => [p.path.replace(/\\/g, '/'), p.sourceFile])));
+    for (const problem of typesConfig?.problems ?? []) errors.push({ file: 'tsconfig.json', message: problem });
+
+    // Module facts: a cached file's hold while each specifier it resolved still resolves the same way.
+    const shape = projectShape({ root, ignores: config.ignores });
+    const paths = parsed.map((f) => f.path);
+    const resolver = createResolver(shape, paths);
+    const modules = new Map<string, BuiltModule>();
+    const stale: ShardFile[] = [];
+    for (const f of parsed) {
+      const e = entryOf(f);
+      if (e?.module !== undefined && e.resolutions && e.resolutions.every(([spec, target]) => resolver.resolve(f.path, spec) === target)) {
+        modules.set(f.path, { module: decode(e.module) as ModuleFacts, resolutions: e.resolutions });
+      } else {
+        stale.push(f);
+      }
+    }
+    const built = await byOwner(stale, (f) => f.path, owner, (shard, group) => shard.call('modules', shape, paths, group.map((f) => f.path)));
+    stale.forEach((f, i) => modules.set(f.path, built[i] as BuiltModule));
+    const factsFiles = parsed.map((f) => ({ path: f.path, relPath: f.relPath, sourceFile: null, module: (modules.get(f.path) as BuiltModule).module }));
+    let reach: RequestReach | Error | undefined;
+    facts = buildProjectFacts({
+      root,
+      files: factsFiles,
+      ignores: config.ignores,
+      shape,
+      requestReach: () => {
+        if (reach === undefined) throw new Error('request reach asked for before it was computed');
+        if (reach instanceof Error) throw reach;
+        return reach;
+      },
+    });
+    errors.push(...facts.errors);
+    local?.adopt(facts);
+    const workers = shards.filter((s) => !s.local);
+    if (workers.length > 0) {
+      const prepared: PrepareInput = { root, shape, ignores: config.ignores, modules: factsFiles.map(({ path, relPath, module }) => ({ path, relPath, module })) };
+      await Promise.all(workers.map((s) => s.call('prepare', prepared)));
+    }
+
+    // Request reach, a fix-point over the shards' syntax trees (see ./project/request-reach.ts).
+    // A failure is the rules' to report, as when they compute it themselves.
+    try {
+      reach = await requestReach(facts, parsed, shards, owner);
+    } catch (err) {
+      reach = err as Error;
+    }
+    const shared = reach instanceof Error ? { error: reach.message } : reach;
+
+    // File rules: a file's cached results hold while its content and what it was checked as are the
+    // same, and everything the rules read from the project facts (any file's rules: see
+    // ./cache/record.ts) reads the same.
+    const contextOf = (f: ShardFile) => fileContext(f.relPath, config, overrideMatchers, facts.roles(f.path));
+    const packageByRoot = new Map(facts.packages.map((p) => [`#${esc(p.path)}`, p]));
+    const factsHold =
+      reach !== undefined &&
+      !(reach instanceof Error) &&
+      replay((rootName) => {
+        const pkg = packageByRoot.get(rootName);
+        return pkg && facts.packageView(pkg);
+      }, previous.reads);
+    const results = new Map<string, FileResult>();
+    const toCheck: ShardFile[] = [];
+    for (const f of parsed) {
+      const r = entryOf(f)?.result;
+      if (r && factsHold && r.context === contextOf(f)) results.set(f.path, { relPath: f.relPath, findings: r.findings, sites: r.sites, problems: r.problems });
+      else toCheck.push(f);
+    }
+    const record = cacheDir !== undefined;
+    const checked = await byOwner(toCheck, (f) => f.path, owner, (shard, group) =>
+      shard.call('check', shard.local ? null : shared, config, group.map((f) => f.path), record, typed ? (sf: ts.SourceFile) => typed.forFile(sf) : undefined),
+    );
+    toCheck.forEach((f, i) => results.set(f.path, checked[i] as FileResult));
+    stats.checked = toCheck.length;
+    for (const f of parsed) {
+      const result = results.get(f.path) as FileResult;
+      const pkg = facts.packageOf(f.path);
+      if (!packageSites.has(pkg.path)) packageSites.set(pkg.path, new Map());
+      for (const { finding, severity } of result.findings) raw.push({ finding, file: result.relPath, severity });
+      for (const [id, n] of result.sites) addSites(id, n, pkg);
+      for (const problem of result.problems) errors.push({ file: result.relPath, message: problem });
+      if (record) {
+        const m = modules.get(f.path) as BuiltModule;
+        store.set(f.relPath, {
+          hash: hashOf(f.relPath) ?? '',
+          module: encode(m.module),
+          resolutions: m.resolutions,
+          // Results computed while request reach failed are not kept: the failure is not in the reads.
+          ...(!(reach instanceof Error) ? { result: { context: contextOf(f), findings: result.findings, sites: result.sites, problems: result.problems } } : {}),
+        });
+      }
+    }
+    stats.parsed = (await Promise.all(shards.map((s) => s.call('parsedFiles')))).reduce((a, b) => a + b, 0);
+    if (record) {
+      // The reads that still hold, and those of the files checked now.
+      const reads = new Map(factsHold ? previous.reads : []);
+      for (const shardReads of await Promise.all(shards.map((s) => s.call('reads')))) for (const [k, v] of shardReads) if (!reads.has(k)) reads.set(k, v);
+      storedReads = [...reads];
+    }
+  } finally {
+    await Promise.all(shards.map((s) => s.close()));
   }
+  if (cacheDir !== undefined) writeFileCache(cacheDir, cacheKey, { reads: storedReads, files: store }, options.note ?? (() => undefined));
+  options.onProgress?.({ done: total, total });
 
   // Project rules run once per package (service rules judge each workspace package), or once for
   // the repository when they say so or there are no workspaces.
@@ -171,10 +301,8 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       compareStrings(a.finding.message, b.finding.message),
   );
   // A secret a rule found reaches no output: code frames and fingerprints read a masked copy.
-  const shown = redactSources(
-    sources,
-    raw.filter(({ finding }) => getRule(finding.ruleId)?.reportsSecrets).map(({ file, finding }) => ({ file, start: finding.start, end: finding.end })),
-  );
+  const redactions = raw.filter(({ finding }) => getRule(finding.ruleId)?.reportsSecrets).map(({ file, finding }) => ({ file, start: finding.start, end: finding.end }));
+  const shown = redactSources(sources, redactions);
   const prints = fingerprints(
     raw.map(({ finding, file }) => ({
       ruleId: finding.ruleId,
@@ -234,7 +362,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     fixFirst,
     ...(packages ? { packages } : {}),
   };
-  return { report, source: (relPath) => shown.get(relPath) };
+  return { report, source: (relPath) => shown.get(relPath), stamps: read.stamps, redactions, stats };
 }
 
 export async function scan(options: ScanOptions): Promise<Report> {

@@ -1,6 +1,7 @@
 // The CLI contract: flags, exit codes 0/1/2, one-line errors, output files and formats.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onlyRule, writeProject } from './support/fixtures.js';
@@ -9,13 +10,16 @@ import { FakeGitHub, OWNER, PR, REPO, TOKEN } from './support/fake-github.js';
 import type { Report } from '../src/core/types.js';
 
 
+// The default cache location of a project without node_modules is the OS cache directory: a temporary one here.
+const cacheHome = mkdtempSync(join(tmpdir(), 'prodcheck-cli-cache-'));
+
 async function run(args: string[], env: Record<string, string> = {}) {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
     stdout: { write: (s: string) => (stdout += s), isTTY: false },
     stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env,
+    env: { XDG_CACHE_HOME: cacheHome, ...env },
   });
   return { code, stdout, stderr };
 }
@@ -166,7 +170,11 @@ describe('prodcheck CLI', () => {
   it('answers bad input with one line on stderr and exit 2', async () => {
     const root = writeProject(api);
     const cases: Array<[string[], string]> = [
-      [[root, '--frmat', 'json'], 'prodcheck: unknown option --frmat (allowed: --format, --output, --config, --min-score, --fail-on, --quiet, --no-color, --help, --version, --json, --github, --baseline, --changed-since, --compare, --types)'],
+      [[root, '--frmat', 'json'], 'prodcheck: unknown option --frmat (allowed: --format, --output, --config, --min-score, --fail-on, --quiet, --no-color, --help, --version, --json, --github, --baseline, --changed-since, --compare, --types, --jobs, --no-cache, --cache-location)'],
+      [[root, '--jobs', '0'], 'prodcheck: --jobs must be a positive integer (the number of worker threads), got "0"'],
+      [[root, '--jobs', 'many'], 'prodcheck: --jobs must be a positive integer (the number of worker threads), got "many"'],
+      [[root, '--jobs', '1.5'], 'prodcheck: --jobs must be a positive integer (the number of worker threads), got "1.5"'],
+      [[root, '--cache-location', ''], 'prodcheck: --cache-location must name a directory, got ""'],
       [[root, '--format', 'xml'], 'prodcheck: --format must be one of pretty, json, sarif, markdown, github, html, got "xml"'],
       [[root, '--fail-on', 'error'], 'prodcheck: --fail-on must be one of critical, high, medium, low, none, got "error"'],
       [[root, '--min-score', 'ninety'], 'prodcheck: --min-score must be a number from 0 to 100, got "ninety"'],
@@ -257,10 +265,10 @@ describe('prodcheck CLI', () => {
     const root = writeProject(files);
     const progressRun = async (args: string[], env: Record<string, string>) => {
       let stderr = '';
-      const code = await main(args, { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s), isTTY: true }, env });
+      const code = await main(args, { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s), isTTY: true }, env: { XDG_CACHE_HOME: cacheHome, ...env } });
       return { code, stderr };
     };
-    const shown = await progressRun([root], {});
+    const shown = await progressRun([root, '--no-cache'], {});
     expect(shown.code).toBe(0);
     expect(shown.stderr).toMatch(/^\r\x1b\[Kscanning \d+\/220 files/);
     expect(shown.stderr.endsWith('\r\x1b[K')).toBe(true);

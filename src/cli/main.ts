@@ -1,16 +1,17 @@
 // The command line: arguments in, an exit code out. It loads the configuration, runs the scan,
 // hands the finished report to a reporter and decides the exit code; it analyses nothing itself.
 //   0  the gate passed (or no gate was set)   1  the gate failed   2  usage, configuration or fatal error
+// It imports the rules, the configuration loader and the scan (all of which load TypeScript) only
+// when it needs them: a re-scan that the cache answers never loads TypeScript at all.
+import { availableParallelism } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { getRule, rules } from '../../rules/index.js';
 import { BotError, postPullRequestComment } from '../bot/github.js';
 import { UsageError } from '../config/errors.js';
 import { applyBaseline, createBaseline, readBaseline, renderBaseline } from '../filter/baseline.js';
 import { changedLinesSince, compareScore, filterToChanged, readReport, repositoryPrefix } from '../filter/changed-since.js';
 import type { ChangedLines } from '../report/changed.js';
-import { loadConfig } from '../config/load.js';
-import type { Report, Severity } from '../core/types.js';
+import type { AnyRule, Report, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 import { renderGithub } from '../report/github.js';
 import { renderHtml } from '../report/html.js';
@@ -19,8 +20,8 @@ import { githubLinkFromEnv, renderMarkdown } from '../report/markdown.js';
 import { renderPretty } from '../report/pretty.js';
 import { renderSarif } from '../report/sarif.js';
 import { docsUrl, renderExplain } from '../report/rule-docs.js';
-import { scanWithSources } from '../scan.js';
 import { VERSION } from '../version.js';
+import { cachedScan, type CachedScan } from './cached-scan.js';
 
 export interface CliIO {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -50,6 +51,9 @@ const SCAN_OPTIONS = {
   'changed-since': { type: 'string' },
   compare: { type: 'string' },
   types: { type: 'boolean' },
+  jobs: { type: 'string', short: 'j' },
+  'no-cache': { type: 'boolean' },
+  'cache-location': { type: 'string' },
 } as const;
 
 const HELP = `Usage: prodcheck [path] [options]
@@ -67,7 +71,11 @@ Options:
   --baseline FILE          hide the findings recorded by "prodcheck baseline" (reports how many, and how many were fixed)
   --changed-since REF      only findings on lines changed since the merge base with REF (the score stays whole-repo)
   --compare FILE           a base scan's JSON report: show the score's delta against it (markdown)
-  --types                  let the TypeScript checker decide what returns a promise (needs tsconfig.json; slower)
+  --types                  let the TypeScript checker decide what returns a promise (needs tsconfig.json; slower; not cached)
+  -j, --jobs N             worker threads for parsing and checking (default: the number of cores)
+  --no-cache               neither read nor write the cache
+  --cache-location DIR     the cache directory (default: node_modules/.cache/prodcheck under the path when it
+                           has node_modules, else the OS cache directory)
   -q, --quiet              findings only: no code frames, fix hints or progress
   --no-color               no colours (also NO_COLOR=1)
   -h, --help               this help
@@ -106,6 +114,17 @@ function parseMinScore(value: string | undefined): number | null {
   return n;
 }
 
+function parseJobs(value: string | undefined): number {
+  if (value === undefined) return availableParallelism();
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new UsageError(`--jobs must be a positive integer (the number of worker threads), got "${value}"`);
+  return Number(value);
+}
+
+function parseCacheLocation(value: string | undefined): string | undefined {
+  if (value !== undefined && value.trim() === '') throw new UsageError('--cache-location must name a directory, got ""');
+  return value;
+}
+
 function parseFailOn(value: string | undefined): Severity | 'none' | null {
   if (value === undefined) return null;
   if (!(FAIL_ON as readonly string[]).includes(value)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, got "${value}"`);
@@ -129,7 +148,8 @@ export function gate(report: Report, failOn: Severity | 'none' | null, minScore:
   return 0;
 }
 
-function listRules(io: CliIO, json: boolean): number {
+async function listRules(io: CliIO, json: boolean): Promise<number> {
+  const { rules } = await import('../../rules/index.js');
   const sorted = [...rules].sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
   if (json) {
     const rows = sorted.map((r) => ({
@@ -149,7 +169,8 @@ function listRules(io: CliIO, json: boolean): number {
   return 0;
 }
 
-function explain(io: CliIO, id: string | undefined, color: boolean): number {
+async function explain(io: CliIO, id: string | undefined, color: boolean): Promise<number> {
+  const { getRule } = await import('../../rules/index.js');
   if (id === undefined) throw new UsageError('explain needs a rule id, e.g. `prodcheck explain require-http-timeout` (`prodcheck rules` lists them)');
   const rule = getRule(id);
   if (!rule) throw new UsageError(`unknown rule "${id}" (\`prodcheck rules\` lists them)`);
@@ -194,6 +215,9 @@ interface RenderContext {
   source: (file: string) => string | undefined;
   changed: ChangedLines | undefined;
   base: number | null | undefined;
+  /** Every rule, in the registry's order (or a cached report's copy of their data). */
+  rules: readonly AnyRule[];
+  ruleOf: (id: string) => AnyRule | undefined;
 }
 
 function render(format: Format, report: Report, ctx: RenderContext): string {
@@ -201,10 +225,10 @@ function render(format: Format, report: Report, ctx: RenderContext): string {
     case 'json':
       return renderJson(report);
     case 'sarif':
-      return renderSarif(report, { rules, uriPrefix: repositoryPrefix(ctx.root) });
+      return renderSarif(report, { rules: ctx.rules, uriPrefix: repositoryPrefix(ctx.root) });
     case 'markdown':
       return renderMarkdown(report, {
-        ruleOf: getRule,
+        ruleOf: ctx.ruleOf,
         link: githubLinkFromEnv(ctx.io.env, githubEvent(ctx.io.env)),
         ...(ctx.changed ? { changed: ctx.changed } : {}),
         ...(ctx.base !== undefined ? { base: { overall: ctx.base } } : {}),
@@ -212,9 +236,9 @@ function render(format: Format, report: Report, ctx: RenderContext): string {
     case 'github':
       return renderGithub(report, ctx.changed ? { changed: ctx.changed } : {});
     case 'html':
-      return renderHtml(report, { ruleOf: getRule, source: ctx.source });
+      return renderHtml(report, { ruleOf: ctx.ruleOf, source: ctx.source });
     case 'pretty':
-      return renderPretty(report, { color: ctx.color, quiet: ctx.quiet, source: ctx.source, ruleOf: getRule });
+      return renderPretty(report, { color: ctx.color, quiet: ctx.quiet, source: ctx.source, ruleOf: ctx.ruleOf });
   }
 }
 
@@ -230,8 +254,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const [first, ...rest] = positionals;
   const color = useColor(io, values, values.output !== undefined);
-  if (first === 'rules') return listRules(io, values.json === true);
-  if (first === 'explain') return explain(io, rest[0], color);
+  if (first === 'rules') return await listRules(io, values.json === true);
+  if (first === 'explain') return await explain(io, rest[0], color);
   const commenting = first === 'comment';
   const baselining = first === 'baseline';
   if (commenting) {
@@ -254,17 +278,35 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
   const minScoreFlag = parseMinScore(values['min-score']);
   const failOnFlag = parseFailOn(values['fail-on']);
+  const jobs = parseJobs(values.jobs);
+  const cacheLocation = parseCacheLocation(values['cache-location']);
   // Read every input file before the scan, so that a wrong path fails fast.
   const baseline = values.baseline !== undefined ? readBaseline(values.baseline) : undefined;
   const baseReport = values.compare !== undefined ? readReport(values.compare) : undefined;
 
   const root = paths[0] ?? '.';
-  const config = loadConfig({ root, ...(values.config !== undefined ? { configFile: values.config } : {}) });
-  const changed = values['changed-since'] !== undefined ? changedLinesSince(root, values['changed-since']) : undefined;
-  const showProgress = io.stderr.isTTY === true && !values.quiet && !io.env.CI;
+  const quiet = values.quiet === true;
+  const showProgress = io.stderr.isTTY === true && !quiet && !io.env.CI;
   const bar = showProgress ? progress(io) : null;
-  const scanned = await scanWithSources({ root, config, types: values.types === true, ...(bar ? { onProgress: bar.update } : {}) });
+  let changed: ChangedLines | undefined;
+  const scanned: CachedScan = await cachedScan({
+    root,
+    ...(values.config !== undefined ? { configFile: values.config } : {}),
+    types: values.types === true,
+    jobs,
+    ...(io.env.PRODCHECK_PARALLEL_MIN_FILES ? { parallelMinFiles: Number(io.env.PRODCHECK_PARALLEL_MIN_FILES) } : {}),
+    cache: values['no-cache'] ? null : { location: cacheLocation, env: io.env },
+    note: (message) => {
+      if (!quiet) io.stderr.write(`prodcheck: ${message}\n`);
+    },
+    ...(bar ? { onProgress: bar.update } : {}),
+    // After the configuration, before the scan: a bad ref fails before the work.
+    beforeScan: () => {
+      if (values['changed-since'] !== undefined) changed = changedLinesSince(root, values['changed-since']);
+    },
+  });
   bar?.end();
+  if (io.env.PRODCHECK_DEBUG_CACHE) io.stderr.write(`prodcheck: cache ${JSON.stringify(scanned.stats)}\n`);
 
   if (baselining) {
     writeOutput(values.output ?? '', renderBaseline(createBaseline(scanned.report)));
@@ -275,11 +317,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   // files the change did not touch are not taken for fixed), then the changed lines.
   let report = scanned.report;
   if (baseline) report = applyBaseline(report, baseline);
-  if (changed) report = filterToChanged(report, changed);
+  if (changed) report = filterToChanged(report, changed, { ruleOf: scanned.ruleOf });
   const base = baseReport ? compareScore(report, baseReport).base : undefined;
 
-  const text = render(format as Format, report, { io, root, color, quiet: values.quiet === true, source: scanned.source, changed, base });
-  const exitCode = gate(report, failOnFlag ?? config.thresholds.failOn, minScoreFlag ?? config.thresholds.minScore);
+  const text = render(format as Format, report, { io, root, color, quiet, source: scanned.source, changed, base, rules: scanned.rules, ruleOf: scanned.ruleOf });
+  const exitCode = gate(report, failOnFlag ?? scanned.thresholds.failOn, minScoreFlag ?? scanned.thresholds.minScore);
   if (commenting) {
     await postComment(io, text);
     return exitCode;

@@ -1,5 +1,6 @@
 // One parse per file, with ts-morph's bundled TypeScript: parent pointers on, no type checker.
 import { ts } from 'ts-morph';
+import { normaliseText } from './files.js';
 
 export const SOURCE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx'] as const;
 
@@ -19,10 +20,7 @@ export interface ParsedFile {
   syntaxError: string | null;
 }
 
-/** Text as rules see it: a leading BOM is dropped, as ESLint drops it, so offsets agree. */
-export function normaliseText(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
+export { normaliseText };
 
 export function parseText(fileName: string, rawText: string): ParsedFile {
   const text = normaliseText(rawText);

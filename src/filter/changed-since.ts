@@ -9,7 +9,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { getRule } from '../../rules/index.js';
 import { UsageError } from '../config/errors.js';
 import { countBySeverity } from '../core/findings.js';
 import { readJsonInput } from './json-input.js';
@@ -224,8 +223,8 @@ export function changedLinesSince(root: string, ref: string): ChangedLines {
 }
 
 export interface ChangedFilterOptions {
-  /** Rule metadata by id (default: the registry); project-scope rules' findings count when their file changed at all. */
-  ruleOf?: (id: string) => AnyRule | undefined;
+  /** Rule metadata by id (the registry's, or a cached report's catalog); project-scope rules' findings count when their file changed at all. */
+  ruleOf: (id: string) => AnyRule | undefined;
 }
 
 /**
@@ -234,8 +233,8 @@ export interface ChangedFilterOptions {
  * recomputed; `score`, `rules`, `fixFirst` and `errors` stay the whole repository's, and
  * `changed` says how much changed and how many findings were hidden.
  */
-export function filterToChanged(report: Report, changed: ChangedLines, options: ChangedFilterOptions = {}): Report {
-  const ruleOf = options.ruleOf ?? getRule;
+export function filterToChanged(report: Report, changed: ChangedLines, options: ChangedFilterOptions): Report {
+  const { ruleOf } = options;
   const keep = (f: Finding): boolean =>
     ruleOf(f.ruleId)?.scope === 'project' ? changed.has(f.file) : isOnChangedLine(changed, f);
   const findings = report.findings.filter(keep);

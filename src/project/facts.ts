@@ -12,7 +12,7 @@ import { readRepositoryFiles, type RepositoryFile } from './repository-files.js'
 import { ModuleResolver } from './resolve.js';
 import { findWorkspaces, packageOfFile, type WorkspacePackage, type Workspaces } from './workspaces.js';
 import { fileRoles, type RoleEvidence } from './roles.js';
-import { readPathMapping } from './tsconfig-paths.js';
+import { readPathMapping, type PathMapping } from './tsconfig-paths.js';
 
 export interface ResolvedExport {
   /** The file that defines the value. */
@@ -79,7 +79,11 @@ export interface ProjectFacts {
 
 export interface FactsInput {
   root: string;
-  /** Absolute path → POSIX path relative to root. */
+  /**
+   * Absolute path → POSIX path relative to root. A file's `module` facts may be given instead of its
+   * syntax tree (the ESLint plugin's cache, a worker thread's shard): then they must come from the
+   * same file set and path mapping (see `projectShape`, `createResolver`).
+   */
   files: ReadonlyArray<{ path: string; relPath: string; sourceFile: ts.SourceFile | null; module?: ModuleFacts }>;
   /** Read package.json and tsconfig.json from the root (default true; false for in-memory checks). */
   readDisk?: boolean;
@@ -87,9 +91,23 @@ export interface FactsInput {
   ignores?: readonly string[];
   /** The repository's workspace packages (default: found from the root's package.json and pnpm-workspace.yaml when reading the disk). */
   workspaces?: Workspaces;
+  /** The project's packages and path mappings, when already read (`projectShape`): plain data, shared with worker threads. */
+  shape?: ProjectShape;
+  /** Request reach computed elsewhere (over worker threads' shards), asked for on first use; default: computed from `files`' syntax trees on first use. */
+  requestReach?: () => RequestReach;
 }
 
-export function buildProjectFacts(input: FactsInput): ProjectFacts {
+/** What module resolution needs besides the file list: the packages and their tsconfig path mappings (plain data). */
+export interface ProjectShape {
+  packageJson: PackageInfo | null;
+  errors: Array<{ file: string; message: string }>;
+  workspaces: Workspaces;
+  rootMapping: PathMapping | null;
+  packageMappings: Array<{ dir: string; mapping: PathMapping }>;
+  localPackages: Array<{ name: string; dir: string; entries: string[] }>;
+}
+
+export function projectShape(input: Pick<FactsInput, 'root' | 'readDisk' | 'ignores' | 'workspaces'>): ProjectShape {
   const { root } = input;
   const errors: Array<{ file: string; message: string }> = [];
   const readDisk = input.readDisk ?? true;
@@ -105,7 +123,21 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
         return mapping ? [{ dir: p.dir, mapping }] : [];
       })
     : [];
-  const resolver = new ModuleResolver(new Set(input.files.map((f) => f.path)), readDisk ? readPathMapping(root) : null, localPackages, packageMappings);
+  return { packageJson, errors, workspaces, rootMapping: readDisk ? readPathMapping(root) : null, packageMappings, localPackages };
+}
+
+/** The module resolver of a project of these files (absolute paths). */
+export function createResolver(shape: ProjectShape, paths: Iterable<string>): ModuleResolver {
+  return new ModuleResolver(new Set(paths), shape.rootMapping, shape.localPackages, shape.packageMappings);
+}
+
+export function buildProjectFacts(input: FactsInput): ProjectFacts {
+  const { root } = input;
+  const readDisk = input.readDisk ?? true;
+  const shape = input.shape ?? projectShape(input);
+  const errors = [...shape.errors];
+  const { packageJson, workspaces } = shape;
+  const resolver = createResolver(shape, input.files.map((f) => f.path));
 
   const frontend = readDisk ? frontendPackageOf(root) : () => false;
   const rolesOf = (file: string, relPath: string, evidence: RoleEvidence) => fileRoles(relPath, { ...evidence, frontendPackage: frontend(file) });
@@ -113,9 +145,8 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   const roles = new Map<string, Set<FileRole>>();
   const importedPackages = new Set<string>();
   for (const f of input.files) {
-    if (!f.sourceFile) continue;
-    // A precomputed `module` (the ESLint plugin's cache) must come from the same file set and path mapping.
-    const m = f.module ?? buildModuleFacts(f.path, f.sourceFile, (spec) => resolver.resolve(f.path, spec));
+    const m = f.module ?? (f.sourceFile ? buildModuleFacts(f.path, f.sourceFile, (spec) => resolver.resolve(f.path, spec)) : null);
+    if (!m) continue;
     modules.set(f.path, m);
     roles.set(f.path, rolesOf(f.path, f.relPath, m.roleEvidence));
     for (const imp of m.imports) if (!imp.resolved) importedPackages.add(packageName(imp.specifier));
@@ -205,19 +236,19 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     axiosDefaultTimeout,
     hasDefaultsTimeout: (file, localName) => defaultsTimeout.has(`${file}#${localName}`),
     requestReached(file) {
-      requestReach ??= computeRequestReach(facts, input.files, facts.roles);
+      requestReach ??= input.requestReach ? input.requestReach() : computeRequestReach(facts, input.files, facts.roles);
       return requestReach.reached.get(file) ?? none;
     },
     routeCount(file) {
       if (!routesByPackage) {
-        requestReach ??= computeRequestReach(facts, input.files, facts.roles);
+        requestReach ??= input.requestReach ? input.requestReach() : computeRequestReach(facts, input.files, facts.roles);
         routesByPackage = new Map();
         for (const [f, n] of requestReach.routeCounts) routesByPackage.set(packageOf(f), (routesByPackage.get(packageOf(f)) ?? 0) + n);
       }
       return routesByPackage.get(packageOf(file)) ?? 0;
     },
     routeHandlerExports(file) {
-      requestReach ??= computeRequestReach(facts, input.files, facts.roles);
+      requestReach ??= input.requestReach ? input.requestReach() : computeRequestReach(facts, input.files, facts.roles);
       return requestReach.routeHandlers.get(file) ?? none;
     },
     repositoryFiles: () => (repositoryFiles ??= readDisk ? readRepositoryFiles(root, input.ignores) : []),

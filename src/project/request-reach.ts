@@ -21,65 +21,119 @@ export interface RequestReach {
   routeHandlers: Map<string, Set<string>>;
 }
 
+/** What one file that may register handlers contributes before the fix-point: its routes and the imported functions its handlers call. */
+export interface ReachSeeds {
+  /** Imported functions registered as handlers (`route` set for a route's own handler). */
+  handlers: ImportedCallee[];
+  /** Imported functions the file's handlers call. */
+  calls: ImportedCallee[];
+  routes: number;
+}
+
+/** Whether a file may register request handlers: it imports a framework, or a module exporting an Express app or router. */
+export function mayRegister(facts: ProjectFacts, file: string): boolean {
+  const m = facts.modules.get(file);
+  const usesFastify = facts.hasDependency('fastify') || facts.importsPackage('fastify');
+  return usesFastify || (m?.imports.some((i) => !i.resolved && FRAMEWORK_PACKAGES.has(packageName(i.specifier))) ?? false) || (m?.imports.some((i) => i.resolved && importsExpressReceiver(facts, i.resolved)) ?? false);
+}
+
+/** The per-file work of request reach, over syntax trees this process holds (a worker thread holds its shard's). */
+export class ReachWalker {
+  private readonly helpersOf = new Map<string, Helpers>();
+  constructor(private readonly facts: ProjectFacts) {}
+
+  private helpers(file: string): Helpers {
+    let h = this.helpersOf.get(file);
+    if (!h) {
+      h = createHelpers(file, this.facts);
+      this.helpersOf.set(file, h);
+    }
+    return h;
+  }
+
+  /** A registering file's handlers: the imported functions they call (route handlers marked) and its route count. */
+  seeds(file: string, sf: ts.SourceFile): ReachSeeds {
+    const h = this.helpers(file);
+    const model = buildHandlerModel(sf, h, this.facts, new Set());
+    const calls: ImportedCallee[] = [];
+    for (const fn of model.reached) calls.push(...importedCallees(fn, h, this.facts));
+    return { handlers: [...model.importedHandlers], calls, routes: model.routes.length };
+  }
+
+  /** One round for one file: the imported functions that its exports `keys` call, directly or through its own functions. */
+  step(file: string, sf: ts.SourceFile, keys: ReadonlySet<string>): ImportedCallee[] {
+    const h = this.helpers(file);
+    const out: ImportedCallee[] = [];
+    for (const fn of reachFrom(seededFunctions(sf, keys, h), h)) out.push(...importedCallees(fn, h, this.facts));
+    return out;
+  }
+}
+
+/**
+ * The fix-point's bookkeeping: what is reached, what is pending for the next round. Fed in file
+ * order (the seeds) and in pending order (each round), it gives the same sets, in the same order,
+ * whoever did the per-file work.
+ */
+export class ReachMerge {
+  readonly reach: RequestReach = { reached: new Map(), routeCounts: new Map(), routeHandlers: new Map() };
+  private pending = new Map<string, Set<string>>();
+  /** `sources`: the files whose syntax trees take part (parsed, not tests). */
+  constructor(private readonly sources: ReadonlySet<string>) {}
+
+  seed(file: string, seeds: ReachSeeds): void {
+    this.record(seeds.handlers);
+    if (seeds.routes > 0) this.reach.routeCounts.set(file, seeds.routes);
+    for (const { file: target, key, route } of seeds.handlers) {
+      if (route) this.reach.routeHandlers.set(target, (this.reach.routeHandlers.get(target) ?? new Set()).add(key));
+    }
+    this.record(seeds.calls);
+  }
+
+  record(calls: readonly ImportedCallee[]): void {
+    const { reached } = this.reach;
+    for (const { file, key } of calls) {
+      if (!this.sources.has(file)) continue;
+      const known = reached.get(file) ?? new Set<string>();
+      if (known.has(key)) continue;
+      known.add(key);
+      reached.set(file, known);
+      const todo = this.pending.get(file) ?? new Set<string>();
+      todo.add(key);
+      this.pending.set(file, todo);
+    }
+  }
+
+  /** The next round's work (files and the exports newly reached in them), in the order they were reached; empty when done. */
+  takePending(): Array<[string, Set<string>]> {
+    const batch = [...this.pending];
+    this.pending = new Map();
+    return batch;
+  }
+}
+
+/** Rounds of the fix-point after the seeds (a bound: deeper call chains are rare and costly). */
+export const REACH_ROUNDS = 8;
+
 export function computeRequestReach(
   facts: ProjectFacts,
   files: ReadonlyArray<{ path: string; sourceFile: ts.SourceFile | null }>,
   roles: (file: string) => ReadonlySet<FileRole>,
 ): RequestReach {
-  const reached = new Map<string, Set<string>>();
-  const routeCounts = new Map<string, number>();
-  const routeHandlers = new Map<string, Set<string>>();
   const sources = new Map<string, ts.SourceFile>();
   for (const f of files) if (f.sourceFile && !roles(f.path).has('test')) sources.set(f.path, f.sourceFile);
-  const helpersOf = new Map<string, Helpers>();
-  const helpers = (file: string) => {
-    let h = helpersOf.get(file);
-    if (!h) {
-      h = createHelpers(file, facts);
-      helpersOf.set(file, h);
-    }
-    return h;
-  };
-  const pending = new Map<string, Set<string>>();
-  const record = (calls: readonly ImportedCallee[]) => {
-    for (const { file, key } of calls) {
-      if (!sources.has(file)) continue;
-      const known = reached.get(file) ?? new Set<string>();
-      if (known.has(key)) continue;
-      known.add(key);
-      reached.set(file, known);
-      const todo = pending.get(file) ?? new Set<string>();
-      todo.add(key);
-      pending.set(file, todo);
-    }
-  };
-
-  const usesFastify = facts.hasDependency('fastify') || facts.importsPackage('fastify');
-  for (const [file, sf] of sources) {
-    const m = facts.modules.get(file);
-    const registers = usesFastify || (m?.imports.some((i) => !i.resolved && FRAMEWORK_PACKAGES.has(packageName(i.specifier))) ?? false) || (m?.imports.some((i) => i.resolved && importsExpressReceiver(facts, i.resolved)) ?? false);
-    if (!registers) continue;
-    const h = helpers(file);
-    const model = buildHandlerModel(sf, h, facts, new Set());
-    record(model.importedHandlers);
-    if (model.routes.length > 0) routeCounts.set(file, model.routes.length);
-    for (const { file: target, key, route } of model.importedHandlers) {
-      if (route) routeHandlers.set(target, (routeHandlers.get(target) ?? new Set()).add(key));
-    }
-    for (const fn of model.reached) record(importedCallees(fn, h, facts));
-  }
+  const walker = new ReachWalker(facts);
+  const merge = new ReachMerge(new Set(sources.keys()));
+  for (const [file, sf] of sources) if (mayRegister(facts, file)) merge.seed(file, walker.seeds(file, sf));
   // Follow the reached exports into their modules, a bounded number of rounds.
-  for (let round = 0; round < 8 && pending.size > 0; round++) {
-    const batch = [...pending];
-    pending.clear();
+  for (let round = 0; round < REACH_ROUNDS; round++) {
+    const batch = merge.takePending();
+    if (batch.length === 0) break;
     for (const [file, keys] of batch) {
       const sf = sources.get(file);
-      if (!sf) continue;
-      const h = helpers(file);
-      for (const fn of reachFrom(seededFunctions(sf, keys, h), h)) record(importedCallees(fn, h, facts));
+      if (sf) merge.record(walker.step(file, sf, keys));
     }
   }
-  return { reached, routeCounts, routeHandlers };
+  return merge.reach;
 }
 
 function importsExpressReceiver(facts: ProjectFacts, file: string): boolean {

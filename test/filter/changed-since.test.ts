@@ -234,7 +234,7 @@ describe('filterToChanged', () => {
   });
 
   it('treats an unknown rule id as a file rule (its line must have changed)', () => {
-    const filtered = filterToChanged(report, new Map([['Dockerfile', new Set<number>()]]));
+    const filtered = filterToChanged(report, new Map([['Dockerfile', new Set<number>()]]), { ruleOf: getRule });
     expect(filtered.findings).toEqual([]);
     expect(filtered.changed).toEqual({ files: 1, lines: 0, findingsHidden: 6 });
   });

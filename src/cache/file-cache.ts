@@ -1,0 +1,96 @@
+// The per-file cache (`files.json` next to the whole-scan entry): for each source file, by the hash
+// of its content, whether it parsed, its module facts with the resolutions they were built with,
+// and its file rules' results with what those rules read from the project facts (./record.ts). A
+// later scan parses a file only when its module facts or its results no longer hold, or when request
+// reach needs its syntax tree. Valid for one configuration and one build of prodcheck (`key`).
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RawFinding, Severity } from '../core/types.js';
+import { VERSION } from '../version.js';
+import type { Read } from './record.js';
+import { CACHE_FORMAT, type Note } from './scan-cache.js';
+
+export const FILES_ENTRY = 'files.json';
+
+export interface CachedResult {
+  /** A digest of what the file was checked as besides its content: its roles and its rules with their options and severities. */
+  context: string;
+  findings: Array<{ finding: RawFinding; severity: Severity }>;
+  sites: Array<[string, number]>;
+  problems: string[];
+}
+
+export interface FileEntry {
+  hash: string;
+  /** The syntax error, when the file does not parse. */
+  error?: string;
+  /** Module facts (../cache/json.ts encoding) and the specifiers they resolved, with the files they resolved to. */
+  module?: unknown;
+  resolutions?: Array<[string, string | null]>;
+  result?: CachedResult;
+}
+
+interface Stored {
+  format: number;
+  version: string;
+  key: string;
+  /** What the file rules read from the project facts when they computed the cached results. */
+  reads: Read[];
+  files: Record<string, FileEntry>;
+}
+
+export interface FileCache {
+  reads: Read[];
+  files: Map<string, FileEntry>;
+}
+
+const EMPTY = (): FileCache => ({ reads: [], files: new Map() });
+
+export function readFileCache(dir: string, key: string, note: Note): FileCache {
+  const path = join(dir, FILES_ENTRY);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') note(`cache ${path} is unreadable (${code ?? (err as Error).message}); scanning without it`);
+    return EMPTY();
+  }
+  let value: Partial<Stored> | null;
+  try {
+    value = JSON.parse(text) as Partial<Stored> | null;
+  } catch {
+    note(`cache ${path} is corrupt; scanning without it`);
+    return EMPTY();
+  }
+  if (value && typeof value === 'object' && typeof value.version === 'string' && typeof value.format === 'number' && (value.format !== CACHE_FORMAT || value.version !== VERSION)) {
+    note(`cache ${path} was written by another prodcheck (${value.version}); scanning without it`);
+    return EMPTY();
+  }
+  if (!value || typeof value !== 'object' || typeof value.key !== 'string' || !value.files || typeof value.files !== 'object' || !Array.isArray(value.reads)) {
+    note(`cache ${path} is corrupt; scanning without it`);
+    return EMPTY();
+  }
+  if (value.key !== key) return EMPTY();
+  const files = new Map<string, FileEntry>();
+  for (const [rel, entry] of Object.entries(value.files)) if (entry && typeof entry === 'object' && typeof entry.hash === 'string') files.set(rel, entry);
+  return { reads: value.reads, files };
+}
+
+export function writeFileCache(dir: string, key: string, cache: FileCache, note: Note): void {
+  const stored: Stored = { format: CACHE_FORMAT, version: VERSION, key, reads: cache.reads, files: Object.fromEntries(cache.files) };
+  const path = join(dir, FILES_ENTRY);
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, JSON.stringify(stored));
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // nothing more to do
+    }
+    note(`cannot write the cache in ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the next scan starts cold`);
+  }
+}

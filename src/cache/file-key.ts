@@ -1,0 +1,21 @@
+// Keys of the per-file cache: what every cached file's results depend on besides its content and
+// its reads (prodcheck's build and the whole configuration), and what one file was checked as.
+import { hashBytes } from '../core/files.js';
+import type { ResolvedConfig } from '../config/types.js';
+import type { FileRole } from '../core/types.js';
+import { rulesFor } from '../rules-for.js';
+import { VERSION } from '../version.js';
+import { codeFingerprint } from './code.js';
+
+/** The cache's key: prodcheck's version and code, and the resolved configuration. */
+export function fileCacheKey(config: ResolvedConfig): string {
+  return hashBytes(JSON.stringify([VERSION, codeFingerprint(), config]));
+}
+
+/** A file's roles and the rules on for it (ids, severities, options). */
+export function fileContext(relPath: string, config: ResolvedConfig, overrideMatchers: Array<(p: string) => boolean>, roles: ReadonlySet<FileRole>): string {
+  const rules = rulesFor(relPath, config, overrideMatchers)
+    .filter((e) => e.rule.scope === 'file')
+    .map((e) => [e.rule.id, e.severity, e.options]);
+  return hashBytes(JSON.stringify([relPath, [...roles].sort(), rules]));
+}

@@ -1,0 +1,129 @@
+// The whole-scan cache: the last report of a root with the record of everything it was computed
+// from. When nothing changed, the CLI prints the stored report without loading TypeScript, the
+// rules or the scan at all (src/cli/main.ts checks here before it imports them).
+//
+// An entry is valid for a scan when its key matches (prodcheck's version and code, the root, the
+// configuration's source, the options that change results) and the disk still holds the same
+// tree: every directory's modification time (no file added, removed or renamed anywhere), every
+// discovered source and every other input (./inputs.ts) with the same size and time, or else the
+// same content hash. A corrupt, truncated, foreign or unreadable entry is ignored with a note.
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FileStamp } from '../core/files.js';
+import type { Report, Severity } from '../core/types.js';
+import { VERSION } from '../version.js';
+import { codeFingerprint } from './code.js';
+import { treeUnchanged, unchanged, type TreeSnapshot } from './inputs.js';
+
+/** The layout of the cache files; bumped when it changes. */
+export const CACHE_FORMAT = 1;
+export const SCAN_ENTRY = 'scan.json';
+
+/** A rule's data without its code (what reporters read: id, category, severity, docs…). */
+export type RuleMeta = { id: string; scope: 'file' | 'project' } & Record<string, unknown>;
+
+export interface ScanKeyInput {
+  root: string;
+  /** The configuration's source: `--config` file's content hash, or null when it is found at the root (then it is one of the tree's inputs). */
+  configFile: string | null;
+  /** Options that change the report (not the reporters' or filters' ones). */
+  options: Record<string, unknown>;
+}
+
+export interface ScanEntry {
+  format: number;
+  version: string;
+  code: string;
+  key: ScanKeyInput;
+  tree: TreeSnapshot;
+  /** Every discovered source with its stamp (null: it could not be read). */
+  files: Record<string, FileStamp | null>;
+  report: Report;
+  rules: RuleMeta[];
+  thresholds: { minScore: number | null; failOn: Severity | 'none' | null };
+  redactions: ReadonlyArray<{ file: string; start: number; end: number }>;
+}
+
+export type Note = (message: string) => void;
+
+function sameKey(a: ScanKeyInput, b: ScanKeyInput): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function isEntry(value: unknown): value is ScanEntry {
+  if (!value || typeof value !== 'object') return false;
+  const e = value as Partial<ScanEntry>;
+  return (
+    typeof e.format === 'number' &&
+    typeof e.version === 'string' &&
+    typeof e.code === 'string' &&
+    !!e.key &&
+    !!e.tree &&
+    typeof e.tree.dirs === 'object' &&
+    typeof e.tree.inputs === 'object' &&
+    typeof e.tree.above === 'object' &&
+    !!e.files &&
+    typeof e.files === 'object' &&
+    !!e.report &&
+    Array.isArray(e.report.findings) &&
+    Array.isArray(e.rules) &&
+    !!e.thresholds &&
+    Array.isArray(e.redactions)
+  );
+}
+
+/** The stored entry when it still holds for this scan, else null (with a note when the file was unusable, not merely out of date). */
+export function readScanEntry(dir: string, key: ScanKeyInput, note: Note): ScanEntry | null {
+  const path = join(dir, SCAN_ENTRY);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') note(`cache ${path} is unreadable (${code ?? (err as Error).message}); scanning without it`);
+    return null;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    note(`cache ${path} is corrupt; scanning without it`);
+    return null;
+  }
+  const stamp = value as Partial<ScanEntry> | null;
+  if (stamp && typeof stamp === 'object' && typeof stamp.version === 'string' && typeof stamp.format === 'number' && (stamp.format !== CACHE_FORMAT || stamp.version !== VERSION)) {
+    note(`cache ${path} was written by another prodcheck (${String((value as ScanEntry).version)}); scanning without it`);
+    return null;
+  }
+  if (!isEntry(value)) {
+    note(`cache ${path} is corrupt; scanning without it`);
+    return null;
+  }
+  if (value.code !== codeFingerprint() || !sameKey(value.key, key)) return null;
+  try {
+    if (!treeUnchanged(key.root, value.tree)) return null;
+    for (const [rel, stamp] of Object.entries(value.files)) if (!unchanged(join(key.root, rel), stamp)) return null;
+  } catch {
+    return null;
+  }
+  return value;
+}
+
+/** Writes an entry atomically (a temporary file renamed over the old one); a failure is a note, never an error. */
+export function writeScanEntry(dir: string, entry: Omit<ScanEntry, 'format' | 'version' | 'code'>, note: Note): void {
+  const full: ScanEntry = { format: CACHE_FORMAT, version: VERSION, code: codeFingerprint(), ...entry };
+  const path = join(dir, SCAN_ENTRY);
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, JSON.stringify(full));
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // nothing more to do
+    }
+    note(`cannot write the cache in ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the next scan starts cold`);
+  }
+}

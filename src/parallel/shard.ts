@@ -1,0 +1,239 @@
+// One shard of a scan: a contiguous run of the project's files, parsed once and kept (with their
+// syntax trees) through the scan's phases. The scan drives every shard through the same phases
+// whether the shard lives in this thread or in a worker thread (./pool.ts), and merges what they
+// return in file order, so that the report does not depend on how the files were split:
+//   parse    → syntax errors
+//   modules  → each file's module facts (plain data: imports, exports, evidence)
+//   prepare  → the project facts, rebuilt here from every shard's modules
+//   seeds    → request reach: what the handlers of registering files call
+//   step     → request reach, one round: what the newly reached exports call
+//   check    → the file rules' findings, sites and problems per file
+import type { ts } from 'ts-morph';
+import { rules as registry } from '../../rules/index.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { checkFile, type ActiveRule } from '../core/engine.js';
+import { parseText } from '../core/parse.js';
+import type { FileInfo, FileRule, RawFinding, Severity, TypeInfo } from '../core/types.js';
+import { buildProjectFacts, createResolver, type ProjectFacts, type ProjectShape } from '../project/facts.js';
+import { buildModuleFacts, type ModuleFacts } from '../project/modules.js';
+import { ReachWalker, type ReachSeeds, type RequestReach } from '../project/request-reach.js';
+import type { ImportedCallee } from '../core/handlers.js';
+import { overrideMatchersOf, rulesFor, type Enabled } from '../rules-for.js';
+import { esc, FactsRecorder, type Read } from '../cache/record.js';
+
+export interface ShardFile {
+  path: string;
+  relPath: string;
+  /** The text as read (BOM removed). */
+  text: string;
+}
+
+export interface FileResult {
+  relPath: string;
+  findings: Array<{ finding: RawFinding; severity: Severity }>;
+  sites: Array<[string, number]>;
+  problems: string[];
+}
+
+export interface PrepareInput {
+  root: string;
+  shape: ProjectShape;
+  ignores: readonly string[];
+  /** Every parsed file of the project, in file order, with its module facts. */
+  modules: ReadonlyArray<{ path: string; relPath: string; module: ModuleFacts }>;
+}
+
+/** True for a syntax tree node: the module facts must be plain data, and never carry one across threads. */
+function isNode(value: object): boolean {
+  const v = value as { kind?: unknown; pos?: unknown; end?: unknown; parent?: unknown };
+  return typeof v.kind === 'number' && typeof v.pos === 'number' && typeof v.end === 'number' && 'parent' in v;
+}
+
+/**
+ * Replaces every syntax tree node held in module facts with null, in place. Today the only holders
+ * are `Reference`s of kind 'local' (their `declaration`) in `defaultsTimeout` and `ExportInfo.alias`,
+ * which the facts read by name only; the walk keeps any future field plain too.
+ */
+export function plainModule(module: ModuleFacts): ModuleFacts {
+  const seen = new Set<object>();
+  const visit = (value: unknown): void => {
+    if (!value || typeof value !== 'object' || seen.has(value)) return;
+    seen.add(value);
+    if (value instanceof Map) {
+      for (const [k, v] of value) {
+        if (v && typeof v === 'object' && isNode(v)) value.set(k, null);
+        else visit(v);
+      }
+    } else if (value instanceof Set) {
+      for (const v of value) visit(v);
+    } else {
+      const record = value as Record<string, unknown>;
+      for (const k of Object.keys(record)) {
+        const v = record[k];
+        if (v && typeof v === 'object' && isNode(v)) record[k] = null;
+        else visit(v);
+      }
+    }
+  };
+  visit(module);
+  return module;
+}
+
+/** Module facts of a file and the specifiers they resolved (for the per-file cache to re-check). */
+export interface BuiltModule {
+  module: ModuleFacts;
+  resolutions: Array<[string, string | null]>;
+}
+
+export class Shard {
+  private readonly byPath = new Map<string, ShardFile>();
+  private readonly trees = new Map<string, ts.SourceFile>();
+  private facts: ProjectFacts | undefined;
+  private walker: ReachWalker | undefined;
+  private reach: RequestReach | { error: string } | undefined;
+  /** Files parsed so far (each at most once). */
+  parsedCount = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly files: readonly ShardFile[],
+  ) {
+    for (const f of files) this.byPath.set(f.path, f);
+  }
+
+  private parseOne(f: ShardFile): string | null {
+    const result = parseText(f.path, f.text);
+    this.parsedCount++;
+    if (result.syntaxError) return `syntax error at ${result.syntaxError}`;
+    this.trees.set(f.path, result.sourceFile);
+    return null;
+  }
+
+  /** A parsed file's tree, parsing it on first use. */
+  private tree(path: string): ts.SourceFile {
+    let sf = this.trees.get(path);
+    if (!sf) {
+      const f = this.byPath.get(path);
+      if (!f) throw new Error(`shard has no file ${path}`);
+      const error = this.parseOne(f);
+      sf = this.trees.get(path);
+      if (error || !sf) throw new Error(`${f.relPath}: ${error ?? 'not parsed'}`);
+    }
+    return sf;
+  }
+
+  /** Parses these files (default: all), keeping the trees of those that parse; returns the syntax errors. */
+  parse(paths?: readonly string[]): Array<{ relPath: string; message: string }> {
+    const errors: Array<{ relPath: string; message: string }> = [];
+    for (const f of paths ? paths.map((p) => this.byPath.get(p) as ShardFile) : this.files) {
+      if (this.trees.has(f.path)) continue;
+      const error = this.parseOne(f);
+      if (error) errors.push({ relPath: f.relPath, message: error });
+    }
+    return errors;
+  }
+
+  /** The syntax trees of this shard's parsed files (for `--types`, which runs in one thread). */
+  sourceFiles(): Array<{ path: string; relPath: string; sourceFile: ts.SourceFile; text: string }> {
+    return this.files.filter((f) => this.trees.has(f.path)).map((f) => ({ ...f, sourceFile: this.trees.get(f.path) as ts.SourceFile }));
+  }
+
+  /** The module facts of these parsed files, resolved against every parsed file of the project (`paths`). */
+  modules(shape: ProjectShape, paths: readonly string[], which: readonly string[]): BuiltModule[] {
+    const resolver = createResolver(shape, paths);
+    return which.map((path) => {
+      const resolutions: Array<[string, string | null]> = [];
+      const module = buildModuleFacts(path, this.tree(path), (spec) => {
+        const target = resolver.resolve(path, spec);
+        resolutions.push([spec, target]);
+        return target;
+      });
+      return { module: plainModule(module), resolutions };
+    });
+  }
+
+  /** Builds the project facts from every shard's modules (a worker thread's shard). */
+  prepare(input: PrepareInput): void {
+    this.adopt(
+      buildProjectFacts({
+        root: input.root,
+        files: input.modules.map((m) => ({ path: m.path, relPath: m.relPath, sourceFile: null, module: m.module })),
+        ignores: input.ignores,
+        shape: input.shape,
+        requestReach: () => {
+          if (!this.reach) throw new Error('request reach asked for before it was computed');
+          if ('error' in this.reach) throw new Error(this.reach.error);
+          return this.reach;
+        },
+      }),
+    );
+  }
+
+  /** Uses the scan's own project facts (the shard in the scan's thread). */
+  adopt(facts: ProjectFacts): void {
+    this.facts = facts;
+    this.walker = new ReachWalker(facts);
+  }
+
+  /** Request reach's seeds of these files (registering files of this shard, in file order). */
+  seeds(files: readonly string[]): ReachSeeds[] {
+    const walker = this.walker;
+    if (!walker) throw new Error('shard used before it was prepared');
+    return files.map((file) => walker.seeds(file, this.tree(file)));
+  }
+
+  /** One round of request reach for these files of this shard (in the round's order). */
+  step(batch: ReadonlyArray<[string, readonly string[]]>): ImportedCallee[][] {
+    const walker = this.walker;
+    if (!walker) throw new Error('shard used before it was prepared');
+    return batch.map(([file, keys]) => walker.step(file, this.tree(file), new Set(keys)));
+  }
+
+  /** Called after each file `check` finishes (in this thread only: progress). */
+  onChecked: ((done: number) => void) | undefined;
+
+  /**
+   * Runs the file rules on these parsed files of this shard, in order. `reach`: the request reach (or
+   * the error computing it), for a shard with facts of its own; null for one that adopted the scan's.
+   * `record`: also return what the rules read from the facts (for the per-file cache).
+   */
+  check(reach: RequestReach | { error: string } | null, config: ResolvedConfig, which: readonly string[], record: boolean, typesFor?: (sf: ts.SourceFile) => TypeInfo | undefined): FileResult[] {
+    const facts = this.facts;
+    if (!facts) throw new Error('shard checked before it was prepared');
+    if (reach) this.reach = reach;
+    const overrideMatchers = overrideMatchersOf(config);
+    const knownIds = new Set(registry.map((r) => r.id));
+    return which.map((path, i) => {
+      this.onChecked?.(i);
+      const f = this.byPath.get(path) as ShardFile;
+      const sourceFile = this.tree(path);
+      const enabled = rulesFor(f.relPath, config, overrideMatchers);
+      const fileRules = enabled.filter((e): e is Enabled & { rule: FileRule<Record<string, unknown>> } => e.rule.scope === 'file') as ActiveRule[];
+      const info: FileInfo = { path, relPath: f.relPath, sourceFile, text: f.text, roles: facts.roles(path) };
+      // In a monorepo each file is checked with its own package's facts (dependencies, entry points).
+      const pkg = facts.packageOf(path);
+      const view = facts.packageView(pkg);
+      const recorder = record ? (this.recorder ??= new FactsRecorder()) : null;
+      const result = checkFile(info, recorder ? recorder.wrap(view, `#${esc(pkg.path)}`) : view, fileRules, knownIds, typesFor?.(sourceFile));
+      const severityOf = new Map(fileRules.map((r) => [r.rule.id, r.severity]));
+      return {
+        relPath: f.relPath,
+        findings: result.findings.map((finding) => ({ finding, severity: severityOf.get(finding.ruleId) ?? 'low' })),
+        sites: [...result.sites],
+        problems: result.problems,
+      };
+    });
+  }
+
+  private recorder: FactsRecorder | undefined;
+
+  /** What the file rules of this shard read from the project facts (see ../cache/record.ts). */
+  reads(): Read[] {
+    return this.recorder?.result() ?? [];
+  }
+
+  /** How many files this shard has parsed (for the scan's statistics). */
+  parsedFiles(): number {
+    return this.parsedCount;
+  }
+}

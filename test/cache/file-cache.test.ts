@@ -1,0 +1,125 @@
+// The per-file cache (src/cache/file-cache.ts, src/cache/record.ts): after a change, only what must
+// be re-checked is, and the report always equals an uncached scan's.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { writeProject } from '../support/fixtures.js';
+
+interface Stats {
+  scan: string;
+  parsed?: number;
+  checked?: number;
+}
+
+async function run(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    env: { PRODCHECK_DEBUG_CACHE: '1' },
+  });
+  const stats = JSON.parse(/^prodcheck: cache (\{.*\})$/m.exec(stderr)?.[1] ?? '{}') as Stats;
+  return { code, stdout, stats };
+}
+
+const project = {
+  'package.json': JSON.stringify({ name: 'billing-api', dependencies: { express: '^4.21.0', pg: '^8.11.0' } }),
+  'src/server.ts': [
+    "import express from 'express';",
+    "import { invoicesRouter } from './invoices.router';",
+    '',
+    'const app = express();',
+    "app.use('/invoices', invoicesRouter);",
+    'app.listen(3000);',
+    '',
+  ].join('\n'),
+  'src/invoices.router.ts': [
+    "import { Router } from 'express';",
+    "import { recordAudit } from './audit';",
+    "import { findInvoice } from './invoices.repository';",
+    '',
+    'export const invoicesRouter = Router();',
+    "invoicesRouter.get('/:id', async (req, res) => {",
+    '  const invoice = await findInvoice(req.params.id);',
+    "  recordAudit({ action: 'invoice.read', id: req.params.id });",
+    '  res.json(invoice);',
+    '});',
+    '',
+  ].join('\n'),
+  'src/audit.ts': ['export function recordAudit(event: { action: string; id: string }) {', '  return JSON.stringify(event).length;', '}', ''].join('\n'),
+  'src/invoices.repository.ts': [
+    "import { Pool } from 'pg';",
+    '',
+    'const pool = new Pool({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 5000 });',
+    '',
+    'export async function findInvoice(id: string) {',
+    "  const { rows } = await pool.query('select * from invoices where id = $1', [id]);",
+    '  return rows[0];',
+    '}',
+    '',
+  ].join('\n'),
+  'src/reports/monthly.ts': ["import { findInvoice } from '../invoices.repository';", '', 'export async function monthly(id: string) {', '  return findInvoice(id);', '}', ''].join('\n'),
+};
+
+describe('per-file cache', () => {
+  it('re-checks what a change can affect, and the report equals an uncached scan', async () => {
+    const root = writeProject(project);
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const scan = async () => {
+      // Drop the whole-scan entry so that the per-file cache answers.
+      rmSync(join(cache, 'scan.json'), { force: true });
+      const cached = await run([root, '--format', 'json', '--cache-location', cache]);
+      const uncached = await run([root, '--format', 'json', '--no-cache']);
+      expect(cached.stdout).toBe(uncached.stdout);
+      const report = JSON.parse(cached.stdout) as { findings: Array<{ file: string; ruleId: string }> };
+      return { stats: cached.stats, findings: report.findings.filter((f) => f.ruleId === 'no-floating-promise').map((f) => f.file) };
+    };
+    const files = Object.keys(project).filter((f) => f.endsWith('.ts')).length;
+    const cold = await scan();
+    expect(cold.stats).toMatchObject({ scan: 'miss', checked: files, parsed: files });
+    expect(cold.findings).toEqual([]);
+
+    // Nothing changed: nothing is checked; only the files request reach walks are parsed.
+    const warm = await scan();
+    expect(warm.stats.checked).toBe(0);
+    expect(warm.stats.parsed).toBeLessThan(files);
+
+    // A change to a module's body that keeps its exports: that file alone.
+    writeFileSync(join(root, 'src/invoices.repository.ts'), `${project['src/invoices.repository.ts']}\n// rows are plain objects\n`);
+    expect((await scan()).stats.checked).toBe(1);
+
+    // An exported function becomes async: its importer is re-checked, and now has a finding.
+    writeFileSync(join(root, 'src/audit.ts'), project['src/audit.ts'].replace('export function', 'export async function'));
+    const asyncNow = await scan();
+    expect(asyncNow.stats.checked).toBeGreaterThanOrEqual(2);
+    expect(asyncNow.findings).toEqual(['src/invoices.router.ts']);
+    expect((await scan()).stats.checked).toBe(0);
+
+    // A file added, then deleted.
+    writeFileSync(join(root, 'src/reports/yearly.ts'), "import { recordAudit } from '../audit';\n\nexport function yearly() {\n  recordAudit({ action: 'yearly', id: '-' });\n}\n");
+    expect((await scan()).findings).toEqual(['src/invoices.router.ts', 'src/reports/yearly.ts']);
+    rmSync(join(root, 'src/reports/yearly.ts'));
+    expect((await scan()).findings).toEqual(['src/invoices.router.ts']);
+    rmSync(join(root, 'src/reports/monthly.ts'));
+    await scan();
+
+    // A configuration change: everything is checked again.
+    writeFileSync(join(root, 'prodcheck.config.json'), JSON.stringify({ rules: { 'no-console-log': 'off' } }));
+    expect((await scan()).stats.checked).toBe(files - 1);
+  }, 120_000);
+
+  it('ignores a corrupt per-file cache with a note', async () => {
+    const root = writeProject(project);
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const first = await run([root, '--format', 'json', '--cache-location', cache]);
+    rmSync(join(cache, 'scan.json'));
+    writeFileSync(join(cache, 'files.json'), '{"format":1,"files":');
+    let stderr = '';
+    const code = await main([root, '--format', 'json', '--cache-location', cache], { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, env: {} });
+    expect(code).toBe(first.code);
+    expect(stderr).toBe(`prodcheck: cache ${join(cache, 'files.json')} is corrupt; scanning without it\n`);
+  }, 60_000);
+});
