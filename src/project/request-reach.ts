@@ -7,6 +7,7 @@ import type { ts } from 'ts-morph';
 import { buildHandlerModel, importedCallees, reachFrom, seededFunctions, type ImportedCallee } from '../core/handlers.js';
 import { createHelpers, type Helpers } from '../core/helpers.js';
 import type { FileRole } from '../core/types.js';
+import { registersOnPassedReceiver } from './express-params.js';
 import { packageName, type ProjectFacts } from './facts.js';
 
 /** Packages whose import makes a file a place where handlers may be registered. */
@@ -57,7 +58,7 @@ export function computeRequestReach(
   const usesFastify = facts.hasDependency('fastify') || facts.importsPackage('fastify');
   for (const [file, sf] of sources) {
     const m = facts.modules.get(file);
-    const registers = usesFastify || (m?.imports.some((i) => !i.resolved && FRAMEWORK_PACKAGES.has(packageName(i.specifier))) ?? false) || (m?.imports.some((i) => i.resolved && importsExpressReceiver(facts, i.resolved)) ?? false);
+    const registers = usesFastify || (m?.imports.some((i) => !i.resolved && FRAMEWORK_PACKAGES.has(packageName(i.specifier))) ?? false) || (m?.imports.some((i) => i.resolved && importsExpressReceiver(facts, i.resolved)) ?? false) || registersOnPassedReceiver(facts, file);
     if (!registers) continue;
     const h = helpers(file);
     const model = buildHandlerModel(sf, h, facts, new Set());
