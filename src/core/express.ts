@@ -4,6 +4,7 @@
 // typed `Router`/`Express`/`Application` from 'express', a project export that holds one), never
 // by their name alone, so Fastify, Koa, Hono and NestJS objects with a `get` method do not match.
 import { ts } from 'ts-morph';
+import { passedExpressReceiver } from '../project/express-params.js';
 import type { ProjectFacts } from '../project/facts.js';
 import type { Helpers } from './helpers.js';
 import { unwrap } from './references.js';
@@ -99,6 +100,7 @@ export function expressReceiver(expr: ts.Expression, helpers: Helpers, project: 
     if (ts.isParameter(decl) || ts.isVariableDeclaration(decl)) {
       const typed = expressTypeOf(decl.type);
       if (typed) return typed;
+      if (ts.isParameter(decl) && ts.isIdentifier(decl.name)) return passedExpressReceiver(project, decl.getSourceFile().fileName, decl.name.getStart());
       if (ts.isVariableDeclaration(decl) && decl.initializer && holdsItsInitializer(decl, helpers)) return expressReceiver(decl.initializer, helpers, project, depth + 1);
       return null;
     }
@@ -195,12 +197,22 @@ export function expressTypeOf(type: ts.TypeNode | undefined): ExpressReceiverKin
   if (!type || !ts.isTypeReferenceNode(type)) return null;
   const sf = type.getSourceFile();
   const name = type.typeName;
+  if (ts.isIdentifier(name) && name.text === 'ReturnType') return returnTypeOfExpress(type, sf);
   if (ts.isIdentifier(name)) {
     const imported = importedNameFromExpress(sf, name.text);
     return imported ? (ROUTER_TYPES[imported] ?? null) : null;
   }
   if (ts.isIdentifier(name.left) && isExpressModuleBinding(sf, name.left.text)) return ROUTER_TYPES[name.right.text] ?? null;
   return null;
+}
+
+/** `ReturnType<typeof express>` (an app), `ReturnType<typeof express.Router>` / `ReturnType<typeof Router>` (a router). */
+function returnTypeOfExpress(type: ts.TypeReferenceNode, sf: ts.SourceFile): ExpressReceiverKind | null {
+  const arg = type.typeArguments?.[0];
+  if (!arg || !ts.isTypeQueryNode(arg)) return null;
+  const q = arg.exprName;
+  if (ts.isIdentifier(q)) return isExpressModuleBinding(sf, q.text) ? 'app' : importedNameFromExpress(sf, q.text) === 'Router' ? 'router' : null;
+  return ts.isIdentifier(q.left) && isExpressModuleBinding(sf, q.left.text) && q.right.text === 'Router' ? 'router' : null;
 }
 
 function expressImports(sf: ts.SourceFile): ts.ImportDeclaration[] {

@@ -162,7 +162,12 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
     // `wrap(fn)`, `catchAsync(async (req, res) => …)`, `handler.bind(this)`
     if (ts.isCallExpression(e)) {
       if (ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind') return functionsIn(e.expression.expression, depth + 1, top);
-      return e.arguments.flatMap((a) => functionsIn(a, depth + 1, top));
+      const before = importedHandlers.length;
+      const fns = e.arguments.flatMap((a) => functionsIn(a, depth + 1, top));
+      // `x()` with `x` of another project file and no handler among its arguments: a factory, its result is the handler.
+      const factory = fns.length === 0 && importedHandlers.length === before ? importedFactory(e, helpers, project) : undefined;
+      if (factory) importedHandlers.push(top === routeArg ? { ...factory, route: true } : factory);
+      return fns;
     }
     return [];
   };
@@ -463,6 +468,10 @@ export function seededFunctions(sf: ts.SourceFile, keys: ReadonlySet<string>, he
   const out: FunctionNode[] = [];
   const valueOfExport = exportedValues(sf);
   for (const key of keys) {
+    if (key.endsWith('()')) {
+      out.push(...factoryResults(sf, key.slice(0, -2), helpers));
+      continue;
+    }
     const [name, member] = key.split('.') as [string, string | undefined];
     const value = valueOfExport.get(name);
     if (!value) continue;
@@ -477,7 +486,69 @@ export function seededFunctions(sf: ts.SourceFile, keys: ReadonlySet<string>, he
     if (ts.isClassDeclaration(container) || ts.isClassExpression(container) || ts.isObjectLiteralExpression(container)) {
       const fn = memberFunction(container, member);
       if (fn) out.push(fn);
+    } else {
+      const fn = constructorMembers(container, helpers).get(member);
+      if (fn) out.push(fn);
     }
+  }
+  return out;
+}
+
+/**
+ * A handler factory registered in another file (`app.post('/login', login())`, `key` is `login()`):
+ * the functions the exported function returns are the handlers.
+ */
+function factoryResults(sf: ts.SourceFile, key: string, helpers: Helpers): FunctionNode[] {
+  return seededFunctions(sf, new Set([key]), helpers).flatMap((fn) => returnedFunctions(fn, helpers));
+}
+
+/** `x()` where `x` is a function of another project file called with no function argument: the export, as the key `x()`. */
+export function importedFactory(call: ts.CallExpression, helpers: Helpers, project: ProjectFacts): ImportedCallee | undefined {
+  if (call.arguments.some((a) => isFunctionNode(unwrap(a)))) return undefined;
+  const target = importedTarget(unwrap(call.expression), helpers, project);
+  return target ? { file: target.file, key: `${target.key}()` } : undefined;
+}
+
+/** The functions a function returns: `return (req, res) => {…}`, `() => async (req, res) => {…}`, `return handler` (a local function). */
+export function returnedFunctions(fn: FunctionNode, helpers: Helpers): FunctionNode[] {
+  const out: FunctionNode[] = [];
+  const take = (expr: ts.Expression) => {
+    const e = unwrap(expr);
+    const target = isFunctionNode(e) ? e : ts.isIdentifier(e) ? localFunction(e, helpers) : undefined;
+    if (target) out.push(target);
+  };
+  const body = fn.body;
+  if (!body) return out;
+  if (!ts.isBlock(body)) {
+    take(body);
+    return out;
+  }
+  const visit = (node: ts.Node): void => {
+    if (isFunctionNode(node) || ts.isClassLike(node)) return;
+    if (ts.isReturnStatement(node) && node.expression) take(node.expression);
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return out;
+}
+
+/**
+ * The methods a constructor function gives its instances: `function SessionHandler(db) {
+ * this.handleLogin = (req, res, next) => {…} }` (assigned at the top level of its body), by name.
+ */
+export function constructorMembers(node: ts.Node, helpers: Helpers): Map<string, FunctionNode> {
+  const out = new Map<string, FunctionNode>();
+  const fn = ts.isVariableDeclaration(node) && node.initializer ? unwrap(node.initializer) : node;
+  if (!(ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) || !fn.body) return out;
+  for (const s of fn.body.statements) {
+    if (!ts.isExpressionStatement(s)) continue;
+    const e = unwrap(s.expression);
+    if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+    const left = unwrap(e.left);
+    if (!ts.isPropertyAccessExpression(left) || left.expression.kind !== ts.SyntaxKind.ThisKeyword) continue;
+    const right = unwrap(e.right);
+    const value = isFunctionNode(right) ? right : ts.isIdentifier(right) ? localFunction(right, helpers) : undefined;
+    if (value) out.set(left.name.text, value);
   }
   return out;
 }

@@ -14,7 +14,7 @@
 // (../project/evidence/taint-summaries.ts), resolved here with the project's exports.
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../project/facts.js';
-import { calleeOfReference, exportedValues, handlerModelOf, hasDecorator, importedReference, localFunction, localMember, seededFunctions, type ImportedCallee } from './handlers.js';
+import { calleeOfReference, constructorMembers, exportedValues, handlerModelOf, hasDecorator, importedReference, localFunction, localMember, seededFunctions, type ImportedCallee } from './handlers.js';
 import type { Helpers } from './helpers.js';
 import { isFunctionNode, memberFunction, type FunctionNode } from './promises.js';
 import { memberName, unwrap } from './references.js';
@@ -1103,6 +1103,9 @@ function exportedFunctions(sf: ts.SourceFile, helpers: Helpers): Map<string, Fun
   for (const [name, value] of exportedValues(sf)) {
     const v = ts.isIdentifier(value) ? (helpers.declarationOf(value) ?? value) : value;
     let target: ts.Node = ts.isVariableDeclaration(v) && v.initializer ? unwrap(v.initializer) : v;
+    // A constructor function's methods (`function UserDAO(db) { this.find = (…) => … }`) as `UserDAO.find`.
+    const ctor = ts.isNewExpression(target) && ts.isIdentifier(target.expression) ? helpers.declarationOf(target.expression) : target;
+    if (ctor) for (const [member, fn] of constructorMembers(ctor, helpers)) out.set(`${name}.${member}`, fn);
     if (isFunctionNode(target)) {
       if (target.body) out.set(name, target);
       continue;

@@ -7,6 +7,7 @@ import type { ts } from 'ts-morph';
 import { buildHandlerModel, importedCallees, reachFrom, seededFunctions, type ImportedCallee } from '../core/handlers.js';
 import { createHelpers, type Helpers } from '../core/helpers.js';
 import type { FileRole } from '../core/types.js';
+import { registersOnPassedReceiver } from './express-params.js';
 import { packageName, type ProjectFacts } from './facts.js';
 
 /** Packages whose import makes a file a place where handlers may be registered. */
@@ -34,7 +35,7 @@ export interface ReachSeeds {
 export function mayRegister(facts: ProjectFacts, file: string): boolean {
   const m = facts.modules.get(file);
   const usesFastify = facts.hasDependency('fastify') || facts.importsPackage('fastify');
-  return usesFastify || (m?.imports.some((i) => !i.resolved && FRAMEWORK_PACKAGES.has(packageName(i.specifier))) ?? false) || (m?.imports.some((i) => i.resolved && importsExpressReceiver(facts, i.resolved)) ?? false);
+  return usesFastify || (m?.imports.some((i) => !i.resolved && FRAMEWORK_PACKAGES.has(packageName(i.specifier))) ?? false) || (m?.imports.some((i) => i.resolved && importsExpressReceiver(facts, i.resolved)) ?? false) || registersOnPassedReceiver(facts, file);
 }
 
 /** The per-file work of request reach, over syntax trees this process holds (a worker thread holds its shard's). */

@@ -51,10 +51,13 @@ function analyse(project: string) {
 describe('request-handler model', () => {
   const expected: Record<string, string[]> = {
     express: [
+      'src/configure.ts:5 express route (_req)',
+      // registered on the Router that app.js passes to the route module (src/legacy/app.js → routes/index.js → routes/invoices.js)
+      'src/legacy/routes/invoices.js:10 express route (req)',
       'src/routes/orders.ts:11 express route (req)',
       'src/routes/orders.ts:17 express route (_req)',
-      'src/server.ts:11 express route (_req)',
-      'src/server.ts:14 express middleware (_req)',
+      'src/server.ts:13 express route (_req)',
+      'src/server.ts:16 express middleware (_req)',
     ],
     fastify: [
       'src/auth.ts:10 fastify middleware (request)',

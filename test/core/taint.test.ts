@@ -50,8 +50,8 @@ describe('taint engine', () => {
     expect(restore?.sink).toBe('child_process.exec');
     expect(restore?.via).toEqual({ call: 'restoreBackup', file: 'src/services/backups.ts' });
     expect(restore?.trace).toEqual([
-      { file: 'src/routes.ts', line: 8, what: 'request input `req.params.name`' },
-      { file: 'src/routes.ts', line: 8, what: 'passed to `restoreBackup`' },
+      { file: 'src/routes.ts', line: 10, what: 'request input `req.params.name`' },
+      { file: 'src/routes.ts', line: 10, what: 'passed to `restoreBackup`' },
       { file: 'src/services/backups.ts', line: 11, what: 'parameter `name` of `restoreBackup`' },
       { file: 'src/services/backups.ts', line: 12, what: 'passed to `backupPath`' },
       { file: 'src/services/backups.ts', line: 7, what: 'parameter `name` of `backupPath`' },

@@ -30,13 +30,10 @@ export const taintSummariesCollector: CollectorFactory = (context) => {
       }
     },
     finish(evidence) {
-      if (!candidate) {
-        evidence.taintSummaries = {};
-        return;
-      }
       const file = context.sourceFile.fileName;
       const helpers = createHelpers(file, { resolveImport: (_from, specifier) => context.resolveSpecifier(specifier), exportOfReference: () => undefined });
-      evidence.taintSummaries = summariseModule(context.sourceFile, file, helpers);
+      // With no sink and no project import, a parameter can only come back as the return value (`trunc(s, n)`).
+      evidence.taintSummaries = summariseModule(context.sourceFile, file, helpers, candidate ? SINK_KINDS : []);
     },
   };
 };
