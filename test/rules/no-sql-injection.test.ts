@@ -93,6 +93,14 @@ describe(RULE, () => {
     ]);
   });
 
+  it('recognises a Sequelize instance that a CommonJS module exports as the whole module', async () => {
+    const dir = invalid('commonjs-sequelize-module');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      { file: 'src/controllers/notes.js', line: 5, column: 24, message: reaches('req.body.search', 'sequelize.query') },
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(2);
+  });
+
   it('counts bind-parameter calls as sites without flagging them', async () => {
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'bind-parameters'))).toBe(10);
   });

@@ -36,8 +36,11 @@ function chainRoot(expr: ts.Expression): { root: ts.Expression; calls: ts.CallEx
 
 /** The SQL handle an expression holds: ../db.ts kinds, plus mysql2's `pool.promise()` and TypeORM query runners. */
 function sqlHandle(expr: ts.Expression, helpers: Helpers): DbHandleKind | 'typeorm-runner' | null {
+  // The name first: `const sequelize = require('./database')` is the module's export, which the
+  // value (a `require()` call) no longer says.
+  const named = unwrap(expr);
   const e = unwrap(helpers.valueOf(expr));
-  const kind = dbHandleOf(e, helpers);
+  const kind = (ts.isIdentifier(named) ? dbHandleOf(named, helpers) : null) ?? dbHandleOf(e, helpers);
   if (kind) return kind;
   if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(unwrap(e.expression))) {
     const callee = unwrap(e.expression) as ts.PropertyAccessExpression;
