@@ -1,7 +1,7 @@
 // The pipe, end to end: discover → parse → project facts → rules → findings → score.
 // Every stage is a function of the previous one's output; nothing reaches back.
 import { statSync } from 'node:fs';
-import { join, posix, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { getRule, rules as registry } from '../rules/index.js';
 import { UsageError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
@@ -65,6 +65,8 @@ export interface ScanStats {
   threads: number;
   parsed: number;
   checked: number;
+  /** Milliseconds per phase (wall time in this thread). */
+  ms: Record<string, number>;
 }
 
 function compareStrings(a: string, b: string): number {
@@ -85,6 +87,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   // Read before the parse, so that a missing or broken tsconfig.json fails fast.
   const typesConfig = options.types ? readTypesConfig(root) : undefined;
 
+  const started = performance.now();
   const read = readSources(root, config.ignores, (done, n) => {
     options.onProgress?.({ done: Math.floor(done / 4), total: n });
   });
@@ -93,8 +96,6 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   const errors: ReportError[] = [...read.errors];
   const files: ShardFile[] = [...sources].map(([relPath, text]) => ({ path: join(root, relPath), relPath, text }));
 
-  // --types needs every syntax tree in one program: one shard, in this thread (and no file cache).
-  const shardCount = typesConfig ? 1 : parallelShards(files, options);
   const cacheDir = typesConfig ? undefined : options.cacheDir;
   const cacheKey = cacheDir === undefined ? '' : fileCacheKey(config);
   const previous = cacheDir === undefined ? { reads: [], files: new Map<string, FileEntry>() } : readFileCache(cacheDir, cacheKey, options.note ?? (() => undefined));
@@ -104,6 +105,10 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     const e = cached.get(f.relPath);
     return e && e.hash === hashOf(f.relPath) ? e : undefined;
   };
+  // --types needs every syntax tree in one program: one shard, in this thread (and no file cache).
+  // With a per-file cache, the files that changed decide: a few are not worth a worker thread's start.
+  const changedFiles = cached.size === 0 ? files : files.filter((f) => !entryOf(f));
+  const shardCount = typesConfig ? 1 : parallelShards(changedFiles, options) === 1 ? 1 : parallelShards(files, options);
   const runs = splitShards(files, shardCount);
   const shards = runs.map((run, i) => (i === 0 ? localShard(root, run, (n) => options.onProgress?.({ done: Math.floor(total / 2 + n / 2), total })) : workerShard(root, run)));
   const owner = new Map<string, ShardHandle>();
@@ -122,7 +127,13 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     packageSites.set(pkg.path, own);
   };
   let facts: ProjectFacts;
-  const stats: ScanStats = { threads: shards.length, parsed: 0, checked: 0 };
+  const stats: ScanStats = { threads: shards.length, parsed: 0, checked: 0, ms: { read: Math.round(performance.now() - started) } };
+  let lap = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    stats.ms[name] = Math.round(now - lap);
+    lap = now;
+  };
   const store = new Map<string, FileEntry>();
   let storedReads: Read[] = [];
   try {
@@ -150,6 +161,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       }
     }
     options.onProgress?.({ done: Math.floor(total / 2), total });
+    phase('parse');
     const parsed = files.filter((f) => !failed.has(f.relPath));
 
     const typed = typesConfig && local && buildTypedProgram(typesConfig, new Map(local.sourceFiles().map((p) => [p.path.replace(/\\/g, '/'), p.sourceFile])));
@@ -159,18 +171,30 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     const shape = projectShape({ root, ignores: config.ignores });
     const paths = parsed.map((f) => f.path);
     const resolver = createResolver(shape, paths);
-    const modules = new Map<string, BuiltModule>();
+    const modules = new Map<string, BuiltModule & { encoded?: unknown }>();
     const stale: ShardFile[] = [];
+    // The resolver answers by the importing file's directory: ask once per directory and specifier.
+    const resolvedFrom = new Map<string, string | null>();
+    const resolves = (from: string, spec: string): string | null => {
+      const key = `${dirname(from)}\0${spec}`;
+      let hit = resolvedFrom.get(key);
+      if (hit === undefined && !resolvedFrom.has(key)) {
+        hit = resolver.resolve(from, spec);
+        resolvedFrom.set(key, hit);
+      }
+      return hit ?? null;
+    };
     for (const f of parsed) {
       const e = entryOf(f);
-      if (e?.module !== undefined && e.resolutions && e.resolutions.every(([spec, target]) => resolver.resolve(f.path, spec) === target)) {
-        modules.set(f.path, { module: decode(e.module) as ModuleFacts, resolutions: e.resolutions });
+      if (e?.module !== undefined && e.resolutions && e.resolutions.every(([spec, target]) => resolves(f.path, spec) === target)) {
+        modules.set(f.path, { module: decode(e.module) as ModuleFacts, resolutions: e.resolutions, encoded: e.module });
       } else {
         stale.push(f);
       }
     }
     const built = await byOwner(stale, (f) => f.path, owner, (shard, group) => shard.call('modules', shape, paths, group.map((f) => f.path)));
     stale.forEach((f, i) => modules.set(f.path, built[i] as BuiltModule));
+    phase('modules');
     const factsFiles = parsed.map((f) => ({ path: f.path, relPath: f.relPath, sourceFile: null, module: (modules.get(f.path) as BuiltModule).module }));
     let reach: RequestReach | Error | undefined;
     facts = buildProjectFacts({
@@ -192,6 +216,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       await Promise.all(workers.map((s) => s.call('prepare', prepared)));
     }
 
+    phase('facts');
     // Request reach, a fix-point over the shards' syntax trees (see ./project/request-reach.ts).
     // A failure is the rules' to report, as when they compute it themselves.
     try {
@@ -200,6 +225,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       reach = err as Error;
     }
     const shared = reach instanceof Error ? { error: reach.message } : reach;
+    phase('reach');
 
     // File rules: a file's cached results hold while its content and what it was checked as are the
     // same, and everything the rules read from the project facts (any file's rules: see
@@ -220,11 +246,13 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       if (r && factsHold && r.context === contextOf(f)) results.set(f.path, { relPath: f.relPath, findings: r.findings, sites: r.sites, problems: r.problems });
       else toCheck.push(f);
     }
+    phase('replay');
     const record = cacheDir !== undefined;
     const checked = await byOwner(toCheck, (f) => f.path, owner, (shard, group) =>
       shard.call('check', shard.local ? null : shared, config, group.map((f) => f.path), record, typed ? (sf: ts.SourceFile) => typed.forFile(sf) : undefined),
     );
     toCheck.forEach((f, i) => results.set(f.path, checked[i] as FileResult));
+    phase('check');
     stats.checked = toCheck.length;
     for (const f of parsed) {
       const result = results.get(f.path) as FileResult;
@@ -234,10 +262,11 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       for (const [id, n] of result.sites) addSites(id, n, pkg);
       for (const problem of result.problems) errors.push({ file: result.relPath, message: problem });
       if (record) {
-        const m = modules.get(f.path) as BuiltModule;
+        const m = modules.get(f.path) as BuiltModule & { encoded?: unknown };
         store.set(f.relPath, {
           hash: hashOf(f.relPath) ?? '',
-          module: encode(m.module),
+          // A reused module keeps its stored encoding.
+          module: m.encoded ?? encode(m.module),
           resolutions: m.resolutions,
           // Results computed while request reach failed are not kept: the failure is not in the reads.
           ...(!(reach instanceof Error) ? { result: { context: contextOf(f), findings: result.findings, sites: result.sites, problems: result.problems } } : {}),
@@ -256,6 +285,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   }
   if (cacheDir !== undefined) writeFileCache(cacheDir, cacheKey, { reads: storedReads, files: store }, options.note ?? (() => undefined));
   options.onProgress?.({ done: total, total });
+  phase('store');
 
   // Project rules run once per package (service rules judge each workspace package), or once for
   // the repository when they say so or there are no workspaces.
@@ -348,6 +378,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   ruleSummaries.sort((a, b) => compareStrings(a.id, b.id));
 
   errors.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.message, b.message));
+  phase('report');
   const bySeverity = countBySeverity(findings);
   const { score, fixFirst } = scoreReport(ruleSummaries, findings);
   const packages = facts.packages.length > 1 ? scorePackages(facts.packages, packageSites, findings, ruleSummaries, (file) => facts.packageOf(join(root, file))) : undefined;

@@ -83,7 +83,16 @@ function fromEntry(root: string, entry: ScanEntry): CachedScan {
   };
 }
 
-export async function cachedScan(options: CachedScanOptions): Promise<CachedScan> {
+export async function cachedScan(given: CachedScanOptions): Promise<CachedScan> {
+  // One note per problem: both cache files failing to be written is one unwritable directory.
+  const noted = new Set<string>();
+  const note: Note = (message) => {
+    const key = message.replace(/ \(.*?\)/g, '').replace(/cache \S+/, 'cache');
+    if (noted.has(key)) return;
+    noted.add(key);
+    given.note(message);
+  };
+  const options: CachedScanOptions = { ...given, note };
   const root = resolve(options.root);
   const configKey = configFileKey(options.configFile);
   // --types reads the installed dependencies' types (node_modules), which the cache does not track.

@@ -9,8 +9,11 @@ import { workersAvailable, type ShardHandle } from './pool.js';
 import type { ShardFile } from './shard.js';
 
 /**
- * Below this many files a scan stays in one thread: a worker thread first spends about 0.4 s
- * loading TypeScript and the rules, which a small project does not win back (measured in bench/README.md).
+ * Below this many files a scan stays in one thread: a worker thread first spends 0.4 s or more
+ * loading TypeScript and the rules, and then rebuilds the project facts from every module's facts,
+ * which a small project does not win back. A provisional value: the crossover could not be measured
+ * on the shared two-core machine this was written on (load average 6-11); re-measure with
+ * PRODCHECK_PARALLEL_MIN_FILES=1 and --jobs 1/2 on projects of 100-1,000 files.
  */
 export const PARALLEL_MIN_FILES = 400;
 

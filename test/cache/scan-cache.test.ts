@@ -141,11 +141,11 @@ describe('whole-scan cache', () => {
     expect((await run([plain, '--format', 'json'], { XDG_CACHE_HOME: home })).scan).toBe('miss');
     const dirs = readdirSync(join(home, 'prodcheck'));
     expect(dirs).toHaveLength(1);
-    expect(readdirSync(join(home, 'prodcheck', dirs[0] ?? ''))).toEqual(['scan.json']);
+    expect(readdirSync(join(home, 'prodcheck', dirs[0] ?? ''))).toEqual(['files.json', 'scan.json']);
     expect(cacheDirectory(plain, undefined, { XDG_CACHE_HOME: home })).toBe(join(home, 'prodcheck', dirs[0] ?? ''));
     const withModules = writeProject({ 'src/app.ts': 'export const a = 1;\n', 'node_modules/.keep': '' });
     expect((await run([withModules, '--format', 'json'], { XDG_CACHE_HOME: home })).scan).toBe('miss');
-    expect(readdirSync(join(withModules, 'node_modules/.cache/prodcheck'))).toEqual(['scan.json']);
+    expect(readdirSync(join(withModules, 'node_modules/.cache/prodcheck'))).toEqual(['files.json', 'scan.json']);
     expect(readdirSync(join(home, 'prodcheck'))).toHaveLength(1);
     expect((await run([withModules, '--format', 'json'], { XDG_CACHE_HOME: home })).scan).toBe('hit');
   }, 60_000);
