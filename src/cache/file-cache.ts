@@ -3,12 +3,11 @@
 // and its file rules' results with what those rules read from the project facts (./record.ts). A
 // later scan parses a file only when its module facts or its results no longer hold, or when request
 // reach needs its syntax tree. Valid for one configuration and one build of prodcheck (`key`).
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RawFinding, Severity } from '../core/types.js';
 import { VERSION } from '../version.js';
 import type { Read } from './record.js';
-import { CACHE_FORMAT, type Note } from './scan-cache.js';
+import { CACHE_FORMAT, readCacheFile, writeCacheFile, type Note } from './scan-cache.js';
 
 export const FILES_ENTRY = 'files.json';
 
@@ -48,25 +47,9 @@ const EMPTY = (): FileCache => ({ reads: [], files: new Map() });
 
 export function readFileCache(dir: string, key: string, note: Note): FileCache {
   const path = join(dir, FILES_ENTRY);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') note(`cache ${path} is unreadable (${code ?? (err as Error).message}); scanning without it`);
-    return EMPTY();
-  }
-  let value: Partial<Stored> | null;
-  try {
-    value = JSON.parse(text) as Partial<Stored> | null;
-  } catch {
-    note(`cache ${path} is corrupt; scanning without it`);
-    return EMPTY();
-  }
-  if (value && typeof value === 'object' && typeof value.version === 'string' && typeof value.format === 'number' && (value.format !== CACHE_FORMAT || value.version !== VERSION)) {
-    note(`cache ${path} was written by another prodcheck (${value.version}); scanning without it`);
-    return EMPTY();
-  }
+  const raw = readCacheFile(path, note);
+  if (raw === undefined) return EMPTY();
+  const value = raw as Partial<Stored> | null;
   if (!value || typeof value !== 'object' || typeof value.key !== 'string' || !value.files || typeof value.files !== 'object' || !Array.isArray(value.reads)) {
     note(`cache ${path} is corrupt; scanning without it`);
     return EMPTY();
@@ -79,18 +62,5 @@ export function readFileCache(dir: string, key: string, note: Note): FileCache {
 
 export function writeFileCache(dir: string, key: string, cache: FileCache, note: Note): void {
   const stored: Stored = { format: CACHE_FORMAT, version: VERSION, key, reads: cache.reads, files: Object.fromEntries(cache.files) };
-  const path = join(dir, FILES_ENTRY);
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, JSON.stringify(stored));
-    renameSync(tmp, path);
-  } catch (err) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // nothing more to do
-    }
-    note(`cannot write the cache in ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the next scan starts cold`);
-  }
+  writeCacheFile(dir, FILES_ENTRY, stored, note);
 }

@@ -72,29 +72,57 @@ function isEntry(value: unknown): value is ScanEntry {
   );
 }
 
-/** The stored entry when it still holds for this scan, else null (with a note when the file was unusable, not merely out of date). */
-export function readScanEntry(dir: string, key: ScanKeyInput, note: Note): ScanEntry | null {
-  const path = join(dir, SCAN_ENTRY);
+/**
+ * A cache file's JSON when this prodcheck wrote it, else undefined: missing is silent; unreadable,
+ * corrupt or written by another prodcheck is a note, and the scan goes on without it.
+ */
+export function readCacheFile(path: string, note: Note): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') note(`cache ${path} is unreadable (${code ?? (err as Error).message}); scanning without it`);
-    return null;
+    return undefined;
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     note(`cache ${path} is corrupt; scanning without it`);
-    return null;
+    return undefined;
   }
-  const stamp = value as Partial<ScanEntry> | null;
+  const stamp = value as { format?: unknown; version?: unknown } | null;
   if (stamp && typeof stamp === 'object' && typeof stamp.version === 'string' && typeof stamp.format === 'number' && (stamp.format !== CACHE_FORMAT || stamp.version !== VERSION)) {
-    note(`cache ${path} was written by another prodcheck (${String((value as ScanEntry).version)}); scanning without it`);
-    return null;
+    note(`cache ${path} was written by another prodcheck (${stamp.version}); scanning without it`);
+    return undefined;
   }
+  return value;
+}
+
+/** Writes a cache file atomically (a temporary file renamed over the old one); a failure is a note, never an error. */
+export function writeCacheFile(dir: string, name: string, value: object, note: Note): void {
+  const path = join(dir, name);
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, JSON.stringify(value));
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // nothing more to do
+    }
+    note(`cannot write the cache in ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the next scan starts cold`);
+  }
+}
+
+/** The stored entry when it still holds for this scan, else null (with a note when the file was unusable, not merely out of date). */
+export function readScanEntry(dir: string, key: ScanKeyInput, note: Note): ScanEntry | null {
+  const path = join(dir, SCAN_ENTRY);
+  const value = readCacheFile(path, note);
+  if (value === undefined) return null;
   if (!isEntry(value)) {
     note(`cache ${path} is corrupt; scanning without it`);
     return null;
@@ -109,21 +137,8 @@ export function readScanEntry(dir: string, key: ScanKeyInput, note: Note): ScanE
   return value;
 }
 
-/** Writes an entry atomically (a temporary file renamed over the old one); a failure is a note, never an error. */
+/** Writes the scan entry (see writeCacheFile). */
 export function writeScanEntry(dir: string, entry: Omit<ScanEntry, 'format' | 'version' | 'code'>, note: Note): void {
   const full: ScanEntry = { format: CACHE_FORMAT, version: VERSION, code: codeFingerprint(), ...entry };
-  const path = join(dir, SCAN_ENTRY);
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, JSON.stringify(full));
-    renameSync(tmp, path);
-  } catch (err) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // nothing more to do
-    }
-    note(`cannot write the cache in ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the next scan starts cold`);
-  }
+  writeCacheFile(dir, SCAN_ENTRY, full, note);
 }

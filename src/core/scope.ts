@@ -67,7 +67,7 @@ export function kindTable(kinds: readonly ts.SyntaxKind[]): Uint8Array {
   return table;
 }
 
-const FUNCTION_KINDS = kindTable([
+const FUNCTION_KIND_LIST = [
   ts.SyntaxKind.FunctionDeclaration,
   ts.SyntaxKind.FunctionExpression,
   ts.SyntaxKind.ArrowFunction,
@@ -75,7 +75,8 @@ const FUNCTION_KINDS = kindTable([
   ts.SyntaxKind.Constructor,
   ts.SyntaxKind.GetAccessor,
   ts.SyntaxKind.SetAccessor,
-]);
+];
+const FUNCTION_KINDS = kindTable(FUNCTION_KIND_LIST);
 
 /** A function-like node: it opens a function scope. */
 export function isFunctionLike(node: ts.Node): node is ts.SignatureDeclaration {
@@ -110,13 +111,7 @@ const SCOPE_KINDS = kindTable([
   ts.SyntaxKind.Block,
   ts.SyntaxKind.ModuleBlock,
   ts.SyntaxKind.CaseBlock,
-  ts.SyntaxKind.FunctionDeclaration,
-  ts.SyntaxKind.FunctionExpression,
-  ts.SyntaxKind.ArrowFunction,
-  ts.SyntaxKind.MethodDeclaration,
-  ts.SyntaxKind.Constructor,
-  ts.SyntaxKind.GetAccessor,
-  ts.SyntaxKind.SetAccessor,
+  ...FUNCTION_KIND_LIST,
   ts.SyntaxKind.ForStatement,
   ts.SyntaxKind.ForInStatement,
   ts.SyntaxKind.ForOfStatement,
