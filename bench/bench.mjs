@@ -27,7 +27,7 @@
 //   PRODCHECK_PARSE_FLOOR=path/to/parse-floor.mjs  (default: ../shared/anchors/parse-floor.mjs or
 //                     ../../shared/anchors/parse-floor.mjs, else the --eslint-dir copy's)
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -98,22 +98,39 @@ function fail(message) {
 }
 
 /**
- * Runs a command; returns its wall time (ms), peak RSS (MiB, from /usr/bin/time -f %M), exit
- * status, stdout and stderr (without time's line).
+ * Runs a command; returns its wall time (ms), peak RSS (MiB) and CPU time (user + system, ms) from
+ * /usr/bin/time -f '%M %U %S', exit status, stdout and stderr (without time's line).
  */
 function timed(command, argv, { env = {}, cwd } = {}) {
   const options = { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 30 };
   const t0 = performance.now();
-  const r = hasTime ? spawnSync('/usr/bin/time', ['-f', '%M', command, ...argv], options) : spawnSync(command, argv, options);
+  const r = hasTime ? spawnSync('/usr/bin/time', ['-f', '%M %U %S', command, ...argv], options) : spawnSync(command, argv, options);
   const ms = performance.now() - t0;
   let stderr = r.stderr ?? '';
   let rssMiB = NaN;
+  let cpuMs = NaN;
   if (hasTime) {
     const lines = stderr.trimEnd().split('\n');
-    rssMiB = Number(lines.pop()) / 1024;
+    const [rss, user, sys] = (lines.pop() ?? '').trim().split(/\s+/).map(Number);
+    rssMiB = rss / 1024;
+    cpuMs = (user + sys) * 1000;
     stderr = lines.join('\n');
   }
-  return { ms, rssMiB, status: r.status, stdout: r.stdout ?? '', stderr };
+  return { ms, rssMiB, cpuMs, status: r.status, stdout: r.stdout ?? '', stderr };
+}
+
+/** The sources parse-floor.mjs reads (same extensions and skipped directories), sorted: its --list may be cut short on a pipe. */
+const SOURCE_EXT = /\.(js|mjs|cjs|jsx|ts|mts|cts|tsx)$/;
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', 'coverage', '.git']);
+function listSources(d, out = []) {
+  const entries = readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const p = join(d, e.name);
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name)) listSources(p, out);
+    } else if (e.isFile() && SOURCE_EXT.test(e.name)) out.push(p);
+  }
+  return out;
 }
 
 const median = (xs) => {
@@ -144,9 +161,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'prodcheck-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
 // The copy for "one file changed", and the file it edits.
-const listed = spawnSync(process.execPath, [floorScript, '--list', dir], { encoding: 'utf8', maxBuffer: 1 << 30 });
-if (listed.status !== 0) fail(`parse-floor --list failed: ${listed.stderr.trim()}`);
-const sources = listed.stdout.split('\n').filter(Boolean);
+const sources = listSources(dir);
 let changeRel = change;
 if (!changeRel) {
   const candidates = sources
@@ -235,11 +250,12 @@ if (!eslintDir) notes.push('ESLint and oxlint rows skipped: give --eslint-dir DI
 
 // --- output --------------------------------------------------------------------------------
 const coldMs = median(rows.cold.map((r) => r.ms));
+const coldCpu = median(rows.cold.map((r) => r.cpuMs));
 const summary = (name, list, extra = {}) => {
   const valid = list.filter(Boolean);
   if (valid.length === 0) return null;
   const ms = median(valid.map((r) => r.ms));
-  return { name, ms, all: valid.map((r) => r.ms), rssMiB: median(valid.map((r) => r.rssMiB)), ratio: ms / coldMs, ...extra };
+  return { name, ms, all: valid.map((r) => r.ms), rssMiB: median(valid.map((r) => r.rssMiB)), cpuMs: median(valid.map((r) => r.cpuMs)), ratio: ms / coldMs, cpuRatio: median(valid.map((r) => r.cpuMs)) / coldCpu, ...extra };
 };
 const table = [
   summary('prodcheck cold', rows.cold),
@@ -261,7 +277,7 @@ const result = {
   changedFile: changeRel,
   eslintDir: eslintDir ? `${eslintDir} (${eslintDirFrom})` : null,
   eslint: eslintInfo,
-  rows: table.map(({ name, ms, all, rssMiB, ratio, innerMs }) => ({ name, ms: Math.round(ms), runs: all.map(Math.round), rssMiB: Math.round(rssMiB), ratioToCold: Number(ratio.toFixed(3)), ...(innerMs === undefined ? {} : { loopMs: innerMs }) })),
+  rows: table.map(({ name, ms, all, rssMiB, cpuMs, ratio, cpuRatio, innerMs }) => ({ name, ms: Math.round(ms), runs: all.map(Math.round), rssMiB: Math.round(rssMiB), cpuMs: Math.round(cpuMs), ratioToCold: Number(ratio.toFixed(3)), cpuRatioToCold: Number(cpuRatio.toFixed(3)), ...(innerMs === undefined ? {} : { loopMs: innerMs }) })),
   coldVsFloor: { process: Number((coldMs / floorRow.ms).toFixed(2)), loop: Number((coldMs / floorRow.innerMs).toFixed(2)) },
   notes,
 };
@@ -275,8 +291,12 @@ if (json) {
     `one file changed: ${changeRel} (a line exporting a new constant, on a copy)`,
     ...(eslintInfo ? [`ESLint (${eslintDir}, from ${eslintDirFrom}): ${eslintInfo.files} files, ${eslintInfo.messages} messages, ${eslintInfo.fatal} files it could not parse`] : []),
     '',
-    `${'row'.padEnd(38)} ${'median'.padStart(9)} ${'peak RSS'.padStart(9)} ${'/ cold'.padStart(8)}   runs`,
-    ...table.map((r) => `${r.name.padEnd(38)} ${fmt(r.ms).padStart(9)} ${(Number.isFinite(r.rssMiB) ? `${Math.round(r.rssMiB)} MiB` : '-').padStart(9)} ${r.ratio.toFixed(2).padStart(7)}×   ${r.all.map(fmt).join(', ')}`),
+    `${'row'.padEnd(38)} ${'median'.padStart(9)} ${'/ cold'.padStart(8)} ${'peak RSS'.padStart(9)} ${'CPU'.padStart(9)} ${'/ cold'.padStart(8)}   wall of each run`,
+    ...table.map(
+      (r) =>
+        `${r.name.padEnd(38)} ${fmt(r.ms).padStart(9)} ${r.ratio.toFixed(2).padStart(7)}× ${(Number.isFinite(r.rssMiB) ? `${Math.round(r.rssMiB)} MiB` : '-').padStart(9)} ${(Number.isFinite(r.cpuMs) ? fmt(r.cpuMs) : '-').padStart(9)} ${(Number.isFinite(r.cpuRatio) ? `${r.cpuRatio.toFixed(2)}×` : '-').padStart(8)}   ${r.all.map(fmt).join(', ')}`,
+    ),
+    '(CPU = user + system time of the process, all its threads: steadier than wall time on a shared machine)',
     '',
     `cold / read+parse floor: ${result.coldVsFloor.process}× process vs process, ${result.coldVsFloor.loop}× vs the floor's read+parse loop alone (${fmt(floorRow.innerMs)})`,
     ...notes.map((n) => `note: ${n}`),
