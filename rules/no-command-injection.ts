@@ -7,7 +7,7 @@
 // numbers, schema-parsed values, allow-listed values and shell-quoted values are not flagged.
 import { commandSinks } from '../src/core/sinks/command.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { sinkCalls, taintFlows } from '../src/core/taint.js';
+import { injectionListeners } from '../src/core/taint.js';
 
 export default defineFileRule({
   id: 'no-command-injection',
@@ -55,20 +55,6 @@ export default defineFileRule({
     },
   },
   create(context) {
-    const { roles } = context.file;
-    if (roles.has('test') || roles.has('browser') || roles.has('cli')) return {};
-    return {
-      SourceFile() {
-        for (const site of sinkCalls(context, commandSinks)) context.countSite(site);
-        for (const flow of taintFlows(context, commandSinks)) {
-          context.report({
-            node: flow.node,
-            messageId: flow.via ? 'throughProject' : 'tainted',
-            data: { source: flow.source, sink: flow.sink, ...(flow.via ? { via: flow.via.call, file: flow.via.file } : {}) },
-            trace: flow.trace,
-          });
-        }
-      },
-    };
+    return injectionListeners(context, commandSinks);
   },
 });

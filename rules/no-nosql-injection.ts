@@ -17,7 +17,7 @@ import { isFunctionNode } from '../src/core/promises.js';
 import { unwrap } from '../src/core/references.js';
 import { nosqlCodeSinks, nosqlSinks } from '../src/core/sinks/nosql.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { sinkCalls, taintFlows, type TaintFlow } from '../src/core/taint.js';
+import { flowReport, servesRequests, sinkCalls, taintFlows, type TaintFlow } from '../src/core/taint.js';
 import type { ProjectFacts } from '../src/project/facts.js';
 
 const OPERATOR = 'a client can send an object such as `{ "$ne": null }` instead of a string and match any document — convert it with `String()`, check `typeof … === \'string\'`, parse it with a schema, or compare with `{ $eq: value }`';
@@ -137,8 +137,7 @@ export default defineFileRule({
     },
   },
   create(context) {
-    const { roles } = context.file;
-    if (roles.has('test') || roles.has('browser') || roles.has('cli')) return {};
+    if (!servesRequests(context.file)) return {};
     return {
       SourceFile() {
         for (const site of sinkCalls(context, nosqlSinks)) context.countSite(site);
@@ -152,14 +151,7 @@ export default defineFileRule({
         };
         const operator = setup.sanitized ? [] : taintFlows(context, nosqlSinks).filter((f) => !code.some((c) => c.node === f.node) && (!fromQueryString(f) || queryObjects(f)) && !validatedByExpressValidator(f, context.helpers));
         const flows = [...code.map((f) => ({ f, id: 'code' })), ...operator.map((f) => ({ f, id: 'operator' }))].sort((a, b) => a.f.node.pos - b.f.node.pos);
-        for (const { f, id } of flows) {
-          context.report({
-            node: f.node,
-            messageId: f.via ? `${id}ThroughProject` : id,
-            data: { source: f.source, sink: f.sink, ...(f.via ? { via: f.via.call, file: f.via.file } : {}) },
-            trace: f.trace,
-          });
-        }
+        for (const { f, id } of flows) context.report(flowReport(f, id));
       },
     };
   },

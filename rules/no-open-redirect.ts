@@ -8,7 +8,7 @@
 // that also rejects `//`, an origin comparison and an allow list end them.
 import { redirectSinks } from '../src/core/sinks/redirect.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { sinkCalls, taintFlows } from '../src/core/taint.js';
+import { injectionListeners } from '../src/core/taint.js';
 
 const ADVICE =
   "the client chooses where the browser goes (a phishing page on another site) — redirect only to an allow-listed URL, or to a relative path (`url.startsWith('/') && !url.startsWith('//')`)";
@@ -61,21 +61,6 @@ export default defineFileRule({
     },
   },
   create(context) {
-    const { roles } = context.file;
-    if (roles.has('test') || roles.has('browser') || roles.has('cli')) return {};
-    return {
-      SourceFile() {
-        for (const site of sinkCalls(context, redirectSinks)) context.countSite(site);
-        for (const flow of taintFlows(context, redirectSinks)) {
-          // Koa's `ctx.body` is the response being built, not request input (that is `ctx.request.body`).
-          context.report({
-            node: flow.node,
-            messageId: flow.via ? 'throughProject' : 'tainted',
-            data: { source: flow.source, sink: flow.sink, ...(flow.via ? { via: flow.via.call, file: flow.via.file } : {}) },
-            trace: flow.trace,
-          });
-        }
-      },
-    };
+    return injectionListeners(context, redirectSinks);
   },
 });

@@ -7,7 +7,7 @@
 // containment check after `path.resolve`, rejecting `..`, allow lists and schema parses end them.
 import { pathSinks } from '../src/core/sinks/path.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { sinkCalls, taintFlows } from '../src/core/taint.js';
+import { injectionListeners } from '../src/core/taint.js';
 
 export default defineFileRule({
   id: 'no-path-traversal',
@@ -59,20 +59,6 @@ export default defineFileRule({
     },
   },
   create(context) {
-    const { roles } = context.file;
-    if (roles.has('test') || roles.has('browser') || roles.has('cli')) return {};
-    return {
-      SourceFile() {
-        for (const site of sinkCalls(context, pathSinks)) context.countSite(site);
-        for (const flow of taintFlows(context, pathSinks)) {
-          context.report({
-            node: flow.node,
-            messageId: flow.via ? 'throughProject' : 'tainted',
-            data: { source: flow.source, sink: flow.sink, ...(flow.via ? { via: flow.via.call, file: flow.via.file } : {}) },
-            trace: flow.trace,
-          });
-        }
-      },
-    };
+    return injectionListeners(context, pathSinks);
   },
 });

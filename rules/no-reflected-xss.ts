@@ -11,7 +11,7 @@
 // `res.render` escape by default and are not sinks here.
 import { htmlSinks } from '../src/core/sinks/html.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { sinkCalls, taintFlows } from '../src/core/taint.js';
+import { injectionListeners } from '../src/core/taint.js';
 
 const ADVICE =
   'a `<script>` in the request runs in the browser on your origin — escape it (`escape-html`, `he.encode`) or render it through a template that escapes, or send JSON or `text/plain`';
@@ -64,21 +64,6 @@ export default defineFileRule({
     },
   },
   create(context) {
-    const { roles } = context.file;
-    if (roles.has('test') || roles.has('browser') || roles.has('cli')) return {};
-    return {
-      SourceFile() {
-        for (const site of sinkCalls(context, htmlSinks)) context.countSite(site);
-        for (const flow of taintFlows(context, htmlSinks)) {
-          // Koa's `ctx.body` is the response being built, not request input (that is `ctx.request.body`).
-          context.report({
-            node: flow.node,
-            messageId: flow.via ? 'throughProject' : 'tainted',
-            data: { source: flow.source, sink: flow.sink, ...(flow.via ? { via: flow.via.call, file: flow.via.file } : {}) },
-            trace: flow.trace,
-          });
-        }
-      },
-    };
+    return injectionListeners(context, htmlSinks);
   },
 });

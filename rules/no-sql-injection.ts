@@ -9,7 +9,7 @@
 // allow-listed values, and escaping functions (`pg-format`, `mysql.escape`/`escapeId`) are not flagged.
 import { sqlSinks } from '../src/core/sinks/sql.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { sinkCalls, taintFlows } from '../src/core/taint.js';
+import { injectionListeners } from '../src/core/taint.js';
 
 const ADVICE = 'the client can rewrite the query — pass the value as a bind parameter (`$1`/`?` placeholders with a values array, a `sql` tagged template) or check it against an allow list';
 
@@ -58,20 +58,6 @@ export default defineFileRule({
     },
   },
   create(context) {
-    const { roles } = context.file;
-    if (roles.has('test') || roles.has('browser') || roles.has('cli')) return {};
-    return {
-      SourceFile() {
-        for (const site of sinkCalls(context, sqlSinks)) context.countSite(site);
-        for (const flow of taintFlows(context, sqlSinks)) {
-          context.report({
-            node: flow.node,
-            messageId: flow.via ? 'throughProject' : 'tainted',
-            data: { source: flow.source, sink: flow.sink, ...(flow.via ? { via: flow.via.call, file: flow.via.file } : {}) },
-            trace: flow.trace,
-          });
-        }
-      },
-    };
+    return injectionListeners(context, sqlSinks);
   },
 });

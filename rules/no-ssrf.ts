@@ -10,7 +10,7 @@
 // them; a schema's `.url()` does not (any URL passes it).
 import { urlSinks } from '../src/core/sinks/url.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { sinkCalls, taintFlows } from '../src/core/taint.js';
+import { injectionListeners } from '../src/core/taint.js';
 
 const ADVICE =
   'a client picks the host or path the server calls (cloud metadata, internal services) — check the host against an allow list (`ALLOWED_HOSTS.includes(new URL(url).hostname)`), or call a fixed origin and pass the value as an `encodeURIComponent` path segment or a query parameter';
@@ -68,21 +68,6 @@ export default defineFileRule({
     },
   },
   create(context) {
-    const { roles } = context.file;
-    if (roles.has('test') || roles.has('browser') || roles.has('cli')) return {};
-    return {
-      SourceFile() {
-        for (const site of sinkCalls(context, urlSinks)) context.countSite(site);
-        for (const flow of taintFlows(context, urlSinks)) {
-          // Koa's `ctx.body` is the response being built, not request input (that is `ctx.request.body`).
-          context.report({
-            node: flow.node,
-            messageId: flow.via ? 'throughProject' : 'tainted',
-            data: { source: flow.source, sink: flow.sink, ...(flow.via ? { via: flow.via.call, file: flow.via.file } : {}) },
-            trace: flow.trace,
-          });
-        }
-      },
-    };
+    return injectionListeners(context, urlSinks);
   },
 });

@@ -18,7 +18,7 @@ import { calleeOfReference, constructorMembers, exportedValues, handlerModelOf, 
 import type { Helpers } from './helpers.js';
 import { isFunctionNode, memberFunction, type FunctionNode } from './promises.js';
 import { memberName, unwrap } from './references.js';
-import type { FileInfo, Reference, TraceStep } from './types.js';
+import type { FileInfo, Listeners, Reference, ReportDescriptor, TraceStep } from './types.js';
 import { SINK_KINDS } from './sinks/index.js';
 
 export type { TraceStep };
@@ -218,6 +218,36 @@ export function taintFlows(context: TaintContext, kind: SinkKind): TaintFlow[] {
     });
   }
   return out.sort((a, b) => a.node.pos - b.node.pos);
+}
+
+/** Injection rules judge server code: not tests, browser code or command-line tools. */
+export function servesRequests(file: FileInfo): boolean {
+  return !(file.roles.has('test') || file.roles.has('browser') || file.roles.has('cli'));
+}
+
+/**
+ * A flow as a report: message `messageId` (data `source`, `sink`), or `<messageId>ThroughProject`
+ * (`throughProject` for `tainted`; data also `via`, `file`) when the sink is in another project file.
+ */
+export function flowReport(flow: TaintFlow, messageId = 'tainted'): ReportDescriptor {
+  const through = messageId === 'tainted' ? 'throughProject' : `${messageId}ThroughProject`;
+  return {
+    node: flow.node,
+    messageId: flow.via ? through : messageId,
+    data: { source: flow.source, sink: flow.sink, ...(flow.via ? { via: flow.via.call, file: flow.via.file } : {}) },
+    trace: flow.trace,
+  };
+}
+
+/** The listeners of an injection rule that reports every flow into one sink kind (sites: the kind's sink calls). */
+export function injectionListeners(context: TaintContext & { countSite(node: ts.Node): void; report(d: ReportDescriptor): void }, kind: SinkKind): Listeners {
+  if (!servesRequests(context.file)) return {};
+  return {
+    SourceFile() {
+      for (const site of sinkCalls(context, kind)) context.countSite(site);
+      for (const flow of taintFlows(context, kind)) context.report(flowReport(flow));
+    },
+  };
 }
 
 /** The calls of the file that are sinks of `kind` (the rule's sites), in server code. */
