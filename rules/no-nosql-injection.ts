@@ -17,7 +17,7 @@ import { isFunctionNode } from '../src/core/promises.js';
 import { unwrap } from '../src/core/references.js';
 import { nosqlCodeSinks, nosqlSinks } from '../src/core/sinks/nosql.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { flowReport, servesRequests, sinkCalls, taintFlows, type TaintFlow } from '../src/core/taint.js';
+import { flowReport, isSinkSite, servesRequests, taintFlows, type TaintFlow } from '../src/core/taint.js';
 import type { ProjectFacts } from '../src/project/facts.js';
 
 const OPERATOR = 'a client can send an object such as `{ "$ne": null }` instead of a string and match any document — convert it with `String()`, check `typeof … === \'string\'`, parse it with a schema, or compare with `{ $eq: value }`';
@@ -138,9 +138,13 @@ export default defineFileRule({
   },
   create(context) {
     if (!servesRequests(context.file)) return {};
+    const site = (node: ts.Node) => {
+      if (isSinkSite(node, nosqlSinks, context.helpers)) context.countSite(node);
+    };
     return {
+      CallExpression: site,
+      NewExpression: site,
       SourceFile() {
-        for (const site of sinkCalls(context, nosqlSinks)) context.countSite(site);
         const setup = inputSetup(context.project);
         const code = taintFlows(context, nosqlCodeSinks);
         const model = handlerModelOf(context);

@@ -242,24 +242,23 @@ export function flowReport(flow: TaintFlow, messageId = 'tainted'): ReportDescri
 /** The listeners of an injection rule that reports every flow into one sink kind (sites: the kind's sink calls). */
 export function injectionListeners(context: TaintContext & { countSite(node: ts.Node): void; report(d: ReportDescriptor): void }, kind: SinkKind): Listeners {
   if (!servesRequests(context.file)) return {};
+  const site = (node: ts.Node) => {
+    if (isSinkSite(node, kind, context.helpers)) context.countSite(node);
+  };
   return {
+    CallExpression: site,
+    NewExpression: site,
+    ...(kind.matchAssignment ? { BinaryExpression: site } : {}),
     SourceFile() {
-      for (const site of sinkCalls(context, kind)) context.countSite(site);
       for (const flow of taintFlows(context, kind)) context.report(flowReport(flow));
     },
   };
 }
 
-/** The calls of the file that are sinks of `kind` (the rule's sites), in server code. */
-export function sinkCalls(context: TaintContext, kind: SinkKind): ts.Node[] {
-  const out: ts.Node[] = [];
-  const visit = (node: ts.Node): void => {
-    if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && kind.names.has(calleeName(node) ?? '') && kind.match(node, context.helpers)) out.push(node);
-    if (kind.matchAssignment && ts.isBinaryExpression(node) && assignedMember(node, kind) && kind.matchAssignment(node, context.helpers)) out.push(node);
-    ts.forEachChild(node, visit);
-  };
-  visit(context.file.sourceFile);
-  return out;
+/** A call (or, for kinds that have them, an assignment) that is a sink of `kind`: a site of its rule. */
+export function isSinkSite(node: ts.Node, kind: SinkKind, helpers: Helpers): boolean {
+  if (ts.isCallExpression(node) || ts.isNewExpression(node)) return kind.names.has(calleeName(node) ?? '') && !!kind.match(node, helpers);
+  return !!kind.matchAssignment && ts.isBinaryExpression(node) && assignedMember(node, kind) && !!kind.matchAssignment(node, helpers);
 }
 
 function analyseFile(context: TaintContext, kinds: readonly SinkKind[]): Hit[] {
