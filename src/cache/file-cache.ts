@@ -4,19 +4,17 @@
 // later scan parses a file only when its module facts or its results no longer hold, or when request
 // reach needs its syntax tree. Valid for one configuration and one build of prodcheck (`key`).
 import { join } from 'node:path';
-import type { RawFinding, Severity } from '../core/types.js';
+import type { FileResult } from '../parallel/shard.js';
 import { VERSION } from '../version.js';
 import type { Read } from './record.js';
 import { CACHE_FORMAT, readCacheFile, writeCacheFile, type Note } from './scan-cache.js';
 
 export const FILES_ENTRY = 'files.json';
 
-export interface CachedResult {
+/** A file's results as the rules gave them, and what it was checked as. */
+export interface CachedResult extends Omit<FileResult, 'relPath'> {
   /** A digest of what the file was checked as besides its content: its roles and its rules with their options and severities. */
   context: string;
-  findings: Array<{ finding: RawFinding; severity: Severity }>;
-  sites: Array<[string, number]>;
-  problems: string[];
 }
 
 export interface FileEntry {

@@ -134,15 +134,7 @@ export class FactsRecorder {
         for (const k of keysRead()) fn(entryOf(k), k, proxy);
       },
     };
-    const proxy: object = new Proxy(target, {
-      get: (t, prop) => {
-        if (prop === PROXIED) return t;
-        if (prop === 'size') return keysRead().length;
-        if (prop in methods) return methods[prop];
-        const v = Reflect.get(t, prop, t);
-        return typeof v === 'function' ? v.bind(t) : v;
-      },
-    });
+    const proxy = collectionProxy(target, methods, () => keysRead().length);
     return proxy;
   }
 
@@ -171,15 +163,7 @@ export class FactsRecorder {
         for (const v of valuesRead()) fn(v, v, proxy);
       },
     };
-    const proxy: object = new Proxy(target, {
-      get: (t, prop) => {
-        if (prop === PROXIED) return t;
-        if (prop === 'size') return valuesRead().length;
-        if (prop in methods) return methods[prop];
-        const v = Reflect.get(t, prop, t);
-        return typeof v === 'function' ? v.bind(t) : v;
-      },
-    });
+    const proxy = collectionProxy(target, methods, () => valuesRead().length);
     return proxy;
   }
 }
@@ -290,4 +274,17 @@ function evaluate(facts: object, key: string, cache: Map<string, unknown>): stri
     return JSON.stringify(keys);
   }
   return leaf(valueAt(facts, key, cache));
+}
+
+/** A Map or Set seen through recording methods: `size` and the listed methods recorded, anything else the collection's own. */
+function collectionProxy(target: Map<unknown, unknown> | Set<unknown>, methods: Record<string | symbol, unknown>, size: () => number): object {
+  return new Proxy(target, {
+    get: (t, prop) => {
+      if (prop === PROXIED) return t;
+      if (prop === 'size') return size();
+      if (prop in methods) return methods[prop];
+      const v = Reflect.get(t, prop, t);
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+  });
 }
