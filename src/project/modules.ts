@@ -94,6 +94,7 @@ const JSX_ELEMENT = ts.SyntaxKind.JsxElement;
 const JSX_SELF_CLOSING = ts.SyntaxKind.JsxSelfClosingElement;
 const JSX_FRAGMENT = ts.SyntaxKind.JsxFragment;
 const IDENTIFIER = ts.SyntaxKind.Identifier;
+const KIND_COUNT = ts.SyntaxKind.Count;
 const IMPORT_KEYWORD = ts.SyntaxKind.ImportKeyword;
 const EQUALS = ts.SyntaxKind.EqualsToken;
 const forEachChild = ts.forEachChild;
@@ -373,17 +374,19 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
       },
     }),
   );
-  // Collectors by the node kinds they act on (in the order of COLLECTORS), plus those that see every node.
+  // Collectors by the node kinds they act on, each kind's list in the order of COLLECTORS (a collector
+  // without `kinds` is in every list).
   const byKind: Array<EvidenceCollector[] | undefined> = [];
-  const everyNode = collectors.some((c) => !c.kinds);
-  for (const c of collectors) for (const kind of c.kinds ?? []) (byKind[kind] ??= []).push(c);
+  for (const c of collectors) {
+    if (c.kinds) for (const kind of c.kinds) (byKind[kind] ??= []).push(c);
+  }
+  const everyNode = collectors.filter((c) => !c.kinds);
+  if (everyNode.length > 0) {
+    for (let kind = 0; kind < KIND_COUNT; kind++) byKind[kind] = collectors.filter((c) => !c.kinds || c.kinds.includes(kind));
+  }
   const visit = (node: ts.Node): void => {
-    if (everyNode) {
-      for (const c of collectors) if (!c.kinds || c.kinds.includes(node.kind)) c.visit(node);
-    } else {
-      const own = byKind[node.kind];
-      if (own) for (const c of own) c.visit(node);
-    }
+    const own = byKind[node.kind];
+    if (own) for (const c of own) c.visit(node);
     switch (node.kind) {
       case CALL: {
         const call = node as ts.CallExpression;

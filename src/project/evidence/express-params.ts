@@ -31,6 +31,7 @@ export const expressParamsCollector: CollectorFactory = (context) => {
   const calls: ts.CallExpression[] = [];
   const receivers: ts.Identifier[] = [];
   return {
+    kinds: [ts.SyntaxKind.CallExpression],
     visit(node) {
       if (!ts.isCallExpression(node) || node.arguments.length === 0) return;
       const callee = node.expression;

@@ -24,6 +24,7 @@ export const mongoInputCollector: CollectorFactory = (context) => {
     return ref?.kind === 'module' && !ref.resolved && ref.module === 'express-mongo-sanitize';
   };
   return {
+    kinds: [ts.SyntaxKind.CallExpression],
     visit(node) {
       if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
       const method = node.expression.name.text;

@@ -19,6 +19,7 @@ const SINK_NAMES = new Set(SINK_KINDS.flatMap((k) => [...k.names]));
 export const taintSummariesCollector: CollectorFactory = (context) => {
   let candidate = false;
   return {
+    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.ImportDeclaration],
     visit(node) {
       if (candidate) return;
       if (ts.isCallExpression(node)) {
