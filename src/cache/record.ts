@@ -39,32 +39,90 @@ function leaf(value: unknown): string {
   return Array.isArray(value) ? 'A' : 'O';
 }
 
+/**
+ * One place the rules read: its key (built once, when first reached), the path that reaches it, the
+ * value first read there, and the places read from it. Steps from a site are looked up by short
+ * names (a property, a map key, a call's arguments), so a repeated read builds no string.
+ */
+class Site {
+  value: string | undefined = undefined;
+  private props: Map<string, Site> | undefined;
+  private others: Map<string, Site> | undefined;
+  private entries: Map<unknown, Site> | undefined;
+  constructor(
+    readonly key: string,
+    readonly path: Step[],
+  ) {}
+
+  /** `.name`: a property. */
+  prop(name: string): Site {
+    const props = (this.props ??= new Map());
+    let site = props.get(name);
+    if (!site) {
+      site = new Site(`${this.key}.${esc(name)}`, [...this.path, { p: name }]);
+      props.set(name, site);
+    }
+    return site;
+  }
+
+  /** `.name(args)` (a call), `?name` (`in`), `.@keys`, `.@items`, `.has(k)`: by the step's text in the key. */
+  step(text: string, step: Step | null): Site {
+    const others = (this.others ??= new Map());
+    let site = others.get(text);
+    if (!site) {
+      site = new Site(`${this.key}${text}`, step ? [...this.path, step] : this.path);
+      others.set(text, site);
+    }
+    return site;
+  }
+
+  /** `.get(k)` of a Map. */
+  entry(k: unknown): Site {
+    const entries = (this.entries ??= new Map());
+    let site = entries.get(k);
+    if (!site) {
+      site = new Site(`${this.key}.get(${JSON.stringify(k)})`, [...this.path, { g: k }]);
+      entries.set(k, site);
+    }
+    return site;
+  }
+}
+
 export class FactsRecorder {
-  private readonly reads = new Map<string, string>();
+  /** Sites read, in the order first read. */
+  private readonly read: Site[] = [];
+  private readonly roots = new Map<string, Site>();
   private readonly proxies = new WeakMap<object, unknown>();
-  private readonly paths = new WeakMap<object, { path: Step[]; key: string }>();
+  private readonly sites = new WeakMap<object, Site>();
 
   /** The facts as the rules should see them; `root` names them in the recorded keys (`#` and the package's path). */
   wrap<T extends object>(facts: T, root: string): T {
-    return this.follow(facts, [{ p: root }], root) as T;
+    let site = this.roots.get(root);
+    if (!site) {
+      site = new Site(root, [{ p: root }]);
+      this.roots.set(root, site);
+    }
+    return this.follow(facts, site) as T;
   }
 
   /** The reads, in the order first made. */
   result(): Read[] {
-    return [...this.reads];
+    return this.read.map((site) => [site.key, site.value as string]);
   }
 
-  private note(key: string, value: string): void {
-    if (!this.reads.has(key)) this.reads.set(key, value);
+  private note(site: Site, value: () => string): void {
+    if (site.value !== undefined) return;
+    site.value = value();
+    this.read.push(site);
   }
 
-  private follow(value: unknown, path: Step[], key: string): unknown {
-    this.note(key, leaf(value));
+  private follow(value: unknown, site: Site): unknown {
+    if (site.value === undefined) this.note(site, () => leaf(value));
     if (!value || typeof value !== 'object' || isNode(value)) return value;
     const cached = this.proxies.get(value);
     if (cached) return cached;
-    this.paths.set(value, { path, key });
-    const proxy = value instanceof Map ? this.mapProxy(value, path, key) : value instanceof Set ? this.setProxy(value, path, key) : this.objectProxy(value, path, key);
+    this.sites.set(value, site);
+    const proxy = value instanceof Map ? this.mapProxy(value, site) : value instanceof Set ? this.setProxy(value, site) : this.objectProxy(value, site);
     this.proxies.set(value, proxy);
     return proxy;
   }
@@ -72,7 +130,7 @@ export class FactsRecorder {
   private encodeArg(arg: unknown): unknown {
     if (arg && typeof arg === 'object') {
       const target = (arg as { [PROXIED]?: object })[PROXIED];
-      if (target) return { $path: this.paths.get(target)?.path ?? null };
+      if (target) return { $path: this.sites.get(target)?.path ?? null };
       if (isNode(arg)) return null;
       if (Array.isArray(arg)) return arg.map((a) => this.encodeArg(a));
       const out: Record<string, unknown> = {};
@@ -82,48 +140,48 @@ export class FactsRecorder {
     return arg;
   }
 
-  private objectProxy(target: object, path: Step[], key: string): object {
+  private objectProxy(target: object, site: Site): object {
     return new Proxy(target, {
       get: (t, prop, receiver) => {
         if (prop === PROXIED) return t;
         const v = Reflect.get(t, prop, receiver);
-        if (typeof prop === 'symbol') return typeof v === 'function' ? v : v;
+        if (typeof prop === 'symbol') return v;
         if (typeof v === 'function') {
           if (Array.isArray(t)) return v;
           return (...args: unknown[]) => {
             const raw = args.map((a) => (a && typeof a === 'object' && (a as { [PROXIED]?: object })[PROXIED]) || a);
             const encoded = args.map((a) => this.encodeArg(a));
-            const step: Step = { c: prop, a: encoded };
-            return this.follow((v as (...a: unknown[]) => unknown).apply(t, raw), [...path, step], `${key}.${prop}(${JSON.stringify(encoded)})`);
+            return this.follow((v as (...a: unknown[]) => unknown).apply(t, raw), site.step(`.${prop}(${JSON.stringify(encoded)})`, { c: prop, a: encoded }));
           };
         }
-        return this.follow(v, [...path, { p: prop }], `${key}.${esc(prop)}`);
+        return this.follow(v, site.prop(prop));
       },
       has: (t, prop) => {
         const has = Reflect.has(t, prop);
-        if (typeof prop === 'string') this.note(`${key}?${esc(prop)}`, leaf(has));
+        if (typeof prop === 'string') this.note(site.step(`?${esc(prop)}`, null), () => leaf(has));
         return has;
       },
       ownKeys: (t) => {
         const keys = Reflect.ownKeys(t);
-        this.note(`${key}.@keys`, JSON.stringify(keys.filter((k) => typeof k === 'string')));
+        this.note(site.step('.@keys', null), () => JSON.stringify(keys.filter((k) => typeof k === 'string')));
         return keys;
       },
     });
   }
 
-  private mapProxy(target: Map<unknown, unknown>, path: Step[], key: string): object {
-    const entryOf = (k: unknown) => this.follow(target.get(k), [...path, { g: k }], `${key}.get(${JSON.stringify(k)})`);
+  private mapProxy(target: Map<unknown, unknown>, site: Site): object {
+    const entryOf = (k: unknown) => this.follow(target.get(k), site.entry(k));
+    const keysSite = site.step('.@keys', null);
     const keysRead = () => {
       const keys = [...target.keys()];
-      this.note(`${key}.@keys`, JSON.stringify(keys));
+      this.note(keysSite, () => JSON.stringify(keys));
       return keys;
     };
     const methods: Record<string | symbol, unknown> = {
       get: (k: unknown) => entryOf(k),
       has: (k: unknown) => {
         const has = target.has(k);
-        this.note(`${key}.has(${JSON.stringify(k)})`, leaf(has));
+        this.note(site.step(`.has(${JSON.stringify(k)})`, null), () => leaf(has));
         return has;
       },
       keys: () => keysRead()[Symbol.iterator](),
@@ -138,20 +196,22 @@ export class FactsRecorder {
     return proxy;
   }
 
-  private setProxy(target: Set<unknown>, path: Step[], key: string): object {
+  private setProxy(target: Set<unknown>, site: Site): object {
+    const keysSite = site.step('.@keys', null);
+    const itemsSite = site.step('.@items', { k: true });
     const valuesRead = () => {
       const values = [...target];
       if (values.every((v) => v === null || typeof v !== 'object')) {
-        this.note(`${key}.@keys`, JSON.stringify(values));
+        this.note(keysSite, () => JSON.stringify(values));
         return values;
       }
-      this.note(`${key}.@items`, leaf(values.length));
-      return values.map((v, i) => this.follow(v, [...path, { k: true }, { p: String(i) }], `${key}.@items.${i}`));
+      this.note(itemsSite, () => leaf(values.length));
+      return values.map((v, i) => this.follow(v, itemsSite.step(`.${i}`, { p: String(i) })));
     };
     const methods: Record<string | symbol, unknown> = {
       has: (v: unknown) => {
         const has = target.has(v);
-        if (v === null || typeof v !== 'object') this.note(`${key}.has(${JSON.stringify(v)})`, leaf(has));
+        if (v === null || typeof v !== 'object') this.note(site.step(`.has(${JSON.stringify(v)})`, null), () => leaf(has));
         else valuesRead();
         return has;
       },
