@@ -31,16 +31,23 @@ interface InputSetup {
 }
 
 const setups = new WeakMap<ProjectFacts, InputSetup>();
+/** The query parser and sanitizer set anywhere in the repository: one answer for all package views (they share `repositoryModules`). */
+const repositoryInput = new WeakMap<object, { parser: 'extended' | 'simple' | null; sanitized: boolean }>();
 
 function inputSetup(project: ProjectFacts): InputSetup {
   let setup = setups.get(project);
   if (setup) return setup;
-  const evidence = [...project.repositoryModules.values()].map((m) => m.evidence.mongoInput);
-  const parser = evidence.some((e) => e?.queryParser === 'extended') ? 'extended' : evidence.some((e) => e?.queryParser === 'simple') ? 'simple' : null;
+  let input = repositoryInput.get(project.repositoryModules);
+  if (!input) {
+    const evidence = [...project.repositoryModules.values()].map((m) => m.evidence.mongoInput);
+    const parser = evidence.some((e) => e?.queryParser === 'extended') ? 'extended' : evidence.some((e) => e?.queryParser === 'simple') ? 'simple' : null;
+    input = { parser, sanitized: evidence.some((e) => e?.sanitizeMiddleware) };
+    repositoryInput.set(project.repositoryModules, input);
+  }
   const express = project.majorOf('express');
   const nest = project.majorOf('@nestjs/platform-express');
   const simpleByDefault = (express !== null && express >= 5) || (express === null && nest !== null && nest >= 11);
-  setup = { queryObjects: parser ? parser === 'extended' : !simpleByDefault, sanitized: evidence.some((e) => e?.sanitizeMiddleware) };
+  setup = { queryObjects: input.parser ? input.parser === 'extended' : !simpleByDefault, sanitized: input.sanitized };
   setups.set(project, setup);
   return setup;
 }
