@@ -148,7 +148,9 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     const freshByShard = new Map<ShardHandle, string[]>();
     for (const f of fresh) {
       const shard = owner.get(f.path) as ShardHandle;
-      freshByShard.set(shard, [...(freshByShard.get(shard) ?? []), f.path]);
+      const group = freshByShard.get(shard);
+      if (group) group.push(f.path);
+      else freshByShard.set(shard, [f.path]);
     }
     for (const shardErrors of await Promise.all([...freshByShard].map(([shard, group]) => shard.call('parse', group)))) {
       for (const e of shardErrors) failed.set(e.relPath, e.message);

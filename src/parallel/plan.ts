@@ -58,7 +58,9 @@ export async function byOwner<T, R>(items: readonly T[], fileOf: (item: T) => st
   for (const item of items) {
     const shard = owner.get(fileOf(item));
     if (!shard) throw new Error(`no shard holds ${fileOf(item)}`);
-    groups.set(shard, [...(groups.get(shard) ?? []), item]);
+    const group = groups.get(shard);
+    if (group) group.push(item);
+    else groups.set(shard, [item]);
   }
   const answers = new Map<ShardHandle, R[]>();
   await Promise.all([...groups].map(async ([shard, group]) => answers.set(shard, await ask(shard, group))));

@@ -150,7 +150,11 @@ function findingsSection(report: Report, options: HtmlOptions): string {
   const head = `<h2 id="findings-title">Findings</h2>`;
   if (total === 0) return `<section class="findings" aria-labelledby="findings-title">${head}<p class="empty">No findings.</p></section>`;
   const byFile = new Map<string, Array<{ f: Finding; i: number }>>();
-  report.findings.forEach((f, i) => byFile.set(f.file, [...(byFile.get(f.file) ?? []), { f, i }]));
+  report.findings.forEach((f, i) => {
+    const own = byFile.get(f.file);
+    if (own) own.push({ f, i });
+    else byFile.set(f.file, [{ f, i }]);
+  });
   const groups = [...byFile].map(([file, items]) => {
     const source = options.source?.(file);
     return (

@@ -95,7 +95,11 @@ export function renderPretty(report: Report, options: PrettyOptions): string {
   }
 
   const byFile = new Map<string, Finding[]>();
-  for (const f of report.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  for (const f of report.findings) {
+    const own = byFile.get(f.file);
+    if (own) own.push(f);
+    else byFile.set(f.file, [f]);
+  }
   const hinted = new Set<string>();
   for (const [file, findings] of byFile) {
     out.push(c.underline(file));

@@ -104,7 +104,9 @@ export function scorePackages(
   const byPackage = new Map<string, Finding[]>();
   for (const f of findings) {
     const path = packageOf(f.file).path;
-    byPackage.set(path, [...(byPackage.get(path) ?? []), f]);
+    const own = byPackage.get(path);
+    if (own) own.push(f);
+    else byPackage.set(path, [f]);
   }
   const out: PackageScore[] = [];
   for (const pkg of packages) {
