@@ -21,7 +21,7 @@ import { byOwner, parallelShards, requestReach, splitShards } from './parallel/p
 import type { BuiltModule, FileResult, PrepareInput, ShardFile } from './parallel/shard.js';
 import { readFileCache, writeFileCache, type FileEntry } from './cache/file-cache.js';
 import { decode, encode } from './cache/json.js';
-import { esc, replay, type Read } from './cache/record.js';
+import { esc, mergeReads, replay, type Reads } from './cache/record.js';
 import { fileCacheKey, fileContext } from './cache/file-key.js';
 import { overrideMatchersOf, rulesFor } from './rules-for.js';
 import type { WorkspacePackage } from './project/workspaces.js';
@@ -46,6 +46,12 @@ export interface ScanOptions {
   cacheDir?: string;
   /** One line about the cache (ignored, unwritable) for stderr. */
   note?: (message: string) => void;
+  /**
+   * The previous scan's discovered files and their stamps, when nothing but the contents of source
+   * files can have changed since (the whole-scan cache checked every directory, input and the
+   * configuration): discovery is skipped, and unchanged files are read only when needed.
+   */
+  knownFiles?: Readonly<Record<string, FileStamp | null>>;
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
@@ -63,6 +69,8 @@ export interface ScanResult {
 
 export interface ScanStats {
   threads: number;
+  /** Source files read when discovered (the others were known unchanged, and read only if needed). */
+  read: number;
   parsed: number;
   checked: number;
   /** Milliseconds per phase (wall time in this thread). */
@@ -88,13 +96,21 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   const typesConfig = options.types ? readTypesConfig(root) : undefined;
 
   const started = performance.now();
-  const read = readSources(root, config.ignores, (done, n) => {
-    options.onProgress?.({ done: Math.floor(done / 4), total: n });
-  });
-  const { relPaths, sources } = read;
+  const read = readSources(
+    root,
+    config.ignores,
+    (done, n) => {
+      options.onProgress?.({ done: Math.floor(done / 4), total: n });
+    },
+    options.knownFiles,
+  );
+  const { relPaths } = read;
   const total = relPaths.length;
   const errors: ReportError[] = [...read.errors];
-  const files: ShardFile[] = [...sources].map(([relPath, text]) => ({ path: join(root, relPath), relPath, text }));
+  const files: ShardFile[] = read.sourcePaths.map((relPath) => {
+    const text = read.sources.get(relPath);
+    return { path: join(root, relPath), relPath, size: read.stamps.get(relPath)?.size ?? 0, ...(text !== undefined ? { text } : {}) };
+  });
 
   const cacheDir = typesConfig ? undefined : options.cacheDir;
   const cacheKey = cacheDir === undefined ? '' : fileCacheKey(config);
@@ -127,7 +143,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     packageSites.set(pkg.path, own);
   };
   let facts: ProjectFacts;
-  const stats: ScanStats = { threads: shards.length, parsed: 0, checked: 0, ms: { read: Math.round(performance.now() - started) } };
+  const stats: ScanStats = { threads: shards.length, read: read.sources.size, parsed: 0, checked: 0, ms: { read: Math.round(performance.now() - started) } };
   let lap = performance.now();
   const phase = (name: string) => {
     const now = performance.now();
@@ -135,7 +151,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     lap = now;
   };
   const store = new Map<string, FileEntry>();
-  let storedReads: Read[] = [];
+  let storedReads: Reads = [];
   try {
     // Syntax: known from the cache for unchanged files, else by parsing.
     const failed = new Map<string, string>();
@@ -278,9 +294,9 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     stats.parsed = (await Promise.all(shards.map((s) => s.call('parsedFiles')))).reduce((a, b) => a + b, 0);
     if (record) {
       // The reads that still hold, and those of the files checked now.
-      const reads = new Map(factsHold ? previous.reads : []);
-      for (const shardReads of await Promise.all(shards.map((s) => s.call('reads')))) for (const [k, v] of shardReads) if (!reads.has(k)) reads.set(k, v);
-      storedReads = [...reads];
+      let reads = factsHold ? previous.reads : [];
+      for (const shardReads of await Promise.all(shards.map((s) => s.call('reads')))) reads = mergeReads(reads, shardReads);
+      storedReads = reads;
     }
   } finally {
     await Promise.all(shards.map((s) => s.close()));
@@ -334,14 +350,14 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   );
   // A secret a rule found reaches no output: code frames and fingerprints read a masked copy.
   const redactions = raw.filter(({ finding }) => getRule(finding.ruleId)?.reportsSecrets).map(({ file, finding }) => ({ file, start: finding.start, end: finding.end }));
-  const shown = redactSources(sources, redactions);
+  const shown = redactSources(read.text, redactions);
   const prints = fingerprints(
     raw.map(({ finding, file }) => ({
       ruleId: finding.ruleId,
       file,
       symbol: finding.symbol ?? '',
       // A project finding has no range: its message (which names the value involved) stands for its code.
-      code: finding.end > finding.start ? (shown.get(file)?.slice(finding.start, finding.end) ?? finding.message) : finding.message,
+      code: finding.end > finding.start ? (shown(file)?.slice(finding.start, finding.end) ?? finding.message) : finding.message,
     })),
   );
   const findings: Finding[] = raw.map(({ finding, file, severity }, i) => {
@@ -395,7 +411,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     fixFirst,
     ...(packages ? { packages } : {}),
   };
-  return { report, source: (relPath) => shown.get(relPath), stamps: read.stamps, redactions, stats };
+  return { report, source: shown, stamps: read.stamps, redactions, stats };
 }
 
 export async function scan(options: ScanOptions): Promise<Report> {

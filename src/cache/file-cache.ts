@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { FileResult } from '../parallel/shard.js';
 import { VERSION } from '../version.js';
-import type { Read } from './record.js';
+import type { Reads } from './record.js';
 import { CACHE_FORMAT, readCacheFile, writeCacheFile, type Note } from './scan-cache.js';
 
 export const FILES_ENTRY = 'files.json';
@@ -32,12 +32,12 @@ interface Stored {
   version: string;
   key: string;
   /** What the file rules read from the project facts when they computed the cached results. */
-  reads: Read[];
+  reads: Reads;
   files: Record<string, FileEntry>;
 }
 
 export interface FileCache {
-  reads: Read[];
+  reads: Reads;
   files: Map<string, FileEntry>;
 }
 

@@ -1,10 +1,13 @@
 // What the file rules read from the project facts, recorded so that a later scan can tell whether
 // cached results still hold: the rules see the facts through a recording proxy, and every read of a
 // plain value (a boolean, a string, a length, a map's keys) is kept with the path that reached it
-// (`#pkg.lookupExport(["/src/a.ts","save"]).info.async`). A later scan replays each path on its own
-// facts: when every value is the same, the rules would see the same facts. Objects are followed,
-// never compared whole, so a rule that asked whether an export is async depends on that answer, not
-// on the exporting module's line numbers.
+// (`#pkg` → `lookupExport("/src/a.ts","save")` → `info` → `async`). A later scan replays each path on
+// its own facts: when every value is the same, the rules would see the same facts. Objects are
+// followed, never compared whole, so a rule that asked whether an export is async depends on that
+// answer, not on the exporting module's line numbers.
+//
+// The reads form a tree (a path's steps are its branches), kept and stored as one: each step is
+// written once however many reads pass through it, and replaying walks the tree once.
 //
 // One recorder serves every file of a scan (rules and helpers memoise project-wide computations per
 // facts object, such as the files a server entry point loads; a recorder per file would repeat them
@@ -13,17 +16,28 @@
 // Not recorded: arguments that are syntax tree nodes (facts methods read plain fields of their
 // arguments: a `Reference`'s kind, module and path) and object identity (rules compare values).
 
-type Step = { p: string } | { c: string; a: unknown[] } | { g: unknown } | { k: true };
-export type Path = readonly Step[];
+/**
+ * One step from a value: a property (`p`), a method call with plain arguments (`c`, `a`), a Map's
+ * entry (`g`), `name in value` (`in`), a Map's or Set's `has` (`has`), the keys of an object, Map or
+ * Set of plain values (`keys`), the items of a Set of objects (`items`, read as its size) and one of
+ * them (`item`). The first step of a path names the facts it starts from (`p`: `#` and a package path).
+ */
+export type Step = { p: string } | { c: string; a: unknown[] } | { g: unknown } | { in: string } | { has: unknown } | { keys: 1 } | { items: 1 } | { item: number };
 
-/** A recorded read: a path from the facts and the plain value found there (JSON). */
-export type Read = [path: string, value: string];
+/** A recorded step and what was seen there (`v`: JSON of a plain value, or the kind of an object), with the reads made from it. */
+export interface ReadNode {
+  s: Step;
+  v?: string;
+  c?: ReadNode[];
+}
+
+/** The reads of a scan: one tree per facts root. */
+export type Reads = ReadNode[];
 
 const PROXIED = Symbol('prodcheck.recorded');
 
 /** A property name as a step of a key: characters that delimit steps are escaped. */
 export const esc = (name: string) => name.replace(/[%.?()"]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-export const unesc = (name: string) => name.replace(/%([0-9a-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 
 function isNode(value: object): boolean {
   const v = value as { kind?: unknown; pos?: unknown; end?: unknown };
@@ -39,85 +53,84 @@ function leaf(value: unknown): string {
   return Array.isArray(value) ? 'A' : 'O';
 }
 
-/**
- * One place the rules read: its key (built once, when first reached), the path that reaches it, the
- * value first read there, and the places read from it. Steps from a site are looked up by short
- * names (a property, a map key, a call's arguments), so a repeated read builds no string.
- */
+/** A step's identity among its siblings. */
+function stepKey(s: Step): string {
+  return 'p' in s ? `.${s.p}` : JSON.stringify(s);
+}
+
+/** One place the rules read: its step from the parent, the value first seen there, and the places read from it. */
 class Site {
   value: string | undefined = undefined;
-  private props: Map<string, Site> | undefined;
-  private others: Map<string, Site> | undefined;
-  private entries: Map<unknown, Site> | undefined;
+  private readonly children = new Map<unknown, Site>();
   constructor(
-    readonly key: string,
-    readonly path: Step[],
+    readonly step: Step,
+    readonly parent: Site | null,
   ) {}
 
-  /** `.name`: a property. */
-  prop(name: string): Site {
-    const props = (this.props ??= new Map());
-    let site = props.get(name);
+  /** The child site for `step`, found by `key` (a property name, a Map key, or a step's JSON). */
+  child(key: unknown, step: () => Step): Site {
+    let site = this.children.get(key);
     if (!site) {
-      site = new Site(`${this.key}.${esc(name)}`, [...this.path, { p: name }]);
-      props.set(name, site);
+      site = new Site(step(), this);
+      this.children.set(key, site);
     }
     return site;
   }
 
-  /** `.name(args)` (a call), `?name` (`in`), `.@keys`, `.@items`, `.has(k)`: by the step's text in the key. */
-  step(text: string, step: Step | null): Site {
-    const others = (this.others ??= new Map());
-    let site = others.get(text);
-    if (!site) {
-      site = new Site(`${this.key}${text}`, step ? [...this.path, step] : this.path);
-      others.set(text, site);
-    }
-    return site;
+  /** The steps from the root to here. */
+  path(): Step[] {
+    const out: Step[] = [];
+    for (let s: Site | null = this; s; s = s.parent) out.push(s.step);
+    return out.reverse();
   }
 
-  /** `.get(k)` of a Map. */
-  entry(k: unknown): Site {
-    const entries = (this.entries ??= new Map());
-    let site = entries.get(k);
-    if (!site) {
-      site = new Site(`${this.key}.get(${JSON.stringify(k)})`, [...this.path, { g: k }]);
-      entries.set(k, site);
+  /** This site as stored: null when nothing was read here or below. */
+  node(): ReadNode | null {
+    const c: ReadNode[] = [];
+    for (const child of this.children.values()) {
+      const n = child.node();
+      if (n) c.push(n);
     }
-    return site;
+    if (this.value === undefined && c.length === 0) return null;
+    return { s: this.step, ...(this.value !== undefined ? { v: this.value } : {}), ...(c.length > 0 ? { c } : {}) };
   }
 }
 
+// Children of a site are keyed by property name for properties (the common case) and by a prefixed
+// string for the other steps, so that neither can be taken for the other.
+const entryKey = (k: unknown) => (typeof k === 'string' ? `\0g${k}` : `\0g${JSON.stringify(k)}`);
+
 export class FactsRecorder {
-  /** Sites read, in the order first read. */
-  private readonly read: Site[] = [];
   private readonly roots = new Map<string, Site>();
   private readonly proxies = new WeakMap<object, unknown>();
   private readonly sites = new WeakMap<object, Site>();
 
-  /** The facts as the rules should see them; `root` names them in the recorded keys (`#` and the package's path). */
+  /** The facts as the rules should see them; `root` names them in the recorded reads (`#` and the package's path). */
   wrap<T extends object>(facts: T, root: string): T {
     let site = this.roots.get(root);
     if (!site) {
-      site = new Site(root, [{ p: root }]);
+      site = new Site({ p: root }, null);
       this.roots.set(root, site);
     }
     return this.follow(facts, site) as T;
   }
 
-  /** The reads, in the order first made. */
-  result(): Read[] {
-    return this.read.map((site) => [site.key, site.value as string]);
+  /** The reads so far. */
+  result(): Reads {
+    const out: Reads = [];
+    for (const site of this.roots.values()) {
+      const n = site.node();
+      if (n) out.push(n);
+    }
+    return out;
   }
 
   private note(site: Site, value: () => string): void {
-    if (site.value !== undefined) return;
-    site.value = value();
-    this.read.push(site);
+    if (site.value === undefined) site.value = value();
   }
 
   private follow(value: unknown, site: Site): unknown {
-    if (site.value === undefined) this.note(site, () => leaf(value));
+    if (site.value === undefined) site.value = leaf(value);
     if (!value || typeof value !== 'object' || isNode(value)) return value;
     const cached = this.proxies.get(value);
     if (cached) return cached;
@@ -130,7 +143,7 @@ export class FactsRecorder {
   private encodeArg(arg: unknown): unknown {
     if (arg && typeof arg === 'object') {
       const target = (arg as { [PROXIED]?: object })[PROXIED];
-      if (target) return { $path: this.sites.get(target)?.path ?? null };
+      if (target) return { $path: this.sites.get(target)?.path() ?? null };
       if (isNode(arg)) return null;
       if (Array.isArray(arg)) return arg.map((a) => this.encodeArg(a));
       const out: Record<string, unknown> = {};
@@ -151,37 +164,42 @@ export class FactsRecorder {
           return (...args: unknown[]) => {
             const raw = args.map((a) => (a && typeof a === 'object' && (a as { [PROXIED]?: object })[PROXIED]) || a);
             const encoded = args.map((a) => this.encodeArg(a));
-            return this.follow((v as (...a: unknown[]) => unknown).apply(t, raw), site.step(`.${prop}(${JSON.stringify(encoded)})`, { c: prop, a: encoded }));
+            const step: Step = { c: prop, a: encoded };
+            const key = `\0c${JSON.stringify(step)}`;
+            return this.follow((v as (...a: unknown[]) => unknown).apply(t, raw), site.child(key, () => step));
           };
         }
-        return this.follow(v, site.prop(prop));
+        return this.follow(v, site.child(prop, () => ({ p: prop })));
       },
       has: (t, prop) => {
         const has = Reflect.has(t, prop);
-        if (typeof prop === 'string') this.note(site.step(`?${esc(prop)}`, null), () => leaf(has));
+        if (typeof prop === 'string') this.note(site.child(`\0in${prop}`, () => ({ in: prop })), () => leaf(has));
         return has;
       },
       ownKeys: (t) => {
         const keys = Reflect.ownKeys(t);
-        this.note(site.step('.@keys', null), () => JSON.stringify(keys.filter((k) => typeof k === 'string')));
+        this.note(site.child('\0keys', () => ({ keys: 1 })), () => JSON.stringify(keys.filter((k) => typeof k === 'string')));
         return keys;
       },
     });
   }
 
+  private hasSite(site: Site, k: unknown): Site {
+    return site.child(`\0has${JSON.stringify(k)}`, () => ({ has: k }));
+  }
+
   private mapProxy(target: Map<unknown, unknown>, site: Site): object {
-    const entryOf = (k: unknown) => this.follow(target.get(k), site.entry(k));
-    const keysSite = site.step('.@keys', null);
+    const entryOf = (k: unknown) => this.follow(target.get(k), site.child(entryKey(k), () => ({ g: k })));
     const keysRead = () => {
       const keys = [...target.keys()];
-      this.note(keysSite, () => JSON.stringify(keys));
+      this.note(site.child('\0keys', () => ({ keys: 1 })), () => JSON.stringify(keys));
       return keys;
     };
     const methods: Record<string | symbol, unknown> = {
       get: (k: unknown) => entryOf(k),
       has: (k: unknown) => {
         const has = target.has(k);
-        this.note(site.step(`.has(${JSON.stringify(k)})`, null), () => leaf(has));
+        this.note(this.hasSite(site, k), () => leaf(has));
         return has;
       },
       keys: () => keysRead()[Symbol.iterator](),
@@ -197,21 +215,20 @@ export class FactsRecorder {
   }
 
   private setProxy(target: Set<unknown>, site: Site): object {
-    const keysSite = site.step('.@keys', null);
-    const itemsSite = site.step('.@items', { k: true });
     const valuesRead = () => {
       const values = [...target];
       if (values.every((v) => v === null || typeof v !== 'object')) {
-        this.note(keysSite, () => JSON.stringify(values));
+        this.note(site.child('\0keys', () => ({ keys: 1 })), () => JSON.stringify(values));
         return values;
       }
-      this.note(itemsSite, () => leaf(values.length));
-      return values.map((v, i) => this.follow(v, itemsSite.step(`.${i}`, { p: String(i) })));
+      const items = site.child('\0items', () => ({ items: 1 }));
+      this.note(items, () => leaf(values.length));
+      return values.map((v, i) => this.follow(v, items.child(i, () => ({ item: i }))));
     };
     const methods: Record<string | symbol, unknown> = {
       has: (v: unknown) => {
         const has = target.has(v);
-        if (v === null || typeof v !== 'object') this.note(site.step(`.has(${JSON.stringify(v)})`, null), () => leaf(has));
+        if (v === null || typeof v !== 'object') this.note(this.hasSite(site, v), () => leaf(has));
         else valuesRead();
         return has;
       },
@@ -228,112 +245,90 @@ export class FactsRecorder {
   }
 }
 
-/**
- * Whether every recorded read gives the same value in these facts (`roots`: the facts a recorded root
- * name stands for, or undefined when it no longer exists).
- */
-export function replay(roots: (root: string) => object | undefined, reads: readonly Read[]): boolean {
-  const cache = new Map<string, unknown>();
-  const facts = {};
-  for (const [key, expected] of reads) {
-    const root = /^#[^.?]*/.exec(key)?.[0] ?? '';
-    if (!cache.has(root)) {
-      const value = roots(root);
-      if (value === undefined) return false;
-      cache.set(root, value);
-    }
-    let actual: string;
-    try {
-      actual = evaluate(facts, key, cache);
-    } catch {
-      return false;
-    }
-    if (actual !== expected) return false;
-  }
-  return true;
-}
-
-/** Splits a recorded key into its parent key and last step (keys are built by `FactsRecorder`). */
-function lastStep(key: string): { parent: string; step: string } {
-  // A step starts with '.', '?' ; arguments in (…) are JSON and may contain '.', so scan from the end
-  // matching parentheses and JSON strings.
-  let depth = 0;
-  let inString = false;
-  for (let i = key.length - 1; i >= 0; i--) {
-    const ch = key[i];
-    if (inString) {
-      if (ch === '"') {
-        let slashes = 0;
-        for (let j = i - 1; j >= 0 && key[j] === '\\'; j--) slashes++;
-        if (slashes % 2 === 0) inString = false;
-      }
-      continue;
-    }
-    if (ch === '"') inString = true;
-    else if (ch === ')') depth++;
-    else if (ch === '(') depth--;
-    else if (depth === 0 && (ch === '.' || ch === '?')) return { parent: key.slice(0, i), step: key.slice(i) };
-  }
-  throw new Error(`not a recorded key: ${key}`);
-}
-
-function valueAt(facts: object, key: string, cache: Map<string, unknown>): unknown {
-  if (cache.has(key)) return cache.get(key);
-  if (!key.includes('.') && !key.includes('?')) throw new Error(`unknown root ${key}`);
-  const { parent, step } = lastStep(key);
-  const base = valueAt(facts, parent, cache) as Record<string, unknown> & Map<unknown, unknown> & Set<unknown>;
-  let value: unknown;
-  if (step.startsWith('?')) value = base !== null && typeof base === 'object' && unesc(step.slice(1)) in base;
-  else if (step === '.@items') value = [...(base as unknown as Set<unknown>)].length;
-  else {
-    const call = /^\.([^(]+)\((.*)\)$/s.exec(step);
-    const b = base as unknown;
-    if (call && b instanceof Map && call[1] === 'get') value = b.get(JSON.parse(call[2] as string));
-    else if (call && (b instanceof Map || b instanceof Set) && call[1] === 'has') value = b.has(JSON.parse(call[2] as string));
-    else if (call) {
-      const args = (JSON.parse(call[2] as string) as unknown[]).map((a) => decodeArg(facts, a, cache));
-      const fn = base[call[1] as string] as (...a: unknown[]) => unknown;
-      value = fn.apply(base, args);
-    } else {
-      const name = unesc(step.slice(1));
-      if (parent.endsWith('.@items') && !(b instanceof Map)) value = [...(valueAt(facts, parent.slice(0, -'.@items'.length), cache) as Set<unknown>)][Number(name)];
-      else value = base[name];
+/** The reads of both (a step read in both is kept once, with the value `a` saw). */
+export function mergeReads(a: readonly ReadNode[], b: readonly ReadNode[]): ReadNode[] {
+  const byStep = new Map<string, ReadNode>();
+  for (const n of a) byStep.set(stepKey(n.s), n);
+  for (const n of b) {
+    const key = stepKey(n.s);
+    const have = byStep.get(key);
+    if (!have) byStep.set(key, n);
+    else {
+      const c = mergeReads(have.c ?? [], n.c ?? []);
+      byStep.set(key, { s: have.s, ...(have.v !== undefined ? { v: have.v } : n.v !== undefined ? { v: n.v } : {}), ...(c.length > 0 ? { c } : {}) });
     }
   }
-  cache.set(key, value);
-  return value;
+  return [...byStep.values()];
 }
 
-function decodeArg(facts: object, arg: unknown, cache: Map<string, unknown>): unknown {
+/** The value one step leads to (a step of kind `keys` or `items` leads to the list it observes). */
+function stepValue(base: unknown, s: Step, rootOf: (name: string) => unknown): unknown {
+  if ('p' in s) return (base as Record<string, unknown>)[s.p];
+  if ('g' in s) return (base as Map<unknown, unknown>).get(s.g);
+  if ('c' in s) {
+    const args = s.a.map((a) => decodeArg(a, rootOf));
+    return ((base as Record<string, (...a: unknown[]) => unknown>)[s.c] as (...a: unknown[]) => unknown).apply(base, args);
+  }
+  if ('in' in s) return base !== null && typeof base === 'object' && s.in in base;
+  if ('has' in s) return (base as Map<unknown, unknown> | Set<unknown>).has(s.has);
+  if ('keys' in s) return base instanceof Map ? [...base.keys()] : base instanceof Set ? [...base] : Object.keys(base as object);
+  if ('items' in s) return [...(base as Set<unknown>)];
+  return (base as unknown[])[s.item];
+}
+
+/** What a recorded value is compared with: the list itself for keys, the count for items, else `leaf`. */
+function observed(s: Step, value: unknown): string {
+  if ('keys' in s) return JSON.stringify(value);
+  if ('items' in s) return leaf((value as unknown[]).length);
+  return leaf(value);
+}
+
+function decodeArg(arg: unknown, rootOf: (name: string) => unknown): unknown {
   if (arg && typeof arg === 'object') {
-    if ('$path' in (arg as object)) return valueAt(facts, pathKey((arg as { $path: Step[] }).$path), cache);
-    if (Array.isArray(arg)) return arg.map((a) => decodeArg(facts, a, cache));
+    if ('$path' in (arg as object)) {
+      const path = (arg as { $path: Step[] | null }).$path;
+      if (!path || path.length === 0) throw new Error('unrecorded argument');
+      const [first, ...rest] = path;
+      let value = rootOf((first as { p: string }).p);
+      for (const s of rest) value = stepValue(value, s, rootOf);
+      return value;
+    }
+    if (Array.isArray(arg)) return arg.map((a) => decodeArg(a, rootOf));
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(arg)) out[k] = decodeArg(facts, v, cache);
+    for (const [k, v] of Object.entries(arg)) out[k] = decodeArg(v, rootOf);
     return out;
   }
   return arg;
 }
 
-/** The key of a path (as `FactsRecorder` builds keys). */
-function pathKey(path: readonly Step[]): string {
-  let key = '';
-  for (const s of path) {
-    if ('p' in s) key += key === '' ? s.p : `.${esc(s.p)}`;
-    else if ('c' in s) key += `.${s.c}(${JSON.stringify(s.a)})`;
-    else if ('g' in s) key += `.get(${JSON.stringify(s.g)})`;
-    else key += '.@items';
+/**
+ * Whether every recorded read gives the same value in these facts (`roots`: the facts a recorded root
+ * name stands for, or undefined when it no longer exists).
+ */
+export function replay(roots: (root: string) => object | undefined, reads: readonly ReadNode[]): boolean {
+  const cache = new Map<string, object | undefined>();
+  const rootOf = (name: string) => {
+    if (!cache.has(name)) cache.set(name, roots(name));
+    const value = cache.get(name);
+    if (value === undefined) throw new Error(`no facts ${name}`);
+    return value;
+  };
+  const holds = (node: ReadNode, value: unknown): boolean => {
+    if (node.v !== undefined && observed(node.s, value) !== node.v) return false;
+    for (const child of node.c ?? []) {
+      if (!holds(child, stepValue(value, child.s, rootOf))) return false;
+    }
+    return true;
+  };
+  try {
+    for (const root of reads) {
+      if (!('p' in root.s)) return false;
+      if (!holds(root, rootOf(root.s.p))) return false;
+    }
+  } catch {
+    return false;
   }
-  return key;
-}
-
-function evaluate(facts: object, key: string, cache: Map<string, unknown>): string {
-  if (key.endsWith('.@keys')) {
-    const base = valueAt(facts, key.slice(0, -'.@keys'.length), cache) as object;
-    const keys = base instanceof Map ? [...base.keys()] : base instanceof Set ? [...base] : Object.keys(base);
-    return JSON.stringify(keys);
-  }
-  return leaf(valueAt(facts, key, cache));
+  return true;
 }
 
 /** A Map or Set seen through recording methods: `size` and the listed methods recorded, anything else the collection's own. */

@@ -118,23 +118,34 @@ export function writeCacheFile(dir: string, name: string, value: object, note: N
   }
 }
 
-/** The stored entry when it still holds for this scan, else null (with a note when the file was unusable, not merely out of date). */
-export function readScanEntry(dir: string, key: ScanKeyInput, note: Note): ScanEntry | null {
+export interface ScanLookup {
+  /** The stored entry, when it answers this scan. */
+  hit: ScanEntry | null;
+  /**
+   * When it does not, but the key, prodcheck's code, every directory and every input are as stored
+   * (only source files' contents can differ): the stored tree (still this tree's snapshot) and files.
+   */
+  sameTree: Pick<ScanEntry, 'tree' | 'files'> | null;
+}
+
+/** The stored entry when it still holds for this scan (with a note when the file was unusable, not merely out of date). */
+export function lookupScanEntry(dir: string, key: ScanKeyInput, note: Note): ScanLookup {
+  const none: ScanLookup = { hit: null, sameTree: null };
   const path = join(dir, SCAN_ENTRY);
   const value = readCacheFile(path, note);
-  if (value === undefined) return null;
+  if (value === undefined) return none;
   if (!isEntry(value)) {
     note(`cache ${path} is corrupt; scanning without it`);
-    return null;
+    return none;
   }
-  if (value.code !== codeFingerprint() || !sameKey(value.key, key)) return null;
+  if (value.code !== codeFingerprint() || !sameKey(value.key, key)) return none;
   try {
-    if (!treeUnchanged(key.root, value.tree)) return null;
-    for (const [rel, stamp] of Object.entries(value.files)) if (!unchanged(join(key.root, rel), stamp)) return null;
+    if (!treeUnchanged(key.root, value.tree)) return none;
+    for (const [rel, stamp] of Object.entries(value.files)) if (!unchanged(join(key.root, rel), stamp)) return { hit: null, sameTree: value };
   } catch {
-    return null;
+    return none;
   }
-  return value;
+  return { hit: value, sameTree: null };
 }
 
 /** Writes the scan entry (see writeCacheFile). */

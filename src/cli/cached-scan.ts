@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cacheDirectory, type Env } from '../cache/location.js';
 import { snapshotTree } from '../cache/inputs.js';
-import { readScanEntry, writeScanEntry, type Note, type RuleMeta, type ScanEntry, type ScanKeyInput } from '../cache/scan-cache.js';
+import { lookupScanEntry, writeScanEntry, type Note, type RuleMeta, type ScanEntry, type ScanKeyInput } from '../cache/scan-cache.js';
 import { hashBytes, normaliseText, readSource } from '../core/files.js';
 import { redactRange } from '../core/secrets.js';
 import type { AnyRule, Report, Severity } from '../core/types.js';
@@ -43,6 +43,7 @@ export interface CacheStats {
   scan: 'hit' | 'miss' | 'off';
   /** When the scan ran: threads used, files parsed and checked. */
   threads?: number;
+  read?: number;
   parsed?: number;
   checked?: number;
 }
@@ -99,19 +100,20 @@ export async function cachedScan(given: CachedScanOptions): Promise<CachedScan> 
   const cache = options.cache && !options.types && configKey !== undefined ? options.cache : null;
   const dir = cache ? cacheDirectory(root, cache.location, cache.env) : null;
   const key: ScanKeyInput = { root, configFile: configKey ?? null, options: { types: options.types } };
-  if (dir) {
-    const entry = readScanEntry(dir, key, options.note);
-    if (entry) {
-      options.beforeScan();
-      return fromEntry(root, entry);
-    }
+  const found = dir ? lookupScanEntry(dir, key, options.note) : null;
+  if (found?.hit) {
+    options.beforeScan();
+    return fromEntry(root, found.hit);
   }
-  // Taken before anything is read, so that a change during the scan shows on the next one.
-  const tree = dir ? snapshotTree(root) : null;
+  // Taken before anything is read, so that a change during the scan shows on the next one. When only
+  // sources changed, the stored snapshot was just found to be this tree's, and the stored file list
+  // is what discovery would find.
+  const known = found?.sameTree ?? null;
+  const tree = dir ? (known?.tree ?? snapshotTree(root)) : null;
   const [{ loadConfig }, { scanWithSources }, registry] = await Promise.all([import('../config/load.js'), import('../scan.js'), import('../../rules/index.js')]);
   const config = loadConfig({ root: options.root, ...(options.configFile !== undefined ? { configFile: options.configFile } : {}) });
   options.beforeScan();
-  const scanned = await scanWithSources({ root: options.root, config, types: options.types, jobs: options.jobs, ...(dir ? { cacheDir: dir, note: options.note } : {}), ...(options.parallelMinFiles !== undefined ? { parallelMinFiles: options.parallelMinFiles } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const scanned = await scanWithSources({ root: options.root, config, types: options.types, jobs: options.jobs, ...(dir ? { cacheDir: dir, note: options.note } : {}), ...(known ? { knownFiles: known.files } : {}), ...(options.parallelMinFiles !== undefined ? { parallelMinFiles: options.parallelMinFiles } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   if (dir && tree) {
     writeScanEntry(
       dir,

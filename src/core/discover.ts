@@ -1,6 +1,7 @@
 // File discovery: every JS/TS source under the root that git would track (honouring .gitignore),
 // minus dependencies, build output, coverage, declaration files and minified bundles; then reading
 // and parsing them, the first two stages of the pipe (reading one file is in ./files.ts).
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { globbySync } from 'globby';
 import type { ts } from 'ts-morph';
@@ -34,26 +35,76 @@ export interface ParsedSource {
 export interface ReadSources {
   /** Every discovered file (POSIX, relative, sorted), read or not. */
   relPaths: string[];
-  /** Text by relative path (BOM removed), of every file that was read. */
+  /** The discovered files that are sources (not skipped), in order. */
+  sourcePaths: string[];
+  /** Text by relative path (BOM removed) of the sources read now; the others (known unchanged) are read by `text`. */
   sources: Map<string, string>;
+  /** A source's text (BOM removed), read on first use when it was known unchanged; undefined for a file that is not a source. */
+  text(relPath: string): string | undefined;
   /** What each discovered file was when it was read (null: it could not be read at all). */
   stamps: Map<string, FileStamp | null>;
   /** Files skipped with a note (too large, binary, minified, unreadable). */
   errors: Array<{ file: string; message: string }>;
 }
 
-/** Discover and read every source file of a project (no parsing). */
-export function readSources(root: string, ignores: readonly string[], onFile?: (done: number, total: number) => void): ReadSources {
-  const relPaths = discoverFiles(root, ignores);
-  const out: ReadSources = { relPaths, sources: new Map(), stamps: new Map(), errors: [] };
+/**
+ * Discover and read every source file of a project (no parsing). `known`: a previous scan's
+ * discovered files with their stamps, given when no directory, input or configuration changed
+ * since (so discovery would find the same files): the tree is not walked again, and a file whose
+ * size and modification time are as stamped is not read now (its stamp, hash and skip hold).
+ */
+export function readSources(root: string, ignores: readonly string[], onFile?: (done: number, total: number) => void, known?: Readonly<Record<string, FileStamp | null>>): ReadSources {
+  const relPaths = known ? Object.keys(known).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) : discoverFiles(root, ignores);
+  const sources = new Map<string, string>();
+  const later = new Set<string>();
+  const out: ReadSources = {
+    relPaths,
+    sourcePaths: [],
+    sources,
+    text(relPath) {
+      const text = sources.get(relPath);
+      if (text !== undefined || !later.has(relPath)) return text;
+      const read = readSource(root, relPath);
+      if ('skipped' in read) return undefined;
+      const normal = normaliseText(read.text);
+      sources.set(relPath, normal);
+      return normal;
+    },
+    stamps: new Map(),
+    errors: [],
+  };
   relPaths.forEach((relPath, i) => {
-    const read = readSource(root, relPath);
-    out.stamps.set(relPath, read.stamp);
-    if ('skipped' in read) out.errors.push({ file: relPath, message: read.skipped });
-    else out.sources.set(relPath, normaliseText(read.text));
+    const previous = known?.[relPath];
+    const same = previous && previous.hash !== null && sameTimes(join(root, relPath), previous);
+    if (same) {
+      out.stamps.set(relPath, previous);
+      if (previous.skipped !== undefined) out.errors.push({ file: relPath, message: previous.skipped });
+      else {
+        later.add(relPath);
+        out.sourcePaths.push(relPath);
+      }
+    } else {
+      const read = readSource(root, relPath);
+      out.stamps.set(relPath, read.stamp);
+      if ('skipped' in read) out.errors.push({ file: relPath, message: read.skipped });
+      else {
+        sources.set(relPath, normaliseText(read.text));
+        out.sourcePaths.push(relPath);
+      }
+    }
     onFile?.(i + 1, relPaths.length);
   });
   return out;
+}
+
+/** The file has the size and modification time of its stamp. */
+function sameTimes(path: string, stamp: FileStamp): boolean {
+  try {
+    const stat = statSync(path);
+    return stat.size === stamp.size && stat.mtimeMs === stamp.mtimeMs;
+  } catch {
+    return false;
+  }
 }
 
 export interface LoadedSources {
@@ -70,7 +121,8 @@ export function loadSources(root: string, ignores: readonly string[], onFile?: (
   const read = readSources(root, ignores, onFile && ((done, n) => onFile(Math.floor(done / 2), n)));
   const out: LoadedSources = { relPaths: read.relPaths, parsed: [], sources: read.sources, errors: [...read.errors] };
   let done = read.relPaths.length / 2;
-  for (const [relPath, text] of read.sources) {
+  for (const relPath of read.sourcePaths) {
+    const text = read.text(relPath) as string;
     const path = join(root, relPath);
     const result = parseText(path, text);
     if (result.syntaxError) out.errors.push({ file: relPath, message: `syntax error at ${result.syntaxError}` });

@@ -40,6 +40,8 @@ export interface FileStamp {
   size: number;
   mtimeMs: number;
   hash: string | null;
+  /** Why the file was not read as a source (too large, binary, minified), when it was not. */
+  skipped?: string;
 }
 
 export type ReadResult = ({ text: string } | { skipped: string }) & { stamp: FileStamp | null };
@@ -57,7 +59,12 @@ const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
 
 /** Reads a source file, or says why it is not worth parsing (too large, binary, minified). */
 export function readSource(root: string, relPath: string): ReadResult {
-  const path = join(root, relPath);
+  const read = readSourceFile(join(root, relPath));
+  if ('skipped' in read && read.stamp) read.stamp.skipped = read.skipped;
+  return read;
+}
+
+function readSourceFile(path: string): ReadResult {
   let stamp: FileStamp | null = null;
   try {
     const stat = statSync(path);

@@ -200,12 +200,12 @@ export function secretShapeIn(text: string, options: { browser?: boolean } = {})
   return undefined;
 }
 
-/** The texts of `sources` with every secret range masked in place (`redactRange`); other files are shared, not copied. */
-export function redactSources(sources: ReadonlyMap<string, string>, ranges: ReadonlyArray<{ file: string; start: number; end: number }>): Map<string, string> {
-  const out = new Map(sources);
+/** The texts of `textOf` with every secret range masked in place (`redactRange`); other files' texts as they are. */
+export function redactSources(textOf: (file: string) => string | undefined, ranges: ReadonlyArray<{ file: string; start: number; end: number }>): (file: string) => string | undefined {
+  const masked = new Map<string, string>();
   for (const { file, start, end } of ranges) {
-    const text = out.get(file);
-    if (text !== undefined && end > start) out.set(file, redactRange(text, start, end));
+    const text = masked.get(file) ?? textOf(file);
+    if (text !== undefined && end > start) masked.set(file, redactRange(text, start, end));
   }
-  return out;
+  return (file) => masked.get(file) ?? textOf(file);
 }

@@ -31,16 +31,16 @@ export function parallelShards(files: readonly ShardFile[], options: ParallelOpt
   return Math.min(jobs, files.length);
 }
 
-/** `count` contiguous runs of the files (in order), each of about the same total text length; none empty. */
+/** `count` contiguous runs of the files (in order), each of about the same total size; none empty. */
 export function splitShards(files: readonly ShardFile[], count: number): ShardFile[][] {
   if (count <= 1) return [[...files]];
-  const total = files.reduce((n, f) => n + f.text.length + 1, 0);
+  const total = files.reduce((n, f) => n + f.size + 1, 0);
   const runs: ShardFile[][] = [];
   let run: ShardFile[] = [];
   let acc = 0;
   files.forEach((f, i) => {
     run.push(f);
-    acc += f.text.length + 1;
+    acc += f.size + 1;
     const left = files.length - i - 1;
     const runsLeft = count - runs.length - 1;
     if (runsLeft > 0 && (acc >= (total * (runs.length + 1)) / count || left === runsLeft)) {

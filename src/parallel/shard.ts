@@ -12,6 +12,7 @@ import type { ts } from 'ts-morph';
 import { rules as registry } from '../../rules/index.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { checkFile, type ActiveRule } from '../core/engine.js';
+import { normaliseText, readSource } from '../core/files.js';
 import { parseText } from '../core/parse.js';
 import type { FileInfo, FileRule, RawFinding, Severity, TypeInfo } from '../core/types.js';
 import { buildProjectFacts, createResolver, type ProjectFacts, type ProjectShape } from '../project/facts.js';
@@ -19,13 +20,15 @@ import { buildModuleFacts, type ModuleFacts } from '../project/modules.js';
 import { ReachWalker, type ReachSeeds, type RequestReach } from '../project/request-reach.js';
 import type { ImportedCallee } from '../core/handlers.js';
 import { overrideMatchersOf, rulesFor, type Enabled } from '../rules-for.js';
-import { esc, FactsRecorder, type Read } from '../cache/record.js';
+import { esc, FactsRecorder, type Reads } from '../cache/record.js';
 
 export interface ShardFile {
   path: string;
   relPath: string;
-  /** The text as read (BOM removed). */
-  text: string;
+  /** Bytes on disk (what the shards are balanced by). */
+  size: number;
+  /** The text as read (BOM removed); absent for a file known unchanged, which the shard reads when it needs it. */
+  text?: string;
 }
 
 export interface FileResult {
@@ -101,8 +104,18 @@ export class Shard {
     for (const f of files) this.byPath.set(f.path, f);
   }
 
+  /** A file's text: as the scan read it, else read now (a file the scan knew unchanged). */
+  private textOf(f: ShardFile): string {
+    if (f.text === undefined) {
+      const read = readSource(this.root, f.relPath);
+      if ('skipped' in read) throw new Error(`${f.relPath}: ${read.skipped}`);
+      f.text = normaliseText(read.text);
+    }
+    return f.text;
+  }
+
   private parseOne(f: ShardFile): string | null {
-    const result = parseText(f.path, f.text);
+    const result = parseText(f.path, this.textOf(f));
     this.parsedCount++;
     if (result.syntaxError) return `syntax error at ${result.syntaxError}`;
     this.trees.set(f.path, result.sourceFile);
@@ -135,7 +148,7 @@ export class Shard {
 
   /** The syntax trees of this shard's parsed files (for `--types`, which runs in one thread). */
   sourceFiles(): Array<{ path: string; relPath: string; sourceFile: ts.SourceFile; text: string }> {
-    return this.files.filter((f) => this.trees.has(f.path)).map((f) => ({ ...f, sourceFile: this.trees.get(f.path) as ts.SourceFile }));
+    return this.files.filter((f) => this.trees.has(f.path)).map((f) => ({ path: f.path, relPath: f.relPath, text: this.textOf(f), sourceFile: this.trees.get(f.path) as ts.SourceFile }));
   }
 
   /** The module facts of these parsed files, resolved against every parsed file of the project (`paths`). */
@@ -209,7 +222,7 @@ export class Shard {
       const sourceFile = this.tree(path);
       const enabled = rulesFor(f.relPath, config, overrideMatchers);
       const fileRules = enabled.filter((e): e is Enabled & { rule: FileRule<Record<string, unknown>> } => e.rule.scope === 'file') as ActiveRule[];
-      const info: FileInfo = { path, relPath: f.relPath, sourceFile, text: f.text, roles: facts.roles(path) };
+      const info: FileInfo = { path, relPath: f.relPath, sourceFile, text: this.textOf(f), roles: facts.roles(path) };
       // In a monorepo each file is checked with its own package's facts (dependencies, entry points).
       const pkg = facts.packageOf(path);
       const view = facts.packageView(pkg);
@@ -228,7 +241,7 @@ export class Shard {
   private recorder: FactsRecorder | undefined;
 
   /** What the file rules of this shard read from the project facts (see ../cache/record.ts). */
-  reads(): Read[] {
+  reads(): Reads {
     return this.recorder?.result() ?? [];
   }
 

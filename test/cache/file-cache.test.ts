@@ -9,6 +9,7 @@ import { writeProject } from '../support/fixtures.js';
 
 interface Stats {
   scan: string;
+  read?: number;
   parsed?: number;
   checked?: number;
 }
@@ -109,6 +110,28 @@ describe('per-file cache', () => {
     // A configuration change: everything is checked again.
     writeFileSync(join(root, 'prodcheck.config.json'), JSON.stringify({ rules: { 'no-console-log': 'off' } }));
     expect((await scan()).stats.checked).toBe(files - 1);
+  }, 120_000);
+
+  it('after a change to sources only, reuses the stored file list and reads only the changed files up front', async () => {
+    const root = writeProject(project);
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const both = async (format: string) => {
+      const cached = await run([root, '--format', format, '--cache-location', cache]);
+      const uncached = await run([root, '--format', format, '--no-cache']);
+      expect(cached.stdout).toBe(uncached.stdout);
+      return cached.stats;
+    };
+    const files = Object.keys(project).filter((f) => f.endsWith('.ts')).length;
+    expect(await both('json')).toMatchObject({ scan: 'miss', read: files });
+    // A body change: the whole-scan entry no longer answers, but its directories and inputs hold.
+    writeFileSync(join(root, 'src/invoices.repository.ts'), `${project['src/invoices.repository.ts']}\n// rows are plain objects\n`);
+    expect(await both('json')).toMatchObject({ scan: 'miss', read: 1, checked: 1 });
+    // The pretty report's code frames read the unchanged files they show.
+    writeFileSync(join(root, 'src/audit.ts'), project['src/audit.ts'].replace('export function', 'export async function'));
+    expect(await both('pretty')).toMatchObject({ scan: 'miss', read: 1 });
+    // A file added to an existing directory changes that directory: discovery runs again.
+    writeFileSync(join(root, 'src/reports/yearly.ts'), "import { recordAudit } from '../audit';\n\nexport function yearly() {\n  recordAudit({ action: 'yearly', id: '-' });\n}\n");
+    expect(await both('json')).toMatchObject({ scan: 'miss', read: files + 1 });
   }, 120_000);
 
   it('ignores a corrupt per-file cache with a note', async () => {

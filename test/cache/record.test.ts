@@ -1,0 +1,108 @@
+// The recorder behind the per-file cache: what the rules read from the facts is kept as a tree of
+// steps, survives JSON, and replays true exactly when every recorded read gives the same value.
+import { describe, expect, it } from 'vitest';
+import { FactsRecorder, mergeReads, replay, type Reads } from '../../src/cache/record.js';
+
+interface ExportInfo {
+  async: boolean;
+  line: number;
+}
+
+/** A small stand-in for the project facts: a Map of modules, a Set, and a lookup method. */
+function facts(exports: Record<string, Record<string, ExportInfo>>, roles: string[] = ['server']) {
+  const modules = new Map(Object.entries(exports).map(([path, named]) => [path, { path, exports: new Map(Object.entries(named)) }]));
+  return {
+    modules,
+    roles: new Set(roles),
+    lookupExport(file: string, name: string) {
+      const info = modules.get(file)?.exports.get(name);
+      return info ? { file, info } : undefined;
+    },
+    packageOf(file: { path: string }) {
+      return file.path.startsWith('/repo/packages/api') ? 'api' : 'root';
+    },
+  };
+}
+
+const BASE = {
+  '/repo/src/orders.service.ts': { createOrder: { async: true, line: 12 }, ORDER_LIMIT: { async: false, line: 3 } },
+  '/repo/src/payments.client.ts': { charge: { async: true, line: 40 } },
+};
+
+/** What a rule might read: one export's async flag through a call, a module's export names, a role. */
+function readLikeARule(view: ReturnType<typeof facts>) {
+  const found = view.lookupExport('/repo/src/orders.service.ts', 'createOrder');
+  const names = [...(view.modules.get('/repo/src/payments.client.ts')?.exports.keys() ?? [])];
+  return { async: found?.info.async, names, server: view.roles.has('server') };
+}
+
+function recorded(f: ReturnType<typeof facts>, read: (view: ReturnType<typeof facts>) => unknown = readLikeARule): Reads {
+  const recorder = new FactsRecorder();
+  read(recorder.wrap(f, '#'));
+  // Stored as JSON in files.json.
+  return JSON.parse(JSON.stringify(recorder.result())) as Reads;
+}
+
+describe('FactsRecorder and replay', () => {
+  it('gives the rules the same answers through the proxy', () => {
+    const recorder = new FactsRecorder();
+    expect(readLikeARule(recorder.wrap(facts(BASE), '#'))).toEqual({ async: true, names: ['charge'], server: true });
+  });
+
+  it('replays true on the same facts and on facts that differ only where nothing was read', () => {
+    const reads = recorded(facts(BASE));
+    expect(replay(() => facts(BASE), reads)).toBe(true);
+    // A line number moved and another export added in a module whose exports were not listed.
+    const moved = { ...BASE, '/repo/src/orders.service.ts': { createOrder: { async: true, line: 30 }, ORDER_LIMIT: { async: false, line: 3 }, cancelOrder: { async: true, line: 50 } } };
+    expect(replay(() => facts(moved), reads)).toBe(true);
+  });
+
+  it('replays false when a value read through a call, a map key list or a set membership changed', () => {
+    const reads = recorded(facts(BASE));
+    const notAsync = { ...BASE, '/repo/src/orders.service.ts': { createOrder: { async: false, line: 12 } } };
+    expect(replay(() => facts(notAsync), reads)).toBe(false);
+    const newExport = { ...BASE, '/repo/src/payments.client.ts': { charge: { async: true, line: 40 }, refund: { async: true, line: 60 } } };
+    expect(replay(() => facts(newExport), reads)).toBe(false);
+    expect(replay(() => facts(BASE, ['worker']), reads)).toBe(false);
+    const removed = { '/repo/src/payments.client.ts': BASE['/repo/src/payments.client.ts'] };
+    expect(replay(() => facts(removed), reads)).toBe(false);
+  });
+
+  it('replays false when the facts a root names are gone', () => {
+    expect(replay(() => undefined, recorded(facts(BASE)))).toBe(false);
+  });
+
+  it('replays a call whose argument is itself a value read from the facts', () => {
+    const read = (view: ReturnType<typeof facts>) => view.packageOf(view.modules.get('/repo/src/orders.service.ts') as { path: string });
+    const reads = recorded(facts(BASE), read);
+    expect(JSON.stringify(reads)).toContain('"$path"');
+    expect(replay(() => facts(BASE), reads)).toBe(true);
+    const elsewhere = { '/repo/src/payments.client.ts': BASE['/repo/src/payments.client.ts'] };
+    expect(replay(() => facts(elsewhere), reads)).toBe(false);
+  });
+
+  it('writes each step once however many reads pass through it', () => {
+    const reads = recorded(facts(BASE), (view) => {
+      for (let i = 0; i < 50; i++) view.lookupExport('/repo/src/orders.service.ts', 'createOrder')?.info.async;
+    });
+    expect(reads).toEqual([
+      {
+        s: { p: '#' },
+        v: 'O',
+        c: [{ s: { c: 'lookupExport', a: ['/repo/src/orders.service.ts', 'createOrder'] }, v: 'O', c: [{ s: { p: 'info' }, v: 'O', c: [{ s: { p: 'async' }, v: 'true' }] }] }],
+      },
+    ]);
+  });
+
+  it('merges two scans\u2019 reads into one tree, keeping every read of both', () => {
+    const a = recorded(facts(BASE), (view) => view.lookupExport('/repo/src/orders.service.ts', 'createOrder')?.info.async);
+    const b = recorded(facts(BASE), (view) => view.roles.has('server'));
+    const merged = mergeReads(a, b);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]?.c?.map((n) => Object.keys(n.s)[0])).toEqual(['c', 'p']);
+    expect(replay(() => facts(BASE), merged)).toBe(true);
+    expect(replay(() => facts(BASE, []), merged)).toBe(false);
+    const notAsync = { ...BASE, '/repo/src/orders.service.ts': { createOrder: { async: false, line: 12 } } };
+    expect(replay(() => facts(notAsync), merged)).toBe(false);
+  });
+});
