@@ -46,42 +46,6 @@ export interface PrepareInput {
   modules: ReadonlyArray<{ path: string; relPath: string; module: ModuleFacts }>;
 }
 
-/** True for a syntax tree node: the module facts must be plain data, and never carry one across threads. */
-function isNode(value: object): boolean {
-  const v = value as { kind?: unknown; pos?: unknown; end?: unknown; parent?: unknown };
-  return typeof v.kind === 'number' && typeof v.pos === 'number' && typeof v.end === 'number' && 'parent' in v;
-}
-
-/**
- * Replaces every syntax tree node held in module facts with null, in place. Today the only holders
- * are `Reference`s of kind 'local' (their `declaration`) in `defaultsTimeout` and `ExportInfo.alias`,
- * which the facts read by name only; the walk keeps any future field plain too.
- */
-export function plainModule(module: ModuleFacts): ModuleFacts {
-  const seen = new Set<object>();
-  const visit = (value: unknown): void => {
-    if (!value || typeof value !== 'object' || seen.has(value)) return;
-    seen.add(value);
-    if (value instanceof Map) {
-      for (const [k, v] of value) {
-        if (v && typeof v === 'object' && isNode(v)) value.set(k, null);
-        else visit(v);
-      }
-    } else if (value instanceof Set) {
-      for (const v of value) visit(v);
-    } else {
-      const record = value as Record<string, unknown>;
-      for (const k of Object.keys(record)) {
-        const v = record[k];
-        if (v && typeof v === 'object' && isNode(v)) record[k] = null;
-        else visit(v);
-      }
-    }
-  };
-  visit(module);
-  return module;
-}
-
 /** Module facts of a file and the specifiers they resolved (for the per-file cache to re-check). */
 export interface BuiltModule {
   module: ModuleFacts;
@@ -161,7 +125,7 @@ export class Shard {
         resolutions.push([spec, target]);
         return target;
       });
-      return { module: plainModule(module), resolutions };
+      return { module, resolutions };
     });
   }
 

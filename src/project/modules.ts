@@ -259,7 +259,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
       const decl = scope.declarationOf(v);
       if (decl && ts.isVariableDeclaration(decl)) return { ...describe(decl.initializer, at), line: line(decl) };
       if (decl && (ts.isFunctionDeclaration(decl) || ts.isClassDeclaration(decl))) return { ...describe(decl, at), line: line(decl) };
-      if (decl) info.alias = refOf(v);
+      if (decl) info.alias = plainReference(refOf(v));
       return info;
     }
     if (isAsyncFunctionLike(v)) {
@@ -414,7 +414,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
             if (memberName(defaults) === 'defaults' && (ts.isPropertyAccessExpression(defaults) || ts.isElementAccessExpression(defaults))) {
               const target = refOf(defaults.expression);
               const v = unwrap(b.right);
-              if (target && !(ts.isNumericLiteral(v) && Number(v.text) === 0)) facts.defaultsTimeout.push(target);
+              if (target && !(ts.isNumericLiteral(v) && Number(v.text) === 0)) facts.defaultsTimeout.push(plainReference(target) as DefaultsTimeoutTarget);
             }
           }
         }
@@ -449,6 +449,15 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
   for (const c of collectors) c.finish(facts.evidence);
   facts.roleEvidence.listens = facts.listens;
   return facts;
+}
+
+/**
+ * A reference as module facts keep it: plain data (they travel between threads and into the cache),
+ * so a local declaration's syntax tree node is dropped; the facts read a local reference by name.
+ */
+function plainReference(ref: Reference | null): Reference | null {
+  if (!ref || ref.kind !== 'local') return ref;
+  return { ...ref, declaration: null as unknown as ts.Declaration };
 }
 
 /** The local names an import binds that can hold values (`type`-marked specifiers bind none). */

@@ -1,0 +1,74 @@
+// Module facts are plain data: worker threads post them to the main thread and the cache stores them
+// as JSON, so no syntax tree node may be reachable from them (a node would drag its whole tree along).
+import { describe, expect, it } from 'vitest';
+import { parseText } from '../../src/core/parse.js';
+import { buildModuleFacts, type ModuleFacts } from '../../src/project/modules.js';
+
+/** The path to the first syntax tree node reachable from `value`, or null. */
+function nodeIn(value: unknown, path = 'module', seen = new Set<object>()): string | null {
+  if (!value || typeof value !== 'object' || seen.has(value)) return null;
+  seen.add(value);
+  const v = value as { kind?: unknown; pos?: unknown; end?: unknown };
+  if (typeof v.kind === 'number' && typeof v.pos === 'number' && typeof v.end === 'number' && 'parent' in value) return path;
+  const entries: Array<[string, unknown]> = value instanceof Map ? [...value].map(([k, x]) => [String(k), x]) : value instanceof Set ? [...value].map((x, i) => [String(i), x]) : Object.entries(value);
+  for (const [k, x] of entries) {
+    const found = nodeIn(x, `${path}.${k}`, seen);
+    if (found) return found;
+  }
+  return null;
+}
+
+function factsOf(path: string, code: string): ModuleFacts {
+  const parsed = parseText(path, code);
+  if (parsed.syntaxError) throw new Error(parsed.syntaxError);
+  return buildModuleFacts(path, parsed.sourceFile, () => null);
+}
+
+describe('module facts', () => {
+  it('keep a local alias export and a local defaults.timeout target without their declarations', () => {
+    const facts = factsOf(
+      '/srv/billing/src/lib/http.ts',
+      [
+        "import axios from 'axios';",
+        '',
+        'const billingClient = axios.create({ baseURL: process.env.BILLING_URL });',
+        'billingClient.defaults.timeout = 4000;',
+        '',
+        'export { billingClient };',
+        'export default billingClient;',
+        'const clients = { payments: billingClient };',
+        'const { payments } = clients;',
+        'export { payments as paymentsClient };',
+      ].join('\n'),
+    );
+    expect(facts.defaultsTimeout).toMatchObject([{ kind: 'local', name: 'billingClient' }]);
+    expect(facts.exports.get('paymentsClient')?.alias).toMatchObject({ kind: 'local', name: 'payments' });
+    expect(nodeIn(facts)).toBeNull();
+  });
+
+  it('hold no syntax tree node in a CommonJS module with handlers, loggers and evidence of every collector', () => {
+    const facts = factsOf(
+      '/srv/orders/src/app.js',
+      [
+        "const express = require('express');",
+        "const pino = require('pino');",
+        "const { Pool } = require('pg');",
+        '',
+        'const logger = pino();',
+        'const pool = new Pool({ statement_timeout: 5000 });',
+        'const app = express();',
+        "app.set('query parser', 'extended');",
+        "app.get('/orders/:id', async (req, res) => {",
+        "  const { rows } = await pool.query('select * from orders where id = $1', [req.params.id]);",
+        '  res.json(rows[0]);',
+        '});',
+        "process.on('SIGTERM', () => server.close());",
+        'const server = app.listen(process.env.PORT);',
+        'const findOrder = (id) => pool.query(`select * from orders where id = ${id}`);',
+        'module.exports = { app, logger, findOrder, alias: findOrder };',
+      ].join('\n'),
+    );
+    expect(facts.listens).toBe(true);
+    expect(nodeIn(facts)).toBeNull();
+  });
+});
