@@ -20,7 +20,7 @@ import { localShard, workerShard, type ShardHandle } from './parallel/pool.js';
 import { byOwner, parallelShards, requestReach, splitShards } from './parallel/plan.js';
 import type { BuiltModule, FileResult, PrepareInput, ShardFile } from './parallel/shard.js';
 import { readFileCache, writeFileCache, type FileEntry } from './cache/file-cache.js';
-import { decode, encode } from './cache/json.js';
+import { decode } from './cache/json.js';
 import { esc, mergeReads, replay, type Reads } from './cache/record.js';
 import { fileCacheKey, fileContext } from './cache/file-key.js';
 import { overrideMatchersOf, rulesFor } from './rules-for.js';
@@ -272,6 +272,15 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     toCheck.forEach((f, i) => results.set(f.path, checked[i] as FileResult));
     phase('check');
     stats.checked = toCheck.length;
+    stats.parsed = (await Promise.all(shards.map((s) => s.call('parsedFiles')))).reduce((a, b) => a + b, 0);
+    if (record) {
+      // The reads that still hold, and those of the files checked now.
+      let reads = factsHold ? previous.reads : [];
+      for (const shardReads of await Promise.all(shards.map((s) => s.call('reads')))) reads = mergeReads(reads, shardReads);
+      storedReads = reads;
+    }
+    // The syntax trees are done with: let them go before the cache entries are built.
+    await Promise.all(shards.map((s) => s.close()));
     for (const f of parsed) {
       const result = results.get(f.path) as FileResult;
       const pkg = facts.packageOf(f.path);
@@ -283,20 +292,13 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
         const m = modules.get(f.path) as BuiltModule & { encoded?: unknown };
         store.set(f.relPath, {
           hash: hashOf(f.relPath) ?? '',
-          // A reused module keeps its stored encoding.
-          module: m.encoded ?? encode(m.module),
+          // A reused module keeps its stored encoding; a new one is encoded as it is written.
+          ...(m.encoded !== undefined ? { module: m.encoded } : { facts: m.module }),
           resolutions: m.resolutions,
           // Results computed while request reach failed are not kept: the failure is not in the reads.
           ...(!(reach instanceof Error) ? { result: { context: contextOf(f), findings: result.findings, sites: result.sites, problems: result.problems } } : {}),
         });
       }
-    }
-    stats.parsed = (await Promise.all(shards.map((s) => s.call('parsedFiles')))).reduce((a, b) => a + b, 0);
-    if (record) {
-      // The reads that still hold, and those of the files checked now.
-      let reads = factsHold ? previous.reads : [];
-      for (const shardReads of await Promise.all(shards.map((s) => s.call('reads')))) reads = mergeReads(reads, shardReads);
-      storedReads = reads;
     }
   } finally {
     await Promise.all(shards.map((s) => s.close()));

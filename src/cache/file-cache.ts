@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import type { FileResult } from '../parallel/shard.js';
 import { VERSION } from '../version.js';
 import type { Reads } from './record.js';
-import { CACHE_FORMAT, readCacheFile, writeCacheFile, type Note } from './scan-cache.js';
+import type { ModuleFacts } from '../project/modules.js';
+import { encode } from './json.js';
+import { CACHE_FORMAT, readCacheFile, writeCacheText, type Note } from './scan-cache.js';
 
 export const FILES_ENTRY = 'files.json';
 
@@ -23,6 +25,8 @@ export interface FileEntry {
   error?: string;
   /** Module facts (../cache/json.ts encoding) and the specifiers they resolved, with the files they resolved to. */
   module?: unknown;
+  /** Module facts to store, encoded only when written (`module` is then absent). */
+  facts?: ModuleFacts;
   resolutions?: Array<[string, string | null]>;
   result?: CachedResult;
 }
@@ -58,7 +62,23 @@ export function readFileCache(dir: string, key: string, note: Note): FileCache {
   return { reads: value.reads, files };
 }
 
+/** Writes the cache one file entry at a time (a large repository's entries are never one string in memory). */
 export function writeFileCache(dir: string, key: string, cache: FileCache, note: Note): void {
-  const stored: Stored = { format: CACHE_FORMAT, version: VERSION, key, reads: cache.reads, files: Object.fromEntries(cache.files) };
-  writeCacheFile(dir, FILES_ENTRY, stored, note);
+  writeCacheText(
+    dir,
+    FILES_ENTRY,
+    (write) => {
+      const head: Omit<Stored, 'files'> = { format: CACHE_FORMAT, version: VERSION, key, reads: cache.reads };
+      write(`${JSON.stringify(head).slice(0, -1)},"files":{`);
+      let first = true;
+      for (const [rel, entry] of cache.files) {
+        const { facts, ...stored } = entry;
+        const value: FileEntry = facts ? { ...stored, module: encode(facts) } : stored;
+        write(`${first ? '' : ','}${JSON.stringify(rel)}:${JSON.stringify(value)}`);
+        first = false;
+      }
+      write('}}');
+    },
+    note,
+  );
 }

@@ -7,7 +7,7 @@
 // tree: every directory's modification time (no file added, removed or renamed anywhere), every
 // discovered source and every other input (./inputs.ts) with the same size and time, or else the
 // same content hash. A corrupt, truncated, foreign or unreadable entry is ignored with a note.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileStamp } from '../core/files.js';
 import type { Report, Severity } from '../core/types.js';
@@ -102,13 +102,44 @@ export function readCacheFile(path: string, note: Note): unknown {
 
 /** Writes a cache file atomically (a temporary file renamed over the old one); a failure is a note, never an error. */
 export function writeCacheFile(dir: string, name: string, value: object, note: Note): void {
+  writeCacheText(dir, name, (write) => write(JSON.stringify(value)), note);
+}
+
+/**
+ * Writes a cache file atomically from pieces of text (`produce` calls `write` with each), so that a
+ * large file is never one string in memory; a failure is a note, never an error.
+ */
+export function writeCacheText(dir: string, name: string, produce: (write: (text: string) => void) => void, note: Note): void {
   const path = join(dir, name);
   const tmp = `${path}.${process.pid}.tmp`;
+  let fd: number | undefined;
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, JSON.stringify(value));
+    fd = openSync(tmp, 'w');
+    let pending: string[] = [];
+    let size = 0;
+    const flush = () => {
+      if (pending.length > 0) writeSync(fd as number, pending.join(''));
+      pending = [];
+      size = 0;
+    };
+    produce((text) => {
+      pending.push(text);
+      size += text.length;
+      if (size >= 1 << 20) flush();
+    });
+    flush();
+    closeSync(fd);
+    fd = undefined;
     renameSync(tmp, path);
   } catch (err) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // the file is removed below
+      }
+    }
     try {
       rmSync(tmp, { force: true });
     } catch {

@@ -11,6 +11,7 @@ export interface ShardHandle {
   call: ShardCall;
   /** The shard itself when it runs in this thread. */
   local: Shard | null;
+  /** Ends the shard (its thread, or its syntax trees in this thread); calling it again does nothing. */
   close(): Promise<void>;
 }
 
@@ -35,7 +36,8 @@ export function localShard(root: string, files: readonly ShardFile[], onChecked?
           }
         });
       })) as ShardCall,
-    close: async () => undefined,
+    // The shard's trees go; its answers so far stay with the caller.
+    close: async () => shard.release(),
   };
 }
 

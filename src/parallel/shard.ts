@@ -209,6 +209,13 @@ export class Shard {
     return this.recorder?.result() ?? [];
   }
 
+  /** Drops the syntax trees and what was built on them (the shard is not asked anything after). */
+  release(): void {
+    this.trees.clear();
+    this.walker = undefined;
+    this.recorder = undefined;
+  }
+
   /** How many files this shard has parsed (for the scan's statistics). */
   parsedFiles(): number {
     return this.parsedCount;
