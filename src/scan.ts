@@ -7,6 +7,7 @@ import { UsageError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
 import { readSources, type FileStamp } from './core/discover.js';
+import { hashBytes } from './core/files.js';
 import { countBySeverity } from './core/findings.js';
 import { fingerprints } from './core/fingerprint.js';
 import { redactSources } from './core/secrets.js';
@@ -114,7 +115,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
 
   const cacheDir = typesConfig ? undefined : options.cacheDir;
   const cacheKey = cacheDir === undefined ? '' : fileCacheKey(config);
-  const previous = cacheDir === undefined ? { reads: [], files: new Map<string, FileEntry>() } : readFileCache(cacheDir, cacheKey, options.note ?? (() => undefined));
+  const previous = cacheDir === undefined ? { reads: [], resolving: '', files: new Map<string, FileEntry>() } : readFileCache(cacheDir, cacheKey, options.note ?? (() => undefined));
   const cached = previous.files;
   const hashOf = (relPath: string) => read.stamps.get(relPath)?.hash ?? null;
   const entryOf = (f: ShardFile): FileEntry | undefined => {
@@ -152,6 +153,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   };
   const store = new Map<string, FileEntry>();
   let storedReads: Reads = [];
+  let resolving = '';
   try {
     // Syntax: known from the cache for unchanged files, else by parsing.
     const failed = new Map<string, string>();
@@ -202,9 +204,13 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       }
       return hit ?? null;
     };
+    // Resolution depends on the project's files and shape only: while those are as when the entries
+    // were stored, their resolutions hold without asking again.
+    resolving = cacheDir === undefined ? '' : hashBytes(JSON.stringify([shape, paths]));
+    const resolutionsHold = resolving !== '' && resolving === previous.resolving;
     for (const f of parsed) {
       const e = entryOf(f);
-      if (e?.module !== undefined && e.resolutions && e.resolutions.every(([spec, target]) => resolves(f.path, spec) === target)) {
+      if (e?.module !== undefined && e.resolutions && (resolutionsHold || e.resolutions.every(([spec, target]) => resolves(f.path, spec) === target))) {
         modules.set(f.path, { module: decode(e.module) as ModuleFacts, resolutions: e.resolutions, encoded: e.module });
       } else {
         stale.push(f);
@@ -303,7 +309,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   } finally {
     await Promise.all(shards.map((s) => s.close()));
   }
-  if (cacheDir !== undefined) writeFileCache(cacheDir, cacheKey, { reads: storedReads, files: store }, options.note ?? (() => undefined));
+  if (cacheDir !== undefined) writeFileCache(cacheDir, cacheKey, { reads: storedReads, resolving, files: store }, options.note ?? (() => undefined));
   options.onProgress?.({ done: total, total });
   phase('store');
 

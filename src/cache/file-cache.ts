@@ -37,15 +37,22 @@ interface Stored {
   key: string;
   /** What the file rules read from the project facts when they computed the cached results. */
   reads: Reads;
+  /** What module resolution depended on when the entries' resolutions were last built or checked (see `FileCache`). */
+  resolving: string;
   files: Record<string, FileEntry>;
 }
 
 export interface FileCache {
   reads: Reads;
+  /**
+   * A digest of what resolving a specifier depends on (every project file and the project's shape:
+   * packages, path mappings): while it is the same, every entry's `resolutions` still hold.
+   */
+  resolving: string;
   files: Map<string, FileEntry>;
 }
 
-const EMPTY = (): FileCache => ({ reads: [], files: new Map() });
+const EMPTY = (): FileCache => ({ reads: [], resolving: '', files: new Map() });
 
 export function readFileCache(dir: string, key: string, note: Note): FileCache {
   const path = join(dir, FILES_ENTRY);
@@ -59,7 +66,7 @@ export function readFileCache(dir: string, key: string, note: Note): FileCache {
   if (value.key !== key) return EMPTY();
   const files = new Map<string, FileEntry>();
   for (const [rel, entry] of Object.entries(value.files)) if (entry && typeof entry === 'object' && typeof entry.hash === 'string') files.set(rel, entry);
-  return { reads: value.reads, files };
+  return { reads: value.reads, resolving: typeof value.resolving === 'string' ? value.resolving : '', files };
 }
 
 /** Writes the cache one file entry at a time (a large repository's entries are never one string in memory). */
@@ -68,7 +75,7 @@ export function writeFileCache(dir: string, key: string, cache: FileCache, note:
     dir,
     FILES_ENTRY,
     (write) => {
-      const head: Omit<Stored, 'files'> = { format: CACHE_FORMAT, version: VERSION, key, reads: cache.reads };
+      const head: Omit<Stored, 'files'> = { format: CACHE_FORMAT, version: VERSION, key, reads: cache.reads, resolving: cache.resolving };
       write(`${JSON.stringify(head).slice(0, -1)},"files":{`);
       let first = true;
       for (const [rel, entry] of cache.files) {

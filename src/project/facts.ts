@@ -265,7 +265,17 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
       if (workspaces.packages.length === 1) return facts;
       let view = views.get(pkg);
       if (!view) {
-        view = packageFacts(facts, pkg, deps);
+        // Every package's modules, grouped in one pass over the repository's (in its order).
+        if (!modulesByPackage) {
+          modulesByPackage = new Map();
+          for (const [file, m] of facts.modules) {
+            const owner = facts.packageOf(file);
+            let own = modulesByPackage.get(owner);
+            if (!own) modulesByPackage.set(owner, (own = new Map()));
+            own.set(file, m);
+          }
+        }
+        view = packageFacts(facts, pkg, modulesByPackage.get(pkg) ?? new Map(), deps);
         views.set(pkg, view);
       }
       return view;
@@ -277,6 +287,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
         .map((f) => ({ relPath: f.relPath, dockerfile: parseDockerfile(f.text ?? '') }))),
   };
   const views = new Map<WorkspacePackage, ProjectFacts>();
+  let modulesByPackage: Map<WorkspacePackage, Map<string, ModuleFacts>> | undefined;
   const packageByFile = new Map<string, WorkspacePackage>();
   return facts;
 }
@@ -296,9 +307,8 @@ function packageEntries(raw: Record<string, unknown>): string[] {
 }
 
 /** One package's view of the repository's facts (see `ProjectFacts.packageView`). */
-function packageFacts(facts: ProjectFacts, pkg: WorkspacePackage, rootDeps: Record<string, string>): ProjectFacts {
+function packageFacts(facts: ProjectFacts, pkg: WorkspacePackage, modules: ReadonlyMap<string, ModuleFacts>, rootDeps: Record<string, string>): ProjectFacts {
   const inPackage = (file: string) => facts.packageOf(file) === pkg;
-  const modules = new Map([...facts.modules].filter(([file]) => inPackage(file)));
   const imported = new Set<string>();
   for (const m of modules.values()) for (const imp of m.imports) if (!imp.resolved) imported.add(packageName(imp.specifier));
   const deps = { ...rootDeps, ...(pkg.packageJson?.dependencies ?? {}) };
