@@ -8,7 +8,7 @@ import type { FileResult } from '../parallel/shard.js';
 import { VERSION } from '../version.js';
 import type { Reads } from './record.js';
 import type { ModuleFacts } from '../project/modules.js';
-import { encode } from './json.js';
+import { stringifyEncoded } from './json.js';
 import { CACHE_FORMAT, readCacheFile, writeCacheText, type Note } from './scan-cache.js';
 
 export const FILES_ENTRY = 'files.json';
@@ -80,8 +80,10 @@ export function writeFileCache(dir: string, key: string, cache: FileCache, note:
       let first = true;
       for (const [rel, entry] of cache.files) {
         const { facts, ...stored } = entry;
-        const value: FileEntry = facts ? { ...stored, module: encode(facts) } : stored;
-        write(`${first ? '' : ','}${JSON.stringify(rel)}:${JSON.stringify(value)}`);
+        const json = JSON.stringify(stored);
+        // A new module's facts are encoded as they are written (../cache/json.ts).
+        const value = facts ? `${json.slice(0, -1)},"module":${stringifyEncoded(facts)}}` : json;
+        write(`${first ? '' : ','}${JSON.stringify(rel)}:${value}`);
         first = false;
       }
       write('}}');

@@ -10,6 +10,11 @@ export function encode(value: unknown): unknown {
   return out;
 }
 
+/** `JSON.stringify(encode(value))`, without building the encoded copy first. */
+export function stringifyEncoded(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? { $m: [...v] } : v instanceof Set ? { $s: [...v] } : v === undefined ? { $u: 1 } : v));
+}
+
 export function decode(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(decode);
