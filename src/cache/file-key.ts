@@ -12,10 +12,23 @@ export function fileCacheKey(config: ResolvedConfig): string {
   return hashBytes(JSON.stringify([VERSION, codeFingerprint(), config]));
 }
 
+/** The file rules' settings by which overrides apply (most files share one), per configuration. */
+const rulesByOverrides = new WeakMap<ResolvedConfig, Map<string, string>>();
+
 /** A file's roles and the rules on for it (ids, severities, options). */
 export function fileContext(relPath: string, config: ResolvedConfig, overrideMatchers: Array<(p: string) => boolean>, roles: ReadonlySet<FileRole>): string {
-  const rules = rulesFor(relPath, config, overrideMatchers)
-    .filter((e) => e.rule.scope === 'file')
-    .map((e) => [e.rule.id, e.severity, e.options]);
-  return hashBytes(JSON.stringify([relPath, [...roles].sort(), rules]));
+  let known = rulesByOverrides.get(config);
+  if (!known) rulesByOverrides.set(config, (known = new Map()));
+  // The rules on for a file depend on its path only through the overrides that match it.
+  const applying = overrideMatchers.map((matches) => (matches(relPath) ? '1' : '0')).join('');
+  let rules = known.get(applying);
+  if (rules === undefined) {
+    rules = JSON.stringify(
+      rulesFor(relPath, config, overrideMatchers)
+        .filter((e) => e.rule.scope === 'file')
+        .map((e) => [e.rule.id, e.severity, e.options]),
+    );
+    known.set(applying, rules);
+  }
+  return hashBytes(`[${JSON.stringify(relPath)},${JSON.stringify([...roles].sort())},${rules}]`);
 }

@@ -29,6 +29,9 @@ export function formatMessage(template: string, data: Record<string, string | nu
 
 type Handler = (node: ts.Node) => void;
 
+/** Read once: each `ts.X` on ts-morph's `ts` object is a getter call, and this one runs for every node. */
+const forEachChild = ts.forEachChild;
+
 const kindCache = new Map<string, { kind: ts.SyntaxKind; exit: boolean }>();
 function listenerKind(key: string): { kind: ts.SyntaxKind; exit: boolean } {
   let hit = kindCache.get(key);
@@ -102,7 +105,7 @@ export function checkFile(file: FileInfo, project: ProjectFacts, rules: readonly
   const visit = (node: ts.Node): void => {
     const onEnter = enter[node.kind];
     if (onEnter) for (const h of onEnter) h(node);
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
     const onExit = exit[node.kind];
     if (onExit) for (const h of onExit) h(node);
   };
