@@ -226,7 +226,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     entryPoints,
     dependencyRange: (name) => deps[name],
     hasDependency: (name) => Object.hasOwn(deps, name),
-    majorOf: (name) => minMajor(deps[name]),
+    majorOf: majorsOf(deps),
     importsPackage: (name) => importedPackages.has(name),
     resolveImport: (fromFile, specifier) => resolver.resolve(fromFile, specifier),
     roles: (file) => roles.get(file) ?? new Set<FileRole>(['server']),
@@ -306,6 +306,19 @@ function packageEntries(raw: Record<string, unknown>): string[] {
   return out;
 }
 
+/** `majorOf` over these dependencies, each range read once (a semver range's minimum is not free, and rules ask per file). */
+function majorsOf(deps: Record<string, string>): (name: string) => number | null {
+  const known = new Map<string, number | null>();
+  return (name) => {
+    let major = known.get(name);
+    if (major === undefined) {
+      major = minMajor(deps[name]);
+      known.set(name, major);
+    }
+    return major;
+  };
+}
+
 /** One package's view of the repository's facts (see `ProjectFacts.packageView`). */
 function packageFacts(facts: ProjectFacts, pkg: WorkspacePackage, modules: ReadonlyMap<string, ModuleFacts>, rootDeps: Record<string, string>): ProjectFacts {
   const inPackage = (file: string) => facts.packageOf(file) === pkg;
@@ -320,7 +333,7 @@ function packageFacts(facts: ProjectFacts, pkg: WorkspacePackage, modules: Reado
     entryPoints: facts.entryPoints.filter(inPackage),
     dependencyRange: (name) => deps[name],
     hasDependency: (name) => Object.hasOwn(deps, name),
-    majorOf: (name) => minMajor(deps[name]),
+    majorOf: majorsOf(deps),
     importsPackage: (name) => imported.has(name),
   };
 }

@@ -44,11 +44,19 @@ export class ModuleResolver {
     this.localPackages = new Map(localPackages.map((p) => [p.name, p]));
   }
 
-  /** The tsconfig paths that apply to a file: its workspace package's, else the root's. */
+  private readonly mappingByDir = new Map<string, PathMapping | null>();
+
+  /** The tsconfig paths that apply to a file: its workspace package's, else the root's (the same for a directory's files). */
   private mappingFor(fromFile: string): PathMapping | null {
-    let best: { dir: string; mapping: PathMapping } | undefined;
-    for (const m of this.packageMappings) if (fromFile.startsWith(`${m.dir}/`) && (!best || m.dir.length > best.dir.length)) best = m;
-    return best?.mapping ?? this.mapping;
+    const dir = dirname(fromFile);
+    let found = this.mappingByDir.get(dir);
+    if (found === undefined) {
+      let best: { dir: string; mapping: PathMapping } | undefined;
+      for (const m of this.packageMappings) if (fromFile.startsWith(`${m.dir}/`) && (!best || m.dir.length > best.dir.length)) best = m;
+      found = best?.mapping ?? this.mapping;
+      this.mappingByDir.set(dir, found);
+    }
+    return found;
   }
 
   /** The absolute path of the project file `specifier` names from `fromFile`, or null (a package, or not found). */
