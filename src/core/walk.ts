@@ -55,10 +55,10 @@ export interface WalkList {
 interface CompiledList {
   list: WalkList;
   /** fast-glob's deep filter: a directory matching one of these is not entered. */
-  prune: RegExp[];
-  positive: RegExp[];
-  negative: RegExp[];
-  negativeAbsolute: RegExp[];
+  prune: RegExp | null;
+  positive: RegExp | null;
+  negative: RegExp | null;
+  negativeAbsolute: RegExp | null;
   out: string[];
   /** Where paths are tested against .gitignore rules from: '' the root itself, else `prefix/` is prepended. */
   prefix: string;
@@ -80,7 +80,7 @@ function compile(root: string, list: WalkList, ignore: readonly string[]): Compi
   const tasks = fastGlob.generateTasks(globbyTask.patterns, { cwd: root, ignore: globbyTask.options.ignore, dot: list.dot });
   if (tasks.length !== 1 || tasks[0]!.base !== '.') return null;
   const { positive, negative } = tasks[0]!;
-  const re = (patterns: string[], dot: boolean) => patterns.map((p) => micromatch.makeRe(p, micromatchOptions(dot)));
+  const re = (patterns: string[], dot: boolean) => anyOf(patterns.map((p) => micromatch.makeRe(p, micromatchOptions(dot))));
   const isAbsolute = (p: string) => p.startsWith('/');
   const affectsDepth = (p: string) => p.endsWith('/**') || !fastGlob.isDynamicPattern(posix.basename(p));
   return {
@@ -93,6 +93,17 @@ function compile(root: string, list: WalkList, ignore: readonly string[]): Compi
     prefix: '',
     rootRules: [],
   };
+}
+
+/**
+ * One expression matching what any of these matches (fast-glob tests them one by one); null for
+ * none. Expressions with back-references or differing flags are not joined (then: give up).
+ */
+function anyOf(expressions: RegExp[]): RegExp | null {
+  if (expressions.length === 0) return null;
+  const flags = expressions[0]!.flags;
+  if (expressions.some((e) => e.flags !== flags || /\\[1-9k]/.test(e.source))) throw new GiveUp();
+  return new RegExp(expressions.map((e) => `(?:${e.source})`).join('|'), flags);
 }
 
 // globby's reading of an ignore file (ignore.js: normalizeIgnoreFileLine, readIgnoreFileLines, applyBaseToPattern).
@@ -190,7 +201,7 @@ function topRules(root: string, compiled: CompiledList): void {
     if (!readable(path)) continue;
     // globby globs these with the search's ignore patterns; an excluded one (a parent named like a
     // build directory) is not read.
-    if (dir !== root && compiled.negative.some((r) => r.test(path))) continue;
+    if (dir !== root && compiled.negative?.test(path)) continue;
     const base = relative(gitRoot, dir).split(sep).join('/');
     compiled.rootRules.push(...readRules(path, base, false));
   }
@@ -211,23 +222,27 @@ function matcherOf(rules: string[]): IgnoreMatcher | null {
  * when a .gitignore or a directory name could make the answer differ from globby's (then glob).
  */
 export function walkLists(root: string, ignore: readonly string[], lists: readonly WalkList[]): string[][] | null {
-  const compiled = lists.map((list) => compile(root, list, ignore));
-  if (compiled.some((c) => c === null)) return null;
-  const all = compiled as CompiledList[];
   try {
+    const compiled = lists.map((list) => compile(root, list, ignore));
+    if (compiled.some((c) => c === null)) return null;
+    const all = compiled as CompiledList[];
+    const sharedTop: Array<IgnoreMatcher | null> = [];
     for (const c of all) topRules(root, c);
-    const top: ListState[] = all.map((c) => {
-      const matcher = matcherOf(c.rootRules);
+    const top: ListState[] = all.map((c, i) => {
+      // Lists with the same top rules share one matcher (and so its cache of directories' answers).
+      const same = all.findIndex((o) => o.prefix === c.prefix && o.rootRules.length === c.rootRules.length && o.rootRules.every((r, j) => r === c.rootRules[j]));
+      const matcher = same < i ? (sharedTop[same] ?? null) : matcherOf(c.rootRules);
+      sharedTop[i] = matcher;
       // The root itself is never ignored, but a rule above it can ignore it (then everything under it).
       if (matcher && c.prefix && matcher.test(c.prefix + '/').ignored) return null;
       return { compiled: c, rules: c.rootRules, matcher };
     }).filter((s): s is ListState => s !== null);
     walkDirectory(root, '', top, false);
+    return all.map((c) => c.out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
   } catch (error) {
     if (error instanceof GiveUp) return null;
     throw error;
   }
-  return all.map((c) => c.out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function readDirectory(abs: string): Dirent[] {
@@ -253,8 +268,10 @@ function walkDirectory(abs: string, rel: string, states: ListState[], noIgnoreFi
     const own = entries.find((e) => e.name === '.gitignore');
     if (own && !own.isDirectory()) {
       const path = join(abs, '.gitignore');
-      let text: string[] | undefined;
+      const texts = new Map<string, string[]>();
       const next: ListState[] = [];
+      // Lists that shared their parent's matcher share this directory's.
+      const made = new Map<IgnoreMatcher | null, ListState>();
       for (const state of states) {
         const readable = own.isFile() || (state.compiled.list.gitignore === 'root' && own.isSymbolicLink() && isFile(path));
         if (!readable || rel === '') {
@@ -262,9 +279,12 @@ function walkDirectory(abs: string, rel: string, states: ListState[], noIgnoreFi
           continue;
         }
         const base = state.compiled.prefix ? `${state.compiled.prefix}/${rel}` : rel;
-        text ??= readRules(path, base, true);
-        const rules = [...state.rules, ...text];
-        const updated: ListState = { compiled: state.compiled, rules, matcher: matcherOf(rules) };
+        const text = texts.get(base) ?? readRules(path, base, true);
+        texts.set(base, text);
+        const shared = state.matcher && made.get(state.matcher);
+        const rules = shared ? shared.rules : [...state.rules, ...text];
+        const updated: ListState = { compiled: state.compiled, rules, matcher: shared ? shared.matcher : matcherOf(rules) };
+        if (state.matcher && !shared) made.set(state.matcher, updated);
         if (!testPath(updated, rel + '/')) next.push(updated);
       }
       states = next;
@@ -279,15 +299,15 @@ function walkDirectory(abs: string, rel: string, states: ListState[], noIgnoreFi
       const lower = name.toLowerCase();
       if (seen.has(lower)) throw new GiveUp();
       seen.add(lower);
-      const alive = states.filter((s) => !s.compiled.prune.some((r) => r.test(childRel)) && !testPath(s, childRel + '/'));
+      const alive = states.filter((s) => !s.compiled.prune?.test(childRel) && !testPath(s, childRel + '/'));
       if (alive.length > 0) walkDirectory(join(abs, name), childRel, alive, noIgnoreFiles || name === 'flow-typed');
     } else if (entry.isFile()) {
       for (const state of states) {
         const c = state.compiled;
         if (c.list.candidate && !c.list.candidate(name, childRel)) continue;
-        if (!c.positive.some((r) => r.test(childRel))) continue;
-        if (c.negative.some((r) => r.test(childRel))) continue;
-        if (c.negativeAbsolute.length > 0 && c.negativeAbsolute.some((r) => r.test(join(abs, name)))) continue;
+        if (!c.positive?.test(childRel)) continue;
+        if (c.negative?.test(childRel)) continue;
+        if (c.negativeAbsolute?.test(join(abs, name))) continue;
         if (testPath(state, childRel)) continue;
         c.out.push(childRel);
       }
