@@ -2,16 +2,31 @@
 // minus dependencies, build output, coverage, declaration files and minified bundles; then reading
 // and parsing them, the first two stages of the pipe (reading one file is in ./files.ts).
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { globbySync } from 'globby';
 import type { ts } from 'ts-morph';
 import { BUILTIN_IGNORES, SOURCE_GLOB, normaliseText, readSource, type FileStamp } from './files.js';
 import { parseText } from './parse.js';
+import { walkLists, type WalkList } from './walk.js';
 
 export { BUILTIN_IGNORES, MAX_FILE_BYTES, MAX_LINE_LENGTH, SOURCE_GLOB, readSource, type FileStamp, type ReadResult } from './files.js';
 
+/** The source list of the discovery walk: what `globbySync(SOURCE_GLOB, { gitignore: true, dot: false })` kept. */
+export const SOURCE_LIST: WalkList = {
+  patterns: [SOURCE_GLOB],
+  dot: false,
+  gitignore: 'repository',
+  candidate: (name) => SOURCE_EXTENSION.test(name),
+};
+const SOURCE_EXTENSION = /\.(?:js|mjs|cjs|jsx|ts|mts|cts|tsx)$/;
+
 /** POSIX paths relative to root, sorted. */
 export function discoverFiles(root: string, ignores: readonly string[]): string[] {
+  return walkLists(resolve(root), [...BUILTIN_IGNORES, ...ignores], [SOURCE_LIST])?.[0] ?? globSourceFiles(root, ignores);
+}
+
+/** Discovery by globby: what the walk falls back to when it cannot give the same list (see ./walk.ts). */
+export function globSourceFiles(root: string, ignores: readonly string[]): string[] {
   const files = globbySync(SOURCE_GLOB, {
     cwd: root,
     gitignore: true,
@@ -23,7 +38,6 @@ export function discoverFiles(root: string, ignores: readonly string[]): string[
   });
   return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
-
 
 export interface ParsedSource {
   path: string;

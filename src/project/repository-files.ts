@@ -5,9 +5,10 @@
 // ignored there is not committed), and hands them to project rules through the facts, so that no rule
 // touches the disk.
 import { readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { globbySync, isGitIgnoredSync } from 'globby';
 import { BUILTIN_IGNORES } from '../core/discover.js';
+import { walkLists, type WalkList } from '../core/walk.js';
 
 export type RepositoryFileKind = 'env' | 'private-key' | 'npmrc' | 'credentials-json' | 'dockerfile' | 'lockfile' | 'ci' | 'node-version';
 
@@ -104,13 +105,7 @@ function readText(path: string, kind: RepositoryFileKind): string | null {
  * commit, sorted by path. JSON files without a `private_key` are left out.
  */
 export function readRepositoryFiles(root: string, ignores: readonly string[] = []): RepositoryFile[] {
-  const paths = globbySync(PATTERNS, {
-    cwd: root,
-    ignore: [...BUILTIN_IGNORES, ...ignores],
-    dot: true,
-    onlyFiles: true,
-    followSymbolicLinks: false,
-  }).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const paths = walkLists(resolve(root), [...BUILTIN_IGNORES, ...ignores], [REPOSITORY_LIST])?.[0] ?? globRepositoryFiles(root, ignores);
   const out: RepositoryFile[] = [];
   for (const relPath of paths) {
     const kind = kindOf(relPath);
@@ -119,8 +114,28 @@ export function readRepositoryFiles(root: string, ignores: readonly string[] = [
     if (kind === 'credentials-json' && text === null) continue;
     out.push({ relPath, kind, text });
   }
+  return out;
+}
+
+/** The repository-file list of the discovery walk: what the glob below kept, that has a kind. */
+export const REPOSITORY_LIST: WalkList = { patterns: PATTERNS, dot: true, gitignore: 'root', candidate: (_name, relPath) => kindOf(relPath) !== undefined };
+
+/**
+ * The candidates by globby (sorted, with a kind, not ignored by a .gitignore): what the walk falls
+ * back to when it cannot give the same list (see ../core/walk.ts).
+ */
+export function globRepositoryFiles(root: string, ignores: readonly string[] = []): string[] {
+  const paths = globbySync(PATTERNS, {
+    cwd: root,
+    ignore: [...BUILTIN_IGNORES, ...ignores],
+    dot: true,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+  })
+    .filter((relPath) => kindOf(relPath) !== undefined)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   // Reading every .gitignore costs more than the glob: only when there is something to check.
-  if (out.length === 0) return out;
+  if (paths.length === 0) return paths;
   const ignored = isGitIgnoredSync({ cwd: root });
-  return out.filter((f) => !ignored(f.relPath));
+  return paths.filter((relPath) => !ignored(relPath));
 }
