@@ -221,6 +221,20 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     phase('modules');
     const factsFiles = parsed.map((f) => ({ path: f.path, relPath: f.relPath, sourceFile: null, module: (modules.get(f.path) as BuiltModule).module }));
     let reach: RequestReach | Error | undefined;
+    // The worker threads build their own project facts from the same modules, meanwhile.
+    const workers = shards.filter((s) => !s.local);
+    const builtHere = new Set(stale.map((f) => f.path));
+    const preparing = Promise.all(
+      workers.map((s) => {
+        const prepared: PrepareInput = {
+          root,
+          shape,
+          ignores: config.ignores,
+          modules: factsFiles.map(({ path, relPath, module }) => ({ path, relPath, module: builtHere.has(path) && owner.get(path) === s ? null : module })),
+        };
+        return s.call('prepare', prepared);
+      }),
+    );
     facts = buildProjectFacts({
       root,
       files: factsFiles,
@@ -234,11 +248,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     });
     errors.push(...facts.errors);
     local?.adopt(facts);
-    const workers = shards.filter((s) => !s.local);
-    if (workers.length > 0) {
-      const prepared: PrepareInput = { root, shape, ignores: config.ignores, modules: factsFiles.map(({ path, relPath, module }) => ({ path, relPath, module })) };
-      await Promise.all(workers.map((s) => s.call('prepare', prepared)));
-    }
+    await preparing;
 
     phase('facts');
     // Request reach, a fix-point over the shards' syntax trees (see ./project/request-reach.ts).

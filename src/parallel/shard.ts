@@ -42,8 +42,8 @@ export interface PrepareInput {
   root: string;
   shape: ProjectShape;
   ignores: readonly string[];
-  /** Every parsed file of the project, in file order, with its module facts. */
-  modules: ReadonlyArray<{ path: string; relPath: string; module: ModuleFacts }>;
+  /** Every parsed file of the project, in file order, with its module facts (null: the ones this shard built, which it kept). */
+  modules: ReadonlyArray<{ path: string; relPath: string; module: ModuleFacts | null }>;
 }
 
 /** Module facts of a file and the specifiers they resolved (for the per-file cache to re-check). */
@@ -55,6 +55,8 @@ export interface BuiltModule {
 export class Shard {
   private readonly byPath = new Map<string, ShardFile>();
   private readonly trees = new Map<string, ts.SourceFile>();
+  /** The module facts this shard built (a worker thread is not sent them back). */
+  private readonly built = new Map<string, ModuleFacts>();
   private facts: ProjectFacts | undefined;
   private walker: ReachWalker | undefined;
   private reach: RequestReach | { error: string } | undefined;
@@ -125,6 +127,7 @@ export class Shard {
         resolutions.push([spec, target]);
         return target;
       });
+      this.built.set(path, module);
       return { module, resolutions };
     });
   }
@@ -134,7 +137,11 @@ export class Shard {
     this.adopt(
       buildProjectFacts({
         root: input.root,
-        files: input.modules.map((m) => ({ path: m.path, relPath: m.relPath, sourceFile: null, module: m.module })),
+        files: input.modules.map((m) => {
+          const module = m.module ?? this.built.get(m.path);
+          if (!module) throw new Error(`no module facts for ${m.relPath}`);
+          return { path: m.path, relPath: m.relPath, sourceFile: null, module };
+        }),
         ignores: input.ignores,
         shape: input.shape,
         requestReach: () => {
@@ -212,6 +219,7 @@ export class Shard {
   /** Drops the syntax trees and what was built on them (the shard is not asked anything after). */
   release(): void {
     this.trees.clear();
+    this.built.clear();
     this.walker = undefined;
     this.recorder = undefined;
   }
