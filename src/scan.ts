@@ -193,6 +193,8 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     const resolver = createResolver(shape, paths);
     const modules = new Map<string, BuiltModule & { encoded?: unknown }>();
     const stale: ShardFile[] = [];
+    /** Module facts taken from the cache: the same as when the cached reads were recorded (a function of the file's content and resolutions). */
+    const reused = new Set<ModuleFacts>();
     // The resolver answers by the importing file's directory: ask once per directory and specifier.
     const resolvedFrom = new Map<string, string | null>();
     const resolves = (from: string, spec: string): string | null => {
@@ -211,7 +213,9 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     for (const f of parsed) {
       const e = entryOf(f);
       if (e?.module !== undefined && e.resolutions && (resolutionsHold || e.resolutions.every(([spec, target]) => resolves(f.path, spec) === target))) {
-        modules.set(f.path, { module: decode(e.module) as ModuleFacts, resolutions: e.resolutions, encoded: e.module });
+        const module = decode(e.module) as ModuleFacts;
+        reused.add(module);
+        modules.set(f.path, { module, resolutions: e.resolutions, encoded: e.module });
       } else {
         stale.push(f);
       }
@@ -272,7 +276,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       replay((rootName) => {
         const pkg = packageByRoot.get(rootName);
         return pkg && facts.packageView(pkg);
-      }, previous.reads);
+      }, previous.reads, (value) => reused.has(value as ModuleFacts));
     const results = new Map<string, FileResult>();
     const toCheck: ShardFile[] = [];
     for (const f of parsed) {

@@ -254,10 +254,12 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     repositoryFiles: () => (repositoryFiles ??= readDisk ? readRepositoryFiles(root, input.ignores) : []),
     packages: workspaces.packages,
     packageOf(file) {
-      let pkg = packageByFile.get(file);
+      // Every file of a directory is in the same package.
+      const dir = dirname(file);
+      let pkg = packageByDir.get(dir);
       if (!pkg) {
         pkg = packageOfFile(workspaces, file);
-        packageByFile.set(file, pkg);
+        packageByDir.set(dir, pkg);
       }
       return pkg;
     },
@@ -288,7 +290,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   };
   const views = new Map<WorkspacePackage, ProjectFacts>();
   let modulesByPackage: Map<WorkspacePackage, Map<string, ModuleFacts>> | undefined;
-  const packageByFile = new Map<string, WorkspacePackage>();
+  const packageByDir = new Map<string, WorkspacePackage>();
   return facts;
 }
 

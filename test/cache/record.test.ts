@@ -81,6 +81,16 @@ describe('FactsRecorder and replay', () => {
     expect(replay(() => facts(elsewhere), reads)).toBe(false);
   });
 
+  it('does not read again below an object known to read as it did (a module reused from the cache)', () => {
+    const reads = recorded(facts(BASE));
+    const changed = facts({ ...BASE, '/repo/src/payments.client.ts': { charge: { async: true, line: 40 }, refund: { async: true, line: 60 } } });
+    expect(replay(() => changed, reads)).toBe(false);
+    const payments = changed.modules.get('/repo/src/payments.client.ts');
+    expect(replay(() => changed, reads, (value) => value === payments)).toBe(true);
+    // Reads outside the settled object are still compared.
+    expect(replay(() => facts({ ...BASE, '/repo/src/orders.service.ts': { createOrder: { async: false, line: 12 } } }), reads, (value) => value === payments)).toBe(false);
+  });
+
   it('writes each step once however many reads pass through it', () => {
     const reads = recorded(facts(BASE), (view) => {
       for (let i = 0; i < 50; i++) view.lookupExport('/repo/src/orders.service.ts', 'createOrder')?.info.async;
