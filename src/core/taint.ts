@@ -367,8 +367,16 @@ function calleeText(call: ts.CallExpression | ts.NewExpression): string {
 export class Analysis {
   private readonly summaries = new Map<FunctionNode, Map<string, Summary | 'pending'>>();
   private depth = 0;
+  private readonly indexes = new Map<FunctionNode, IdentifierIndex>();
 
   constructor(readonly env: Env) {}
+
+  /** Where the identifiers and the sink sites of a walked function end (built on its first walk). */
+  identifiers(fn: FunctionNode): IdentifierIndex {
+    let index = this.indexes.get(fn);
+    if (!index) this.indexes.set(fn, (index = identifierIndex(fn, this.env.kinds)));
+    return index;
+  }
 
   /** Walks `fn` with the given parameter seeds (a taint, or 'request' for the request object). */
   run(fn: FunctionNode, seeds: ReadonlyMap<ts.Node, Taint | 'request'>): Summary {
@@ -376,7 +384,7 @@ export class Analysis {
     for (const [param, seed] of seeds) {
       if (!ts.isParameter(param)) continue;
       if (seed === 'request') {
-        if (ts.isIdentifier(param.name)) walk.requests.add(param);
+        if (ts.isIdentifier(param.name)) walk.addRequest(param, param.name);
         else walk.bindRequestPattern(param.name);
       } else {
         walk.bind(param.name, seed, param, false);
@@ -450,6 +458,15 @@ class Walk {
   private guards: Guard[] = [];
   private readonly env: Env;
   private readonly helpers: Helpers;
+  /**
+   * The names of the declarations ever put in `vars` or `requests`. Taint is only read through an
+   * identifier that refers to one of them, so code without an identifier of these names cannot
+   * carry taint, and the walk skips it (see `mentions`).
+   */
+  private readonly names = new Set<string>();
+  private readonly identifiers: IdentifierIndex;
+  /** The end positions of the root's identifiers of those names, in increasing order. */
+  private named: readonly number[] = [];
 
   constructor(
     private readonly analysis: Analysis,
@@ -457,6 +474,45 @@ class Walk {
   ) {
     this.env = analysis.env;
     this.helpers = analysis.env.helpers;
+    this.identifiers = analysis.identifiers(root);
+    this.named = this.identifiers.get(SINK_SITES) ?? [];
+  }
+
+  private setVar(decl: ts.Node, name: ts.Identifier, t: Taint): void {
+    this.addName(name.text);
+    this.vars.set(decl, t);
+  }
+
+  addRequest(decl: ts.Node, name: ts.Identifier): void {
+    this.addName(name.text);
+    this.requests.add(decl);
+  }
+
+  private addName(name: string): void {
+    if (this.names.has(name)) return;
+    this.names.add(name);
+    const ends = this.identifiers.get(name);
+    if (ends) this.named = this.named.length === 0 ? ends : mergeSorted(this.named, ends);
+  }
+
+  /**
+   * The node contains an identifier named like a tainted variable or a request object (or the same
+   * name in another scope), or a call or assignment that may be a sink: a sink's arguments may be
+   * found outside the call (`find(filter)` checks the object `filter` was declared with).
+   */
+  private mentions(node: ts.Node): boolean {
+    return endsWithin(this.named, node.pos, node.end);
+  }
+
+  /**
+   * Visiting the node cannot change what the walk finds: it has no reference to a tainted value or
+   * to the request (so no taint is read, bound, passed or reported in it), it leaves no guard for
+   * the code after it, and it is not a callback whose parameter the call binds to its receiver.
+   */
+  private inert(node: ts.Node): boolean {
+    if (node.kind <= LAST_TOKEN) return true; // identifiers, literals, keywords: no children, nothing to do
+    if (this.mentions(node) || leavesGuards(node)) return false;
+    return !(isFunctionNode(node) && ts.isCallExpression(node.parent));
   }
 
   start(): void {
@@ -472,6 +528,7 @@ class Walk {
   // ---- statements ----
 
   private visit = (node: ts.Node): void => {
+    if (this.inert(node)) return;
     if (isFunctionNode(node) && node !== this.root) return this.visitNested(node);
     if (ts.isClassLike(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return;
     if (ts.isBlock(node) || ts.isSourceFile(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) return this.visitBlock(node.statements);
@@ -496,7 +553,7 @@ class Walk {
     if (ts.isVariableDeclaration(node) && node.initializer) {
       const init = unwrap(node.initializer);
       if (ts.isIdentifier(init) && this.isRequest(init)) {
-        if (ts.isIdentifier(node.name)) this.requests.add(node);
+        if (ts.isIdentifier(node.name)) this.addRequest(node, node.name);
         else this.bindRequestPattern(node.name);
         return;
       }
@@ -583,7 +640,7 @@ class Walk {
     if (ts.isIdentifier(left)) {
       const decl = this.helpers.declarationOf(left);
       if (!decl) return;
-      if (value) this.vars.set(decl, extend(value, step(this.env.file, node, `assigned to \`${left.text}\``)));
+      if (value) this.setVar(decl, left, extend(value, step(this.env.file, node, `assigned to \`${left.text}\``)));
       else if (node.operatorToken.kind === ts.SyntaxKind.EqualsToken && straightLine(node, decl)) this.vars.delete(decl);
       return;
     }
@@ -592,7 +649,7 @@ class Walk {
     if (value && (ts.isObjectLiteralExpression(left) || ts.isArrayLiteralExpression(left))) {
       for (const id of identifiersIn(left)) {
         const decl = this.helpers.declarationOf(id);
-        if (decl) this.vars.set(decl, extend(value, step(this.env.file, id, `assigned to \`${id.text}\``)));
+        if (decl) this.setVar(decl, id, extend(value, step(this.env.file, id, `assigned to \`${id.text}\``)));
       }
     }
   }
@@ -602,14 +659,14 @@ class Walk {
     while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) e = unwrap(e.expression);
     if (!ts.isIdentifier(e)) return;
     const decl = this.helpers.declarationOf(e);
-    if (decl && !this.requests.has(decl) && !this.vars.has(decl)) this.vars.set(decl, extend(value, step(this.env.file, at, `stored in \`${e.text}\``)));
+    if (decl && !this.requests.has(decl) && !this.vars.has(decl)) this.setVar(decl, e, extend(value, step(this.env.file, at, `stored in \`${e.text}\``)));
   }
 
   /** Binds a declaration's name (or pattern) to a taint. */
   bind(name: ts.BindingName, t: Taint, at: ts.Node, record: boolean, init?: ts.Expression): void {
     if (ts.isIdentifier(name)) {
       const decl = this.helpers.declarationOf(name) ?? at;
-      this.vars.set(decl, record ? extend(t, step(this.env.file, at, `assigned to \`${name.text}\``)) : t);
+      this.setVar(decl, name, record ? extend(t, step(this.env.file, at, `assigned to \`${name.text}\``)) : t);
       return;
     }
     // const { file, dir = '.' } = req.query: each binding holds part of the input; name it.
@@ -618,7 +675,7 @@ class Walk {
       if (ts.isOmittedExpression(element)) continue;
       const key = ts.isObjectBindingPattern(name) && !element.dotDotDotToken ? (element.propertyName ?? element.name).getText() : undefined;
       const refined = direct && key && ts.isIdentifier(element.name) ? { ...t, source: `${t.source}.${key}` } : t;
-      if (ts.isIdentifier(element.name)) this.vars.set(element, record ? extend(refined, step(this.env.file, element, `assigned to \`${element.name.text}\``)) : refined);
+      if (ts.isIdentifier(element.name)) this.setVar(element, element.name, record ? extend(refined, step(this.env.file, element, `assigned to \`${element.name.text}\``)) : refined);
       else this.bind(element.name, refined, element, record);
     }
   }
@@ -630,9 +687,9 @@ class Walk {
       const key = (element.propertyName ?? element.name).getText();
       if (SOURCE_PROPS.has(key) && ts.isIdentifier(element.name)) {
         const source = element.name.text;
-        this.vars.set(element, ignoredBy({ source, steps: [step(this.env.file, element, `request input \`${source}\``)], cleared: new Set() }, this.env.kinds, key));
+        this.setVar(element, element.name, ignoredBy({ source, steps: [step(this.env.file, element, `request input \`${source}\``)], cleared: new Set() }, this.env.kinds, key));
       } else if ((key === 'request' || key === 'req') && ts.isIdentifier(element.name)) {
-        this.requests.add(element);
+        this.addRequest(element, element.name);
       }
     }
   }
@@ -707,6 +764,8 @@ class Walk {
 
   /** The taint an expression's value carries, or undefined when it is not request-derived (or sanitized for every kind). */
   taintOf(expr: ts.Expression): Taint | undefined {
+    // The index covers the root function only; a sink's argument may be outside it.
+    if (expr.pos >= this.root.pos && expr.end <= this.root.end && !this.mentions(expr)) return undefined;
     const t = this.rawTaintOf(expr);
     if (!t || this.guards.length === 0) return t;
     const key = guardKey(expr, this.helpers);
@@ -962,6 +1021,90 @@ class Walk {
     const validatorModule = ref?.kind === 'module' && !ref.resolved && ref.module === 'validator' && /^is[A-Z]/.test(name);
     if (validatorModule || (CHECKING_PREDICATE.test(name) && !NOT_CHECKING.has(name))) return call.arguments.flatMap((a) => this.keyed(a, all));
     return [];
+  }
+}
+
+/**
+ * Per identifier name, the end positions of a function's identifiers of that name, in increasing
+ * order; under SINK_SITES, those of the calls and assignments named like a sink of the walk's kinds.
+ */
+type IdentifierIndex = ReadonlyMap<string, readonly number[]>;
+
+const SINK_SITES = '';
+const LAST_TOKEN = ts.SyntaxKind.LastToken;
+const sinkNames = new WeakMap<readonly SinkKind[], { calls: ReadonlySet<string>; assignments: ReadonlySet<string> }>();
+
+function identifierIndex(root: ts.Node, kinds: readonly SinkKind[]): IdentifierIndex {
+  let names = sinkNames.get(kinds);
+  if (!names) {
+    names = { calls: new Set(kinds.flatMap((k) => [...k.names])), assignments: new Set(kinds.flatMap((k) => (k.matchAssignment ? [...k.names] : []))) };
+    sinkNames.set(kinds, names);
+  }
+  const { calls, assignments } = names;
+  const index = new Map<string, number[]>();
+  let sorted = true;
+  const add = (name: string, end: number): void => {
+    const ends = index.get(name);
+    if (!ends) index.set(name, [end]);
+    else {
+      if (end < (ends[ends.length - 1] as number)) sorted = false;
+      ends.push(end);
+    }
+  };
+  const visit = (n: ts.Node): void => {
+    if (n.kind === ts.SyntaxKind.Identifier) return add((n as ts.Identifier).text, n.end);
+    ts.forEachChild(n, visit);
+    if (calls.size === 0) return;
+    // After the children: an enclosing site ends at or after the sites inside it.
+    if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && calls.has(calleeName(n) ?? '')) add(SINK_SITES, n.end);
+    else if (assignments.size > 0 && ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = unwrap(n.left);
+      if (ts.isPropertyAccessExpression(left) && assignments.has(left.name.text)) add(SINK_SITES, n.end);
+    }
+  };
+  visit(root);
+  if (!sorted) for (const ends of index.values()) ends.sort((a, b) => a - b);
+  return index;
+}
+
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const out = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = (a[i] as number) <= (b[j] as number) ? (a[i++] as number) : (b[j++] as number);
+  while (i < a.length) out[k++] = a[i++] as number;
+  while (j < b.length) out[k++] = b[j++] as number;
+  return out;
+}
+
+/** Some end in `ends` (increasing) is in (pos, end]: an identifier inside the node spanning pos..end. */
+function endsWithin(ends: readonly number[], pos: number, end: number): boolean {
+  let lo = 0;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((ends[mid] as number) <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ends.length && (ends[lo] as number) <= end;
+}
+
+/** Visiting the statement can leave guards for the statements after it: an `if` (early exit), also as the body of a loop or label. */
+function leavesGuards(node: ts.Node): boolean {
+  switch (node.kind) {
+    case ts.SyntaxKind.IfStatement:
+      return true;
+    case ts.SyntaxKind.ForStatement:
+    case ts.SyntaxKind.ForInStatement:
+    case ts.SyntaxKind.ForOfStatement:
+    case ts.SyntaxKind.WhileStatement:
+    case ts.SyntaxKind.DoStatement:
+    case ts.SyntaxKind.LabeledStatement:
+    case ts.SyntaxKind.WithStatement:
+      return leavesGuards((node as ts.IterationStatement | ts.LabeledStatement | ts.WithStatement).statement);
+    default:
+      return false;
   }
 }
 
