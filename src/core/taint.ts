@@ -368,8 +368,48 @@ export class Analysis {
   private readonly summaries = new Map<FunctionNode, Map<string, Summary | 'pending'>>();
   private depth = 0;
   private readonly indexes = new Map<FunctionNode, IdentifierIndex>();
+  // What a call is, whatever the taint: asked again by every walk of the function (one per parameter).
+  private readonly locals = new Map<ts.Expression, FunctionNode | null>();
+  private readonly imports = new Map<ts.Expression, Extract<Reference, { kind: 'module' }> | null>();
+  private readonly matches = new Map<ts.Node, Array<SinkMatch | undefined>>();
+  private readonly sanitizers = new Map<ts.Node, string[]>();
 
   constructor(readonly env: Env) {}
+
+  /** A function of this file the callee names: `buildPath`, `this.resolveFile`, `helpers.clean`. */
+  localTarget(callee: ts.Expression): FunctionNode | undefined {
+    let fn = this.locals.get(callee);
+    if (fn === undefined) {
+      fn = (ts.isIdentifier(callee) ? localFunction(callee, this.env.helpers) : ts.isPropertyAccessExpression(callee) ? localMember(callee, this.env.helpers) : undefined) ?? null;
+      this.locals.set(callee, fn);
+    }
+    return fn ?? undefined;
+  }
+
+  /** The project module a callee is imported from (see handlers.ts `importedReference`). */
+  importedReference(callee: ts.Expression): Extract<Reference, { kind: 'module' }> | undefined {
+    let ref = this.imports.get(callee);
+    if (ref === undefined) {
+      ref = importedReference(callee, this.env.helpers) ?? null;
+      this.imports.set(callee, ref);
+    }
+    return ref ?? undefined;
+  }
+
+  /** `env.kinds[k].match(call)`, for the kinds whose names include the callee's. */
+  sinkMatch(call: ts.CallExpression | ts.NewExpression, k: number): SinkMatch | undefined {
+    let byKind = this.matches.get(call);
+    if (!byKind) this.matches.set(call, (byKind = []));
+    if (!(k in byKind)) byKind[k] = (this.env.kinds[k] as SinkKind).match(call, this.env.helpers);
+    return byKind[k];
+  }
+
+  /** The kinds whose sanitizers the call is. */
+  sanitizedBy(call: ts.CallExpression | ts.NewExpression): string[] {
+    let ids = this.sanitizers.get(call);
+    if (!ids) this.sanitizers.set(call, (ids = this.env.kinds.filter((k) => k.sanitizes?.(call, this.env.helpers)).map((k) => k.id)));
+    return ids;
+  }
 
   /** Where the identifiers and the sink sites of a walked function end (built on its first walk). */
   identifiers(fn: FunctionNode): IdentifierIndex {
@@ -697,11 +737,12 @@ class Walk {
   // ---- calls ----
 
   private visitCall(call: ts.CallExpression | ts.NewExpression): void {
-    const { helpers, kinds } = this.env;
+    const { kinds } = this.env;
     const name = calleeName(call) ?? '';
-    for (const kind of kinds) {
+    for (let k = 0; k < kinds.length; k++) {
+      const kind = kinds[k] as SinkKind;
       if (!kind.names.has(name)) continue;
-      const m = kind.match(call, helpers);
+      const m = this.analysis.sinkMatch(call, k);
       if (!m) continue;
       for (const arg of m.args) {
         const t = this.taintOf(arg);
@@ -711,14 +752,15 @@ class Walk {
         }
       }
     }
-    if (!ts.isCallExpression(call)) return;
+    // What follows passes arguments on: an argument without a tainted name (or the request) carries nothing.
+    if (!ts.isCallExpression(call) || !call.arguments.some((a) => this.mentions(a))) return;
     const callee = unwrap(call.expression);
     // args.push(req.query.flag), params.set('q', input)
     if (ts.isPropertyAccessExpression(callee) && MUTATING_METHODS.has(callee.name.text)) {
       const t = call.arguments.map((a) => this.taintOf(a)).find((x) => x);
       if (t) this.taintRoot(callee.expression, t, call);
     }
-    const local = this.localTarget(callee);
+    const local = this.analysis.localTarget(callee);
     if (local) {
       call.arguments.forEach((arg, i) => {
         if (i >= local.parameters.length) return;
@@ -735,7 +777,7 @@ class Walk {
       });
       return;
     }
-    const ref = importedReference(callee, helpers);
+    const ref = this.analysis.importedReference(callee);
     if (!ref) return;
     call.arguments.forEach((arg, i) => {
       const t = this.taintOf(arg);
@@ -744,13 +786,6 @@ class Walk {
       if (!this.env.project) this.calls.push({ ref, arg: i, taint: into });
       else this.hits.push(...importedHits(this.env.project, calleeOfReference(ref, this.env.project), i, into, call, calleeText(call)));
     });
-  }
-
-  /** A function of this file the callee names: `buildPath`, `this.resolveFile`, `helpers.clean`. */
-  private localTarget(callee: ts.Expression): FunctionNode | undefined {
-    if (ts.isIdentifier(callee)) return localFunction(callee, this.helpers);
-    if (ts.isPropertyAccessExpression(callee)) return localMember(callee, this.helpers);
-    return undefined;
   }
 
   // ---- expressions ----
@@ -839,7 +874,7 @@ class Walk {
     }
     let t = this.propagated(call, ref, name);
     if (!t) return undefined;
-    const sanitized = kinds.filter((k) => k.sanitizes?.(call, helpers)).map((k) => k.id);
+    const sanitized = this.analysis.sanitizedBy(call);
     if (sanitized.length > 0) t = clear(t, sanitized);
     return kinds.every((k) => isCleared(t as Taint, k.id)) ? undefined : t;
   }
@@ -860,7 +895,7 @@ class Walk {
       return this.taintOf(callee.expression) ?? (name === 'concat' ? anyArg() : undefined);
     }
     // A function of this file: what its parameters carry to its return value.
-    const local = this.localTarget(callee);
+    const local = this.analysis.localTarget(callee);
     if (local) {
       for (let i = 0; i < args.length && i < local.parameters.length; i++) {
         const arg = args[i] as ts.Expression;
@@ -877,7 +912,7 @@ class Walk {
     }
     // A function of another project file: its summary says whether a parameter is returned.
     const project = this.env.project;
-    const imported = project && ts.isCallExpression(call) ? importedReference(callee, this.helpers) : undefined;
+    const imported = project && ts.isCallExpression(call) ? this.analysis.importedReference(callee) : undefined;
     if (project && imported) {
       const target = calleeOfReference(imported, project);
       for (let i = 0; i < args.length; i++) {
