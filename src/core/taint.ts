@@ -519,12 +519,12 @@ class Walk {
   }
 
   private setVar(decl: ts.Node, name: ts.Identifier, t: Taint): void {
-    this.addName(name.text);
+    this.addName(name.escapedText as string);
     this.vars.set(decl, t);
   }
 
   addRequest(decl: ts.Node, name: ts.Identifier): void {
-    this.addName(name.text);
+    this.addName(name.escapedText as string);
     this.requests.add(decl);
   }
 
@@ -544,16 +544,6 @@ class Walk {
     return endsWithin(this.named, node.pos, node.end);
   }
 
-  /**
-   * Visiting the node cannot change what the walk finds: it has no reference to a tainted value or
-   * to the request (so no taint is read, bound, passed or reported in it), it leaves no guard for
-   * the code after it, and it is not a callback whose parameter the call binds to its receiver.
-   */
-  private inert(node: ts.Node): boolean {
-    if (node.kind <= LAST_TOKEN) return true; // identifiers, literals, keywords: no children, nothing to do
-    if (this.mentions(node) || leavesGuards(node)) return false;
-    return !(isFunctionNode(node) && ts.isCallExpression(node.parent));
-  }
 
   start(): void {
     const body = this.root.body;
@@ -567,45 +557,85 @@ class Walk {
 
   // ---- statements ----
 
+  /**
+   * Visits a node unless visiting it cannot change what the walk finds: it has no reference to a
+   * tainted value or to the request (so no taint is read, bound, passed or reported in it), it
+   * leaves no guard for the code after it, and it is not a callback whose parameter the call binds
+   * to its receiver. A switch on the kind, read once: this is the walk's hottest function.
+   */
   private visit = (node: ts.Node): void => {
-    if (this.inert(node)) return;
-    if (isFunctionNode(node) && node !== this.root) return this.visitNested(node);
-    if (ts.isClassLike(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return;
-    if (ts.isBlock(node) || ts.isSourceFile(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) return this.visitBlock(node.statements);
-    if (ts.isIfStatement(node)) return this.visitIf(node);
-    if (ts.isSwitchStatement(node)) return this.visitSwitch(node);
-    if (ts.isConditionalExpression(node)) {
-      this.visit(node.condition);
-      this.withGuards(this.constrained(node.condition, true), () => this.visit(node.whenTrue));
-      this.withGuards(this.constrained(node.condition, false), () => this.visit(node.whenFalse));
-      return;
-    }
-    if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && ts.isVariableDeclarationList(node.initializer)) {
-      // The element is bound before the body runs.
-      this.visit(node.expression);
-      const t = this.taintOf(node.expression);
-      const decl = node.initializer.declarations[0];
-      if (t && decl) this.bind(decl.name, extend(t, step(this.env.file, decl, `element \`${decl.name.getText()}\``)), decl, false);
-      this.visit(node.statement);
-      return;
-    }
-    ts.forEachChild(node, this.visit);
-    if (ts.isVariableDeclaration(node) && node.initializer) {
-      const init = unwrap(node.initializer);
-      if (ts.isIdentifier(init) && this.isRequest(init)) {
-        if (ts.isIdentifier(node.name)) this.addRequest(node, node.name);
-        else this.bindRequestPattern(node.name);
+    const kind = node.kind;
+    if (kind <= LAST_TOKEN) return; // identifiers, literals, keywords: no children, nothing to do
+    if (!this.mentions(node) && !leavesGuards(node) && !(FUNCTION_KINDS.has(kind) && node.parent.kind === K.CallExpression)) return;
+    switch (kind) {
+      case K.FunctionDeclaration:
+      case K.FunctionExpression:
+      case K.ArrowFunction:
+      case K.MethodDeclaration:
+        if (node !== this.root) return this.visitNested(node as FunctionNode);
+        break;
+      case K.ClassDeclaration:
+      case K.ClassExpression:
+      case K.InterfaceDeclaration:
+      case K.TypeAliasDeclaration:
+        return;
+      case K.Block:
+      case K.SourceFile:
+      case K.ModuleBlock:
+      case K.CaseClause:
+      case K.DefaultClause:
+        return this.visitBlock((node as ts.Block | ts.SourceFile | ts.ModuleBlock | ts.CaseOrDefaultClause).statements);
+      case K.IfStatement:
+        return this.visitIf(node as ts.IfStatement);
+      case K.SwitchStatement:
+        return this.visitSwitch(node as ts.SwitchStatement);
+      case K.ConditionalExpression: {
+        const c = node as ts.ConditionalExpression;
+        this.visit(c.condition);
+        this.withGuards(this.constrained(c.condition, true), () => this.visit(c.whenTrue));
+        this.withGuards(this.constrained(c.condition, false), () => this.visit(c.whenFalse));
         return;
       }
-      const t = this.taintOf(node.initializer);
-      if (t) this.bind(node.name, t, node, true, node.initializer);
-    } else if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
-      this.assign(node);
-      this.visitAssignmentSink(node);
-    } else if (ts.isReturnStatement(node) && node.expression && this.ownerOf(node) === this.root) {
-      this.recordReturn(node.expression);
-    } else if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-      this.visitCall(node);
+      case K.ForOfStatement:
+      case K.ForInStatement: {
+        const loop = node as ts.ForOfStatement | ts.ForInStatement;
+        if (!ts.isVariableDeclarationList(loop.initializer)) break;
+        // The element is bound before the body runs.
+        this.visit(loop.expression);
+        const t = this.taintOf(loop.expression);
+        const decl = loop.initializer.declarations[0];
+        if (t && decl) this.bind(decl.name, extend(t, step(this.env.file, decl, `element \`${decl.name.getText()}\``)), decl, false);
+        this.visit(loop.statement);
+        return;
+      }
+    }
+    ts.forEachChild(node, this.visit);
+    switch (kind) {
+      case K.VariableDeclaration: {
+        const v = node as ts.VariableDeclaration;
+        if (!v.initializer) return;
+        const init = unwrap(v.initializer);
+        if (ts.isIdentifier(init) && this.isRequest(init)) {
+          if (ts.isIdentifier(v.name)) this.addRequest(v, v.name);
+          else this.bindRequestPattern(v.name);
+          return;
+        }
+        const t = this.taintOf(v.initializer);
+        if (t) this.bind(v.name, t, v, true, v.initializer);
+        return;
+      }
+      case K.BinaryExpression:
+        if (isAssignment((node as ts.BinaryExpression).operatorToken.kind)) {
+          this.assign(node as ts.BinaryExpression);
+          this.visitAssignmentSink(node as ts.BinaryExpression);
+        }
+        return;
+      case K.ReturnStatement:
+        if ((node as ts.ReturnStatement).expression && this.ownerOf(node) === this.root) this.recordReturn((node as ts.ReturnStatement).expression as ts.Expression);
+        return;
+      case K.CallExpression:
+      case K.NewExpression:
+        this.visitCall(node as ts.CallExpression | ts.NewExpression);
     }
   };
 
@@ -926,6 +956,7 @@ class Walk {
 
   /** The request input an expression reads directly, named as written, or undefined. */
   private sourceOf(e: ts.Expression): string | undefined {
+    if (this.requests.size === 0) return undefined; // input is read from a request object
     let chain: ts.Expression = e;
     let call = false;
     if (ts.isCallExpression(e)) {
@@ -1060,13 +1091,16 @@ class Walk {
 }
 
 /**
- * Per identifier name, the end positions of a function's identifiers of that name, in increasing
- * order; under SINK_SITES, those of the calls and assignments named like a sink of the walk's kinds.
+ * Per identifier name (`escapedText`), the end positions of a function's identifiers of that name
+ * that may refer to a variable, in increasing order; under SINK_SITES, those of the calls and
+ * assignments named like a sink of the walk's kinds.
  */
 type IdentifierIndex = ReadonlyMap<string, readonly number[]>;
 
 const SINK_SITES = '';
-const LAST_TOKEN = ts.SyntaxKind.LastToken;
+const K = ts.SyntaxKind;
+const LAST_TOKEN = K.LastToken;
+const FUNCTION_KINDS = new Set<ts.SyntaxKind>([K.FunctionDeclaration, K.FunctionExpression, K.ArrowFunction, K.MethodDeclaration]);
 const sinkNames = new WeakMap<readonly SinkKind[], { calls: ReadonlySet<string>; assignments: ReadonlySet<string> }>();
 
 function identifierIndex(root: ts.Node, kinds: readonly SinkKind[]): IdentifierIndex {
@@ -1087,7 +1121,18 @@ function identifierIndex(root: ts.Node, kinds: readonly SinkKind[]): IdentifierI
     }
   };
   const visit = (n: ts.Node): void => {
-    if (n.kind === ts.SyntaxKind.Identifier) return add((n as ts.Identifier).text, n.end);
+    switch (n.kind) {
+      case K.Identifier:
+        return add((n as ts.Identifier).escapedText as string, n.end);
+      // The member name of `a.b` and the key of `{ b: a }` never refer to a variable.
+      case K.PropertyAccessExpression:
+        return visit((n as ts.PropertyAccessExpression).expression);
+      case K.PropertyAssignment: {
+        const { name, initializer } = n as ts.PropertyAssignment;
+        if (!ts.isIdentifier(name)) visit(name);
+        return visit(initializer);
+      }
+    }
     ts.forEachChild(n, visit);
     if (calls.size === 0) return;
     // After the children: an enclosing site ends at or after the sites inside it.
@@ -1125,11 +1170,17 @@ function endsWithin(ends: readonly number[], pos: number, end: number): boolean 
   return lo < ends.length && (ends[lo] as number) <= end;
 }
 
-/** Visiting the statement can leave guards for the statements after it: an `if` (early exit), also as the body of a loop or label. */
+/**
+ * Visiting the statement can leave guards for the statements after it: an `if` with an early exit
+ * (or with such an `if` as a branch: a branch is visited in `withGuards`, which restores nothing
+ * when its guards are empty), also as the body of a loop or label.
+ */
 function leavesGuards(node: ts.Node): boolean {
   switch (node.kind) {
-    case ts.SyntaxKind.IfStatement:
-      return true;
+    case ts.SyntaxKind.IfStatement: {
+      const { thenStatement, elseStatement } = node as ts.IfStatement;
+      return exits(thenStatement) || leavesGuards(thenStatement) || (!!elseStatement && (exits(elseStatement) || leavesGuards(elseStatement)));
+    }
     case ts.SyntaxKind.ForStatement:
     case ts.SyntaxKind.ForInStatement:
     case ts.SyntaxKind.ForOfStatement:
