@@ -441,8 +441,30 @@ export class Analysis {
     fn.parameters.forEach((p, i) => {
       if (i < MAX_PARAMS) seeds.set(p, { source: 'parameter', param: i, steps: [], cleared: new Set() });
     });
-    const s = this.run(fn, seeds);
-    return s.hits.some((h) => h.taint.param !== undefined) || s.calls.length > 0 || s.returns?.param !== undefined;
+    return reaches(this.run(fn, seeds));
+  }
+
+  /**
+   * `anyReach(fn) ? summaryOf(fn, 0, 'value') : undefined` for a function of one parameter, in one
+   * walk: with one parameter, anyReach's walk is the parameter's own walk but for the trace. It
+   * runs where anyReach's would (same depth, same memoised summaries, so the summaries of the local
+   * functions it calls are computed as anyReach's walk computes them), and summaryOf's walk would
+   * have found exactly those summaries memoised: its result is this walk's.
+   */
+  soleParameterSummary(fn: FunctionNode): Summary | undefined {
+    const param = fn.parameters[0];
+    if (!fn.body || !param || fn.parameters.length !== 1) return undefined;
+    // Already summarised (another exported function called it): anyReach's walk still runs, for the summaries it memoises.
+    if (this.summaries.get(fn)?.has('0:value')) return this.anyReach(fn) ? this.summaryOf(fn, 0, 'value') : undefined;
+    const s = this.run(fn, new Map([[param, parameterSeed(this.env.file, fn, 0)]]));
+    if (!reaches(s)) return undefined;
+    let byKey = this.summaries.get(fn);
+    if (!byKey) this.summaries.set(fn, (byKey = new Map()));
+    const known = byKey.get('0:value'); // a recursive call memoised it during the walk
+    if (known) return known === 'pending' ? EMPTY : known;
+    const result = valueSummary(s, 0);
+    byKey.set('0:value', result);
+    return result;
   }
 
   /** What parameter `index` of a function of this file reaches: as a value (`param`) or as the request object. */
@@ -459,16 +481,31 @@ export class Analysis {
     byKey.set(key, 'pending');
     this.depth++;
     try {
-      const seed: Taint | 'request' =
-        mode === 'request' ? 'request' : { source: 'parameter', param: index, steps: [step(this.env.file, param, `parameter \`${param.name.getText()}\` of \`${functionName(fn)}\``)], cleared: new Set() };
+      const seed: Taint | 'request' = mode === 'request' ? 'request' : parameterSeed(this.env.file, fn, index);
       const summary = this.run(fn, new Map([[param, seed]]));
-      const result = mode === 'value' ? { hits: summary.hits.filter((h) => h.taint.param === index), returns: summary.returns?.param === index ? summary.returns : undefined, calls: summary.calls.filter((c) => c.taint.param === index) } : summary;
+      const result = mode === 'value' ? valueSummary(summary, index) : summary;
       byKey.set(key, result);
       return result;
     } finally {
       this.depth--;
     }
   }
+}
+
+/** The taint of parameter `index` in its own summary walk, traced from the parameter. */
+function parameterSeed(file: string, fn: FunctionNode, index: number): Taint {
+  const param = fn.parameters[index] as ts.ParameterDeclaration;
+  return { source: 'parameter', param: index, steps: [step(file, param, `parameter \`${param.name.getText()}\` of \`${functionName(fn)}\``)], cleared: new Set() };
+}
+
+/** What of a walk parameter `index` reaches. */
+function valueSummary(s: Summary, index: number): Summary {
+  return { hits: s.hits.filter((h) => h.taint.param === index), returns: s.returns?.param === index ? s.returns : undefined, calls: s.calls.filter((c) => c.taint.param === index) };
+}
+
+/** A walk with parameters tainted found a parameter reaching a sink, a project call or the return value. */
+function reaches(s: Summary): boolean {
+  return s.hits.some((h) => h.taint.param !== undefined) || s.calls.length > 0 || s.returns?.param !== undefined;
 }
 
 export function functionName(fn: FunctionNode): string {
@@ -1337,12 +1374,14 @@ export function summariseModule(sf: ts.SourceFile, file: string, helpers: Helper
   const out: TaintSummaries = {};
   for (const [name, fn] of exportedFunctions(sf, helpers)) {
     // One walk with every parameter tainted first: most functions reach nothing, and then the
-    // per-parameter walks are skipped (taint only grows with more seeds).
-    if (!analysis.anyReach(fn)) continue;
+    // per-parameter walks are skipped (taint only grows with more seeds). With one parameter, the
+    // two are one walk.
+    const sole = fn.parameters.length === 1 ? analysis.soleParameterSummary(fn) : undefined;
+    if (sole === undefined && (fn.parameters.length === 1 || !analysis.anyReach(fn))) continue;
     const params: Record<number, ParamTaint> = {};
     fn.parameters.forEach((_, i) => {
       if (i >= MAX_PARAMS) return;
-      const s = analysis.summaryOf(fn, i, 'value');
+      const s = sole ?? analysis.summaryOf(fn, i, 'value');
       if (s.hits.length === 0 && s.calls.length === 0 && !s.returns) return;
       params[i] = {
         sinks: s.hits.map((h) => ({ kind: h.kind, sink: h.sink, cleared: [...h.taint.cleared], trace: [...h.taint.steps] })),
