@@ -373,8 +373,14 @@ export class Analysis {
   private readonly imports = new Map<ts.Expression, Extract<Reference, { kind: 'module' }> | null>();
   private readonly matches = new Map<ts.Node, Array<SinkMatch | undefined>>();
   private readonly sanitizers = new Map<ts.Node, string[]>();
+  /** The guards the kinds' own checks make of a call (`Walk.kindChecks`). */
+  readonly kindGuards = new Map<ts.CallExpression, Guard[]>();
+  /** Per callee name, the indexes of the kinds whose sinks have that name. */
+  readonly kindsByName: ReadonlyMap<string, readonly number[]>;
 
-  constructor(readonly env: Env) {}
+  constructor(readonly env: Env) {
+    this.kindsByName = kindsByName(env.kinds);
+  }
 
   /** A function of this file the callee names: `buildPath`, `this.resolveFile`, `helpers.clean`. */
   localTarget(callee: ts.Expression): FunctionNode | undefined {
@@ -805,10 +811,8 @@ class Walk {
 
   private visitCall(call: ts.CallExpression | ts.NewExpression): void {
     const { kinds } = this.env;
-    const name = calleeName(call) ?? '';
-    for (let k = 0; k < kinds.length; k++) {
+    for (const k of this.analysis.kindsByName.get(calleeName(call) ?? '') ?? []) {
       const kind = kinds[k] as SinkKind;
-      if (!kind.names.has(name)) continue;
       const m = this.analysis.sinkMatch(call, k);
       if (!m) continue;
       for (const arg of m.args) {
@@ -1099,10 +1103,15 @@ class Walk {
   }
 
   private kindChecks(call: ts.CallExpression): Guard[] {
-    return this.env.kinds.flatMap((k) => {
-      const e = k.confines?.(call, this.helpers);
-      return e ? (Array.isArray(e) ? e : [e]).flatMap((x: ts.Expression) => this.keyed(x, new Set([k.id]))) : [];
-    });
+    let guards = this.analysis.kindGuards.get(call);
+    if (!guards) {
+      guards = this.env.kinds.flatMap((k) => {
+        const e = k.confines?.(call, this.helpers);
+        return e ? (Array.isArray(e) ? e : [e]).flatMap((x: ts.Expression) => this.keyed(x, new Set([k.id]))) : [];
+      });
+      this.analysis.kindGuards.set(call, guards);
+    }
+    return guards;
   }
 
   /** `ALLOWED.includes(x)`, `set.has(x)`, `/^[a-z]+$/.test(x)`, `isValidName(x)` when true. */
@@ -1207,6 +1216,25 @@ function endsWithin(ends: readonly number[], pos: number, end: number): boolean 
   return lo < ends.length && (ends[lo] as number) <= end;
 }
 
+const ifLeavesGuards = new WeakMap<ts.Node, boolean>();
+const byName = new WeakMap<readonly SinkKind[], ReadonlyMap<string, readonly number[]>>();
+
+function kindsByName(kinds: readonly SinkKind[]): ReadonlyMap<string, readonly number[]> {
+  let map = byName.get(kinds);
+  if (!map) {
+    const m = new Map<string, number[]>();
+    kinds.forEach((k, i) => {
+      for (const name of k.names) {
+        const list = m.get(name);
+        if (list) list.push(i);
+        else m.set(name, [i]);
+      }
+    });
+    byName.set(kinds, (map = m));
+  }
+  return map;
+}
+
 /**
  * Visiting the statement can leave guards for the statements after it: an `if` with an early exit
  * (or with such an `if` as a branch: a branch is visited in `withGuards`, which restores nothing
@@ -1215,8 +1243,13 @@ function endsWithin(ends: readonly number[], pos: number, end: number): boolean 
 function leavesGuards(node: ts.Node): boolean {
   switch (node.kind) {
     case ts.SyntaxKind.IfStatement: {
-      const { thenStatement, elseStatement } = node as ts.IfStatement;
-      return exits(thenStatement) || leavesGuards(thenStatement) || (!!elseStatement && (exits(elseStatement) || leavesGuards(elseStatement)));
+      let leaves = ifLeavesGuards.get(node);
+      if (leaves === undefined) {
+        const { thenStatement, elseStatement } = node as ts.IfStatement;
+        leaves = exits(thenStatement) || leavesGuards(thenStatement) || (!!elseStatement && (exits(elseStatement) || leavesGuards(elseStatement)));
+        ifLeavesGuards.set(node, leaves);
+      }
+      return leaves;
     }
     case ts.SyntaxKind.ForStatement:
     case ts.SyntaxKind.ForInStatement:
