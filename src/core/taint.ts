@@ -16,7 +16,7 @@ import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../project/facts.js';
 import { calleeOfReference, constructorMembers, exportedValues, handlerModelOf, hasDecorator, importedReference, localFunction, localMember, seededFunctions, type ImportedCallee } from './handlers.js';
 import type { Helpers } from './helpers.js';
-import { isFunctionNode, memberFunction, type FunctionNode } from './promises.js';
+import { isFunctionNode, type FunctionNode } from './promises.js';
 import { memberName, unwrap } from './references.js';
 import type { FileInfo, Listeners, Reference, ReportDescriptor, TraceStep } from './types.js';
 import { SINK_KINDS } from './sinks/index.js';
@@ -1443,13 +1443,32 @@ function exportedFunctions(sf: ts.SourceFile, helpers: Helpers): Map<string, Fun
     if (ts.isNewExpression(target) && ts.isIdentifier(target.expression)) target = helpers.declarationOf(target.expression) ?? target;
     if (ts.isClassDeclaration(target) || ts.isClassExpression(target) || ts.isObjectLiteralExpression(target)) {
       const members: readonly ts.Node[] = ts.isObjectLiteralExpression(target) ? target.properties : target.members;
+      const functions = memberFunctions(target);
       for (const m of members) {
         const member = (m as { name?: ts.PropertyName }).name;
         if (!member || !(ts.isIdentifier(member) || ts.isStringLiteral(member))) continue;
-        const fn = memberFunction(target, member.text);
+        const fn = functions.get(member.text);
         if (fn) out.set(`${name}.${member.text}`, fn);
       }
     }
+  }
+  return out;
+}
+
+/** `memberFunction(container, name)` (./promises.ts) for every name at once: the first method with a body or property holding a function. */
+function memberFunctions(container: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression): Map<string, FunctionNode> {
+  const out = new Map<string, FunctionNode>();
+  const members: readonly ts.Node[] = ts.isObjectLiteralExpression(container) ? container.properties : container.members;
+  for (const m of members) {
+    if (!ts.isMethodDeclaration(m) && !ts.isPropertyDeclaration(m) && !ts.isPropertyAssignment(m)) continue;
+    const name = ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name) || ts.isStringLiteral(m.name) ? m.name.text : undefined;
+    if (name === undefined || out.has(name)) continue;
+    if (ts.isMethodDeclaration(m)) {
+      if (m.body) out.set(name, m);
+      continue;
+    }
+    const init = m.initializer && unwrap(m.initializer);
+    if (init && isFunctionNode(init)) out.set(name, init);
   }
   return out;
 }
