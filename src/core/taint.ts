@@ -1138,8 +1138,8 @@ class Walk {
 
 /**
  * Per identifier name (`escapedText`), the end positions of a function's identifiers of that name
- * that may refer to a variable, in increasing order; under SINK_SITES, those of the calls and
- * assignments named like a sink of the walk's kinds.
+ * that the walk may read as a variable, in increasing order; under SINK_SITES, those of the calls
+ * and assignments named like a sink of the walk's kinds.
  */
 type IdentifierIndex = ReadonlyMap<string, readonly number[]>;
 
@@ -1178,6 +1178,20 @@ function identifierIndex(root: ts.Node, kinds: readonly SinkKind[]): IdentifierI
         if (!ts.isIdentifier(name)) visit(name);
         return visit(initializer);
       }
+      // Names the walk never reads: a type's name (`Order`, `typeof x`) and a JSX tag or attribute name.
+      case K.TypeReference:
+      case K.TypeQuery:
+        if (!(n as ts.TypeReferenceNode | ts.TypeQueryNode).typeArguments) return;
+        break;
+      case K.JsxAttribute: {
+        const { initializer } = n as ts.JsxAttribute;
+        return initializer ? visit(initializer) : undefined;
+      }
+      case K.JsxOpeningElement:
+      case K.JsxSelfClosingElement:
+        return visit((n as ts.JsxOpeningElement | ts.JsxSelfClosingElement).attributes);
+      case K.JsxClosingElement:
+        return;
     }
     ts.forEachChild(n, visit);
     if (calls.size === 0) return;
