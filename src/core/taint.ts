@@ -16,7 +16,7 @@ import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../project/facts.js';
 import { calleeOfReference, constructorMembers, exportedValues, handlerModelOf, hasDecorator, importedReference, localFunction, localMember, seededFunctions, type ImportedCallee } from './handlers.js';
 import type { Helpers } from './helpers.js';
-import { isFunctionNode, memberFunction, type FunctionNode } from './promises.js';
+import { isFunctionNode, type FunctionNode } from './promises.js';
 import { memberName, unwrap } from './references.js';
 import type { FileInfo, Listeners, Reference, ReportDescriptor, TraceStep } from './types.js';
 import { SINK_KINDS } from './sinks/index.js';
@@ -367,8 +367,62 @@ function calleeText(call: ts.CallExpression | ts.NewExpression): string {
 export class Analysis {
   private readonly summaries = new Map<FunctionNode, Map<string, Summary | 'pending'>>();
   private depth = 0;
+  private readonly indexes = new Map<FunctionNode, IdentifierIndex>();
+  // What a call is, whatever the taint: asked again by every walk of the function (one per parameter).
+  private readonly locals = new Map<ts.Expression, FunctionNode | null>();
+  private readonly imports = new Map<ts.Expression, Extract<Reference, { kind: 'module' }> | null>();
+  private readonly matches = new Map<ts.Node, Array<SinkMatch | undefined>>();
+  private readonly sanitizers = new Map<ts.Node, string[]>();
+  /** The guards the kinds' own checks make of a call (`Walk.kindChecks`). */
+  readonly kindGuards = new Map<ts.CallExpression, Guard[]>();
+  /** Per callee name, the indexes of the kinds whose sinks have that name. */
+  readonly kindsByName: ReadonlyMap<string, readonly number[]>;
 
-  constructor(readonly env: Env) {}
+  constructor(readonly env: Env) {
+    this.kindsByName = kindsByName(env.kinds);
+  }
+
+  /** A function of this file the callee names: `buildPath`, `this.resolveFile`, `helpers.clean`. */
+  localTarget(callee: ts.Expression): FunctionNode | undefined {
+    let fn = this.locals.get(callee);
+    if (fn === undefined) {
+      fn = (ts.isIdentifier(callee) ? localFunction(callee, this.env.helpers) : ts.isPropertyAccessExpression(callee) ? localMember(callee, this.env.helpers) : undefined) ?? null;
+      this.locals.set(callee, fn);
+    }
+    return fn ?? undefined;
+  }
+
+  /** The project module a callee is imported from (see handlers.ts `importedReference`). */
+  importedReference(callee: ts.Expression): Extract<Reference, { kind: 'module' }> | undefined {
+    let ref = this.imports.get(callee);
+    if (ref === undefined) {
+      ref = importedReference(callee, this.env.helpers) ?? null;
+      this.imports.set(callee, ref);
+    }
+    return ref ?? undefined;
+  }
+
+  /** `env.kinds[k].match(call)`, for the kinds whose names include the callee's. */
+  sinkMatch(call: ts.CallExpression | ts.NewExpression, k: number): SinkMatch | undefined {
+    let byKind = this.matches.get(call);
+    if (!byKind) this.matches.set(call, (byKind = []));
+    if (!(k in byKind)) byKind[k] = (this.env.kinds[k] as SinkKind).match(call, this.env.helpers);
+    return byKind[k];
+  }
+
+  /** The kinds whose sanitizers the call is. */
+  sanitizedBy(call: ts.CallExpression | ts.NewExpression): string[] {
+    let ids = this.sanitizers.get(call);
+    if (!ids) this.sanitizers.set(call, (ids = this.env.kinds.filter((k) => k.sanitizes?.(call, this.env.helpers)).map((k) => k.id)));
+    return ids;
+  }
+
+  /** Where the identifiers and the sink sites of a walked function end (built on its first walk). */
+  identifiers(fn: FunctionNode): IdentifierIndex {
+    let index = this.indexes.get(fn);
+    if (!index) this.indexes.set(fn, (index = identifierIndex(fn, this.env.kinds)));
+    return index;
+  }
 
   /** Walks `fn` with the given parameter seeds (a taint, or 'request' for the request object). */
   run(fn: FunctionNode, seeds: ReadonlyMap<ts.Node, Taint | 'request'>): Summary {
@@ -376,7 +430,7 @@ export class Analysis {
     for (const [param, seed] of seeds) {
       if (!ts.isParameter(param)) continue;
       if (seed === 'request') {
-        if (ts.isIdentifier(param.name)) walk.requests.add(param);
+        if (ts.isIdentifier(param.name)) walk.addRequest(param, param.name);
         else walk.bindRequestPattern(param.name);
       } else {
         walk.bind(param.name, seed, param, false);
@@ -393,8 +447,30 @@ export class Analysis {
     fn.parameters.forEach((p, i) => {
       if (i < MAX_PARAMS) seeds.set(p, { source: 'parameter', param: i, steps: [], cleared: new Set() });
     });
-    const s = this.run(fn, seeds);
-    return s.hits.some((h) => h.taint.param !== undefined) || s.calls.length > 0 || s.returns?.param !== undefined;
+    return reaches(this.run(fn, seeds));
+  }
+
+  /**
+   * `anyReach(fn) ? summaryOf(fn, 0, 'value') : undefined` for a function of one parameter, in one
+   * walk: with one parameter, anyReach's walk is the parameter's own walk but for the trace. It
+   * runs where anyReach's would (same depth, same memoised summaries, so the summaries of the local
+   * functions it calls are computed as anyReach's walk computes them), and summaryOf's walk would
+   * have found exactly those summaries memoised: its result is this walk's.
+   */
+  soleParameterSummary(fn: FunctionNode): Summary | undefined {
+    const param = fn.parameters[0];
+    if (!fn.body || !param || fn.parameters.length !== 1) return undefined;
+    // Already summarised (another exported function called it): anyReach's walk still runs, for the summaries it memoises.
+    if (this.summaries.get(fn)?.has('0:value')) return this.anyReach(fn) ? this.summaryOf(fn, 0, 'value') : undefined;
+    const s = this.run(fn, new Map([[param, parameterSeed(this.env.file, fn, 0)]]));
+    if (!reaches(s)) return undefined;
+    let byKey = this.summaries.get(fn);
+    if (!byKey) this.summaries.set(fn, (byKey = new Map()));
+    const known = byKey.get('0:value'); // a recursive call memoised it during the walk
+    if (known) return known === 'pending' ? EMPTY : known;
+    const result = valueSummary(s, 0);
+    byKey.set('0:value', result);
+    return result;
   }
 
   /** What parameter `index` of a function of this file reaches: as a value (`param`) or as the request object. */
@@ -411,16 +487,31 @@ export class Analysis {
     byKey.set(key, 'pending');
     this.depth++;
     try {
-      const seed: Taint | 'request' =
-        mode === 'request' ? 'request' : { source: 'parameter', param: index, steps: [step(this.env.file, param, `parameter \`${param.name.getText()}\` of \`${functionName(fn)}\``)], cleared: new Set() };
+      const seed: Taint | 'request' = mode === 'request' ? 'request' : parameterSeed(this.env.file, fn, index);
       const summary = this.run(fn, new Map([[param, seed]]));
-      const result = mode === 'value' ? { hits: summary.hits.filter((h) => h.taint.param === index), returns: summary.returns?.param === index ? summary.returns : undefined, calls: summary.calls.filter((c) => c.taint.param === index) } : summary;
+      const result = mode === 'value' ? valueSummary(summary, index) : summary;
       byKey.set(key, result);
       return result;
     } finally {
       this.depth--;
     }
   }
+}
+
+/** The taint of parameter `index` in its own summary walk, traced from the parameter. */
+function parameterSeed(file: string, fn: FunctionNode, index: number): Taint {
+  const param = fn.parameters[index] as ts.ParameterDeclaration;
+  return { source: 'parameter', param: index, steps: [step(file, param, `parameter \`${param.name.getText()}\` of \`${functionName(fn)}\``)], cleared: new Set() };
+}
+
+/** What of a walk parameter `index` reaches. */
+function valueSummary(s: Summary, index: number): Summary {
+  return { hits: s.hits.filter((h) => h.taint.param === index), returns: s.returns?.param === index ? s.returns : undefined, calls: s.calls.filter((c) => c.taint.param === index) };
+}
+
+/** A walk with parameters tainted found a parameter reaching a sink, a project call or the return value. */
+function reaches(s: Summary): boolean {
+  return s.hits.some((h) => h.taint.param !== undefined) || s.calls.length > 0 || s.returns?.param !== undefined;
 }
 
 export function functionName(fn: FunctionNode): string {
@@ -450,6 +541,15 @@ class Walk {
   private guards: Guard[] = [];
   private readonly env: Env;
   private readonly helpers: Helpers;
+  /**
+   * The names of the declarations ever put in `vars` or `requests`. Taint is only read through an
+   * identifier that refers to one of them, so code without an identifier of these names cannot
+   * carry taint, and the walk skips it (see `mentions`).
+   */
+  private readonly names = new Set<string>();
+  private readonly identifiers: IdentifierIndex;
+  /** The end positions of the root's identifiers of those names, in increasing order. */
+  private named: readonly number[] = [];
 
   constructor(
     private readonly analysis: Analysis,
@@ -457,7 +557,36 @@ class Walk {
   ) {
     this.env = analysis.env;
     this.helpers = analysis.env.helpers;
+    this.identifiers = analysis.identifiers(root);
+    this.named = this.identifiers.get(SINK_SITES) ?? [];
   }
+
+  private setVar(decl: ts.Node, name: ts.Identifier, t: Taint): void {
+    this.addName(name.escapedText as string);
+    this.vars.set(decl, t);
+  }
+
+  addRequest(decl: ts.Node, name: ts.Identifier): void {
+    this.addName(name.escapedText as string);
+    this.requests.add(decl);
+  }
+
+  private addName(name: string): void {
+    if (this.names.has(name)) return;
+    this.names.add(name);
+    const ends = this.identifiers.get(name);
+    if (ends) this.named = this.named.length === 0 ? ends : mergeSorted(this.named, ends);
+  }
+
+  /**
+   * The node contains an identifier named like a tainted variable or a request object (or the same
+   * name in another scope), or a call or assignment that may be a sink: a sink's arguments may be
+   * found outside the call (`find(filter)` checks the object `filter` was declared with).
+   */
+  private mentions(node: ts.Node): boolean {
+    return endsWithin(this.named, node.pos, node.end);
+  }
+
 
   start(): void {
     const body = this.root.body;
@@ -471,44 +600,85 @@ class Walk {
 
   // ---- statements ----
 
+  /**
+   * Visits a node unless visiting it cannot change what the walk finds: it has no reference to a
+   * tainted value or to the request (so no taint is read, bound, passed or reported in it), it
+   * leaves no guard for the code after it, and it is not a callback whose parameter the call binds
+   * to its receiver. A switch on the kind, read once: this is the walk's hottest function.
+   */
   private visit = (node: ts.Node): void => {
-    if (isFunctionNode(node) && node !== this.root) return this.visitNested(node);
-    if (ts.isClassLike(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return;
-    if (ts.isBlock(node) || ts.isSourceFile(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) return this.visitBlock(node.statements);
-    if (ts.isIfStatement(node)) return this.visitIf(node);
-    if (ts.isSwitchStatement(node)) return this.visitSwitch(node);
-    if (ts.isConditionalExpression(node)) {
-      this.visit(node.condition);
-      this.withGuards(this.constrained(node.condition, true), () => this.visit(node.whenTrue));
-      this.withGuards(this.constrained(node.condition, false), () => this.visit(node.whenFalse));
-      return;
-    }
-    if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && ts.isVariableDeclarationList(node.initializer)) {
-      // The element is bound before the body runs.
-      this.visit(node.expression);
-      const t = this.taintOf(node.expression);
-      const decl = node.initializer.declarations[0];
-      if (t && decl) this.bind(decl.name, extend(t, step(this.env.file, decl, `element \`${decl.name.getText()}\``)), decl, false);
-      this.visit(node.statement);
-      return;
-    }
-    ts.forEachChild(node, this.visit);
-    if (ts.isVariableDeclaration(node) && node.initializer) {
-      const init = unwrap(node.initializer);
-      if (ts.isIdentifier(init) && this.isRequest(init)) {
-        if (ts.isIdentifier(node.name)) this.requests.add(node);
-        else this.bindRequestPattern(node.name);
+    const kind = node.kind;
+    if (kind <= LAST_TOKEN) return; // identifiers, literals, keywords: no children, nothing to do
+    if (!this.mentions(node) && !leavesGuards(node) && !(FUNCTION_KINDS.has(kind) && node.parent.kind === K.CallExpression)) return;
+    switch (kind) {
+      case K.FunctionDeclaration:
+      case K.FunctionExpression:
+      case K.ArrowFunction:
+      case K.MethodDeclaration:
+        if (node !== this.root) return this.visitNested(node as FunctionNode);
+        break;
+      case K.ClassDeclaration:
+      case K.ClassExpression:
+      case K.InterfaceDeclaration:
+      case K.TypeAliasDeclaration:
+        return;
+      case K.Block:
+      case K.SourceFile:
+      case K.ModuleBlock:
+      case K.CaseClause:
+      case K.DefaultClause:
+        return this.visitBlock((node as ts.Block | ts.SourceFile | ts.ModuleBlock | ts.CaseOrDefaultClause).statements);
+      case K.IfStatement:
+        return this.visitIf(node as ts.IfStatement);
+      case K.SwitchStatement:
+        return this.visitSwitch(node as ts.SwitchStatement);
+      case K.ConditionalExpression: {
+        const c = node as ts.ConditionalExpression;
+        this.visit(c.condition);
+        this.withGuards(this.constrained(c.condition, true), () => this.visit(c.whenTrue));
+        this.withGuards(this.constrained(c.condition, false), () => this.visit(c.whenFalse));
         return;
       }
-      const t = this.taintOf(node.initializer);
-      if (t) this.bind(node.name, t, node, true, node.initializer);
-    } else if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
-      this.assign(node);
-      this.visitAssignmentSink(node);
-    } else if (ts.isReturnStatement(node) && node.expression && this.ownerOf(node) === this.root) {
-      this.recordReturn(node.expression);
-    } else if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-      this.visitCall(node);
+      case K.ForOfStatement:
+      case K.ForInStatement: {
+        const loop = node as ts.ForOfStatement | ts.ForInStatement;
+        if (!ts.isVariableDeclarationList(loop.initializer)) break;
+        // The element is bound before the body runs.
+        this.visit(loop.expression);
+        const t = this.taintOf(loop.expression);
+        const decl = loop.initializer.declarations[0];
+        if (t && decl) this.bind(decl.name, extend(t, step(this.env.file, decl, `element \`${decl.name.getText()}\``)), decl, false);
+        this.visit(loop.statement);
+        return;
+      }
+    }
+    ts.forEachChild(node, this.visit);
+    switch (kind) {
+      case K.VariableDeclaration: {
+        const v = node as ts.VariableDeclaration;
+        if (!v.initializer) return;
+        const init = unwrap(v.initializer);
+        if (ts.isIdentifier(init) && this.isRequest(init)) {
+          if (ts.isIdentifier(v.name)) this.addRequest(v, v.name);
+          else this.bindRequestPattern(v.name);
+          return;
+        }
+        const t = this.taintOf(v.initializer);
+        if (t) this.bind(v.name, t, v, true, v.initializer);
+        return;
+      }
+      case K.BinaryExpression:
+        if (isAssignment((node as ts.BinaryExpression).operatorToken.kind)) {
+          this.assign(node as ts.BinaryExpression);
+          this.visitAssignmentSink(node as ts.BinaryExpression);
+        }
+        return;
+      case K.ReturnStatement:
+        if ((node as ts.ReturnStatement).expression && this.ownerOf(node) === this.root) this.recordReturn((node as ts.ReturnStatement).expression as ts.Expression);
+        return;
+      case K.CallExpression:
+      case K.NewExpression:
+        this.visitCall(node as ts.CallExpression | ts.NewExpression);
     }
   };
 
@@ -583,7 +753,7 @@ class Walk {
     if (ts.isIdentifier(left)) {
       const decl = this.helpers.declarationOf(left);
       if (!decl) return;
-      if (value) this.vars.set(decl, extend(value, step(this.env.file, node, `assigned to \`${left.text}\``)));
+      if (value) this.setVar(decl, left, extend(value, step(this.env.file, node, `assigned to \`${left.text}\``)));
       else if (node.operatorToken.kind === ts.SyntaxKind.EqualsToken && straightLine(node, decl)) this.vars.delete(decl);
       return;
     }
@@ -592,7 +762,7 @@ class Walk {
     if (value && (ts.isObjectLiteralExpression(left) || ts.isArrayLiteralExpression(left))) {
       for (const id of identifiersIn(left)) {
         const decl = this.helpers.declarationOf(id);
-        if (decl) this.vars.set(decl, extend(value, step(this.env.file, id, `assigned to \`${id.text}\``)));
+        if (decl) this.setVar(decl, id, extend(value, step(this.env.file, id, `assigned to \`${id.text}\``)));
       }
     }
   }
@@ -602,14 +772,14 @@ class Walk {
     while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) e = unwrap(e.expression);
     if (!ts.isIdentifier(e)) return;
     const decl = this.helpers.declarationOf(e);
-    if (decl && !this.requests.has(decl) && !this.vars.has(decl)) this.vars.set(decl, extend(value, step(this.env.file, at, `stored in \`${e.text}\``)));
+    if (decl && !this.requests.has(decl) && !this.vars.has(decl)) this.setVar(decl, e, extend(value, step(this.env.file, at, `stored in \`${e.text}\``)));
   }
 
   /** Binds a declaration's name (or pattern) to a taint. */
   bind(name: ts.BindingName, t: Taint, at: ts.Node, record: boolean, init?: ts.Expression): void {
     if (ts.isIdentifier(name)) {
       const decl = this.helpers.declarationOf(name) ?? at;
-      this.vars.set(decl, record ? extend(t, step(this.env.file, at, `assigned to \`${name.text}\``)) : t);
+      this.setVar(decl, name, record ? extend(t, step(this.env.file, at, `assigned to \`${name.text}\``)) : t);
       return;
     }
     // const { file, dir = '.' } = req.query: each binding holds part of the input; name it.
@@ -618,7 +788,7 @@ class Walk {
       if (ts.isOmittedExpression(element)) continue;
       const key = ts.isObjectBindingPattern(name) && !element.dotDotDotToken ? (element.propertyName ?? element.name).getText() : undefined;
       const refined = direct && key && ts.isIdentifier(element.name) ? { ...t, source: `${t.source}.${key}` } : t;
-      if (ts.isIdentifier(element.name)) this.vars.set(element, record ? extend(refined, step(this.env.file, element, `assigned to \`${element.name.text}\``)) : refined);
+      if (ts.isIdentifier(element.name)) this.setVar(element, element.name, record ? extend(refined, step(this.env.file, element, `assigned to \`${element.name.text}\``)) : refined);
       else this.bind(element.name, refined, element, record);
     }
   }
@@ -630,9 +800,9 @@ class Walk {
       const key = (element.propertyName ?? element.name).getText();
       if (SOURCE_PROPS.has(key) && ts.isIdentifier(element.name)) {
         const source = element.name.text;
-        this.vars.set(element, ignoredBy({ source, steps: [step(this.env.file, element, `request input \`${source}\``)], cleared: new Set() }, this.env.kinds, key));
+        this.setVar(element, element.name, ignoredBy({ source, steps: [step(this.env.file, element, `request input \`${source}\``)], cleared: new Set() }, this.env.kinds, key));
       } else if ((key === 'request' || key === 'req') && ts.isIdentifier(element.name)) {
-        this.requests.add(element);
+        this.addRequest(element, element.name);
       }
     }
   }
@@ -640,11 +810,10 @@ class Walk {
   // ---- calls ----
 
   private visitCall(call: ts.CallExpression | ts.NewExpression): void {
-    const { helpers, kinds } = this.env;
-    const name = calleeName(call) ?? '';
-    for (const kind of kinds) {
-      if (!kind.names.has(name)) continue;
-      const m = kind.match(call, helpers);
+    const { kinds } = this.env;
+    for (const k of this.analysis.kindsByName.get(calleeName(call) ?? '') ?? []) {
+      const kind = kinds[k] as SinkKind;
+      const m = this.analysis.sinkMatch(call, k);
       if (!m) continue;
       for (const arg of m.args) {
         const t = this.taintOf(arg);
@@ -654,14 +823,15 @@ class Walk {
         }
       }
     }
-    if (!ts.isCallExpression(call)) return;
+    // What follows passes arguments on: an argument without a tainted name (or the request) carries nothing.
+    if (!ts.isCallExpression(call) || !call.arguments.some((a) => this.mentions(a))) return;
     const callee = unwrap(call.expression);
     // args.push(req.query.flag), params.set('q', input)
     if (ts.isPropertyAccessExpression(callee) && MUTATING_METHODS.has(callee.name.text)) {
       const t = call.arguments.map((a) => this.taintOf(a)).find((x) => x);
       if (t) this.taintRoot(callee.expression, t, call);
     }
-    const local = this.localTarget(callee);
+    const local = this.analysis.localTarget(callee);
     if (local) {
       call.arguments.forEach((arg, i) => {
         if (i >= local.parameters.length) return;
@@ -678,7 +848,7 @@ class Walk {
       });
       return;
     }
-    const ref = importedReference(callee, helpers);
+    const ref = this.analysis.importedReference(callee);
     if (!ref) return;
     call.arguments.forEach((arg, i) => {
       const t = this.taintOf(arg);
@@ -687,13 +857,6 @@ class Walk {
       if (!this.env.project) this.calls.push({ ref, arg: i, taint: into });
       else this.hits.push(...importedHits(this.env.project, calleeOfReference(ref, this.env.project), i, into, call, calleeText(call)));
     });
-  }
-
-  /** A function of this file the callee names: `buildPath`, `this.resolveFile`, `helpers.clean`. */
-  private localTarget(callee: ts.Expression): FunctionNode | undefined {
-    if (ts.isIdentifier(callee)) return localFunction(callee, this.helpers);
-    if (ts.isPropertyAccessExpression(callee)) return localMember(callee, this.helpers);
-    return undefined;
   }
 
   // ---- expressions ----
@@ -707,6 +870,8 @@ class Walk {
 
   /** The taint an expression's value carries, or undefined when it is not request-derived (or sanitized for every kind). */
   taintOf(expr: ts.Expression): Taint | undefined {
+    // The index covers the root function only; a sink's argument may be outside it.
+    if (expr.pos >= this.root.pos && expr.end <= this.root.end && !this.mentions(expr)) return undefined;
     const t = this.rawTaintOf(expr);
     if (!t || this.guards.length === 0) return t;
     const key = guardKey(expr, this.helpers);
@@ -780,7 +945,7 @@ class Walk {
     }
     let t = this.propagated(call, ref, name);
     if (!t) return undefined;
-    const sanitized = kinds.filter((k) => k.sanitizes?.(call, helpers)).map((k) => k.id);
+    const sanitized = this.analysis.sanitizedBy(call);
     if (sanitized.length > 0) t = clear(t, sanitized);
     return kinds.every((k) => isCleared(t as Taint, k.id)) ? undefined : t;
   }
@@ -801,7 +966,7 @@ class Walk {
       return this.taintOf(callee.expression) ?? (name === 'concat' ? anyArg() : undefined);
     }
     // A function of this file: what its parameters carry to its return value.
-    const local = this.localTarget(callee);
+    const local = this.analysis.localTarget(callee);
     if (local) {
       for (let i = 0; i < args.length && i < local.parameters.length; i++) {
         const arg = args[i] as ts.Expression;
@@ -818,7 +983,7 @@ class Walk {
     }
     // A function of another project file: its summary says whether a parameter is returned.
     const project = this.env.project;
-    const imported = project && ts.isCallExpression(call) ? importedReference(callee, this.helpers) : undefined;
+    const imported = project && ts.isCallExpression(call) ? this.analysis.importedReference(callee) : undefined;
     if (project && imported) {
       const target = calleeOfReference(imported, project);
       for (let i = 0; i < args.length; i++) {
@@ -832,6 +997,7 @@ class Walk {
 
   /** The request input an expression reads directly, named as written, or undefined. */
   private sourceOf(e: ts.Expression): string | undefined {
+    if (this.requests.size === 0) return undefined; // input is read from a request object
     let chain: ts.Expression = e;
     let call = false;
     if (ts.isCallExpression(e)) {
@@ -937,10 +1103,15 @@ class Walk {
   }
 
   private kindChecks(call: ts.CallExpression): Guard[] {
-    return this.env.kinds.flatMap((k) => {
-      const e = k.confines?.(call, this.helpers);
-      return e ? (Array.isArray(e) ? e : [e]).flatMap((x: ts.Expression) => this.keyed(x, new Set([k.id]))) : [];
-    });
+    let guards = this.analysis.kindGuards.get(call);
+    if (!guards) {
+      guards = this.env.kinds.flatMap((k) => {
+        const e = k.confines?.(call, this.helpers);
+        return e ? (Array.isArray(e) ? e : [e]).flatMap((x: ts.Expression) => this.keyed(x, new Set([k.id]))) : [];
+      });
+      this.analysis.kindGuards.set(call, guards);
+    }
+    return guards;
   }
 
   /** `ALLOWED.includes(x)`, `set.has(x)`, `/^[a-z]+$/.test(x)`, `isValidName(x)` when true. */
@@ -962,6 +1133,148 @@ class Walk {
     const validatorModule = ref?.kind === 'module' && !ref.resolved && ref.module === 'validator' && /^is[A-Z]/.test(name);
     if (validatorModule || (CHECKING_PREDICATE.test(name) && !NOT_CHECKING.has(name))) return call.arguments.flatMap((a) => this.keyed(a, all));
     return [];
+  }
+}
+
+/**
+ * Per identifier name (`escapedText`), the end positions of a function's identifiers of that name
+ * that the walk may read as a variable, in increasing order; under SINK_SITES, those of the calls
+ * and assignments named like a sink of the walk's kinds.
+ */
+type IdentifierIndex = ReadonlyMap<string, readonly number[]>;
+
+const SINK_SITES = '';
+const K = ts.SyntaxKind;
+const LAST_TOKEN = K.LastToken;
+const FUNCTION_KINDS = new Set<ts.SyntaxKind>([K.FunctionDeclaration, K.FunctionExpression, K.ArrowFunction, K.MethodDeclaration]);
+const sinkNames = new WeakMap<readonly SinkKind[], { calls: ReadonlySet<string>; assignments: ReadonlySet<string> }>();
+
+function identifierIndex(root: ts.Node, kinds: readonly SinkKind[]): IdentifierIndex {
+  let names = sinkNames.get(kinds);
+  if (!names) {
+    names = { calls: new Set(kinds.flatMap((k) => [...k.names])), assignments: new Set(kinds.flatMap((k) => (k.matchAssignment ? [...k.names] : []))) };
+    sinkNames.set(kinds, names);
+  }
+  const { calls, assignments } = names;
+  const index = new Map<string, number[]>();
+  let sorted = true;
+  const add = (name: string, end: number): void => {
+    const ends = index.get(name);
+    if (!ends) index.set(name, [end]);
+    else {
+      if (end < (ends[ends.length - 1] as number)) sorted = false;
+      ends.push(end);
+    }
+  };
+  const visit = (n: ts.Node): void => {
+    switch (n.kind) {
+      case K.Identifier:
+        return add((n as ts.Identifier).escapedText as string, n.end);
+      // The member name of `a.b` and the key of `{ b: a }` never refer to a variable.
+      case K.PropertyAccessExpression:
+        return visit((n as ts.PropertyAccessExpression).expression);
+      case K.PropertyAssignment: {
+        const { name, initializer } = n as ts.PropertyAssignment;
+        if (!ts.isIdentifier(name)) visit(name);
+        return visit(initializer);
+      }
+      // Names the walk never reads: a type's name (`Order`, `typeof x`) and a JSX tag or attribute name.
+      case K.TypeReference:
+      case K.TypeQuery:
+        if (!(n as ts.TypeReferenceNode | ts.TypeQueryNode).typeArguments) return;
+        break;
+      case K.JsxAttribute: {
+        const { initializer } = n as ts.JsxAttribute;
+        return initializer ? visit(initializer) : undefined;
+      }
+      case K.JsxOpeningElement:
+      case K.JsxSelfClosingElement:
+        return visit((n as ts.JsxOpeningElement | ts.JsxSelfClosingElement).attributes);
+      case K.JsxClosingElement:
+        return;
+    }
+    ts.forEachChild(n, visit);
+    if (calls.size === 0) return;
+    // After the children: an enclosing site ends at or after the sites inside it.
+    if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && calls.has(calleeName(n) ?? '')) add(SINK_SITES, n.end);
+    else if (assignments.size > 0 && ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = unwrap(n.left);
+      if (ts.isPropertyAccessExpression(left) && assignments.has(left.name.text)) add(SINK_SITES, n.end);
+    }
+  };
+  visit(root);
+  if (!sorted) for (const ends of index.values()) ends.sort((a, b) => a - b);
+  return index;
+}
+
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const out = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = (a[i] as number) <= (b[j] as number) ? (a[i++] as number) : (b[j++] as number);
+  while (i < a.length) out[k++] = a[i++] as number;
+  while (j < b.length) out[k++] = b[j++] as number;
+  return out;
+}
+
+/** Some end in `ends` (increasing) is in (pos, end]: an identifier inside the node spanning pos..end. */
+function endsWithin(ends: readonly number[], pos: number, end: number): boolean {
+  let lo = 0;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((ends[mid] as number) <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ends.length && (ends[lo] as number) <= end;
+}
+
+const ifLeavesGuards = new WeakMap<ts.Node, boolean>();
+const byName = new WeakMap<readonly SinkKind[], ReadonlyMap<string, readonly number[]>>();
+
+function kindsByName(kinds: readonly SinkKind[]): ReadonlyMap<string, readonly number[]> {
+  let map = byName.get(kinds);
+  if (!map) {
+    const m = new Map<string, number[]>();
+    kinds.forEach((k, i) => {
+      for (const name of k.names) {
+        const list = m.get(name);
+        if (list) list.push(i);
+        else m.set(name, [i]);
+      }
+    });
+    byName.set(kinds, (map = m));
+  }
+  return map;
+}
+
+/**
+ * Visiting the statement can leave guards for the statements after it: an `if` with an early exit
+ * (or with such an `if` as a branch: a branch is visited in `withGuards`, which restores nothing
+ * when its guards are empty), also as the body of a loop or label.
+ */
+function leavesGuards(node: ts.Node): boolean {
+  switch (node.kind) {
+    case ts.SyntaxKind.IfStatement: {
+      let leaves = ifLeavesGuards.get(node);
+      if (leaves === undefined) {
+        const { thenStatement, elseStatement } = node as ts.IfStatement;
+        leaves = exits(thenStatement) || leavesGuards(thenStatement) || (!!elseStatement && (exits(elseStatement) || leavesGuards(elseStatement)));
+        ifLeavesGuards.set(node, leaves);
+      }
+      return leaves;
+    }
+    case ts.SyntaxKind.ForStatement:
+    case ts.SyntaxKind.ForInStatement:
+    case ts.SyntaxKind.ForOfStatement:
+    case ts.SyntaxKind.WhileStatement:
+    case ts.SyntaxKind.DoStatement:
+    case ts.SyntaxKind.LabeledStatement:
+    case ts.SyntaxKind.WithStatement:
+      return leavesGuards((node as ts.IterationStatement | ts.LabeledStatement | ts.WithStatement).statement);
+    default:
+      return false;
   }
 }
 
@@ -1108,12 +1421,14 @@ export function summariseModule(sf: ts.SourceFile, file: string, helpers: Helper
   const out: TaintSummaries = {};
   for (const [name, fn] of exportedFunctions(sf, helpers)) {
     // One walk with every parameter tainted first: most functions reach nothing, and then the
-    // per-parameter walks are skipped (taint only grows with more seeds).
-    if (!analysis.anyReach(fn)) continue;
+    // per-parameter walks are skipped (taint only grows with more seeds). With one parameter, the
+    // two are one walk.
+    const sole = fn.parameters.length === 1 ? analysis.soleParameterSummary(fn) : undefined;
+    if (sole === undefined && (fn.parameters.length === 1 || !analysis.anyReach(fn))) continue;
     const params: Record<number, ParamTaint> = {};
     fn.parameters.forEach((_, i) => {
       if (i >= MAX_PARAMS) return;
-      const s = analysis.summaryOf(fn, i, 'value');
+      const s = sole ?? analysis.summaryOf(fn, i, 'value');
       if (s.hits.length === 0 && s.calls.length === 0 && !s.returns) return;
       params[i] = {
         sinks: s.hits.map((h) => ({ kind: h.kind, sink: h.sink, cleared: [...h.taint.cleared], trace: [...h.taint.steps] })),
@@ -1142,13 +1457,32 @@ function exportedFunctions(sf: ts.SourceFile, helpers: Helpers): Map<string, Fun
     if (ts.isNewExpression(target) && ts.isIdentifier(target.expression)) target = helpers.declarationOf(target.expression) ?? target;
     if (ts.isClassDeclaration(target) || ts.isClassExpression(target) || ts.isObjectLiteralExpression(target)) {
       const members: readonly ts.Node[] = ts.isObjectLiteralExpression(target) ? target.properties : target.members;
+      const functions = memberFunctions(target);
       for (const m of members) {
         const member = (m as { name?: ts.PropertyName }).name;
         if (!member || !(ts.isIdentifier(member) || ts.isStringLiteral(member))) continue;
-        const fn = memberFunction(target, member.text);
+        const fn = functions.get(member.text);
         if (fn) out.set(`${name}.${member.text}`, fn);
       }
     }
+  }
+  return out;
+}
+
+/** `memberFunction(container, name)` (./promises.ts) for every name at once: the first method with a body or property holding a function. */
+function memberFunctions(container: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression): Map<string, FunctionNode> {
+  const out = new Map<string, FunctionNode>();
+  const members: readonly ts.Node[] = ts.isObjectLiteralExpression(container) ? container.properties : container.members;
+  for (const m of members) {
+    if (!ts.isMethodDeclaration(m) && !ts.isPropertyDeclaration(m) && !ts.isPropertyAssignment(m)) continue;
+    const name = ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name) || ts.isStringLiteral(m.name) ? m.name.text : undefined;
+    if (name === undefined || out.has(name)) continue;
+    if (ts.isMethodDeclaration(m)) {
+      if (m.body) out.set(name, m);
+      continue;
+    }
+    const init = m.initializer && unwrap(m.initializer);
+    if (init && isFunctionNode(init)) out.set(name, init);
   }
   return out;
 }

@@ -37,7 +37,7 @@ function analyse(project: string) {
 }
 
 describe('taint engine', () => {
-  for (const project of ['propagation', 'sanitizers', 'frameworks', 'cross-file', 'source-kinds']) {
+  for (const project of ['propagation', 'sanitizers', 'frameworks', 'cross-file', 'source-kinds', 'skipped-code']) {
     it(`finds exactly the marked flows in ${project}`, () => {
       const { actual, expected } = analyse(project);
       expect(actual).toEqual(expected);
