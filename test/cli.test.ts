@@ -171,9 +171,9 @@ describe('prodcheck CLI', () => {
     const root = writeProject(api);
     const cases: Array<[string[], string]> = [
       [[root, '--frmat', 'json'], 'prodcheck: unknown option --frmat (allowed: --format, --output, --config, --min-score, --fail-on, --quiet, --no-color, --help, --version, --json, --github, --baseline, --changed-since, --compare, --types, --jobs, --no-cache, --cache-location)'],
-      [[root, '--jobs', '0'], 'prodcheck: --jobs must be a positive integer (the number of worker threads), got "0"'],
-      [[root, '--jobs', 'many'], 'prodcheck: --jobs must be a positive integer (the number of worker threads), got "many"'],
-      [[root, '--jobs', '1.5'], 'prodcheck: --jobs must be a positive integer (the number of worker threads), got "1.5"'],
+      [[root, '--jobs', '0'], 'prodcheck: --jobs must be a positive integer (the number of scanning threads), got "0"'],
+      [[root, '--jobs', 'many'], 'prodcheck: --jobs must be a positive integer (the number of scanning threads), got "many"'],
+      [[root, '--jobs', '1.5'], 'prodcheck: --jobs must be a positive integer (the number of scanning threads), got "1.5"'],
       [[root, '--cache-location', ''], 'prodcheck: --cache-location must name a directory, got ""'],
       [[root, '--format', 'xml'], 'prodcheck: --format must be one of pretty, json, sarif, markdown, github, html, got "xml"'],
       [[root, '--fail-on', 'error'], 'prodcheck: --fail-on must be one of critical, high, medium, low, none, got "error"'],

@@ -72,7 +72,7 @@ Options:
   --changed-since REF      only findings on lines changed since the merge base with REF (the score stays whole-repo)
   --compare FILE           a base scan's JSON report: show the score's delta against it (markdown)
   --types                  let the TypeScript checker decide what returns a promise (needs tsconfig.json; slower; not cached)
-  -j, --jobs N             worker threads for parsing and checking (default: the number of cores)
+  -j, --jobs N             threads for parsing and checking (default: the number of cores less one, at least 1)
   --no-cache               neither read nor write the cache
   --cache-location DIR     the cache directory (default: node_modules/.cache/prodcheck under the path when it
                            has node_modules, else the OS cache directory)
@@ -115,8 +115,10 @@ function parseMinScore(value: string | undefined): number | null {
 }
 
 function parseJobs(value: string | undefined): number {
-  if (value === undefined) return availableParallelism();
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new UsageError(`--jobs must be a positive integer (the number of worker threads), got "${value}"`);
+  // One thread's scan keeps about one and a half cores busy (V8 collects garbage on helper threads):
+  // on two cores a second scanning thread was slower at every size measured (bench/README.md).
+  if (value === undefined) return Math.max(1, availableParallelism() - 1);
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new UsageError(`--jobs must be a positive integer (the number of scanning threads), got "${value}"`);
   return Number(value);
 }
 

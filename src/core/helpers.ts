@@ -62,8 +62,8 @@ function exportCache(project: Pick<ProjectFacts, 'exportOfReference'>): Map<stri
 }
 
 /** The helpers of one file; the facts pass passes the two lookups it has (imports resolve, exports do not yet). */
-export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolveImport' | 'exportOfReference'>): Helpers {
-  const scope = new ScopeIndex();
+/** `scope`: the file's scope index when the caller has one already (it answers by node, so it can be shared). */
+export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolveImport' | 'exportOfReference'>, scope: ScopeIndex = new ScopeIndex()): Helpers {
   // Every reference to an import resolves its specifier: once per specifier and file.
   const specifiers = new Map<string, string | null>();
   const resolveSpecifier = (spec: string) => {

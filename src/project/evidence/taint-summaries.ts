@@ -32,7 +32,7 @@ export const taintSummariesCollector: CollectorFactory = (context) => {
     },
     finish(evidence) {
       const file = context.sourceFile.fileName;
-      const helpers = createHelpers(file, { resolveImport: (_from, specifier) => context.resolveSpecifier(specifier), exportOfReference: () => undefined });
+      const helpers = createHelpers(file, { resolveImport: (_from, specifier) => context.resolveSpecifier(specifier), exportOfReference: () => undefined }, context.scope);
       // With no sink and no project import, a parameter can only come back as the return value (`trunc(s, n)`).
       evidence.taintSummaries = summariseModule(context.sourceFile, file, helpers, candidate ? SINK_KINDS : []);
     },
