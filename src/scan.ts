@@ -18,10 +18,10 @@ import { buildProjectFacts, createResolver, projectShape, type ProjectFacts } fr
 import type { ModuleFacts } from './project/modules.js';
 import type { RequestReach } from './project/request-reach.js';
 import { localShard, workerShard, type ShardHandle } from './parallel/pool.js';
-import { byOwner, parallelShards, requestReach, splitShards } from './parallel/plan.js';
-import type { BuiltModule, FileResult, PrepareInput, ShardFile } from './parallel/shard.js';
-import { readFileCache, writeFileCache, type FileEntry } from './cache/file-cache.js';
-import { decode } from './cache/json.js';
+import { byOwner, parallelShards, reachStart, requestReach, splitShards } from './parallel/plan.js';
+import { REACH_ROOT, type BuiltModule, type FileResult, type PrepareInput, type ShardFile } from './parallel/shard.js';
+import { readFileCache, writeFileCache, type FileCache, type FileEntry, type StoredReach } from './cache/file-cache.js';
+import { decode, stringifyEncoded } from './cache/json.js';
 import { esc, mergeReads, replay, type Reads } from './cache/record.js';
 import { fileCacheKey, fileContext } from './cache/file-key.js';
 import { overrideMatchersOf, rulesFor } from './rules-for.js';
@@ -72,6 +72,8 @@ export interface ScanStats {
   threads: number;
   /** Source files read when discovered (the others were known unchanged, and read only if needed). */
   read: number;
+  /** Request reach was taken from the cache (no syntax tree walked for it). */
+  reachReused?: boolean;
   parsed: number;
   checked: number;
   /** Milliseconds per phase (wall time in this thread). */
@@ -115,7 +117,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
 
   const cacheDir = typesConfig ? undefined : options.cacheDir;
   const cacheKey = cacheDir === undefined ? '' : fileCacheKey(config);
-  const previous = cacheDir === undefined ? { reads: [], resolving: '', files: new Map<string, FileEntry>() } : readFileCache(cacheDir, cacheKey, options.note ?? (() => undefined));
+  const previous: FileCache = cacheDir === undefined ? { reads: [], resolving: '', reach: null, files: new Map<string, FileEntry>() } : readFileCache(cacheDir, cacheKey, options.note ?? (() => undefined));
   const cached = previous.files;
   const hashOf = (relPath: string) => read.stamps.get(relPath)?.hash ?? null;
   const entryOf = (f: ShardFile): FileEntry | undefined => {
@@ -154,6 +156,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   const store = new Map<string, FileEntry>();
   let storedReads: Reads = [];
   let resolving = '';
+  let storedReach: StoredReach | null = null;
   try {
     // Syntax: known from the cache for unchanged files, else by parsing.
     const failed = new Map<string, string>();
@@ -225,6 +228,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     phase('modules');
     const factsFiles = parsed.map((f) => ({ path: f.path, relPath: f.relPath, sourceFile: null, module: (modules.get(f.path) as BuiltModule).module }));
     let reach: RequestReach | Error | undefined;
+    const record = cacheDir !== undefined;
     // The worker threads build their own project facts from the same modules, meanwhile.
     const workers = shards.filter((s) => !s.local);
     const builtHere = new Set(stale.map((f) => f.path));
@@ -234,6 +238,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
           root,
           shape,
           ignores: config.ignores,
+          record,
           modules: factsFiles.map(({ path, relPath, module }) => ({ path, relPath, module: builtHere.has(path) && owner.get(path) === s ? null : module })),
         };
         return s.call('prepare', prepared);
@@ -251,16 +256,42 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       },
     });
     errors.push(...facts.errors);
-    local?.adopt(facts);
+    local?.adopt(facts, record);
     await preparing;
 
     phase('facts');
-    // Request reach, a fix-point over the shards' syntax trees (see ./project/request-reach.ts).
+    // The facts a recorded read starts from: a package's view, or the whole repository's (request reach).
+    const packageByRoot = new Map(facts.packages.map((p) => [`#${esc(p.path)}`, p]));
+    const rootsOf = (rootName: string) => {
+      if (rootName === REACH_ROOT) return facts;
+      const pkg = packageByRoot.get(rootName);
+      return pkg && facts.packageView(pkg);
+    };
+    const settled = (value: unknown) => reused.has(value as ModuleFacts);
+    // Request reach, a fix-point over the shards' syntax trees (see ./project/request-reach.ts), or
+    // the stored one: while the files it starts from are the same, every file it walked is unchanged
+    // and what it read from the facts reads the same, walking again would find the same.
     // A failure is the rules' to report, as when they compute it themselves.
-    try {
-      reach = await requestReach(facts, parsed, shards, owner);
-    } catch (err) {
-      reach = err as Error;
+    const start = reachStart(facts, parsed);
+    const startKey = record ? hashBytes(JSON.stringify([[...start.sources], start.registering])) : '';
+    const hashByPath = new Map(parsed.map((f) => [f.path, hashOf(f.relPath)]));
+    const kept = previous.reach;
+    if (record && kept && kept.start === startKey && kept.walked.every(([path, hash]) => hashByPath.get(path) === hash) && replay(rootsOf, kept.reads, settled)) {
+      reach = decode(kept.result) as RequestReach;
+      storedReach = kept;
+      stats.reachReused = true;
+    } else {
+      try {
+        const computed = await requestReach(facts, parsed, owner);
+        reach = computed.reach;
+        if (record) {
+          let reads: Reads = [];
+          for (const shardReads of await Promise.all(shards.map((s) => s.call('reachReads')))) reads = mergeReads(reads, shardReads);
+          storedReach = { start: startKey, walked: computed.walked.map((path) => [path, hashByPath.get(path) ?? '']), reads, result: JSON.parse(stringifyEncoded(computed.reach)) };
+        }
+      } catch (err) {
+        reach = err as Error;
+      }
     }
     const shared = reach instanceof Error ? { error: reach.message } : reach;
     phase('reach');
@@ -269,14 +300,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     // same, and everything the rules read from the project facts (any file's rules: see
     // ./cache/record.ts) reads the same.
     const contextOf = (f: ShardFile) => fileContext(f.relPath, config, overrideMatchers, facts.roles(f.path));
-    const packageByRoot = new Map(facts.packages.map((p) => [`#${esc(p.path)}`, p]));
-    const factsHold =
-      reach !== undefined &&
-      !(reach instanceof Error) &&
-      replay((rootName) => {
-        const pkg = packageByRoot.get(rootName);
-        return pkg && facts.packageView(pkg);
-      }, previous.reads, (value) => reused.has(value as ModuleFacts));
+    const factsHold = reach !== undefined && !(reach instanceof Error) && replay(rootsOf, previous.reads, settled);
     const results = new Map<string, FileResult>();
     const toCheck: ShardFile[] = [];
     for (const f of parsed) {
@@ -285,7 +309,6 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       else toCheck.push(f);
     }
     phase('replay');
-    const record = cacheDir !== undefined;
     const checked = await byOwner(toCheck, (f) => f.path, owner, (shard, group) =>
       shard.call('check', shard.local ? null : shared, config, group.map((f) => f.path), record, typed ? (sf: ts.SourceFile) => typed.forFile(sf) : undefined),
     );
@@ -323,7 +346,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   } finally {
     await Promise.all(shards.map((s) => s.close()));
   }
-  if (cacheDir !== undefined) writeFileCache(cacheDir, cacheKey, { reads: storedReads, resolving, files: store }, options.note ?? (() => undefined));
+  if (cacheDir !== undefined) writeFileCache(cacheDir, cacheKey, { reads: storedReads, resolving, reach: storedReach, files: store }, options.note ?? (() => undefined));
   options.onProgress?.({ done: total, total });
   phase('store');
 

@@ -39,11 +39,26 @@ interface Stored {
   reads: Reads;
   /** What module resolution depended on when the entries' resolutions were last built or checked (see `FileCache`). */
   resolving: string;
+  reach: StoredReach | null;
   files: Record<string, FileEntry>;
+}
+
+/** Request reach as a scan computed it, and what it depended on. */
+export interface StoredReach {
+  /** A digest of the files it started from: those taking part (not tests) and those that may register handlers. */
+  start: string;
+  /** Every file whose syntax tree it walked, with its content hash. */
+  walked: Array<[string, string]>;
+  /** What it read from the project facts. */
+  reads: Reads;
+  /** The reach (../cache/json.ts encoding). */
+  result: unknown;
 }
 
 export interface FileCache {
   reads: Reads;
+  /** Request reach and what it depended on, when it was computed without an error. */
+  reach: StoredReach | null;
   /**
    * A digest of what resolving a specifier depends on (every project file and the project's shape:
    * packages, path mappings): while it is the same, every entry's `resolutions` still hold.
@@ -52,7 +67,7 @@ export interface FileCache {
   files: Map<string, FileEntry>;
 }
 
-const EMPTY = (): FileCache => ({ reads: [], resolving: '', files: new Map() });
+const EMPTY = (): FileCache => ({ reads: [], resolving: '', reach: null, files: new Map() });
 
 export function readFileCache(dir: string, key: string, note: Note): FileCache {
   const path = join(dir, FILES_ENTRY);
@@ -66,7 +81,8 @@ export function readFileCache(dir: string, key: string, note: Note): FileCache {
   if (value.key !== key) return EMPTY();
   const files = new Map<string, FileEntry>();
   for (const [rel, entry] of Object.entries(value.files)) if (entry && typeof entry === 'object' && typeof entry.hash === 'string') files.set(rel, entry);
-  return { reads: value.reads, resolving: typeof value.resolving === 'string' ? value.resolving : '', files };
+  const reach = value.reach && typeof value.reach === 'object' && Array.isArray(value.reach.walked) && Array.isArray(value.reach.reads) ? value.reach : null;
+  return { reads: value.reads, resolving: typeof value.resolving === 'string' ? value.resolving : '', reach, files };
 }
 
 /** Writes the cache one file entry at a time (a large repository's entries are never one string in memory). */
@@ -75,7 +91,7 @@ export function writeFileCache(dir: string, key: string, cache: FileCache, note:
     dir,
     FILES_ENTRY,
     (write) => {
-      const head: Omit<Stored, 'files'> = { format: CACHE_FORMAT, version: VERSION, key, reads: cache.reads, resolving: cache.resolving };
+      const head: Omit<Stored, 'files'> = { format: CACHE_FORMAT, version: VERSION, key, reads: cache.reads, resolving: cache.resolving, reach: cache.reach };
       write(`${JSON.stringify(head).slice(0, -1)},"files":{`);
       let first = true;
       for (const [rel, entry] of cache.files) {

@@ -78,11 +78,17 @@ export async function byOwner<T, R>(items: readonly T[], fileOf: (item: T) => st
  * follows the newly reached exports of its own files. Merged in file order and in each round's
  * order, it equals `computeRequestReach` over all the trees in one thread.
  */
-export async function requestReach(facts: ProjectFacts, parsed: readonly ShardFile[], shards: readonly ShardHandle[], owner: ReadonlyMap<string, ShardHandle>): Promise<RequestReach> {
-  void shards;
+/** What request reach starts from: the files whose trees take part (parsed, not tests) and those of them that may register handlers. */
+export function reachStart(facts: ProjectFacts, parsed: readonly ShardFile[]): { sources: Set<string>; registering: string[] } {
   const sources = new Set(parsed.filter((f) => !facts.roles(f.path).has('test')).map((f) => f.path));
+  return { sources, registering: parsed.filter((f) => sources.has(f.path) && mayRegister(facts, f.path)).map((f) => f.path) };
+}
+
+/** Request reach and the files whose syntax trees it walked. */
+export async function requestReach(facts: ProjectFacts, parsed: readonly ShardFile[], owner: ReadonlyMap<string, ShardHandle>): Promise<{ reach: RequestReach; walked: string[] }> {
+  const { sources, registering } = reachStart(facts, parsed);
   const merge = new ReachMerge(sources);
-  const registering = parsed.filter((f) => sources.has(f.path) && mayRegister(facts, f.path)).map((f) => f.path);
+  const walked = new Set(registering);
   const seeds = await byOwner(registering, (f) => f, owner, (shard, files) => shard.call('seeds', files));
   registering.forEach((file, i) => {
     const s = seeds[i];
@@ -91,8 +97,9 @@ export async function requestReach(facts: ProjectFacts, parsed: readonly ShardFi
   for (let round = 0; round < REACH_ROUNDS; round++) {
     const batch = merge.takePending().map(([file, keys]): [string, string[]] => [file, [...keys]]);
     if (batch.length === 0) break;
+    for (const [file] of batch) walked.add(file);
     const answers: ImportedCallee[][] = await byOwner(batch, ([file]) => file, owner, (shard, items) => shard.call('step', items));
     for (const calls of answers) merge.record(calls);
   }
-  return merge.reach;
+  return { reach: merge.reach, walked: [...walked] };
 }

@@ -22,6 +22,9 @@ import type { ImportedCallee } from '../core/handlers.js';
 import { overrideMatchersOf, rulesFor, type Enabled } from '../rules-for.js';
 import { esc, FactsRecorder, type Reads } from '../cache/record.js';
 
+/** The recorded root that stands for the whole repository's facts (request reach reads them). */
+export const REACH_ROOT = '#*';
+
 export interface ShardFile {
   path: string;
   relPath: string;
@@ -42,6 +45,8 @@ export interface PrepareInput {
   root: string;
   shape: ProjectShape;
   ignores: readonly string[];
+  /** Record what request reach reads from the facts (for the cache). */
+  record: boolean;
   /** Every parsed file of the project, in file order, with its module facts (null: the ones this shard built, which it kept). */
   modules: ReadonlyArray<{ path: string; relPath: string; module: ModuleFacts | null }>;
 }
@@ -150,13 +155,25 @@ export class Shard {
           return this.reach;
         },
       }),
+      input.record,
     );
   }
 
-  /** Uses the scan's own project facts (the shard in the scan's thread). */
-  adopt(facts: ProjectFacts): void {
+  /**
+   * Uses the scan's own project facts (the shard in the scan's thread). `record`: request reach reads
+   * the facts through a recorder (root `#*`: the whole repository's facts), for the cache.
+   */
+  adopt(facts: ProjectFacts, record = false): void {
     this.facts = facts;
-    this.walker = new ReachWalker(facts);
+    this.reachRecorder = record ? new FactsRecorder() : undefined;
+    this.walker = new ReachWalker(this.reachRecorder ? this.reachRecorder.wrap(facts, REACH_ROOT) : facts);
+  }
+
+  private reachRecorder: FactsRecorder | undefined;
+
+  /** What request reach read from the facts in this shard (see `adopt`). */
+  reachReads(): Reads {
+    return this.reachRecorder?.result() ?? [];
   }
 
   /** Request reach's seeds of these files (registering files of this shard, in file order). */
@@ -222,6 +239,7 @@ export class Shard {
     this.built.clear();
     this.walker = undefined;
     this.recorder = undefined;
+    this.reachRecorder = undefined;
   }
 
   /** How many files this shard has parsed (for the scan's statistics). */

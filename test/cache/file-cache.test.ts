@@ -10,6 +10,7 @@ import { writeProject } from '../support/fixtures.js';
 interface Stats {
   scan: string;
   read?: number;
+  reachReused?: boolean;
   parsed?: number;
   checked?: number;
 }
@@ -132,6 +133,33 @@ describe('per-file cache', () => {
     // A file added to an existing directory changes that directory: discovery runs again.
     writeFileSync(join(root, 'src/reports/yearly.ts'), "import { recordAudit } from '../audit';\n\nexport function yearly() {\n  recordAudit({ action: 'yearly', id: '-' });\n}\n");
     expect(await both('json')).toMatchObject({ scan: 'miss', read: files + 1 });
+  }, 120_000);
+
+  it('reuses request reach while the files it walked are unchanged, and walks again when one changed', async () => {
+    const root = writeProject(project);
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const scan = async () => {
+      const cached = await run([root, '--format', 'json', '--cache-location', cache]);
+      const uncached = await run([root, '--format', 'json', '--no-cache']);
+      expect(cached.stdout).toBe(uncached.stdout);
+      return { stats: cached.stats, findings: (JSON.parse(cached.stdout) as { findings: Array<{ file: string; ruleId: string }> }).findings };
+    };
+    const cold = (await scan()).stats;
+    expect(cold.scan).toBe('miss');
+    expect(cold.reachReused).toBeUndefined();
+    // A file request handling never reaches (a report job): the stored reach holds; nothing is parsed for it.
+    writeFileSync(join(root, 'src/reports/monthly.ts'), `${project['src/reports/monthly.ts']}\n// runs on the first of the month\n`);
+    expect((await scan()).stats).toMatchObject({ reachReused: true, parsed: 1, checked: 1 });
+    // A file the invoice handler reaches: walked again.
+    writeFileSync(join(root, 'src/audit.ts'), `${project['src/audit.ts']}\n// audit events are small\n`);
+    expect((await scan()).stats.reachReused).toBeUndefined();
+    // The handler now reaches a second repository function through the audit module: the walk sees it.
+    writeFileSync(
+      join(root, 'src/audit.ts'),
+      ["import { findInvoice } from './invoices.repository';", '', 'export function recordAudit(event: { action: string; id: string }) {', '  void findInvoice(event.id);', '  return JSON.stringify(event).length;', '}', ''].join('\n'),
+    );
+    expect((await scan()).stats.reachReused).toBeUndefined();
+    expect((await scan()).stats).toMatchObject({ scan: 'hit' });
   }, 120_000);
 
   it('ignores a corrupt per-file cache with a note', async () => {
