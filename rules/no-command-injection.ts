@@ -7,7 +7,10 @@
 // numbers, schema-parsed values, allow-listed values and shell-quoted values are not flagged.
 import { commandSinks } from '../src/core/sinks/command.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { injectionListeners } from '../src/core/taint.js';
+import { flowMessages, injectionListeners } from '../src/core/taint.js';
+
+const ADVICE =
+  'the client\'s text becomes part of the command the service runs — pass arguments as an array to `execFile`/`spawn` without a shell, or check the value against an allow list';
 
 export default defineFileRule({
   id: 'no-command-injection',
@@ -16,12 +19,7 @@ export default defineFileRule({
   recommended: true,
   cwe: [78],
   defaultOptions: {},
-  messages: {
-    tainted:
-      '`{{source}}` reaches `{{sink}}`: the client\'s text becomes part of the command the service runs — pass arguments as an array to `execFile`/`spawn` without a shell, or check the value against an allow list',
-    throughProject:
-      '`{{source}}` reaches `{{sink}}` in {{file}} through `{{via}}`: the client\'s text becomes part of the command the service runs — pass arguments as an array to `execFile`/`spawn` without a shell, or check the value against an allow list',
-  },
+  messages: flowMessages(ADVICE),
   docs: {
     description: 'Disallow request input in shell commands (`exec`, `execSync`, `spawn` with `shell: true`, shelljs).',
     why:

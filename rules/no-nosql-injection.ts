@@ -17,7 +17,7 @@ import { isFunctionNode } from '../src/core/promises.js';
 import { unwrap } from '../src/core/references.js';
 import { nosqlCodeSinks, nosqlSinks } from '../src/core/sinks/nosql.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { flowReport, isSinkSite, servesRequests, taintFlows, type TaintFlow } from '../src/core/taint.js';
+import { flowReport, injectionListeners, taintFlows, type TaintFlow } from '../src/core/taint.js';
 import type { ProjectFacts } from '../src/project/facts.js';
 
 const OPERATOR = 'a client can send an object such as `{ "$ne": null }` instead of a string and match any document — convert it with `String()`, check `typeof … === \'string\'`, parse it with a schema, or compare with `{ $eq: value }`';
@@ -144,26 +144,19 @@ export default defineFileRule({
     },
   },
   create(context) {
-    if (!servesRequests(context.file)) return {};
-    const site = (node: ts.Node) => {
-      if (isSinkSite(node, nosqlSinks, context.helpers)) context.countSite(node);
-    };
-    return {
-      CallExpression: site,
-      NewExpression: site,
-      SourceFile() {
-        const setup = inputSetup(context.project);
-        const code = taintFlows(context, nosqlCodeSinks);
-        const model = handlerModelOf(context);
-        const queryObjects = (flow: TaintFlow): boolean => {
-          if (!setup.queryObjects) return false;
-          const framework = model.requestContext(flow.node)?.handler?.framework ?? model.handlers[0]?.framework ?? 'express';
-          return framework === 'express' || framework === 'nestjs' || framework === 'routing-controllers';
-        };
-        const operator = setup.sanitized ? [] : taintFlows(context, nosqlSinks).filter((f) => !code.some((c) => c.node === f.node) && (!fromQueryString(f) || queryObjects(f)) && !validatedByExpressValidator(f, context.helpers));
-        const flows = [...code.map((f) => ({ f, id: 'code' })), ...operator.map((f) => ({ f, id: 'operator' }))].sort((a, b) => a.f.node.pos - b.f.node.pos);
-        for (const { f, id } of flows) context.report(flowReport(f, id));
-      },
-    };
+    // Sites are the query calls; the report step picks the flows that can carry an operator object.
+    return injectionListeners(context, nosqlSinks, () => {
+      const setup = inputSetup(context.project);
+      const code = taintFlows(context, nosqlCodeSinks);
+      const model = handlerModelOf(context);
+      const queryObjects = (flow: TaintFlow): boolean => {
+        if (!setup.queryObjects) return false;
+        const framework = model.requestContext(flow.node)?.handler?.framework ?? model.handlers[0]?.framework ?? 'express';
+        return framework === 'express' || framework === 'nestjs' || framework === 'routing-controllers';
+      };
+      const operator = setup.sanitized ? [] : taintFlows(context, nosqlSinks).filter((f) => !code.some((c) => c.node === f.node) && (!fromQueryString(f) || queryObjects(f)) && !validatedByExpressValidator(f, context.helpers));
+      const flows = [...code.map((f) => ({ f, id: 'code' })), ...operator.map((f) => ({ f, id: 'operator' }))].sort((a, b) => a.f.node.pos - b.f.node.pos);
+      for (const { f, id } of flows) context.report(flowReport(f, id));
+    });
   },
 });

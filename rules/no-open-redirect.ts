@@ -8,7 +8,7 @@
 // that also rejects `//`, an origin comparison and an allow list end them.
 import { redirectSinks } from '../src/core/sinks/redirect.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { injectionListeners } from '../src/core/taint.js';
+import { flowMessages, injectionListeners } from '../src/core/taint.js';
 
 const ADVICE =
   "the client chooses where the browser goes (a phishing page on another site) — redirect only to an allow-listed URL, or to a relative path (`url.startsWith('/') && !url.startsWith('//')`)";
@@ -20,10 +20,7 @@ export default defineFileRule({
   recommended: true,
   cwe: [601],
   defaultOptions: {},
-  messages: {
-    tainted: `\`{{source}}\` reaches \`{{sink}}\`: ${ADVICE}`,
-    throughProject: `\`{{source}}\` reaches \`{{sink}}\` in {{file}} through \`{{via}}\`: ${ADVICE}`,
-  },
+  messages: flowMessages(ADVICE),
   docs: {
     description: 'Disallow redirects to a request-chosen URL that is not checked against an allow list or restricted to a relative path.',
     why:

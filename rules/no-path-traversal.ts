@@ -7,7 +7,10 @@
 // containment check after `path.resolve`, rejecting `..`, allow lists and schema parses end them.
 import { pathSinks } from '../src/core/sinks/path.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { injectionListeners } from '../src/core/taint.js';
+import { flowMessages, injectionListeners } from '../src/core/taint.js';
+
+const ADVICE =
+  '`../` or an absolute path escapes the intended directory — keep only the file name (`path.basename`), or resolve the path and check it `startsWith` the root before using it';
 
 export default defineFileRule({
   id: 'no-path-traversal',
@@ -16,12 +19,7 @@ export default defineFileRule({
   recommended: true,
   cwe: [22],
   defaultOptions: {},
-  messages: {
-    tainted:
-      '`{{source}}` reaches `{{sink}}`: `../` or an absolute path escapes the intended directory — keep only the file name (`path.basename`), or resolve the path and check it `startsWith` the root before using it',
-    throughProject:
-      '`{{source}}` reaches `{{sink}}` in {{file}} through `{{via}}`: `../` or an absolute path escapes the intended directory — keep only the file name (`path.basename`), or resolve the path and check it `startsWith` the root before using it',
-  },
+  messages: flowMessages(ADVICE),
   docs: {
     description: 'Disallow request input in file-system paths (`fs` calls, `res.sendFile`, `res.download`) without a containment check.',
     why:

@@ -11,7 +11,7 @@
 // `res.render` escape by default and are not sinks here.
 import { htmlSinks } from '../src/core/sinks/html.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { injectionListeners } from '../src/core/taint.js';
+import { flowMessages, injectionListeners } from '../src/core/taint.js';
 
 const ADVICE =
   'a `<script>` in the request runs in the browser on your origin — escape it (`escape-html`, `he.encode`) or render it through a template that escapes, or send JSON or `text/plain`';
@@ -23,10 +23,7 @@ export default defineFileRule({
   recommended: true,
   cwe: [79],
   defaultOptions: {},
-  messages: {
-    tainted: `\`{{source}}\` reaches \`{{sink}}\`: ${ADVICE}`,
-    throughProject: `\`{{source}}\` reaches \`{{sink}}\` in {{file}} through \`{{via}}\`: ${ADVICE}`,
-  },
+  messages: flowMessages(ADVICE),
   docs: {
     description: 'Disallow request input in an HTML response without escaping.',
     why:

@@ -9,7 +9,7 @@
 // allow-listed values, and escaping functions (`pg-format`, `mysql.escape`/`escapeId`) are not flagged.
 import { sqlSinks } from '../src/core/sinks/sql.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { injectionListeners } from '../src/core/taint.js';
+import { flowMessages, injectionListeners } from '../src/core/taint.js';
 
 const ADVICE = 'the client can rewrite the query — pass the value as a bind parameter (`$1`/`?` placeholders with a values array, a `sql` tagged template) or check it against an allow list';
 
@@ -20,10 +20,7 @@ export default defineFileRule({
   recommended: true,
   cwe: [89],
   defaultOptions: {},
-  messages: {
-    tainted: `\`{{source}}\` reaches \`{{sink}}\` as SQL text: ${ADVICE}`,
-    throughProject: `\`{{source}}\` reaches \`{{sink}}\` in {{file}} through \`{{via}}\` as SQL text: ${ADVICE}`,
-  },
+  messages: flowMessages(ADVICE, ' as SQL text'),
   docs: {
     description: 'Disallow request input in SQL text (`pool.query`, `knex.raw`, `sequelize.query`, `$queryRawUnsafe`, `db.exec`).',
     why:

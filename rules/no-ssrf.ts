@@ -10,7 +10,7 @@
 // them; a schema's `.url()` does not (any URL passes it).
 import { urlSinks } from '../src/core/sinks/url.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { injectionListeners } from '../src/core/taint.js';
+import { flowMessages, injectionListeners } from '../src/core/taint.js';
 
 const ADVICE =
   'a client picks the host or path the server calls (cloud metadata, internal services) — check the host against an allow list (`ALLOWED_HOSTS.includes(new URL(url).hostname)`), or call a fixed origin and pass the value as an `encodeURIComponent` path segment or a query parameter';
@@ -22,10 +22,7 @@ export default defineFileRule({
   recommended: true,
   cwe: [918],
   defaultOptions: {},
-  messages: {
-    tainted: `\`{{source}}\` reaches \`{{sink}}\`: ${ADVICE}`,
-    throughProject: `\`{{source}}\` reaches \`{{sink}}\` in {{file}} through \`{{via}}\`: ${ADVICE}`,
-  },
+  messages: flowMessages(ADVICE),
   docs: {
     description: 'Disallow request input in the URL, host or path of an outbound HTTP request without a host allow list.',
     why:

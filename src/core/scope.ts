@@ -67,7 +67,8 @@ export function kindTable(kinds: readonly ts.SyntaxKind[]): Uint8Array {
   return table;
 }
 
-const FUNCTION_KIND_LIST = [
+/** The function-like kinds `isFunctionLike` answers for (and collectors subscribe to). */
+export const FUNCTION_KIND_LIST = [
   ts.SyntaxKind.FunctionDeclaration,
   ts.SyntaxKind.FunctionExpression,
   ts.SyntaxKind.ArrowFunction,

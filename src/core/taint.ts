@@ -239,8 +239,28 @@ export function flowReport(flow: TaintFlow, messageId = 'tainted'): ReportDescri
   };
 }
 
-/** The listeners of an injection rule that reports every flow into one sink kind (sites: the kind's sink calls). */
-export function injectionListeners(context: TaintContext & { countSite(node: ts.Node): void; report(d: ReportDescriptor): void }, kind: SinkKind): Listeners {
+/**
+ * The messages `flowReport` chooses between for a rule's flows: `tainted`, and `throughProject` when
+ * the sink is in another project file. `as` says what the value becomes there (` as SQL text`).
+ */
+export function flowMessages(advice: string, as = ''): { tainted: string; throughProject: string } {
+  return {
+    tainted: `\`{{source}}\` reaches \`{{sink}}\`${as}: ${advice}`,
+    throughProject: `\`{{source}}\` reaches \`{{sink}}\` in {{file}} through \`{{via}}\`${as}: ${advice}`,
+  };
+}
+
+/**
+ * The listeners of an injection rule: sites are the sink calls of `kind`; at the end of the file,
+ * `reportFlows` reports (default: every flow into `kind`, with `flowReport`).
+ */
+export function injectionListeners(
+  context: TaintContext & { countSite(node: ts.Node): void; report(d: ReportDescriptor): void },
+  kind: SinkKind,
+  reportFlows: () => void = () => {
+    for (const flow of taintFlows(context, kind)) context.report(flowReport(flow));
+  },
+): Listeners {
   if (!servesRequests(context.file)) return {};
   const site = (node: ts.Node) => {
     if (isSinkSite(node, kind, context.helpers)) context.countSite(node);
@@ -249,9 +269,7 @@ export function injectionListeners(context: TaintContext & { countSite(node: ts.
     CallExpression: site,
     NewExpression: site,
     ...(kind.matchAssignment ? { BinaryExpression: site } : {}),
-    SourceFile() {
-      for (const flow of taintFlows(context, kind)) context.report(flowReport(flow));
-    },
+    SourceFile: reportFlows,
   };
 }
 

@@ -9,7 +9,7 @@
 // local functions it calls, and `finish` folds the marks along those links.
 import { ts } from 'ts-morph';
 import { memberName, unwrap } from '../../core/references.js';
-import { isFunctionLike } from '../../core/scope.js';
+import { FUNCTION_KIND_LIST, isFunctionLike } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';
 import type { EvidenceCollector, EvidenceContext, ModuleEvidence } from './index.js';
 
@@ -272,13 +272,7 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
       ts.SyntaxKind.ExportDeclaration,
       ts.SyntaxKind.ExportAssignment,
       ts.SyntaxKind.ExpressionStatement,
-      ts.SyntaxKind.FunctionDeclaration,
-      ts.SyntaxKind.FunctionExpression,
-      ts.SyntaxKind.ArrowFunction,
-      ts.SyntaxKind.MethodDeclaration,
-      ts.SyntaxKind.Constructor,
-      ts.SyntaxKind.GetAccessor,
-      ts.SyntaxKind.SetAccessor,
+      ...FUNCTION_KIND_LIST,
       ts.SyntaxKind.ThrowStatement,
       ts.SyntaxKind.BinaryExpression,
       ts.SyntaxKind.CallExpression,
