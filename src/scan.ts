@@ -180,7 +180,8 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       const error = failed.get(f.relPath);
       if (error !== undefined) {
         errors.push({ file: f.relPath, message: error });
-        store.set(f.relPath, { hash: hashOf(f.relPath) ?? '', error });
+        const e = entryOf(f);
+        store.set(f.relPath, e?.error === error ? e : { hash: hashOf(f.relPath) ?? '', error });
       }
     }
     options.onProgress?.({ done: Math.floor(total / 2), total });
@@ -303,10 +304,14 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     const factsHold = reach !== undefined && !(reach instanceof Error) && replay(rootsOf, previous.reads, settled);
     const results = new Map<string, FileResult>();
     const toCheck: ShardFile[] = [];
+    /** Files whose cached results hold. */
+    const resultKept = new Set<string>();
     for (const f of parsed) {
       const r = entryOf(f)?.result;
-      if (r && factsHold && r.context === contextOf(f)) results.set(f.path, { relPath: f.relPath, findings: r.findings, sites: r.sites, problems: r.problems });
-      else toCheck.push(f);
+      if (r && factsHold && r.context === contextOf(f)) {
+        results.set(f.path, { relPath: f.relPath, findings: r.findings, sites: r.sites, problems: r.problems });
+        resultKept.add(f.path);
+      } else toCheck.push(f);
     }
     phase('replay');
     const checked = await byOwner(toCheck, (f) => f.path, owner, (shard, group) =>
@@ -333,6 +338,12 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       for (const problem of result.problems) errors.push({ file: result.relPath, message: problem });
       if (record) {
         const m = modules.get(f.path) as BuiltModule & { encoded?: unknown };
+        const e = entryOf(f);
+        // An entry that holds as it was read is stored as it was (and written back unencoded).
+        if (e && resultKept.has(f.path) && m.encoded === e.module && m.resolutions === e.resolutions) {
+          store.set(f.relPath, e);
+          continue;
+        }
         store.set(f.relPath, {
           hash: hashOf(f.relPath) ?? '',
           // A reused module keeps its stored encoding; a new one is encoded as it is written.

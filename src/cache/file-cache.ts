@@ -3,13 +3,14 @@
 // and its file rules' results with what those rules read from the project facts (./record.ts). A
 // later scan parses a file only when its module facts or its results no longer hold, or when request
 // reach needs its syntax tree. Valid for one configuration and one build of prodcheck (`key`).
+// Stored as JSON lines, so that a scan that changed few entries writes the others back unencoded.
 import { join } from 'node:path';
 import type { FileResult } from '../parallel/shard.js';
 import { VERSION } from '../version.js';
 import type { Reads } from './record.js';
 import type { ModuleFacts } from '../project/modules.js';
 import { stringifyEncoded } from './json.js';
-import { CACHE_FORMAT, readCacheFile, writeCacheText, type Note } from './scan-cache.js';
+import { CACHE_FORMAT, fromThisProdcheck, readCacheText, writeCacheText, type Note } from './scan-cache.js';
 
 export const FILES_ENTRY = 'files.json';
 
@@ -31,16 +32,13 @@ export interface FileEntry {
   result?: CachedResult;
 }
 
-interface Stored {
+/** The first line of files.json. */
+interface Head {
   format: number;
   version: string;
   key: string;
-  /** What the file rules read from the project facts when they computed the cached results. */
-  reads: Reads;
   /** What module resolution depended on when the entries' resolutions were last built or checked (see `FileCache`). */
   resolving: string;
-  reach: StoredReach | null;
-  files: Record<string, FileEntry>;
 }
 
 /** Request reach as a scan computed it, and what it depended on. */
@@ -69,20 +67,47 @@ export interface FileCache {
 
 const EMPTY = (): FileCache => ({ reads: [], resolving: '', reach: null, files: new Map() });
 
+// files.json is JSON lines: the first holds the stamp, the key and `resolving`; the second the
+// reads; the third the stored reach; then one line per file, `[relPath, entry]`. Reads, a reach or
+// an entry that a scan keeps as it was read (the same object) is written back as the line it was
+// read from, not encoded again.
+const lineOf = new WeakMap<object, string>();
+
 export function readFileCache(dir: string, key: string, note: Note): FileCache {
   const path = join(dir, FILES_ENTRY);
-  const raw = readCacheFile(path, note);
-  if (raw === undefined) return EMPTY();
-  const value = raw as Partial<Stored> | null;
-  if (!value || typeof value !== 'object' || typeof value.key !== 'string' || !value.files || typeof value.files !== 'object' || !Array.isArray(value.reads)) {
+  const text = readCacheText(path, note);
+  if (text === undefined) return EMPTY();
+  const corrupt = () => {
     note(`cache ${path} is corrupt; scanning without it`);
     return EMPTY();
+  };
+  const lines = text.split('\n');
+  const parsed: unknown[] = [];
+  for (const line of lines) {
+    try {
+      parsed.push(JSON.parse(line));
+    } catch {
+      return corrupt();
+    }
+    // The stamp first: a file another prodcheck wrote may not be lines at all.
+    if (parsed.length === 1 && !fromThisProdcheck(path, parsed[0], note)) return EMPTY();
   }
-  if (value.key !== key) return EMPTY();
+  const [head, reads, reach] = parsed as [Partial<Head> | null, unknown, unknown];
+  if (!head || typeof head !== 'object' || typeof head.key !== 'string' || !Array.isArray(reads)) return corrupt();
+  if (head.key !== key) return EMPTY();
+  lineOf.set(reads, lines[1] as string);
+  const stored = reach && typeof reach === 'object' && Array.isArray((reach as StoredReach).walked) && Array.isArray((reach as StoredReach).reads) ? (reach as StoredReach) : null;
+  if (stored) lineOf.set(stored, lines[2] as string);
   const files = new Map<string, FileEntry>();
-  for (const [rel, entry] of Object.entries(value.files)) if (entry && typeof entry === 'object' && typeof entry.hash === 'string') files.set(rel, entry);
-  const reach = value.reach && typeof value.reach === 'object' && Array.isArray(value.reach.walked) && Array.isArray(value.reach.reads) ? value.reach : null;
-  return { reads: value.reads, resolving: typeof value.resolving === 'string' ? value.resolving : '', reach, files };
+  for (let i = 3; i < parsed.length; i++) {
+    const item = parsed[i];
+    if (!Array.isArray(item) || typeof item[0] !== 'string') return corrupt();
+    const entry = item[1] as FileEntry | null;
+    if (!entry || typeof entry !== 'object' || typeof entry.hash !== 'string') continue;
+    files.set(item[0], entry);
+    lineOf.set(entry, lines[i] as string);
+  }
+  return { reads: reads as Reads, resolving: typeof head.resolving === 'string' ? head.resolving : '', reach: stored, files };
 }
 
 /** Writes the cache one file entry at a time (a large repository's entries are never one string in memory). */
@@ -91,18 +116,22 @@ export function writeFileCache(dir: string, key: string, cache: FileCache, note:
     dir,
     FILES_ENTRY,
     (write) => {
-      const head: Omit<Stored, 'files'> = { format: CACHE_FORMAT, version: VERSION, key, reads: cache.reads, resolving: cache.resolving, reach: cache.reach };
-      write(`${JSON.stringify(head).slice(0, -1)},"files":{`);
-      let first = true;
+      const head: Head = { format: CACHE_FORMAT, version: VERSION, key, resolving: cache.resolving };
+      write(JSON.stringify(head));
+      write(`\n${lineOf.get(cache.reads) ?? JSON.stringify(cache.reads)}`);
+      write(`\n${(cache.reach && lineOf.get(cache.reach)) ?? JSON.stringify(cache.reach)}`);
       for (const [rel, entry] of cache.files) {
+        const kept = lineOf.get(entry);
+        if (kept !== undefined && kept.startsWith(`[${JSON.stringify(rel)},`)) {
+          write(`\n${kept}`);
+          continue;
+        }
         const { facts, ...stored } = entry;
         const json = JSON.stringify(stored);
         // A new module's facts are encoded as they are written (../cache/json.ts).
         const value = facts ? `${json.slice(0, -1)},"module":${stringifyEncoded(facts)}}` : json;
-        write(`${first ? '' : ','}${JSON.stringify(rel)}:${value}`);
-        first = false;
+        write(`\n[${JSON.stringify(rel)},${value}]`);
       }
-      write('}}');
     },
     note,
   );

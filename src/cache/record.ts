@@ -249,16 +249,23 @@ export class FactsRecorder {
 export function mergeReads(a: readonly ReadNode[], b: readonly ReadNode[]): ReadNode[] {
   const byStep = new Map<string, ReadNode>();
   for (const n of a) byStep.set(stepKey(n.s), n);
+  // When `b` adds nothing, `a` itself is the answer (so that the cache can tell it is unchanged).
+  let added = false;
   for (const n of b) {
     const key = stepKey(n.s);
     const have = byStep.get(key);
-    if (!have) byStep.set(key, n);
-    else {
-      const c = mergeReads(have.c ?? [], n.c ?? []);
+    if (!have) {
+      byStep.set(key, n);
+      added = true;
+    } else {
+      const before = have.c ?? [];
+      const c = mergeReads(before, n.c ?? []);
+      if (c === before && (have.v !== undefined || n.v === undefined)) continue;
       byStep.set(key, { s: have.s, ...(have.v !== undefined ? { v: have.v } : n.v !== undefined ? { v: n.v } : {}), ...(c.length > 0 ? { c } : {}) });
+      added = true;
     }
   }
-  return [...byStep.values()];
+  return added ? [...byStep.values()] : (a as ReadNode[]);
 }
 
 /** The value one step leads to (a step of kind `keys` or `items` leads to the list it observes). */

@@ -16,7 +16,7 @@ import { codeFingerprint } from './code.js';
 import { treeUnchanged, unchanged, type TreeSnapshot } from './inputs.js';
 
 /** The layout of the cache files; bumped when it changes. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 export const SCAN_ENTRY = 'scan.json';
 
 /** A rule's data without its code (what reporters read: id, category, severity, docs…). */
@@ -77,14 +77,8 @@ function isEntry(value: unknown): value is ScanEntry {
  * corrupt or written by another prodcheck is a note, and the scan goes on without it.
  */
 export function readCacheFile(path: string, note: Note): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') note(`cache ${path} is unreadable (${code ?? (err as Error).message}); scanning without it`);
-    return undefined;
-  }
+  const text = readCacheText(path, note);
+  if (text === undefined) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -92,12 +86,28 @@ export function readCacheFile(path: string, note: Note): unknown {
     note(`cache ${path} is corrupt; scanning without it`);
     return undefined;
   }
+  return fromThisProdcheck(path, value, note) ? value : undefined;
+}
+
+/** A cache file's text; undefined when it is missing (silently) or unreadable (with a note). */
+export function readCacheText(path: string, note: Note): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') note(`cache ${path} is unreadable (${code ?? (err as Error).message}); scanning without it`);
+    return undefined;
+  }
+}
+
+/** Whether a cache file's stamp (its format and version, in `value`) is this prodcheck's; a note when another one wrote it. */
+export function fromThisProdcheck(path: string, value: unknown, note: Note): boolean {
   const stamp = value as { format?: unknown; version?: unknown } | null;
   if (stamp && typeof stamp === 'object' && typeof stamp.version === 'string' && typeof stamp.format === 'number' && (stamp.format !== CACHE_FORMAT || stamp.version !== VERSION)) {
     note(`cache ${path} was written by another prodcheck (${stamp.version}); scanning without it`);
-    return undefined;
+    return false;
   }
-  return value;
+  return true;
 }
 
 /** Writes a cache file atomically (a temporary file renamed over the old one); a failure is a note, never an error. */

@@ -1,6 +1,6 @@
 // The per-file cache (src/cache/file-cache.ts, src/cache/record.ts): after a change, only what must
 // be re-checked is, and the report always equals an uncached scan's.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -161,6 +161,52 @@ describe('per-file cache', () => {
     expect((await scan()).stats.reachReused).toBeUndefined();
     expect((await scan()).stats).toMatchObject({ scan: 'hit' });
   }, 120_000);
+
+  it('writes back the entries a scan kept as the lines they were read from', async () => {
+    const root = writeProject(project);
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const scan = async () => {
+      rmSync(join(cache, 'scan.json'), { force: true });
+      return run([root, '--format', 'json', '--cache-location', cache]);
+    };
+    const linesNow = () => readFileSync(join(cache, 'files.json'), 'utf8').split('\n');
+    const first = await scan();
+    const edit = (note: string) => writeFileSync(join(root, 'src/invoices.repository.ts'), `${project['src/invoices.repository.ts']}\n// ${note}\n`);
+    // (A first edit may add to the reads: the changed file's rules read through a cached reach.)
+    edit('rows are plain objects');
+    await scan();
+    const lines = linesNow();
+    // A head, the reads, the stored reach, then one line per source file.
+    expect(lines).toHaveLength(3 + Object.keys(project).filter((f) => f.endsWith('.ts')).length);
+    const auditAt = lines.findIndex((l) => l.startsWith('["src/audit.ts",'));
+    const repositoryAt = lines.findIndex((l) => l.startsWith('["src/invoices.repository.ts",'));
+    expect(auditAt).toBeGreaterThan(2);
+    // Marked with trailing white space (still the same JSON): a line encoded again would lose it.
+    lines[auditAt] = `${lines[auditAt]} `;
+    lines[1] = `${lines[1]} `;
+    writeFileSync(join(cache, 'files.json'), lines.join('\n'));
+    edit('ids are uuids');
+    const second = await scan();
+    expect(second.stats).toMatchObject({ checked: 1 });
+    expect(second.stdout).toBe(first.stdout);
+    const after = linesNow();
+    expect(after[auditAt]).toBe(lines[auditAt]);
+    expect(after[1]).toBe(lines[1]);
+    expect(after[repositoryAt]).not.toBe(lines[repositoryAt]);
+    expect(after[repositoryAt]?.startsWith('["src/invoices.repository.ts",')).toBe(true);
+  }, 60_000);
+
+  it('ignores a per-file cache in an earlier layout with a note', async () => {
+    const root = writeProject(project);
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const first = await run([root, '--format', 'json', '--cache-location', cache]);
+    rmSync(join(cache, 'scan.json'));
+    writeFileSync(join(cache, 'files.json'), JSON.stringify({ format: 1, version: '0.1.0', key: 'k', reads: [], files: {} }));
+    let stderr = '';
+    const code = await main([root, '--format', 'json', '--cache-location', cache], { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, env: {} });
+    expect(code).toBe(first.code);
+    expect(stderr).toBe(`prodcheck: cache ${join(cache, 'files.json')} was written by another prodcheck (0.1.0); scanning without it\n`);
+  }, 60_000);
 
   it('ignores a corrupt per-file cache with a note', async () => {
     const root = writeProject(project);

@@ -115,4 +115,13 @@ describe('FactsRecorder and replay', () => {
     const notAsync = { ...BASE, '/repo/src/orders.service.ts': { createOrder: { async: false, line: 12 } } };
     expect(replay(() => facts(notAsync), merged)).toBe(false);
   });
+
+  it('merging reads that add nothing answers the first tree itself (the cache then writes it back unencoded)', () => {
+    const a = recorded(facts(BASE), (view) => view.lookupExport('/repo/src/orders.service.ts', 'createOrder')?.info.async);
+    const again = recorded(facts(BASE), (view) => view.lookupExport('/repo/src/orders.service.ts', 'createOrder')?.info.async);
+    expect(mergeReads(a, again)).toBe(a);
+    expect(mergeReads(a, [])).toBe(a);
+    const b = recorded(facts(BASE), (view) => view.roles.has('server'));
+    expect(mergeReads(a, b)).not.toBe(a);
+  });
 });
