@@ -7,6 +7,7 @@ import { UsageError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
 import { readSources, type FileStamp } from './core/discover.js';
+import { discoverWithRepository } from './project/repository-files.js';
 import { hashBytes } from './core/files.js';
 import { countBySeverity } from './core/findings.js';
 import { fingerprints } from './core/fingerprint.js';
@@ -48,11 +49,15 @@ export interface ScanOptions {
   /** One line about the cache (ignored, unwritable) for stderr. */
   note?: (message: string) => void;
   /**
-   * The previous scan's discovered files and their stamps, when nothing but the contents of source
+   * The previous scan's discovered files with their stamps, when nothing but the contents of source
    * files can have changed since (the whole-scan cache checked every directory, input and the
    * configuration): discovery is skipped, and unchanged files are read only when needed.
    */
-  knownFiles?: Readonly<Record<string, FileStamp | null>>;
+  known?: {
+    files: Readonly<Record<string, FileStamp | null>>;
+    /** The repository files' paths (../project/repository-files.ts) that discovery listed then. */
+    repository: readonly string[];
+  };
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
@@ -62,6 +67,8 @@ export interface ScanResult {
   source(relPath: string): string | undefined;
   /** Every discovered source file (POSIX, relative, sorted) with what it was when read: the cache's record of the inputs. */
   stamps: ReadonlyMap<string, FileStamp | null>;
+  /** The repository files' paths (../project/repository-files.ts), as discovered. */
+  repository: readonly string[];
   /** Secret ranges masked in `source` (see ../core/secrets.ts `redactSources`), for a cached report's code frames. */
   redactions: ReadonlyArray<{ file: string; start: number; end: number }>;
   /** What the scan did (for `PRODCHECK_DEBUG_CACHE=1`, tests and the benchmark): threads used, files parsed and checked. */
@@ -72,6 +79,8 @@ export interface ScanStats {
   threads: number;
   /** Source files read when discovered (the others were known unchanged, and read only if needed). */
   read: number;
+  /** Discovery walked the tree (false: the previous scan's lists held). */
+  listed: boolean;
   /** Request reach was taken from the cache (no syntax tree walked for it). */
   reachReused?: boolean;
   parsed: number;
@@ -99,13 +108,17 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   const typesConfig = options.types ? readTypesConfig(root) : undefined;
 
   const started = performance.now();
+  // The sources and the repository files, in one walk (none when the previous scan's lists hold).
+  const listed = options.known ? null : discoverWithRepository(root, config.ignores);
+  const repositoryPaths = options.known?.repository ?? (listed as { repository: string[] }).repository;
   const read = readSources(
     root,
     config.ignores,
     (done, n) => {
       options.onProgress?.({ done: Math.floor(done / 4), total: n });
     },
-    options.knownFiles,
+    options.known?.files,
+    listed?.sources,
   );
   const { relPaths } = read;
   const total = relPaths.length;
@@ -146,7 +159,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     packageSites.set(pkg.path, own);
   };
   let facts: ProjectFacts;
-  const stats: ScanStats = { threads: shards.length, read: read.sources.size, parsed: 0, checked: 0, ms: { read: Math.round(performance.now() - started) } };
+  const stats: ScanStats = { threads: shards.length, read: read.sources.size, listed: listed !== null, parsed: 0, checked: 0, ms: { read: Math.round(performance.now() - started) } };
   let lap = performance.now();
   const phase = (name: string) => {
     const now = performance.now();
@@ -239,6 +252,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
           root,
           shape,
           ignores: config.ignores,
+          repositoryPaths,
           record,
           modules: factsFiles.map(({ path, relPath, module }) => ({ path, relPath, module: builtHere.has(path) && owner.get(path) === s ? null : module })),
         };
@@ -250,6 +264,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       files: factsFiles,
       ignores: config.ignores,
       shape,
+      repositoryPaths,
       requestReach: () => {
         if (reach === undefined) throw new Error('request reach asked for before it was computed');
         if (reach instanceof Error) throw reach;
@@ -467,7 +482,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     fixFirst,
     ...(packages ? { packages } : {}),
   };
-  return { report, source: shown, stamps: read.stamps, redactions, stats };
+  return { report, source: shown, stamps: read.stamps, repository: repositoryPaths, redactions, stats };
 }
 
 export async function scan(options: ScanOptions): Promise<Report> {

@@ -38,6 +38,8 @@ export interface ScanEntry {
   tree: TreeSnapshot;
   /** Every discovered source with its stamp (null: it could not be read). */
   files: Record<string, FileStamp | null>;
+  /** The repository files' paths (../project/repository-files.ts) discovery listed. */
+  repository: string[];
   report: Report;
   rules: RuleMeta[];
   thresholds: { minScore: number | null; failOn: Severity | 'none' | null };
@@ -64,6 +66,7 @@ function isEntry(value: unknown): value is ScanEntry {
     typeof e.tree.above === 'object' &&
     !!e.files &&
     typeof e.files === 'object' &&
+    Array.isArray(e.repository) &&
     !!e.report &&
     Array.isArray(e.report.findings) &&
     Array.isArray(e.rules) &&
@@ -164,9 +167,9 @@ export interface ScanLookup {
   hit: ScanEntry | null;
   /**
    * When it does not, but the key, prodcheck's code, every directory and every input are as stored
-   * (only source files' contents can differ): the stored tree (still this tree's snapshot) and files.
+   * (only source files' contents can differ): the stored tree (still this tree's snapshot), files and repository files.
    */
-  sameTree: Pick<ScanEntry, 'tree' | 'files'> | null;
+  sameTree: Pick<ScanEntry, 'tree' | 'files' | 'repository'> | null;
 }
 
 /** The stored entry when it still holds for this scan (with a note when the file was unusable, not merely out of date). */

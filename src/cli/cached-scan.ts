@@ -113,7 +113,7 @@ export async function cachedScan(given: CachedScanOptions): Promise<CachedScan> 
   const [{ loadConfig }, { scanWithSources }, registry] = await Promise.all([import('../config/load.js'), import('../scan.js'), import('../../rules/index.js')]);
   const config = loadConfig({ root: options.root, ...(options.configFile !== undefined ? { configFile: options.configFile } : {}) });
   options.beforeScan();
-  const scanned = await scanWithSources({ root: options.root, config, types: options.types, jobs: options.jobs, ...(dir ? { cacheDir: dir, note: options.note } : {}), ...(known ? { knownFiles: known.files } : {}), ...(options.parallelMinFiles !== undefined ? { parallelMinFiles: options.parallelMinFiles } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const scanned = await scanWithSources({ root: options.root, config, types: options.types, jobs: options.jobs, ...(dir ? { cacheDir: dir, note: options.note } : {}), ...(known ? { known: { files: known.files, repository: known.repository } } : {}), ...(options.parallelMinFiles !== undefined ? { parallelMinFiles: options.parallelMinFiles } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   if (dir && tree) {
     writeScanEntry(
       dir,
@@ -121,6 +121,7 @@ export async function cachedScan(given: CachedScanOptions): Promise<CachedScan> 
         key,
         tree,
         files: Object.fromEntries(scanned.stamps),
+        repository: [...scanned.repository],
         report: scanned.report,
         rules: JSON.parse(JSON.stringify(registry.rules)) as RuleMeta[],
         thresholds: config.thresholds,

@@ -66,9 +66,16 @@ export interface ReadSources {
  * discovered files with their stamps, given when no directory, input or configuration changed
  * since (so discovery would find the same files): the tree is not walked again, and a file whose
  * size and modification time are as stamped is not read now (its stamp, hash and skip hold).
+ * `listed`: the discovered files, when the caller walked the tree already.
  */
-export function readSources(root: string, ignores: readonly string[], onFile?: (done: number, total: number) => void, known?: Readonly<Record<string, FileStamp | null>>): ReadSources {
-  const relPaths = known ? Object.keys(known).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) : discoverFiles(root, ignores);
+export function readSources(
+  root: string,
+  ignores: readonly string[],
+  onFile?: (done: number, total: number) => void,
+  known?: Readonly<Record<string, FileStamp | null>>,
+  listed?: readonly string[],
+): ReadSources {
+  const relPaths = known ? Object.keys(known).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) : listed ? [...listed] : discoverFiles(root, ignores);
   const sources = new Map<string, string>();
   const later = new Set<string>();
   const out: ReadSources = {

@@ -45,6 +45,8 @@ export interface PrepareInput {
   root: string;
   shape: ProjectShape;
   ignores: readonly string[];
+  /** The repository files' paths, as discovered. */
+  repositoryPaths: readonly string[];
   /** Record what request reach reads from the facts (for the cache). */
   record: boolean;
   /** Every parsed file of the project, in file order, with its module facts (null: the ones this shard built, which it kept). */
@@ -149,6 +151,7 @@ export class Shard {
         }),
         ignores: input.ignores,
         shape: input.shape,
+        repositoryPaths: input.repositoryPaths,
         requestReach: () => {
           if (!this.reach) throw new Error('request reach asked for before it was computed');
           if ('error' in this.reach) throw new Error(this.reach.error);

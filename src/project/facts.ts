@@ -93,6 +93,8 @@ export interface FactsInput {
   workspaces?: Workspaces;
   /** The project's packages and path mappings, when already read (`projectShape`): plain data, shared with worker threads. */
   shape?: ProjectShape;
+  /** The repository files' paths (`readRepositoryFiles`), when discovery listed them; default: listed on first use. */
+  repositoryPaths?: readonly string[];
   /** Request reach computed elsewhere (over worker threads' shards), asked for on first use; default: computed from `files`' syntax trees on first use. */
   requestReach?: () => RequestReach;
 }
@@ -251,7 +253,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
       requestReach ??= input.requestReach ? input.requestReach() : computeRequestReach(facts, input.files, facts.roles);
       return requestReach.routeHandlers.get(file) ?? none;
     },
-    repositoryFiles: () => (repositoryFiles ??= readDisk ? readRepositoryFiles(root, input.ignores) : []),
+    repositoryFiles: () => (repositoryFiles ??= readDisk ? readRepositoryFiles(root, input.ignores, input.repositoryPaths) : []),
     packages: workspaces.packages,
     packageOf(file) {
       // Every file of a directory is in the same package.

@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { globbySync, isGitIgnoredSync } from 'globby';
-import { BUILTIN_IGNORES } from '../core/discover.js';
+import { BUILTIN_IGNORES, globSourceFiles, SOURCE_LIST } from '../core/discover.js';
 import { walkLists, type WalkList } from '../core/walk.js';
 
 export type RepositoryFileKind = 'env' | 'private-key' | 'npmrc' | 'credentials-json' | 'dockerfile' | 'lockfile' | 'ci' | 'node-version';
@@ -102,10 +102,11 @@ function readText(path: string, kind: RepositoryFileKind): string | null {
 
 /**
  * The repository's secret-prone, container, lockfile, CI and Node version files that git would
- * commit, sorted by path. JSON files without a `private_key` are left out.
+ * commit, sorted by path. JSON files without a `private_key` are left out. `listed`: their paths,
+ * when discovery already listed them (`discoverWithRepository`).
  */
-export function readRepositoryFiles(root: string, ignores: readonly string[] = []): RepositoryFile[] {
-  const paths = walkLists(resolve(root), [...BUILTIN_IGNORES, ...ignores], [REPOSITORY_LIST])?.[0] ?? globRepositoryFiles(root, ignores);
+export function readRepositoryFiles(root: string, ignores: readonly string[] = [], listed?: readonly string[]): RepositoryFile[] {
+  const paths = listed ?? walkLists(resolve(root), [...BUILTIN_IGNORES, ...ignores], [REPOSITORY_LIST])?.[0] ?? globRepositoryFiles(root, ignores);
   const out: RepositoryFile[] = [];
   for (const relPath of paths) {
     const kind = kindOf(relPath);
@@ -115,6 +116,16 @@ export function readRepositoryFiles(root: string, ignores: readonly string[] = [
     out.push({ relPath, kind, text });
   }
   return out;
+}
+
+/**
+ * The source files (`discoverFiles`) and the repository files (`readRepositoryFiles`' list) of a
+ * project, in one walk of its tree when the walk can give both lists.
+ */
+export function discoverWithRepository(root: string, ignores: readonly string[]): { sources: string[]; repository: string[] } {
+  const lists = walkLists(resolve(root), [...BUILTIN_IGNORES, ...ignores], [SOURCE_LIST, REPOSITORY_LIST]);
+  if (lists) return { sources: lists[0] as string[], repository: lists[1] as string[] };
+  return { sources: globSourceFiles(root, ignores), repository: globRepositoryFiles(root, ignores) };
 }
 
 /** The repository-file list of the discovery walk: what the glob below kept, that has a kind. */

@@ -11,6 +11,7 @@ interface Stats {
   scan: string;
   read?: number;
   reachReused?: boolean;
+  listed?: boolean;
   parsed?: number;
   checked?: number;
 }
@@ -122,11 +123,20 @@ describe('per-file cache', () => {
       expect(cached.stdout).toBe(uncached.stdout);
       return cached.stats;
     };
+    // A repository file a project rule reads (the image installs with `npm install`, not `npm ci`).
+    writeFileSync(join(root, 'Dockerfile'), ['FROM node:20-slim', 'WORKDIR /app', 'COPY package*.json ./', 'RUN npm install', 'COPY . .', 'CMD ["node", "dist/server.js"]', ''].join('\n'));
+    const dockerFindings = async () => {
+      const report = JSON.parse((await run([root, '--format', 'json', '--cache-location', cache])).stdout) as { findings: Array<{ file: string; ruleId: string }> };
+      return report.findings.filter((f) => f.ruleId === 'docker-install-practice').map((f) => f.file);
+    };
     const files = Object.keys(project).filter((f) => f.endsWith('.ts')).length;
-    expect(await both('json')).toMatchObject({ scan: 'miss', read: files });
-    // A body change: the whole-scan entry no longer answers, but its directories and inputs hold.
+    expect(await both('json')).toMatchObject({ scan: 'miss', read: files, listed: true });
+    // A body change: the whole-scan entry no longer answers, but its directories and inputs hold:
+    // the stored lists of sources and repository files stand for discovery.
     writeFileSync(join(root, 'src/invoices.repository.ts'), `${project['src/invoices.repository.ts']}\n// rows are plain objects\n`);
-    expect(await both('json')).toMatchObject({ scan: 'miss', read: 1, checked: 1 });
+    expect(await both('json')).toMatchObject({ scan: 'miss', read: 1, checked: 1, listed: false });
+    writeFileSync(join(root, 'src/invoices.repository.ts'), `${project['src/invoices.repository.ts']}\n// ids are uuids\n`);
+    expect(await dockerFindings()).toEqual(['Dockerfile']);
     // The pretty report's code frames read the unchanged files they show.
     writeFileSync(join(root, 'src/audit.ts'), project['src/audit.ts'].replace('export function', 'export async function'));
     expect(await both('pretty')).toMatchObject({ scan: 'miss', read: 1 });
