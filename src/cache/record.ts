@@ -29,6 +29,8 @@ export interface ReadNode {
   s: Step;
   v?: string;
   c?: ReadNode[];
+  /** Paths (from a root) that reached the very object seen here first: what was read from it is recorded under them. */
+  same?: Step[][];
 }
 
 /** The reads of a scan: one tree per facts root. */
@@ -62,6 +64,8 @@ function stepKey(s: Step): string {
 class Site {
   value: string | undefined = undefined;
   private readonly children = new Map<unknown, Site>();
+  /** The sites whose objects this site's is (recorded when it was reached here after there). */
+  private same: Site[] | undefined;
   constructor(
     readonly step: Step,
     readonly parent: Site | null,
@@ -75,6 +79,11 @@ class Site {
       this.children.set(key, site);
     }
     return site;
+  }
+
+  sameAs(first: Site): void {
+    if (!this.same) this.same = [first];
+    else if (!this.same.includes(first)) this.same.push(first);
   }
 
   /** The steps from the root to here. */
@@ -91,8 +100,8 @@ class Site {
       const n = child.node();
       if (n) c.push(n);
     }
-    if (this.value === undefined && c.length === 0) return null;
-    return { s: this.step, ...(this.value !== undefined ? { v: this.value } : {}), ...(c.length > 0 ? { c } : {}) };
+    if (this.value === undefined && c.length === 0 && !this.same) return null;
+    return { s: this.step, ...(this.value !== undefined ? { v: this.value } : {}), ...(c.length > 0 ? { c } : {}), ...(this.same ? { same: this.same.map((site) => site.path()) } : {}) };
   }
 }
 
@@ -103,6 +112,7 @@ const entryKey = (k: unknown) => (typeof k === 'string' ? `\0g${k}` : `\0g${JSON
 export class FactsRecorder {
   private readonly roots = new Map<string, Site>();
   private readonly proxies = new WeakMap<object, unknown>();
+  /** The first site each proxied object was reached at. */
   private readonly sites = new WeakMap<object, Site>();
 
   /** The facts as the rules should see them; `root` names them in the recorded reads (`#` and the package's path). */
@@ -132,10 +142,17 @@ export class FactsRecorder {
   private follow(value: unknown, site: Site): unknown {
     if (site.value === undefined) site.value = leaf(value);
     if (!value || typeof value !== 'object' || isNode(value)) return value;
-    const cached = this.proxies.get(value);
-    if (cached) return cached;
-    this.sites.set(value, site);
+    const first = this.sites.get(value);
+    if (first) {
+      // One proxy per object, so that the rules see one object: what is read from it is recorded
+      // under the first path that reached it, and any other path that reaches it records that it
+      // reached the same object (a later scan checks that it still does, or an export reached
+      // through a re-export that now leads elsewhere would replay as unchanged).
+      if (first !== site) site.sameAs(first);
+      return this.proxies.get(value);
+    }
     const proxy = value instanceof Map ? this.mapProxy(value, site) : value instanceof Set ? this.setProxy(value, site) : this.objectProxy(value, site);
+    this.sites.set(value, site);
     this.proxies.set(value, proxy);
     return proxy;
   }
@@ -260,12 +277,22 @@ export function mergeReads(a: readonly ReadNode[], b: readonly ReadNode[]): Read
     } else {
       const before = have.c ?? [];
       const c = mergeReads(before, n.c ?? []);
-      if (c === before && (have.v !== undefined || n.v === undefined)) continue;
-      byStep.set(key, { s: have.s, ...(have.v !== undefined ? { v: have.v } : n.v !== undefined ? { v: n.v } : {}), ...(c.length > 0 ? { c } : {}) });
+      const same = mergeSame(have.same, n.same);
+      if (c === before && same === have.same && (have.v !== undefined || n.v === undefined)) continue;
+      byStep.set(key, { s: have.s, ...(have.v !== undefined ? { v: have.v } : n.v !== undefined ? { v: n.v } : {}), ...(c.length > 0 ? { c } : {}), ...(same ? { same } : {}) });
       added = true;
     }
   }
   return added ? [...byStep.values()] : (a as ReadNode[]);
+}
+
+/** Both lists of paths (`a` itself when `b` adds none). */
+function mergeSame(a: Step[][] | undefined, b: Step[][] | undefined): Step[][] | undefined {
+  if (!b || b.length === 0) return a;
+  if (!a) return b;
+  const known = new Set(a.map((p) => JSON.stringify(p)));
+  const more = b.filter((p) => !known.has(JSON.stringify(p)));
+  return more.length === 0 ? a : [...a, ...more];
 }
 
 /** The value one step leads to (a step of kind `keys` or `items` leads to the list it observes). */
@@ -290,16 +317,18 @@ function observed(s: Step, value: unknown): string {
   return leaf(value);
 }
 
+/** The value a recorded path (from a root) leads to in these facts. */
+function valueAt(path: Step[] | null, rootOf: (name: string) => unknown): unknown {
+  if (!path || path.length === 0) throw new Error('unrecorded argument');
+  const [first, ...rest] = path;
+  let value = rootOf((first as { p: string }).p);
+  for (const s of rest) value = stepValue(value, s, rootOf);
+  return value;
+}
+
 function decodeArg(arg: unknown, rootOf: (name: string) => unknown): unknown {
   if (arg && typeof arg === 'object') {
-    if ('$path' in (arg as object)) {
-      const path = (arg as { $path: Step[] | null }).$path;
-      if (!path || path.length === 0) throw new Error('unrecorded argument');
-      const [first, ...rest] = path;
-      let value = rootOf((first as { p: string }).p);
-      for (const s of rest) value = stepValue(value, s, rootOf);
-      return value;
-    }
+    if ('$path' in (arg as object)) return valueAt((arg as { $path: Step[] | null }).$path, rootOf);
     if (Array.isArray(arg)) return arg.map((a) => decodeArg(a, rootOf));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(arg)) out[k] = decodeArg(v, rootOf);
@@ -324,6 +353,7 @@ export function replay(roots: (root: string) => object | undefined, reads: reado
   };
   const holds = (node: ReadNode, value: unknown): boolean => {
     if (node.v !== undefined && observed(node.s, value) !== node.v) return false;
+    if (node.same) for (const path of node.same) if (valueAt(path, rootOf) !== value) return false;
     for (const child of node.c ?? []) {
       const next = stepValue(value, child.s, rootOf);
       if (settled?.(next)) continue;

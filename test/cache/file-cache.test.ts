@@ -172,6 +172,29 @@ describe('per-file cache', () => {
     expect((await scan()).stats).toMatchObject({ scan: 'hit' });
   }, 120_000);
 
+  it('re-checks an importer when a re-export it imports through now leads elsewhere', async () => {
+    // closeOrder imports sendReceipt from its module, refundOrder through a re-export: both reach the
+    // same export, until the re-export points to a synchronous one.
+    const root = writeProject({
+      'package.json': JSON.stringify({ name: 'orders-api', dependencies: { express: '^4.21.0' } }),
+      'src/receipts/email.ts': 'export async function sendReceipt(orderId: string) {\n  return orderId.length;\n}\n',
+      'src/receipts/log.ts': 'export function sendReceipt(orderId: string) {\n  return orderId.length;\n}\n',
+      'src/receipts/index.ts': "export { sendReceipt } from './email';\n",
+      'src/orders/close.ts': "import { sendReceipt } from '../receipts/email';\n\nexport function closeOrder(orderId: string) {\n  sendReceipt(orderId);\n}\n",
+      'src/orders/refund.ts': "import { sendReceipt } from '../receipts';\n\nexport function refundOrder(orderId: string) {\n  sendReceipt(orderId);\n}\n",
+    });
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const floating = async () => {
+      rmSync(join(cache, 'scan.json'), { force: true });
+      const cached = await run([root, '--format', 'json', '--cache-location', cache]);
+      expect(cached.stdout).toBe((await run([root, '--format', 'json', '--no-cache'])).stdout);
+      return (JSON.parse(cached.stdout) as { findings: Array<{ file: string; ruleId: string }> }).findings.filter((f) => f.ruleId === 'no-floating-promise').map((f) => f.file);
+    };
+    expect(await floating()).toEqual(['src/orders/close.ts', 'src/orders/refund.ts']);
+    writeFileSync(join(root, 'src/receipts/index.ts'), "export { sendReceipt } from './log';\n");
+    expect(await floating()).toEqual(['src/orders/close.ts']);
+  }, 60_000);
+
   it('writes back the entries a scan kept as the lines they were read from', async () => {
     const root = writeProject(project);
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));

@@ -116,6 +116,28 @@ describe('FactsRecorder and replay', () => {
     expect(replay(() => facts(notAsync), merged)).toBe(false);
   });
 
+  it('records what is read from an object reached along two paths under both paths', () => {
+    // Two lookups that reach the same export info object (as a re-export and its source do): the
+    // second lookup's reads must replay on their own, or a change that makes the second path reach
+    // a different export would go unseen.
+    const shared = { async: true, line: 12 };
+    const modules = (reexported: ExportInfo) => new Map([['/repo/src/a.ts', shared], ['/repo/src/b.ts', reexported]]);
+    const view = (reexported: ExportInfo) => {
+      const m = modules(reexported);
+      return { lookupExport: (file: string) => ({ file, info: m.get(file) }) };
+    };
+    const recorder = new FactsRecorder();
+    const wrapped = recorder.wrap(view(shared), '#');
+    expect(wrapped.lookupExport('/repo/src/a.ts').info?.async).toBe(true);
+    expect(wrapped.lookupExport('/repo/src/b.ts').info?.async).toBe(true);
+    const reads = JSON.parse(JSON.stringify(recorder.result())) as Reads;
+    expect(replay(() => view(shared), reads)).toBe(true);
+    expect(reads[0]?.c?.[1]?.c?.[0]).toMatchObject({ s: { p: 'info' }, v: 'O', same: [[{ p: '#' }, { c: 'lookupExport', a: ['/repo/src/a.ts'] }, { p: 'info' }]] });
+    expect(mergeReads(reads, JSON.parse(JSON.stringify(reads)) as Reads)).toBe(reads);
+    // b.ts now re-exports a function that is not async.
+    expect(replay(() => view({ async: false, line: 1 }), reads)).toBe(false);
+  });
+
   it('merging reads that add nothing answers the first tree itself (the cache then writes it back unencoded)', () => {
     const a = recorded(facts(BASE), (view) => view.lookupExport('/repo/src/orders.service.ts', 'createOrder')?.info.async);
     const again = recorded(facts(BASE), (view) => view.lookupExport('/repo/src/orders.service.ts', 'createOrder')?.info.async);
