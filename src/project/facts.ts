@@ -186,6 +186,16 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     const [name] = ref.path;
     return name === undefined ? undefined : lookupExport(ref.resolved, name, seen);
   };
+  // A lookup from the start (nothing seen yet) has one answer per export: remembered, since the
+  // rules of every importing file ask again (through barrels of `export *`, each lookup is a search).
+  const looked = new Map<string, ResolvedExport | undefined>();
+  const lookupFromStart = (file: string, name: string): ResolvedExport | undefined => {
+    const key = `${file}#${name}`;
+    if (looked.has(key)) return looked.get(key);
+    const hit = lookupExport(file, name);
+    looked.set(key, hit);
+    return hit;
+  };
 
   let axiosDefaultTimeout = false;
   const defaultsTimeout = new Set<string>();
@@ -233,8 +243,12 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     resolveImport: (fromFile, specifier) => resolver.resolve(fromFile, specifier),
     roles: (file) => roles.get(file) ?? new Set<FileRole>(['server']),
     rolesOf,
-    lookupExport: (file, name) => lookupExport(file, name),
-    exportOfReference: (ref) => exportOfReferenceInner(ref, new Set()),
+    lookupExport: lookupFromStart,
+    exportOfReference: (ref) => {
+      if (ref.kind !== 'module' || !ref.resolved) return undefined;
+      const [name] = ref.path;
+      return name === undefined ? undefined : lookupFromStart(ref.resolved, name);
+    },
     axiosDefaultTimeout,
     hasDefaultsTimeout: (file, localName) => defaultsTimeout.has(`${file}#${localName}`),
     requestReached(file) {
