@@ -29,6 +29,12 @@ export function formatMessage(template: string, data: Record<string, string | nu
 
 type Handler = (node: ts.Node) => void;
 
+/** A rule's listener in the dispatch table, with its rule's state (a rule that threw is not called again in this file). */
+interface Listener {
+  fn: Handler;
+  rule: { id: string; crashed: boolean };
+}
+
 /** Read once: each `ts.X` on ts-morph's `ts` object is a getter call, and this one runs for every node. */
 const forEachChild = ts.forEachChild;
 
@@ -56,9 +62,8 @@ export function checkFile(file: FileInfo, project: ProjectFacts, rules: readonly
   const sites = new Map<string, number>();
   const problems: string[] = [];
   const helpers = createHelpers(file.path, project);
-  const enter: Handler[][] = [];
-  const exit: Handler[][] = [];
-  const crashed = new Set<string>();
+  const enter: Listener[][] = [];
+  const exit: Listener[][] = [];
 
   for (const active of rules) {
     const { rule } = active;
@@ -84,30 +89,33 @@ export function checkFile(file: FileInfo, project: ProjectFacts, rules: readonly
       problems.push(`rule ${ruleId} failed: ${(err as Error).message}`);
       continue;
     }
+    const state = { id: ruleId, crashed: false };
     for (const [key, fn] of Object.entries(listeners)) {
       if (typeof fn !== 'function') continue;
       const { kind, exit: isExit } = listenerKind(key);
       const table = isExit ? exit : enter;
-      const guarded: Handler = (node) => {
-        if (crashed.has(ruleId)) return;
-        try {
-          (fn as Handler)(node);
-        } catch (err) {
-          crashed.add(ruleId);
-          const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-          problems.push(`rule ${ruleId} failed at ${line + 1}:${character + 1}: ${(err as Error).message}`);
-        }
-      };
-      (table[kind] ??= []).push(guarded);
+      (table[kind] ??= []).push({ fn: fn as Handler, rule: state });
     }
   }
 
+  const call = (listeners: Listener[], node: ts.Node): void => {
+    for (const { fn, rule } of listeners) {
+      if (rule.crashed) continue;
+      try {
+        fn(node);
+      } catch (err) {
+        rule.crashed = true;
+        const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+        problems.push(`rule ${rule.id} failed at ${line + 1}:${character + 1}: ${(err as Error).message}`);
+      }
+    }
+  };
   const visit = (node: ts.Node): void => {
     const onEnter = enter[node.kind];
-    if (onEnter) for (const h of onEnter) h(node);
+    if (onEnter) call(onEnter, node);
     forEachChild(node, visit);
     const onExit = exit[node.kind];
-    if (onExit) for (const h of onExit) h(node);
+    if (onExit) call(onExit, node);
   };
   visit(sf);
 
