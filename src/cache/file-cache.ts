@@ -89,12 +89,16 @@ export function readFileCache(dir: string, key: string, note: Note): FileCache {
     } catch {
       return corrupt();
     }
-    // The stamp first: a file another prodcheck wrote may not be lines at all.
-    if (parsed.length === 1 && !fromThisProdcheck(path, parsed[0], note)) return EMPTY();
+    if (parsed.length > 1) continue;
+    // The first line decides whether the rest is read: a file another prodcheck wrote may not be
+    // lines at all, and one for another configuration is of no use.
+    const head = parsed[0] as Partial<Head> | null;
+    if (!fromThisProdcheck(path, head, note)) return EMPTY();
+    if (!head || typeof head !== 'object' || typeof head.key !== 'string') return corrupt();
+    if (head.key !== key) return EMPTY();
   }
-  const [head, reads, reach] = parsed as [Partial<Head> | null, unknown, unknown];
-  if (!head || typeof head !== 'object' || typeof head.key !== 'string' || !Array.isArray(reads)) return corrupt();
-  if (head.key !== key) return EMPTY();
+  const [head, reads, reach] = parsed as [Head, unknown, unknown];
+  if (!Array.isArray(reads)) return corrupt();
   lineOf.set(reads, lines[1] as string);
   const stored = reach && typeof reach === 'object' && Array.isArray((reach as StoredReach).walked) && Array.isArray((reach as StoredReach).reads) ? (reach as StoredReach) : null;
   if (stored) lineOf.set(stored, lines[2] as string);

@@ -229,27 +229,26 @@ describe('per-file cache', () => {
     expect(after[repositoryAt]?.startsWith('["src/invoices.repository.ts",')).toBe(true);
   }, 60_000);
 
-  it('ignores a per-file cache in an earlier layout with a note', async () => {
+  /** The note a scan prints when files.json holds `content` of the lines it held (the whole-scan entry removed), and its exit code against a scan without the file. */
+  async function noteFor(content: (written: string[]) => string) {
     const root = writeProject(project);
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
     const first = await run([root, '--format', 'json', '--cache-location', cache]);
     rmSync(join(cache, 'scan.json'));
-    writeFileSync(join(cache, 'files.json'), JSON.stringify({ format: 1, version: '0.1.0', key: 'k', reads: [], files: {} }));
+    writeFileSync(join(cache, 'files.json'), content(readFileSync(join(cache, 'files.json'), 'utf8').split('\n')));
     let stderr = '';
     const code = await main([root, '--format', 'json', '--cache-location', cache], { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, env: {} });
     expect(code).toBe(first.code);
-    expect(stderr).toBe(`prodcheck: cache ${join(cache, 'files.json')} was written by another prodcheck (0.1.0); scanning without it\n`);
+    return stderr.replace(join(cache, 'files.json'), 'CACHE/files.json');
+  }
+
+  it('ignores a per-file cache in an earlier layout with a note', async () => {
+    expect(await noteFor(() => JSON.stringify({ format: 1, version: '0.1.0', key: 'k', reads: [], files: {} }))).toBe('prodcheck: cache CACHE/files.json was written by another prodcheck (0.1.0); scanning without it\n');
   }, 60_000);
 
   it('ignores a corrupt per-file cache with a note', async () => {
-    const root = writeProject(project);
-    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
-    const first = await run([root, '--format', 'json', '--cache-location', cache]);
-    rmSync(join(cache, 'scan.json'));
-    writeFileSync(join(cache, 'files.json'), '{"format":1,"files":');
-    let stderr = '';
-    const code = await main([root, '--format', 'json', '--cache-location', cache], { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, env: {} });
-    expect(code).toBe(first.code);
-    expect(stderr).toBe(`prodcheck: cache ${join(cache, 'files.json')} is corrupt; scanning without it\n`);
+    expect(await noteFor(() => '{"format":2,"files":')).toBe('prodcheck: cache CACHE/files.json is corrupt; scanning without it\n');
+    // The lines written, the last one cut short.
+    expect(await noteFor((lines) => lines.join('\n').slice(0, -20))).toBe('prodcheck: cache CACHE/files.json is corrupt; scanning without it\n');
   }, 60_000);
 });
