@@ -19,6 +19,7 @@ import { nosqlCodeSinks, nosqlSinks } from '../src/core/sinks/nosql.js';
 import { defineFileRule } from '../src/core/rule.js';
 import { flowReport, injectionListeners, taintFlows, type TaintFlow } from '../src/core/taint.js';
 import type { ProjectFacts } from '../src/project/facts.js';
+import { memoOn } from '../src/project/memo.js';
 
 const OPERATOR = 'a client can send an object such as `{ "$ne": null }` instead of a string and match any document — convert it with `String()`, check `typeof … === \'string\'`, parse it with a schema, or compare with `{ $eq: value }`';
 const CODE = 'the database runs the client\'s text as JavaScript — replace `$where` with query operators and pass the value as data';
@@ -30,26 +31,24 @@ interface InputSetup {
   sanitized: boolean;
 }
 
-const setups = new WeakMap<ProjectFacts, InputSetup>();
+const setups = new WeakMap<object, Map<string, InputSetup>>();
 /** The query parser and sanitizer set anywhere in the repository: one answer for all package views (they share `repositoryModules`). */
-const repositoryInput = new WeakMap<object, { parser: 'extended' | 'simple' | null; sanitized: boolean }>();
+const repositoryInput = new WeakMap<object, Map<string, { parser: 'extended' | 'simple' | null; sanitized: boolean }>>();
 
 function inputSetup(project: ProjectFacts): InputSetup {
-  let setup = setups.get(project);
-  if (setup) return setup;
-  let input = repositoryInput.get(project.repositoryModules);
-  if (!input) {
+  return memoOn(setups, project, 'mongoInputSetup', () => computeSetup(project));
+}
+
+function computeSetup(project: ProjectFacts): InputSetup {
+  const input = memoOn(repositoryInput, project.repositoryModules, 'mongoRepositoryInput', () => {
     const evidence = [...project.repositoryModules.values()].map((m) => m.evidence.mongoInput);
     const parser = evidence.some((e) => e?.queryParser === 'extended') ? 'extended' : evidence.some((e) => e?.queryParser === 'simple') ? 'simple' : null;
-    input = { parser, sanitized: evidence.some((e) => e?.sanitizeMiddleware) };
-    repositoryInput.set(project.repositoryModules, input);
-  }
+    return { parser, sanitized: evidence.some((e) => e?.sanitizeMiddleware) };
+  });
   const express = project.majorOf('express');
   const nest = project.majorOf('@nestjs/platform-express');
   const simpleByDefault = (express !== null && express >= 5) || (express === null && nest !== null && nest >= 11);
-  setup = { queryObjects: input.parser ? input.parser === 'extended' : !simpleByDefault, sanitized: input.sanitized };
-  setups.set(project, setup);
-  return setup;
+  return { queryObjects: input.parser ? input.parser === 'extended' : !simpleByDefault, sanitized: input.sanitized };
 }
 
 /** The flow starts at the query string: `req.query.x`, `ctx.request.query.x`, a destructured `query`, `@Query('x')`. */

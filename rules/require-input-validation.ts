@@ -12,6 +12,7 @@ import { memberName, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 import type { RuleContext } from '../src/core/types.js';
 import type { ProjectFacts } from '../src/project/facts.js';
+import { memoOn } from '../src/project/memo.js';
 
 /** Calls that validate or parse with a schema: zod, joi, yup, ajv, class-validator, valibot, superstruct, TypeBox, express-validator. */
 const VALIDATING_CALLS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync', 'validate', 'validateAsync', 'validateSync', 'validateOrReject', 'validationResult', 'matchedData', 'assert', 'create', 'mask', 'Check', 'Decode', 'decode', 'is', 'cast']);
@@ -253,14 +254,9 @@ function nestPipeValidates(p: ts.ParameterDeclaration, handler: RequestHandler, 
   return hasDecorator(handler.fn, helpers, '@nestjs/common', 'UsePipes') || hasDecorator(handler.fn.parent, helpers, '@nestjs/common', 'UsePipes');
 }
 
-const globalPipes = new WeakMap<ProjectFacts, boolean>();
+const globalPipes = new WeakMap<object, Map<string, boolean>>();
 function globalValidationPipe(project: ProjectFacts): boolean {
-  let hit = globalPipes.get(project);
-  if (hit === undefined) {
-    hit = [...project.modules.values()].some((m) => m.evidence.validation.globalPipe);
-    globalPipes.set(project, hit);
-  }
-  return hit;
+  return memoOn(globalPipes, project, 'globalValidationPipe', () => [...project.modules.values()].some((m) => m.evidence.validation.globalPipe));
 }
 
 /** A validating middleware among the registration's arguments before the handler. */

@@ -23,7 +23,7 @@ import { byOwner, parallelShards, reachStart, requestReach, splitShards } from '
 import { REACH_ROOT, type BuiltModule, type FileResult, type PrepareInput, type ShardFile } from './parallel/shard.js';
 import { readFileCache, writeFileCache, type FileCache, type FileEntry, type StoredReach } from './cache/file-cache.js';
 import { decode, stringifyEncoded } from './cache/json.js';
-import { esc, mergeReads, replay, type Reads } from './cache/record.js';
+import { combineReads, esc, MEMO_PREFIX, mergeReads, NO_READS, replay, staleReaders, type FileReads, type Reads } from './cache/record.js';
 import { fileCacheKey, fileContext } from './cache/file-key.js';
 import { overrideMatchersOf, rulesFor } from './rules-for.js';
 import type { WorkspacePackage } from './project/workspaces.js';
@@ -130,7 +130,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
 
   const cacheDir = typesConfig ? undefined : options.cacheDir;
   const cacheKey = cacheDir === undefined ? '' : fileCacheKey(config);
-  const previous: FileCache = cacheDir === undefined ? { reads: [], resolving: '', reach: null, files: new Map<string, FileEntry>() } : readFileCache(cacheDir, cacheKey, options.note ?? (() => undefined));
+  const previous: FileCache = cacheDir === undefined ? { reads: NO_READS, resolving: '', reach: null, files: new Map<string, FileEntry>() } : readFileCache(cacheDir, cacheKey, options.note ?? (() => undefined));
   const cached = previous.files;
   const hashOf = (relPath: string) => read.stamps.get(relPath)?.hash ?? null;
   const entryOf = (f: ShardFile): FileEntry | undefined => {
@@ -167,7 +167,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     lap = now;
   };
   const store = new Map<string, FileEntry>();
-  let storedReads: Reads = [];
+  let storedReads: FileReads = NO_READS;
   let resolving = '';
   let storedReach: StoredReach | null = null;
   try {
@@ -316,14 +316,16 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     // same, and everything the rules read from the project facts (any file's rules: see
     // ./cache/record.ts) reads the same.
     const contextOf = (f: ShardFile) => fileContext(f.relPath, config, overrideMatchers, facts.roles(f.path));
-    const factsHold = reach !== undefined && !(reach instanceof Error) && replay(rootsOf, previous.reads, settled);
+    // The files whose recorded reads (or the shared answers they used) read differently now; all of
+    // them while request reach failed.
+    const outdated = reach !== undefined && !(reach instanceof Error) ? staleReaders(rootsOf, previous.reads, settled) : null;
     const results = new Map<string, FileResult>();
     const toCheck: ShardFile[] = [];
     /** Files whose cached results hold. */
     const resultKept = new Set<string>();
     for (const f of parsed) {
       const r = entryOf(f)?.result;
-      if (r && factsHold && r.context === contextOf(f)) {
+      if (r && outdated && !outdated.has(f.relPath) && r.context === contextOf(f)) {
         results.set(f.path, { relPath: f.relPath, findings: r.findings, sites: r.sites, problems: r.problems });
         resultKept.add(f.path);
       } else toCheck.push(f);
@@ -337,10 +339,14 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     stats.checked = toCheck.length;
     stats.parsed = (await Promise.all(shards.map((s) => s.call('parsedFiles')))).reduce((a, b) => a + b, 0);
     if (record) {
-      // The reads that still hold, and those of the files checked now.
-      let reads = factsHold ? previous.reads : [];
-      for (const shardReads of await Promise.all(shards.map((s) => s.call('reads')))) reads = mergeReads(reads, shardReads);
-      storedReads = reads;
+      // The reads of the files whose results are kept (and of the shared answers they used), and
+      // those of the files checked now, which replace their old ones.
+      let fresh: FileReads = NO_READS;
+      for (const shardReads of await Promise.all(shards.map((s) => s.call('reads')))) fresh = combineReads(fresh, shardReads);
+      const recomputed = new Set(fresh.names);
+      const checkedNow = new Set(toCheck.map((f) => f.relPath));
+      const present = new Set(parsed.map((f) => f.relPath));
+      storedReads = outdated ? combineReads(previous.reads, fresh, (name) => checkedNow.has(name) || recomputed.has(name) || (!name.startsWith(MEMO_PREFIX) && !present.has(name))) : fresh;
     }
     // The syntax trees are done with: let them go before the cache entries are built.
     await Promise.all(shards.map((s) => s.close()));

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { FileResult } from '../parallel/shard.js';
 import { VERSION } from '../version.js';
-import type { Reads } from './record.js';
+import { NO_READS, type FileReads, type Reads } from './record.js';
 import type { ModuleFacts } from '../project/modules.js';
 import { stringifyEncoded } from './json.js';
 import { CACHE_FORMAT, fromThisProdcheck, readCacheText, writeCacheText, type Note } from './scan-cache.js';
@@ -54,7 +54,8 @@ export interface StoredReach {
 }
 
 export interface FileCache {
-  reads: Reads;
+  /** What the file rules read from the project facts, by reader (a file, or an answer shared across files). */
+  reads: FileReads;
   /** Request reach and what it depended on, when it was computed without an error. */
   reach: StoredReach | null;
   /**
@@ -65,7 +66,7 @@ export interface FileCache {
   files: Map<string, FileEntry>;
 }
 
-const EMPTY = (): FileCache => ({ reads: [], resolving: '', reach: null, files: new Map() });
+const EMPTY = (): FileCache => ({ reads: NO_READS, resolving: '', reach: null, files: new Map() });
 
 // files.json is JSON lines: the first holds the stamp, the key and `resolving`; the second the
 // reads; the third the stored reach; then one line per file, `[relPath, entry]`. Reads, a reach or
@@ -98,8 +99,9 @@ export function readFileCache(dir: string, key: string, note: Note): FileCache {
     if (head.key !== key) return EMPTY();
   }
   const [head, reads, reach] = parsed as [Head, unknown, unknown];
-  if (!Array.isArray(reads)) return corrupt();
-  lineOf.set(reads, lines[1] as string);
+  const byReader = reads as Partial<FileReads> | null;
+  if (!byReader || typeof byReader !== 'object' || !Array.isArray(byReader.tree) || !Array.isArray(byReader.names) || !Array.isArray(byReader.uses)) return corrupt();
+  lineOf.set(byReader, lines[1] as string);
   const stored = reach && typeof reach === 'object' && Array.isArray((reach as StoredReach).walked) && Array.isArray((reach as StoredReach).reads) ? (reach as StoredReach) : null;
   if (stored) lineOf.set(stored, lines[2] as string);
   const files = new Map<string, FileEntry>();
@@ -111,7 +113,7 @@ export function readFileCache(dir: string, key: string, note: Note): FileCache {
     files.set(item[0], entry);
     lineOf.set(entry, lines[i] as string);
   }
-  return { reads: reads as Reads, resolving: typeof head.resolving === 'string' ? head.resolving : '', reach: stored, files };
+  return { reads: byReader as FileReads, resolving: typeof head.resolving === 'string' ? head.resolving : '', reach: stored, files };
 }
 
 /** Writes the cache one file entry at a time (a large repository's entries are never one string in memory). */

@@ -16,6 +16,8 @@
 // Not recorded: arguments that are syntax tree nodes (facts methods read plain fields of their
 // arguments: a `Reference`'s kind, module and path) and object identity (rules compare values).
 
+import { MEMO_HOOK, type MemoHook } from '../project/memo.js';
+
 /**
  * One step from a value: a property (`p`), a method call with plain arguments (`c`, `a`), a Map's
  * entry (`g`), `name in value` (`in`), a Map's or Set's `has` (`has`), the keys of an object, Map or
@@ -31,10 +33,28 @@ export interface ReadNode {
   c?: ReadNode[];
   /** Paths (from a root) that reached the very object seen here first: what was read from it is recorded under them. */
   same?: Step[][];
+  /** Readers (indices into `FileReads.names`) that read here and nowhere below. */
+  r?: number[];
 }
 
 /** The reads of a scan: one tree per facts root. */
 export type Reads = ReadNode[];
+
+/**
+ * The file rules' reads with who made them: each file (by its path) and each answer shared across
+ * files (../project/memo.ts, named `MEMO_PREFIX`…), and which shared answers each reader used.
+ */
+export interface FileReads {
+  tree: ReadNode[];
+  names: string[];
+  /** [reader, the shared answers it used]: indices into `names`. */
+  uses: Array<[number, number[]]>;
+}
+
+export const NO_READS: FileReads = { tree: [], names: [], uses: [] };
+
+/** The reader name of an answer shared across files (never a file's path). */
+export const MEMO_PREFIX = '\0memo ';
 
 const PROXIED = Symbol('prodcheck.recorded');
 
@@ -66,6 +86,9 @@ class Site {
   private readonly children = new Map<unknown, Site>();
   /** The sites whose objects this site's is (recorded when it was reached here after there). */
   private same: Site[] | undefined;
+  /** Who read here (reader ids of the recorder), in order of first read; `last` the latest. */
+  private readers: number[] | undefined;
+  private last = -1;
   constructor(
     readonly step: Step,
     readonly parent: Site | null,
@@ -81,6 +104,13 @@ class Site {
     return site;
   }
 
+  touch(reader: number): void {
+    if (this.last === reader) return;
+    this.last = reader;
+    if (!this.readers) this.readers = [reader];
+    else if (!this.readers.includes(reader)) this.readers.push(reader);
+  }
+
   sameAs(first: Site): void {
     if (!this.same) this.same = [first];
     else if (!this.same.includes(first)) this.same.push(first);
@@ -93,15 +123,22 @@ class Site {
     return out.reverse();
   }
 
-  /** This site as stored: null when nothing was read here or below. */
-  node(): ReadNode | null {
+  /** This site as stored (null when nothing was read here or below), and every reader that read here or below. */
+  node(): { node: ReadNode; readers: Set<number> } | null {
     const c: ReadNode[] = [];
+    const below = new Set<number>();
     for (const child of this.children.values()) {
       const n = child.node();
-      if (n) c.push(n);
+      if (!n) continue;
+      c.push(n.node);
+      for (const r of n.readers) below.add(r);
     }
     if (this.value === undefined && c.length === 0 && !this.same) return null;
-    return { s: this.step, ...(this.value !== undefined ? { v: this.value } : {}), ...(c.length > 0 ? { c } : {}), ...(this.same ? { same: this.same.map((site) => site.path()) } : {}) };
+    // A reader is stored where its reads end: the readers below this site are kept by its children.
+    const own = (this.readers ?? []).filter((r) => !below.has(r));
+    for (const r of own) below.add(r);
+    const node: ReadNode = { s: this.step, ...(this.value !== undefined ? { v: this.value } : {}), ...(c.length > 0 ? { c } : {}), ...(this.same ? { same: this.same.map((site) => site.path()) } : {}), ...(own.length > 0 ? { r: own } : {}) };
+    return { node, readers: below };
   }
 }
 
@@ -130,16 +167,73 @@ export class FactsRecorder {
     const out: Reads = [];
     for (const site of this.roots.values()) {
       const n = site.node();
-      if (n) out.push(n);
+      if (n) out.push(n.node);
     }
     return out;
   }
 
+  /** The reads so far with who made them (see `readingFor`). */
+  fileReads(): FileReads {
+    const tree = this.result();
+    if (tree.length === 0 && this.names.length === 0) return NO_READS;
+    return { tree, names: [...this.names], uses: [...this.uses].map(([reader, used]) => [reader, [...used]]) };
+  }
+
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+  /** The readers now: the file being checked, then the shared answers being computed for it, innermost last. */
+  private stack: number[] = [];
+  private readonly uses = new Map<number, Set<number>>();
+
+  /** Whose reads the next ones are: the file `name` (its path), or nobody (null). */
+  readingFor(name: string | null): void {
+    this.stack = name === null ? [] : [this.idOf(name)];
+  }
+
+  private idOf(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(name);
+      this.ids.set(name, id);
+    }
+    return id;
+  }
+
+  /** The hook for answers shared across files computed from the object at `site` (../project/memo.ts). */
+  private memoHook(site: Site): MemoHook {
+    return {
+      use: <T>(name: string, computing: boolean, get: () => T): T => {
+        const answer = this.idOf(`${MEMO_PREFIX}${JSON.stringify(site.path())} ${name}`);
+        const reader = this.stack[this.stack.length - 1];
+        if (reader !== undefined && reader !== answer) {
+          const used = this.uses.get(reader);
+          if (used) used.add(answer);
+          else this.uses.set(reader, new Set([answer]));
+        }
+        if (!computing) return get();
+        this.stack.push(answer);
+        try {
+          return get();
+        } finally {
+          this.stack.pop();
+        }
+      },
+    };
+  }
+
+  private touch(site: Site): void {
+    const reader = this.stack[this.stack.length - 1];
+    if (reader !== undefined) site.touch(reader);
+  }
+
   private note(site: Site, value: () => string): void {
+    this.touch(site);
     if (site.value === undefined) site.value = value();
   }
 
   private follow(value: unknown, site: Site): unknown {
+    this.touch(site);
     if (site.value === undefined) site.value = leaf(value);
     if (!value || typeof value !== 'object' || isNode(value)) return value;
     const first = this.sites.get(value);
@@ -174,6 +268,7 @@ export class FactsRecorder {
     return new Proxy(target, {
       get: (t, prop, receiver) => {
         if (prop === PROXIED) return t;
+        if (prop === MEMO_HOOK) return this.memoHook(site);
         const v = Reflect.get(t, prop, receiver);
         if (typeof prop === 'symbol') return v;
         if (typeof v === 'function') {
@@ -227,6 +322,7 @@ export class FactsRecorder {
         for (const k of keysRead()) fn(entryOf(k), k, proxy);
       },
     };
+    methods[MEMO_HOOK] = this.memoHook(site);
     const proxy = collectionProxy(target, methods, () => keysRead().length);
     return proxy;
   }
@@ -257,6 +353,7 @@ export class FactsRecorder {
         for (const v of valuesRead()) fn(v, v, proxy);
       },
     };
+    methods[MEMO_HOOK] = this.memoHook(site);
     const proxy = collectionProxy(target, methods, () => valuesRead().length);
     return proxy;
   }
@@ -278,12 +375,94 @@ export function mergeReads(a: readonly ReadNode[], b: readonly ReadNode[]): Read
       const before = have.c ?? [];
       const c = mergeReads(before, n.c ?? []);
       const same = mergeSame(have.same, n.same);
-      if (c === before && same === have.same && (have.v !== undefined || n.v === undefined)) continue;
-      byStep.set(key, { s: have.s, ...(have.v !== undefined ? { v: have.v } : n.v !== undefined ? { v: n.v } : {}), ...(c.length > 0 ? { c } : {}), ...(same ? { same } : {}) });
+      const r = mergeReaders(have.r, n.r);
+      if (c === before && same === have.same && r === have.r && (have.v !== undefined || n.v === undefined)) continue;
+      byStep.set(key, { s: have.s, ...(have.v !== undefined ? { v: have.v } : n.v !== undefined ? { v: n.v } : {}), ...(c.length > 0 ? { c } : {}), ...(same ? { same } : {}), ...(r ? { r } : {}) });
       added = true;
     }
   }
   return added ? [...byStep.values()] : (a as ReadNode[]);
+}
+
+/** Both lists of readers (`a` itself when `b` adds none). */
+function mergeReaders(a: number[] | undefined, b: number[] | undefined): number[] | undefined {
+  if (!b || b.length === 0) return a;
+  if (!a) return b;
+  const more = b.filter((r) => !a.includes(r));
+  return more.length === 0 ? a : [...a, ...more];
+}
+
+/** The tree with every reader index mapped through `map` (dropped where it answers undefined), and the nodes no reader needs left out. */
+function mapReaders(nodes: readonly ReadNode[], map: (reader: number) => number | undefined): ReadNode[] {
+  const out: ReadNode[] = [];
+  for (const n of nodes) {
+    const c = n.c ? mapReaders(n.c, map) : [];
+    const r = (n.r ?? []).map(map).filter((x): x is number => x !== undefined);
+    if (c.length === 0 && r.length === 0) continue;
+    const { c: _c, r: _r, ...rest } = n;
+    out.push({ ...rest, ...(c.length > 0 ? { c } : {}), ...(r.length > 0 ? { r } : {}) });
+  }
+  return out;
+}
+
+/**
+ * The reads of `a` and `b` together (readers named alike are one reader). `drop`: readers of `a`
+ * whose reads are left out (files checked again, whose reads `b` holds; files gone); nodes no reader
+ * needs any more go with them. `a` itself when nothing is dropped and `b` adds nothing.
+ */
+export function combineReads(a: FileReads, b: FileReads, drop?: (name: string) => boolean): FileReads {
+  const dropped = drop ? a.names.map((name) => drop(name)) : [];
+  let base = a;
+  if (dropped.some(Boolean)) {
+    // Kept readers renumbered in order; shared answers no kept reader uses any more are dropped too.
+    const keptUses = a.uses.filter(([reader]) => !dropped[reader]);
+    const live = new Set<number>();
+    const usesOf = new Map(keptUses);
+    const visit = (reader: number) => {
+      for (const used of usesOf.get(reader) ?? []) {
+        if (live.has(used) || dropped[used]) continue;
+        live.add(used);
+        visit(used);
+      }
+    };
+    a.names.forEach((name, i) => {
+      if (!dropped[i] && !name.startsWith(MEMO_PREFIX)) {
+        live.add(i);
+        visit(i);
+      }
+    });
+    const index = new Map<number, number>();
+    const names: string[] = [];
+    a.names.forEach((name, i) => {
+      if (!live.has(i)) return;
+      index.set(i, names.length);
+      names.push(name);
+    });
+    base = {
+      tree: mapReaders(a.tree, (r) => index.get(r)),
+      names,
+      uses: keptUses.filter(([reader]) => index.has(reader)).map(([reader, used]) => [index.get(reader) as number, used.filter((u) => index.has(u)).map((u) => index.get(u) as number)]),
+    };
+  }
+  if (b.tree.length === 0 && b.uses.length === 0) return base;
+  const names = [...base.names];
+  const ids = new Map(names.map((name, i) => [name, i]));
+  const index = b.names.map((name) => {
+    let id = ids.get(name);
+    if (id === undefined) {
+      id = names.length;
+      names.push(name);
+      ids.set(name, id);
+    }
+    return id;
+  });
+  const tree = mergeReads(base.tree, mapReaders(b.tree, (r) => index[r]));
+  const uses = new Map(base.uses.map(([reader, used]) => [reader, used]));
+  for (const [reader, used] of b.uses) {
+    const at = index[reader] as number;
+    uses.set(at, mergeReaders(uses.get(at), used.map((u) => index[u] as number)) ?? []);
+  }
+  return { tree, names, uses: [...uses] };
 }
 
 /** Both lists of paths (`a` itself when `b` adds none). */
@@ -370,6 +549,68 @@ export function replay(roots: (root: string) => object | undefined, reads: reado
     return false;
   }
   return true;
+}
+
+/**
+ * The readers whose recorded reads no longer all read the same in these facts (see `replay`), by
+ * name: the files, and the files that used a shared answer whose computation read something that
+ * changed. A read that fails takes every reader of what was read through it.
+ */
+export function staleReaders(roots: (root: string) => object | undefined, reads: FileReads, settled?: (value: unknown) => boolean): Set<string> {
+  const cache = new Map<string, object | undefined>();
+  const rootOf = (name: string) => {
+    if (!cache.has(name)) cache.set(name, roots(name));
+    const value = cache.get(name);
+    if (value === undefined) throw new Error(`no facts ${name}`);
+    return value;
+  };
+  const stale = new Set<number>();
+  const all = (node: ReadNode) => {
+    for (const r of node.r ?? []) stale.add(r);
+    for (const child of node.c ?? []) all(child);
+  };
+  const check = (node: ReadNode, value: unknown) => {
+    if (node.v !== undefined && observed(node.s, value) !== node.v) return all(node);
+    try {
+      if (node.same) for (const path of node.same) if (valueAt(path, rootOf) !== value) return all(node);
+    } catch {
+      return all(node);
+    }
+    for (const child of node.c ?? []) {
+      let next: unknown;
+      try {
+        next = stepValue(value, child.s, rootOf);
+      } catch {
+        all(child);
+        continue;
+      }
+      if (settled?.(next)) continue;
+      check(child, next);
+    }
+  };
+  for (const root of reads.tree) {
+    let value: unknown;
+    try {
+      if (!('p' in root.s)) throw new Error('not a root');
+      value = rootOf(root.s.p);
+    } catch {
+      all(root);
+      continue;
+    }
+    check(root, value);
+  }
+  // Through shared answers: whoever used a stale answer is stale.
+  const usedBy = new Map<number, number[]>();
+  for (const [reader, used] of reads.uses) for (const u of used) usedBy.set(u, [...(usedBy.get(u) ?? []), reader]);
+  const queue = [...stale];
+  for (let r = queue.pop(); r !== undefined; r = queue.pop()) {
+    for (const user of usedBy.get(r) ?? []) {
+      if (stale.has(user)) continue;
+      stale.add(user);
+      queue.push(user);
+    }
+  }
+  return new Set([...stale].map((r) => reads.names[r] as string));
 }
 
 /** A Map or Set seen through recording methods: `size` and the listed methods recorded, anything else the collection's own. */

@@ -45,22 +45,6 @@ export function referenceKey(ref: Reference | null): string | undefined {
 }
 
 
-/**
- * Cross-file export lookups, shared by every file's helpers of one scan: the answer for a
- * (file, name) pair never changes during a scan, and barrels (`export * from`) make each lookup
- * walk many modules. Keyed by the facts' own lookup function, which each `buildProjectFacts` makes anew.
- */
-const exportLookups = new WeakMap<ProjectFacts['exportOfReference'], Map<string, ResolvedExport | undefined>>();
-
-function exportCache(project: Pick<ProjectFacts, 'exportOfReference'>): Map<string, ResolvedExport | undefined> {
-  let cache = exportLookups.get(project.exportOfReference);
-  if (!cache) {
-    cache = new Map();
-    exportLookups.set(project.exportOfReference, cache);
-  }
-  return cache;
-}
-
 /** The helpers of one file; the facts pass passes the two lookups it has (imports resolve, exports do not yet). */
 /** `scope`: the file's scope index when the caller has one already (it answers by node, so it can be shared). */
 export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolveImport' | 'exportOfReference'>, scope: ScopeIndex = new ScopeIndex()): Helpers {
@@ -74,7 +58,8 @@ export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolve
     }
     return r;
   };
-  const exports = exportCache(project);
+  // The facts remember each lookup for the whole scan; this file asks them once per export.
+  const exports = new Map<string, ResolvedExport | undefined>();
   const exportOf = (ref: Reference): ResolvedExport | undefined => {
     // Only a module reference into a project file with a member path has an export (see facts.exportOfReference).
     if (ref.kind !== 'module' || !ref.resolved || ref.path.length === 0) return undefined;

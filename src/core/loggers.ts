@@ -6,6 +6,7 @@ import { ts } from 'ts-morph';
 import { memberName, unwrap } from './references.js';
 import type { ProjectFacts } from '../project/facts.js';
 import type { Reference } from './types.js';
+import { memoOn } from '../project/memo.js';
 
 /** `console`: a project logger whose methods print with console (colours, prefixes), not a structured one. */
 export type LoggerLibrary = 'pino' | 'winston' | 'bunyan' | 'log4js' | 'nestjs' | 'console';
@@ -253,11 +254,14 @@ export interface LogCallContext {
   project: ProjectFacts;
 }
 
-const frameworkRedactCache = new WeakMap<ProjectFacts, LoggerInfo['redact']>();
+const frameworkRedactCache = new WeakMap<object, Map<string, LoggerInfo['redact']>>();
 
 /** The redact paths of every framework-made pino logger in the project (Fastify, pino-http), merged. */
 function frameworkLoggerRedact(project: ProjectFacts): LoggerInfo['redact'] {
-  if (frameworkRedactCache.has(project)) return frameworkRedactCache.get(project) ?? null;
+  return memoOn(frameworkRedactCache, project, 'frameworkLoggerRedact', () => computeFrameworkRedact(project));
+}
+
+function computeFrameworkRedact(project: ProjectFacts): LoggerInfo['redact'] {
   let redact: LoggerInfo['redact'] = null;
   for (const m of project.modules.values()) {
     for (const config of m.evidence.frameworkLoggers ?? []) {
@@ -265,7 +269,6 @@ function frameworkLoggerRedact(project: ProjectFacts): LoggerInfo['redact'] {
       else if (config.redact) redact = [...(redact ?? []), ...config.redact];
     }
   }
-  frameworkRedactCache.set(project, redact);
   return redact;
 }
 

@@ -20,6 +20,7 @@ import { isFunctionNode, type FunctionNode } from './promises.js';
 import { memberName, unwrap } from './references.js';
 import type { FileInfo, Listeners, Reference, ReportDescriptor, TraceStep } from './types.js';
 import { SINK_KINDS } from './sinks/index.js';
+import { memoOn } from '../project/memo.js';
 
 export type { TraceStep };
 
@@ -344,14 +345,9 @@ function isScalarType(t: ts.TypeNode): boolean {
   return t.kind === ts.SyntaxKind.NumberKeyword || t.kind === ts.SyntaxKind.BooleanKeyword || t.kind === ts.SyntaxKind.BigIntKeyword;
 }
 
-const globalPipes = new WeakMap<ProjectFacts, boolean>();
+const globalPipes = new WeakMap<object, Map<string, boolean>>();
 function validatesGlobally(project: ProjectFacts): boolean {
-  let hit = globalPipes.get(project);
-  if (hit === undefined) {
-    hit = [...project.repositoryModules.values()].some((m) => m.evidence.validation?.globalPipe);
-    globalPipes.set(project, hit);
-  }
-  return hit;
+  return memoOn(globalPipes, project, 'validatesGlobally', () => [...project.repositoryModules.values()].some((m) => m.evidence.validation?.globalPipe));
 }
 
 function step(file: string, node: ts.Node, what: string): TraceStep {

@@ -20,7 +20,7 @@ import { buildModuleFacts, type ModuleFacts } from '../project/modules.js';
 import { ReachWalker, type ReachSeeds, type RequestReach } from '../project/request-reach.js';
 import type { ImportedCallee } from '../core/handlers.js';
 import { overrideMatchersOf, rulesFor, type Enabled } from '../rules-for.js';
-import { esc, FactsRecorder, type Reads } from '../cache/record.js';
+import { esc, FactsRecorder, NO_READS, type FileReads, type Reads } from '../cache/record.js';
 
 /** The recorded root that stands for the whole repository's facts (request reach reads them). */
 export const REACH_ROOT = '#*';
@@ -218,7 +218,9 @@ export class Shard {
       const pkg = facts.packageOf(path);
       const view = facts.packageView(pkg);
       const recorder = record ? (this.recorder ??= new FactsRecorder()) : null;
+      recorder?.readingFor(f.relPath);
       const result = checkFile(info, recorder ? recorder.wrap(view, `#${esc(pkg.path)}`) : view, fileRules, knownIds, typesFor?.(sourceFile));
+      recorder?.readingFor(null);
       const severityOf = new Map(fileRules.map((r) => [r.rule.id, r.severity]));
       return {
         relPath: f.relPath,
@@ -231,9 +233,9 @@ export class Shard {
 
   private recorder: FactsRecorder | undefined;
 
-  /** What the file rules of this shard read from the project facts (see ../cache/record.ts). */
-  reads(): Reads {
-    return this.recorder?.result() ?? [];
+  /** What the file rules of this shard read from the project facts, by file (see ../cache/record.ts). */
+  reads(): FileReads {
+    return this.recorder?.fileReads() ?? NO_READS;
   }
 
   /** Drops the syntax trees and what was built on them (the shard is not asked anything after). */

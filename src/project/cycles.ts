@@ -5,6 +5,7 @@
 // the stack.
 import type { ProjectFacts } from './facts.js';
 import type { ImportRecord } from './modules.js';
+import { memoOn } from './memo.js';
 
 export interface ImportCycle {
   /** The component's modules, sorted by path (absolute). */
@@ -20,7 +21,7 @@ export function isLoadTimeImport(imp: ImportRecord): imp is ImportRecord & { res
   return imp.resolved !== null && !imp.typeOnly && !imp.lazy && imp.kind !== 'dynamic';
 }
 
-const cache = new WeakMap<ProjectFacts, { cycles: ImportCycle[]; modules: number }>();
+const cache = new WeakMap<object, Map<string, { cycles: ImportCycle[]; modules: number }>>();
 
 /**
  * The cycles among the project's server-side modules (tests, browser code and declaration files
@@ -29,8 +30,10 @@ const cache = new WeakMap<ProjectFacts, { cycles: ImportCycle[]; modules: number
  * load-time graph at all.
  */
 export function importCycles(facts: ProjectFacts): { cycles: ImportCycle[]; modules: number } {
-  const hit = cache.get(facts);
-  if (hit) return hit;
+  return memoOn(cache, facts, 'importCycles', () => computeCycles(facts));
+}
+
+function computeCycles(facts: ProjectFacts): { cycles: ImportCycle[]; modules: number } {
   const nodes = [...facts.modules.keys()].filter((f) => !facts.roles(f).has('test') && !facts.roles(f).has('browser') && !/\.d\.[cm]?ts$/.test(f)).sort();
   const index = new Map(nodes.map((n, i) => [n, i]));
   const edges: number[][] = nodes.map(() => []);
@@ -54,9 +57,7 @@ export function importCycles(facts: ProjectFacts): { cycles: ImportCycle[]; modu
     cycles.push({ members: component.map((i) => nodes[i]!).sort(), chain, first });
   }
   cycles.sort((a, b) => (a.chain[0]! < b.chain[0]! ? -1 : 1));
-  const result = { cycles, modules: inGraph.size };
-  cache.set(facts, result);
-  return result;
+  return { cycles, modules: inGraph.size };
 }
 
 /** Tarjan's strongly connected components, with an explicit stack instead of recursion. */

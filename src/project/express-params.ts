@@ -4,9 +4,10 @@
 // on to routes/users.js. Resolved once per scan, on first use, to a fixed point.
 import type { ExpressReceiverKind } from '../core/express.js';
 import type { ProjectFacts } from './facts.js';
+import { memoOn } from './memo.js';
 
 type Resolved = { byStart: Map<string, ExpressReceiverKind>; files: Set<string> };
-const cache = new WeakMap<object, Resolved>();
+const cache = new WeakMap<object, Map<string, Resolved>>();
 
 /** The Express receiver the parameter whose name starts at `start` in `file` is always called with, if any. */
 export function passedExpressReceiver(project: ProjectFacts, file: string, start: number): ExpressReceiverKind | null {
@@ -19,9 +20,12 @@ export function registersOnPassedReceiver(project: ProjectFacts, file: string): 
 }
 
 function resolve(project: ProjectFacts): Resolved {
+  // One answer for all package views: they share `repositoryModules`.
+  return memoOn(cache, project.repositoryModules, 'expressReceivers', () => resolveReceivers(project));
+}
+
+function resolveReceivers(project: ProjectFacts): Resolved {
   const modules = project.repositoryModules;
-  let hit = cache.get(modules);
-  if (hit) return hit;
   const exportKey = (module: string, path: readonly string[]) => {
     if (path.length > 1) return undefined;
     const found = project.lookupExport(module, path[0] ?? 'default');
@@ -52,7 +56,7 @@ function resolve(project: ProjectFacts): Resolved {
       }
     }
   }
-  hit = { byStart: new Map(), files: new Set() };
+  const hit: Resolved = { byStart: new Map(), files: new Set() };
   for (const m of modules.values()) {
     for (const p of m.evidence.expressParams?.params ?? []) {
       const kind = known.get(`${m.path}#${p.key}#${p.index}`);
@@ -61,6 +65,5 @@ function resolve(project: ProjectFacts): Resolved {
       hit.files.add(m.path);
     }
   }
-  cache.set(modules, hit);
   return hit;
 }

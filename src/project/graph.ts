@@ -2,18 +2,16 @@
 // loads. Rules use it to tell server code from dedicated worker or script entry points, and to
 // find set-up code (process handlers, shutdown hooks) that an entry point imports.
 import type { ProjectFacts } from './facts.js';
+import { memoOn } from './memo.js';
 
-const cache = new WeakMap<ProjectFacts, Map<string, ReadonlySet<string>>>();
+const closures = new WeakMap<object, Map<string, ReadonlySet<string>>>();
 
 /** Files reachable from `entry` through value imports (type-only imports excluded), `entry` included. */
 export function importClosure(facts: ProjectFacts, entry: string): ReadonlySet<string> {
-  let byEntry = cache.get(facts);
-  if (!byEntry) {
-    byEntry = new Map();
-    cache.set(facts, byEntry);
-  }
-  const hit = byEntry.get(entry);
-  if (hit) return hit;
+  return memoOn(closures, facts, `importClosure:${entry}`, () => closureOf(facts, entry));
+}
+
+function closureOf(facts: ProjectFacts, entry: string): ReadonlySet<string> {
   const seen = new Set<string>([entry]);
   const queue = [entry];
   for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
@@ -24,20 +22,16 @@ export function importClosure(facts: ProjectFacts, entry: string): ReadonlySet<s
       }
     }
   }
-  byEntry.set(entry, seen);
   return seen;
 }
 
 /** Files loaded by at least one server entry point (empty when the project has none). */
 export function serverFiles(facts: ProjectFacts): ReadonlySet<string> {
-  const key = '\0server';
-  const byEntry = cache.get(facts);
-  const hit = byEntry?.get(key);
-  if (hit) return hit;
-  const all = new Set<string>();
-  for (const entry of facts.entryPoints) for (const f of importClosure(facts, entry)) all.add(f);
-  cache.get(facts)?.set(key, all) ?? cache.set(facts, new Map([[key, all]]));
-  return all;
+  return memoOn(closures, facts, 'serverFiles', () => {
+    const all = new Set<string>();
+    for (const entry of facts.entryPoints) for (const f of importClosure(facts, entry)) all.add(f);
+    return all;
+  });
 }
 
 /**
@@ -62,12 +56,14 @@ export function processFiles(facts: ProjectFacts, entry: string): ReadonlySet<st
   return all;
 }
 
-const importersCache = new WeakMap<ProjectFacts, Map<string, string[]>>();
+const importersCache = new WeakMap<object, Map<string, Map<string, string[]>>>();
 
 /** For each project file, the non-test files that import it (value imports). */
 function importersOf(facts: ProjectFacts): Map<string, string[]> {
-  const hit = importersCache.get(facts);
-  if (hit) return hit;
+  return memoOn(importersCache, facts, 'importers', () => computeImporters(facts));
+}
+
+function computeImporters(facts: ProjectFacts): Map<string, string[]> {
   const importers = new Map<string, string[]>();
   for (const m of facts.modules.values()) {
     if (facts.roles(m.path).has('test')) continue;
@@ -78,6 +74,5 @@ function importersOf(facts: ProjectFacts): Map<string, string[]> {
       else importers.set(imp.resolved, [m.path]);
     }
   }
-  importersCache.set(facts, importers);
   return importers;
 }

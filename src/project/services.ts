@@ -6,6 +6,7 @@ import { basename, dirname, relative, sep } from 'node:path';
 import { packageName, type ProjectFacts } from './facts.js';
 import { importClosure } from './graph.js';
 import { readPackageJson } from './package-json.js';
+import { memoOn } from './memo.js';
 
 const NOT_SHIPPED_DIR = /^(examples?|demos?|samples?|benchmarks?|bench|docs?|playground|fixtures?)$/i;
 const TEST_LIKE_FILE = /^(tests?|specs?)\.[cm]?[jt]sx?$/i;
@@ -100,14 +101,13 @@ export function projectService(facts: ProjectFacts): Service | null {
   return { entry, relPath: relativePath(facts, entry), line: at.line, column: at.column, files };
 }
 
-const inUse = new WeakMap<ProjectFacts, ReadonlySet<string>>();
+const inUse = new WeakMap<object, Map<string, ReadonlySet<string>>>();
 
 /** Packages the project declares in package.json or imports from any file (`@scope/pkg`, `pkg`). */
 export function packagesInUse(facts: ProjectFacts): ReadonlySet<string> {
-  const hit = inUse.get(facts);
-  if (hit) return hit;
-  const names = new Set(Object.keys(facts.packageJson?.dependencies ?? {}));
-  for (const m of facts.modules.values()) for (const imp of m.imports) if (!imp.resolved) names.add(packageName(imp.specifier));
-  inUse.set(facts, names);
-  return names;
+  return memoOn(inUse, facts, 'packagesInUse', () => {
+    const names = new Set(Object.keys(facts.packageJson?.dependencies ?? {}));
+    for (const m of facts.modules.values()) for (const imp of m.imports) if (!imp.resolved) names.add(packageName(imp.specifier));
+    return names;
+  });
 }

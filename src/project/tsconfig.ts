@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { findNodeAtLocation, parse as parseJsonc, parseTree } from 'jsonc-parser';
 import type { ProjectFacts } from './facts.js';
+import { memoOn } from './memo.js';
 
 export interface TsconfigFile {
   path: string;
@@ -103,7 +104,7 @@ function isFile(path: string): boolean {
   }
 }
 
-const roots = new WeakMap<ProjectFacts, RootTsconfig[]>();
+const roots = new WeakMap<object, Map<string, RootTsconfig[]>>();
 
 export interface RootTsconfig {
   /** Absolute path of the `tsconfig.json`. */
@@ -117,8 +118,10 @@ export interface RootTsconfig {
  * configs that compile nothing themselves are left out.
  */
 export function rootTsconfigs(facts: ProjectFacts): RootTsconfig[] {
-  const hit = roots.get(facts);
-  if (hit) return hit;
+  return memoOn(roots, facts, 'rootTsconfigs', () => findRootTsconfigs(facts));
+}
+
+function findRootTsconfigs(facts: ProjectFacts): RootTsconfig[] {
   const root = facts.root;
   const packageDirs = new Set<string>();
   const checked = new Set<string>();
@@ -145,7 +148,6 @@ export function rootTsconfigs(facts: ProjectFacts): RootTsconfig[] {
       if (referenced && !referenced.solution) found.push({ path: ref, config: referenced });
     }
   }
-  roots.set(facts, found);
   return found;
 }
 

@@ -94,10 +94,11 @@ describe('per-file cache', () => {
     writeFileSync(join(root, 'src/invoices.repository.ts'), `${project['src/invoices.repository.ts']}\n// rows are plain objects\n`);
     expect((await scan()).stats.checked).toBe(1);
 
-    // An exported function becomes async: its importer is re-checked, and now has a finding.
+    // An exported function becomes async: the file and its importer are checked again (no other
+    // file read that export), and the importer now has a finding.
     writeFileSync(join(root, 'src/audit.ts'), project['src/audit.ts'].replace('export function', 'export async function'));
     const asyncNow = await scan();
-    expect(asyncNow.stats.checked).toBeGreaterThanOrEqual(2);
+    expect(asyncNow.stats.checked).toBe(2);
     expect(asyncNow.findings).toEqual(['src/invoices.router.ts']);
     expect((await scan()).stats.checked).toBe(0);
 
@@ -195,6 +196,34 @@ describe('per-file cache', () => {
     expect(await floating()).toEqual(['src/orders/close.ts']);
   }, 60_000);
 
+  it('re-checks a file whose rules used an answer shared across files when that answer changes', async () => {
+    // The cleanup job schedules with node-cron; it is in-process scheduling only once the server loads
+    // it. The job's file does not change: the server's import graph (an answer computed once for all
+    // files) does.
+    const root = writeProject({
+      'package.json': JSON.stringify({ name: 'billing-api', dependencies: { express: '^4.21.0', 'node-cron': '^3.0.3' } }),
+      'src/server.ts': "import express from 'express';\n\nconst app = express();\napp.get('/health', (_req, res) => res.send('ok'));\napp.listen(3000);\n",
+      'src/jobs/cleanup.ts': "import cron from 'node-cron';\n\nexport function startCleanup() {\n  cron.schedule('0 * * * *', () => console.info('cleanup'));\n}\n\nstartCleanup();\n",
+      // Checked first: its rules compute the server's import graph that the job's rules then take.
+      'src/jobs/archive.ts': 'export function archiveInvoices(total: number) {\n  return total * 2;\n}\n',
+    });
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const scheduled = async () => {
+      rmSync(join(cache, 'scan.json'), { force: true });
+      const cached = await run([root, '--format', 'json', '--cache-location', cache]);
+      expect(cached.stdout).toBe((await run([root, '--format', 'json', '--no-cache'])).stdout);
+      const findings = (JSON.parse(cached.stdout) as { findings: Array<{ file: string; ruleId: string }> }).findings;
+      return { stats: cached.stats, files: findings.filter((f) => f.ruleId === 'no-in-process-scheduler').map((f) => f.file) };
+    };
+    expect((await scheduled()).files).toEqual([]);
+    writeFileSync(join(root, 'src/server.ts'), `import './jobs/cleanup';\n${readFileSync(join(root, 'src/server.ts'), 'utf8')}`);
+    const after = await scheduled();
+    expect(after.files).toEqual(['src/jobs/cleanup.ts']);
+    // The server, and every file whose rules asked whether the server loads it (the job and the archive
+    // module): the answer they shared changed.
+    expect(after.stats.checked).toBe(3);
+  }, 60_000);
+
   it('writes back the entries a scan kept as the lines they were read from', async () => {
     const root = writeProject(project);
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
@@ -216,7 +245,6 @@ describe('per-file cache', () => {
     expect(auditAt).toBeGreaterThan(2);
     // Marked with trailing white space (still the same JSON): a line encoded again would lose it.
     lines[auditAt] = `${lines[auditAt]} `;
-    lines[1] = `${lines[1]} `;
     writeFileSync(join(cache, 'files.json'), lines.join('\n'));
     edit('ids are uuids');
     const second = await scan();
@@ -224,9 +252,13 @@ describe('per-file cache', () => {
     expect(second.stdout).toBe(first.stdout);
     const after = linesNow();
     expect(after[auditAt]).toBe(lines[auditAt]);
-    expect(after[1]).toBe(lines[1]);
     expect(after[repositoryAt]).not.toBe(lines[repositoryAt]);
     expect(after[repositoryAt]?.startsWith('["src/invoices.repository.ts",')).toBe(true);
+    // Nothing checked: the reads (the checked file's replace its old ones) are written back too.
+    after[1] = `${after[1]} `;
+    writeFileSync(join(cache, 'files.json'), after.join('\n'));
+    expect((await scan()).stats).toMatchObject({ checked: 0 });
+    expect(linesNow()[1]).toBe(after[1]);
   }, 60_000);
 
   /** The note a scan prints when files.json holds `content` of the lines it held (the whole-scan entry removed), and its exit code against a scan without the file. */
