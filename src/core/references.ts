@@ -176,11 +176,14 @@ export function referenceOf(expr: ts.Expression, scope: ScopeIndex, resolveSpeci
     // `require('x').a.b`: the whole chain reads the module (or nothing, when `require` is shadowed).
     if (base.kind === CALL && requireSpecifier(base) !== undefined) return requireChain(e, scope, resolveSpecifier);
     let ref = referenceOf(base, scope, resolveSpecifier, depth);
-    for (let i = names.length - 1; i >= 0 && ref; i--) {
-      const name = names[i] as string;
-      ref = ref.kind === 'global' && ref.path.length === 0 && GLOBAL_OBJECTS.has(ref.name) ? { kind: 'global', name, path: [] } : { ...ref, path: [...ref.path, name] };
-    }
-    return ref;
+    // `globalThis.x` / `window.x` is the global `x`: each such leading member is a global of its own.
+    let i = names.length - 1;
+    while (i >= 0 && ref && ref.kind === 'global' && ref.path.length === 0 && GLOBAL_OBJECTS.has(ref.name)) ref = { kind: 'global', name: names[i--] as string, path: [] };
+    if (!ref || i < 0) return ref;
+    // The rest of the chain extends the path: one copy of the reference, not one per member.
+    const path = ref.path.slice();
+    for (; i >= 0; i--) path.push(names[i] as string);
+    return { ...ref, path };
   }
   if (e.kind === CALL) {
     return requireChain(e, scope, resolveSpecifier);
