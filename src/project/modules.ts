@@ -237,7 +237,10 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
     const record: ImportRecord = { specifier, resolved: resolveSpecifier(specifier), typeOnly, kind, lazy: kind === 'dynamic' || insideFunction(at), line: p.line + 1, column: p.character + 1 };
     facts.imports.push(record);
     const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
-    const pkg = bare.startsWith('@') ? bare.split('/').slice(0, 2).join('/') : (bare.split('/')[0] ?? bare);
+    // The package: `@scope/name` or `name`, up to the next `/`.
+    const slash = bare.indexOf('/');
+    const end = slash === -1 ? -1 : bare.startsWith('@') ? bare.indexOf('/', slash + 1) : slash;
+    const pkg = end === -1 ? bare : bare.slice(0, end);
     if (specifier.startsWith('node:') || BUILTINS.has(bare) || SERVER_PACKAGES.has(pkg) || pkg.startsWith('@nestjs/')) {
       facts.roleEvidence.serverImports = true;
     }
@@ -427,12 +430,13 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
         break;
       case IDENTIFIER: {
         const id = node as ts.Identifier;
-        const imported = elidable.get(id.text);
+        const text = id.text;
+        const imported = elidable.size === 0 ? undefined : elidable.get(text);
         if (imported && !usedAsValue.has(imported) && readsAsValue(id)) usedAsValue.add(imported);
-        if (id.text === 'process' && ts.isPropertyAccessExpression(id.parent) && id.parent.expression === id && id.parent.name.text === 'argv' && !scope.declarationOf(id)) {
+        if (text === 'process' && ts.isPropertyAccessExpression(id.parent) && id.parent.expression === id && id.parent.name.text === 'argv' && !scope.declarationOf(id)) {
           facts.roleEvidence.readsArgv = true;
         }
-        if (BROWSER_GLOBALS.has(id.text) && !facts.roleEvidence.browserSyntax) {
+        if (!facts.roleEvidence.browserSyntax && BROWSER_GLOBALS.has(text)) {
           const parent = id.parent;
           const isName = (ts.isPropertyAccessExpression(parent) && parent.name === id) || (ts.isPropertyAssignment(parent) && parent.name === id);
           if (!isName && !scope.declarationOf(id)) facts.roleEvidence.browserSyntax = true;
