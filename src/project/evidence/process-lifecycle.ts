@@ -175,7 +175,9 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
     const e = ts.isExpression(expr) ? unwrap(expr) : expr;
     if (ts.isArrowFunction(e) || ts.isFunctionExpression(e) || ts.isFunctionDeclaration(e)) return e;
     if (!ts.isIdentifier(e)) return undefined;
-    const decl = ctx.scope.declarationOf(e);
+    return functionOfDeclaration(ctx.scope.declarationOf(e));
+  };
+  const functionOfDeclaration = (decl: ts.Node | undefined): ts.Node | undefined => {
     if (decl && ts.isFunctionDeclaration(decl)) return decl;
     if (decl && ts.isVariableDeclaration(decl) && decl.initializer) {
       const init = unwrap(decl.initializer);
@@ -321,7 +323,9 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
       const named = verdict !== 0;
       if (verdict & 1) mark(node, 'exit');
       if (verdict & 2) mark(node, 'closes');
-      const local = ts.isIdentifier(callee) ? functionOf(callee) : undefined;
+      // functionOf(callee) asks the scope for the callee's declaration; its reference holds it (a
+      // function, or a variable holding one, is a local reference; a global has none).
+      const local = ts.isIdentifier(callee) && ref?.kind === 'local' ? functionOfDeclaration(ref.declaration) : undefined;
       if (local) link(innermost(node), local);
       else if (ref?.kind === 'module' && ref.resolved && ref.path.length === 1) marksOf(node)?.calls.add(`${ref.resolved}#${ref.path[0]}`);
       else if (!named && ts.isPropertyAccessExpression(callee) && isOpaqueMethodCall(callee)) mark(node, 'opaque');
