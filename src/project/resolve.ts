@@ -27,7 +27,10 @@ export function isRelativeSpecifier(specifier: string): boolean {
 }
 
 export class ModuleResolver {
-  private readonly cache = new Map<string, string | null>();
+  private readonly relativeCache = new Map<string, Map<string, string | null>>();
+  private readonly bareCache = new Map<string, Map<string, string | null>>();
+  private lastFile = '';
+  private lastDir = '';
 
   private readonly localPackages: ReadonlyMap<string, LocalPackage>;
 
@@ -60,14 +63,23 @@ export class ModuleResolver {
 
   /** The absolute path of the project file `specifier` names from `fromFile`, or null (a package, or not found). */
   resolve(fromFile: string, specifier: string): string | null {
+    // A file asks about each of its specifiers in turn: its directory is computed once.
+    if (fromFile !== this.lastFile) {
+      this.lastFile = fromFile;
+      this.lastDir = dirname(fromFile);
+    }
+    const dir = this.lastDir;
     const relative = isRelativeSpecifier(specifier);
-    const dir = dirname(fromFile);
     const mapping = relative ? null : this.mappingFor(fromFile, dir);
-    const key = relative ? `${dir}\0${specifier}` : `${mapping?.baseDir ?? ''}\0${specifier}`;
-    let hit = this.cache.get(key);
+    // Cached by the directory a relative specifier starts from, or by the path mapping a bare one goes through.
+    const scope = relative ? dir : (mapping?.baseDir ?? '');
+    const cache = relative ? this.relativeCache : this.bareCache;
+    let bySpecifier = cache.get(scope);
+    if (!bySpecifier) cache.set(scope, (bySpecifier = new Map()));
+    let hit = bySpecifier.get(specifier);
     if (hit === undefined) {
       hit = relative ? this.probe(resolvePath(dir, specifier)) : this.compute(specifier, mapping);
-      this.cache.set(key, hit);
+      bySpecifier.set(specifier, hit);
     }
     return hit;
   }
