@@ -7,7 +7,7 @@ import { dbClassKind, dbCreation, type DbHandleKind } from '../core/db.js';
 import { expressCreation, type ExpressReceiverKind } from '../core/express.js';
 import { loggerCreation, type LoggerInfo } from '../core/loggers.js';
 import { rejectionGap } from '../core/promises.js';
-import { ScopeIndex, isModuleLevel } from '../core/scope.js';
+import { ScopeIndex, isModuleLevel, kindTable } from '../core/scope.js';
 import { memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolver } from '../core/references.js';
 import type { Reference } from '../core/types.js';
 import { COLLECTORS, type EvidenceCollector, type ModuleEvidence } from './evidence/index.js';
@@ -482,19 +482,27 @@ function insideFunction(node: ts.Node): boolean {
   return false;
 }
 
+// Kinds readsAsValue tests (it runs on every use of a TypeScript file's imported names), as plain numbers.
+const IMPORT_BINDINGS = kindTable([ts.SyntaxKind.ImportClause, ts.SyntaxKind.ImportSpecifier, ts.SyntaxKind.NamespaceImport]);
+const NAMED_MEMBERS = kindTable([ts.SyntaxKind.PropertyAssignment, ts.SyntaxKind.PropertyDeclaration, ts.SyntaxKind.MethodDeclaration, ts.SyntaxKind.PropertySignature, ts.SyntaxKind.MethodSignature]);
+const PROPERTY_ACCESS = ts.SyntaxKind.PropertyAccessExpression;
+const QUALIFIED_NAME = ts.SyntaxKind.QualifiedName;
+const TYPE_REFERENCE = ts.SyntaxKind.TypeReference;
+
 /**
  * An identifier that TypeScript keeps in the emitted JavaScript: not a declaration's name nor a
  * property name, and not in a type position (except a type that decorator metadata emits).
  */
 function readsAsValue(id: ts.Identifier): boolean {
   const parent = id.parent;
-  if (ts.isImportClause(parent) || ts.isImportSpecifier(parent) || ts.isNamespaceImport(parent)) return false;
-  if ((ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) && (ts.isPropertyAccessExpression(parent) ? parent.name : parent.right) === id) return false;
-  if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent) || ts.isPropertySignature(parent) || ts.isMethodSignature(parent)) && parent.name === id) return false;
+  if (IMPORT_BINDINGS[parent.kind] === 1) return false;
+  if (parent.kind === PROPERTY_ACCESS && (parent as ts.PropertyAccessExpression).name === id) return false;
+  if (parent.kind === QUALIFIED_NAME && (parent as ts.QualifiedName).right === id) return false;
+  if (NAMED_MEMBERS[parent.kind] === 1 && (parent as ts.PropertyAssignment).name === id) return false;
   let n: ts.Node = id;
-  while (ts.isQualifiedName(n.parent)) n = n.parent;
+  while (n.parent.kind === QUALIFIED_NAME) n = n.parent;
   const holder = n.parent;
-  if (ts.isTypeReferenceNode(holder)) return emittedAsMetadata(holder);
+  if (holder.kind === TYPE_REFERENCE) return emittedAsMetadata(holder as ts.TypeReferenceNode);
   if (ts.isTypeQueryNode(holder) || ts.isImportTypeNode(holder) || ts.isTypeNode(holder) && !ts.isExpressionWithTypeArguments(holder)) return false;
   if (ts.isExpressionWithTypeArguments(holder)) {
     const clause = holder.parent;
