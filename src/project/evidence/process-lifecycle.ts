@@ -109,7 +109,8 @@ interface Marks {
   calls: Set<string>;
 }
 
-const SOURCE_FILE = ts.SyntaxKind.SourceFile;
+/** Function-likes, throws, assignments and calls. */
+const KINDS = [...FUNCTION_KIND_LIST, ts.SyntaxKind.ThrowStatement, ts.SyntaxKind.BinaryExpression, ts.SyntaxKind.CallExpression];
 const THROW = ts.SyntaxKind.ThrowStatement;
 const BINARY = ts.SyntaxKind.BinaryExpression;
 const EQUALS = ts.SyntaxKind.EqualsToken;
@@ -267,20 +268,12 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
     return receiver === null || receiver.kind !== 'global';
   };
 
+  // The exports, from the top-level statements (read here rather than by subscribing to statement kinds found at every depth).
+  for (const statement of ctx.sourceFile.statements) visitTopLevel(statement);
+
   return {
-    // Top-level statements visitTopLevel reads, function-likes, throws, assignments and calls.
-    kinds: [
-      ts.SyntaxKind.VariableStatement,
-      ts.SyntaxKind.ExportDeclaration,
-      ts.SyntaxKind.ExportAssignment,
-      ts.SyntaxKind.ExpressionStatement,
-      ...FUNCTION_KIND_LIST,
-      ts.SyntaxKind.ThrowStatement,
-      ts.SyntaxKind.BinaryExpression,
-      ts.SyntaxKind.CallExpression,
-    ],
+    kinds: KINDS,
     visit(node) {
-      if (node.parent?.kind === SOURCE_FILE) visitTopLevel(node);
       if (isFunctionLike(node)) {
         link(innermost(node), node);
         return;
