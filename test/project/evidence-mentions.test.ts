@@ -55,6 +55,11 @@ describe('evidence collectors skipping files that never name their subject', () 
     expect(facts.evidence.pgTimeoutSet).toBe(true);
   });
 
+  it('still see a timeout setting written in upper or mixed case', () => {
+    expect(factsOf('/srv/app/src/db.ts', "await client.query('SET STATEMENT_TIMEOUT TO 5000');").evidence.pgTimeoutSet).toBe(true);
+    expect(factsOf('/srv/app/src/db.ts', "await client.query('set Statement_Timeout = 5000');").evidence.pgTimeoutSet).toBe(true);
+  });
+
   it('record nothing for a file that names none of them', () => {
     const facts = factsOf('/srv/app/src/util.ts', ['export function add(a: number, b: number) {', '  return a + b;', '}'].join('\n'));
     expect(facts.evidence.env).toEqual({ reads: [], parsesWholeEnv: false });
