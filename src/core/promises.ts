@@ -69,8 +69,19 @@ export function containsOwn(root: ts.Node, test: (n: ts.Node) => boolean): boole
   return visit(root);
 }
 
+// Kinds rejectionGap's walk switches on, as plain numbers (see kindTable in ./scope.ts).
+const TRY_STATEMENT = ts.SyntaxKind.TryStatement;
+const AWAIT_EXPRESSION = ts.SyntaxKind.AwaitExpression;
+const THROW_STATEMENT = ts.SyntaxKind.ThrowStatement;
+const FOR_OF_STATEMENT = ts.SyntaxKind.ForOfStatement;
+const RETURN_STATEMENT = ts.SyntaxKind.ReturnStatement;
+const CALL_EXPRESSION = ts.SyntaxKind.CallExpression;
+const NEW_EXPRESSION = ts.SyntaxKind.NewExpression;
+const CLASS_DECLARATION = ts.SyntaxKind.ClassDeclaration;
+const CLASS_EXPRESSION = ts.SyntaxKind.ClassExpression;
+
 function isNested(n: ts.Node): boolean {
-  return isFunctionLike(n) || ts.isClassLike(n);
+  return isFunctionLike(n) || n.kind === CLASS_DECLARATION || n.kind === CLASS_EXPRESSION;
 }
 
 /** Why an async function can reject through its own body: no try at all, an await/throw outside it, or a catch that rethrows. */
@@ -97,27 +108,32 @@ export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expr
   let rethrows = false;
   let escapes = false;
   let unguardedCalls = false;
+  // The children's visits, one closure each (not one per node).
+  const visitCovered = (c: ts.Node): void => visit(c, true);
+  const visitOpen = (c: ts.Node): void => visit(c, false);
   const visit = (n: ts.Node, covered: boolean): void => {
+    const kind = n.kind;
     if (isNested(n)) return;
-    if (ts.isTryStatement(n)) {
-      const catches = !!n.catchClause && !containsOwn(n.catchClause.block, ts.isThrowStatement);
+    if (kind === TRY_STATEMENT) {
+      const t = n as ts.TryStatement;
+      const catches = !!t.catchClause && !containsOwn(t.catchClause.block, ts.isThrowStatement);
       if (catches) guarded = true;
-      else if (n.catchClause) rethrows = true;
-      for (const part of [n.tryBlock, n.catchClause?.block, n.finallyBlock]) if (part) visit(part, covered || catches);
+      else if (t.catchClause) rethrows = true;
+      for (const part of [t.tryBlock, t.catchClause?.block, t.finallyBlock]) if (part) visit(part, covered || catches);
       return;
     }
-    if (ts.isAwaitExpression(n) && chainHandlesRejection(n.expression)) handledAwaits = true;
+    if (kind === AWAIT_EXPRESSION && chainHandlesRejection((n as ts.AwaitExpression).expression)) handledAwaits = true;
     else if (!covered) {
       const risky =
-        ts.isAwaitExpression(n) ||
-        ts.isThrowStatement(n) ||
-        (ts.isForOfStatement(n) && !!n.awaitModifier) ||
-        (ts.isReturnStatement(n) && !!n.expression && unhandledPromise(n.expression));
+        kind === AWAIT_EXPRESSION ||
+        kind === THROW_STATEMENT ||
+        (kind === FOR_OF_STATEMENT && !!(n as ts.ForOfStatement).awaitModifier) ||
+        (kind === RETURN_STATEMENT && !!(n as ts.ReturnStatement).expression && unhandledPromise((n as ts.ReturnStatement).expression as ts.Expression));
       if (risky) escapes = true;
       // A known promise's rejection is judged where the promise is (floating or not), not here.
-      if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && !isPromise(n)) unguardedCalls = true;
+      if ((kind === CALL_EXPRESSION || kind === NEW_EXPRESSION) && !isPromise(n as ts.CallExpression | ts.NewExpression)) unguardedCalls = true;
     }
-    ts.forEachChild(n, (c) => visit(c, covered));
+    ts.forEachChild(n, covered ? visitCovered : visitOpen);
   };
   visit(body, false);
   if (escapes) return rethrows ? 'rethrows' : guarded ? 'outside-try' : 'no-try';

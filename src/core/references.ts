@@ -120,7 +120,7 @@ export function referenceOfDeclaration(decl: DeclarationNode, name: string, scop
     if (bp && ts.isVariableDeclaration(bp.root) && bp.root.initializer) {
       const init = unwrap(bp.root.initializer);
       const base = requireChain(init, scope, resolveSpecifier) ?? (isConst(bp.root) && ts.isIdentifier(init) ? referenceOf(init, scope, resolveSpecifier, depth + 1) : null);
-      if (base && base.kind !== 'local') return { ...base, path: [...base.path, ...bp.path] };
+      if (base && base.kind !== 'local') return withPath(base, [...base.path, ...bp.path]);
     }
   }
   return { kind: 'local', declaration: decl as ts.Declaration, name, path: [] };
@@ -147,6 +147,21 @@ function requireChain(expr: ts.Expression, scope: ScopeIndex, resolveSpecifier: 
   if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && scope.declarationOf(e.expression)) return null;
   if (path[0] === 'default') path.shift();
   return moduleRef(spec, path, resolveSpecifier);
+}
+
+/**
+ * `{ ...ref, path }`, built by kind (the keys in the order every reference here is made with): a
+ * spread of objects of three shapes is a slow, generic copy, and this runs for every member chain.
+ */
+function withPath(ref: Reference, path: string[]): Reference {
+  switch (ref.kind) {
+    case 'module':
+      return { kind: 'module', module: ref.module, path, resolved: ref.resolved };
+    case 'global':
+      return { kind: 'global', name: ref.name, path };
+    default:
+      return { kind: 'local', declaration: ref.declaration, name: ref.name, path };
+  }
 }
 
 const GLOBAL_OBJECTS = new Set(['globalThis', 'global', 'window', 'self']);
@@ -176,11 +191,14 @@ export function referenceOf(expr: ts.Expression, scope: ScopeIndex, resolveSpeci
     // `require('x').a.b`: the whole chain reads the module (or nothing, when `require` is shadowed).
     if (base.kind === CALL && requireSpecifier(base) !== undefined) return requireChain(e, scope, resolveSpecifier);
     let ref = referenceOf(base, scope, resolveSpecifier, depth);
-    for (let i = names.length - 1; i >= 0 && ref; i--) {
-      const name = names[i] as string;
-      ref = ref.kind === 'global' && ref.path.length === 0 && GLOBAL_OBJECTS.has(ref.name) ? { kind: 'global', name, path: [] } : { ...ref, path: [...ref.path, name] };
-    }
-    return ref;
+    // `globalThis.x` / `window.x` is the global `x`: each such leading member is a global of its own.
+    let i = names.length - 1;
+    while (i >= 0 && ref && ref.kind === 'global' && ref.path.length === 0 && GLOBAL_OBJECTS.has(ref.name)) ref = { kind: 'global', name: names[i--] as string, path: [] };
+    if (!ref || i < 0) return ref;
+    // The rest of the chain extends the path: one copy of the reference, not one per member.
+    const path = ref.path.slice();
+    for (; i >= 0; i--) path.push(names[i] as string);
+    return withPath(ref, path);
   }
   if (e.kind === CALL) {
     return requireChain(e, scope, resolveSpecifier);

@@ -35,24 +35,59 @@ function addBindingName(map: ScopeMap, name: ts.BindingName, decl: ts.VariableDe
   }
 }
 
+// Kinds addStatement and buildScope switch on, as plain numbers (see kindTable below).
+const VARIABLE_STATEMENT = ts.SyntaxKind.VariableStatement;
+const FUNCTION_DECLARATION = ts.SyntaxKind.FunctionDeclaration;
+const CLASS_DECLARATION = ts.SyntaxKind.ClassDeclaration;
+const ENUM_DECLARATION = ts.SyntaxKind.EnumDeclaration;
+const IMPORT_DECLARATION = ts.SyntaxKind.ImportDeclaration;
+const IMPORT_EQUALS = ts.SyntaxKind.ImportEqualsDeclaration;
+const LABELED_STATEMENT = ts.SyntaxKind.LabeledStatement;
+const NAMESPACE_IMPORT = ts.SyntaxKind.NamespaceImport;
+const NAMED_IMPORTS = ts.SyntaxKind.NamedImports;
+const SOURCE_FILE = ts.SyntaxKind.SourceFile;
+const BLOCK = ts.SyntaxKind.Block;
+const MODULE_BLOCK = ts.SyntaxKind.ModuleBlock;
+const CASE_BLOCK = ts.SyntaxKind.CaseBlock;
+const FUNCTION_EXPRESSION = ts.SyntaxKind.FunctionExpression;
+const FOR_STATEMENT = ts.SyntaxKind.ForStatement;
+const FOR_IN_STATEMENT = ts.SyntaxKind.ForInStatement;
+const FOR_OF_STATEMENT = ts.SyntaxKind.ForOfStatement;
+const VARIABLE_DECLARATION_LIST = ts.SyntaxKind.VariableDeclarationList;
+const CATCH_CLAUSE = ts.SyntaxKind.CatchClause;
+const CLASS_EXPRESSION = ts.SyntaxKind.ClassExpression;
+
 function addStatement(map: ScopeMap, statement: ts.Statement): void {
-  if (ts.isVariableStatement(statement)) {
-    for (const d of statement.declarationList.declarations) addBindingName(map, d.name, d);
-  } else if (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) {
-    if (statement.name && !map.has(statement.name.text)) map.set(statement.name.text, statement);
-  } else if (ts.isImportDeclaration(statement)) {
-    const clause = statement.importClause;
-    if (!clause || clause.isTypeOnly) return;
-    if (clause.name) map.set(clause.name.text, clause);
-    const bindings = clause.namedBindings;
-    if (bindings && ts.isNamespaceImport(bindings)) map.set(bindings.name.text, bindings);
-    if (bindings && ts.isNamedImports(bindings)) {
-      for (const s of bindings.elements) if (!s.isTypeOnly) map.set(s.name.text, s);
+  switch (statement.kind) {
+    case VARIABLE_STATEMENT:
+      for (const d of (statement as ts.VariableStatement).declarationList.declarations) addBindingName(map, d.name, d);
+      return;
+    case FUNCTION_DECLARATION:
+    case CLASS_DECLARATION:
+    case ENUM_DECLARATION: {
+      const decl = statement as ts.FunctionDeclaration | ts.ClassDeclaration | ts.EnumDeclaration;
+      if (decl.name && !map.has(decl.name.text)) map.set(decl.name.text, decl);
+      return;
     }
-  } else if (ts.isImportEqualsDeclaration(statement)) {
-    if (!statement.isTypeOnly) map.set(statement.name.text, statement);
-  } else if (ts.isLabeledStatement(statement)) {
-    addStatement(map, statement.statement);
+    case IMPORT_DECLARATION: {
+      const clause = (statement as ts.ImportDeclaration).importClause;
+      if (!clause || clause.isTypeOnly) return;
+      if (clause.name) map.set(clause.name.text, clause);
+      const bindings = clause.namedBindings;
+      if (bindings && bindings.kind === NAMESPACE_IMPORT) map.set(bindings.name.text, bindings);
+      if (bindings && bindings.kind === NAMED_IMPORTS) {
+        for (const s of bindings.elements) if (!s.isTypeOnly) map.set(s.name.text, s);
+      }
+      return;
+    }
+    case IMPORT_EQUALS: {
+      const decl = statement as ts.ImportEqualsDeclaration;
+      if (!decl.isTypeOnly) map.set(decl.name.text, decl);
+      return;
+    }
+    case LABELED_STATEMENT:
+      addStatement(map, (statement as ts.LabeledStatement).statement);
+      return;
   }
 }
 
@@ -86,20 +121,23 @@ export function isFunctionLike(node: ts.Node): node is ts.SignatureDeclaration {
 
 function buildScope(node: ts.Node): ScopeMap | undefined {
   const map: ScopeMap = new Map();
-  if (ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node)) {
-    for (const s of node.statements) addStatement(map, s);
-  } else if (ts.isCaseBlock(node)) {
-    for (const clause of node.clauses) for (const s of clause.statements) addStatement(map, s);
+  const kind = node.kind;
+  if (kind === SOURCE_FILE || kind === BLOCK || kind === MODULE_BLOCK) {
+    for (const s of (node as ts.SourceFile | ts.Block | ts.ModuleBlock).statements) addStatement(map, s);
+  } else if (kind === CASE_BLOCK) {
+    for (const clause of (node as ts.CaseBlock).clauses) for (const s of clause.statements) addStatement(map, s);
   } else if (isFunctionLike(node)) {
     for (const p of node.parameters) addBindingName(map, p.name, p);
-    if (ts.isFunctionExpression(node) && node.name) map.set(node.name.text, node);
-  } else if (ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node)) {
-    const init = node.initializer;
-    if (init && ts.isVariableDeclarationList(init)) for (const d of init.declarations) addBindingName(map, d.name, d);
-  } else if (ts.isCatchClause(node)) {
-    if (node.variableDeclaration) addBindingName(map, node.variableDeclaration.name, node.variableDeclaration);
-  } else if (ts.isClassExpression(node)) {
-    if (node.name) map.set(node.name.text, node);
+    if (kind === FUNCTION_EXPRESSION && (node as ts.FunctionExpression).name) map.set(((node as ts.FunctionExpression).name as ts.Identifier).text, node as ts.FunctionExpression);
+  } else if (kind === FOR_STATEMENT || kind === FOR_IN_STATEMENT || kind === FOR_OF_STATEMENT) {
+    const init = (node as ts.ForStatement | ts.ForInStatement | ts.ForOfStatement).initializer;
+    if (init && init.kind === VARIABLE_DECLARATION_LIST) for (const d of (init as ts.VariableDeclarationList).declarations) addBindingName(map, d.name, d);
+  } else if (kind === CATCH_CLAUSE) {
+    const v = (node as ts.CatchClause).variableDeclaration;
+    if (v) addBindingName(map, v.name, v);
+  } else if (kind === CLASS_EXPRESSION) {
+    const c = node as ts.ClassExpression;
+    if (c.name) map.set(c.name.text, c);
   } else {
     return undefined;
   }

@@ -355,8 +355,10 @@ function step(file: string, node: ts.Node, what: string): TraceStep {
   return { file, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, what };
 }
 
-function extend(t: Taint, ...steps: TraceStep[]): Taint {
-  const all = [...t.steps, ...steps];
+/** `t` with `next` appended to its trace (a copy of it, without): the first 4 and last MAX_STEPS - 4 steps of a longer one. */
+function extend(t: Taint, next?: TraceStep): Taint {
+  const all = t.steps.slice();
+  if (next) all.push(next);
   return { ...t, steps: all.length > MAX_STEPS ? [...all.slice(0, 4), ...all.slice(-(MAX_STEPS - 4))] : all };
 }
 

@@ -7,7 +7,7 @@ import { dbClassKind, dbCreation, type DbHandleKind } from '../core/db.js';
 import { expressCreation, type ExpressReceiverKind } from '../core/express.js';
 import { loggerCreation, type LoggerInfo } from '../core/loggers.js';
 import { rejectionGap } from '../core/promises.js';
-import { ScopeIndex, isModuleLevel } from '../core/scope.js';
+import { ScopeIndex, isModuleLevel, kindTable } from '../core/scope.js';
 import { memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolver } from '../core/references.js';
 import type { Reference } from '../core/types.js';
 import { COLLECTORS, type EvidenceCollector, type ModuleEvidence } from './evidence/index.js';
@@ -237,7 +237,10 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
     const record: ImportRecord = { specifier, resolved: resolveSpecifier(specifier), typeOnly, kind, lazy: kind === 'dynamic' || insideFunction(at), line: p.line + 1, column: p.character + 1 };
     facts.imports.push(record);
     const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
-    const pkg = bare.startsWith('@') ? bare.split('/').slice(0, 2).join('/') : (bare.split('/')[0] ?? bare);
+    // The package: `@scope/name` or `name`, up to the next `/`.
+    const slash = bare.indexOf('/');
+    const end = slash === -1 ? -1 : bare.startsWith('@') ? bare.indexOf('/', slash + 1) : slash;
+    const pkg = end === -1 ? bare : bare.slice(0, end);
     if (specifier.startsWith('node:') || BUILTINS.has(bare) || SERVER_PACKAGES.has(pkg) || pkg.startsWith('@nestjs/')) {
       facts.roleEvidence.serverImports = true;
     }
@@ -427,12 +430,13 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
         break;
       case IDENTIFIER: {
         const id = node as ts.Identifier;
-        const imported = elidable.get(id.text);
+        const text = id.text;
+        const imported = elidable.size === 0 ? undefined : elidable.get(text);
         if (imported && !usedAsValue.has(imported) && readsAsValue(id)) usedAsValue.add(imported);
-        if (id.text === 'process' && ts.isPropertyAccessExpression(id.parent) && id.parent.expression === id && id.parent.name.text === 'argv' && !scope.declarationOf(id)) {
+        if (text === 'process' && ts.isPropertyAccessExpression(id.parent) && id.parent.expression === id && id.parent.name.text === 'argv' && !scope.declarationOf(id)) {
           facts.roleEvidence.readsArgv = true;
         }
-        if (BROWSER_GLOBALS.has(id.text) && !facts.roleEvidence.browserSyntax) {
+        if (!facts.roleEvidence.browserSyntax && BROWSER_GLOBALS.has(text)) {
           const parent = id.parent;
           const isName = (ts.isPropertyAccessExpression(parent) && parent.name === id) || (ts.isPropertyAssignment(parent) && parent.name === id);
           if (!isName && !scope.declarationOf(id)) facts.roleEvidence.browserSyntax = true;
@@ -478,19 +482,27 @@ function insideFunction(node: ts.Node): boolean {
   return false;
 }
 
+// Kinds readsAsValue tests (it runs on every use of a TypeScript file's imported names), as plain numbers.
+const IMPORT_BINDINGS = kindTable([ts.SyntaxKind.ImportClause, ts.SyntaxKind.ImportSpecifier, ts.SyntaxKind.NamespaceImport]);
+const NAMED_MEMBERS = kindTable([ts.SyntaxKind.PropertyAssignment, ts.SyntaxKind.PropertyDeclaration, ts.SyntaxKind.MethodDeclaration, ts.SyntaxKind.PropertySignature, ts.SyntaxKind.MethodSignature]);
+const PROPERTY_ACCESS = ts.SyntaxKind.PropertyAccessExpression;
+const QUALIFIED_NAME = ts.SyntaxKind.QualifiedName;
+const TYPE_REFERENCE = ts.SyntaxKind.TypeReference;
+
 /**
  * An identifier that TypeScript keeps in the emitted JavaScript: not a declaration's name nor a
  * property name, and not in a type position (except a type that decorator metadata emits).
  */
 function readsAsValue(id: ts.Identifier): boolean {
   const parent = id.parent;
-  if (ts.isImportClause(parent) || ts.isImportSpecifier(parent) || ts.isNamespaceImport(parent)) return false;
-  if ((ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) && (ts.isPropertyAccessExpression(parent) ? parent.name : parent.right) === id) return false;
-  if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent) || ts.isPropertySignature(parent) || ts.isMethodSignature(parent)) && parent.name === id) return false;
+  if (IMPORT_BINDINGS[parent.kind] === 1) return false;
+  if (parent.kind === PROPERTY_ACCESS && (parent as ts.PropertyAccessExpression).name === id) return false;
+  if (parent.kind === QUALIFIED_NAME && (parent as ts.QualifiedName).right === id) return false;
+  if (NAMED_MEMBERS[parent.kind] === 1 && (parent as ts.PropertyAssignment).name === id) return false;
   let n: ts.Node = id;
-  while (ts.isQualifiedName(n.parent)) n = n.parent;
+  while (n.parent.kind === QUALIFIED_NAME) n = n.parent;
   const holder = n.parent;
-  if (ts.isTypeReferenceNode(holder)) return emittedAsMetadata(holder);
+  if (holder.kind === TYPE_REFERENCE) return emittedAsMetadata(holder as ts.TypeReferenceNode);
   if (ts.isTypeQueryNode(holder) || ts.isImportTypeNode(holder) || ts.isTypeNode(holder) && !ts.isExpressionWithTypeArguments(holder)) return false;
   if (ts.isExpressionWithTypeArguments(holder)) {
     const clause = holder.parent;

@@ -27,7 +27,10 @@ export function isRelativeSpecifier(specifier: string): boolean {
 }
 
 export class ModuleResolver {
-  private readonly cache = new Map<string, string | null>();
+  private readonly relativeCache = new Map<string, Map<string, string | null>>();
+  private readonly bareCache = new Map<string, Map<string, string | null>>();
+  private lastFile = '';
+  private lastDir = '';
 
   private readonly localPackages: ReadonlyMap<string, LocalPackage>;
 
@@ -47,8 +50,7 @@ export class ModuleResolver {
   private readonly mappingByDir = new Map<string, PathMapping | null>();
 
   /** The tsconfig paths that apply to a file: its workspace package's, else the root's (the same for a directory's files). */
-  private mappingFor(fromFile: string): PathMapping | null {
-    const dir = dirname(fromFile);
+  private mappingFor(fromFile: string, dir: string): PathMapping | null {
     let found = this.mappingByDir.get(dir);
     if (found === undefined) {
       let best: { dir: string; mapping: PathMapping } | undefined;
@@ -61,18 +63,29 @@ export class ModuleResolver {
 
   /** The absolute path of the project file `specifier` names from `fromFile`, or null (a package, or not found). */
   resolve(fromFile: string, specifier: string): string | null {
-    const mapping = isRelativeSpecifier(specifier) ? null : this.mappingFor(fromFile);
-    const key = isRelativeSpecifier(specifier) ? `${dirname(fromFile)}\0${specifier}` : `${mapping?.baseDir ?? ''}\0${specifier}`;
-    let hit = this.cache.get(key);
+    // A file asks about each of its specifiers in turn: its directory is computed once.
+    if (fromFile !== this.lastFile) {
+      this.lastFile = fromFile;
+      this.lastDir = dirname(fromFile);
+    }
+    const dir = this.lastDir;
+    const relative = isRelativeSpecifier(specifier);
+    const mapping = relative ? null : this.mappingFor(fromFile, dir);
+    // Cached by the directory a relative specifier starts from, or by the path mapping a bare one goes through.
+    const scope = relative ? dir : (mapping?.baseDir ?? '');
+    const cache = relative ? this.relativeCache : this.bareCache;
+    let bySpecifier = cache.get(scope);
+    if (!bySpecifier) cache.set(scope, (bySpecifier = new Map()));
+    let hit = bySpecifier.get(specifier);
     if (hit === undefined) {
-      hit = this.compute(fromFile, specifier, mapping);
-      this.cache.set(key, hit);
+      hit = relative ? this.probe(resolvePath(dir, specifier)) : this.compute(specifier, mapping);
+      bySpecifier.set(specifier, hit);
     }
     return hit;
   }
 
-  private compute(fromFile: string, specifier: string, mapping: PathMapping | null): string | null {
-    if (isRelativeSpecifier(specifier)) return this.probe(resolvePath(dirname(fromFile), specifier));
+  /** A bare specifier: a workspace package, else the tsconfig paths and baseUrl. */
+  private compute(specifier: string, mapping: PathMapping | null): string | null {
     const local = this.localPackage(specifier);
     if (local) return local;
     if (!mapping) return null;
@@ -123,7 +136,9 @@ export class ModuleResolver {
       if (this.files.has(candidate)) return candidate;
     }
     for (const e of TRY_EXTENSIONS) if (this.files.has(base + e)) return base + e;
-    for (const e of TRY_EXTENSIONS) if (this.files.has(join(base, `index${e}`))) return join(base, `index${e}`);
+    // join(base, `index${e}`) for each extension, joined once.
+    const index = join(base, 'index');
+    for (const e of TRY_EXTENSIONS) if (this.files.has(index + e)) return index + e;
     return null;
   }
 }

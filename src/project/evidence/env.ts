@@ -5,6 +5,9 @@
 import { ts } from 'ts-morph';
 import { memberName, unwrap } from '../../core/references.js';
 import type { CollectorFactory } from './index.js';
+import { mentions } from './mentions.js';
+
+const KINDS = [ts.SyntaxKind.PropertyAccessExpression];
 
 export interface EnvRead {
   line: number;
@@ -35,7 +38,8 @@ export const envCollector: CollectorFactory = (context) => {
   const found: EnvEvidence = { reads: [], parsesWholeEnv: false };
   const isGlobal = (id: ts.Identifier) => !context.scope.declarationOf(id);
   return {
-    kinds: [ts.SyntaxKind.PropertyAccessExpression],
+    // Every read is of `process.env`: a file that never names `process` has none.
+    kinds: mentions(context.sourceFile, ['process']) ? KINDS : [],
     visit(node) {
       if (!isProcessEnv(node, isGlobal)) return;
       let outer: ts.Node = node;

@@ -36,7 +36,7 @@ export const expressParamsCollector: CollectorFactory = (context) => {
       if (!ts.isCallExpression(node) || node.arguments.length === 0) return;
       const callee = node.expression;
       if (ts.isPropertyAccessExpression(callee) && REGISTERING.has(callee.name.text) && ts.isIdentifier(callee.expression)) receivers.push(callee.expression);
-      if ((ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee) || ts.isCallExpression(callee)) && node.arguments.some((a) => ts.isIdentifier(a))) calls.push(node);
+      if ((ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee) || ts.isCallExpression(callee)) && hasIdentifierArgument(node)) calls.push(node);
     },
     finish(evidence) {
       const out: ExpressParamsEvidence = { calls: [], params: [] };
@@ -77,6 +77,14 @@ export const expressParamsCollector: CollectorFactory = (context) => {
     },
   };
 };
+
+const IDENTIFIER = ts.SyntaxKind.Identifier;
+
+/** `call.arguments.some((a) => ts.isIdentifier(a))`, without a closure per call. */
+function hasIdentifierArgument(call: ts.CallExpression): boolean {
+  for (const a of call.arguments) if (a.kind === IDENTIFIER) return true;
+  return false;
+}
 
 /** This file's exported functions, by export name (`default` for `module.exports = (router) => …`). */
 function exportedFunctionKeys(sf: ts.SourceFile, declarationOf: (id: ts.Identifier) => ts.Node | undefined): Map<FunctionNode, string> {

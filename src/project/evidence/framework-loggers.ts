@@ -5,6 +5,7 @@ import { ts } from 'ts-morph';
 import { pinoOptions } from '../../core/loggers.js';
 import { unwrap } from '../../core/references.js';
 import type { CollectorFactory } from './index.js';
+import { mentions } from './mentions.js';
 
 export interface FrameworkLoggerConfig {
   /** Redact paths of the logger options; null when none; 'unknown' when they cannot be read. */
@@ -26,6 +27,10 @@ const CREATORS: Record<string, 'logger-option' | 'options' | 'pinoHttp-option'> 
 
 /** Every dot-prefix of a CREATORS key: a module outside it cannot start one (checked before joining the path). */
 const CREATOR_PREFIXES = new Set(Object.keys(CREATORS).flatMap((key) => key.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'))));
+
+/** Every CREATORS module names one of these. */
+const CREATOR_NAMES = ['fastify', 'pino'];
+const KINDS = [ts.SyntaxKind.CallExpression];
 
 const identity = (e: ts.Expression) => unwrap(e);
 
@@ -54,7 +59,8 @@ export type FrameworkLoggersEvidence = FrameworkLoggerConfig[];
 export const collectFrameworkLoggers: CollectorFactory = (context) => {
   const found: FrameworkLoggerConfig[] = [];
   return {
-    kinds: [ts.SyntaxKind.CallExpression],
+    // Each creation is a call of a CREATORS module's export: a file that never names one has none.
+    kinds: mentions(context.sourceFile, CREATOR_NAMES) ? KINDS : [],
     visit(node) {
       if (!ts.isCallExpression(node)) return;
       const ref = context.referenceOf(node.expression);

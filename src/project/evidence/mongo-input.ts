@@ -7,6 +7,9 @@
 import { ts } from 'ts-morph';
 import { unwrap } from '../../core/references.js';
 import type { CollectorFactory } from './index.js';
+import { mentions } from './mentions.js';
+
+const KINDS = [ts.SyntaxKind.CallExpression];
 
 export interface MongoInputEvidence {
   /** The `query parser` setting this file makes: `extended` (qs, or a custom function) or `simple` (or turned off). */
@@ -24,7 +27,8 @@ export const mongoInputCollector: CollectorFactory = (context) => {
     return ref?.kind === 'module' && !ref.resolved && ref.module === 'express-mongo-sanitize';
   };
   return {
-    kinds: [ts.SyntaxKind.CallExpression],
+    // Either setting names its string or the package: other files make neither (see ./mentions.ts).
+    kinds: mentions(context.sourceFile, ['query parser', 'express-mongo-sanitize']) ? KINDS : [],
     visit(node) {
       if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
       const method = node.expression.name.text;

@@ -43,33 +43,42 @@ export function isHealthPath(text: string, requireSlash: boolean): boolean {
   return false;
 }
 
+// Kinds the visit switches on, as plain numbers (reading `ts.SyntaxKind.X` goes through a getter: see kindTable in ../../core/scope.ts).
+const CALL = ts.SyntaxKind.CallExpression;
+const NEW = ts.SyntaxKind.NewExpression;
+const DECORATOR = ts.SyntaxKind.Decorator;
+const PROPERTY_ASSIGNMENT = ts.SyntaxKind.PropertyAssignment;
+const BINARY = ts.SyntaxKind.BinaryExpression;
+const CASE_CLAUSE = ts.SyntaxKind.CaseClause;
+const KINDS = [CALL, NEW, DECORATOR, PROPERTY_ASSIGNMENT, BINARY, CASE_CLAUSE];
+
 export const createObservabilityCollector: CollectorFactory = (context) => {
   const found: ObservabilityEvidence = { consoleCalls: 0, builtInLogger: false, healthRoute: null };
   const healthAt = (node: ts.Node) => {
     found.healthRoute ??= context.position(node);
   };
   return {
-    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression, ts.SyntaxKind.Decorator, ts.SyntaxKind.PropertyAssignment, ts.SyntaxKind.BinaryExpression, ts.SyntaxKind.CaseClause],
+    kinds: KINDS,
     visit(node) {
       switch (node.kind) {
-        case ts.SyntaxKind.CallExpression: {
+        case CALL: {
           const call = node as ts.CallExpression;
           if (isConsoleLogCall(call, context)) found.consoleCalls++;
           else if (isHealthRouteCall(call, context)) healthAt(call);
           else if (isFastifyWithLogger(call, context)) found.builtInLogger = true;
           break;
         }
-        case ts.SyntaxKind.NewExpression:
+        case NEW:
           if (isBuiltInLoggerConstruction(node as ts.NewExpression, context)) found.builtInLogger = true;
           break;
-        case ts.SyntaxKind.Decorator:
+        case DECORATOR:
           if (isHealthDecorator(node as ts.Decorator, context)) healthAt(node);
           break;
-        case ts.SyntaxKind.PropertyAssignment:
+        case PROPERTY_ASSIGNMENT:
           if (isHealthPathProperty(node as ts.PropertyAssignment, context)) healthAt(node);
           break;
-        case ts.SyntaxKind.BinaryExpression:
-        case ts.SyntaxKind.CaseClause:
+        case BINARY:
+        case CASE_CLAUSE:
           if (comparesWithHealthPath(node as ts.BinaryExpression | ts.CaseClause)) healthAt(node);
           break;
         default:
@@ -159,13 +168,21 @@ function isHealthPathProperty(property: ts.PropertyAssignment, context: Evidence
 
 /** `req.url === '/health'`, `case '/readyz':` — a hand-rolled node:http router. */
 function comparesWithHealthPath(node: ts.BinaryExpression | ts.CaseClause): boolean {
-  const operands: ts.Expression[] = [];
-  if (ts.isCaseClause(node)) operands.push(node.expression);
-  else if (node.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken || node.operatorToken.kind === ts.SyntaxKind.EqualsEqualsToken) operands.push(node.left, node.right);
-  return operands.some((o) => {
-    const e = unwrap(o);
-    return (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) && isHealthPath(e.text, true);
-  });
+  if (node.kind === CASE_CLAUSE) return isHealthPathLiteral((node as ts.CaseClause).expression);
+  const b = node as ts.BinaryExpression;
+  const op = b.operatorToken.kind;
+  if (op !== EQUALS_EQUALS_EQUALS && op !== EQUALS_EQUALS) return false;
+  return isHealthPathLiteral(b.left) || isHealthPathLiteral(b.right);
+}
+
+const EQUALS_EQUALS_EQUALS = ts.SyntaxKind.EqualsEqualsEqualsToken;
+const EQUALS_EQUALS = ts.SyntaxKind.EqualsEqualsToken;
+const STRING_LITERAL = ts.SyntaxKind.StringLiteral;
+const PLAIN_TEMPLATE = ts.SyntaxKind.NoSubstitutionTemplateLiteral;
+
+function isHealthPathLiteral(o: ts.Expression): boolean {
+  const e = unwrap(o);
+  return (e.kind === STRING_LITERAL || e.kind === PLAIN_TEMPLATE) && isHealthPath((e as ts.StringLiteral).text, true);
 }
 
 /** `fastify({ logger: true })`, `Fastify({ logger: envLogger })`, `require('fastify')(options)`. */

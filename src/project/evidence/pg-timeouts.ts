@@ -7,16 +7,24 @@ import { ts } from 'ts-morph';
 import { memberName, unwrap } from '../../core/references.js';
 import type { CollectorFactory } from './index.js';
 
+/** The names both tests need in a file's text (see ./mentions.ts; the SQL test is case-insensitive). */
+const TIMEOUT_NAMES = /statement_timeout|query_timeout/i;
+const KINDS = [ts.SyntaxKind.StringLiteral, ts.SyntaxKind.NoSubstitutionTemplateLiteral, ts.SyntaxKind.TemplateHead, ts.SyntaxKind.BinaryExpression];
+
 const DEFAULT_TIMEOUTS = new Set(['statement_timeout', 'query_timeout']);
 /** A session-wide `SET statement_timeout` (not `SET LOCAL`, which ends with the transaction). */
 const SET_STATEMENT_TIMEOUT = /\bset\s+(session\s+)?statement_timeout\b/i;
 
 const isZero = (e: ts.Expression) => ts.isNumericLiteral(e) && Number(e.text) === 0;
 
-export const pgTimeouts: CollectorFactory = ({ referenceOf }) => {
+export const pgTimeouts: CollectorFactory = ({ referenceOf, sourceFile }) => {
   let found = false;
+  // A file that never names either timeout (and has no escape that could spell one) can show neither.
+  const text = sourceFile.text;
+  // Either name, in any case, holds `_t` or `_T`: two plain searches spare most files the case-insensitive one.
+  const relevant = text.includes('\\') || ((text.includes('_t') || text.includes('_T')) && TIMEOUT_NAMES.test(text));
   return {
-    kinds: [ts.SyntaxKind.StringLiteral, ts.SyntaxKind.NoSubstitutionTemplateLiteral, ts.SyntaxKind.TemplateHead, ts.SyntaxKind.BinaryExpression],
+    kinds: relevant ? KINDS : [],
     visit(node) {
       if (found) return;
       if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node)) {

@@ -109,7 +109,8 @@ interface Marks {
   calls: Set<string>;
 }
 
-const SOURCE_FILE = ts.SyntaxKind.SourceFile;
+/** Function-likes, throws, assignments and calls. */
+const KINDS = [...FUNCTION_KIND_LIST, ts.SyntaxKind.ThrowStatement, ts.SyntaxKind.BinaryExpression, ts.SyntaxKind.CallExpression];
 const THROW = ts.SyntaxKind.ThrowStatement;
 const BINARY = ts.SyntaxKind.BinaryExpression;
 const EQUALS = ts.SyntaxKind.EqualsToken;
@@ -175,7 +176,9 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
     const e = ts.isExpression(expr) ? unwrap(expr) : expr;
     if (ts.isArrowFunction(e) || ts.isFunctionExpression(e) || ts.isFunctionDeclaration(e)) return e;
     if (!ts.isIdentifier(e)) return undefined;
-    const decl = ctx.scope.declarationOf(e);
+    return functionOfDeclaration(ctx.scope.declarationOf(e));
+  };
+  const functionOfDeclaration = (decl: ts.Node | undefined): ts.Node | undefined => {
     if (decl && ts.isFunctionDeclaration(decl)) return decl;
     if (decl && ts.isVariableDeclaration(decl) && decl.initializer) {
       const init = unwrap(decl.initializer);
@@ -265,20 +268,12 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
     return receiver === null || receiver.kind !== 'global';
   };
 
+  // The exports, from the top-level statements (read here rather than by subscribing to statement kinds found at every depth).
+  for (const statement of ctx.sourceFile.statements) visitTopLevel(statement);
+
   return {
-    // Top-level statements visitTopLevel reads, function-likes, throws, assignments and calls.
-    kinds: [
-      ts.SyntaxKind.VariableStatement,
-      ts.SyntaxKind.ExportDeclaration,
-      ts.SyntaxKind.ExportAssignment,
-      ts.SyntaxKind.ExpressionStatement,
-      ...FUNCTION_KIND_LIST,
-      ts.SyntaxKind.ThrowStatement,
-      ts.SyntaxKind.BinaryExpression,
-      ts.SyntaxKind.CallExpression,
-    ],
+    kinds: KINDS,
     visit(node) {
-      if (node.parent?.kind === SOURCE_FILE) visitTopLevel(node);
       if (isFunctionLike(node)) {
         link(innermost(node), node);
         return;
@@ -321,7 +316,9 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
       const named = verdict !== 0;
       if (verdict & 1) mark(node, 'exit');
       if (verdict & 2) mark(node, 'closes');
-      const local = ts.isIdentifier(callee) ? functionOf(callee) : undefined;
+      // functionOf(callee) asks the scope for the callee's declaration; its reference holds it (a
+      // function, or a variable holding one, is a local reference; a global has none).
+      const local = ts.isIdentifier(callee) && ref?.kind === 'local' ? functionOfDeclaration(ref.declaration) : undefined;
       if (local) link(innermost(node), local);
       else if (ref?.kind === 'module' && ref.resolved && ref.path.length === 1) marksOf(node)?.calls.add(`${ref.resolved}#${ref.path[0]}`);
       else if (!named && ts.isPropertyAccessExpression(callee) && isOpaqueMethodCall(callee)) mark(node, 'opaque');

@@ -6,6 +6,7 @@ import { ts } from 'ts-morph';
 import { unwrap } from '../../core/references.js';
 import type { Reference } from '../../core/types.js';
 import type { CollectorFactory } from './index.js';
+import { mentions } from './mentions.js';
 
 export type WebFramework = 'Express' | 'Koa' | 'Fastify' | 'NestJS' | 'NestJS (Fastify)';
 
@@ -47,7 +48,12 @@ const MIDDLEWARE_HEADERS: Record<string, string> = {
 };
 
 const HELMETS = new Set(['helmet', 'koa-helmet']);
+const LUSCA = new Set(['lusca']);
 const FASTIFY_HELMETS = new Set(['@fastify/helmet', 'fastify-helmet']);
+/** Every package whose reference the collector tests names one of these (see ./mentions.ts). */
+const PACKAGE_NAMES = ['express', 'routing-controllers', 'koa', 'fastify', '@nestjs/core', 'helmet', 'lusca'];
+const ALL_KINDS = [ts.SyntaxKind.NewExpression, ts.SyntaxKind.CallExpression];
+const CALLS = [ts.SyntaxKind.CallExpression];
 const HEADER_METHODS = new Set(['setHeader', 'header', 'set', 'headers', 'append', 'writeHead']);
 
 function isPackage(ref: Reference | null, modules: ReadonlySet<string>): ref is Extract<Reference, { kind: 'module' }> {
@@ -91,26 +97,31 @@ export const securityHeadersCollector: CollectorFactory = (context) => {
     }
   };
 
+  // The app creations, helmet, lusca and @fastify/helmet are references to packages: a file that
+  // names none of them has none (the headers set by hand are looked for in every file).
+  const packages = mentions(context.sourceFile, PACKAGE_NAMES);
   return {
-    kinds: [ts.SyntaxKind.NewExpression, ts.SyntaxKind.CallExpression],
+    kinds: packages ? ALL_KINDS : CALLS,
     visit(node) {
       if (ts.isNewExpression(node)) return creation(node, context.referenceOf(node.expression));
       if (!ts.isCallExpression(node)) return;
-      const ref = context.referenceOf(node.expression);
-      creation(node, ref);
-      // helmet() / helmet.hsts() / lusca({ xframe, nosniff }) / lusca.xframe()
-      if (isPackage(ref, HELMETS)) {
-        if (ref.path.length === 0 || (ref.path.length === 1 && ref.path[0] === 'default')) found.helmet = true;
-        else if (ref.path.length === 1 && MIDDLEWARE_HEADERS[ref.path[0]!]) headers.add(MIDDLEWARE_HEADERS[ref.path[0]!]!);
+      if (packages) {
+        const ref = context.referenceOf(node.expression);
+        creation(node, ref);
+        // helmet() / helmet.hsts() / lusca({ xframe, nosniff }) / lusca.xframe()
+        if (isPackage(ref, HELMETS)) {
+          if (ref.path.length === 0 || (ref.path.length === 1 && ref.path[0] === 'default')) found.helmet = true;
+          else if (ref.path.length === 1 && MIDDLEWARE_HEADERS[ref.path[0]!]) headers.add(MIDDLEWARE_HEADERS[ref.path[0]!]!);
+        }
+        if (isPackage(ref, LUSCA)) {
+          const options = node.arguments[0] && unwrap(node.arguments[0]);
+          if (ref.path.length === 0 && options && ts.isObjectLiteralExpression(options)) {
+            for (const p of options.properties) if (p.name && ts.isIdentifier(p.name) && MIDDLEWARE_HEADERS[p.name.text]) headers.add(MIDDLEWARE_HEADERS[p.name.text]!);
+          } else if (ref.path.length === 1 && MIDDLEWARE_HEADERS[ref.path[0]!]) headers.add(MIDDLEWARE_HEADERS[ref.path[0]!]!);
+        }
+        // fastify.register(helmet, …) / app.register(fastifyHelmet)
+        if (node.arguments.some((a) => isPackage(context.referenceOf(a), FASTIFY_HELMETS))) found.helmet = true;
       }
-      if (isPackage(ref, new Set(['lusca']))) {
-        const options = node.arguments[0] && unwrap(node.arguments[0]);
-        if (ref.path.length === 0 && options && ts.isObjectLiteralExpression(options)) {
-          for (const p of options.properties) if (p.name && ts.isIdentifier(p.name) && MIDDLEWARE_HEADERS[p.name.text]) headers.add(MIDDLEWARE_HEADERS[p.name.text]!);
-        } else if (ref.path.length === 1 && MIDDLEWARE_HEADERS[ref.path[0]!]) headers.add(MIDDLEWARE_HEADERS[ref.path[0]!]!);
-      }
-      // fastify.register(helmet, …) / app.register(fastifyHelmet)
-      if (node.arguments.some((a) => isPackage(context.referenceOf(a), FASTIFY_HELMETS))) found.helmet = true;
       for (const name of writtenHeaderNames(node)) if (SECURITY_HEADERS.has(name)) headers.add(name);
       const callee = unwrap(node.expression);
       if (ts.isPropertyAccessExpression(callee) && stringOf(node.arguments[0])?.toLowerCase() === 'x-powered-by') {

@@ -5,6 +5,7 @@
 import { ts } from 'ts-morph';
 import { unwrap } from '../../core/references.js';
 import type { EvidenceCollector, EvidenceContext, ModuleEvidence } from './index.js';
+import { mentions } from './mentions.js';
 
 export interface SocketServerRecord {
   line: number;
@@ -24,6 +25,8 @@ export interface SocketIoEvidence {
 }
 
 const SOCKET_IO = 'socket.io';
+const ALL_KINDS = [ts.SyntaxKind.NewExpression, ts.SyntaxKind.CallExpression];
+const CALLS = [ts.SyntaxKind.CallExpression];
 
 export function socketIoCollector(ctx: EvidenceContext): EvidenceCollector {
   const servers: Array<{ node: ts.Expression; binding: ts.Node | string | undefined; record: SocketServerRecord }> = [];
@@ -74,10 +77,14 @@ export function socketIoCollector(ctx: EvidenceContext): EvidenceCollector {
     return undefined;
   };
 
+  // A server is a reference to socket.io and an adapter call names `adapter`: a file whose text
+  // holds neither name (see ./mentions.ts) has neither.
+  const creations = mentions(ctx.sourceFile, [SOCKET_IO]);
+  const adapters = creations || mentions(ctx.sourceFile, ['adapter']);
   return {
-    kinds: [ts.SyntaxKind.NewExpression, ts.SyntaxKind.CallExpression],
+    kinds: creations ? ALL_KINDS : adapters ? CALLS : [],
     visit(node) {
-      if (ts.isNewExpression(node) || ts.isCallExpression(node)) {
+      if (creations && (ts.isNewExpression(node) || ts.isCallExpression(node))) {
         if (isServerCreation(node)) {
           const at = ctx.position(node);
           servers.push({ node, binding: bindingOf(node), record: { line: at.line, column: at.column, adapterOption: adapterOptionOf(node), adapterCall: false } });

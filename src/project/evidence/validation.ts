@@ -3,6 +3,9 @@
 import { ts } from 'ts-morph';
 import { unwrap } from '../../core/references.js';
 import type { CollectorFactory } from './index.js';
+import { mentions } from './mentions.js';
+
+const KINDS = [ts.SyntaxKind.CallExpression, ts.SyntaxKind.ObjectLiteralExpression];
 
 export interface ValidationEvidence {
   /** This file installs a global NestJS validation pipe. */
@@ -19,7 +22,8 @@ export const validationCollector: CollectorFactory = (context) => {
     return ref?.kind === 'module' && ref.module === '@nestjs/common' && ref.path[0] === 'ValidationPipe';
   };
   return {
-    kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.ObjectLiteralExpression],
+    // Both set-ups need a ValidationPipe imported from @nestjs/common: other files cannot have one.
+    kinds: mentions(context.sourceFile, ['@nestjs/common']) ? KINDS : [],
     visit(node) {
       if (globalPipe) return;
       // app.useGlobalPipes(new ValidationPipe({ whitelist: true }))

@@ -1,0 +1,73 @@
+// The evidence collectors that skip a file whose text never names what they look for (see
+// src/project/evidence/mentions.ts) must record the same evidence as a full look would: a name
+// written with an escape sequence, an alias of an import, a require, and a file that names none.
+import { describe, expect, it } from 'vitest';
+import { parseText } from '../../src/core/parse.js';
+import { buildModuleFacts, type ModuleFacts } from '../../src/project/modules.js';
+
+function factsOf(path: string, code: string): ModuleFacts {
+  const parsed = parseText(path, code);
+  if (parsed.syntaxError) throw new Error(parsed.syntaxError);
+  return buildModuleFacts(path, parsed.sourceFile, () => null);
+}
+
+describe('evidence collectors skipping files that never name their subject', () => {
+  it('still see names spelled with escapes', () => {
+    const facts = factsOf(
+      '/srv/app/src/server.js',
+      [
+        "const h = require('hel\\u006det');",
+        "const { Pool } = require('p\\x67');",
+        "const pg = require('\\u0070g');",
+        'pg.defaults.statement\\u005ftimeout = 5000;',
+        "const app = require('expr\\u0065ss')();",
+        'app.use(h());',
+        "app.set('query\\u0020parser', 'extended');",
+        'const port = proc\\u0065ss.env.PORT;',
+      ].join('\n'),
+    );
+    expect(facts.evidence.securityHeaders.helmet).toBe(true);
+    expect(facts.evidence.securityHeaders.apps.map((a) => a.framework)).toEqual(['Express']);
+    expect(facts.evidence.pgTimeoutSet).toBe(true);
+    expect(facts.evidence.mongoInput.queryParser).toBe('extended');
+    expect(facts.evidence.env.reads.map((r) => r.name)).toEqual(['PORT']);
+  });
+
+  it('still follow aliases, requires and template specifiers', () => {
+    const facts = factsOf(
+      '/srv/app/src/main.ts',
+      [
+        "import * as common from '@nestjs/common';",
+        "import { Server as IoServer } from 'socket.io';",
+        'const Pipe = common.ValidationPipe;',
+        'app.useGlobalPipes(new Pipe());',
+        'const io = new IoServer(httpServer);',
+        'io.adapter(createAdapter(pub, sub));',
+        'const fastify = require(`fastify`);',
+        'const server = fastify({ logger: { redact: ["req.headers.authorization"] } });',
+        "client.query('SET statement_timeout = 5000');",
+      ].join('\n'),
+    );
+    expect(facts.evidence.validation.globalPipe).toBe(true);
+    expect(facts.evidence.socketIo.servers).toEqual([{ line: 5, column: 12, adapterOption: false, adapterCall: true }]);
+    expect(facts.evidence.frameworkLoggers).toEqual([{ redact: ['req.headers.authorization'] }]);
+    expect(facts.evidence.securityHeaders.apps.map((a) => a.framework)).toEqual(['Fastify']);
+    expect(facts.evidence.pgTimeoutSet).toBe(true);
+  });
+
+  it('still see a timeout setting written in upper or mixed case', () => {
+    expect(factsOf('/srv/app/src/db.ts', "await client.query('SET STATEMENT_TIMEOUT TO 5000');").evidence.pgTimeoutSet).toBe(true);
+    expect(factsOf('/srv/app/src/db.ts', "await client.query('set Statement_Timeout = 5000');").evidence.pgTimeoutSet).toBe(true);
+  });
+
+  it('record nothing for a file that names none of them', () => {
+    const facts = factsOf('/srv/app/src/util.ts', ['export function add(a: number, b: number) {', '  return a + b;', '}'].join('\n'));
+    expect(facts.evidence.env).toEqual({ reads: [], parsesWholeEnv: false });
+    expect(facts.evidence.frameworkLoggers).toEqual([]);
+    expect(facts.evidence.mongoInput).toEqual({ queryParser: null, sanitizeMiddleware: false });
+    expect(facts.evidence.pgTimeoutSet).toBe(false);
+    expect(facts.evidence.securityHeaders).toEqual({ apps: [], helmet: false, headers: [], poweredByOff: false });
+    expect(facts.evidence.socketIo).toEqual({ servers: [], importedAdapterCalls: [], unboundAdapterCalls: 0 });
+    expect(facts.evidence.validation).toEqual({ globalPipe: false });
+  });
+});
