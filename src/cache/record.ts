@@ -80,15 +80,35 @@ function stepKey(s: Step): string {
   return 'p' in s ? `.${s.p}` : JSON.stringify(s);
 }
 
+/** A set of reader ids, in order of first addition: an array while small, with a Set beside it once large. */
+class ReaderList {
+  readonly items: number[] = [];
+  private last = -1;
+  private set: Set<number> | undefined;
+
+  add(reader: number): void {
+    if (this.last === reader) return;
+    this.last = reader;
+    if (this.has(reader)) return;
+    this.items.push(reader);
+    if (this.set) this.set.add(reader);
+    else if (this.items.length > 16) this.set = new Set(this.items);
+  }
+
+  has(reader: number): boolean {
+    return this.set ? this.set.has(reader) : this.items.includes(reader);
+  }
+}
+
 /** One place the rules read: its step from the parent, the value first seen there, and the places read from it. */
 class Site {
   value: string | undefined = undefined;
   private readonly children = new Map<unknown, Site>();
   /** The sites whose objects this site's is (recorded when it was reached here after there). */
   private same: Site[] | undefined;
-  /** Who read here (reader ids of the recorder), in order of first read; `last` the latest. */
-  private readers: number[] | undefined;
-  private last = -1;
+  /** Who read here (reader ids of the recorder), and who of them read on below (through a child). */
+  private readers: ReaderList | undefined;
+  private below: ReaderList | undefined;
   constructor(
     readonly step: Step,
     readonly parent: Site | null,
@@ -105,10 +125,12 @@ class Site {
   }
 
   touch(reader: number): void {
-    if (this.last === reader) return;
-    this.last = reader;
-    if (!this.readers) this.readers = [reader];
-    else if (!this.readers.includes(reader)) this.readers.push(reader);
+    (this.readers ??= new ReaderList()).add(reader);
+    this.parent?.readOnBelow(reader);
+  }
+
+  private readOnBelow(reader: number): void {
+    (this.below ??= new ReaderList()).add(reader);
   }
 
   sameAs(first: Site): void {
@@ -124,21 +146,17 @@ class Site {
   }
 
   /** This site as stored (null when nothing was read here or below), and every reader that read here or below. */
-  node(): { node: ReadNode; readers: Set<number> } | null {
+  node(): ReadNode | null {
     const c: ReadNode[] = [];
-    const below = new Set<number>();
     for (const child of this.children.values()) {
       const n = child.node();
-      if (!n) continue;
-      c.push(n.node);
-      for (const r of n.readers) below.add(r);
+      if (n) c.push(n);
     }
     if (this.value === undefined && c.length === 0 && !this.same) return null;
-    // A reader is stored where its reads end: the readers below this site are kept by its children.
-    const own = (this.readers ?? []).filter((r) => !below.has(r));
-    for (const r of own) below.add(r);
-    const node: ReadNode = { s: this.step, ...(this.value !== undefined ? { v: this.value } : {}), ...(c.length > 0 ? { c } : {}), ...(this.same ? { same: this.same.map((site) => site.path()) } : {}), ...(own.length > 0 ? { r: own } : {}) };
-    return { node, readers: below };
+    // A reader is stored where its reads end: one that read on below this site is kept by a child.
+    const below = this.below;
+    const own = this.readers ? (below ? this.readers.items.filter((r) => !below.has(r)) : this.readers.items) : [];
+    return { s: this.step, ...(this.value !== undefined ? { v: this.value } : {}), ...(c.length > 0 ? { c } : {}), ...(this.same ? { same: this.same.map((site) => site.path()) } : {}), ...(own.length > 0 ? { r: own } : {}) };
   }
 }
 
@@ -167,7 +185,7 @@ export class FactsRecorder {
     const out: Reads = [];
     for (const site of this.roots.values()) {
       const n = site.node();
-      if (n) out.push(n.node);
+      if (n) out.push(n);
     }
     return out;
   }
@@ -392,17 +410,30 @@ function mergeReaders(a: number[] | undefined, b: number[] | undefined): number[
   return more.length === 0 ? a : [...a, ...more];
 }
 
-/** The tree with every reader index mapped through `map` (dropped where it answers undefined), and the nodes no reader needs left out. */
-function mapReaders(nodes: readonly ReadNode[], map: (reader: number) => number | undefined): ReadNode[] {
+/**
+ * The tree with every reader index mapped through `map` (dropped where it answers undefined), and the
+ * nodes no reader needs left out; nodes (and lists) that do not change are the same objects.
+ */
+function mapReaders(nodes: ReadNode[], map: (reader: number) => number | undefined): ReadNode[] {
+  let changed = false;
   const out: ReadNode[] = [];
   for (const n of nodes) {
-    const c = n.c ? mapReaders(n.c, map) : [];
-    const r = (n.r ?? []).map(map).filter((x): x is number => x !== undefined);
-    if (c.length === 0 && r.length === 0) continue;
+    const c = n.c ? mapReaders(n.c, map) : undefined;
+    let r = n.r;
+    if (r && r.some((x) => map(x) !== x)) r = r.map(map).filter((x): x is number => x !== undefined);
+    if ((!c || c.length === 0) && (!r || r.length === 0)) {
+      changed = true;
+      continue;
+    }
+    if (c === n.c && r === n.r) {
+      out.push(n);
+      continue;
+    }
+    changed = true;
     const { c: _c, r: _r, ...rest } = n;
-    out.push({ ...rest, ...(c.length > 0 ? { c } : {}), ...(r.length > 0 ? { r } : {}) });
+    out.push({ ...rest, ...(c && c.length > 0 ? { c } : {}), ...(r && r.length > 0 ? { r } : {}) });
   }
-  return out;
+  return changed ? out : nodes;
 }
 
 /**
@@ -414,34 +445,38 @@ export function combineReads(a: FileReads, b: FileReads, drop?: (name: string) =
   const dropped = drop ? a.names.map((name) => drop(name)) : [];
   let base = a;
   if (dropped.some(Boolean)) {
-    // Kept readers renumbered in order; shared answers no kept reader uses any more are dropped too.
+    // Shared answers no kept reader uses any more are dropped too.
     const keptUses = a.uses.filter(([reader]) => !dropped[reader]);
-    const live = new Set<number>();
     const usesOf = new Map(keptUses);
+    const live = new Set<number>();
     const visit = (reader: number) => {
-      for (const used of usesOf.get(reader) ?? []) {
-        if (live.has(used) || dropped[used]) continue;
-        live.add(used);
-        visit(used);
-      }
+      if (live.has(reader)) return;
+      live.add(reader);
+      for (const used of usesOf.get(reader) ?? []) if (!dropped[used]) visit(used);
     };
     a.names.forEach((name, i) => {
-      if (!dropped[i] && !name.startsWith(MEMO_PREFIX)) {
-        live.add(i);
-        visit(i);
-      }
+      if (!dropped[i] && !name.startsWith(MEMO_PREFIX)) visit(i);
     });
-    const index = new Map<number, number>();
-    const names: string[] = [];
-    a.names.forEach((name, i) => {
-      if (!live.has(i)) return;
-      index.set(i, names.length);
-      names.push(name);
-    });
+    const again = new Set(b.names);
+    // A reader dropped but back in `b` (a file checked again) keeps its index; only readers gone for
+    // good (a file removed, an answer nobody uses) make the table renumbered.
+    const gone = a.names.some((name, i) => !live.has(i) && !again.has(name));
+    let names = a.names;
+    let index: (r: number) => number | undefined = (r) => (live.has(r) ? r : undefined);
+    if (gone) {
+      const renumbered = new Map<number, number>();
+      names = [];
+      a.names.forEach((name, i) => {
+        if (!live.has(i) && !again.has(name)) return;
+        renumbered.set(i, names.length);
+        names.push(name);
+      });
+      index = (r) => (live.has(r) ? renumbered.get(r) : undefined);
+    }
     base = {
-      tree: mapReaders(a.tree, (r) => index.get(r)),
+      tree: mapReaders(a.tree, index),
       names,
-      uses: keptUses.filter(([reader]) => index.has(reader)).map(([reader, used]) => [index.get(reader) as number, used.filter((u) => index.has(u)).map((u) => index.get(u) as number)]),
+      uses: keptUses.filter(([reader]) => live.has(reader)).map(([reader, used]) => [index(reader) as number, used.filter((u) => live.has(u)).map((u) => index(u) as number)]),
     };
   }
   if (b.tree.length === 0 && b.uses.length === 0) return base;
