@@ -551,6 +551,17 @@ function decodeArg(arg: unknown, rootOf: (name: string) => unknown): unknown {
   return arg;
 }
 
+/** The facts each recorded root name stands for, asked once each; a name with none throws. */
+function rootsByName(roots: (root: string) => object | undefined): (name: string) => object {
+  const cache = new Map<string, object | undefined>();
+  return (name) => {
+    if (!cache.has(name)) cache.set(name, roots(name));
+    const value = cache.get(name);
+    if (value === undefined) throw new Error(`no facts ${name}`);
+    return value;
+  };
+}
+
 /**
  * Whether every recorded read gives the same value in these facts (`roots`: the facts a recorded root
  * name stands for, or undefined when it no longer exists). `settled`: objects known to read as they
@@ -558,13 +569,7 @@ function decodeArg(arg: unknown, rootOf: (name: string) => unknown): unknown {
  * not read again.
  */
 export function replay(roots: (root: string) => object | undefined, reads: readonly ReadNode[], settled?: (value: unknown) => boolean): boolean {
-  const cache = new Map<string, object | undefined>();
-  const rootOf = (name: string) => {
-    if (!cache.has(name)) cache.set(name, roots(name));
-    const value = cache.get(name);
-    if (value === undefined) throw new Error(`no facts ${name}`);
-    return value;
-  };
+  const rootOf = rootsByName(roots);
   const holds = (node: ReadNode, value: unknown): boolean => {
     if (node.v !== undefined && observed(node.s, value) !== node.v) return false;
     if (node.same) for (const path of node.same) if (valueAt(path, rootOf) !== value) return false;
@@ -592,13 +597,7 @@ export function replay(roots: (root: string) => object | undefined, reads: reado
  * changed. A read that fails takes every reader of what was read through it.
  */
 export function staleReaders(roots: (root: string) => object | undefined, reads: FileReads, settled?: (value: unknown) => boolean): Set<string> {
-  const cache = new Map<string, object | undefined>();
-  const rootOf = (name: string) => {
-    if (!cache.has(name)) cache.set(name, roots(name));
-    const value = cache.get(name);
-    if (value === undefined) throw new Error(`no facts ${name}`);
-    return value;
-  };
+  const rootOf = rootsByName(roots);
   const stale = new Set<number>();
   const all = (node: ReadNode) => {
     for (const r of node.r ?? []) stale.add(r);

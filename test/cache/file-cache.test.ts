@@ -28,6 +28,18 @@ async function run(args: string[]) {
   return { code, stdout, stats };
 }
 
+/**
+ * A scan answered by the per-file cache (the whole-scan entry removed), checked equal to an uncached
+ * scan: its statistics, and the files with findings of `ruleId`.
+ */
+async function perFileScan(root: string, cache: string, ruleId: string) {
+  rmSync(join(cache, 'scan.json'), { force: true });
+  const cached = await run([root, '--format', 'json', '--cache-location', cache]);
+  expect(cached.stdout).toBe((await run([root, '--format', 'json', '--no-cache'])).stdout);
+  const findings = (JSON.parse(cached.stdout) as { findings: Array<{ file: string; ruleId: string }> }).findings;
+  return { stats: cached.stats, files: findings.filter((f) => f.ruleId === ruleId).map((f) => f.file) };
+}
+
 const project = {
   'package.json': JSON.stringify({ name: 'billing-api', dependencies: { express: '^4.21.0', pg: '^8.11.0' } }),
   'src/server.ts': [
@@ -72,13 +84,8 @@ describe('per-file cache', () => {
     const root = writeProject(project);
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
     const scan = async () => {
-      // Drop the whole-scan entry so that the per-file cache answers.
-      rmSync(join(cache, 'scan.json'), { force: true });
-      const cached = await run([root, '--format', 'json', '--cache-location', cache]);
-      const uncached = await run([root, '--format', 'json', '--no-cache']);
-      expect(cached.stdout).toBe(uncached.stdout);
-      const report = JSON.parse(cached.stdout) as { findings: Array<{ file: string; ruleId: string }> };
-      return { stats: cached.stats, findings: report.findings.filter((f) => f.ruleId === 'no-floating-promise').map((f) => f.file) };
+      const { stats, files } = await perFileScan(root, cache, 'no-floating-promise');
+      return { stats, findings: files };
     };
     const files = Object.keys(project).filter((f) => f.endsWith('.ts')).length;
     const cold = await scan();
@@ -185,15 +192,9 @@ describe('per-file cache', () => {
       'src/orders/refund.ts': "import { sendReceipt } from '../receipts';\n\nexport function refundOrder(orderId: string) {\n  sendReceipt(orderId);\n}\n",
     });
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
-    const floating = async () => {
-      rmSync(join(cache, 'scan.json'), { force: true });
-      const cached = await run([root, '--format', 'json', '--cache-location', cache]);
-      expect(cached.stdout).toBe((await run([root, '--format', 'json', '--no-cache'])).stdout);
-      return (JSON.parse(cached.stdout) as { findings: Array<{ file: string; ruleId: string }> }).findings.filter((f) => f.ruleId === 'no-floating-promise').map((f) => f.file);
-    };
-    expect(await floating()).toEqual(['src/orders/close.ts', 'src/orders/refund.ts']);
+    expect((await perFileScan(root, cache, 'no-floating-promise')).files).toEqual(['src/orders/close.ts', 'src/orders/refund.ts']);
     writeFileSync(join(root, 'src/receipts/index.ts'), "export { sendReceipt } from './log';\n");
-    expect(await floating()).toEqual(['src/orders/close.ts']);
+    expect((await perFileScan(root, cache, 'no-floating-promise')).files).toEqual(['src/orders/close.ts']);
   }, 60_000);
 
   it('re-checks a file whose rules used an answer shared across files when that answer changes', async () => {
@@ -208,16 +209,9 @@ describe('per-file cache', () => {
       'src/jobs/archive.ts': 'export function archiveInvoices(total: number) {\n  return total * 2;\n}\n',
     });
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
-    const scheduled = async () => {
-      rmSync(join(cache, 'scan.json'), { force: true });
-      const cached = await run([root, '--format', 'json', '--cache-location', cache]);
-      expect(cached.stdout).toBe((await run([root, '--format', 'json', '--no-cache'])).stdout);
-      const findings = (JSON.parse(cached.stdout) as { findings: Array<{ file: string; ruleId: string }> }).findings;
-      return { stats: cached.stats, files: findings.filter((f) => f.ruleId === 'no-in-process-scheduler').map((f) => f.file) };
-    };
-    expect((await scheduled()).files).toEqual([]);
+    expect((await perFileScan(root, cache, 'no-in-process-scheduler')).files).toEqual([]);
     writeFileSync(join(root, 'src/server.ts'), `import './jobs/cleanup';\n${readFileSync(join(root, 'src/server.ts'), 'utf8')}`);
-    const after = await scheduled();
+    const after = await perFileScan(root, cache, 'no-in-process-scheduler');
     expect(after.files).toEqual(['src/jobs/cleanup.ts']);
     // The server, and every file whose rules asked whether the server loads it (the job and the archive
     // module): the answer they shared changed.
