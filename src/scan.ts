@@ -23,7 +23,7 @@ import { byOwner, parallelShards, reachStart, requestReach, splitShards } from '
 import { REACH_ROOT, type BuiltModule, type FileResult, type PrepareInput, type ShardFile } from './parallel/shard.js';
 import { readFileCache, writeFileCache, type FileCache, type FileEntry, type StoredReach } from './cache/file-cache.js';
 import { decode, stringifyEncoded } from './cache/json.js';
-import { combineReads, esc, MEMO_PREFIX, mergeReads, NO_READS, replay, staleReaders, type FileReads, type Reads } from './cache/record.js';
+import { combineReads, esc, MEMO_PREFIX, mergeReads, NO_READS, replay, staleReaders, type FileReads, type Reads, type Step } from './cache/record.js';
 import { fileCacheKey, fileContext } from './cache/file-key.js';
 import { overrideMatchersOf, rulesFor } from './rules-for.js';
 import type { WorkspacePackage } from './project/workspaces.js';
@@ -284,6 +284,8 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       return pkg && facts.packageView(pkg);
     };
     const settled = (value: unknown) => reused.has(value as ModuleFacts);
+    // While the file list and the project's shape are as stored, every specifier resolves as it did.
+    const sameResolutions = resolutionsHold ? (step: Step) => 'c' in step && step.c === 'resolveImport' : undefined;
     // Request reach, a fix-point over the shards' syntax trees (see ./project/request-reach.ts), or
     // the stored one: while the files it starts from are the same, every file it walked is unchanged
     // and what it read from the facts reads the same, walking again would find the same.
@@ -318,7 +320,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     const contextOf = (f: ShardFile) => fileContext(f.relPath, config, overrideMatchers, facts.roles(f.path));
     // The files whose recorded reads (or the shared answers they used) read differently now; all of
     // them while request reach failed.
-    const outdated = reach !== undefined && !(reach instanceof Error) ? staleReaders(rootsOf, previous.reads, settled) : null;
+    const outdated = reach !== undefined && !(reach instanceof Error) ? staleReaders(rootsOf, previous.reads, settled, sameResolutions) : null;
     const results = new Map<string, FileResult>();
     const toCheck: ShardFile[] = [];
     /** Files whose cached results hold. */

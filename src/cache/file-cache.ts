@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { FileResult } from '../parallel/shard.js';
 import { VERSION } from '../version.js';
-import { NO_READS, type FileReads, type Reads } from './record.js';
+import { NO_READS, type FileReads, type ReadNode, type Reads } from './record.js';
 import type { ModuleFacts } from '../project/modules.js';
 import { stringifyEncoded } from './json.js';
 import { CACHE_FORMAT, fromThisProdcheck, readCacheText, writeCacheText, type Note } from './scan-cache.js';
@@ -69,9 +69,10 @@ export interface FileCache {
 const EMPTY = (): FileCache => ({ reads: NO_READS, resolving: '', reach: null, files: new Map() });
 
 // files.json is JSON lines: the first holds the stamp, the key and `resolving`; the second the
-// reads; the third the stored reach; then one line per file, `[relPath, entry]`. Reads, a reach or
-// an entry that a scan keeps as it was read (the same object) is written back as the line it was
-// read from, not encoded again.
+// readers of the reads (`names`, `uses`) and how many trees follow, one line each (a tree per facts
+// root: the repository's packages); then the stored reach; then one line per file, `[relPath,
+// entry]`. A tree, a reach or an entry that a scan keeps as it was read (the same object) is written
+// back as the line it was read from, not encoded again.
 const lineOf = new WeakMap<object, string>();
 
 export function readFileCache(dir: string, key: string, note: Note): FileCache {
@@ -98,14 +99,23 @@ export function readFileCache(dir: string, key: string, note: Note): FileCache {
     if (!head || typeof head !== 'object' || typeof head.key !== 'string') return corrupt();
     if (head.key !== key) return EMPTY();
   }
-  const [head, reads, reach] = parsed as [Head, unknown, unknown];
-  const byReader = reads as Partial<FileReads> | null;
-  if (!byReader || typeof byReader !== 'object' || !Array.isArray(byReader.tree) || !Array.isArray(byReader.names) || !Array.isArray(byReader.uses)) return corrupt();
-  lineOf.set(byReader, lines[1] as string);
+  const head = parsed[0] as Head;
+  const readers = parsed[1] as Partial<Omit<FileReads, 'tree'> & { trees: number }> | null;
+  if (!readers || typeof readers !== 'object' || !Array.isArray(readers.names) || !Array.isArray(readers.uses) || typeof readers.trees !== 'number' || parsed.length < 3 + readers.trees) return corrupt();
+  const tree: ReadNode[] = [];
+  for (let i = 2; i < 2 + readers.trees; i++) {
+    const root = parsed[i] as ReadNode | null;
+    if (!root || typeof root !== 'object' || !root.s) return corrupt();
+    tree.push(root);
+    lineOf.set(root, lines[i] as string);
+  }
+  const reads: FileReads = { tree, names: readers.names, uses: readers.uses };
+  const at = 2 + readers.trees;
+  const reach = parsed[at];
   const stored = reach && typeof reach === 'object' && Array.isArray((reach as StoredReach).walked) && Array.isArray((reach as StoredReach).reads) ? (reach as StoredReach) : null;
-  if (stored) lineOf.set(stored, lines[2] as string);
+  if (stored) lineOf.set(stored, lines[at] as string);
   const files = new Map<string, FileEntry>();
-  for (let i = 3; i < parsed.length; i++) {
+  for (let i = at + 1; i < parsed.length; i++) {
     const item = parsed[i];
     if (!Array.isArray(item) || typeof item[0] !== 'string') return corrupt();
     const entry = item[1] as FileEntry | null;
@@ -113,7 +123,7 @@ export function readFileCache(dir: string, key: string, note: Note): FileCache {
     files.set(item[0], entry);
     lineOf.set(entry, lines[i] as string);
   }
-  return { reads: byReader as FileReads, resolving: typeof head.resolving === 'string' ? head.resolving : '', reach: stored, files };
+  return { reads, resolving: typeof head.resolving === 'string' ? head.resolving : '', reach: stored, files };
 }
 
 /** Writes the cache one file entry at a time (a large repository's entries are never one string in memory). */
@@ -124,7 +134,9 @@ export function writeFileCache(dir: string, key: string, cache: FileCache, note:
     (write) => {
       const head: Head = { format: CACHE_FORMAT, version: VERSION, key, resolving: cache.resolving };
       write(JSON.stringify(head));
-      write(`\n${lineOf.get(cache.reads) ?? JSON.stringify(cache.reads)}`);
+      const { tree, names, uses } = cache.reads;
+      write(`\n${JSON.stringify({ names, uses, trees: tree.length })}`);
+      for (const root of tree) write(`\n${lineOf.get(root) ?? JSON.stringify(root)}`);
       write(`\n${(cache.reach && lineOf.get(cache.reach)) ?? JSON.stringify(cache.reach)}`);
       for (const [rel, entry] of cache.files) {
         const kept = lineOf.get(entry);

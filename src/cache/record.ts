@@ -594,9 +594,10 @@ export function replay(roots: (root: string) => object | undefined, reads: reado
 /**
  * The readers whose recorded reads no longer all read the same in these facts (see `replay`), by
  * name: the files, and the files that used a shared answer whose computation read something that
- * changed. A read that fails takes every reader of what was read through it.
+ * changed. A read that fails takes every reader of what was read through it. `holds`: steps known
+ * to read as they did (calls whose answers cannot have changed), not read again.
  */
-export function staleReaders(roots: (root: string) => object | undefined, reads: FileReads, settled?: (value: unknown) => boolean): Set<string> {
+export function staleReaders(roots: (root: string) => object | undefined, reads: FileReads, settled?: (value: unknown) => boolean, holds?: (step: Step) => boolean): Set<string> {
   const rootOf = rootsByName(roots);
   const stale = new Set<number>();
   const all = (node: ReadNode) => {
@@ -611,6 +612,7 @@ export function staleReaders(roots: (root: string) => object | undefined, reads:
       return all(node);
     }
     for (const child of node.c ?? []) {
+      if (holds?.(child.s)) continue;
       let next: unknown;
       try {
         next = stepValue(value, child.s, rootOf);

@@ -232,11 +232,12 @@ describe('per-file cache', () => {
     edit('rows are plain objects');
     await scan();
     const lines = linesNow();
-    // A head, the reads, the stored reach, then one line per source file.
-    expect(lines).toHaveLength(3 + Object.keys(project).filter((f) => f.endsWith('.ts')).length);
+    // A head, the readers, one tree of reads (one package), the stored reach, then one line per source file.
+    expect(JSON.parse(lines[1] as string)).toMatchObject({ trees: 1 });
+    expect(lines).toHaveLength(4 + Object.keys(project).filter((f) => f.endsWith('.ts')).length);
     const auditAt = lines.findIndex((l) => l.startsWith('["src/audit.ts",'));
     const repositoryAt = lines.findIndex((l) => l.startsWith('["src/invoices.repository.ts",'));
-    expect(auditAt).toBeGreaterThan(2);
+    expect(auditAt).toBeGreaterThan(3);
     // Marked with trailing white space (still the same JSON): a line encoded again would lose it.
     lines[auditAt] = `${lines[auditAt]} `;
     writeFileSync(join(cache, 'files.json'), lines.join('\n'));
@@ -248,11 +249,11 @@ describe('per-file cache', () => {
     expect(after[auditAt]).toBe(lines[auditAt]);
     expect(after[repositoryAt]).not.toBe(lines[repositoryAt]);
     expect(after[repositoryAt]?.startsWith('["src/invoices.repository.ts",')).toBe(true);
-    // Nothing checked: the reads (the checked file's replace its old ones) are written back too.
-    after[1] = `${after[1]} `;
+    // Nothing checked: the tree of reads (the checked file's replaced its old ones) is written back too.
+    after[2] = `${after[2]} `;
     writeFileSync(join(cache, 'files.json'), after.join('\n'));
     expect((await scan()).stats).toMatchObject({ checked: 0 });
-    expect(linesNow()[1]).toBe(after[1]);
+    expect(linesNow()[2]).toBe(after[2]);
   }, 60_000);
 
   /** The note a scan prints when files.json holds `content` of the lines it held (the whole-scan entry removed), and its exit code against a scan without the file. */

@@ -1,7 +1,7 @@
 // The recorder behind the per-file cache: what the rules read from the facts is kept as a tree of
 // steps, survives JSON, and replays true exactly when every recorded read gives the same value.
 import { describe, expect, it } from 'vitest';
-import { FactsRecorder, mergeReads, replay, type Reads } from '../../src/cache/record.js';
+import { FactsRecorder, mergeReads, replay, staleReaders, type FileReads, type Reads } from '../../src/cache/record.js';
 
 interface ExportInfo {
   async: boolean;
@@ -136,6 +136,21 @@ describe('FactsRecorder and replay', () => {
     expect(mergeReads(reads, JSON.parse(JSON.stringify(reads)) as Reads)).toBe(reads);
     // b.ts now re-exports a function that is not async.
     expect(replay(() => view({ async: false, line: 1 }), reads)).toBe(false);
+  });
+
+  it('names the files whose reads changed, and leaves out the steps the caller knows still hold', () => {
+    const recorder = new FactsRecorder();
+    const view = recorder.wrap(facts(BASE), '#');
+    recorder.readingFor('src/orders.controller.ts');
+    expect(view.lookupExport('/repo/src/orders.service.ts', 'createOrder')?.info.async).toBe(true);
+    recorder.readingFor('src/health.controller.ts');
+    expect(view.roles.has('server')).toBe(true);
+    recorder.readingFor(null);
+    const reads = JSON.parse(JSON.stringify(recorder.fileReads())) as FileReads;
+    const notAsync = { ...BASE, '/repo/src/orders.service.ts': { createOrder: { async: false, line: 12 } } };
+    expect(staleReaders(() => facts(notAsync), reads)).toEqual(new Set(['src/orders.controller.ts']));
+    expect(staleReaders(() => facts(BASE, []), reads)).toEqual(new Set(['src/health.controller.ts']));
+    expect(staleReaders(() => facts(notAsync), reads, undefined, (s) => 'c' in s && s.c === 'lookupExport')).toEqual(new Set());
   });
 
   it('merging reads that add nothing answers the first tree itself (the cache then writes it back unencoded)', () => {
