@@ -315,8 +315,8 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     phase('reach');
 
     // File rules: a file's cached results hold while its content and what it was checked as are the
-    // same, and everything the rules read from the project facts (any file's rules: see
-    // ./cache/record.ts) reads the same.
+    // same, and what its rules read from the project facts (with the answers shared across files
+    // they used: see ./cache/record.ts, ./project/memo.ts) reads the same.
     const contextOf = (f: ShardFile) => fileContext(f.relPath, config, overrideMatchers, facts.roles(f.path));
     // The files whose recorded reads (or the shared answers they used) read differently now; all of
     // them while request reach failed.
