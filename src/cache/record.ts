@@ -9,12 +9,15 @@
 // The reads form a tree (a path's steps are its branches), kept and stored as one: each step is
 // written once however many reads pass through it, and replaying walks the tree once.
 //
-// One recorder serves every file of a scan (rules and helpers memoise project-wide computations per
-// facts object, such as the files a server entry point loads; a recorder per file would repeat them
-// for each file), so the reads are the whole scan's, not one file's.
+// One recorder serves every file of a scan, and each read is kept with its readers: the file being
+// checked when it was made (`readingFor`), or an answer shared across files being computed
+// (../project/memo.ts: rules and helpers compute such answers once per facts object, and every file
+// that takes one depends on what computing it read). A read that changed makes its readers stale,
+// and the files that used a stale answer (`staleReaders`).
 //
 // Not recorded: arguments that are syntax tree nodes (facts methods read plain fields of their
-// arguments: a `Reference`'s kind, module and path) and object identity (rules compare values).
+// arguments: a `Reference`'s kind, module and path). Object identity is recorded only where two
+// paths reached one object (`same`).
 
 import { MEMO_HOOK, type MemoHook } from '../project/memo.js';
 
