@@ -148,7 +148,7 @@ class Site {
     return out.reverse();
   }
 
-  /** This site as stored (null when nothing was read here or below), and every reader that read here or below. */
+  /** This site as stored: null when nothing was read here or below. */
   node(): ReadNode | null {
     const c: ReadNode[] = [];
     for (const child of this.children.values()) {
@@ -461,25 +461,27 @@ export function combineReads(a: FileReads, b: FileReads, drop?: (name: string) =
       if (!dropped[i] && !name.startsWith(MEMO_PREFIX)) visit(i);
     });
     const again = new Set(b.names);
-    // A reader dropped but back in `b` (a file checked again) keeps its index; only readers gone for
-    // good (a file removed, an answer nobody uses) make the table renumbered.
-    const gone = a.names.some((name, i) => !live.has(i) && !again.has(name));
+    // A reader dropped but back in `b` (a file checked again, an answer computed again) keeps its
+    // place; only readers gone for good (a file removed, an answer nobody uses) renumber the table.
+    const stays = (i: number) => live.has(i) || again.has(a.names[i] as string);
     let names = a.names;
-    let index: (r: number) => number | undefined = (r) => (live.has(r) ? r : undefined);
-    if (gone) {
+    let place = (r: number): number | undefined => (stays(r) ? r : undefined);
+    if (a.names.some((_name, i) => !stays(i))) {
       const renumbered = new Map<number, number>();
       names = [];
       a.names.forEach((name, i) => {
-        if (!live.has(i) && !again.has(name)) return;
+        if (!stays(i)) return;
         renumbered.set(i, names.length);
         names.push(name);
       });
-      index = (r) => (live.has(r) ? renumbered.get(r) : undefined);
+      place = (r) => renumbered.get(r);
     }
     base = {
-      tree: mapReaders(a.tree, index),
+      // The reads of dropped readers go (those back in `b` return with it).
+      tree: mapReaders(a.tree, (r) => (live.has(r) ? place(r) : undefined)),
       names,
-      uses: keptUses.filter(([reader]) => live.has(reader)).map(([reader, used]) => [index(reader) as number, used.filter((u) => live.has(u)).map((u) => index(u) as number)]),
+      // A kept reader still uses an answer computed again.
+      uses: keptUses.filter(([reader]) => live.has(reader)).map(([reader, used]) => [place(reader) as number, used.map(place).filter((u): u is number => u !== undefined)]),
     };
   }
   if (b.tree.length === 0 && b.uses.length === 0) return base;

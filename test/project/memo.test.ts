@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FactsRecorder, staleReaders, type FileReads } from '../../src/cache/record.js';
+import { combineReads, FactsRecorder, staleReaders, type FileReads } from '../../src/cache/record.js';
 import { memoOn } from '../../src/project/memo.js';
 
 function sources(dir: string): string[] {
@@ -46,5 +46,17 @@ describe('answers shared across files', () => {
     // b.ts now imports got: the answer changes, and both files that used it are stale; c.ts is not.
     const after = { ...before, '/repo/src/b.ts': ['got'] };
     expect([...staleReaders(() => facts(after), reads)].filter((r) => !r.startsWith('\0')).sort()).toEqual(['src/a.ts', 'src/b.ts']);
+
+    // The next scan checks b.ts alone (its reads, and the answer computed again, replace the old);
+    // a.ts keeps its results and must still depend on the answer.
+    const next = new FactsRecorder();
+    const nextView = next.wrap(facts(before), '#');
+    next.readingFor('src/b.ts');
+    expect(inUse(nextView).has('got')).toBe(false);
+    next.readingFor(null);
+    const fresh = next.fileReads();
+    const combined = JSON.parse(JSON.stringify(combineReads(reads, fresh, (name) => fresh.names.includes(name)))) as FileReads;
+    expect(staleReaders(() => facts(before), combined)).toEqual(new Set());
+    expect([...staleReaders(() => facts(after), combined)].filter((r) => !r.startsWith('\0')).sort()).toEqual(['src/a.ts', 'src/b.ts']);
   });
 });
