@@ -12,7 +12,7 @@ import { memberName, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 import type { RuleContext } from '../src/core/types.js';
 import type { ProjectFacts } from '../src/project/facts.js';
-import { memoOn } from '../src/project/memo.js';
+import { installsGlobalValidationPipe } from '../src/project/evidence/validation.js';
 
 /** Calls that validate or parse with a schema: zod, joi, yup, ajv, class-validator, valibot, superstruct, TypeBox, express-validator. */
 const VALIDATING_CALLS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync', 'validate', 'validateAsync', 'validateSync', 'validateOrReject', 'validationResult', 'matchedData', 'assert', 'create', 'mask', 'Check', 'Decode', 'decode', 'is', 'cast']);
@@ -196,7 +196,7 @@ function sourceReader(handler: RequestHandler, helpers: Helpers, project: Projec
     for (const p of fn.parameters) {
       if (!hasDecorator(p, helpers, '@nestjs/common', 'Body', 'Query') && !hasDecorator(p, helpers, 'routing-controllers', 'Body', 'QueryParams')) continue;
       if (handler.framework === 'routing-controllers' && isDtoClass(p)) continue; // validated with class-validator by default
-      if (isDtoClass(p) && (nestPipeValidates(p, handler, helpers) || globalValidationPipe(project))) continue;
+      if (isDtoClass(p) && (nestPipeValidates(p, handler, helpers) || installsGlobalValidationPipe(project.modules))) continue;
       unvalidated.add(p);
     }
     if (unvalidated.size === 0) return undefined;
@@ -254,10 +254,6 @@ function nestPipeValidates(p: ts.ParameterDeclaration, handler: RequestHandler, 
   return hasDecorator(handler.fn, helpers, '@nestjs/common', 'UsePipes') || hasDecorator(handler.fn.parent, helpers, '@nestjs/common', 'UsePipes');
 }
 
-const globalPipes = new WeakMap<object, Map<string, boolean>>();
-function globalValidationPipe(project: ProjectFacts): boolean {
-  return memoOn(globalPipes, project, 'globalValidationPipe', () => [...project.modules.values()].some((m) => m.evidence.validation.globalPipe));
-}
 
 /** A validating middleware among the registration's arguments before the handler. */
 function validatedByMiddleware(handler: RequestHandler, helpers: Helpers): boolean {

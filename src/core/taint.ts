@@ -20,7 +20,7 @@ import { isFunctionNode, type FunctionNode } from './promises.js';
 import { memberName, unwrap } from './references.js';
 import type { FileInfo, Listeners, Reference, ReportDescriptor, TraceStep } from './types.js';
 import { SINK_KINDS } from './sinks/index.js';
-import { memoOn } from '../project/memo.js';
+import { installsGlobalValidationPipe } from '../project/evidence/validation.js';
 
 export type { TraceStep };
 
@@ -317,7 +317,7 @@ function decoratedInput(p: ts.ParameterDeclaration, framework: string, helpers: 
   const pipes = decorators.flatMap((d) => (ts.isCallExpression(d.expression) ? d.expression.arguments.slice(0) : []));
   if (pipes.some((a) => SCALAR_PIPES.test((ts.isNewExpression(a) ? a.expression : a).getText()))) return undefined;
   // A DTO class validated by class-validator: a ValidationPipe (global, on the method or the parameter), or routing-controllers' default.
-  if (isDtoClass(p) && (framework === 'routing-controllers' || pipes.some((a) => !ts.isStringLiteral(a)) || validatesGlobally(project) || hasDecorator(p.parent, helpers, module, 'UsePipes'))) return undefined;
+  if (isDtoClass(p) && (framework === 'routing-controllers' || pipes.some((a) => !ts.isStringLiteral(a)) || installsGlobalValidationPipe(project.repositoryModules) || hasDecorator(p.parent, helpers, module, 'UsePipes'))) return undefined;
   if (p.type && isScalarType(p.type)) return undefined;
   const decorator = decorators[0]?.getText() ?? '';
   return { source: `${decorator} ${p.name.getText()}`, steps: [step(file, p, `request input \`${decorator} ${p.name.getText()}\``)], cleared: new Set() };
@@ -345,10 +345,6 @@ function isScalarType(t: ts.TypeNode): boolean {
   return t.kind === ts.SyntaxKind.NumberKeyword || t.kind === ts.SyntaxKind.BooleanKeyword || t.kind === ts.SyntaxKind.BigIntKeyword;
 }
 
-const globalPipes = new WeakMap<object, Map<string, boolean>>();
-function validatesGlobally(project: ProjectFacts): boolean {
-  return memoOn(globalPipes, project, 'validatesGlobally', () => [...project.repositoryModules.values()].some((m) => m.evidence.validation?.globalPipe));
-}
 
 function step(file: string, node: ts.Node, what: string): TraceStep {
   const sf = node.getSourceFile();

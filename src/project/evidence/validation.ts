@@ -4,12 +4,21 @@ import { ts } from 'ts-morph';
 import { unwrap } from '../../core/references.js';
 import type { CollectorFactory } from './index.js';
 import { mentions } from './mentions.js';
+import { memoOn } from '../memo.js';
+import type { ModuleFacts } from '../modules.js';
 
 const KINDS = [ts.SyntaxKind.CallExpression, ts.SyntaxKind.ObjectLiteralExpression];
 
 export interface ValidationEvidence {
   /** This file installs a global NestJS validation pipe. */
   globalPipe: boolean;
+}
+
+const globalPipes = new WeakMap<object, Map<string, boolean>>();
+
+/** Some module of these (a package's `modules`, or `repositoryModules`) installs a global validation pipe. */
+export function installsGlobalValidationPipe(modules: ReadonlyMap<string, ModuleFacts>): boolean {
+  return memoOn(globalPipes, modules, 'globalValidationPipe', () => [...modules.values()].some((m) => m.evidence.validation?.globalPipe));
 }
 
 export const validationCollector: CollectorFactory = (context) => {
