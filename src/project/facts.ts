@@ -6,7 +6,7 @@ import type { ts } from 'ts-morph';
 import type { FileRole, Reference } from '../core/types.js';
 import { parseDockerfile, type DockerfileModel } from './dockerfile.js';
 import { buildModuleFacts, type ExportInfo, type ModuleFacts } from './modules.js';
-import { minMajor, readPackageJson, type PackageInfo } from './package-json.js';
+import { minMajor, packageName, readPackageJson, type PackageInfo } from './package-json.js';
 import { computeRequestReach, type RequestReach } from './request-reach.js';
 import { readRepositoryFiles, type RepositoryFile } from './repository-files.js';
 import { ModuleResolver } from './resolve.js';
@@ -396,8 +396,4 @@ function packageDirOf(root: string): (file: string) => string {
   return (file) => lookup(dirname(file));
 }
 
-export function packageName(specifier: string): string {
-  const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
-  const parts = bare.split('/');
-  return bare.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? bare);
-}
+export { packageName } from './package-json.js';

@@ -12,6 +12,7 @@ import { memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolv
 import type { Reference } from '../core/types.js';
 import { COLLECTORS, type EvidenceCollector, type ModuleEvidence } from './evidence/index.js';
 import type { RoleEvidence } from './roles.js';
+import { packageName } from './package-json.js';
 
 export type TimeoutState = 'set' | 'missing' | 'unknown';
 
@@ -237,10 +238,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
     const record: ImportRecord = { specifier, resolved: resolveSpecifier(specifier), typeOnly, kind, lazy: kind === 'dynamic' || insideFunction(at), line: p.line + 1, column: p.character + 1 };
     facts.imports.push(record);
     const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
-    // The package: `@scope/name` or `name`, up to the next `/`.
-    const slash = bare.indexOf('/');
-    const end = slash === -1 ? -1 : bare.startsWith('@') ? bare.indexOf('/', slash + 1) : slash;
-    const pkg = end === -1 ? bare : bare.slice(0, end);
+    const pkg = packageName(specifier);
     if (specifier.startsWith('node:') || BUILTINS.has(bare) || SERVER_PACKAGES.has(pkg) || pkg.startsWith('@nestjs/')) {
       facts.roleEvidence.serverImports = true;
     }

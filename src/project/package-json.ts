@@ -88,3 +88,11 @@ export function minMajor(range: string | undefined): number | null {
     return null;
   }
 }
+
+/** The package an import specifier names: `@scope/name` or `name`, up to the next `/` (`node:` dropped). */
+export function packageName(specifier: string): string {
+  const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
+  const slash = bare.indexOf('/');
+  const end = slash === -1 ? -1 : bare.startsWith('@') ? bare.indexOf('/', slash + 1) : slash;
+  return end === -1 ? bare : bare.slice(0, end);
+}

@@ -6,10 +6,22 @@
 // as mentioning every name.
 import type { ts } from 'ts-morph';
 
+const escapes = new WeakMap<ts.SourceFile, boolean>();
+
+/** The file's text holds a backslash, so an escape sequence could spell any name (asked once per file). */
+export function mayEscape(sf: ts.SourceFile): boolean {
+  let found = escapes.get(sf);
+  if (found === undefined) {
+    found = sf.text.includes('\\');
+    escapes.set(sf, found);
+  }
+  return found;
+}
+
 /** The file's text holds one of `names`, or a backslash (then an escape could spell any of them). */
 export function mentions(sf: ts.SourceFile, names: readonly string[]): boolean {
+  if (mayEscape(sf)) return true;
   const text = sf.text;
-  if (text.includes('\\')) return true;
   for (const name of names) if (text.includes(name)) return true;
   return false;
 }

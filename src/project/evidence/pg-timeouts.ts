@@ -6,6 +6,7 @@
 import { ts } from 'ts-morph';
 import { memberName, unwrap } from '../../core/references.js';
 import type { CollectorFactory } from './index.js';
+import { mayEscape } from './mentions.js';
 
 /** The names both tests need in a file's text (see ./mentions.ts; the SQL test is case-insensitive). */
 const TIMEOUT_NAMES = /statement_timeout|query_timeout/i;
@@ -22,7 +23,7 @@ export const pgTimeouts: CollectorFactory = ({ referenceOf, sourceFile }) => {
   // A file that never names either timeout (and has no escape that could spell one) can show neither.
   const text = sourceFile.text;
   // Either name, in any case, holds `_t` or `_T`: two plain searches spare most files the case-insensitive one.
-  const relevant = text.includes('\\') || ((text.includes('_t') || text.includes('_T')) && TIMEOUT_NAMES.test(text));
+  const relevant = mayEscape(sourceFile) || ((text.includes('_t') || text.includes('_T')) && TIMEOUT_NAMES.test(text));
   return {
     kinds: relevant ? KINDS : [],
     visit(node) {
