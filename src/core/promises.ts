@@ -9,7 +9,7 @@ import { asyncMembersOf as listAsyncMembers, isAsyncFunctionLike } from '../proj
 import type { Helpers } from './helpers.js';
 import { clientReturnsPromise } from './http-clients.js';
 import { unwrap } from './references.js';
-import { isFunctionLike } from './scope.js';
+import { isFunctionLike, kindTable } from './scope.js';
 
 const PROMISE_STATICS = new Set(['resolve', 'reject', 'all', 'allSettled', 'race', 'any', 'try']);
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
@@ -20,8 +20,10 @@ const WORKFLOW_SDK = /^@medusajs\/(framework\/)?workflows-sdk(\/composer)?$/;
 export type FunctionNode = ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration | ts.MethodDeclaration;
 export type AsyncFn = FunctionNode;
 
+const FUNCTION_NODE_KINDS = kindTable([ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.FunctionExpression, ts.SyntaxKind.ArrowFunction, ts.SyntaxKind.MethodDeclaration]);
+
 export function isFunctionNode(n: ts.Node): n is FunctionNode {
-  return ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n);
+  return FUNCTION_NODE_KINDS[n.kind] === 1;
 }
 /** Does calling `method` on the object return a promise? (the call is given for callback-style APIs) */
 type MemberTest = (method: string, call: ts.CallExpression) => boolean;

@@ -621,7 +621,7 @@ class Walk {
   private visit = (node: ts.Node): void => {
     const kind = node.kind;
     if (kind <= LAST_TOKEN) return; // identifiers, literals, keywords: no children, nothing to do
-    if (!this.mentions(node) && !leavesGuards(node) && !(FUNCTION_KINDS.has(kind) && node.parent.kind === K.CallExpression)) return;
+    if (!this.mentions(node) && !leavesGuards(node) && !(isFunctionNode(node) && node.parent.kind === K.CallExpression)) return;
     switch (kind) {
       case K.FunctionDeclaration:
       case K.FunctionExpression:
@@ -1158,7 +1158,6 @@ type IdentifierIndex = ReadonlyMap<string, readonly number[]>;
 const SINK_SITES = '';
 const K = ts.SyntaxKind;
 const LAST_TOKEN = K.LastToken;
-const FUNCTION_KINDS = new Set<ts.SyntaxKind>([K.FunctionDeclaration, K.FunctionExpression, K.ArrowFunction, K.MethodDeclaration]);
 const sinkNames = new WeakMap<readonly SinkKind[], { calls: ReadonlySet<string>; assignments: ReadonlySet<string> }>();
 
 function identifierIndex(root: ts.Node, kinds: readonly SinkKind[]): IdentifierIndex {
