@@ -7,13 +7,16 @@
 // alternating, so that a change's effect is measured on a noisy machine; with `--rules`, each
 // rule's own cost (the file rules' walk with that rule alone, minus the walk with no rule).
 // The stages are called as scan() calls them, with the default configuration; findings are not
-// sorted, fingerprinted nor reported (those are small: see profile-summary.mjs).
+// sorted, fingerprinted nor reported (those are small: see profile-summary.mjs). With `--record`,
+// the file rules are also run reading the facts through the cache's recorder (src/cache/record.ts),
+// as a scan that writes the cache runs them: the difference is what recording costs.
 //
-// Usage: node bench/phases.mjs DIR [--build DIR] [--compare DIR] [--runs N] [--rules]
+// Usage: node bench/phases.mjs DIR [--build DIR] [--compare DIR] [--runs N] [--rules] [--record]
 //   --build DIR    the build to time (default: dist; e.g. .build from `tsc --outDir .build`)
 //   --compare DIR  a second build, run alternately with the first on the same parsed files
 //   --runs N       rounds (default 3); medians are printed
 //   --rules        also each rule's own cost (slow: one walk of every file per file rule)
+//   --record       also the file rules reading the facts through the cache's recorder
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,6 +27,7 @@ let build = 'dist';
 let compare = null;
 let runs = 3;
 let perRule = false;
+let record = false;
 const dirs = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
@@ -31,10 +35,11 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--compare') compare = args[++i];
   else if (a === '--runs') runs = Number(args[++i]);
   else if (a === '--rules') perRule = true;
-  else if (a.startsWith('--')) fail(`unknown option ${a} (allowed: --build DIR, --compare DIR, --runs N, --rules)`);
+  else if (a === '--record') record = true;
+  else if (a.startsWith('--')) fail(`unknown option ${a} (allowed: --build DIR, --compare DIR, --runs N, --rules, --record)`);
   else dirs.push(a);
 }
-if (dirs.length !== 1 || !Number.isInteger(runs) || runs < 1) fail('usage: node bench/phases.mjs DIR [--build DIR] [--compare DIR] [--runs N] [--rules]');
+if (dirs.length !== 1 || !Number.isInteger(runs) || runs < 1) fail('usage: node bench/phases.mjs DIR [--build DIR] [--compare DIR] [--runs N] [--rules] [--record]');
 const root = resolve(dirs[0]);
 
 function fail(message) {
@@ -53,6 +58,7 @@ async function load(dir) {
       engine: await import(url('src/core/engine.js')),
       registry: await import(url('rules/index.js')),
       config: await import(url('src/config/load.js')),
+      record: await import(url('src/cache/record.js')),
     };
   } catch (err) {
     fail(`cannot load the build in ${base}: ${err.message}`);
@@ -87,15 +93,22 @@ function stages(b) {
   const f = facts.value;
   out['request reach'] = measure(() => (parsed[0] ? f.requestReached(parsed[0].path) : null));
   const active = (list) => list.map((rule) => ({ rule, severity: rule.severity, options: rule.defaultOptions }));
-  const walk = (list) => {
+  const walk = (list, recorder) => {
     let findings = 0;
     for (const p of parsed) {
       const info = { path: p.path, relPath: p.relPath, sourceFile: p.sourceFile, text: p.text, roles: f.roles(p.path) };
-      findings += b.engine.checkFile(info, f.packageView(f.packageOf(p.path)), list, knownIds).findings.length;
+      const pkg = f.packageOf(p.path);
+      const view = f.packageView(pkg);
+      // As a scan writing the cache checks a file (src/parallel/shard.ts).
+      recorder?.readingFor(p.relPath);
+      findings += b.engine.checkFile(info, recorder ? recorder.wrap(view, `#${b.record.esc(pkg.path)}`) : view, list, knownIds).findings.length;
+      recorder?.readingFor(null);
     }
+    if (recorder) recorder.fileReads();
     return findings;
   };
   out['file rules'] = measure(() => walk(active(fileRules)));
+  if (record) out['file rules, recorded'] = measure(() => walk(active(fileRules), new b.record.FactsRecorder()));
   out['project rules'] = measure(() => {
     let n = 0;
     for (const rule of projectRules) {

@@ -78,6 +78,11 @@ function leaf(value: unknown): string {
   return Array.isArray(value) ? 'A' : 'O';
 }
 
+/** Not an object nor a function: compared by value. */
+function isPlain(value: unknown): boolean {
+  return value === null || (typeof value !== 'object' && typeof value !== 'function');
+}
+
 /** A step's identity among its siblings. */
 function stepKey(s: Step): string {
   return 'p' in s ? `.${s.p}` : JSON.stringify(s);
@@ -112,6 +117,11 @@ class Site {
   /** Who read here (reader ids of the recorder), and who of them read on below (through a child). */
   private readers: ReaderList | undefined;
   private below: ReaderList | undefined;
+  /** At a call with plain arguments whose answer is a plain value: the answer (the facts do not change during a scan). */
+  answer: { value: unknown } | undefined;
+  /** The memo hook of the object first reached here, and the reader ids of the answers computed from it, by name. */
+  hook: MemoHook | undefined;
+  answerIds: Map<string, number> | undefined;
   constructor(
     readonly step: Step,
     readonly parent: Site | null,
@@ -169,9 +179,8 @@ const entryKey = (k: unknown) => (typeof k === 'string' ? `\0g${k}` : `\0g${JSON
 
 export class FactsRecorder {
   private readonly roots = new Map<string, Site>();
-  private readonly proxies = new WeakMap<object, unknown>();
-  /** The first site each proxied object was reached at. */
-  private readonly sites = new WeakMap<object, Site>();
+  /** Each proxied object's proxy and the first site it was reached at. */
+  private readonly seen = new WeakMap<object, { proxy: unknown; site: Site }>();
 
   /** The facts as the rules should see them; `root` names them in the recorded reads (`#` and the package's path). */
   wrap<T extends object>(facts: T, root: string): T {
@@ -223,9 +232,15 @@ export class FactsRecorder {
 
   /** The hook for answers shared across files computed from the object at `site` (../project/memo.ts). */
   private memoHook(site: Site): MemoHook {
-    return {
+    if (site.hook) return site.hook;
+    const ids = (site.answerIds = new Map());
+    site.hook = {
       use: <T>(name: string, computing: boolean, get: () => T): T => {
-        const answer = this.idOf(`${MEMO_PREFIX}${JSON.stringify(site.path())} ${name}`);
+        let answer = ids.get(name);
+        if (answer === undefined) {
+          answer = this.idOf(`${MEMO_PREFIX}${JSON.stringify(site.path())} ${name}`);
+          ids.set(name, answer);
+        }
         const reader = this.stack[this.stack.length - 1];
         if (reader !== undefined && reader !== answer) {
           const used = this.uses.get(reader);
@@ -241,6 +256,7 @@ export class FactsRecorder {
         }
       },
     };
+    return site.hook;
   }
 
   private touch(site: Site): void {
@@ -257,25 +273,25 @@ export class FactsRecorder {
     this.touch(site);
     if (site.value === undefined) site.value = leaf(value);
     if (!value || typeof value !== 'object' || isNode(value)) return value;
-    const first = this.sites.get(value);
-    if (first) {
+    const known = this.seen.get(value);
+    if (known) {
+      const first = known.site;
       // One proxy per object, so that the rules see one object: what is read from it is recorded
       // under the first path that reached it, and any other path that reaches it records that it
       // reached the same object (a later scan checks that it still does, or an export reached
       // through a re-export that now leads elsewhere would replay as unchanged).
       if (first !== site) site.sameAs(first);
-      return this.proxies.get(value);
+      return known.proxy;
     }
     const proxy = value instanceof Map ? this.mapProxy(value, site) : value instanceof Set ? this.setProxy(value, site) : this.objectProxy(value, site);
-    this.sites.set(value, site);
-    this.proxies.set(value, proxy);
+    this.seen.set(value, { proxy, site });
     return proxy;
   }
 
   private encodeArg(arg: unknown): unknown {
     if (arg && typeof arg === 'object') {
       const target = (arg as { [PROXIED]?: object })[PROXIED];
-      if (target) return { $path: this.sites.get(target)?.path() ?? null };
+      if (target) return { $path: this.seen.get(target)?.site.path() ?? null };
       if (isNode(arg)) return null;
       if (Array.isArray(arg)) return arg.map((a) => this.encodeArg(a));
       const out: Record<string, unknown> = {};
@@ -295,6 +311,15 @@ export class FactsRecorder {
         if (typeof v === 'function') {
           if (Array.isArray(t)) return v;
           return (...args: unknown[]) => {
+            // Plain arguments (the common case: a package name, a path): a key without encoding, and
+            // an answer that is a plain value is kept, as the facts do not change during a scan.
+            if (args.every(isPlain)) {
+              const at = site.child(`\0c${prop}\0${JSON.stringify(args)}`, () => ({ c: prop, a: args }));
+              if (at.answer) return this.follow(at.answer.value, at);
+              const value = (v as (...a: unknown[]) => unknown).apply(t, args);
+              if (isPlain(value)) at.answer = { value };
+              return this.follow(value, at);
+            }
             const raw = args.map((a) => (a && typeof a === 'object' && (a as { [PROXIED]?: object })[PROXIED]) || a);
             const encoded = args.map((a) => this.encodeArg(a));
             const step: Step = { c: prop, a: encoded };

@@ -68,6 +68,29 @@ describe('FactsRecorder and replay', () => {
     expect(replay(() => facts(removed), reads)).toBe(false);
   });
 
+  it('asks a call with plain arguments and a plain answer once, and keeps every reader of it', () => {
+    let asked = 0;
+    const base = {
+      dependencyRange(name: string) {
+        asked++;
+        return name === 'express' ? '^4.21.0' : undefined;
+      },
+    };
+    const recorder = new FactsRecorder();
+    const view = recorder.wrap(base, '#');
+    recorder.readingFor('src/app.ts');
+    expect(view.dependencyRange('express')).toBe('^4.21.0');
+    recorder.readingFor('src/server.ts');
+    expect(view.dependencyRange('express')).toBe('^4.21.0');
+    expect(view.dependencyRange('fastify')).toBeUndefined();
+    expect(view.dependencyRange('fastify')).toBeUndefined();
+    expect(asked).toBe(2);
+    const reads = recorder.fileReads();
+    // Both files read the answer: a change to it makes both stale.
+    expect([...staleReaders(() => ({ dependencyRange: () => '^5.0.0' }), reads)].sort()).toEqual(['src/app.ts', 'src/server.ts']);
+    expect([...staleReaders(() => ({ dependencyRange: (n: string) => (n === 'express' ? '^4.21.0' : '^5.0.0') }), reads)]).toEqual(['src/server.ts']);
+  });
+
   it('replays false when the facts a root names are gone', () => {
     expect(replay(() => undefined, recorded(facts(BASE)))).toBe(false);
   });
