@@ -7,7 +7,7 @@
 // The Express major comes from package.json; with no package.json or no `express` entry the rule
 // still applies, because it only ever sees receivers created from an `express` import: Express 4,
 // the common case, is assumed.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import { expressMajor, expressRegistration, holdsItsInitializer, type ExpressRegistration } from '../src/core/express.js';
 import { hasAsyncKeyword, memberFunction, rejectionGap, type FunctionNode, type RejectionGap } from '../src/core/promises.js';
 import type { Helpers } from '../src/core/helpers.js';

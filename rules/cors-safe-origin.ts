@@ -4,7 +4,7 @@
 // echoes the request's `Origin` next to `Access-Control-Allow-Credentials: true`. Any web page a
 // logged-in user visits can then call the API with the user's cookies and read the answers.
 // Without credentials a public `*` is a deliberate choice and is left alone.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import { isDevelopmentOnly } from '../src/core/environment.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { unwrap } from '../src/core/references.js';

@@ -3,7 +3,7 @@
 // `sign` without `expiresIn` or an `exp` claim, and `decode` used to authenticate a request
 // (decode reads a token without checking its signature). Any of these lets a stolen or
 // hand-made token act as a user: for ever, or without the signing key at all.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import { addArgumentEdit, addPropertyEdit } from '../src/core/edits.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { consoleCall, isLoggerCall } from '../src/core/matchers.js';

@@ -3,7 +3,7 @@
 // serialise it (`logger.error('failed', err)`: pino ≥ 6 ignores arguments after the message that no
 // placeholder consumes; `{ error: err }`: only `err` has pino's error serializer). The log line then
 // says what failed but not where, and the incident is debugged without the one trace that had it.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import { errorUse, isCaughtError, logCallOf, type LogCall } from '../src/core/matchers.js';
 import { memberName, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';

@@ -1,7 +1,7 @@
 // no-console-log: `console.log/info/warn/error/debug/trace` in server code. In production those
 // lines are unlevelled, unstructured text without request context: nobody can filter, alert on
 // or correlate them, and synchronous writes to a piped stdout can stall the event loop.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import { defineFileRule } from '../src/core/rule.js';
 import { consoleCall, CONSOLE_LOG_METHODS, isLoggerAdapterCall, isLoggerCall, isLoggerModulePath } from '../src/core/matchers.js';
 

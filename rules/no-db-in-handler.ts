@@ -10,7 +10,7 @@
 // handler of a registration, a Fastify `handler`, a decorated controller method, or a function of
 // another file registered as one (`router.get('/', orders.list)`); middlewares before it (an auth
 // check that loads the user) are not judged. One finding per handler, at its first database call.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import { isDbCall } from '../src/core/db.js';
 import { handlerModelOf, seededFunctions } from '../src/core/handlers.js';
 import { functionName } from '../src/core/names.js';

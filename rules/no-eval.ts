@@ -3,7 +3,7 @@
 // `setTimeout`/`setInterval` given a string — when the code is not a constant. Whatever reaches
 // that string runs with the service's privileges: one request-controlled value is remote code
 // execution, and `vm` is documented by Node as not a security sandbox.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';

@@ -8,7 +8,7 @@
 // `--types` the TypeScript checker decides for every call whose type it knows (context.types).
 // A promise stored in a variable or field, or passed to any call, counts as handled: it is not
 // tracked further, so the rule stays silent rather than guess where it goes.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { chainHandlesRejection, chainLink, hasAsyncKeyword, isChainReceiver, isConst, isWrapper, promiseKnowledge, rejectionsHandled, type AsyncFn, type PromiseSource } from '../src/core/promises.js';
 import { unwrap } from '../src/core/references.js';

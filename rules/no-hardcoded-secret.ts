@@ -4,7 +4,7 @@
 // unmistakable shape (AWS, GitHub, Stripe, Slack, PEM private key). Code is copied to laptops, CI
 // logs, forks and vendors; a secret in it is a secret everyone with the code holds, and a fallback
 // means production silently runs on the well-known value when the variable is missing.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';

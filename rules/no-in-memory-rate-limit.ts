@@ -4,7 +4,7 @@
 // @nestjs/throttler without `storage`, koa-ratelimit on its `memory` driver. Behind a load
 // balancer each of N instances keeps its own counters, so a client gets N times the limit (and a
 // fresh allowance after every restart or deploy): the brute-force or abuse protection is not there.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import type { Helpers, PropertyLookup } from '../src/core/helpers.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';

@@ -2,7 +2,7 @@
 // @fastify/session without `store`, or an explicit `MemoryStore`). That store leaks memory by
 // design, loses every session on restart, and gives each instance behind a load balancer its own
 // sessions, so users are logged out at random once a second instance starts.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { defineFileRule } from '../src/core/rule.js';
 

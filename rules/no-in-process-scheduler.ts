@@ -5,7 +5,7 @@
 // times, and a deploy that restarts the server at 02:00 skips the run altogether. Only files a
 // server entry point loads are checked, so a dedicated worker entry point is the way out; a
 // `setInterval` that only refreshes this process's cache or metrics is per-instance by design.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { promiseKnowledge } from '../src/core/promises.js';
 import { memberName, unwrap } from '../src/core/references.js';

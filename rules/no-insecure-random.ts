@@ -3,7 +3,7 @@
 // from. Math.random is a fast PRNG whose internal state can be recovered from a handful of outputs,
 // so reset links, one-time codes and session ids made from it can be predicted and taken over.
 // Jitter, sampling, shuffles, slugs and request ids are left alone: their names say what they are.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import { chainNames, destinationOf, enclosingFunctionName, functionName, purposeOfNames, type NamePurpose } from '../src/core/names.js';
 import { defineFileRule } from '../src/core/rule.js';
 import { isFunctionLike } from '../src/core/scope.js';

@@ -3,7 +3,7 @@
 // handled. A container's disk is ephemeral and private to one instance: the file is gone after the
 // next deploy, and a request served by another instance cannot find it. Writes under
 // `os.tmpdir()` (scratch space used within the request) are fine.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import { handlerModelOf } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { unwrap } from '../src/core/references.js';

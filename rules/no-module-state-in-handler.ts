@@ -4,7 +4,7 @@
 // so it is lost on every restart and deploy, and with two instances behind a load balancer each
 // answers from its own copy. Containers only written at start-up, read-through caches named as
 // such, `WeakMap`s and objects that are not containers (metrics registries, LRU caches) are fine.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import { handlerModelOf, hasDecorator } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { unwrap } from '../src/core/references.js';

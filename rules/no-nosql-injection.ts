@@ -10,7 +10,7 @@
 // `app.set('query parser', …)`; Express 5 and NestJS 11 default to `simple` (strings, arrays),
 // and Koa, Fastify and Hono parse query strings to strings. express-mongo-sanitize installed with
 // `app.use` strips `$`-keys from all input, so operator flows are not reported then (`$where` still is).
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import { handlerModelOf } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { isFunctionNode } from '../src/core/promises.js';

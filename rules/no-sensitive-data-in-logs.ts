@@ -3,7 +3,7 @@
 // numbers or SSNs. Logs are shipped to third-party services, kept for months and read by many
 // people: a token in a log line is a credential anyone with log access can replay (CWE-532).
 // pino `redact` paths configured on the logger that is called (across files) are honoured.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import { consoleCall, logCallOf, type LoggerInfo } from '../src/core/matchers.js';
 import { nameWords } from '../src/core/names.js';
 import { memberName, unwrap } from '../src/core/references.js';

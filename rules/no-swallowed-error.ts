@@ -6,7 +6,7 @@
 // else (returns a fallback, responds, rethrows, exits, reads the error) is handling it; a comment
 // inside an empty catch is the author saying why it is safe; loading an optional dependency
 // (`try { require('pino-pretty') } catch {}`) is the idiom, not a bug.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { consoleCall, isLoggerCall } from '../src/core/matchers.js';
 import { containsOwn, isConst } from '../src/core/promises.js';

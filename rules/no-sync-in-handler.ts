@@ -4,7 +4,7 @@
 // request gets an answer, so one slow disk or one login storm stalls the whole instance. Start-up
 // code, CLI scripts and tests may block; request handling (the handler model of
 // src/core/handlers.ts) may not. This is the precise version of `n/no-sync`.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import { handlerModelOf } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { defineFileRule } from '../src/core/rule.js';

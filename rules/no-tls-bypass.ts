@@ -4,7 +4,7 @@
 // without verification talks to whoever answers: anyone on the network path can present their own
 // certificate and read or change the traffic, database passwords and API keys included.
 // Settings guarded to development or test (`if (NODE_ENV === 'development')`) are left alone.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import { isDevelopmentOnly } from '../src/core/environment.js';
 import { chainNames } from '../src/core/names.js';
 import { memberName, unwrap } from '../src/core/references.js';

@@ -4,7 +4,7 @@
 // password hashes is cracked by a GPU in hours, MD5/SHA-1 collisions are practical, and
 // `createCipher` derives its key with one MD5 round and no IV (and is gone from Node 22).
 // Checksums, ETags, cache keys and Gravatar URLs are not security uses and are left alone.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { chainNames, destinationOf, enclosingFunctionName, functionName, nameWords, purposeOfNames } from '../src/core/names.js';
 import { unwrap } from '../src/core/references.js';

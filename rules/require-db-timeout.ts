@@ -5,7 +5,7 @@
 // database stops answering (failover, a full connection limit, a lock held by a stuck
 // transaction) every request waits on it; the pool fills, requests pile up behind it and the
 // service stops answering instead of failing fast.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import { addPropertyEdit } from '../src/core/edits.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { unwrap } from '../src/core/references.js';

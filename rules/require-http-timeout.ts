@@ -4,7 +4,7 @@
 // and needle without a response timeout. A dependency that stops answering then holds sockets,
 // memory and the caller's own request open until the process is restarted.
 import { relative } from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { AXIOS_CONFIG_AT, isClientRequest } from '../src/core/http-clients.js';
 import { memberName, unwrap } from '../src/core/references.js';

@@ -5,7 +5,7 @@
 // mass-assigned `create(req.body)`, and how a malformed payload crashes a worker far from the
 // request. Validation counts when a schema library parses the input in the handler, a validating
 // middleware runs before it, Fastify has a route `schema`, or NestJS validates the DTO with a pipe.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import { handlerModelOf, hasDecorator, type RequestHandler } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { memberName, unwrap } from '../src/core/references.js';

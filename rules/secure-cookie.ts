@@ -4,7 +4,7 @@
 // `ctx.cookies.set('jwt', …)`) are checked against each library's defaults: a cookie without
 // `Secure` is sent over plain HTTP, where anyone on the network can copy it and take over the
 // session; without `HttpOnly` one XSS is enough to steal it.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import type { Helpers, PropertyLookup } from '../src/core/helpers.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';

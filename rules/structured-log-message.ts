@@ -3,7 +3,7 @@
 // inside free text: a log search or alert cannot filter on `orderId`, every line is a distinct
 // message so grouping by message stops working, and the structured logger buys nothing.
 // console is no-console-log's concern; an interpolated caught error is log-error-with-stack's.
-import { ts } from 'ts-morph';
+import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { isCaughtError, isLoggerModulePath, logCallOf, type LogCall } from '../src/core/matchers.js';
 import { unwrap } from '../src/core/references.js';

@@ -3,7 +3,7 @@
 // data sources, managers and repositories. A handle is recognised by how it was created (or the
 // type it was injected with), in this file or in the project module that exports it, never by its
 // name: `db.query()` on an unknown `db` is not a database call.
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import type { Helpers } from './helpers.js';
 import { memberName, unwrap } from './references.js';
 import type { Reference } from './types.js';

@@ -1,5 +1,5 @@
 // Text edits that rules offer as fixes or suggestions, built once so every rule formats alike.
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import type { TextEdit } from './types.js';
 
 /**

@@ -1,7 +1,7 @@
 // Running file rules on one parsed file: a single walk of the AST dispatches each node kind to
 // the rules that subscribed to it, findings are located, suppressed by inline comments, and sites
 // counted. The CLI's scan and the ESLint adapter both come through here.
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import { buildProjectFacts, type ProjectFacts } from '../project/facts.js';
 import { enclosingSymbol } from './fingerprint.js';
 import { createHelpers } from './helpers.js';
@@ -35,7 +35,7 @@ interface Listener {
   rule: { id: string; crashed: boolean };
 }
 
-/** Read once: each `ts.X` on ts-morph's `ts` object is a getter call, and this one runs for every node. */
+/** Read once: this one runs for every node. */
 const forEachChild = ts.forEachChild;
 
 const kindCache = new Map<string, { kind: ts.SyntaxKind; exit: boolean }>();

@@ -1,7 +1,7 @@
 // Code that only runs outside production: a branch under `if (NODE_ENV === 'development')`,
 // `!isProduction ? … : …`, `isDev && …`. Security rules that accept a relaxed setting in
 // development (TLS verification, CORS) ask here.
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import { chainNames } from './names.js';
 import { unwrap } from './references.js';
 

@@ -3,7 +3,7 @@
 // recognised by where they come from (`express()`, `express.Router()`, a variable or parameter
 // typed `Router`/`Express`/`Application` from 'express', a project export that holds one), never
 // by their name alone, so Fastify, Koa, Hono and NestJS objects with a `get` method do not match.
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import { passedExpressReceiver } from '../project/express-params.js';
 import type { ProjectFacts } from '../project/facts.js';
 import type { Helpers } from './helpers.js';

@@ -4,7 +4,7 @@
 // among identical ones, never the line. The symbol tells apart the same code in two functions,
 // which the occurrence index alone would mix up as soon as one of them is added or removed.
 import { createHash } from 'node:crypto';
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 
 export interface FingerprintInput {
   ruleId: string;

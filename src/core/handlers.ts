@@ -15,7 +15,7 @@
 // Request handling also covers the functions a handler calls in the same file (followed through
 // calls, `this.method()` and local object methods), and functions of this file that handlers in
 // other files reach (`ProjectFacts.requestReached`, computed by ../project/request-reach.ts).
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import type { ProjectFacts } from '../project/facts.js';
 import { EXPRESS_ROUTE_METHODS, expressRegistration } from './express.js';
 import type { Helpers } from './helpers.js';
@@ -86,7 +86,7 @@ const CLASS_ROUTES: ReadonlyArray<{ framework: HandlerFramework; kind: RequestHa
   { framework: 'routing-controllers', kind: 'route', classes: keys('routing-controllers', ['Controller', 'JsonController']), methods: new Set(keys('routing-controllers', [...HTTP_VERBS, 'Method'])) },
 ];
 const MAX_DEPTH = 6;
-// Read on every node of the model's walks: plain numbers, not ts-morph's getter-backed ts.SyntaxKind / ts.isX.
+// Read on every node of the model's walks: plain numbers, read once.
 const CALL = ts.SyntaxKind.CallExpression;
 const CLASS_DECLARATION = ts.SyntaxKind.ClassDeclaration;
 const forEachChild = ts.forEachChild;

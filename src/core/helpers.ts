@@ -1,6 +1,6 @@
 // Matching helpers every rule shares: what a callee refers to, what a constant holds, what an
 // options object says. A rule that needs a new kind of match adds it here, not a private copy.
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import type { ProjectFacts, ResolvedExport } from '../project/facts.js';
 import { referenceOf, unwrap } from './references.js';
 import { isFunctionLike, ScopeIndex, type DeclarationNode } from './scope.js';

@@ -2,7 +2,7 @@
 // pino/winston/bunyan/log4js/NestJS logger (and what their options say about redaction and error
 // keys), and which calls are log calls on such a logger, in this file or through a project module
 // that exports one. Library semantics that rules rely on are recorded here, once.
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import { memberName, unwrap } from './references.js';
 import type { ProjectFacts } from '../project/facts.js';
 import type { Reference } from './types.js';

@@ -1,5 +1,5 @@
 // Shared recognisers of common backend constructs, used by more than one rule.
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import type { Helpers } from './helpers.js';
 import { LOG_METHODS } from './loggers.js';
 import { memberName, unwrap } from './references.js';

@@ -1,7 +1,7 @@
 // What a value is called: the name it is stored under, the function that returns it, the words of
 // an identifier. Security rules decide "is this random number a token?" or "is this hash a password
 // hash?" from these names, because the code itself says nothing else about a value's purpose.
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import { memberName, unwrap } from './references.js';
 import { isFunctionLike } from './scope.js';
 

@@ -1,5 +1,5 @@
 // One parse per file, with ts-morph's bundled TypeScript: parent pointers on, no type checker.
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import { normaliseText } from './files.js';
 
 export const SOURCE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx'] as const;

@@ -3,7 +3,7 @@
 // `.then` chains, and well-known promise APIs (fs/promises, fetch, axios, got, pg, undici). Also how
 // a promise chain or an async function handles rejections. Shared by the rules that reason about
 // unhandled rejections.
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import type { ProjectFacts } from '../project/facts.js';
 import { asyncMembersOf as listAsyncMembers, isAsyncFunctionLike } from '../project/modules.js';
 import type { Helpers } from './helpers.js';

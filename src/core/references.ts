@@ -1,6 +1,6 @@
 // What an expression refers to: a module export (through import, require, renames and
 // destructuring), a global, or a local declaration, plus the member chain read from it.
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import type { Reference } from './types.js';
 import { kindTable, type DeclarationNode, type ScopeIndex } from './scope.js';
 

@@ -2,7 +2,7 @@
 //   // prodcheck-disable-next-line rule-a, rule-b -- reason
 //   foo(); // prodcheck-disable-line rule-a
 //   /* prodcheck-disable rule-a */ … /* prodcheck-enable rule-a */   (no ids: every rule)
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 
 interface Directive {
   kind: 'disable' | 'enable' | 'disable-line' | 'disable-next-line';

@@ -12,7 +12,7 @@
 // are followed through per-function summaries (one per parameter, memoised, depth-bounded,
 // recursion-safe); calls into other project files through the summaries the facts pass recorded
 // (../project/evidence/taint-summaries.ts), resolved here with the project's exports.
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import type { ProjectFacts } from '../project/facts.js';
 import { calleeOfReference, constructorMembers, exportedValues, handlerModelOf, hasDecorator, importedReference, localFunction, localMember, seededFunctions, type ImportedCallee } from './handlers.js';
 import type { Helpers } from './helpers.js';

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from './typescript.js';
 import { UsageError } from '../config/errors.js';
 import type { TypeInfo } from './types.js';
 

@@ -2,7 +2,7 @@
 // export is (an async function, a class or object with async methods, an HTTP client instance),
 // whether the file starts a server, and the evidence its role is decided from.
 import { builtinModules } from 'node:module';
-import { ts } from 'ts-morph';
+import { ts } from '../core/typescript.js';
 import { dbClassKind, dbCreation, type DbHandleKind } from '../core/db.js';
 import { expressCreation, type ExpressReceiverKind } from '../core/express.js';
 import { loggerCreation, type LoggerInfo } from '../core/loggers.js';

@@ -156,9 +156,10 @@ describe('whole-scan cache', () => {
     rmSync(root, { recursive: true, force: true });
     cpSync(join(FIXTURES, 'projects', 'orders-service'), root, { recursive: true });
     const cache = tmpCache();
-    // A preloaded module reports, at exit, whether TypeScript or ts-morph was ever loaded.
+    // A preloaded module reports, at exit, whether TypeScript (ts-morph's bundled typescript.js, or
+    // any under a typescript/ts-morph directory) was ever loaded.
     const probe = join(cache, 'probe.cjs');
-    writeFileSync(probe, "process.on('exit', () => { const ts = Object.keys(require.cache).filter((k) => /[\\\\/](typescript|ts-morph)[\\\\/]/.test(k)); process.stderr.write(`typescript loaded: ${ts.length > 0}\\n`); });\n");
+    writeFileSync(probe, "process.on('exit', () => { const ts = Object.keys(require.cache).filter((k) => /[\\\\/](typescript|@?ts-morph)[\\\\/]|[\\\\/]typescript\\.js$/.test(k)); process.stderr.write(`typescript loaded: ${ts.length > 0}\\n`); });\n");
     const cli = (...args: string[]) => {
       const r = spawnSync(process.execPath, ['--require', probe, bin, root, '--cache-location', cache, ...args], { encoding: 'utf8', env: { ...process.env, PRODCHECK_DEBUG_CACHE: '1' } });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -2,7 +2,7 @@
 // client run commands (`; rm -rf /`, `$(curl …)`). `exec`/`execSync` always use a shell;
 // `spawn`/`execFile` only with `shell: true` (then their arguments are shell text too), but a
 // request-chosen program is a flaw either way. shelljs `exec` and execa's command forms too.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { Helpers } from '../helpers.js';
 import { unwrap } from '../references.js';
 import type { SinkKind } from '../taint.js';

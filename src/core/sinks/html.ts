@@ -7,7 +7,7 @@
 // input or markup counts. A response typed JSON, plain text or XML, an object (`res.send({ … })`
 // is JSON) and escaped values (escape-html, he, validator, lodash, xss, sanitize-html, DOMPurify,
 // the project's own `escapeHtml`) are not flagged.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { Helpers } from '../helpers.js';
 import { memberName, unwrap } from '../references.js';
 import type { SinkKind } from '../taint.js';

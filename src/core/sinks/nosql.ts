@@ -8,7 +8,7 @@
 // - `nosql-code`: request input in `$where` JavaScript, which the database runs (any request value,
 //   strings included: `' || sleep(5000) || '`).
 // Only the filter is a sink (the update document of `updateOne` is not a query).
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import { dbHandleOf } from '../db.js';
 import type { Helpers } from '../helpers.js';
 import { memberName, unwrap } from '../references.js';

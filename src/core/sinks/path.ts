@@ -3,7 +3,7 @@
 // Express `res.sendFile`/`res.download` without a `root` option. `path.basename` keeps only the
 // file name (`path.extname` only an extension); a `startsWith(root)` check after `resolve`, or
 // rejecting `..` or `/`, confines it.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { Helpers } from '../helpers.js';
 import { memberName, unwrap } from '../references.js';
 import type { SinkKind } from '../taint.js';

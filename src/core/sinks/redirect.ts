@@ -5,7 +5,7 @@
 // Only the parts that choose the origin matter: `/orders/${id}` stays on the site. A check that
 // the value is a relative path (`x.startsWith('/') && !x.startsWith('//')`), an origin
 // comparison (`new URL(x, base).origin === base`) or an allow list confines it.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { Helpers } from '../helpers.js';
 import { unwrap } from '../references.js';
 import type { SinkKind } from '../taint.js';

@@ -6,7 +6,7 @@
 // parameters (`query(text, [values])`, knex bindings, Sequelize `replacements`) are the fix, so
 // they are never listed. Tagged templates (`sql\`…\``, Prisma `$queryRaw\`…\``) are never tainted
 // by the engine. Receivers are recognised by how they were created (../db.ts), not by their name.
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import { dbHandleOf, type DbHandleKind } from '../db.js';
 import type { Helpers } from '../helpers.js';
 import { memberName, unwrap } from '../references.js';

@@ -7,7 +7,7 @@
 // passed through `encodeURIComponent` onto a fixed origin cannot leave it. A host allow-list check
 // (`ALLOWED.includes(new URL(x).hostname)`, an origin comparison) confines the value; a schema's
 // `.url()` does not (any URL is a URL).
-import { ts } from 'ts-morph';
+import { ts } from '../typescript.js';
 import type { Helpers } from '../helpers.js';
 import { AXIOS_CONFIG_AT, GOT_METHODS } from '../http-clients.js';
 import { memberName, unwrap } from '../references.js';

@@ -2,7 +2,7 @@
 // it hands the whole environment to something that parses it (`cleanEnv(process.env, …)`,
 // `schema.parse(process.env)`): the mark of a configuration module. `no-scattered-env` judges
 // how many modules read the environment themselves.
-import { ts } from 'ts-morph';
+import { ts } from '../../core/typescript.js';
 import { memberName, unwrap } from '../../core/references.js';
 import type { CollectorFactory } from './index.js';
 import { mentions } from './mentions.js';

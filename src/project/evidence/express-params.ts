@@ -5,7 +5,7 @@
 // Router (created here, typed, or imported) or a parameter of one of this file's exports (passed on,
 // `routes/index.js` handing `router` to each route module), and the parameters of this file's exports
 // that receive route registrations. ../express-params.ts resolves them across the project.
-import { ts } from 'ts-morph';
+import { ts } from '../../core/typescript.js';
 import { EXPRESS_ROUTE_METHODS, expressCreation, expressTypeOf, type ExpressReceiverKind } from '../../core/express.js';
 import { exportedValues } from '../../core/handlers.js';
 import { isFunctionNode, type FunctionNode } from '../../core/promises.js';

@@ -1,7 +1,7 @@
 // Framework-made pino loggers (`request.log`, `fastify.log`, pino-http's `req.log`) are configured
 // where the framework or middleware is created, often in another file than the handlers that log:
 // this collector records what those creation options say about `redact`, for no-sensitive-data-in-logs.
-import { ts } from 'ts-morph';
+import { ts } from '../../core/typescript.js';
 import { pinoOptions } from '../../core/loggers.js';
 import { unwrap } from '../../core/references.js';
 import type { CollectorFactory } from './index.js';

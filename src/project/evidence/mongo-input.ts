@@ -4,7 +4,7 @@
 // Express 5 and NestJS 11 default to `simple`: strings and arrays only).
 // `app.use(mongoSanitize())` of express-mongo-sanitize removes `$`-keys from body, query and params
 // before any route runs.
-import { ts } from 'ts-morph';
+import { ts } from '../../core/typescript.js';
 import { unwrap } from '../../core/references.js';
 import type { CollectorFactory } from './index.js';
 import { mentions } from './mentions.js';

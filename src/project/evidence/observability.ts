@@ -3,7 +3,7 @@
 // that ships with the framework (Fastify's pino, NestJS's JSON ConsoleLogger), and where it
 // serves a health or readiness route. Recognition leans towards "present": a health route the
 // collector misses would become a false finding about the whole service.
-import { ts } from 'ts-morph';
+import { ts } from '../../core/typescript.js';
 import { CONSOLE_LOG_METHODS, isLoggerAdapterCall } from '../../core/matchers.js';
 import { unwrap } from '../../core/references.js';
 import type { CollectorFactory, EvidenceContext } from './index.js';
@@ -43,7 +43,7 @@ export function isHealthPath(text: string, requireSlash: boolean): boolean {
   return false;
 }
 
-// Kinds the visit switches on, as plain numbers (reading `ts.SyntaxKind.X` goes through a getter: see kindTable in ../../core/scope.ts).
+// Kinds the visit switches on, as plain numbers (see kindTable in ../../core/scope.ts).
 const CALL = ts.SyntaxKind.CallExpression;
 const NEW = ts.SyntaxKind.NewExpression;
 const DECORATOR = ts.SyntaxKind.Decorator;

@@ -3,7 +3,7 @@
 // `pg.defaults` for `statement_timeout` and `query_timeout`), or a `SET statement_timeout …` the
 // project sends (usually from `pool.on('connect', …)`). Either can live in a module other than the
 // one that builds the pool, so the rule reads it from the facts of every module.
-import { ts } from 'ts-morph';
+import { ts } from '../../core/typescript.js';
 import { memberName, unwrap } from '../../core/references.js';
 import type { CollectorFactory } from './index.js';
 import { mayEscape } from './mentions.js';

@@ -7,7 +7,7 @@
 // What a function does is learnt without a second walk: each exit, throw or call marks the
 // innermost function around it, each function links to the functions nested in it and to the
 // local functions it calls, and `finish` folds the marks along those links.
-import { ts } from 'ts-morph';
+import { ts } from '../../core/typescript.js';
 import { memberName, unwrap } from '../../core/references.js';
 import { FUNCTION_KIND_LIST, isFunctionLike } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';

@@ -2,7 +2,7 @@
 // helmet (koa-helmet, @fastify/helmet), sets security headers itself (or through lusca or single
 // helmet middlewares), or turns Express's `X-Powered-By` off. `require-security-headers` judges
 // a service from the evidence of the files its entry point loads.
-import { ts } from 'ts-morph';
+import { ts } from '../../core/typescript.js';
 import { unwrap } from '../../core/references.js';
 import type { Reference } from '../../core/types.js';
 import type { CollectorFactory } from './index.js';

@@ -2,7 +2,7 @@
 // `new io.Server(…)`, `io.listen(…)`), whether each is given an `adapter` option or gets an
 // `.adapter(…)` call in the same file, and the `.adapter(…)` calls made on a server that lives
 // elsewhere (an imported `io`, a parameter). Read by require-socketio-adapter.
-import { ts } from 'ts-morph';
+import { ts } from '../../core/typescript.js';
 import { unwrap } from '../../core/references.js';
 import type { EvidenceCollector, EvidenceContext, ModuleEvidence } from './index.js';
 import { mentions } from './mentions.js';

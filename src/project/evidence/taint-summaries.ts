@@ -6,7 +6,7 @@
 // The summary needs a data-flow walk of each exported function, so it runs at the end of the file's
 // pass and only when the walk saw something a parameter could reach: a call named like a sink, or
 // an import of another project file (a call to pass the value on to).
-import { ts } from 'ts-morph';
+import { ts } from '../../core/typescript.js';
 import { createHelpers } from '../../core/helpers.js';
 import { SINK_KINDS } from '../../core/sinks/index.js';
 import { summariseModule, type TaintSummaries } from '../../core/taint.js';

@@ -1,6 +1,6 @@
 // Evidence for input validation that is set up once for a whole application: NestJS's global
 // `ValidationPipe` (`app.useGlobalPipes(new ValidationPipe())`, or an `APP_PIPE` provider).
-import { ts } from 'ts-morph';
+import { ts } from '../../core/typescript.js';
 import { unwrap } from '../../core/references.js';
 import type { CollectorFactory } from './index.js';
 import { mentions } from './mentions.js';
