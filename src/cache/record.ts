@@ -119,9 +119,8 @@ class Site {
   private below: ReaderList | undefined;
   /** At a call with plain arguments whose answer is a plain value: the answer (the facts do not change during a scan). */
   answer: { value: unknown } | undefined;
-  /** The memo hook of the object first reached here, and the reader ids of the answers computed from it, by name. */
+  /** The memo hook of the object first reached here. */
   hook: MemoHook | undefined;
-  answerIds: Map<string, number> | undefined;
   constructor(
     readonly step: Step,
     readonly parent: Site | null,
@@ -233,7 +232,8 @@ export class FactsRecorder {
   /** The hook for answers shared across files computed from the object at `site` (../project/memo.ts). */
   private memoHook(site: Site): MemoHook {
     if (site.hook) return site.hook;
-    const ids = (site.answerIds = new Map());
+    /** The reader ids of the answers computed from this object, by name. */
+    const ids = new Map<string, number>();
     site.hook = {
       use: <T>(name: string, computing: boolean, get: () => T): T => {
         let answer = ids.get(name);

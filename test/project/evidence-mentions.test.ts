@@ -2,18 +2,11 @@
 // src/project/evidence/mentions.ts) must record the same evidence as a full look would: a name
 // written with an escape sequence, an alias of an import, a require, and a file that names none.
 import { describe, expect, it } from 'vitest';
-import { parseText } from '../../src/core/parse.js';
-import { buildModuleFacts, type ModuleFacts } from '../../src/project/modules.js';
-
-function factsOf(path: string, code: string): ModuleFacts {
-  const parsed = parseText(path, code);
-  if (parsed.syntaxError) throw new Error(parsed.syntaxError);
-  return buildModuleFacts(path, parsed.sourceFile, () => null);
-}
+import { moduleFactsOf } from '../support/module-facts.js';
 
 describe('evidence collectors skipping files that never name their subject', () => {
   it('still see names spelled with escapes', () => {
-    const facts = factsOf(
+    const facts = moduleFactsOf(
       '/srv/app/src/server.js',
       [
         "const h = require('hel\\u006det');",
@@ -34,7 +27,7 @@ describe('evidence collectors skipping files that never name their subject', () 
   });
 
   it('still follow aliases, requires and template specifiers', () => {
-    const facts = factsOf(
+    const facts = moduleFactsOf(
       '/srv/app/src/main.ts',
       [
         "import * as common from '@nestjs/common';",
@@ -56,12 +49,12 @@ describe('evidence collectors skipping files that never name their subject', () 
   });
 
   it('still see a timeout setting written in upper or mixed case', () => {
-    expect(factsOf('/srv/app/src/db.ts', "await client.query('SET STATEMENT_TIMEOUT TO 5000');").evidence.pgTimeoutSet).toBe(true);
-    expect(factsOf('/srv/app/src/db.ts', "await client.query('set Statement_Timeout = 5000');").evidence.pgTimeoutSet).toBe(true);
+    expect(moduleFactsOf('/srv/app/src/db.ts', "await client.query('SET STATEMENT_TIMEOUT TO 5000');").evidence.pgTimeoutSet).toBe(true);
+    expect(moduleFactsOf('/srv/app/src/db.ts', "await client.query('set Statement_Timeout = 5000');").evidence.pgTimeoutSet).toBe(true);
   });
 
   it('record nothing for a file that names none of them', () => {
-    const facts = factsOf('/srv/app/src/util.ts', ['export function add(a: number, b: number) {', '  return a + b;', '}'].join('\n'));
+    const facts = moduleFactsOf('/srv/app/src/util.ts', ['export function add(a: number, b: number) {', '  return a + b;', '}'].join('\n'));
     expect(facts.evidence.env).toEqual({ reads: [], parsesWholeEnv: false });
     expect(facts.evidence.frameworkLoggers).toEqual([]);
     expect(facts.evidence.mongoInput).toEqual({ queryParser: null, sanitizeMiddleware: false });

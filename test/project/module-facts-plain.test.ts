@@ -1,8 +1,7 @@
 // Module facts are plain data: worker threads post them to the main thread and the cache stores them
 // as JSON, so no syntax tree node may be reachable from them (a node would drag its whole tree along).
 import { describe, expect, it } from 'vitest';
-import { parseText } from '../../src/core/parse.js';
-import { buildModuleFacts, type ModuleFacts } from '../../src/project/modules.js';
+import { moduleFactsOf } from '../support/module-facts.js';
 
 /** The path to the first syntax tree node reachable from `value`, or null. */
 function nodeIn(value: unknown, path = 'module', seen = new Set<object>()): string | null {
@@ -18,15 +17,9 @@ function nodeIn(value: unknown, path = 'module', seen = new Set<object>()): stri
   return null;
 }
 
-function factsOf(path: string, code: string): ModuleFacts {
-  const parsed = parseText(path, code);
-  if (parsed.syntaxError) throw new Error(parsed.syntaxError);
-  return buildModuleFacts(path, parsed.sourceFile, () => null);
-}
-
 describe('module facts', () => {
   it('keep a local alias export and a local defaults.timeout target without their declarations', () => {
-    const facts = factsOf(
+    const facts = moduleFactsOf(
       '/srv/billing/src/lib/http.ts',
       [
         "import axios from 'axios';",
@@ -47,7 +40,7 @@ describe('module facts', () => {
   });
 
   it('hold no syntax tree node in a CommonJS module with handlers, loggers and evidence of every collector', () => {
-    const facts = factsOf(
+    const facts = moduleFactsOf(
       '/srv/orders/src/app.js',
       [
         "const express = require('express');",
