@@ -1,0 +1,82 @@
+// TypeScript's compiler is required through V8's code cache (src/core/compile-cache.ts): the first
+// process compiles and leaves the cache when it exits, later ones start from it, and a cache V8
+// rejects (another build, a damaged file) costs a compile, never a wrong module. The cache is only
+// written at exit, so each step is its own process, running the compiled module.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { compileCacheDirectory } from '../../src/core/compile-cache.js';
+import { builtCli, BUILT } from '../support/built.js';
+
+const PRICING = `'use strict';
+const TAX_RATE = 0.2;
+function totalWithTax(cents) {
+  return Math.round(cents * (1 + TAX_RATE));
+}
+module.exports = { totalWithTax, loadedAt: Date.now() };
+`;
+
+function project(): { dir: string; cache: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'prodcheck-compile-cache-'));
+  writeFileSync(join(dir, 'pricing.cjs'), PRICING);
+  return { dir, cache: join(dir, 'code-cache') };
+}
+
+/** Loads pricing.cjs through `requireCompiled` in a new process: what it computed and how it was loaded. */
+function load(dir: string, cache: string | null): { total: number; status: string | null; sameAsRequire: boolean } {
+  builtCli();
+  const script = `
+    import { createRequire } from 'node:module';
+    import { compileCacheStatus, requireCompiled } from ${JSON.stringify(pathToFileURL(join(BUILT, 'src/core/compile-cache.js')).href)};
+    const from = ${JSON.stringify(pathToFileURL(join(dir, 'service.js')).href)};
+    const pricing = requireCompiled('./pricing.cjs', from, ${JSON.stringify(cache)});
+    const again = createRequire(from)('./pricing.cjs');
+    console.log(JSON.stringify({ total: pricing.totalWithTax(1000), status: compileCacheStatus(${JSON.stringify(join(dir, 'pricing.cjs'))}) ?? null, sameAsRequire: again === pricing }));
+  `;
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as { total: number; status: string | null; sameAsRequire: boolean };
+}
+
+describe('the compiler\u2019s code cache', () => {
+  it('is written when the first process exits, and used by the next', () => {
+    const { dir, cache } = project();
+    expect(load(dir, cache)).toEqual({ total: 1200, status: 'compiled', sameAsRequire: true });
+    const written = readdirSync(cache);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^[0-9a-f]{16}\.bin$/);
+    const bytes = readFileSync(join(cache, written[0] as string));
+    expect(load(dir, cache)).toEqual({ total: 1200, status: 'cached', sameAsRequire: true });
+    // A cache that V8 accepted is not written again.
+    expect(readFileSync(join(cache, written[0] as string)).equals(bytes)).toBe(true);
+  }, 60_000);
+
+  it('compiles anew when the cache is damaged, and replaces it', () => {
+    const { dir, cache } = project();
+    load(dir, cache);
+    const [name] = readdirSync(cache);
+    writeFileSync(join(cache, name as string), 'not a V8 code cache');
+    expect(load(dir, cache)).toEqual({ total: 1200, status: 'rejected', sameAsRequire: true });
+    expect(readdirSync(cache)).toEqual([name]);
+    expect(load(dir, cache)).toEqual({ total: 1200, status: 'cached', sameAsRequire: true });
+  }, 60_000);
+
+  it('starts afresh for a changed module (another file name)', () => {
+    const { dir, cache } = project();
+    load(dir, cache);
+    writeFileSync(join(dir, 'pricing.cjs'), PRICING.replace('0.2', '0.25'));
+    expect(load(dir, cache)).toEqual({ total: 1250, status: 'compiled', sameAsRequire: true });
+    expect(readdirSync(cache)).toHaveLength(2);
+  }, 60_000);
+
+  it('is a plain require when turned off', () => {
+    const { dir } = project();
+    expect(load(dir, null)).toEqual({ total: 1200, status: null, sameAsRequire: true });
+  }, 60_000);
+
+  it.runIf(process.platform === 'linux')('lives in the OS cache directory unless NODE_DISABLE_COMPILE_CACHE is set', () => {
+    expect(compileCacheDirectory({ XDG_CACHE_HOME: '/var/cache/ci' })).toBe('/var/cache/ci/prodcheck/compile');
+    expect(compileCacheDirectory({ XDG_CACHE_HOME: '/var/cache/ci', NODE_DISABLE_COMPILE_CACHE: '1' })).toBeNull();
+  });
+});
