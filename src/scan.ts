@@ -208,7 +208,8 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     const shape = projectShape({ root, ignores: config.ignores });
     const paths = parsed.map((f) => f.path);
     const resolver = createResolver(shape, paths);
-    const modules = new Map<string, BuiltModule & { encoded?: unknown }>();
+    /** Module facts by file, with the cached entry they were read from (when reused). */
+    const modules = new Map<string, BuiltModule & { from?: FileEntry }>();
     const stale: ShardFile[] = [];
     /** Module facts taken from the cache: the same as when the cached reads were recorded (a function of the file's content and resolutions). */
     const reused = new Set<ModuleFacts>();
@@ -232,7 +233,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       if (e?.module !== undefined && e.resolutions && (resolutionsHold || e.resolutions.every(([spec, target]) => resolves(f.path, spec) === target))) {
         const module = decode(e.module) as ModuleFacts;
         reused.add(module);
-        modules.set(f.path, { module, resolutions: e.resolutions, encoded: e.module });
+        modules.set(f.path, { module, resolutions: e.resolutions, from: e });
       } else {
         stale.push(f);
       }
@@ -360,17 +361,17 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       for (const [id, n] of result.sites) addSites(id, n, pkg);
       for (const problem of result.problems) errors.push({ file: result.relPath, message: problem });
       if (record) {
-        const m = modules.get(f.path) as BuiltModule & { encoded?: unknown };
+        const m = modules.get(f.path) as BuiltModule & { from?: FileEntry };
         const e = entryOf(f);
-        // An entry that holds as it was read is stored as it was (and written back unencoded).
-        if (e && resultKept.has(f.path) && m.encoded === e.module && m.resolutions === e.resolutions) {
+        // An entry that holds as it was read is stored as it was (and written back as the line it was read from).
+        if (e && resultKept.has(f.path) && m.from === e && m.resolutions === e.resolutions) {
           store.set(f.relPath, e);
           continue;
         }
         store.set(f.relPath, {
           hash: hashOf(f.relPath) ?? '',
-          // A reused module keeps its stored encoding; a new one is encoded as it is written.
-          ...(m.encoded !== undefined ? { module: m.encoded } : { facts: m.module }),
+          // Module facts are encoded as they are written (a reused entry's were decoded in place).
+          facts: m.module,
           resolutions: m.resolutions,
           // Results computed while request reach failed are not kept: the failure is not in the reads.
           ...(!(reach instanceof Error) ? { result: { context: contextOf(f), findings: result.findings, sites: result.sites, problems: result.problems } } : {}),

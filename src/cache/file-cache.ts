@@ -24,7 +24,10 @@ export interface FileEntry {
   hash: string;
   /** The syntax error, when the file does not parse. */
   error?: string;
-  /** Module facts (../cache/json.ts encoding) and the specifiers they resolved, with the files they resolved to. */
+  /**
+   * Module facts (../cache/json.ts encoding, as read: a scan that reuses them decodes them in place)
+   * and the specifiers they resolved, with the files they resolved to.
+   */
   module?: unknown;
   /** Module facts to store, encoded only when written (`module` is then absent). */
   facts?: ModuleFacts;

@@ -25,4 +25,17 @@ describe('cache JSON', () => {
     expect((back.exports.get('OrdersService') as { asyncMethods: Set<string> }).asyncMethods).toEqual(new Set(['create', 'cancel']));
     expect(Object.hasOwn(back.exports.get('createOrder') as object, 'logger')).toBe(true);
   });
+
+  it('decodes a fresh parse in place: its arrays and plain objects are kept', () => {
+    const parsed = JSON.parse(stringifyEncoded(moduleFacts)) as { imports: unknown[]; evidence: { env: unknown } };
+    const { imports, evidence } = parsed;
+    const back = decode(parsed) as typeof moduleFacts;
+    expect(back).toBe(parsed);
+    expect(back.imports).toBe(imports);
+    expect(back.evidence).toBe(evidence);
+    expect(back).toEqual(moduleFacts);
+    expect(back.evidence.env.reads).toBeInstanceOf(Map);
+    expect(Object.hasOwn(back.imports[0] as object, 'lazy')).toBe(true);
+    expect(back.imports[0]?.lazy).toBeUndefined();
+  });
 });
