@@ -53,7 +53,9 @@ export function requireCompiled(specifier: string, from: string, dir: string | n
   } catch {
     cachedData = undefined;
   }
-  const script = new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  // The function CommonJS wraps a module's source in (as `require` does), compiled from the cache.
+  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
+  const script = new Script(wrapped, { filename: file, ...(cachedData ? { cachedData } : {}) });
   const module = new Module(file);
   module.filename = file;
   require.cache[file] = module;
