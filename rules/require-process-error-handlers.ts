@@ -15,6 +15,8 @@
 // that install both handlers when started count anywhere in the project (`Sentry.init()` from
 // @sentry/node, `Bugsnag.start()`, elastic-apm-node's `start()`), and importing
 // `make-promises-safe`, `hard-rejection` or `loud-rejection` counts as an `unhandledRejection` handler.
+// Not a server entry point: a file whose only `.listen()` takes no arguments and is called on a
+// project value (`lifecycleService.listen()` subscribing to an event bus in a service factory).
 import { defineProjectRule } from '../src/core/rule.js';
 import { packageName, type ProjectFacts } from '../src/project/facts.js';
 import { processFiles } from '../src/project/graph.js';

@@ -78,7 +78,10 @@ export interface ModuleFacts {
   imports: ImportRecord[];
   exports: Map<string, ExportInfo>;
   reexports: ReexportRecord[];
-  /** Calls `.listen(…)` (an HTTP server, Fastify, NestJS app): a server entry point. */
+  /**
+   * Calls `.listen(…)` (an HTTP server, Fastify, NestJS app): a server entry point. A `.listen()`
+   * without arguments counts only on a value a package made (`http.createServer(app).listen()`).
+   */
   listens: boolean;
   /** Where the first `.listen(…)` call is (1-based), for project findings that point at it. */
   listenAt: { line: number; column: number } | null;
@@ -195,6 +198,26 @@ function listensToAnEvent(call: ts.CallExpression): boolean {
   const first = call.arguments[0];
   if (!first || !(ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) return false;
   return !/^\d+$/.test(first.text) && !first.text.startsWith('/') && !first.text.startsWith('\\\\');
+}
+
+/**
+ * A `.listen()` with no arguments starts a server (on a random port) only when its receiver is a
+ * value a package made (not a project file, nor an unresolved `./x` or `@/x`):
+ * `const server = http.createServer(app)`, `const app = new Koa()`,
+ * `const app = await NestFactory.create(AppModule)`. On anything else (a project class's instance,
+ * `this.x`, a parameter) it is a domain method: `lifecycleService.listen()` subscribing to an event bus.
+ */
+function startsAServerWithoutArguments(receiver: ts.Expression, scope: ScopeIndex, refOf: (e: ts.Expression) => Reference | null): boolean {
+  let value: ts.Expression = unwrap(receiver);
+  if (ts.isIdentifier(value)) {
+    const decl = scope.declarationOf(value);
+    if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return false;
+    value = unwrap(decl.initializer);
+    if (ts.isAwaitExpression(value)) value = unwrap(value.expression);
+  }
+  if (!ts.isCallExpression(value) && !ts.isNewExpression(value)) return false;
+  const made = refOf(value.expression);
+  return made?.kind === 'module' && made.resolved === null && !/^(\.\.?(\/|$)|\/|[@~#]\/)/.test(made.module);
 }
 
 export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncached: SpecifierResolver): ModuleFacts {
@@ -396,7 +419,11 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
         else if (call.expression.kind === IMPORT_KEYWORD) {
           const arg = call.arguments[0];
           if (arg && ts.isStringLiteral(arg)) addImport(arg.text, 'dynamic', false, call);
-        } else if (ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'listen' && !listensToAnEvent(call)) {
+        } else if (
+          ts.isPropertyAccessExpression(call.expression) &&
+          call.expression.name.text === 'listen' &&
+          (call.arguments.length > 0 ? !listensToAnEvent(call) : startsAServerWithoutArguments(call.expression.expression, scope, refOf))
+        ) {
           if (!facts.listens) {
             const p = sf.getLineAndCharacterOfPosition(call.getStart(sf));
             facts.listenAt = { line: p.line + 1, column: p.character + 1 };

@@ -65,3 +65,37 @@ describe('module facts', () => {
     expect(nodeIn(facts)).toBeNull();
   });
 });
+
+describe('module facts: listens', () => {
+  const listens = (code: string[]) => moduleFactsOf('/srv/flags/src/server.ts', code.join('\n')).listens;
+
+  it('counts a listen with a port, a callback or options, whatever the receiver', () => {
+    expect(listens(["import { app } from './app';", 'await app.listen(3000);'])).toBe(true);
+    expect(listens(['export function start(server: Server, port: number) {', '  server.listen(port, () => console.log(port));', '}'])).toBe(true);
+    expect(listens(["import Fastify from 'fastify';", 'const fastify = Fastify();', 'await fastify.listen({ port: 8080 });'])).toBe(true);
+  });
+
+  it('counts a listen without arguments on a value a package made', () => {
+    expect(listens(["import http from 'node:http';", "import { app } from './app';", 'const server = http.createServer(app);', 'server.listen();'])).toBe(true);
+    expect(listens(["import Koa from 'koa';", 'const app = new Koa();', 'app.listen();'])).toBe(true);
+    expect(listens(["import { NestFactory } from '@nestjs/core';", "import { AppModule } from './app.module';", 'async function bootstrap() {', '  const app = await NestFactory.create(AppModule);', '  await app.listen();', '}'])).toBe(true);
+  });
+
+  it('does not count a listen without arguments on a service: a domain method subscribing to events', () => {
+    expect(
+      listens([
+        "import { FeatureLifecycleService } from './features/lifecycle/feature-lifecycle-service';",
+        "import { createOnboardingService } from '@/features/onboarding';",
+        'export function createServices(stores: Stores, config: Config) {',
+        '  const lifecycleService = new FeatureLifecycleService(stores, config);',
+        '  lifecycleService.listen();',
+        '  const onboardingService = createOnboardingService(config);',
+        '  onboardingService.listen();',
+        '  config.eventBus.listen();',
+        '  return { lifecycleService, onboardingService };',
+        '}',
+      ]),
+    ).toBe(false);
+    expect(listens(["import { ipcMain } from 'electron';", "ipcMain.listen('file-saved', () => undefined);"])).toBe(false);
+  });
+});

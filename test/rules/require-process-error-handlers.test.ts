@@ -69,6 +69,20 @@ describe(RULE, () => {
     expect(await sitesOf(RULE, dir)).toBe(1);
   });
 
+  it('invalid/service-factory-and-entry-point-without-handlers', async () => {
+    // services/index.ts calls lifecycleService.listen() (event subscriptions): only the entry point listens.
+    const dir = fixtureCase(RULE, 'invalid', 'service-factory-and-entry-point-without-handlers');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      {
+        file: 'src/server.ts',
+        line: 8,
+        column: 1,
+        message: "This server's process has no `unhandledRejection` or `uncaughtException` handler: a stray rejection or throw kills it outside your logger and error tracker — install both with `process.on(…)`, log the error, close the server and exit",
+      },
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(1);
+  });
+
   it('invalid/uncaught-exception-handler-only-logs', async () => {
     const dir = fixtureCase(RULE, 'invalid', 'uncaught-exception-handler-only-logs');
     expect(await findingsOf(RULE, dir)).toEqual([
@@ -79,6 +93,12 @@ describe(RULE, () => {
         message: 'The `uncaughtException` handler at src/process-handlers.ts:8 neither exits nor rethrows: after a stray throw this server keeps serving in an unknown state — log the error, close the server and call `process.exit(1)`',
       },
     ]);
+    expect(await sitesOf(RULE, dir)).toBe(1);
+  });
+
+  it('valid/service-factory-starts-event-listeners: a domain listen() is no server entry point', async () => {
+    const dir = fixtureCase(RULE, 'valid', 'service-factory-starts-event-listeners');
+    expect(await findingsOf(RULE, dir)).toEqual([]);
     expect(await sitesOf(RULE, dir)).toBe(1);
   });
 
