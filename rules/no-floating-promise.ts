@@ -8,14 +8,20 @@
 // `--types` the TypeScript checker decides for every call whose type it knows (context.types).
 // A promise stored in a variable or field, or passed to any call, counts as handled: it is not
 // tracked further, so the rule stays silent rather than guess where it goes.
+// Not flagged either: an async function of this file that cannot reject, called bare or given as a
+// listener/timer callback — its body catches everything it awaits, or every await outside a try is of
+// such a function of this file (followed a few calls deep, not around a cycle) and it neither throws
+// nor calls a function of this file that throws (unleash's metrics listener and token poller).
 import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
-import { chainHandlesRejection, chainLink, hasAsyncKeyword, isChainReceiver, isConst, isWrapper, promiseKnowledge, rejectionsHandled, type AsyncFn, type PromiseSource } from '../src/core/promises.js';
+import { chainHandlesRejection, chainLink, containsOwn, hasAsyncKeyword, isChainReceiver, isConst, isWrapper, promiseKnowledge, rejectionGap, rejectionsHandled, type AsyncFn, type CalleeKnowledge, type FunctionNode, type PromiseSource } from '../src/core/promises.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 
 const EMITTER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 const TIMERS = new Set(['setInterval', 'setTimeout', 'setImmediate']);
+/** How many functions deep "cannot reject" follows awaited calls (a deeper chain is left unknown: it can reject). */
+const MAX_CALLEE_DEPTH = 4;
 /** The value of `expr` is thrown away by a statement (also as `a && x()`, `c ? x() : y()`, the left of a comma). */
 function isDiscarded(expr: ts.Expression): boolean {
   let e: ts.Node = expr;
@@ -79,7 +85,9 @@ export default defineFileRule({
       'With `--types` (a tsconfig.json at the root, dependencies installed) the TypeScript checker decides for every call whose type it ' +
       'knows: it also finds methods of services typed by an interface or by a package (`Repository.save`, a mailer SDK), and promise-returning ' +
       'calls of libraries the list does not know, and it clears a call the syntactic guess got wrong; calls typed `any` and files outside the ' +
-      'tsconfig keep the syntactic knowledge (see docs/types.md).',
+      'tsconfig keep the syntactic knowledge (see docs/types.md). Not flagged: an async function of the file that cannot reject, called bare ' +
+      'or given as a callback: its body catches everything it awaits, or it awaits (outside a try) only such functions of the file, ' +
+      'and neither throws nor calls a function of the file that throws.',
     fix:
       '`await` the promise or return it; for deliberate fire-and-forget work end it with `.catch((err) => logger.warn({ err }, …))`, ' +
       'or write `void task()` to opt out explicitly. Replace `forEach(async …)` with `for…of` and `await`, or `await Promise.all(items.map(…))`. ' +
@@ -149,6 +157,64 @@ export default defineFileRule({
     };
     const isPromise = (e: ts.Expression) => (ts.isCallExpression(e) || ts.isNewExpression(e)) && !!returnsPromise(e);
 
+    /** A non-async function of this file that throws: a `throw` in its own body (caught or not), or a call to such a function of this file. */
+    const throwsSync = (fn: FunctionNode, seen: Set<FunctionNode>): boolean => {
+      seen.add(fn);
+      const body = fn.body;
+      return !!body && containsOwn(body, (n) => {
+        if (ts.isThrowStatement(n)) return true;
+        const callee = ts.isCallExpression(n) ? known.localFunction(n) : undefined;
+        return !!callee && !hasAsyncKeyword(callee) && !seen.has(callee) && throwsSync(callee, seen);
+      });
+    };
+    const throwsVerdicts = new Map<FunctionNode, boolean>();
+    // Verdicts of cannotReject that hold whatever was under way when they were reached (see below).
+    const rejectVerdicts = new Map<AsyncFn, boolean>();
+    const underWay: AsyncFn[] = [];
+    let cutOff = false;
+    const callees: CalleeKnowledge = {
+      settles: (call) => {
+        const fn = returnsPromise(call)?.fn;
+        return !!fn && cannotReject(fn);
+      },
+      throws: (call) => {
+        const fn = known.localFunction(call);
+        if (!fn || hasAsyncKeyword(fn)) return false;
+        let verdict = throwsVerdicts.get(fn);
+        if (verdict === undefined) throwsVerdicts.set(fn, (verdict = throwsSync(fn, new Set())));
+        return verdict;
+      },
+    };
+    /**
+     * An async function of this file cannot reject: its own body catches everything it awaits
+     * (`rejectionsHandled`), or every `await` and returned promise in it that no try covers is a call
+     * of an async function of this file that cannot reject (followed up to MAX_CALLEE_DEPTH deep), no
+     * `throw` and no call of a function of this file that throws is outside a catching try. Other
+     * synchronous calls are taken not to throw, as `rejectionGap` takes them beside a `.catch(…)` chain.
+     * A function already under way (recursion) is not known to settle. Only verdicts that did not meet
+     * such a cut-off are kept (a positive one always holds: a cut-off can only turn a verdict negative).
+     */
+    const cannotReject = (fn: AsyncFn): boolean => {
+      const kept = rejectVerdicts.get(fn);
+      if (kept !== undefined) return kept;
+      if (rejectionsHandled(fn, isPromise)) {
+        rejectVerdicts.set(fn, true);
+        return true;
+      }
+      if (underWay.includes(fn) || underWay.length >= MAX_CALLEE_DEPTH) {
+        cutOff = true;
+        return false;
+      }
+      const outerCutOff = cutOff;
+      cutOff = false;
+      underWay.push(fn);
+      const verdict = rejectionGap(fn, isPromise, callees) === null;
+      underWay.pop();
+      if (verdict || !cutOff) rejectVerdicts.set(fn, verdict);
+      cutOff ||= outerCutOff;
+      return verdict;
+    };
+
     /** A promise-returning call; a chain is judged once, at its outermost link. */
     const checkPromise = (call: ts.CallExpression | ts.NewExpression) => {
       if (isChainReceiver(call)) return;
@@ -156,8 +222,8 @@ export default defineFileRule({
       if (!source) return;
       context.countSite(call);
       if (!isDiscarded(call) || chainHandlesRejection(call)) return;
-      // An async function of this file that catches everything it awaits cannot reject.
-      if (source.fn && rejectionsHandled(source.fn, isPromise)) return;
+      // An async function of this file that catches everything it awaits (itself or through its callees) cannot reject.
+      if (source.fn && cannotReject(source.fn)) return;
       const link = ts.isCallExpression(call) ? chainLink(call) : undefined;
       const iife = ts.isCallExpression(call) && source.fn === unwrap(call.expression);
       const messageId = link?.method === 'then' ? 'thenWithoutCatch' : link?.method === 'finally' ? 'finallyWithoutCatch' : iife ? 'asyncIife' : 'floating';
@@ -170,7 +236,7 @@ export default defineFileRule({
       if (!cb) return;
       context.countSite(arg);
       if (registrar === 'forEach') context.report({ node: arg, messageId: 'forEachAsync', data: { what: cb.what } });
-      else if (!rejectionsHandled(cb.fn, isPromise)) context.report({ node: arg, messageId: 'unguardedCallback', data: { what: cb.what, registrar } });
+      else if (!cannotReject(cb.fn)) context.report({ node: arg, messageId: 'unguardedCallback', data: { what: cb.what, registrar } });
     };
 
     return {

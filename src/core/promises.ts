@@ -86,6 +86,14 @@ function isNested(n: ts.Node): boolean {
   return isFunctionLike(n) || n.kind === CLASS_DECLARATION || n.kind === CLASS_EXPRESSION;
 }
 
+/** What a caller knows about called functions (see `rejectionGap`). */
+export type CalleeKnowledge = {
+  /** The call runs an async function that cannot reject. */
+  settles(call: ts.CallExpression | ts.NewExpression): boolean;
+  /** The call (not a promise) is known to throw synchronously. */
+  throws(call: ts.CallExpression | ts.NewExpression): boolean;
+};
+
 /** Why an async function can reject through its own body: no try at all, an await/throw outside it, or a catch that rethrows. */
 export type RejectionGap = 'no-try' | 'outside-try' | 'rethrows';
 
@@ -96,15 +104,22 @@ export type RejectionGap = 'no-try' | 'outside-try' | 'rethrows';
  * or handles what it awaits. Awaits inside a catching try's catch or finally count as its error
  * handling. An async body that calls anything with nothing guarded at all is `no-try`: a
  * synchronous throw in it rejects too (an empty body cannot reject). `isPromise` says which returned calls are promises (default: none).
+ * `callees` (optional) carries what a caller knows about the functions called: an awaited or returned
+ * call that `settles` (it runs a function that cannot reject) is handled like a `.catch(…)` chain,
+ * and an unguarded call that `throws` (synchronously) is an escape like a `throw` statement.
  */
-export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expression) => boolean = () => false): RejectionGap | null {
+export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expression) => boolean = () => false, callees?: CalleeKnowledge): RejectionGap | null {
   const body = (fn as { body?: ts.Node }).body;
   if (!body) return null;
+  const settles = (value: ts.Expression) => {
+    const v = unwrap(value);
+    return !!callees && (ts.isCallExpression(v) || ts.isNewExpression(v)) && callees.settles(v);
+  };
   const unhandledPromise = (value: ts.Expression) => {
     const v = unwrap(value);
-    return (ts.isCallExpression(v) || ts.isNewExpression(v)) && isPromise(v) && !chainHandlesRejection(v);
+    return (ts.isCallExpression(v) || ts.isNewExpression(v)) && isPromise(v) && !chainHandlesRejection(v) && !settles(v);
   };
-  if (!ts.isBlock(body)) return chainHandlesRejection(body as ts.Expression) ? null : 'no-try';
+  if (!ts.isBlock(body)) return chainHandlesRejection(body as ts.Expression) || settles(body as ts.Expression) ? null : 'no-try';
   let guarded = false;
   let handledAwaits = false;
   let rethrows = false;
@@ -124,7 +139,7 @@ export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expr
       for (const part of [t.tryBlock, t.catchClause?.block, t.finallyBlock]) if (part) visit(part, covered || catches);
       return;
     }
-    if (kind === AWAIT_EXPRESSION && chainHandlesRejection((n as ts.AwaitExpression).expression)) handledAwaits = true;
+    if (kind === AWAIT_EXPRESSION && (chainHandlesRejection((n as ts.AwaitExpression).expression) || settles((n as ts.AwaitExpression).expression))) handledAwaits = true;
     else if (!covered) {
       const risky =
         kind === AWAIT_EXPRESSION ||
@@ -133,7 +148,10 @@ export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expr
         (kind === RETURN_STATEMENT && !!(n as ts.ReturnStatement).expression && unhandledPromise((n as ts.ReturnStatement).expression as ts.Expression));
       if (risky) escapes = true;
       // A known promise's rejection is judged where the promise is (floating or not), not here.
-      if ((kind === CALL_EXPRESSION || kind === NEW_EXPRESSION) && !isPromise(n as ts.CallExpression | ts.NewExpression)) unguardedCalls = true;
+      if ((kind === CALL_EXPRESSION || kind === NEW_EXPRESSION) && !isPromise(n as ts.CallExpression | ts.NewExpression)) {
+        unguardedCalls = true;
+        if (callees?.throws(n as ts.CallExpression | ts.NewExpression)) escapes = true;
+      }
     }
     ts.forEachChild(n, covered ? visitCovered : visitOpen);
   };
@@ -294,5 +312,19 @@ export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
     const members = (ts.isVariableDeclaration(decl) || ts.isParameter(decl)) && (decl.type ? typeMethods(decl.type) : decl.initializer && instanceMethods(decl.initializer));
     return members && members(method, call) ? {} : undefined;
   };
-  return { returnsPromise };
+  /** The function of this file a call runs, async or not: `this.method(…)` of the enclosing class or object literal, or `fn(…)` of a function declaration or const. */
+  const localFunction = (call: ts.CallExpression | ts.NewExpression): FunctionNode | undefined => {
+    if (!ts.isCallExpression(call)) return undefined;
+    const callee = unwrap(call.expression);
+    if (ts.isPropertyAccessExpression(callee) && unwrap(callee.expression).kind === ts.SyntaxKind.ThisKeyword) {
+      const container = thisContainer(callee);
+      return container && memberFunction(container, callee.name.text);
+    }
+    if (!ts.isIdentifier(callee)) return undefined;
+    const decl = helpers.declarationOf(callee);
+    if (decl && ts.isFunctionDeclaration(decl)) return decl.body ? decl : undefined;
+    const init = decl && ts.isVariableDeclaration(decl) && isConst(decl) && decl.initializer ? unwrap(decl.initializer) : undefined;
+    return init && isFunctionNode(init) ? init : undefined;
+  };
+  return { returnsPromise, localFunction };
 }

@@ -125,6 +125,17 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags async callbacks that await a method which can reject, throw, or call a method of the class that throws', async () => {
+    const dir = invalid('callbacks-awaiting-methods-that-can-reject');
+    expect((await findingsOf(RULE, dir)).map((f) => `${at(f)} ${f.message}`)).toEqual([
+      `src/features/lifecycle/feature-lifecycle-service.ts:13:36 ${unguarded('callback', 'this.bus.on')}`,
+      `src/features/lifecycle/feature-lifecycle-service.ts:17:41 ${unguarded('callback', 'this.bus.on')}`,
+      `src/features/lifecycle/feature-lifecycle-service.ts:21:37 ${unguarded('callback', 'this.bus.on')}`,
+      `src/features/tokens/token-data-poller.ts:12:16 ${unguarded('callback', 'setTimeout')}`,
+      `src/features/tokens/token-data-poller.ts:20:5 ${floating('this.start(…)')}`,
+    ]);
+  });
+
   it('flags a node-cron task without try/catch', async () => {
     expect(await findingsOf(RULE, invalid('cron-schedule-without-try-catch'))).toEqual([
       { file: 'src/jobs/nightly-report.job.ts', line: 5, column: 37, message: unguarded('callback', 'cron.schedule') },
@@ -198,6 +209,17 @@ describe(RULE, () => {
     it('names a chained emitter by its calls: `server.listen(…).on`', () => {
       const found = lintText({ text: "import http from 'node:http';\nhttp.createServer().listen(3000).on('error', async () => {\n  await fetch('/alert');\n});\n", filename: 'src/server.ts', rules: [rule] });
       expect(found.map((f) => f.message)).toEqual([unguarded('callback', 'http.createServer(…).listen(…).on')]);
+    });
+    it('follows awaited calls of the file that cannot reject, and not a cycle of them', () => {
+      const jobs = (body: string) => `${audit}class Jobs {\n  async safe() { try { await recordAudit(); } catch (err) { console.error(err); } }\n${body}}\n`;
+      // run() awaits only safe(): neither the timer callback nor a floating run() can reject.
+      expect(lint(jobs('  async run() { await this.safe(); }\n  start() { setInterval(async () => { await this.run(); }, 1000); this.run(); }\n'))).toEqual([]);
+      expect(lint(jobs('  start() { setInterval(async () => this.safe(), 1000); }\n'))).toEqual([]);
+      // a() and b() await each other: the recursion ends in a RangeError, a rejection.
+      expect(lint(jobs('  async a() { await this.safe(); await this.b(); }\n  async b() { await this.a(); }\n  start() { setInterval(async () => { await this.a(); }, 1000); }\n'))).toEqual(['6:25 unguardedCallback']);
+      // A synchronous helper of the file that throws, directly or through another helper.
+      expect(lint(jobs('  check() { validate(); }\n  start() { setInterval(async () => { this.check(); await this.safe(); }, 1000); }\n}\nfunction validate() { throw new Error("bad"); }\nclass Other {\n'))).toEqual(['5:25 unguardedCallback']);
+      expect(lint(jobs('  check() { validate(); }\n  start() { setInterval(async () => { this.check(); await this.safe(); }, 1000); }\n}\nfunction validate() { return Date.now(); }\nclass Other {\n'))).toEqual([]);
     });
     it('flags an async callback that returns an unhandled known promise', () => {
       expect(lint(`${audit}process.on('beforeExit', async () => recordAudit());\n`)).toEqual(['2:26 unguardedCallback']);
