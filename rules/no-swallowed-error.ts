@@ -5,7 +5,8 @@
 // "it just didn't work", with no log line and no stack to start from. A catch that does anything
 // else (returns a fallback, responds, rethrows, exits, reads the error) is handling it; a comment
 // inside an empty catch is the author saying why it is safe; loading an optional dependency
-// (`try { require('pino-pretty') } catch {}`) is the idiom, not a bug.
+// (`try { require('pino-pretty') } catch {}`) is the idiom, not a bug; so is an empty catch around a
+// lone `JSON.parse` whose fallback is the `return <literal>` right after the try.
 import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { consoleCall, isLoggerCall } from '../src/core/matchers.js';
@@ -67,6 +68,44 @@ function isStaticImport(expr: ts.Expression): boolean {
  */
 function loadsModule(block: ts.Block): boolean {
   return containsOwn(block, (n) => ts.isCallExpression(n) && (requireSpecifier(n) !== undefined || isStaticImport(n)));
+}
+
+/** A literal default: `false`, `null`, `0`, `''`, `undefined`. */
+function isLiteralValue(expr: ts.Expression | undefined): boolean {
+  if (!expr) return false;
+  const e = unwrap(expr);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken) return ts.isNumericLiteral(e.operand);
+  if (ts.isIdentifier(e)) return e.text === 'undefined';
+  return (
+    e.kind === ts.SyntaxKind.TrueKeyword ||
+    e.kind === ts.SyntaxKind.FalseKeyword ||
+    e.kind === ts.SyntaxKind.NullKeyword ||
+    ts.isNumericLiteral(e) ||
+    ts.isStringLiteral(e) ||
+    ts.isNoSubstitutionTemplateLiteral(e)
+  );
+}
+
+/**
+ * A parse with its fallback right after the try: the try block's only call is `JSON.parse` (no other
+ * call, `new`, `await` or `throw` that could fail there), and the statement that follows the try is
+ * `return <literal>` (`try { … JSON.parse(value) … return true } catch {} return false`). The parse
+ * error is the answer, given by that return.
+ */
+function parseFallbackAfter(tryStatement: ts.TryStatement, helpers: Helpers): boolean {
+  const container = tryStatement.parent;
+  const siblings = ts.isBlock(container) || ts.isSourceFile(container) ? container.statements : undefined;
+  const next = siblings?.[siblings.indexOf(tryStatement) + 1];
+  if (!next || !ts.isReturnStatement(next) || !isLiteralValue(next.expression)) return false;
+  let parses = false;
+  const other = containsOwn(tryStatement.tryBlock, (n) => {
+    if (ts.isCallExpression(n) && helpers.isGlobalCall(n, 'JSON', 'parse')) {
+      parses = true;
+      return false;
+    }
+    return ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isAwaitExpression(n) || ts.isThrowStatement(n) || ts.isTaggedTemplateExpression(n) || ts.isYieldExpression(n);
+  });
+  return parses && !other;
 }
 
 const EXPLAINS_SILENCE = /ignor|swallow|best[- ]effort|safe to|may not|might not|does ?n[o']t (exist|matter)|optional|expected|not an error|no-?op/i;
@@ -170,7 +209,8 @@ export default defineFileRule({
       'warms or the webhook that was never sent surfaces days later as a support ticket, with no log line, no stack and no metric ' +
       'to start from. A catch that logs a fixed message but not the error is nearly as bad: it says that something failed, never ' +
       'what or where. An empty catch with a comment, loading an optional dependency, and a catch that returns a fallback value, ' +
-      'responds, rethrows or exits are handling the error and are not flagged.',
+      'responds, rethrows or exits are handling the error and are not flagged, nor is an empty catch around a lone `JSON.parse` ' +
+      'followed directly by `return <literal>` (`catch {} return false`).',
     fix:
       'Log the error itself (`logger.warn({ err }, \'rates refresh failed\')`), handle it (return a fallback, respond with an error, ' +
       'rethrow with `{ cause: err }`), or, when ignoring it is really right, say why in a comment inside the catch.',
@@ -227,7 +267,7 @@ export default defineFileRule({
         const source = firstCallIn(tryStatement.tryBlock, helpers);
         const statements = statementsOf(clause.block);
         if (statements.length === 0) {
-          if (!holdsComment(clause.block) && !explainedAbove(tryStatement)) context.report({ node: clause, messageId: 'emptyCatch', data: { source } });
+          if (!holdsComment(clause.block) && !explainedAbove(tryStatement) && !parseFallbackAfter(tryStatement, helpers)) context.report({ node: clause, messageId: 'emptyCatch', data: { source } });
           return;
         }
         const log = onlyLogs(statements, helpers);

@@ -64,6 +64,19 @@ describe(RULE, () => {
     expect(found[0]?.message).toMatch(/^empty `catch` swallows any error from `require\(…\)`/);
   });
 
+  it('does not flag an empty catch around JSON.parse followed by `return <literal>` (the parse error is the answer)', async () => {
+    const dir = fixtureCase(RULE, 'valid', 'json-parse-fallback-after-try');
+    expect(await findingsOf(RULE, dir)).toEqual([]);
+    expect(await sitesOf(RULE, dir)).toBe(2);
+  });
+
+  it('still flags an empty catch followed by `return <literal>` when the try holds another call (a query, a file read)', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'empty-catch-before-fallback-return'));
+    expect(found.map(at)).toEqual(['src/services/subscription.service.ts:8:5', 'src/services/subscription.service.ts:17:5']);
+    expect(found[0]?.message).toMatch(/^empty `catch` swallows any error from `db\(…\)\.where\(…\)\.first\(…\)`/);
+    expect(found[1]?.message).toMatch(/^empty `catch` swallows any error from `JSON\.parse\(…\)`/);
+  });
+
   it('counts catch clauses and `.catch` handlers it accepts as sites', async () => {
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'catch-logs-the-error'))).toBe(4);
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'swallow-in-tests'))).toBe(0);
