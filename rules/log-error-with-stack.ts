@@ -3,6 +3,7 @@
 // serialise it (`logger.error('failed', err)`: pino ≥ 6 ignores arguments after the message that no
 // placeholder consumes; `{ error: err }`: only `err` has pino's error serializer). The log line then
 // says what failed but not where, and the incident is debugged without the one trace that had it.
+// Not flagged: a log where the value is known not to be an Error (else of `x instanceof Error`).
 import { ts } from '../src/core/typescript.js';
 import { errorUse, isCaughtError, logCallOf, type LogCall } from '../src/core/matchers.js';
 import { memberName, unwrap } from '../src/core/references.js';
@@ -29,14 +30,43 @@ interface Occurrence {
   indirect: boolean;
 }
 
+/** `x instanceof Error` with the global `Error` (a subclass such as `HttpError` says nothing of other errors), for the variable `decl` declares. */
+function isErrorCheckOf(expr: ts.Expression, decl: ts.Node, helpers: Helpers): boolean {
+  const e = unwrap(expr);
+  if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.InstanceOfKeyword) return false;
+  const value = unwrap(e.left);
+  const type = unwrap(e.right);
+  return ts.isIdentifier(value) && helpers.declarationOf(value) === decl && ts.isIdentifier(type) && type.text === 'Error' && !helpers.declarationOf(type);
+}
+
+/**
+ * The occurrence sits where its value is known not to be an Error: the else branch of
+ * `if (x instanceof Error)`, the then branch of `if (!(x instanceof Error))`, or the same sides of a
+ * `?:`. Such a value has no stack to lose (`logger.error(\`rejected: ${String(reason)}\`)`).
+ */
+function knownNotError(id: ts.Identifier, helpers: Helpers): boolean {
+  const decl = helpers.declarationOf(id);
+  if (!decl) return false;
+  const negated = (cond: ts.Expression): boolean => {
+    const c = unwrap(cond);
+    return ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken && isErrorCheckOf(c.operand, decl, helpers);
+  };
+  for (let child: ts.Node = id, n = id.parent; n && n !== decl.parent; child = n, n = n.parent) {
+    const branches = ts.isIfStatement(n) ? { cond: n.expression, yes: n.thenStatement, no: n.elseStatement } : ts.isConditionalExpression(n) ? { cond: n.condition, yes: n.whenTrue, no: n.whenFalse } : undefined;
+    if (branches && ((child === branches.no && isErrorCheckOf(branches.cond, decl, helpers)) || (child === branches.yes && negated(branches.cond)))) return true;
+  }
+  return false;
+}
+
 /** Caught-error identifiers in the logged arguments, following consts declared from them (`const msg = err.message`). */
 function occurrences(args: readonly ts.Expression[], helpers: Helpers): Occurrence[] {
   const out: Occurrence[] = [];
   const seen = new Set<ts.Node>();
   const visit = (n: ts.Node, depth: number): void => {
     if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n) && !(ts.isPropertyAssignment(n.parent) && n.parent.name === n)) {
-      if (isCaughtError(n, helpers)) out.push({ id: n, use: errorUse(n), indirect: depth > 0 });
-      else if (depth < 2) {
+      if (isCaughtError(n, helpers)) {
+        if (!knownNotError(n, helpers)) out.push({ id: n, use: errorUse(n), indirect: depth > 0 });
+      } else if (depth < 2) {
         const decl = helpers.declarationOf(n);
         if (decl && ts.isVariableDeclaration(decl) && decl.initializer && !seen.has(decl)) {
           seen.add(decl);
@@ -81,7 +111,8 @@ export default defineFileRule({
       'leads to the failing line and its callers, is gone. pino has its own trap: since v6 it ignores arguments after the message ' +
       'that no `%s` placeholder consumes, so `logger.error(\'failed\', err)` drops the error entirely, and only the `err` key has ' +
       'its error serializer, so `{ error: err }` is written as `{}`. winston copies the stack of an error passed after the message; ' +
-      'NestJS\'s Logger takes the stack as its second argument.',
+      'NestJS\'s Logger takes the stack as its second argument. A log where the value is known not to be an Error (the else of ' +
+      '`x instanceof Error`, the then of `!(x instanceof Error)`) has no stack to lose and is not flagged.',
     fix: 'pino: `logger.error({ err }, \'charge failed\')`; winston: `logger.error(\'charge failed\', err)`; NestJS: `this.logger.error(\'charge failed\', err.stack)`.',
     sites: 'error-level log calls that handle a caught error',
     examples: {

@@ -88,6 +88,40 @@ describe(RULE, () => {
     expect(await sitesOf(RULE, dir)).toBe(5);
   });
 
+  it('does not flag a log where the value is known not to be an Error (else of `x instanceof Error`, then of `!(x instanceof Error)`)', async () => {
+    const dir = fixtureCase(RULE, 'valid', 'non-error-branch');
+    expect(await findingsOf(RULE, dir)).toEqual([]);
+    expect(await sitesOf(RULE, dir)).toBe(4);
+  });
+
+  it('still flags the Error branch of such a guard when it logs only the message, and the else of a subclass check', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'error-branch-message-only');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      {
+        file: 'src/server.ts',
+        line: 7,
+        column: 7,
+        message:
+          "`logger.error` logs `reason.message` of the caught error `reason` but not the error: its stack is lost — pass the error itself: `logger.error('…', reason)`",
+      },
+      {
+        file: 'src/services/feed-import.service.ts',
+        line: 19,
+        column: 9,
+        message:
+          "`logger.error` logs `err.message` of the caught error `err` but not the error: its stack is lost — pass the error itself: `logger.error('…', err)`",
+      },
+      {
+        file: 'src/services/feed-import.service.ts',
+        line: 32,
+        column: 9,
+        message:
+          "`logger.error` logs `String(err)` of the caught error `err` but not the error: its stack is lost — pass the error itself: `logger.error('…', err)`",
+      },
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(4);
+  });
+
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);
