@@ -1,9 +1,11 @@
 // no-in-memory-session: session middleware left on its in-memory store (express-session or
 // @fastify/session without `store`, or an explicit `MemoryStore`). That store leaks memory by
 // design, loses every session on restart, and gives each instance behind a load balancer its own
-// sessions, so users are logged out at random once a second instance starts.
+// sessions, so users are logged out at random once a second instance starts. Not flagged: a
+// MemoryStore that is the fallback branch of a shared store (another assignment of its variable, `?:`).
 import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
+import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 
 const EXPRESS_SESSION = 'express-session';
@@ -18,6 +20,45 @@ function isExpressSessionFactory(expr: ts.Expression, helpers: Helpers): boolean
 function isMemoryStoreClass(expr: ts.Expression, helpers: Helpers): boolean {
   const ref = helpers.referenceOf(expr);
   return ref?.kind === 'module' && !ref.resolved && ref.module === EXPRESS_SESSION && ref.path.length === 1 && ref.path[0] === 'MemoryStore';
+}
+
+const isAssignment = (n: ts.Node): n is ts.BinaryExpression => ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+
+/** The values an expression can take, through parentheses, casts and both sides of `?:`. */
+function alternatives(expr: ts.Expression): ts.Expression[] {
+  const e = unwrap(expr);
+  return ts.isConditionalExpression(e) ? [...alternatives(e.whenTrue), ...alternatives(e.whenFalse)] : [e];
+}
+
+/**
+ * The `new MemoryStore()` is one choice among others of which one is another store: the other side
+ * of a `?:`, or another assignment of the variable it is stored in (`let store; if (db) store = new
+ * KnexStore(…); else store = new session.MemoryStore();`). That is a fallback (tests, no database),
+ * not the only store that can reach the middleware. `undefined` and `null` are not another store.
+ */
+function isOneOfStores(node: ts.NewExpression, helpers: Helpers): boolean {
+  let top: ts.Expression = node;
+  for (let p = top.parent; ; p = top.parent) {
+    if (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p) || ts.isNonNullExpression(p)) top = p;
+    else if (ts.isConditionalExpression(p) && p.condition !== top) top = p;
+    else break;
+  }
+  const values = alternatives(top);
+  const parent = top.parent;
+  const target = ts.isVariableDeclaration(parent) && parent.initializer === top ? parent.name : isAssignment(parent) && parent.right === top ? unwrap(parent.left) : undefined;
+  const decl = target && ts.isIdentifier(target) ? helpers.declarationOf(target) : undefined;
+  if (decl && ts.isVariableDeclaration(decl)) {
+    if (decl.initializer && decl.initializer !== top) values.push(...alternatives(decl.initializer));
+    const visit = (n: ts.Node): void => {
+      if (isAssignment(n) && n.right !== top) {
+        const left = unwrap(n.left);
+        if (ts.isIdentifier(left) && helpers.declarationOf(left) === decl) values.push(...alternatives(n.right));
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(node.getSourceFile());
+  }
+  return values.some((v) => !(ts.isNewExpression(v) && isMemoryStoreClass(v.expression, helpers)) && v.kind !== ts.SyntaxKind.NullKeyword && !(ts.isIdentifier(v) && v.text === 'undefined'));
 }
 
 export default defineFileRule({
@@ -37,7 +78,9 @@ export default defineFileRule({
       'express-session and @fastify/session keep sessions in a per-process `MemoryStore` unless given a `store`. ' +
       'express-session\'s own docs say that store leaks memory and is not meant for production. Every restart or deploy ' +
       'logs every user out, and with two instances behind a load balancer each has its own sessions, so users are ' +
-      'logged out whenever a request lands on the other instance.',
+      'logged out whenever a request lands on the other instance. A `MemoryStore` that is only the fallback of a shared store ' +
+      '(the other assignment of the same variable, as in `if (db) store = new KnexStore(…) else store = new MemoryStore()`, ' +
+      'or the other side of a `?:`) is not flagged.',
     fix: 'Pass a shared store: `session({ store: new RedisStore({ client: redis }), … })`, or move to stateless cookie sessions (`cookie-session`).',
     sites: 'session middleware set-ups',
     examples: {
@@ -86,7 +129,7 @@ export default defineFileRule({
       },
       NewExpression(node: ts.NewExpression) {
         // new session.MemoryStore() / new MemoryStore() from express-session
-        if (isMemoryStoreClass(node.expression, helpers)) context.report({ node, messageId: 'memoryStore' });
+        if (isMemoryStoreClass(node.expression, helpers) && !isOneOfStores(node, helpers)) context.report({ node, messageId: 'memoryStore' });
       },
     };
   },

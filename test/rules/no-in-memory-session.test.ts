@@ -24,6 +24,20 @@ describe(RULE, () => {
     expect(found[0]?.message).toMatch(/^`new MemoryStore\(\)` keeps sessions/);
   });
 
+  it('flags a MemoryStore given through a variable when no assignment of it is another store', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'memory-store-through-variable');
+    const found = await findingsOf(RULE, dir);
+    expect(found.map(at)).toEqual(['src/middleware/session.ts:13:13', 'src/middleware/session.ts:19:35']);
+    expect(found[0]?.message).toBe("`new MemoryStore()` keeps sessions in this process's memory: use a shared store (connect-redis, connect-pg-simple)");
+    expect(await sitesOf(RULE, dir)).toBe(2);
+  });
+
+  it('does not flag a MemoryStore that is the fallback branch of a shared store (if/else assignments of the variable, `?:`)', async () => {
+    const dir = fixtureCase(RULE, 'valid', 'memory-store-fallback-branch');
+    expect(await findingsOf(RULE, dir)).toEqual([]);
+    expect(await sitesOf(RULE, dir)).toBe(2);
+  });
+
   it('flags @fastify/session registered without a store', async () => {
     const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'fastify-session-without-store'));
     expect(found.map(at)).toEqual(['src/server.ts:8:9']);
