@@ -6,8 +6,12 @@ const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__test__', 'e2e', 'spe
 /** `integration-tests`, `e2e_tests`, `medusa-test-utils`: a test word between separators (not `latest`). */
 const TEST_DIR_WORD = /(^|[-_])(tests?|testing|e2e)([-_]|$)/;
 const TEST_FILE = /\.(test|spec|e2e-spec|e2e|integration|int-spec)\.[cm]?[jt]sx?$/i;
-/** A file named only `test.js` / `spec.ts` (a mocha suite next to the app it tests). */
-const TEST_BASENAME = /^(tests?|spec)\.[cm]?[jt]sx?$/i;
+/**
+ * A file named only `test.js` / `spec.ts` (a mocha suite next to the app it tests), or a test
+ * runner's setup module outside a test directory: `src/test-setup.ts`, `globalSetup.ts`,
+ * `global-teardown.js` (what Jest's, Vitest's and Playwright's `globalSetup`/`globalTeardown` name).
+ */
+const TEST_BASENAME = /^(tests?|spec|test-?setup|global-?setup|global-?teardown)\.[cm]?[jt]sx?$/i;
 const CLI_DIRS = new Set(['bin', 'scripts', 'script', 'cli', 'tools', 'migrations', 'seeds', 'seeders', 'commands']);
 /** Seed and migration scripts, wherever they live (`src/prisma/seed.ts`, `src/db/migrate.ts`). */
 const CLI_FILE = /^(seeds?|seeders?|migrate|migrations?)([.-][\w.-]*)?\.[cm]?[jt]s$/;

@@ -111,6 +111,10 @@ describe('file roles', () => {
     expect([...fileRoles('commands/banner.ts', none)]).toEqual(['cli']);
     expect([...fileRoles('packages/api/src/commands/db/migrate-up.ts', none)]).toEqual(['cli']);
     expect([...fileRoles('integration-tests/setup.js', none)]).toEqual(['test']);
+    expect([...fileRoles('src/test-setup.ts', none)]).toEqual(['test']);
+    expect([...fileRoles('src/globalSetup.ts', none)]).toEqual(['test']);
+    expect([...fileRoles('e2e-support/global-teardown.js', none)]).toEqual(['test']);
+    expect([...fileRoles('src/setup.ts', none)]).toEqual(['server']);
     expect([...fileRoles('packages/api-test-utils/src/database.ts', none)]).toEqual(['test']);
     expect([...fileRoles('src/http/__fixtures__/routes/orders.ts', none)]).toEqual(['test']);
     expect([...fileRoles('src/releases/latest.ts', none)]).toEqual(['server']);
