@@ -106,6 +106,20 @@ const forEachChild = ts.forEachChild;
 const SERVER_PACKAGES = new Set(['express', 'fastify', 'koa', 'hono', '@hapi/hapi', 'restify', 'socket.io', 'ws', 'pg', 'mongoose', 'mongodb', 'ioredis', 'redis', 'prisma', '@prisma/client', 'typeorm', 'sequelize', 'knex', 'mysql2', 'dotenv']);
 const BUILTINS = new Set(builtinModules);
 const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage', 'navigator']);
+/** Where a component's hooks come from (`import { useEffect } from 'react'`): a file that uses them runs in a component, in the browser. */
+const UI_HOOK_SOURCES = new Set(['react', 'preact/hooks', 'next/navigation']);
+
+/**
+ * UI code, by its imports: a hook of React (or Preact, or Next.js's `useRouter`/`usePathname`), or
+ * Next.js's pages router (`next/router`, client-side only). Next.js's server code imports neither
+ * (`redirect` and `notFound` of next/navigation are not hooks).
+ */
+function importsUiCode(specifier: string, clause: ts.ImportClause | undefined): boolean {
+  if (specifier === 'next/router') return true;
+  if (!UI_HOOK_SOURCES.has(specifier)) return false;
+  const named = clause?.namedBindings;
+  return !!named && ts.isNamedImports(named) && named.elements.some((e) => !e.isTypeOnly && /^use[A-Z]/.test((e.propertyName ?? e.name).text));
+}
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
@@ -338,6 +352,10 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
       const bindings = clause && !clause.isTypeOnly ? importBindings(clause) : [];
       const record = addImport(statement.moduleSpecifier.text, 'import', (clause?.isTypeOnly ?? false) || (!!clause && bindings.length === 0), statement);
       if (typescript) for (const name of bindings) elidable.set(name, record);
+      if (!clause?.isTypeOnly && importsUiCode(statement.moduleSpecifier.text, clause)) facts.roleEvidence.browserSyntax = true;
+    } else if (ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression) && statement.expression.text === 'use client') {
+      // React's directive for a module that runs on the client (Next.js's app router).
+      facts.roleEvidence.browserSyntax = true;
     } else if (ts.isExportDeclaration(statement)) {
       const spec = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : null;
       if (spec !== null) {

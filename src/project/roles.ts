@@ -22,7 +22,7 @@ const BROWSER_DIRS = new Set(['public', 'static', 'client', 'frontend', 'www', '
 export interface RoleEvidence {
   /** The first line starts with `#!`. */
   shebang: boolean;
-  /** JSX, or `window`/`document`/`localStorage` read as globals. */
+  /** JSX, `window`/`document`/`localStorage` read as globals, React's hooks or Next.js's client router imported, or a `'use client'` directive. */
   browserSyntax: boolean;
   /** Imports a Node built-in or a server framework. */
   serverImports: boolean;

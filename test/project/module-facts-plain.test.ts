@@ -98,4 +98,15 @@ describe('module facts: listens', () => {
     ).toBe(false);
     expect(listens(["import { ipcMain } from 'electron';", "ipcMain.listen('file-saved', () => undefined);"])).toBe(false);
   });
+
+  it('see UI code in React\u2019s hooks, Next.js\u2019s client router and a use client directive, not in next/navigation\u2019s redirect', () => {
+    const browser = (path: string, code: string) => moduleFactsOf(path, code).roleEvidence.browserSyntax;
+    expect(browser('/web/src/hooks/useCart.ts', "import { useState } from 'react';\nexport const useCart = () => useState(0);\n")).toBe(true);
+    expect(browser('/web/src/hooks/useNav.ts', "import { usePathname as path } from 'next/navigation';\nexport const useNav = () => path();\n")).toBe(true);
+    expect(browser('/web/src/lib/go.ts', "import router from 'next/router';\nexport const go = (id: string) => router.push(id);\n")).toBe(true);
+    expect(browser('/web/src/lib/chat.ts', "'use client';\nexport const ping = () => 1;\n")).toBe(true);
+    expect(browser('/web/src/app/actions.ts', "import { redirect } from 'next/navigation';\nexport async function done() { redirect('/'); }\n")).toBe(false);
+    expect(browser('/web/src/lib/types.ts', "import type { useState } from 'react';\nexport type Setter = ReturnType<typeof useState>;\n")).toBe(false);
+    expect(browser('/web/src/lib/mail.tsx', "import { createElement } from 'react';\nexport const body = createElement('p', null, 'hi');\n")).toBe(false);
+  });
 });

@@ -26,6 +26,14 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags the server code of a Next.js app: its custom server, and a server action that imports next/navigation\u2019s redirect (not a hook)', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'next-custom-server-logging'));
+    expect(found.map((f) => [f.file, f.line, f.column])).toEqual([
+      ['src/app/orders/actions.ts', 6, 3],
+      ['src/server.ts', 10, 27],
+    ]);
+  });
+
   it('honours the allow option and still flags the methods not allowed', async () => {
     const dir = fixtureCase(RULE, 'invalid', 'allow-option-still-flags-log');
     expect((await findingsOf(RULE, dir, { allow: ['error'] })).map((f) => [f.file, f.line, f.column])).toEqual([['src/health.ts', 4, 3]]);
