@@ -16,7 +16,7 @@ const CLI_DIRS = new Set(['bin', 'scripts', 'script', 'cli', 'tools', 'migration
 /** Seed and migration scripts, wherever they live (`src/prisma/seed.ts`, `src/db/migrate.ts`). */
 const CLI_FILE = /^(seeds?|seeders?|migrate|migrations?)([.-][\w.-]*)?\.[cm]?[jt]s$/;
 const CONFIG_FILE =
-  /(^|\/)(\.?[\w-]+\.config|\.eslintrc|\.prettierrc|\.babelrc|gulpfile|gruntfile|knexfile|ecosystem\.config|jest\.setup|vitest\.setup|setup-tests?|\.mocharc|nodemon|webpack\.[\w.-]+|rollup\.[\w.-]+)\.[cm]?[jt]sx?$/i;
+  /(^|\/)(\.?[\w-]+\.config|\.eslintrc|\.prettierrc|\.babelrc|gulpfile|gruntfile|knexfile|ecosystem\.config|(jest|vitest)([.-][\w-]+)?\.setup|setup-tests?|\.mocharc|nodemon|webpack\.[\w.-]+|rollup\.[\w.-]+)\.[cm]?[jt]sx?$/i;
 const BROWSER_DIRS = new Set(['public', 'static', 'client', 'frontend', 'www', 'assets']);
 
 export interface RoleEvidence {

@@ -105,6 +105,9 @@ describe('file roles', () => {
     expect([...fileRoles('scripts/seed.ts', none)]).toEqual(['cli']);
     expect([...fileRoles('src/tool.ts', { ...none, shebang: true })]).toEqual(['cli']);
     expect([...fileRoles('jest.config.js', none)]).toEqual(['config']);
+    expect([...fileRoles('apps/api/vitest-e2e.setup.ts', none)]).toEqual(['config']);
+    expect([...fileRoles('jest.integration.setup.js', none)]).toEqual(['config']);
+    expect([...fileRoles('src/database.setup.ts', none)]).toEqual(['server']);
     expect([...fileRoles('src/prisma/seed.ts', none)]).toEqual(['cli']);
     expect([...fileRoles('src/db/migrate.js', none)]).toEqual(['cli']);
     expect([...fileRoles('src/seed-data/products.ts', none)]).toEqual(['server']);
