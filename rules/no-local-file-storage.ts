@@ -2,7 +2,8 @@
 // formidable with an `uploadDir`, express-fileupload's `mv`, or `fs` writes made while a request is
 // handled. A container's disk is ephemeral and private to one instance: the file is gone after the
 // next deploy, and a request served by another instance cannot find it. Writes under
-// `os.tmpdir()` (scratch space used within the request) are fine.
+// `os.tmpdir()` (scratch space used within the request) are fine, and so is `multer.diskStorage`
+// without a `destination` (multer then writes to the OS temp directory).
 import { ts } from '../src/core/typescript.js';
 import { handlerModelOf } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
@@ -62,7 +63,8 @@ export default defineFileRule({
     why:
       'Containers and most platforms give each instance its own ephemeral disk. An upload written there disappears on the ' +
       'next deploy or restart, and with two instances behind a load balancer, a download served by the other instance ' +
-      'returns 404. Disks also fill up silently. Files a request writes and reads back as scratch space belong under `os.tmpdir()`.',
+      'returns 404. Disks also fill up silently. Files a request writes and reads back as scratch space belong under `os.tmpdir()` ' +
+      '(where `multer.diskStorage` without a `destination` puts them: not flagged).',
     fix:
       'Keep uploads in memory (`multer.memoryStorage()`) or stream them, and put them in object storage (S3, GCS, Azure Blob: ' +
       '`multer-s3`, `@aws-sdk/lib-storage`); keep user data in the database.',
@@ -111,6 +113,8 @@ export default defineFileRule({
         if (isMulter(callee, 'diskStorage')) {
           const destination = helpers.property(call.arguments[0], 'destination');
           if (destination.kind === 'found' && destination.value && underTmpdir(destination.value, helpers)) return;
+          // No `destination` at all: multer writes to the OS temp directory (its documented default).
+          if (destination.kind === 'missing' && call.arguments[0]) return;
           context.report({ node: call, messageId: 'multerDisk' });
           return;
         }
