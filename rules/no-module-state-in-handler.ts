@@ -3,7 +3,9 @@
 // writes to. That is the in-memory user store, session table or job list: it lives in one process,
 // so it is lost on every restart and deploy, and with two instances behind a load balancer each
 // answers from its own copy. Containers only written at start-up, read-through caches named as
-// such, `WeakMap`s and objects that are not containers (metrics registries, LRU caches) are fine.
+// such, `WeakMap`s and objects that are not containers (metrics registries, LRU caches) are fine, and
+// so is a `let` set once on first use from nothing the request brings (`if (!encryptor) encryptor =
+// new Encryptor(config)`, `client ??= createClient(options)`): a lazily built singleton.
 import { ts } from '../src/core/typescript.js';
 import { handlerModelOf, hasDecorator } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
@@ -71,7 +73,9 @@ export default defineFileRule({
       'provider, which is one object per process.',
     fix:
       'Keep shared state in a store every instance reaches: Redis for sessions, counters and short-lived data, the database ' +
-      'for records. A cache of data derived from the database is fine when it is named as a cache and read through.',
+      'for records. A cache of data derived from the database is fine when it is named as a cache and read through. A `let` ' +
+      'set once on first use from nothing the request brings (`if (!encryptor) encryptor = new Encryptor(config)`, ' +
+      '`client ??= createClient(options)`) is a lazily built singleton and is not flagged.',
     sites: 'module-level mutable containers',
     examples: {
       invalid: [
@@ -141,6 +145,56 @@ export default defineFileRule({
       return reads;
     };
 
+    /** `x` tested for being unset: `!x`, `x == null`, `x === undefined`, `typeof x === 'undefined'`. */
+    const testsUnset = (cond: ts.Expression, decl: ts.Node): boolean => {
+      const c = unwrap(cond);
+      const isIt = (e: ts.Expression) => {
+        const v = unwrap(e);
+        return ts.isIdentifier(v) && helpers.declarationOf(v) === decl;
+      };
+      if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) return isIt(c.operand);
+      if (!ts.isBinaryExpression(c) || ![ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken].includes(c.operatorToken.kind)) return false;
+      const unset = (e: ts.Expression) => {
+        const v = unwrap(e);
+        return v.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(v) && v.text === 'undefined') || (ts.isStringLiteral(v) && v.text === 'undefined');
+      };
+      const typeOf = (e: ts.Expression) => {
+        const v = unwrap(e);
+        return ts.isTypeOfExpression(v) && isIt(v.expression);
+      };
+      return (isIt(c.left) && unset(c.right)) || (isIt(c.right) && unset(c.left)) || (typeOf(c.left) && unset(c.right)) || (typeOf(c.right) && unset(c.left));
+    };
+    /** The value reads a parameter of a function around `at` (what a request brings), as far as names tell. */
+    const readsParameters = (value: ts.Expression, at: ts.Node): boolean => {
+      let found = false;
+      const visit = (n: ts.Node): void => {
+        if (found) return;
+        if (ts.isIdentifier(n)) {
+          const d = helpers.declarationOf(n);
+          if (d && ts.isParameter(d) && at.pos >= d.parent.pos && at.end <= d.parent.end) found = true;
+        }
+        ts.forEachChild(n, visit);
+      };
+      visit(value);
+      return found;
+    };
+    /**
+     * A lazily built singleton: `x ??= value` / `x ||= value`, or `x = value` in the then-branch of an
+     * `if` that tests `x` unset; and the value reads no parameter of the functions around it (a
+     * `currentUser = req.user` on first use keeps the first request's user: still flagged).
+     */
+    const lazyInit = (assignment: ts.BinaryExpression, target: ts.Identifier): boolean => {
+      const decl = helpers.declarationOf(target);
+      if (!decl || readsParameters(assignment.right, assignment)) return false;
+      const op = assignment.operatorToken.kind;
+      if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return true;
+      if (op !== ts.SyntaxKind.EqualsToken) return false;
+      for (let child: ts.Node = assignment, n = assignment.parent; n && !ts.isFunctionLike(n); child = n, n = n.parent) {
+        if (ts.isIfStatement(n)) return child === n.thenStatement && testsUnset(n.expression, decl);
+      }
+      return false;
+    };
+
     const assignmentTarget = (left: ts.Expression, at: ts.Node) => {
       const l = unwrap(left);
       // orders[id] = order; settings.mode = 'x'
@@ -152,7 +206,7 @@ export default defineFileRule({
       // requestCount = requestCount + 1 (a module-level let)
       if (ts.isIdentifier(l)) {
         const c = containerOf(l);
-        if (c?.kind === 'let') report(c, at);
+        if (c?.kind === 'let' && !(ts.isBinaryExpression(at) && lazyInit(at, l))) report(c, at);
       }
     };
 

@@ -5,6 +5,12 @@ const RULE = 'no-module-state-in-handler';
 const at = (f: { file: string; line: number; column: number }) => `${f.file}:${f.line}:${f.column}`;
 
 describe(RULE, () => {
+  it('flags a module-level let set on first use from the request (the first request\u2019s viewer is kept for everyone)', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'first-request-kept'));
+    expect(found.map(at)).toEqual(['src/routes/profile.ts:14:5']);
+    expect(found[0]?.message).toMatch(/^`viewer` \(a module-level `let`, line 8\) is written during request handling/);
+  });
+
   it('flags a module-level Map, array and let written by Express handlers, once per container', async () => {
     const dir = fixtureCase(RULE, 'invalid', 'express-user-store');
     const found = await findingsOf(RULE, dir);
