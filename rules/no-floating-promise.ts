@@ -12,6 +12,8 @@
 // listener/timer callback — its body catches everything it awaits, or every await outside a try is of
 // such a function of this file (followed a few calls deep, not around a cycle) and it neither throws
 // nor calls a function of this file that throws (unleash's metrics listener and token poller).
+// Nor a call of an exported async function or method of a project module (an imported function, an
+// injected service's method) whose own body catches everything (teable's session store `get`).
 import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { chainHandlesRejection, chainLink, containsOwn, hasAsyncKeyword, isChainReceiver, isConst, isWrapper, promiseKnowledge, rejectionGap, rejectionsHandled, type AsyncFn, type CalleeKnowledge, type FunctionNode, type PromiseSource } from '../src/core/promises.js';
@@ -87,7 +89,8 @@ export default defineFileRule({
       'calls of libraries the list does not know, and it clears a call the syntactic guess got wrong; calls typed `any` and files outside the ' +
       'tsconfig keep the syntactic knowledge (see docs/types.md). Not flagged: an async function of the file that cannot reject, called bare ' +
       'or given as a callback: its body catches everything it awaits, or it awaits (outside a try) only such functions of the file, ' +
-      'and neither throws nor calls a function of the file that throws.',
+      'and neither throws nor calls a function of the file that throws; nor a call of an exported async function or method of a ' +
+      "project module (an imported function, an injected service's method) whose own body catches everything.",
     fix:
       '`await` the promise or return it; for deliberate fire-and-forget work end it with `.catch((err) => logger.warn({ err }, …))`, ' +
       'or write `void task()` to opt out explicitly. Replace `forEach(async …)` with `for…of` and `await`, or `await Promise.all(items.map(…))`. ' +
@@ -174,8 +177,8 @@ export default defineFileRule({
     let cutOff = false;
     const callees: CalleeKnowledge = {
       settles: (call) => {
-        const fn = returnsPromise(call)?.fn;
-        return !!fn && cannotReject(fn);
+        const source = returnsPromise(call);
+        return !!source && (!!source.settles || (!!source.fn && cannotReject(source.fn)));
       },
       throws: (call) => {
         const fn = known.localFunction(call);
@@ -222,8 +225,9 @@ export default defineFileRule({
       if (!source) return;
       context.countSite(call);
       if (!isDiscarded(call) || chainHandlesRejection(call)) return;
-      // An async function of this file that catches everything it awaits (itself or through its callees) cannot reject.
-      if (source.fn && cannotReject(source.fn)) return;
+      // An async function of this file that catches everything it awaits (itself or through its callees) cannot reject,
+      // nor can an exported one of a project module whose own body catches everything.
+      if (source.settles || (source.fn && cannotReject(source.fn))) return;
       const link = ts.isCallExpression(call) ? chainLink(call) : undefined;
       const iife = ts.isCallExpression(call) && source.fn === unwrap(call.expression);
       const messageId = link?.method === 'then' ? 'thenWithoutCatch' : link?.method === 'finally' ? 'finallyWithoutCatch' : iife ? 'asyncIife' : 'floating';

@@ -25,15 +25,19 @@ const FUNCTION_NODE_KINDS = kindTable([ts.SyntaxKind.FunctionDeclaration, ts.Syn
 export function isFunctionNode(n: ts.Node): n is FunctionNode {
   return FUNCTION_NODE_KINDS[n.kind] === 1;
 }
-/** Does calling `method` on the object return a promise? (the call is given for callback-style APIs) */
-type MemberTest = (method: string, call: ts.CallExpression) => boolean;
-/** A call known to return a promise; `fn` is the async function it runs when it is declared in this file. */
-export type PromiseSource = { fn?: AsyncFn };
+/** Does calling `method` on the object return a promise? (the call is given for callback-style APIs) The source when it does. */
+type MemberTest = (method: string, call: ts.CallExpression) => PromiseSource | undefined;
+/**
+ * A call known to return a promise; `fn` is the async function it runs when it is declared in this file.
+ * `settles`: it runs an exported async function or method of a project module whose own body cannot
+ * reject (the facts' `catchesAll` / `catchingMethods`).
+ */
+export type PromiseSource = { fn?: AsyncFn; settles?: boolean };
 
 /** A syntactic wrapper that passes its operand's value on: `(x)`, `x as T`, `x!`, `x satisfies T`. */
 export const isWrapper = (n: ts.Node) => ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n);
 export const hasAsyncKeyword = (n: ts.Node): n is AsyncFn => isFunctionNode(n) && !!ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
-const has = (names: ReadonlySet<string>): MemberTest => (m) => names.has(m);
+const has = (names: ReadonlySet<string>): MemberTest => (m) => (names.has(m) ? {} : undefined);
 const nameText = (n: ts.PropertyName | ts.BindingName) => (ts.isIdentifier(n) || ts.isPrivateIdentifier(n) || ts.isStringLiteral(n) ? n.text : undefined);
 export const isConst = (d: ts.VariableDeclaration) => ts.isVariableDeclarationList(d.parent) && (d.parent.flags & ts.NodeFlags.Const) !== 0;
 const lastArgIsCallback = (call: ts.CallExpression) => { const a = call.arguments.at(-1); return !!a && (ts.isArrowFunction(a) || ts.isFunctionExpression(a)); };
@@ -219,17 +223,17 @@ export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
     if (decl && ts.isClassDeclaration(decl)) return has(asyncMembersOf(decl));
     const ref = helpers.referenceOf(id);
     const exp = ref?.kind === 'module' ? helpers.exportOf(ref) : undefined;
-    return exp && has(exp.info.asyncMethods);
+    return exp && ((m) => (exp.info.asyncMethods.has(m) ? (exp.info.catchingMethods.has(m) ? { settles: true } : {}) : undefined));
   };
   const typeMethods = (type: ts.TypeNode | undefined) => (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? classMethods(type.typeName) : undefined);
   /** Promise-returning methods of the object an initializer creates: object literal, class instance, pg pool, axios/got instance. */
   const instanceMethods = (init: ts.Expression): MemberTest | undefined => {
     const e = unwrap(init);
     if (ts.isObjectLiteralExpression(e)) return has(asyncMembersOf(e));
-    if (ts.isNewExpression(e) && (helpers.isCallTo(e, 'pg', 'Pool') || helpers.isCallTo(e, 'pg', 'Client'))) return (m, call) => m === 'query' && !lastArgIsCallback(call);
+    if (ts.isNewExpression(e) && (helpers.isCallTo(e, 'pg', 'Pool') || helpers.isCallTo(e, 'pg', 'Client'))) return (m, call) => (m === 'query' && !lastArgIsCallback(call) ? {} : undefined);
     if (ts.isNewExpression(e) && ts.isIdentifier(e.expression)) return classMethods(e.expression);
-    if (ts.isCallExpression(e) && helpers.isCallTo(e, 'axios', 'create')) return (m) => clientReturnsPromise('axios', m);
-    if (ts.isCallExpression(e) && helpers.isCallTo(e, 'got', 'extend')) return (m) => clientReturnsPromise('got', m);
+    if (ts.isCallExpression(e) && helpers.isCallTo(e, 'axios', 'create')) return (m) => (clientReturnsPromise('axios', m) ? {} : undefined);
+    if (ts.isCallExpression(e) && helpers.isCallTo(e, 'got', 'extend')) return (m) => (clientReturnsPromise('got', m) ? {} : undefined);
     return undefined;
   };
   /** `this.<field>`: a constructor parameter property or a property declaration, by its class type or initializer. */
@@ -252,14 +256,16 @@ export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
     if (module === 'node-fetch') return path.length === 0 || (path.length === 1 && first === 'default');
     return module === 'undici' && path.length === 1 && (first === 'fetch' || first === 'request');
   };
-  /** An export of a project module: an async function, or an async method of an exported object or class instance. */
-  const projectApi = (resolved: string, path: string[], ref: Parameters<Helpers['exportOf']>[0]): boolean => {
+  /** An export of a project module: an async function, or an async method of an exported object or class instance (settling when its own body cannot reject). */
+  const projectApi = (resolved: string, path: string[], ref: Parameters<Helpers['exportOf']>[0]): PromiseSource | undefined => {
     const [first, second] = path;
+    const source = (async: boolean | undefined, settles: boolean | undefined) => (async ? (settles ? { settles: true } : {}) : undefined);
     const def = () => project.lookupExport(resolved, 'default');
-    if (first === undefined) return !!def()?.info.async; // require('./mailer') of `module.exports = sendEmail`
+    if (first === undefined) return source(def()?.info.async, def()?.info.catchesAll); // require('./mailer') of `module.exports = sendEmail`
     const exp = helpers.exportOf(ref);
-    if (second === undefined) return exp ? exp.info.async : !!def()?.info.asyncMethods.has(first);
-    return path.length === 2 && !!exp && (exp.info.asyncMethods.has(second) || (exp.info.httpClient !== null && clientReturnsPromise(exp.info.httpClient.library, second)));
+    if (second === undefined) return exp ? source(exp.info.async, exp.info.catchesAll) : source(def()?.info.asyncMethods.has(first), def()?.info.catchingMethods.has(first));
+    if (path.length !== 2 || !exp) return undefined;
+    return exp.info.asyncMethods.has(second) ? source(true, exp.info.catchingMethods.has(second)) : exp.info.httpClient !== null && clientReturnsPromise(exp.info.httpClient.library, second) ? {} : undefined;
   };
 
   /** A `.then` that is not a promise's: Medusa's `when(…).then(…)` workflow step, Cypress's `cy.get(…).then(…)`. */
@@ -289,13 +295,13 @@ export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
       }
       if (ts.isPropertyAccessExpression(target) && unwrap(target.expression).kind === ts.SyntaxKind.ThisKeyword) {
         const container = thisContainer(target);
-        return container && ts.isClassLike(container) && fieldMethods(container, target.name.text)?.(method, call) ? {} : undefined;
+        return container && ts.isClassLike(container) ? fieldMethods(container, target.name.text)?.(method, call) : undefined;
       }
     }
     const ref = helpers.calleeOf(call);
     if (!ref) return undefined;
     if (ref.kind === 'global') return (ref.name === 'fetch' && ref.path.length === 0) || (ref.name === 'Promise' && ref.path.length === 1 && PROMISE_STATICS.has(ref.path[0] ?? '')) ? {} : undefined;
-    if (ref.kind === 'module') return (ref.resolved ? projectApi(ref.resolved, ref.path, ref) : packageApi(ref.module, ref.path)) ? {} : undefined;
+    if (ref.kind === 'module') return ref.resolved ? projectApi(ref.resolved, ref.path, ref) : packageApi(ref.module, ref.path) ? {} : undefined;
     const decl = ref.declaration;
     if (ref.path.length === 0) {
       const fn = ts.isFunctionDeclaration(decl) ? decl : ts.isVariableDeclaration(decl) && isConst(decl) && decl.initializer ? unwrap(decl.initializer) : undefined;
@@ -310,7 +316,7 @@ export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
       if (fn) return { fn };
     }
     const members = (ts.isVariableDeclaration(decl) || ts.isParameter(decl)) && (decl.type ? typeMethods(decl.type) : decl.initializer && instanceMethods(decl.initializer));
-    return members && members(method, call) ? {} : undefined;
+    return members ? members(method, call) : undefined;
   };
   /** The function of this file a call runs, async or not: `this.method(…)` of the enclosing class or object literal, or `fn(…)` of a function declaration or const. */
   const localFunction = (call: ts.CallExpression | ts.NewExpression): FunctionNode | undefined => {

@@ -159,7 +159,8 @@ export function catchingMembersOf(node: ts.ClassLikeDeclaration | ts.ObjectLiter
     if (!ts.isMethodDeclaration(m) && !ts.isPropertyDeclaration(m) && !ts.isPropertyAssignment(m)) continue;
     const fn = ts.isMethodDeclaration(m) ? m : m.initializer && unwrap(m.initializer);
     if (!fn || !(ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) || !isAsyncFunctionLike(fn)) continue;
-    if (rejectionGap(fn as ts.SignatureDeclaration) === null) names.add(m.name.text);
+    // An overload signature has no body: the implementation decides.
+    if ((fn as { body?: ts.Node }).body && rejectionGap(fn as ts.SignatureDeclaration) === null) names.add(m.name.text);
   }
   return names;
 }
@@ -302,7 +303,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
     }
     if (isAsyncFunctionLike(v)) {
       info.async = true;
-      info.catchesAll = rejectionGap(v as ts.SignatureDeclaration) === null;
+      info.catchesAll = !!(v as { body?: ts.Node }).body && rejectionGap(v as ts.SignatureDeclaration) === null;
     }
     if (ts.isClassDeclaration(v) || ts.isClassExpression(v) || ts.isObjectLiteralExpression(v)) {
       info.asyncMethods = asyncMembersOf(v);

@@ -136,6 +136,13 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags a cross-file callee whose body can reject: a catch that applies only without an option, a catch that rethrows', async () => {
+    expect((await findingsOf(RULE, invalid('cross-file-callees-that-can-reject'))).map((f) => `${at(f)} ${f.message}`)).toEqual([
+      `src/invitations/invitation.service.ts:10:5 ${floating('this.mailSender.sendMail(…)')}`,
+      `src/invitations/invitation.service.ts:11:5 ${floating('recordInvite(…)')}`,
+    ]);
+  });
+
   it('flags a node-cron task without try/catch', async () => {
     expect(await findingsOf(RULE, invalid('cron-schedule-without-try-catch'))).toEqual([
       { file: 'src/jobs/nightly-report.job.ts', line: 5, column: 37, message: unguarded('callback', 'cron.schedule') },
