@@ -14,16 +14,43 @@
 // nor calls a function of this file that throws (unleash's metrics listener and token poller).
 // Nor a call of an exported async function or method of a project module (an imported function, an
 // injected service's method) whose own body catches everything (teable's session store `get`).
+// Nor `emitAsync` of the EventEmitter2 NestJS injects, or a service method that only returns it, when
+// the project depends on @nestjs/event-emitter >= 2.0.2 (every `@OnEvent` listener's error is logged,
+// not rethrown) and no non-test module sets `suppressErrors` to other than `true` or adds a listener
+// to that emitter by hand (teable's EventEmitterService.emitAsync).
+import semver from 'semver';
 import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
-import { chainHandlesRejection, chainLink, containsOwn, hasAsyncKeyword, isChainReceiver, isConst, isWrapper, promiseKnowledge, rejectionGap, rejectionsHandled, type AsyncFn, type CalleeKnowledge, type FunctionNode, type PromiseSource } from '../src/core/promises.js';
+import { chainHandlesRejection, chainLink, containsOwn, hasAsyncKeyword, isChainReceiver, isConst, isInjectedEmitAsync, isWrapper, promiseKnowledge, rejectionGap, rejectionsHandled, type AsyncFn, type CalleeKnowledge, type FunctionNode, type PromiseSource } from '../src/core/promises.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
+import type { ProjectFacts } from '../src/project/facts.js';
 
 const EMITTER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 const TIMERS = new Set(['setInterval', 'setTimeout', 'setImmediate']);
 /** How many functions deep "cannot reject" follows awaited calls (a deeper chain is left unknown: it can reject). */
 const MAX_CALLEE_DEPTH = 4;
+/** The @nestjs/event-emitter release from which every `@OnEvent` listener's error is logged, not rethrown, unless `suppressErrors: false`. */
+const NEST_EMITTER_SUPPRESSES = '2.0.2';
+
+/**
+ * `emitAsync` of the EventEmitter2 NestJS injects cannot reject: the project depends on
+ * @nestjs/event-emitter at NEST_EMITTER_SUPPRESSES or later (the lowest version its range admits), and
+ * no non-test module sets `suppressErrors` to anything but `true` or adds a listener to the emitter by hand.
+ */
+function nestListenersSettle(project: ProjectFacts): boolean {
+  const range = project.dependencyRange('@nestjs/event-emitter');
+  let min: semver.SemVer | null = null;
+  try {
+    min = range ? semver.minVersion(range) : null;
+  } catch {
+    min = null;
+  }
+  if (!min || semver.lt(min, NEST_EMITTER_SUPPRESSES)) return false;
+  for (const [file, facts] of project.modules) if (facts.evidence.eventListenersRethrow && !project.roles(file).has('test')) return false;
+  return true;
+}
+
 /** The value of `expr` is thrown away by a statement (also as `a && x()`, `c ? x() : y()`, the left of a comma). */
 function isDiscarded(expr: ts.Expression): boolean {
   let e: ts.Node = expr;
@@ -90,7 +117,9 @@ export default defineFileRule({
       'tsconfig keep the syntactic knowledge (see docs/types.md). Not flagged: an async function of the file that cannot reject, called bare ' +
       'or given as a callback: its body catches everything it awaits, or it awaits (outside a try) only such functions of the file, ' +
       'and neither throws nor calls a function of the file that throws; nor a call of an exported async function or method of a ' +
-      "project module (an imported function, an injected service's method) whose own body catches everything.",
+      "project module (an imported function, an injected service's method) whose own body catches everything; nor `emitAsync` of " +
+      'the injected NestJS `EventEmitter2` (or a service method that only returns it) with @nestjs/event-emitter >= 2.0.2, which logs ' +
+      "every `@OnEvent` listener's error, when no module sets `suppressErrors: false` or adds a listener to that emitter by hand.",
     fix:
       '`await` the promise or return it; for deliberate fire-and-forget work end it with `.catch((err) => logger.warn({ err }, …))`, ' +
       'or write `void task()` to opt out explicitly. Replace `forEach(async …)` with `for…of` and `await`, or `await Promise.all(items.map(…))`. ' +
@@ -159,6 +188,11 @@ export default defineFileRule({
       return typed ? (source ?? {}) : source;
     };
     const isPromise = (e: ts.Expression) => (ts.isCallExpression(e) || ts.isNewExpression(e)) && !!returnsPromise(e);
+    // `this.events.emitAsync(…)` on the injected NestJS emitter, or a service method that only returns it.
+    const emitsNestEvents = (call: ts.CallExpression | ts.NewExpression, source: PromiseSource) =>
+      !!source.emitsEvents || (ts.isCallExpression(call) && isInjectedEmitAsync(call, (e) => helpers.referenceOf(e)));
+    let nestVerdict: boolean | undefined;
+    const nestSettles = () => (nestVerdict ??= nestListenersSettle(context.project));
 
     /** A non-async function of this file that throws: a `throw` in its own body (caught or not), or a call to such a function of this file. */
     const throwsSync = (fn: FunctionNode, seen: Set<FunctionNode>): boolean => {
@@ -178,7 +212,7 @@ export default defineFileRule({
     const callees: CalleeKnowledge = {
       settles: (call) => {
         const source = returnsPromise(call);
-        return !!source && (!!source.settles || (!!source.fn && cannotReject(source.fn)));
+        return !!source && (!!source.settles || (!!source.fn && cannotReject(source.fn)) || (emitsNestEvents(call, source) && nestSettles()));
       },
       throws: (call) => {
         const fn = known.localFunction(call);
@@ -228,6 +262,7 @@ export default defineFileRule({
       // An async function of this file that catches everything it awaits (itself or through its callees) cannot reject,
       // nor can an exported one of a project module whose own body catches everything.
       if (source.settles || (source.fn && cannotReject(source.fn))) return;
+      if (emitsNestEvents(call, source) && nestSettles()) return;
       const link = ts.isCallExpression(call) ? chainLink(call) : undefined;
       const iife = ts.isCallExpression(call) && source.fn === unwrap(call.expression);
       const messageId = link?.method === 'then' ? 'thenWithoutCatch' : link?.method === 'finally' ? 'finallyWithoutCatch' : iife ? 'asyncIife' : 'floating';

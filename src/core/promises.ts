@@ -5,6 +5,7 @@
 // unhandled rejections.
 import { ts } from './typescript.js';
 import type { ProjectFacts } from '../project/facts.js';
+import type { Reference } from './types.js';
 import { asyncMembersOf as listAsyncMembers, isAsyncFunctionLike } from '../project/modules.js';
 import type { Helpers } from './helpers.js';
 import { clientReturnsPromise } from './http-clients.js';
@@ -32,7 +33,7 @@ type MemberTest = (method: string, call: ts.CallExpression) => PromiseSource | u
  * `settles`: it runs an exported async function or method of a project module whose own body cannot
  * reject (the facts' `catchesAll` / `catchingMethods`).
  */
-export type PromiseSource = { fn?: AsyncFn; settles?: boolean };
+export type PromiseSource = { fn?: AsyncFn; settles?: boolean; emitsEvents?: boolean };
 
 /** A syntactic wrapper that passes its operand's value on: `(x)`, `x as T`, `x!`, `x satisfies T`. */
 export const isWrapper = (n: ts.Node) => ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n);
@@ -205,6 +206,54 @@ function asyncMember(container: ts.ClassLikeDeclaration | ts.ObjectLiteralExpres
   return fn && hasAsyncKeyword(fn) ? fn : undefined;
 }
 
+/** Packages whose `EventEmitter2` is the emitter NestJS's EventEmitterModule provides and registers `@OnEvent` listeners on. */
+const EVENT_EMITTER2_PACKAGES = new Set(['@nestjs/event-emitter', 'eventemitter2']);
+
+/**
+ * `this.<field>` of a class whose field is typed `EventEmitter2` from @nestjs/event-emitter or
+ * eventemitter2 and has no initializer: the emitter Nest injects (a constructor parameter property or
+ * a declared property). `refOf` resolves the type's name.
+ */
+export function isInjectedEventEmitter2(expr: ts.Expression, refOf: (e: ts.Expression) => Reference | null): boolean {
+  const target = unwrap(expr);
+  if (!ts.isPropertyAccessExpression(target) || unwrap(target.expression).kind !== ts.SyntaxKind.ThisKeyword) return false;
+  const cls = thisContainer(target);
+  if (!cls || !ts.isClassLike(cls)) return false;
+  const field = target.name.text;
+  let type: ts.TypeNode | undefined;
+  for (const m of cls.members) {
+    if (ts.isPropertyDeclaration(m) && nameText(m.name) === field && !m.initializer) type = m.type;
+    if (ts.isConstructorDeclaration(m)) type ??= m.parameters.find((q) => ts.isParameterPropertyDeclaration(q, m) && nameText(q.name) === field)?.type;
+  }
+  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
+  const ref = refOf(type.typeName);
+  if (ref?.kind !== 'module' || ref.resolved || !EVENT_EMITTER2_PACKAGES.has(ref.module)) return false;
+  const [name, more] = ref.path;
+  return more === undefined && (name === 'EventEmitter2' || (ref.module === 'eventemitter2' && (name === undefined || name === 'default')));
+}
+
+/** `this.events.emitAsync(…)` on the injected NestJS emitter (see `isInjectedEventEmitter2`), not of the literal event `'error'` (which rejects without a listener). */
+export function isInjectedEmitAsync(call: ts.CallExpression, refOf: (e: ts.Expression) => Reference | null): boolean {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'emitAsync') return false;
+  const [event] = call.arguments;
+  if (event && ts.isStringLiteralLike(event) && event.text === 'error') return false;
+  return isInjectedEventEmitter2(callee.expression, refOf);
+}
+
+/** A function whose body only returns `this.events.emitAsync(…)` of the injected NestJS emitter (a thin wrapper service method). */
+export function isEmitAsyncWrapper(fn: ts.Node, refOf: (e: ts.Expression) => Reference | null): boolean {
+  if (!isFunctionNode(fn) || !fn.body) return false;
+  let value: ts.Expression | undefined;
+  if (!ts.isBlock(fn.body)) value = fn.body;
+  else if (fn.body.statements.length === 1) {
+    const only = fn.body.statements[0];
+    if (only && ts.isReturnStatement(only)) value = only.expression;
+  }
+  const v = value && unwrap(value);
+  return !!v && ts.isCallExpression(v) && isInjectedEmitAsync(v, refOf);
+}
+
 /** What the file knows about promises: `returnsPromise(call)` is the source, or undefined when unknown. */
 export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
   // A class's promise-returning members, listed once per class of this file (every `this.x()` asks).
@@ -223,7 +272,7 @@ export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
     if (decl && ts.isClassDeclaration(decl)) return has(asyncMembersOf(decl));
     const ref = helpers.referenceOf(id);
     const exp = ref?.kind === 'module' ? helpers.exportOf(ref) : undefined;
-    return exp && ((m) => (exp.info.asyncMethods.has(m) ? (exp.info.catchingMethods.has(m) ? { settles: true } : {}) : undefined));
+    return exp && ((m) => (exp.info.asyncMethods.has(m) ? (exp.info.catchingMethods.has(m) ? { settles: true } : exp.info.emitAsyncWrappers.has(m) ? { emitsEvents: true } : {}) : undefined));
   };
   const typeMethods = (type: ts.TypeNode | undefined) => (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? classMethods(type.typeName) : undefined);
   /** Promise-returning methods of the object an initializer creates: object literal, class instance, pg pool, axios/got instance. */
@@ -291,7 +340,10 @@ export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
       if (target.kind === ts.SyntaxKind.ThisKeyword) {
         const container = thisContainer(callee);
         const fn = container && asyncMember(container, method);
-        return fn ? { fn } : container && ts.isClassLike(container) && asyncMembersOf(container).has(method) ? {} : undefined;
+        if (fn) return { fn };
+        if (!container || !ts.isClassLike(container) || !asyncMembersOf(container).has(method)) return undefined;
+        const member = memberFunction(container, method);
+        return member && isEmitAsyncWrapper(member, (e) => helpers.referenceOf(e)) ? { emitsEvents: true } : {};
       }
       if (ts.isPropertyAccessExpression(target) && unwrap(target.expression).kind === ts.SyntaxKind.ThisKeyword) {
         const container = thisContainer(target);

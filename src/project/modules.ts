@@ -6,7 +6,7 @@ import { ts } from '../core/typescript.js';
 import { dbClassKind, dbCreation, type DbHandleKind } from '../core/db.js';
 import { expressCreation, type ExpressReceiverKind } from '../core/express.js';
 import { loggerCreation, type LoggerInfo } from '../core/loggers.js';
-import { rejectionGap } from '../core/promises.js';
+import { isEmitAsyncWrapper, rejectionGap } from '../core/promises.js';
 import { ScopeIndex, isModuleLevel, kindTable } from '../core/scope.js';
 import { memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolver } from '../core/references.js';
 import type { Reference } from '../core/types.js';
@@ -31,6 +31,8 @@ export interface ExportInfo {
   catchesAll: boolean;
   /** Of `asyncMethods`, those whose own body cannot reject. */
   catchingMethods: ReadonlySet<string>;
+  /** Of `asyncMethods` of an exported class, those that only return `this.<injected EventEmitter2>.emitAsync(…)` (see ../core/promises.ts). */
+  emitAsyncWrappers: ReadonlySet<string>;
   /** An Express app (`express()`) or Router (`express.Router()`), chains like `Router().use(…)` included. */
   expressReceiver: ExpressReceiverKind | null;
   /** An HTTP client instance (`axios.create(…)`, `got.extend(…)`). */
@@ -290,7 +292,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
 
   /** What a value expression exported under some name is. */
   const describe = (value: ts.Node | undefined, at: ts.Node): ExportInfo => {
-    const info: ExportInfo = { async: false, asyncMethods: new Set(), catchesAll: false, catchingMethods: new Set(), expressReceiver: null, httpClient: null, logger: null, db: null, alias: null, line: line(at) };
+    const info: ExportInfo = { async: false, asyncMethods: new Set(), catchesAll: false, catchingMethods: new Set(), emitAsyncWrappers: new Set(), expressReceiver: null, httpClient: null, logger: null, db: null, alias: null, line: line(at) };
     if (!value) return info;
     let v: ts.Node = value;
     if (ts.isExpression(v)) v = unwrap(v);
@@ -308,6 +310,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
     if (ts.isClassDeclaration(v) || ts.isClassExpression(v) || ts.isObjectLiteralExpression(v)) {
       info.asyncMethods = asyncMembersOf(v);
       info.catchingMethods = catchingMembersOf(v);
+      if (!ts.isObjectLiteralExpression(v)) info.emitAsyncWrappers = new Set([...info.asyncMethods].filter((m) => v.members.some((d) => ts.isMethodDeclaration(d) && ts.isIdentifier(d.name) && d.name.text === m && isEmitAsyncWrapper(d, refOf))));
     }
     if (ts.isNewExpression(v) && ts.isIdentifier(v.expression)) {
       const decl = scope.declarationOf(v.expression);

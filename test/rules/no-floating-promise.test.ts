@@ -143,6 +143,15 @@ describe(RULE, () => {
     ]);
   });
 
+  for (const name of ['nestjs-event-listener-errors-rethrown', 'nestjs-event-listener-added-by-hand', 'nestjs-event-emitter-before-2.0.2']) {
+    it(`flags emitAsync of the injected NestJS emitter when a listener's error can reach it (${name})`, async () => {
+      expect((await findingsOf(RULE, invalid(name))).map((f) => `${at(f)} ${f.message}`)).toEqual([
+        `src/event-emitter/event-emitter.service.ts:17:7 ${floating('this.emitAsync(…)')}`,
+        `src/users/users.service.ts:16:5 ${floating('this.eventEmitterService.emitAsync(…)')}`,
+      ]);
+    });
+  }
+
   it('flags a node-cron task without try/catch', async () => {
     expect(await findingsOf(RULE, invalid('cron-schedule-without-try-catch'))).toEqual([
       { file: 'src/jobs/nightly-report.job.ts', line: 5, column: 37, message: unguarded('callback', 'cron.schedule') },

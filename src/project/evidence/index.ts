@@ -6,6 +6,7 @@ import type { ts } from 'ts-morph';
 import type { ScopeIndex } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';
 import { envCollector, type EnvEvidence } from './env.js';
+import { eventListenersCollector } from './event-listeners.js';
 import { expressParamsCollector, type ExpressParamsEvidence } from './express-params.js';
 import { collectFrameworkLoggers, type FrameworkLoggersEvidence } from './framework-loggers.js';
 import { mongoInputCollector, type MongoInputEvidence } from './mongo-input.js';
@@ -46,6 +47,8 @@ export type CollectorFactory = (context: EvidenceContext) => EvidenceCollector;
 /** One field per collector (each written by the collector in the file of the same name). */
 export interface ModuleEvidence {
   env: EnvEvidence;
+  /** A listener whose error reaches the injected EventEmitter2's `emitAsync`: `suppressErrors: false`, or `this.events.on(…)` (no-floating-promise). */
+  eventListenersRethrow: boolean;
   /** Calls passing an Express app/Router (or a parameter) to another project file, and parameters routes are registered on. */
   expressParams: ExpressParamsEvidence;
   frameworkLoggers: FrameworkLoggersEvidence;
@@ -62,4 +65,4 @@ export interface ModuleEvidence {
 }
 
 /** Every collector, in a fixed order. */
-export const COLLECTORS: readonly CollectorFactory[] = [envCollector, expressParamsCollector, collectFrameworkLoggers, mongoInputCollector, createObservabilityCollector, pgTimeouts, processLifecycleCollector, securityHeadersCollector, socketIoCollector, taintSummariesCollector, validationCollector];
+export const COLLECTORS: readonly CollectorFactory[] = [envCollector, eventListenersCollector, expressParamsCollector, collectFrameworkLoggers, mongoInputCollector, createObservabilityCollector, pgTimeouts, processLifecycleCollector, securityHeadersCollector, socketIoCollector, taintSummariesCollector, validationCollector];
