@@ -70,12 +70,12 @@ export default defineFileRule({
       'A `Map` of users, an array of orders or a `let` counter at module level lives in one Node process. Every restart and ' +
       'deploy empties it, and once a second instance runs behind the load balancer, each request sees whichever copy its ' +
       'instance holds: a user created on one instance is missing on the other. The same holds for a field of a NestJS ' +
-      'provider, which is one object per process.',
+      'provider, which is one object per process. A `let` set once on first use from nothing the request brings ' +
+      '(`if (!encryptor) encryptor = new Encryptor(config)`, `client ??= createClient(options)`) is a lazily built singleton ' +
+      'and is not flagged.',
     fix:
       'Keep shared state in a store every instance reaches: Redis for sessions, counters and short-lived data, the database ' +
-      'for records. A cache of data derived from the database is fine when it is named as a cache and read through. A `let` ' +
-      'set once on first use from nothing the request brings (`if (!encryptor) encryptor = new Encryptor(config)`, ' +
-      '`client ??= createClient(options)`) is a lazily built singleton and is not flagged.',
+      'for records. A cache of data derived from the database is fine when it is named as a cache and read through.',
     sites: 'module-level mutable containers',
     examples: {
       invalid: [

@@ -82,7 +82,7 @@ for (const major of ESLINT_MAJORS) {
       expect(await lint(ORDERS)).toEqual({ found: [], parses: 1, event: 'refresh' });
 
       // A new module, created after the facts were built and imported by the editor's text: parsed alone.
-      writeFileSync(join(root, 'src/services/retention.ts'), 'export async function purgeExpired(): Promise<number> {\n  return 0;\n}\n');
+      writeFileSync(join(root, 'src/services/retention.ts'), "export async function purgeExpired(): Promise<number> {\n  const res = await fetch(`${process.env.RETENTION_URL}/purge`, { method: 'POST' });\n  return res.status;\n}\n");
       const withRetention = `import { purgeExpired } from './services/retention';\n${ORDERS}\nexport function nightly() {\n  purgeExpired();\n}\n`;
       expect(await lint(withRetention)).toEqual({ found: ['10:3 prodcheck/no-floating-promise'], parses: 2, event: 'new-files' });
       expect(await lint(withRetention)).toEqual({ found: ['10:3 prodcheck/no-floating-promise'], parses: 1, event: 'hit' });

@@ -185,7 +185,7 @@ describe('per-file cache', () => {
     // same export, until the re-export points to a synchronous one.
     const root = writeProject({
       'package.json': JSON.stringify({ name: 'orders-api', dependencies: { express: '^4.21.0' } }),
-      'src/receipts/email.ts': 'export async function sendReceipt(orderId: string) {\n  return orderId.length;\n}\n',
+      'src/receipts/email.ts': "export async function sendReceipt(orderId: string) {\n  const res = await fetch(`${process.env.MAILER_URL}/receipts/${orderId}`, { method: 'POST' });\n  return res.status;\n}\n",
       'src/receipts/log.ts': 'export function sendReceipt(orderId: string) {\n  return orderId.length;\n}\n',
       'src/receipts/index.ts': "export { sendReceipt } from './email';\n",
       'src/orders/close.ts': "import { sendReceipt } from '../receipts/email';\n\nexport function closeOrder(orderId: string) {\n  sendReceipt(orderId);\n}\n",
