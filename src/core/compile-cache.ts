@@ -2,12 +2,14 @@
 // compiles its 9 MB of JavaScript (about 0.2 s here) before one file is read. Node 22 keeps such
 // work in a code cache (`module.enableCompileCache`); Node 20, which prodcheck supports, does not,
 // so the compiler is required through V8's code cache here: the compiled code is kept in the OS
-// cache directory and handed back to V8, which checks that it fits this very source, V8 version and
-// flags and otherwise compiles anew. The cache is written once, when the process exits after the
-// first use (with the functions the run compiled on the way), and again only when V8 rejects it.
+// cache directory, in a file named by a hash of the source's content, the Node build and its flags,
+// and handed back to V8, which checks that it was made by this V8 with these flags for a source of
+// this length (not its content: hence the name) and otherwise compiles anew. The cache is written
+// once, when the process exits after the first use (with the functions the run compiled on the way),
+// and again only when V8 rejects it.
 // `NODE_DISABLE_COMPILE_CACHE=1` (Node's own switch for its compile cache) turns it off.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -40,9 +42,8 @@ export function requireCompiled(specifier: string, from: string, dir: string | n
   let cachePath: string;
   try {
     source = readFileSync(file, 'utf8');
-    const { size, mtimeMs } = statSync(file);
-    // One cache file per compiler file and Node build: V8 would reject another's anyway.
-    const name = createHash('sha1').update(JSON.stringify([file, size, mtimeMs, process.version, process.arch])).digest('hex').slice(0, 16);
+    // One cache file per source content, Node build and flags (about 15 ms to hash the compiler's 9 MB).
+    const name = createHash('sha1').update(JSON.stringify([process.version, process.arch, process.execArgv])).update(source).digest('hex').slice(0, 16);
     cachePath = join(dir, `${name}.bin`);
   } catch {
     return require(file);
