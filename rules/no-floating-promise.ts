@@ -205,10 +205,9 @@ export default defineFileRule({
       });
     };
     const throwsVerdicts = new Map<FunctionNode, boolean>();
-    // Verdicts of cannotReject that hold whatever was under way when they were reached (see below).
+    // Verdicts of cannotReject, one per function of this file (see below).
     const rejectVerdicts = new Map<AsyncFn, boolean>();
     const underWay: AsyncFn[] = [];
-    let cutOff = false;
     const callees: CalleeKnowledge = {
       settles: (call) => {
         const source = returnsPromise(call);
@@ -228,8 +227,10 @@ export default defineFileRule({
      * of an async function of this file that cannot reject (followed up to MAX_CALLEE_DEPTH deep), no
      * `throw` and no call of a function of this file that throws is outside a catching try. Other
      * synchronous calls are taken not to throw, as `rejectionGap` takes them beside a `.catch(…)` chain.
-     * A function already under way (recursion) is not known to settle. Only verdicts that did not meet
-     * such a cut-off are kept (a positive one always holds: a cut-off can only turn a verdict negative).
+     * A function already under way (recursion) is not known to settle. Every verdict is kept, also a
+     * negative one reached through such a cut-off: a function's verdict may then depend on where it was
+     * first reached, but a cut-off only ever turns a verdict negative (a finding kept, none dropped), and
+     * each function is judged once per file (without that, K awaits per method cost K^depth walks).
      */
     const cannotReject = (fn: AsyncFn): boolean => {
       const kept = rejectVerdicts.get(fn);
@@ -238,17 +239,11 @@ export default defineFileRule({
         rejectVerdicts.set(fn, true);
         return true;
       }
-      if (underWay.includes(fn) || underWay.length >= MAX_CALLEE_DEPTH) {
-        cutOff = true;
-        return false;
-      }
-      const outerCutOff = cutOff;
-      cutOff = false;
+      if (underWay.includes(fn) || underWay.length >= MAX_CALLEE_DEPTH) return false;
       underWay.push(fn);
       const verdict = rejectionGap(fn, isPromise, callees) === null;
       underWay.pop();
-      if (verdict || !cutOff) rejectVerdicts.set(fn, verdict);
-      cutOff ||= outerCutOff;
+      rejectVerdicts.set(fn, verdict);
       return verdict;
     };
 

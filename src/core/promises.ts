@@ -31,7 +31,7 @@ type MemberTest = (method: string, call: ts.CallExpression) => PromiseSource | u
 /**
  * A call known to return a promise; `fn` is the async function it runs when it is declared in this file.
  * `settles`: it runs an exported async function or method of a project module whose own body cannot
- * reject (the facts' `catchesAll` / `catchingMethods`).
+ * reject (the facts' `settles` / `settlingMethods`).
  */
 export type PromiseSource = { fn?: AsyncFn; settles?: boolean; emitsEvents?: boolean };
 
@@ -116,9 +116,12 @@ export type RejectionGap = 'no-try' | 'outside-try' | 'rethrows';
 export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expression) => boolean = () => false, callees?: CalleeKnowledge): RejectionGap | null {
   const body = (fn as { body?: ts.Node }).body;
   if (!body) return null;
+  let escapes = false;
+  // Once something escapes, the verdict is not null whatever the callees do: they are not asked
+  // (each answer can walk other functions).
   const settles = (value: ts.Expression) => {
     const v = unwrap(value);
-    return !!callees && (ts.isCallExpression(v) || ts.isNewExpression(v)) && callees.settles(v);
+    return !!callees && !escapes && (ts.isCallExpression(v) || ts.isNewExpression(v)) && callees.settles(v);
   };
   const unhandledPromise = (value: ts.Expression) => {
     const v = unwrap(value);
@@ -128,7 +131,6 @@ export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expr
   let guarded = false;
   let handledAwaits = false;
   let rethrows = false;
-  let escapes = false;
   let unguardedCalls = false;
   // The children's visits, one closure each (not one per node).
   const visitCovered = (c: ts.Node): void => visit(c, true);
@@ -155,7 +157,7 @@ export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expr
       // A known promise's rejection is judged where the promise is (floating or not), not here.
       if ((kind === CALL_EXPRESSION || kind === NEW_EXPRESSION) && !isPromise(n as ts.CallExpression | ts.NewExpression)) {
         unguardedCalls = true;
-        if (callees?.throws(n as ts.CallExpression | ts.NewExpression)) escapes = true;
+        if (!escapes && callees?.throws(n as ts.CallExpression | ts.NewExpression)) escapes = true;
       }
     }
     ts.forEachChild(n, covered ? visitCovered : visitOpen);
@@ -163,6 +165,33 @@ export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expr
   visit(body, false);
   if (escapes) return rethrows ? 'rethrows' : guarded ? 'outside-try' : 'no-try';
   return guarded || handledAwaits || !unguardedCalls ? null : 'no-try';
+}
+
+/**
+ * The function returns a call outside every catching try (`return db.user.findUnique(…)`), not
+ * ending in `.catch(…)`: what it returns may be a promise that rejects, which `rejectionGap` does
+ * not count unless told the call is a promise. The module facts' `settles` needs both.
+ */
+export function returnsUncoveredCall(fn: ts.Node): boolean {
+  const body = (fn as { body?: ts.Node }).body;
+  if (!body || !ts.isBlock(body)) return false;
+  let found = false;
+  const visit = (n: ts.Node, covered: boolean): void => {
+    if (found || isNested(n)) return;
+    if (n.kind === TRY_STATEMENT) {
+      const t = n as ts.TryStatement;
+      const catches = !!t.catchClause && !containsOwn(t.catchClause.block, ts.isThrowStatement);
+      for (const part of [t.tryBlock, t.catchClause?.block, t.finallyBlock]) if (part) visit(part, covered || catches);
+      return;
+    }
+    if (!covered && n.kind === RETURN_STATEMENT && (n as ts.ReturnStatement).expression) {
+      const v = unwrap((n as ts.ReturnStatement).expression as ts.Expression);
+      if ((ts.isCallExpression(v) || ts.isNewExpression(v)) && !chainHandlesRejection(v)) found = true;
+    }
+    ts.forEachChild(n, (c) => visit(c, covered));
+  };
+  visit(body, false);
+  return found;
 }
 
 /** The async function cannot reject through its own body (see `rejectionGap`). */
@@ -225,6 +254,16 @@ export function isInjectedEventEmitter2(expr: ts.Expression, refOf: (e: ts.Expre
     if (ts.isPropertyDeclaration(m) && nameText(m.name) === field && !m.initializer) type = m.type;
     if (ts.isConstructorDeclaration(m)) type ??= m.parameters.find((q) => ts.isParameterPropertyDeclaration(q, m) && nameText(q.name) === field)?.type;
   }
+  // A declared field the class assigns itself (`this.events = new EventEmitter2()`) is its own emitter, not Nest's.
+  let assignsItself = false;
+  const visit = (n: ts.Node): void => {
+    if (assignsItself) return;
+    const left = ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken ? unwrap(n.left) : undefined;
+    if (left && ts.isPropertyAccessExpression(left) && unwrap(left.expression).kind === ts.SyntaxKind.ThisKeyword && left.name.text === field) assignsItself = true;
+    else ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(cls, visit);
+  if (assignsItself) return false;
   if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
   const ref = refOf(type.typeName);
   if (ref?.kind !== 'module' || ref.resolved || !EVENT_EMITTER2_PACKAGES.has(ref.module)) return false;
@@ -272,7 +311,7 @@ export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
     if (decl && ts.isClassDeclaration(decl)) return has(asyncMembersOf(decl));
     const ref = helpers.referenceOf(id);
     const exp = ref?.kind === 'module' ? helpers.exportOf(ref) : undefined;
-    return exp && ((m) => (exp.info.asyncMethods.has(m) ? (exp.info.catchingMethods.has(m) ? { settles: true } : exp.info.emitAsyncWrappers.has(m) ? { emitsEvents: true } : {}) : undefined));
+    return exp && ((m) => (exp.info.asyncMethods.has(m) ? (exp.info.settlingMethods.has(m) ? { settles: true } : exp.info.emitAsyncWrappers.has(m) ? { emitsEvents: true } : {}) : undefined));
   };
   const typeMethods = (type: ts.TypeNode | undefined) => (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? classMethods(type.typeName) : undefined);
   /** Promise-returning methods of the object an initializer creates: object literal, class instance, pg pool, axios/got instance. */
@@ -310,11 +349,11 @@ export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
     const [first, second] = path;
     const source = (async: boolean | undefined, settles: boolean | undefined) => (async ? (settles ? { settles: true } : {}) : undefined);
     const def = () => project.lookupExport(resolved, 'default');
-    if (first === undefined) return source(def()?.info.async, def()?.info.catchesAll); // require('./mailer') of `module.exports = sendEmail`
+    if (first === undefined) return source(def()?.info.async, def()?.info.settles); // require('./mailer') of `module.exports = sendEmail`
     const exp = helpers.exportOf(ref);
-    if (second === undefined) return exp ? source(exp.info.async, exp.info.catchesAll) : source(def()?.info.asyncMethods.has(first), def()?.info.catchingMethods.has(first));
+    if (second === undefined) return exp ? source(exp.info.async, exp.info.settles) : source(def()?.info.asyncMethods.has(first), def()?.info.settlingMethods.has(first));
     if (path.length !== 2 || !exp) return undefined;
-    return exp.info.asyncMethods.has(second) ? source(true, exp.info.catchingMethods.has(second)) : exp.info.httpClient !== null && clientReturnsPromise(exp.info.httpClient.library, second) ? {} : undefined;
+    return exp.info.asyncMethods.has(second) ? source(true, exp.info.settlingMethods.has(second)) : exp.info.httpClient !== null && clientReturnsPromise(exp.info.httpClient.library, second) ? {} : undefined;
   };
 
   /** A `.then` that is not a promise's: Medusa's `when(…).then(…)` workflow step, Cypress's `cy.get(…).then(…)`. */

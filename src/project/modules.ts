@@ -6,7 +6,7 @@ import { ts } from '../core/typescript.js';
 import { dbClassKind, dbCreation, type DbHandleKind } from '../core/db.js';
 import { expressCreation, type ExpressReceiverKind } from '../core/express.js';
 import { loggerCreation, type LoggerInfo } from '../core/loggers.js';
-import { isEmitAsyncWrapper, rejectionGap } from '../core/promises.js';
+import { isEmitAsyncWrapper, rejectionGap, returnsUncoveredCall } from '../core/promises.js';
 import { ScopeIndex, isModuleLevel, kindTable } from '../core/scope.js';
 import { memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolver } from '../core/references.js';
 import type { Reference } from '../core/types.js';
@@ -31,6 +31,14 @@ export interface ExportInfo {
   catchesAll: boolean;
   /** Of `asyncMethods`, those whose own body cannot reject. */
   catchingMethods: ReadonlySet<string>;
+  /**
+   * `catchesAll`, and no call is returned outside the try (`return db.user.findUnique(…)` may return a
+   * rejecting promise): a call of it settles (no-floating-promise). `catchesAll` alone takes returned
+   * calls for values, as an Express handler's `return res.send(…)`.
+   */
+  settles: boolean;
+  /** Of `catchingMethods`, those that return no call outside the try (see `settles`). */
+  settlingMethods: ReadonlySet<string>;
   /** Of `asyncMethods` of an exported class, those that only return `this.<injected EventEmitter2>.emitAsync(…)` (see ../core/promises.ts). */
   emitAsyncWrappers: ReadonlySet<string>;
   /** An Express app (`express()`) or Router (`express.Router()`), chains like `Router().use(…)` included. */
@@ -153,8 +161,11 @@ export function asyncMembersOf(node: ts.ClassLikeDeclaration | ts.ObjectLiteralE
   return names;
 }
 
-/** Names of async members whose body cannot reject (see `rejectionGap`). */
-export function catchingMembersOf(node: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression): Set<string> {
+/**
+ * Names of async members whose body cannot reject (see `rejectionGap`); with `returns`, also none
+ * that returns a call outside the try (`returnsUncoveredCall`: it may return a rejecting promise).
+ */
+export function catchingMembersOf(node: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression, returns = false): Set<string> {
   const names = new Set<string>();
   const members: readonly ts.Node[] = ts.isObjectLiteralExpression(node) ? node.properties : node.members;
   for (const m of members) {
@@ -162,7 +173,7 @@ export function catchingMembersOf(node: ts.ClassLikeDeclaration | ts.ObjectLiter
     const fn = ts.isMethodDeclaration(m) ? m : m.initializer && unwrap(m.initializer);
     if (!fn || !(ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) || !isAsyncFunctionLike(fn)) continue;
     // An overload signature has no body: the implementation decides.
-    if ((fn as { body?: ts.Node }).body && rejectionGap(fn as ts.SignatureDeclaration) === null) names.add(m.name.text);
+    if ((fn as { body?: ts.Node }).body && rejectionGap(fn as ts.SignatureDeclaration) === null && !(returns && returnsUncoveredCall(fn))) names.add(m.name.text);
   }
   return names;
 }
@@ -292,7 +303,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
 
   /** What a value expression exported under some name is. */
   const describe = (value: ts.Node | undefined, at: ts.Node): ExportInfo => {
-    const info: ExportInfo = { async: false, asyncMethods: new Set(), catchesAll: false, catchingMethods: new Set(), emitAsyncWrappers: new Set(), expressReceiver: null, httpClient: null, logger: null, db: null, alias: null, line: line(at) };
+    const info: ExportInfo = { async: false, asyncMethods: new Set(), catchesAll: false, catchingMethods: new Set(), settles: false, settlingMethods: new Set(), emitAsyncWrappers: new Set(), expressReceiver: null, httpClient: null, logger: null, db: null, alias: null, line: line(at) };
     if (!value) return info;
     let v: ts.Node = value;
     if (ts.isExpression(v)) v = unwrap(v);
@@ -306,10 +317,12 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
     if (isAsyncFunctionLike(v)) {
       info.async = true;
       info.catchesAll = !!(v as { body?: ts.Node }).body && rejectionGap(v as ts.SignatureDeclaration) === null;
+      info.settles = info.catchesAll && !returnsUncoveredCall(v);
     }
     if (ts.isClassDeclaration(v) || ts.isClassExpression(v) || ts.isObjectLiteralExpression(v)) {
       info.asyncMethods = asyncMembersOf(v);
       info.catchingMethods = catchingMembersOf(v);
+      info.settlingMethods = catchingMembersOf(v, true);
       if (!ts.isObjectLiteralExpression(v)) info.emitAsyncWrappers = new Set([...info.asyncMethods].filter((m) => v.members.some((d) => ts.isMethodDeclaration(d) && ts.isIdentifier(d.name) && d.name.text === m && isEmitAsyncWrapper(d, refOf))));
     }
     if (ts.isNewExpression(v) && ts.isIdentifier(v.expression)) {
@@ -317,6 +330,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
       if (decl && ts.isClassDeclaration(decl)) {
         info.asyncMethods = asyncMembersOf(decl);
         info.catchingMethods = catchingMembersOf(decl);
+        info.settlingMethods = catchingMembersOf(decl, true);
       }
     }
     if (ts.isCallExpression(v)) info.httpClient = httpClientCreation(v, scope, resolveSpecifier);

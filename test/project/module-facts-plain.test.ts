@@ -109,4 +109,37 @@ describe('module facts: listens', () => {
     expect(browser('/web/src/lib/types.ts', "import type { useState } from 'react';\nexport type Setter = ReturnType<typeof useState>;\n")).toBe(false);
     expect(browser('/web/src/lib/mail.tsx', "import { createElement } from 'react';\nexport const body = createElement('p', null, 'hi');\n")).toBe(false);
   });
+
+  it('count an exported async function as settling only when no call it returns escapes the try', () => {
+    const facts = moduleFactsOf(
+      '/srv/accounts/src/users.repository.ts',
+      [
+        "import { db } from './db';",
+        "import { audit, logger } from './audit';",
+        '',
+        'export async function touchUser(id: string) {',
+        '  try {',
+        '    return await db.user.update({ where: { id }, data: { seenAt: new Date() } });',
+        '  } catch (err) {',
+        "    logger.warn({ err }, 'touch failed');",
+        '    return null;',
+        '  }',
+        '}',
+        '',
+        'export async function loadUser(id: string) {',
+        '  try {',
+        '    audit(id);',
+        '  } catch (err) {',
+        "    logger.warn({ err }, 'audit failed');",
+        '  }',
+        '  return db.user.findUnique({ where: { id } });',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    expect(facts.exports.get('touchUser')?.settles).toBe(true);
+    expect(facts.exports.get('loadUser')?.settles).toBe(false);
+    // What async-handler-errors reads: a returned call is taken for a value (`return res.send(…)`).
+    expect(facts.exports.get('loadUser')?.catchesAll).toBe(true);
+  });
 });

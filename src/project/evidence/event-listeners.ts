@@ -9,7 +9,7 @@ import { unwrap } from '../../core/references.js';
 import type { CollectorFactory } from './index.js';
 import { mentions } from './mentions.js';
 
-const KINDS = [ts.SyntaxKind.PropertyAssignment, ts.SyntaxKind.CallExpression];
+const KINDS = [ts.SyntaxKind.PropertyAssignment, ts.SyntaxKind.ShorthandPropertyAssignment, ts.SyntaxKind.CallExpression];
 /** EventEmitter2's methods that add a listener. */
 const LISTEN = new Set(['on', 'once', 'many', 'onAny', 'addListener', 'prependListener', 'prependOnceListener', 'prependMany', 'prependAny', 'listenTo']);
 
@@ -20,6 +20,11 @@ export const eventListenersCollector: CollectorFactory = ({ referenceOf, sourceF
     visit(node) {
       if (found) return;
       // `@OnEvent('x', { suppressErrors: false })`, or any value that is not the literal `true`.
+      // `{ suppressErrors }`: a value decided elsewhere, which may be false.
+      if (ts.isShorthandPropertyAssignment(node)) {
+        if (node.name.text === 'suppressErrors') found = true;
+        return;
+      }
       if (ts.isPropertyAssignment(node)) {
         if ((ts.isIdentifier(node.name) || ts.isStringLiteral(node.name)) && node.name.text === 'suppressErrors' && unwrap(node.initializer).kind !== ts.SyntaxKind.TrueKeyword) found = true;
         return;
