@@ -164,19 +164,34 @@ export default defineFileRule({
       };
       return (isIt(c.left) && unset(c.right)) || (isIt(c.right) && unset(c.left)) || (typeOf(c.left) && unset(c.right)) || (typeOf(c.right) && unset(c.left));
     };
-    /** The value reads a parameter of a function around `at` (what a request brings), as far as names tell. */
+    /**
+     * The value reads what a request may bring: a parameter (destructured too) of a function around
+     * `at`, or a local of one whose initializer does (`const u = req.user`), or a local without one.
+     * Module-level names and the value's own nested functions' names do not count.
+     */
     const readsParameters = (value: ts.Expression, at: ts.Node): boolean => {
-      let found = false;
-      const visit = (n: ts.Node): void => {
-        if (found) return;
-        if (ts.isIdentifier(n)) {
-          const d = helpers.declarationOf(n);
-          if (d && ts.isParameter(d) && at.pos >= d.parent.pos && at.end <= d.parent.end) found = true;
-        }
-        ts.forEachChild(n, visit);
+      const around: ts.Node[] = [];
+      for (let n = at.parent; n; n = n.parent) if (ts.isFunctionLike(n)) around.push(n);
+      const seen = new Set<ts.Node>();
+      const reads = (expr: ts.Node): boolean => {
+        let found = false;
+        const visit = (n: ts.Node): void => {
+          if (found) return;
+          if (ts.isIdentifier(n)) {
+            const d = helpers.declarationOf(n);
+            const own = d && d.pos >= expr.pos && d.end <= expr.end;
+            if (d && !own && !seen.has(d) && around.some((f) => d.pos >= f.pos && d.end <= f.end)) {
+              seen.add(d);
+              // A local set from what the function computes: follow its initializer.
+              found = ts.isVariableDeclaration(d) && d.initializer && ts.isIdentifier(d.name) ? reads(d.initializer) : true;
+            }
+          }
+          ts.forEachChild(n, visit);
+        };
+        visit(expr);
+        return found;
       };
-      visit(value);
-      return found;
+      return reads(value);
     };
     /**
      * A lazily built singleton: `x ??= value` / `x ||= value`, or `x = value` in the then-branch of an

@@ -6,7 +6,8 @@
 // else (returns a fallback, responds, rethrows, exits, reads the error) is handling it; a comment
 // inside an empty catch is the author saying why it is safe; loading an optional dependency
 // (`try { require('pino-pretty') } catch {}`) is the idiom, not a bug; so is an empty catch around a
-// lone `JSON.parse` whose fallback is the `return <literal>` right after the try.
+// lone `JSON.parse` whose try returns the parse's answer and whose fallback is the `return <literal>`
+// right after the try.
 import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { consoleCall, isLoggerCall } from '../src/core/matchers.js';
@@ -97,6 +98,9 @@ function parseFallbackAfter(tryStatement: ts.TryStatement, helpers: Helpers): bo
   const siblings = ts.isBlock(container) || ts.isSourceFile(container) ? container.statements : undefined;
   const next = siblings?.[siblings.indexOf(tryStatement) + 1];
   if (!next || !ts.isReturnStatement(next) || !isLiteralValue(next.expression)) return false;
+  // The try answers from the parse with a return of its own (`if (parsed …) return true`): the return
+  // after it is the answer for a parse error. A try that only stores the parse has no answer to give.
+  if (!containsOwn(tryStatement.tryBlock, ts.isReturnStatement)) return false;
   let parses = false;
   const other = containsOwn(tryStatement.tryBlock, (n) => {
     if (ts.isCallExpression(n) && helpers.isGlobalCall(n, 'JSON', 'parse')) {
@@ -210,7 +214,7 @@ export default defineFileRule({
       'to start from. A catch that logs a fixed message but not the error is nearly as bad: it says that something failed, never ' +
       'what or where. An empty catch with a comment, loading an optional dependency, and a catch that returns a fallback value, ' +
       'responds, rethrows or exits are handling the error and are not flagged, nor is an empty catch around a lone `JSON.parse` ' +
-      'followed directly by `return <literal>` (`catch {} return false`).',
+      'whose try returns its answer, followed directly by `return <literal>` (`catch {} return false`).',
     fix:
       'Log the error itself (`logger.warn({ err }, \'rates refresh failed\')`), handle it (return a fallback, respond with an error, ' +
       'rethrow with `{ cause: err }`), or, when ignoring it is really right, say why in a comment inside the catch.',

@@ -8,10 +8,10 @@ const TEST_DIR_WORD = /(^|[-_])(tests?|testing|e2e)([-_]|$)/;
 const TEST_FILE = /\.(test|spec|e2e-spec|e2e|integration|int-spec)\.[cm]?[jt]sx?$/i;
 /**
  * A file named only `test.js` / `spec.ts` (a mocha suite next to the app it tests), or a test
- * runner's setup module outside a test directory: `src/test-setup.ts`, `globalSetup.ts`,
- * `global-teardown.js` (what Jest's, Vitest's and Playwright's `globalSetup`/`globalTeardown` name).
+ * runner's setup module outside a test directory: `src/test-setup.ts` (a `globalSetup` or
+ * `setupFiles` entry). Not `global-setup.ts`: an application can name its own bootstrap so.
  */
-const TEST_BASENAME = /^(tests?|spec|test-?setup|global-?setup|global-?teardown)\.[cm]?[jt]sx?$/i;
+const TEST_BASENAME = /^(tests?|spec|test-?setup)\.[cm]?[jt]sx?$/i;
 const CLI_DIRS = new Set(['bin', 'scripts', 'script', 'cli', 'tools', 'migrations', 'seeds', 'seeders', 'commands']);
 /** Seed and migration scripts, wherever they live (`src/prisma/seed.ts`, `src/db/migrate.ts`). */
 const CLI_FILE = /^(seeds?|seeders?|migrate|migrations?)([.-][\w.-]*)?\.[cm]?[jt]s$/;

@@ -115,8 +115,7 @@ describe('file roles', () => {
     expect([...fileRoles('packages/api/src/commands/db/migrate-up.ts', none)]).toEqual(['cli']);
     expect([...fileRoles('integration-tests/setup.js', none)]).toEqual(['test']);
     expect([...fileRoles('src/test-setup.ts', none)]).toEqual(['test']);
-    expect([...fileRoles('src/globalSetup.ts', none)]).toEqual(['test']);
-    expect([...fileRoles('e2e-support/global-teardown.js', none)]).toEqual(['test']);
+    expect([...fileRoles('src/common/global-setup.ts', none)]).toEqual(['server']);
     expect([...fileRoles('src/setup.ts', none)]).toEqual(['server']);
     expect([...fileRoles('packages/api-test-utils/src/database.ts', none)]).toEqual(['test']);
     expect([...fileRoles('src/http/__fixtures__/routes/orders.ts', none)]).toEqual(['test']);

@@ -7,7 +7,8 @@ const at = (f: { file: string; line: number; column: number }) => `${f.file}:${f
 describe(RULE, () => {
   it('flags a module-level let set on first use from the request (the first request\u2019s viewer is kept for everyone)', async () => {
     const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'first-request-kept'));
-    expect(found.map(at)).toEqual(['src/routes/profile.ts:14:5']);
+    // Also from a destructured parameter and through a local.
+    expect(found.map(at)).toEqual(['src/routes/profile.ts:14:5', 'src/routes/profile.ts:23:20', 'src/routes/profile.ts:29:3']);
     expect(found[0]?.message).toMatch(/^`viewer` \(a module-level `let`, line 8\) is written during request handling/);
   });
 
