@@ -30,13 +30,8 @@ function alternatives(expr: ts.Expression): ts.Expression[] {
   return ts.isConditionalExpression(e) ? [...alternatives(e.whenTrue), ...alternatives(e.whenFalse)] : [e];
 }
 
-/**
- * The `new MemoryStore()` is one choice among others of which one is another store: the other side
- * of a `?:`, or another assignment of the variable it is stored in (`let store; if (db) store = new
- * KnexStore(…); else store = new session.MemoryStore();`). That is a fallback (tests, no database),
- * not the only store that can reach the middleware. `undefined` and `null` are not another store.
- */
-function isOneOfStores(node: ts.NewExpression, helpers: Helpers): boolean {
+/** Where a `new MemoryStore()` goes: the values beside it (`?:`), the expression they form, and the variable it is stored in. */
+function storeChoice(node: ts.NewExpression, helpers: Helpers): { top: ts.Expression; values: ts.Expression[]; decl: ts.VariableDeclaration | undefined } {
   let top: ts.Expression = node;
   for (let p = top.parent; ; p = top.parent) {
     if (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p) || ts.isNonNullExpression(p)) top = p;
@@ -47,18 +42,18 @@ function isOneOfStores(node: ts.NewExpression, helpers: Helpers): boolean {
   const parent = top.parent;
   const target = ts.isVariableDeclaration(parent) && parent.initializer === top ? parent.name : isAssignment(parent) && parent.right === top ? unwrap(parent.left) : undefined;
   const decl = target && ts.isIdentifier(target) ? helpers.declarationOf(target) : undefined;
-  if (decl && ts.isVariableDeclaration(decl)) {
-    if (decl.initializer && decl.initializer !== top) values.push(...alternatives(decl.initializer));
-    const visit = (n: ts.Node): void => {
-      if (isAssignment(n) && n.right !== top) {
-        const left = unwrap(n.left);
-        if (ts.isIdentifier(left) && helpers.declarationOf(left) === decl) values.push(...alternatives(n.right));
-      }
-      ts.forEachChild(n, visit);
-    };
-    visit(node.getSourceFile());
-  }
-  return values.some((v) => !(ts.isNewExpression(v) && isMemoryStoreClass(v.expression, helpers)) && v.kind !== ts.SyntaxKind.NullKeyword && !(ts.isIdentifier(v) && v.text === 'undefined'));
+  if (decl && ts.isVariableDeclaration(decl) && decl.initializer && decl.initializer !== top) values.push(...alternatives(decl.initializer));
+  return { top, values, decl: decl && ts.isVariableDeclaration(decl) ? decl : undefined };
+}
+
+/**
+ * The `new MemoryStore()` is one choice among others of which one is another store: the other side
+ * of a `?:`, or another assignment of the variable it is stored in (`let store; if (db) store = new
+ * KnexStore(…); else store = new session.MemoryStore();`). That is a fallback (tests, no database),
+ * not the only store that can reach the middleware. `undefined` and `null` are not another store.
+ */
+function isAnotherStore(v: ts.Expression, helpers: Helpers): boolean {
+  return !(ts.isNewExpression(v) && isMemoryStoreClass(v.expression, helpers)) && v.kind !== ts.SyntaxKind.NullKeyword && !(ts.isIdentifier(v) && v.text === 'undefined');
 }
 
 export default defineFileRule({
@@ -105,6 +100,9 @@ export default defineFileRule({
   create(context) {
     const { helpers } = context;
     if (context.file.roles.has('test') || context.file.roles.has('browser')) return {};
+    /** Every `=` assignment of a variable in this file, by its declaration. */
+    const assigned = new Map<ts.VariableDeclaration, ts.Expression[]>();
+    const memoryStores: Array<{ node: ts.NewExpression } & ReturnType<typeof storeChoice>> = [];
     return {
       CallExpression(call: ts.CallExpression) {
         // express-session: session(options)
@@ -128,8 +126,24 @@ export default defineFileRule({
         }
       },
       NewExpression(node: ts.NewExpression) {
-        // new session.MemoryStore() / new MemoryStore() from express-session
-        if (isMemoryStoreClass(node.expression, helpers) && !isOneOfStores(node, helpers)) context.report({ node, messageId: 'memoryStore' });
+        // new session.MemoryStore() / new MemoryStore() from express-session: judged at the end of
+        // the file, once every assignment of the variable it goes into is known.
+        if (isMemoryStoreClass(node.expression, helpers)) memoryStores.push({ node, ...storeChoice(node, helpers) });
+      },
+      BinaryExpression(node: ts.BinaryExpression) {
+        if (!isAssignment(node)) return;
+        const left = unwrap(node.left);
+        const decl = ts.isIdentifier(left) ? helpers.declarationOf(left) : undefined;
+        if (!decl || !ts.isVariableDeclaration(decl)) return;
+        const list = assigned.get(decl);
+        if (list) list.push(node.right);
+        else assigned.set(decl, [node.right]);
+      },
+      'SourceFile:exit'() {
+        for (const { node, top, values, decl } of memoryStores) {
+          const others = decl ? (assigned.get(decl) ?? []).filter((right) => right !== top).flatMap(alternatives) : [];
+          if (![...values, ...others].some((v) => isAnotherStore(v, helpers))) context.report({ node, messageId: 'memoryStore' });
+        }
       },
     };
   },
