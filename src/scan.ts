@@ -148,6 +148,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     for (const f of run) owner.set(f.path, shards[i] as ShardHandle);
   });
   const local = shards[0]?.local ?? null;
+  if (local && typesConfig) local.jsDoc = true;
   const raw: Array<{ finding: RawFinding; file: string; severity: Severity }> = [];
   const sites = new Map<string, number>();
   /** Sites per package path, for the packages' own scores in a monorepo. */

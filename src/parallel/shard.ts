@@ -69,6 +69,8 @@ export class Shard {
   private reach: RequestReach | { error: string } | undefined;
   /** Files parsed so far (each at most once). */
   parsedCount = 0;
+  /** Parse documentation comments too (for `--types`: the checker reads them in JavaScript files). */
+  jsDoc = false;
 
   constructor(
     private readonly root: string,
@@ -88,7 +90,7 @@ export class Shard {
   }
 
   private parseOne(f: ShardFile): string | null {
-    const result = parseText(f.path, this.textOf(f));
+    const result = parseText(f.path, this.textOf(f), { jsDoc: this.jsDoc });
     this.parsedCount++;
     if (result.syntaxError) return `syntax error at ${result.syntaxError}`;
     this.trees.set(f.path, result.sourceFile);

@@ -309,6 +309,13 @@ describe(RULE, () => {
       });
     });
 
+    it('reads the JSDoc types of a JavaScript file (documentation comments are parsed for --types only)', async () => {
+      expect(await both('jsdoc-typed-javascript')).toEqual({
+        syntactic: { findings: [], sites: 0 },
+        types: { findings: [`src/billing/receipt.job.js:14:5 ${floating('this.mailer.send(…)')}`], sites: 1 },
+      });
+    });
+
     it('needs a tsconfig.json at the root', async () => {
       const root = invalid('same-file-async-functions');
       await expect(scan({ root, config: onlyRule(RULE), types: true })).rejects.toThrow(`--types needs a tsconfig.json at ${root}`);
