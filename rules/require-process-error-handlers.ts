@@ -16,7 +16,8 @@
 // @sentry/node, `Bugsnag.start()`, elastic-apm-node's `start()`), and importing
 // `make-promises-safe`, `hard-rejection` or `loud-rejection` counts as an `unhandledRejection` handler.
 // Not a server entry point: a file whose only `.listen()` takes no arguments and is called on a
-// project value (`lifecycleService.listen()` subscribing to an event bus in a service factory).
+// project value (`lifecycleService.listen()` subscribing to an event bus in a service factory), or
+// is given a constructed object (ShareDB's `backend.listen(new WebSocketJSONStream(socket))`).
 import { defineProjectRule } from '../src/core/rule.js';
 import { packageName, type ProjectFacts } from '../src/project/facts.js';
 import { processFiles } from '../src/project/graph.js';

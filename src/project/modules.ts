@@ -229,6 +229,20 @@ function listensToAnEvent(call: ts.CallExpression): boolean {
 }
 
 /**
+ * `backend.listen(stream, req)`: a listen given a constructed object (directly, or a local it was
+ * stored in) attaches that object, as ShareDB's backend attaches one client's JSON stream. A server
+ * listens on a port, a path, options or a handle, none of them built with `new`.
+ */
+function attachesAnObject(call: ts.CallExpression, scope: ScopeIndex): boolean {
+  let first = call.arguments[0] && unwrap(call.arguments[0]);
+  if (first && ts.isIdentifier(first)) {
+    const decl = scope.declarationOf(first);
+    first = decl && ts.isVariableDeclaration(decl) && decl.initializer ? unwrap(decl.initializer) : undefined;
+  }
+  return !!first && ts.isNewExpression(first) && !(ts.isIdentifier(first.expression) && (first.expression.text === 'Number' || first.expression.text === 'String'));
+}
+
+/**
  * A `.listen()` with no arguments starts a server (on a random port) only when its receiver is a
  * value a package made (not a project file, nor an unresolved `./x` or `@/x`):
  * `const server = http.createServer(app)`, `const app = new Koa()`,
@@ -458,7 +472,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
         } else if (
           ts.isPropertyAccessExpression(call.expression) &&
           call.expression.name.text === 'listen' &&
-          (call.arguments.length > 0 ? !listensToAnEvent(call) : startsAServerWithoutArguments(call.expression.expression, scope, refOf))
+          (call.arguments.length > 0 ? !listensToAnEvent(call) && !attachesAnObject(call, scope) : startsAServerWithoutArguments(call.expression.expression, scope, refOf))
         ) {
           if (!facts.listens) {
             const p = sf.getLineAndCharacterOfPosition(call.getStart(sf));

@@ -99,6 +99,22 @@ describe('module facts: listens', () => {
     expect(listens(["import { ipcMain } from 'electron';", "ipcMain.listen('file-saved', () => undefined);"])).toBe(false);
   });
 
+  it('does not count a listen given a constructed object: ShareDB attaching a client stream', () => {
+    const gateway = (body: string[]) => [
+      "import ShareDB from 'sharedb';",
+      "import WebSocketJSONStream from '@teamwork/websocket-json-stream';",
+      'const backend = new ShareDB();',
+      'export function attach(socket: WebSocket, request: IncomingMessage) {',
+      ...body,
+      '}',
+    ];
+    expect(listens(gateway(['  const stream = new WebSocketJSONStream(socket);', '  backend.listen(stream, request);']))).toBe(false);
+    expect(listens(gateway(['  backend.listen(new WebSocketJSONStream(socket));']))).toBe(false);
+    // A port, even one built by a call or `new Number`, or a local holding one, is a server's.
+    expect(listens(gateway(['  const port = Number(process.env.PORT);', '  backend.listen(port);']))).toBe(true);
+    expect(listens(gateway(['  backend.listen(new Number(process.env.PORT));']))).toBe(true);
+  });
+
   it('see UI code in React\u2019s hooks, Next.js\u2019s client router and a use client directive, not in next/navigation\u2019s redirect', () => {
     const browser = (path: string, code: string) => moduleFactsOf(path, code).roleEvidence.browserSyntax;
     expect(browser('/web/src/hooks/useCart.ts', "import { useState } from 'react';\nexport const useCart = () => useState(0);\n")).toBe(true);

@@ -83,6 +83,20 @@ describe(RULE, () => {
     expect(await sitesOf(RULE, dir)).toBe(1);
   });
 
+  it('invalid/realtime-gateway-and-server-without-handlers', async () => {
+    // The gateway's backend.listen(stream, request) attaches a client stream: only the server listens.
+    const dir = fixtureCase(RULE, 'invalid', 'realtime-gateway-and-server-without-handlers');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      {
+        file: 'src/server.ts',
+        line: 11,
+        column: 1,
+        message: "This server's process has no `unhandledRejection` or `uncaughtException` handler: a stray rejection or throw kills it outside your logger and error tracker — install both with `process.on(…)`, log the error, close the server and exit",
+      },
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(1);
+  });
+
   it('invalid/uncaught-exception-handler-only-logs', async () => {
     const dir = fixtureCase(RULE, 'invalid', 'uncaught-exception-handler-only-logs');
     expect(await findingsOf(RULE, dir)).toEqual([
@@ -93,6 +107,12 @@ describe(RULE, () => {
         message: 'The `uncaughtException` handler at src/process-handlers.ts:8 neither exits nor rethrows: after a stray throw this server keeps serving in an unknown state — log the error, close the server and call `process.exit(1)`',
       },
     ]);
+    expect(await sitesOf(RULE, dir)).toBe(1);
+  });
+
+  it('valid/realtime-gateway-attaches-client-streams: ShareDB attaching a stream is no server entry point', async () => {
+    const dir = fixtureCase(RULE, 'valid', 'realtime-gateway-attaches-client-streams');
+    expect(await findingsOf(RULE, dir)).toEqual([]);
     expect(await sitesOf(RULE, dir)).toBe(1);
   });
 
