@@ -11,6 +11,12 @@ import { fileRoles } from '../src/project/roles.js';
 
 /** Env files meant to be committed: documentation templates, test settings, dotenv-vault's encrypted file. */
 const COMMITTABLE_ENV = /\.(?:example|sample|template|dist|defaults|schema|vault)(?:\.|$)|^\.env\.test(?:ing)?(?:\.|$)|(?:^|\.)test\.env$/i;
+/**
+ * The development defaults Next.js and dotenv-flow tell you to commit (secrets go to the ignored
+ * `.env.development.local`): a URL's credentials there count only as in code, so a database on
+ * this machine or a compose service (`postgres://app:app@127.0.0.1:5432/app`) is a default, not a secret.
+ */
+const DEVELOPMENT_ENV = /^\.env\.dev(?:elopment)?$/i;
 /** `${NPM_TOKEN}`, `$SECRET`, `%APPDATA%`: a reference, not a value. */
 const REFERENCE = /^(?:\$\{?\w+\}?|%\w+%)$/;
 const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
@@ -46,8 +52,12 @@ function envEntry(line: string): { key: string; value: string; at: number } | un
   return { key, value, at: lead.length };
 }
 
-/** The secrets of an env file: secret-named keys with a real value, passwords in URLs, well-known tokens. */
-function envSecrets(text: string): Hit[] {
+/**
+ * The secrets of an env file: secret-named keys with a real value, passwords in URLs, well-known
+ * tokens. In development defaults (`DEVELOPMENT_ENV`), a URL's password to a local host, equal to its
+ * user or a well-known default is not one.
+ */
+function envSecrets(text: string, developmentDefaults: boolean): Hit[] {
   const hits: Hit[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (/^\s*#/.test(line)) return;
@@ -55,11 +65,11 @@ function envSecrets(text: string): Hit[] {
     if (!entry || entry.value === '') return;
     const { key, value, at } = entry;
     const shape = secretShapeIn(value);
-    const [credential] = urlCredentials(value, false);
+    const [credential] = urlCredentials(value, developmentDefaults);
     const secret = shape?.token ?? credential?.password ?? (isSecretName(key) && !REFERENCE.test(value) && !isPlaceholder(value) ? value : undefined);
     if (secret === undefined) return;
     const column = at + 1 + Math.max(0, value.indexOf(secret));
-    hits.push({ line: i + 1, column, messageId: 'envFile', data: { key, masked: maskSecret(secret) } });
+    hits.push({ line: i + 1, column, messageId: developmentDefaults ? 'developmentEnvFile' : 'envFile', data: { key, masked: maskSecret(secret) } });
   });
   return hits;
 }
@@ -105,6 +115,8 @@ export default defineProjectRule({
   messages: {
     envFile:
       'Committed env file sets `{{key}}` (`{{masked}}`){{more}}: remove the file from the repository, list it in .gitignore, rotate the values, and commit a `.env.example` without them',
+    developmentEnvFile:
+      'Committed development defaults set `{{key}}` (`{{masked}}`){{more}}: the file is shared with everyone who clones the repository, so keep only local values in it — move this one to the ignored `.env.development.local` and rotate it',
     privateKey: 'Committed private key (`{{masked}}`): remove the file, list it in .gitignore and replace the key pair — git history keeps the old key',
     keyStore: 'Committed key store `{{name}}` (PKCS#12 files hold private keys): remove it, list it in .gitignore and replace the keys it holds',
     npmrc: '`.npmrc` commits a registry credential (`{{key}}` = `{{masked}}`): write `${NPM_TOKEN}` instead and revoke the token',
@@ -119,7 +131,9 @@ export default defineProjectRule({
       'Private keys and cloud service-account files give whoever holds them the identity of the service; registry tokens let them publish packages.',
     fix:
       'Remove the file (`git rm --cached`), add it to .gitignore, rotate every credential it held, and commit a `.env.example` with empty ' +
-      'values or placeholders instead; for `.npmrc`, write `//registry.npmjs.org/:_authToken=${NPM_TOKEN}`.',
+      'values or placeholders instead; for `.npmrc`, write `//registry.npmjs.org/:_authToken=${NPM_TOKEN}`. ' +
+      'A `.env.development` of development defaults (the Next.js and dotenv-flow convention) stays committed: keep local values in it ' +
+      '(a database on 127.0.0.1 or a compose service) and move real credentials to the ignored `.env.development.local`.',
     sites: 'committed env, key, .npmrc and credential files',
     examples: {
       invalid: [{ filename: '.env', code: 'PORT=3000\nDATABASE_URL=postgres://orders:Wq7pL2vX9s@db.acme-corp.com:5432/orders\nJWT_SECRET=9f8c1e4b7a2d6f3c\n' }],
@@ -135,7 +149,7 @@ export default defineProjectRule({
       context.countSite();
       let hit: Hit | undefined;
       if (file.kind === 'env' && file.text !== null) {
-        const hits = envSecrets(file.text);
+        const hits = envSecrets(file.text, DEVELOPMENT_ENV.test(name));
         const more = hits.length > 1 ? ` and ${hits.length - 1} more secret${hits.length > 2 ? 's' : ''}` : '';
         hit = hits[0] && { ...hits[0], data: { ...hits[0].data, more } };
       } else if (file.kind === 'private-key') {

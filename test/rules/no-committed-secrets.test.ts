@@ -19,6 +19,26 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags a remote credential in committed development defaults, but not their local database', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'env-development-with-remote-credentials');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      {
+        file: 'apps/web/.env.development',
+        line: 4,
+        column: 47,
+        message:
+          'Committed development defaults set `ANALYTICS_DATABASE_URL` (`Vb8…`): the file is shared with everyone who clones the repository, so keep only local values in it — move this one to the ignored `.env.development.local` and rotate it',
+      },
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(1);
+  });
+
+  it('valid/nextjs-development-defaults: credentials of a database on 127.0.0.1 or a compose service are defaults', async () => {
+    const dir = fixtureCase(RULE, 'valid', 'nextjs-development-defaults');
+    expect(await findingsOf(RULE, dir)).toEqual([]);
+    expect(await sitesOf(RULE, dir)).toBe(1);
+  });
+
   it('flags a private key file but not the certificate beside it', async () => {
     const dir = fixtureCase(RULE, 'invalid', 'private-key-file');
     expect(await findingsOf(RULE, dir)).toEqual([{ file: 'certs/server.key', line: 1, column: 1, message: privateKey }]);
