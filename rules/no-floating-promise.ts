@@ -17,7 +17,8 @@
 // Nor `emitAsync` of the EventEmitter2 NestJS injects, or a service method that only returns it, when
 // the project depends on @nestjs/event-emitter >= 2.0.2 (every `@OnEvent` listener's error is logged,
 // not rethrown) and no non-test module sets `suppressErrors` to other than `true` or adds a listener
-// to that emitter by hand (teable's EventEmitterService.emitAsync).
+// to that emitter by hand (teable's EventEmitterService.emitAsync). Nor a `Promise.allSettled(…)`
+// chain of `.then`/`.finally` callbacks that neither throw nor return a promise: it cannot reject.
 import semver from 'semver';
 import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
@@ -119,7 +120,8 @@ export default defineFileRule({
       'and neither throws nor calls a function of the file that throws; nor a call of an exported async function or method of a ' +
       "project module (an imported function, an injected service's method) whose own body catches everything; nor `emitAsync` of " +
       'the injected NestJS `EventEmitter2` (or a service method that only returns it) with @nestjs/event-emitter >= 2.0.2, which logs ' +
-      "every `@OnEvent` listener's error, when no module sets `suppressErrors: false` or adds a listener to that emitter by hand.",
+      "every `@OnEvent` listener's error, when no module sets `suppressErrors: false` or adds a listener to that emitter by hand; " +
+      'nor a `Promise.allSettled(…).then(…)` chain whose callbacks neither throw nor return a promise (`allSettled` never rejects).',
     fix:
       '`await` the promise or return it; for deliberate fire-and-forget work end it with `.catch((err) => logger.warn({ err }, …))`, ' +
       'or write `void task()` to opt out explicitly. Replace `forEach(async …)` with `for…of` and `await`, or `await Promise.all(items.map(…))`. ' +
@@ -247,6 +249,38 @@ export default defineFileRule({
       return verdict;
     };
 
+    /** A `.then`/`.finally` callback that settles its link: a non-async function literal that neither throws nor returns a call's or a `new`'s value. */
+    const quietCallback = (arg: ts.Expression): boolean => {
+      const fn = unwrap(arg);
+      if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || (ts.isFunctionExpression(fn) && fn.asteriskToken)) return false;
+      const body = fn.body;
+      if (hasAsyncKeyword(fn)) return false;
+      if (!ts.isBlock(body)) return !ts.isCallExpression(unwrap(body)) && !ts.isNewExpression(unwrap(body)) && !containsOwn(body, (n) => ts.isCallExpression(n) && callees.throws(n));
+      return !containsOwn(body, (n) => {
+        if (ts.isThrowStatement(n)) return true;
+        if (ts.isReturnStatement(n) && n.expression) {
+          const value = unwrap(n.expression);
+          return ts.isCallExpression(value) || ts.isNewExpression(value);
+        }
+        return ts.isCallExpression(n) && callees.throws(n);
+      });
+    };
+    /**
+     * `Promise.allSettled(jobs).then((results) => { … })`: a chain on `Promise.allSettled`, which never
+     * rejects, whose every link is `.then`/`.finally` with quiet callbacks (unleash's allSettledWithRejection
+     * hands each outcome to an enclosing promise's resolve/reject). Other synchronous calls are taken not
+     * to throw, as for `cannotReject`.
+     */
+    const settledChain = (call: ts.CallExpression): boolean => {
+      let e: ts.Expression = call;
+      for (let link = chainLink(call); link; link = ts.isCallExpression(e) ? chainLink(e) : undefined) {
+        const linkCall = e as ts.CallExpression;
+        if ((link.method !== 'then' && link.method !== 'finally') || !linkCall.arguments.every(quietCallback)) return false;
+        e = link.receiver;
+      }
+      return e !== call && ts.isCallExpression(e) && helpers.isGlobalCall(e, 'Promise', 'allSettled');
+    };
+
     /** A promise-returning call; a chain is judged once, at its outermost link. */
     const checkPromise = (call: ts.CallExpression | ts.NewExpression) => {
       if (isChainReceiver(call)) return;
@@ -258,6 +292,7 @@ export default defineFileRule({
       // nor can an exported one of a project module whose own body catches everything.
       if (source.settles || (source.fn && cannotReject(source.fn))) return;
       if (emitsNestEvents(call, source) && nestSettles()) return;
+      if (ts.isCallExpression(call) && settledChain(call)) return;
       const link = ts.isCallExpression(call) ? chainLink(call) : undefined;
       const iife = ts.isCallExpression(call) && source.fn === unwrap(call.expression);
       const messageId = link?.method === 'then' ? 'thenWithoutCatch' : link?.method === 'finally' ? 'finallyWithoutCatch' : iife ? 'asyncIife' : 'floating';

@@ -89,6 +89,22 @@ describe(RULE, () => {
     expect(await sitesOf(RULE, dir)).toBe(3);
   });
 
+  it('flags a Promise.allSettled chain whose callback throws or returns a promise, and Promise.all chains', async () => {
+    const found = await findingsOf(RULE, invalid('all-settled-callbacks-that-can-reject'));
+    expect(found.map((f) => `${at(f)} ${f.message.split(':')[0]}`)).toEqual([
+      'src/lib/util/all-or-first-error.ts:5:3 `Promise.allSettled(…).then(…)` has no rejection handler',
+      'src/lib/util/all-or-first-error.ts:12:3 `Promise.allSettled(…).then(…)` has no rejection handler',
+      'src/lib/util/all-or-first-error.ts:17:3 `Promise.all(…).then(…)` has no rejection handler',
+    ]);
+  });
+
+  it('valid/all-settled-forwards-outcomes: a Promise.allSettled chain of quiet callbacks cannot reject', async () => {
+    const dir = fixtureCase(RULE, 'valid', 'all-settled-forwards-outcomes');
+    expect(await findingsOf(RULE, dir)).toEqual([]);
+    // The two allSettled chains, the executor's new Promise, and the awaited allOrFirstError call.
+    expect(await sitesOf(RULE, dir)).toBe(4);
+  });
+
   it('flags chains that end in `.finally()` without a rejection handler', async () => {
     const found = await findingsOf(RULE, invalid('finally-without-catch'));
     expect(found.map((f) => `${at(f)} ${f.message}`)).toEqual([
