@@ -13,10 +13,11 @@ import { fileRoles } from '../src/project/roles.js';
 const COMMITTABLE_ENV = /\.(?:example|sample|template|dist|defaults|schema|vault)(?:\.|$)|^\.env\.test(?:ing)?(?:\.|$)|(?:^|\.)test\.env$/i;
 /**
  * The development defaults Next.js and dotenv-flow tell you to commit (secrets go to the ignored
- * `.env.development.local`): a URL's credentials there count only as in code, so a database on
- * this machine or a compose service (`postgres://app:app@127.0.0.1:5432/app`) is a default, not a secret.
+ * `.env.development.local`): a URL's credentials there for a database on this machine or a compose
+ * service (`postgres://app:app@127.0.0.1:5432/app`, `redis://default:redis@redis:6379`) are a
+ * default, not a secret; for any other host they count as in every env file.
  */
-const DEVELOPMENT_ENV = /^\.env\.dev(?:elopment)?$/i;
+const DEVELOPMENT_ENV = /^\.env\.development$/i;
 /** `${NPM_TOKEN}`, `$SECRET`, `%APPDATA%`: a reference, not a value. */
 const REFERENCE = /^(?:\$\{?\w+\}?|%\w+%)$/;
 const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
@@ -54,8 +55,7 @@ function envEntry(line: string): { key: string; value: string; at: number } | un
 
 /**
  * The secrets of an env file: secret-named keys with a real value, passwords in URLs, well-known
- * tokens. In development defaults (`DEVELOPMENT_ENV`), a URL's password to a local host, equal to its
- * user or a well-known default is not one.
+ * tokens. In development defaults (`DEVELOPMENT_ENV`), a URL's password to a local host is not one.
  */
 function envSecrets(text: string, developmentDefaults: boolean): Hit[] {
   const hits: Hit[] = [];
@@ -65,7 +65,7 @@ function envSecrets(text: string, developmentDefaults: boolean): Hit[] {
     if (!entry || entry.value === '') return;
     const { key, value, at } = entry;
     const shape = secretShapeIn(value);
-    const [credential] = urlCredentials(value, developmentDefaults);
+    const [credential] = urlCredentials(value, developmentDefaults ? 'local-env' : 'env');
     const secret = shape?.token ?? credential?.password ?? (isSecretName(key) && !REFERENCE.test(value) && !isPlaceholder(value) ? value : undefined);
     if (secret === undefined) return;
     const column = at + 1 + Math.max(0, value.indexOf(secret));

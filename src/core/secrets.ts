@@ -137,18 +137,20 @@ function isLocalHost(host: string): boolean {
 
 /**
  * Passwords written into URLs (`postgres://app:s3cr3t@db.example.com/orders`). In source code
- * (`strict`), a local or single-label host (a compose service) and well-known defaults are a
- * developer's machine, not a leak; in a committed env file every literal password counts. An
- * unknown host (a template substitution) is taken to be a real one.
+ * (`'code'`), a local or single-label host (a compose service) and well-known defaults are a
+ * developer's machine, not a leak; in a committed env file (`'env'`) every literal password counts;
+ * in committed development defaults (`'local-env'`) every one but a local or single-label host's.
+ * An unknown host (a template substitution) is taken to be a real one.
  */
-export function urlCredentials(text: string, strict = true): UrlCredential[] {
+export function urlCredentials(text: string, where: 'code' | 'env' | 'local-env' = 'code'): UrlCredential[] {
   if (!text.includes('://') || !text.includes('@')) return [];
   const out: UrlCredential[] = [];
   for (const m of text.matchAll(URL_WITH_PASSWORD)) {
     const [whole, scheme = '', user = '', password = '', host = ''] = m;
     if (/^[$%<{]/.test(password) || password.includes('${') || isPlaceholder(password)) continue;
     const localHost = host !== '' && (isLocalHost(host) || !host.includes('.'));
-    if (strict && (password === user || COMMON_DEFAULT_PASSWORDS.has(password.toLowerCase()) || localHost)) continue;
+    if (where === 'code' && (password === user || COMMON_DEFAULT_PASSWORDS.has(password.toLowerCase()) || localHost)) continue;
+    if (where === 'local-env' && localHost) continue;
     out.push({ scheme: scheme.toLowerCase(), password, index: (m.index ?? 0) + whole.indexOf(`:${password}@`, scheme.length + 3) + 1 });
   }
   return out;

@@ -228,18 +228,25 @@ function listensToAnEvent(call: ts.CallExpression): boolean {
   return !/^\d+$/.test(first.text) && !first.text.startsWith('/') && !first.text.startsWith('\\\\');
 }
 
+/** Node's modules whose objects a server can listen on as a handle (`server.listen(new net.Socket({ fd: 3 }))`). */
+const HANDLE_MODULES = new Set(['net', 'tls', 'http', 'https', 'http2', 'node:net', 'node:tls', 'node:http', 'node:https', 'node:http2']);
+
 /**
  * `backend.listen(stream, req)`: a listen given a constructed object (directly, or a local it was
  * stored in) attaches that object, as ShareDB's backend attaches one client's JSON stream. A server
- * listens on a port, a path, options or a handle, none of them built with `new`.
+ * listens on a port, a path, options or a handle: only a handle is built with `new`, by Node's
+ * net, tls or http modules.
  */
-function attachesAnObject(call: ts.CallExpression, scope: ScopeIndex): boolean {
+function attachesAnObject(call: ts.CallExpression, scope: ScopeIndex, refOf: (e: ts.Expression) => Reference | null): boolean {
   let first = call.arguments[0] && unwrap(call.arguments[0]);
   if (first && ts.isIdentifier(first)) {
     const decl = scope.declarationOf(first);
     first = decl && ts.isVariableDeclaration(decl) && decl.initializer ? unwrap(decl.initializer) : undefined;
   }
-  return !!first && ts.isNewExpression(first) && !(ts.isIdentifier(first.expression) && (first.expression.text === 'Number' || first.expression.text === 'String'));
+  if (!first || !ts.isNewExpression(first)) return false;
+  const made = refOf(first.expression);
+  if (made?.kind === 'global') return made.name !== 'Number' && made.name !== 'String';
+  return !(made?.kind === 'module' && made.resolved === null && HANDLE_MODULES.has(made.module));
 }
 
 /**
@@ -472,7 +479,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
         } else if (
           ts.isPropertyAccessExpression(call.expression) &&
           call.expression.name.text === 'listen' &&
-          (call.arguments.length > 0 ? !listensToAnEvent(call) && !attachesAnObject(call, scope) : startsAServerWithoutArguments(call.expression.expression, scope, refOf))
+          (call.arguments.length > 0 ? !listensToAnEvent(call) && !attachesAnObject(call, scope, refOf) : startsAServerWithoutArguments(call.expression.expression, scope, refOf))
         ) {
           if (!facts.listens) {
             const p = sf.getLineAndCharacterOfPosition(call.getStart(sf));

@@ -113,6 +113,9 @@ describe('module facts: listens', () => {
     // A port, even one built by a call or `new Number`, or a local holding one, is a server's.
     expect(listens(gateway(['  const port = Number(process.env.PORT);', '  backend.listen(port);']))).toBe(true);
     expect(listens(gateway(['  backend.listen(new Number(process.env.PORT));']))).toBe(true);
+    // A handle Node's net module built (an inherited socket) is a server's too.
+    expect(listens(["import net from 'node:net';", 'const server = net.createServer();', 'const handle = new net.Socket({ fd: 3 });', 'server.listen(handle);'])).toBe(true);
+    expect(listens(["import { Server, Socket } from 'net';", 'new Server().listen(new Socket({ fd: 3 }));'])).toBe(true);
   });
 
   it('see UI code in React\u2019s hooks, Next.js\u2019s client router and a use client directive, not in next/navigation\u2019s redirect', () => {

@@ -19,7 +19,7 @@ describe(RULE, () => {
     ]);
   });
 
-  it('flags a remote credential in committed development defaults, but not their local database', async () => {
+  it('flags remote credentials in committed development defaults (a well-known password too), but not their local database', async () => {
     const dir = fixtureCase(RULE, 'invalid', 'env-development-with-remote-credentials');
     expect(await findingsOf(RULE, dir)).toEqual([
       {
@@ -27,7 +27,7 @@ describe(RULE, () => {
         line: 4,
         column: 47,
         message:
-          'Committed development defaults set `ANALYTICS_DATABASE_URL` (`Vb8…`): the file is shared with everyone who clones the repository, so keep only local values in it — move this one to the ignored `.env.development.local` and rotate it',
+          'Committed development defaults set `ANALYTICS_DATABASE_URL` (`Vb8…`) and 1 more secret: the file is shared with everyone who clones the repository, so keep only local values in it — move this one to the ignored `.env.development.local` and rotate it',
       },
     ]);
     expect(await sitesOf(RULE, dir)).toBe(1);

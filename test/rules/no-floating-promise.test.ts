@@ -89,12 +89,17 @@ describe(RULE, () => {
     expect(await sitesOf(RULE, dir)).toBe(3);
   });
 
-  it('flags a Promise.allSettled chain whose callback throws or returns a promise, and Promise.all chains', async () => {
+  it('flags a Promise.allSettled chain whose callback throws (or calls what throws), returns a value or is async, and Promise.all chains', async () => {
     const found = await findingsOf(RULE, invalid('all-settled-callbacks-that-can-reject'));
     expect(found.map((f) => `${at(f)} ${f.message.split(':')[0]}`)).toEqual([
       'src/lib/util/all-or-first-error.ts:5:3 `Promise.allSettled(…).then(…)` has no rejection handler',
       'src/lib/util/all-or-first-error.ts:12:3 `Promise.allSettled(…).then(…)` has no rejection handler',
       'src/lib/util/all-or-first-error.ts:17:3 `Promise.all(…).then(…)` has no rejection handler',
+      'src/lib/util/all-or-first-error.ts:24:3 `Promise.allSettled(…).then(…)` has no rejection handler',
+      'src/lib/util/all-or-first-error.ts:31:3 `Promise.allSettled(…).then(…)` has no rejection handler',
+      'src/lib/util/all-or-first-error.ts:38:3 `Promise.allSettled(…).then(…)` has no rejection handler',
+      'src/lib/util/all-or-first-error.ts:51:3 `Promise.allSettled(…).then(…)` has no rejection handler',
+      'src/lib/util/all-or-first-error.ts:58:3 `Promise.allSettled(…).finally(…)` ends in `.finally(…)`, which passes the rejection on',
     ]);
   });
 
