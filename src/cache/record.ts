@@ -510,6 +510,8 @@ export function combineReads(a: FileReads, b: FileReads, drop?: (name: string) =
     };
   }
   if (b.tree.length === 0 && b.uses.length === 0) return base;
+  // Onto nothing (a cold scan's one shard), `b` is the result as it is: its names are distinct.
+  if (base.tree.length === 0 && base.names.length === 0 && base.uses.length === 0) return b;
   const names = [...base.names];
   const ids = new Map(names.map((name, i) => [name, i]));
   const index = b.names.map((name) => {
