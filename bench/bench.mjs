@@ -210,7 +210,10 @@ for (let i = 0; i < runs; i++) {
     rows.changed.push(prodcheck(copy, ['--cache-location', copyCache], 'one file changed'));
   }
   if (baselineCli) {
-    const b = prodcheck(dir, [], 'baseline', baselineCli);
+    // Cold too: an empty cache directory of its own each round (a build without the flag: its default).
+    const baselineCache = join(tmp, `cache-baseline-${i}`);
+    rmSync(baselineCache, { recursive: true, force: true });
+    const b = prodcheck(dir, ['--cache-location', baselineCache], 'baseline', baselineCli) ?? prodcheck(dir, [], 'baseline', baselineCli);
     if (JSON.parse(b.stdout).summary.findings !== report.summary.findings) notes.push('the baseline build reports a different number of findings');
     rows.baseline.push(b);
   }
