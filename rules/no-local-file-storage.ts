@@ -2,8 +2,9 @@
 // formidable with an `uploadDir`, express-fileupload's `mv`, or `fs` writes made while a request is
 // handled. A container's disk is ephemeral and private to one instance: the file is gone after the
 // next deploy, and a request served by another instance cannot find it. Writes under
-// `os.tmpdir()` (scratch space used within the request) are fine, and so is `multer.diskStorage`
-// without a `destination` (multer then writes to the OS temp directory).
+// `os.tmpdir()` (scratch space used within the request) are fine — also through a `let` assigned
+// such paths, or a private method's parameter every caller in the file passes one — and so is
+// `multer.diskStorage` without a `destination` (multer then writes to the OS temp directory).
 import { ts } from '../src/core/typescript.js';
 import { handlerModelOf } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
@@ -21,11 +22,16 @@ function fsWrite(call: ts.CallExpression, helpers: Helpers): string | undefined 
   const path = ref.path[0] === 'promises' || ref.path[0] === 'default' ? ref.path.slice(1) : ref.path;
   const fn = path[0];
   if (path.length !== 1 || fn === undefined) return undefined;
-  if (FS_WRITES.has(fn) || (ref.module === 'fs-extra' && FS_EXTRA_WRITES.has(fn))) return `${ref.module === 'fs/promises' ? 'fs.promises' : ref.module === 'fs-extra' ? 'fs-extra' : 'fs'}.${fn}`;
+  if (FS_WRITES.has(fn) || (ref.module === 'fs-extra' && FS_EXTRA_WRITES.has(fn))) return `${ref.module === 'fs/promises' || ref.path[0] === 'promises' ? 'fs.promises' : ref.module === 'fs-extra' ? 'fs-extra' : 'fs'}.${fn}`;
   return undefined;
 }
 
-/** The path expression mentions `os.tmpdir()` (directly or through a `const`). */
+/**
+ * The path expression mentions `os.tmpdir()`: directly, through a variable (its initializer, or for a
+ * `let` every value assigned to it besides `null`/`undefined`), or through a parameter of a private
+ * method or a non-exported function that every call in this file passes such a path (teable's
+ * `tempFilePath = join(tmpdir(), name); await this.downloadFile(url, tempFilePath)`).
+ */
 function underTmpdir(expr: ts.Expression | undefined, helpers: Helpers, depth = 0): boolean {
   if (!expr || depth > 4) return false;
   let found = false;
@@ -37,12 +43,73 @@ function underTmpdir(expr: ts.Expression | undefined, helpers: Helpers, depth = 
     }
     if (ts.isIdentifier(n)) {
       const decl = helpers.declarationOf(n);
-      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && underTmpdir(decl.initializer, helpers, depth + 1)) found = true;
+      if (decl && ts.isVariableDeclaration(decl) && (decl.parent.flags & ts.NodeFlags.Let ? assignedUnderTmpdir(decl, helpers, depth + 1) : !!decl.initializer && underTmpdir(decl.initializer, helpers, depth + 1))) found = true;
+      else if (decl && ts.isParameter(decl) && passedUnderTmpdir(decl, helpers, depth + 1)) found = true;
     }
     ts.forEachChild(n, visit);
   };
   visit(expr);
   return found;
+}
+
+const isNothing = (e: ts.Expression) => {
+  const v = unwrap(e);
+  return v.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(v) && v.text === 'undefined');
+};
+
+/** A `let` whose every assigned value (and initializer) is under `os.tmpdir()` or nothing, at least one under it. */
+function assignedUnderTmpdir(decl: ts.VariableDeclaration, helpers: Helpers, depth: number): boolean {
+  if (!ts.isIdentifier(decl.name)) return false;
+  const name = decl.name;
+  const values: ts.Expression[] = decl.initializer && !isNothing(decl.initializer) ? [decl.initializer] : [];
+  let other = false;
+  const visit = (n: ts.Node): void => {
+    if (other) return;
+    if (ts.isBinaryExpression(n) && ts.isIdentifier(n.left) && n.left.text === name.text && helpers.declarationOf(n.left) === decl) {
+      if (n.operatorToken.kind !== ts.SyntaxKind.EqualsToken) other = true;
+      else if (!isNothing(n.right)) values.push(n.right);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(helpers.enclosingFunction(decl) ?? decl.getSourceFile());
+  return !other && values.length > 0 && values.every((v) => underTmpdir(v, helpers, depth));
+}
+
+/**
+ * A parameter of a private method (or a non-exported function) of this file whose every call here
+ * passes a path under `os.tmpdir()`; nothing else may use the function (no other reference to it).
+ */
+function passedUnderTmpdir(param: ts.ParameterDeclaration, helpers: Helpers, depth: number): boolean {
+  const fn = param.parent;
+  const index = fn.parameters.indexOf(param);
+  if (param.dotDotDotToken || index < 0) return false;
+  let within: ts.Node;
+  let refersToFn: (n: ts.Node) => boolean;
+  if (ts.isMethodDeclaration(fn) && (ts.isPrivateIdentifier(fn.name) || fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword)) && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) {
+    const name = fn.name.text;
+    within = fn.parent;
+    refersToFn = (n) => ts.isPropertyAccessExpression(n) && n.expression.kind === ts.SyntaxKind.ThisKeyword && n.name.text === name;
+  } else if (ts.isFunctionDeclaration(fn) && fn.name && !fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
+    within = fn.getSourceFile();
+    refersToFn = (n) => ts.isIdentifier(n) && n !== fn.name && helpers.declarationOf(n) === fn;
+  } else {
+    return false;
+  }
+  const args: ts.Expression[] = [];
+  let other = false;
+  const visit = (n: ts.Node): void => {
+    if (other) return;
+    if (refersToFn(n)) {
+      const call = ts.isCallExpression(n.parent) && n.parent.expression === n ? n.parent : undefined;
+      const arg = call?.arguments[index];
+      if (!call || !arg || call.arguments.slice(0, index + 1).some(ts.isSpreadElement)) other = true;
+      else args.push(arg);
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(within);
+  return !other && args.length > 0 && args.every((a) => underTmpdir(a, helpers, depth));
 }
 
 export default defineFileRule({

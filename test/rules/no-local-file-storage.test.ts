@@ -23,6 +23,22 @@ describe(RULE, () => {
     expect(found[1]?.message).toMatch(/^`fs\.createWriteStream` writes/);
   });
 
+  it('flags a private method writing where one caller passes a disk path, and a `let` last set to one', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'disk-path-passed-to-private-method');
+    const found = await findingsOf(RULE, dir);
+    expect(found.map((f) => `${at(f)} ${f.message.split(' writes')[0]}`)).toEqual([
+      'src/attachments/attachments.service.ts:40:11 `fs.promises.writeFile`',
+      'src/attachments/attachments.service.ts:47:62 `fs.createWriteStream`',
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(2);
+  });
+
+  it('valid/tmp-path-passed-to-private-method: every caller passes a path under os.tmpdir()', async () => {
+    const dir = fixtureCase(RULE, 'valid', 'tmp-path-passed-to-private-method');
+    expect(await findingsOf(RULE, dir)).toEqual([]);
+    expect(await sitesOf(RULE, dir)).toBe(1);
+  });
+
   it("flags express-fileupload's mv in a handler", async () => {
     const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'express-fileupload-mv'));
     expect(found.map(at)).toEqual(['src/app.js:9:9']);
