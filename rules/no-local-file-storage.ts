@@ -27,10 +27,12 @@ function fsWrite(call: ts.CallExpression, helpers: Helpers): string | undefined 
 }
 
 /**
- * The path expression mentions `os.tmpdir()`: directly, through a variable (its initializer, or for a
- * `let` every value assigned to it besides `null`/`undefined`), or through a parameter of a private
+ * The path expression mentions `os.tmpdir()`: directly, through a `const` (its initializer), a
+ * `let` or `var` (every value assigned to it besides `null`/`undefined`), or a parameter of a private
  * method or a non-exported function that every call in this file passes such a path (teable's
- * `tempFilePath = join(tmpdir(), name); await this.downloadFile(url, tempFilePath)`).
+ * `tempFilePath = join(tmpdir(), name); await this.downloadFile(url, tempFilePath)`). Each variable
+ * and parameter is judged once per file; one reached again while it is being judged (a recursive
+ * method) or beyond a few steps is not under the temp directory, so the write stays flagged.
  */
 function underTmpdir(expr: ts.Expression | undefined, helpers: Helpers, depth = 0): boolean {
   if (!expr || depth > 4) return false;
@@ -43,8 +45,7 @@ function underTmpdir(expr: ts.Expression | undefined, helpers: Helpers, depth = 
     }
     if (ts.isIdentifier(n)) {
       const decl = helpers.declarationOf(n);
-      if (decl && ts.isVariableDeclaration(decl) && (decl.parent.flags & ts.NodeFlags.Let ? assignedUnderTmpdir(decl, helpers, depth + 1) : !!decl.initializer && underTmpdir(decl.initializer, helpers, depth + 1))) found = true;
-      else if (decl && ts.isParameter(decl) && passedUnderTmpdir(decl, helpers, depth + 1)) found = true;
+      if (decl && (ts.isVariableDeclaration(decl) || ts.isParameter(decl)) && judged(decl, helpers, depth + 1)) found = true;
     }
     ts.forEachChild(n, visit);
   };
@@ -52,12 +53,50 @@ function underTmpdir(expr: ts.Expression | undefined, helpers: Helpers, depth = 
   return found;
 }
 
+/** Verdicts by declaration (`null`: being judged). */
+const verdicts = new WeakMap<ts.Node, boolean | null>();
+
+function judged(decl: ts.VariableDeclaration | ts.ParameterDeclaration, helpers: Helpers, depth: number): boolean {
+  const kept = verdicts.get(decl);
+  if (kept !== undefined) return kept === true;
+  verdicts.set(decl, null);
+  let verdict: boolean;
+  if (ts.isParameter(decl)) verdict = passedUnderTmpdir(decl, helpers, depth);
+  else if (decl.parent.flags & ts.NodeFlags.Const) verdict = !!decl.initializer && underTmpdir(decl.initializer, helpers, depth);
+  else verdict = assignedUnderTmpdir(decl, helpers, depth);
+  verdicts.set(decl, verdict);
+  return verdict;
+}
+
 const isNothing = (e: ts.Expression) => {
   const v = unwrap(e);
   return v.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(v) && v.text === 'undefined');
 };
 
-/** A `let` whose every assigned value (and initializer) is under `os.tmpdir()` or nothing, at least one under it. */
+/** `id` is written: assigned (plainly or not), a destructuring or for-in/of target, or incremented. */
+function writeOf(id: ts.Identifier): 'assign' | 'other' | undefined {
+  let top: ts.Node = id;
+  while (
+    ts.isParenthesizedExpression(top.parent) ||
+    ts.isArrayLiteralExpression(top.parent) ||
+    ts.isObjectLiteralExpression(top.parent) ||
+    ts.isShorthandPropertyAssignment(top.parent) ||
+    (ts.isPropertyAssignment(top.parent) && top.parent.initializer === top) ||
+    ts.isSpreadElement(top.parent) ||
+    ts.isSpreadAssignment(top.parent)
+  ) {
+    top = top.parent;
+  }
+  const parent = top.parent;
+  if (ts.isBinaryExpression(parent) && parent.left === top && parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+    return top === id && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken ? 'assign' : 'other';
+  }
+  if ((ts.isForOfStatement(parent) || ts.isForInStatement(parent)) && parent.initializer === top) return 'other';
+  if ((ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) && (parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken)) return 'other';
+  return undefined;
+}
+
+/** A `let`/`var` whose every assigned value (and initializer) is under `os.tmpdir()` or nothing, at least one under it. */
 function assignedUnderTmpdir(decl: ts.VariableDeclaration, helpers: Helpers, depth: number): boolean {
   if (!ts.isIdentifier(decl.name)) return false;
   const name = decl.name;
@@ -65,31 +104,40 @@ function assignedUnderTmpdir(decl: ts.VariableDeclaration, helpers: Helpers, dep
   let other = false;
   const visit = (n: ts.Node): void => {
     if (other) return;
-    if (ts.isBinaryExpression(n) && ts.isIdentifier(n.left) && n.left.text === name.text && helpers.declarationOf(n.left) === decl) {
-      if (n.operatorToken.kind !== ts.SyntaxKind.EqualsToken) other = true;
-      else if (!isNothing(n.right)) values.push(n.right);
+    if (ts.isIdentifier(n) && n !== name && n.text === name.text && helpers.declarationOf(n) === decl) {
+      const write = writeOf(n);
+      if (write === 'other') other = true;
+      else if (write === 'assign') {
+        const right = (n.parent as ts.BinaryExpression).right;
+        if (!isNothing(right)) values.push(right);
+      }
     }
     ts.forEachChild(n, visit);
   };
+  // A `var` is visible in its whole function, a `let` in its block: both inside the enclosing function (or the file).
   visit(helpers.enclosingFunction(decl) ?? decl.getSourceFile());
   return !other && values.length > 0 && values.every((v) => underTmpdir(v, helpers, depth));
 }
 
 /**
- * A parameter of a private method (or a non-exported function) of this file whose every call here
- * passes a path under `os.tmpdir()`; nothing else may use the function (no other reference to it).
+ * A parameter of a private instance method (or a non-exported function) of this file whose every call
+ * here passes a path under `os.tmpdir()`; nothing else may use the function: any other reference to
+ * it (a callback, `.bind`, `this[name]`) keeps the write flagged.
  */
 function passedUnderTmpdir(param: ts.ParameterDeclaration, helpers: Helpers, depth: number): boolean {
   const fn = param.parent;
   const index = fn.parameters.indexOf(param);
-  if (param.dotDotDotToken || index < 0) return false;
+  if (param.dotDotDotToken || index < 0 || !ts.isIdentifier(param.name)) return false;
   let within: ts.Node;
   let refersToFn: (n: ts.Node) => boolean;
-  if (ts.isMethodDeclaration(fn) && (ts.isPrivateIdentifier(fn.name) || fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword)) && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) {
+  const modifiers = ts.canHaveModifiers(fn) ? (ts.getModifiers(fn) ?? []) : [];
+  if (ts.isMethodDeclaration(fn) && !modifiers.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) && (ts.isPrivateIdentifier(fn.name) || (ts.isIdentifier(fn.name) && modifiers.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword)))) {
     const name = fn.name.text;
     within = fn.parent;
-    refersToFn = (n) => ts.isPropertyAccessExpression(n) && n.expression.kind === ts.SyntaxKind.ThisKeyword && n.name.text === name;
-  } else if (ts.isFunctionDeclaration(fn) && fn.name && !fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
+    refersToFn = (n) =>
+      (ts.isPropertyAccessExpression(n) && n.expression.kind === ts.SyntaxKind.ThisKeyword && n.name.text === name) ||
+      (ts.isElementAccessExpression(n) && n.expression.kind === ts.SyntaxKind.ThisKeyword);
+  } else if (ts.isFunctionDeclaration(fn) && fn.name && !modifiers.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
     within = fn.getSourceFile();
     refersToFn = (n) => ts.isIdentifier(n) && n !== fn.name && helpers.declarationOf(n) === fn;
   } else {
@@ -102,7 +150,7 @@ function passedUnderTmpdir(param: ts.ParameterDeclaration, helpers: Helpers, dep
     if (refersToFn(n)) {
       const call = ts.isCallExpression(n.parent) && n.parent.expression === n ? n.parent : undefined;
       const arg = call?.arguments[index];
-      if (!call || !arg || call.arguments.slice(0, index + 1).some(ts.isSpreadElement)) other = true;
+      if (!call || !arg || ts.isElementAccessExpression(n) || call.arguments.slice(0, index + 1).some(ts.isSpreadElement)) other = true;
       else args.push(arg);
       return;
     }

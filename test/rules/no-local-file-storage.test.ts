@@ -23,20 +23,27 @@ describe(RULE, () => {
     expect(found[1]?.message).toMatch(/^`fs\.createWriteStream` writes/);
   });
 
-  it('flags a private method writing where one caller passes a disk path, and a `let` last set to one', async () => {
+  it('flags a private method one caller passes a disk path, a static or callback-given one, and a `let` last set to a disk path', async () => {
     const dir = fixtureCase(RULE, 'invalid', 'disk-path-passed-to-private-method');
     const found = await findingsOf(RULE, dir);
     expect(found.map((f) => `${at(f)} ${f.message.split(' writes')[0]}`)).toEqual([
       'src/attachments/attachments.service.ts:40:11 `fs.promises.writeFile`',
-      'src/attachments/attachments.service.ts:47:62 `fs.createWriteStream`',
+      'src/attachments/attachments.service.ts:46:11 `fs.promises.writeFile`',
+      'src/attachments/attachments.service.ts:51:5 `fs.writeFileSync`',
+      'src/attachments/attachments.service.ts:63:62 `fs.createWriteStream`',
     ]);
-    expect(await sitesOf(RULE, dir)).toBe(2);
+    expect(await sitesOf(RULE, dir)).toBe(4);
   });
 
-  it('valid/tmp-path-passed-to-private-method: every caller passes a path under os.tmpdir()', async () => {
+  it('flags a function one caller passes a disk path, and a `let` reassigned by destructuring', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'tmp-paths-that-leave-the-temp-directory');
+    expect((await findingsOf(RULE, dir)).map(at)).toEqual(['src/reports.router.ts:10:9', 'src/reports.router.ts:22:9']);
+  });
+
+  it('valid/tmp-path-passed-to-private-method: every caller of the private method and the local function passes a temp path', async () => {
     const dir = fixtureCase(RULE, 'valid', 'tmp-path-passed-to-private-method');
     expect(await findingsOf(RULE, dir)).toEqual([]);
-    expect(await sitesOf(RULE, dir)).toBe(1);
+    expect(await sitesOf(RULE, dir)).toBe(2);
   });
 
   it("flags express-fileupload's mv in a handler", async () => {
