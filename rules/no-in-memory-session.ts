@@ -5,7 +5,7 @@
 // MemoryStore that is the fallback branch of a shared store (another assignment of its variable, `?:`).
 import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
-import { unwrap } from '../src/core/references.js';
+import { isNullishLiteral, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 
 const EXPRESS_SESSION = 'express-session';
@@ -53,7 +53,7 @@ function storeChoice(node: ts.NewExpression, helpers: Helpers): { top: ts.Expres
  * not the only store that can reach the middleware. `undefined` and `null` are not another store.
  */
 function isAnotherStore(v: ts.Expression, helpers: Helpers): boolean {
-  return !(ts.isNewExpression(v) && isMemoryStoreClass(v.expression, helpers)) && v.kind !== ts.SyntaxKind.NullKeyword && !(ts.isIdentifier(v) && v.text === 'undefined');
+  return !(ts.isNewExpression(v) && isMemoryStoreClass(v.expression, helpers)) && !isNullishLiteral(v);
 }
 
 export default defineFileRule({

@@ -8,7 +8,7 @@
 import { ts } from '../src/core/typescript.js';
 import { handlerModelOf } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
-import { unwrap } from '../src/core/references.js';
+import { hasModifier, isNullishLiteral, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 
 const FS_WRITES = new Set(['writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'createWriteStream', 'copyFile', 'copyFileSync', 'rename', 'renameSync', 'cp', 'cpSync']);
@@ -68,11 +68,6 @@ function judged(decl: ts.VariableDeclaration | ts.ParameterDeclaration, helpers:
   return verdict;
 }
 
-const isNothing = (e: ts.Expression) => {
-  const v = unwrap(e);
-  return v.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(v) && v.text === 'undefined');
-};
-
 /** `id` is written: assigned (plainly or not), a destructuring or for-in/of target, or incremented. */
 function writeOf(id: ts.Identifier): 'assign' | 'other' | undefined {
   let top: ts.Node = id;
@@ -100,7 +95,7 @@ function writeOf(id: ts.Identifier): 'assign' | 'other' | undefined {
 function assignedUnderTmpdir(decl: ts.VariableDeclaration, helpers: Helpers, depth: number): boolean {
   if (!ts.isIdentifier(decl.name)) return false;
   const name = decl.name;
-  const values: ts.Expression[] = decl.initializer && !isNothing(decl.initializer) ? [decl.initializer] : [];
+  const values: ts.Expression[] = decl.initializer && !isNullishLiteral(decl.initializer) ? [decl.initializer] : [];
   let other = false;
   const visit = (n: ts.Node): void => {
     if (other) return;
@@ -109,7 +104,7 @@ function assignedUnderTmpdir(decl: ts.VariableDeclaration, helpers: Helpers, dep
       if (write === 'other') other = true;
       else if (write === 'assign') {
         const right = (n.parent as ts.BinaryExpression).right;
-        if (!isNothing(right)) values.push(right);
+        if (!isNullishLiteral(right)) values.push(right);
       }
     }
     ts.forEachChild(n, visit);
@@ -130,14 +125,13 @@ function passedUnderTmpdir(param: ts.ParameterDeclaration, helpers: Helpers, dep
   if (param.dotDotDotToken || index < 0 || !ts.isIdentifier(param.name)) return false;
   let within: ts.Node;
   let refersToFn: (n: ts.Node) => boolean;
-  const modifiers = ts.canHaveModifiers(fn) ? (ts.getModifiers(fn) ?? []) : [];
-  if (ts.isMethodDeclaration(fn) && !modifiers.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) && (ts.isPrivateIdentifier(fn.name) || (ts.isIdentifier(fn.name) && modifiers.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword)))) {
+  if (ts.isMethodDeclaration(fn) && !hasModifier(fn, ts.SyntaxKind.StaticKeyword) && (ts.isPrivateIdentifier(fn.name) || (ts.isIdentifier(fn.name) && hasModifier(fn, ts.SyntaxKind.PrivateKeyword)))) {
     const name = fn.name.text;
     within = fn.parent;
     refersToFn = (n) =>
       (ts.isPropertyAccessExpression(n) && n.expression.kind === ts.SyntaxKind.ThisKeyword && n.name.text === name) ||
       (ts.isElementAccessExpression(n) && n.expression.kind === ts.SyntaxKind.ThisKeyword);
-  } else if (ts.isFunctionDeclaration(fn) && fn.name && !modifiers.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
+  } else if (ts.isFunctionDeclaration(fn) && fn.name && !hasModifier(fn, ts.SyntaxKind.ExportKeyword)) {
     within = fn.getSourceFile();
     refersToFn = (n) => ts.isIdentifier(n) && n !== fn.name && helpers.declarationOf(n) === fn;
   } else {

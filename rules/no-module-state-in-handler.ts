@@ -9,7 +9,7 @@
 import { ts } from '../src/core/typescript.js';
 import { handlerModelOf, hasDecorator } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
-import { unwrap } from '../src/core/references.js';
+import { isNullishLiteral, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 
 type ContainerKind = 'Map' | 'Set' | 'array' | 'object' | 'let';
@@ -156,7 +156,7 @@ export default defineFileRule({
       if (!ts.isBinaryExpression(c) || ![ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken].includes(c.operatorToken.kind)) return false;
       const unset = (e: ts.Expression) => {
         const v = unwrap(e);
-        return v.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(v) && v.text === 'undefined') || (ts.isStringLiteral(v) && v.text === 'undefined');
+        return isNullishLiteral(v) || (ts.isStringLiteral(v) && v.text === 'undefined');
       };
       const typeOf = (e: ts.Expression) => {
         const v = unwrap(e);

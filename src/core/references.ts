@@ -18,6 +18,17 @@ export function normaliseModuleName(specifier: string): string {
   return specifier.startsWith('node:') ? specifier.slice(5) : specifier;
 }
 
+/** `null` or the global `undefined`, through parentheses, `!`, `as`, `satisfies` and type assertions. */
+export function isNullishLiteral(expr: ts.Expression): boolean {
+  const e = unwrap(expr);
+  return e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
+}
+
+/** The node is declared with the modifier (`export`, `private`, `static`, `async`, …). */
+export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
+}
+
 /** Strips parentheses, `!`, `as`, `satisfies` and type assertions. */
 export function unwrap(expr: ts.Expression): ts.Expression {
   let e = expr;

@@ -8,7 +8,7 @@ import { expressCreation, type ExpressReceiverKind } from '../core/express.js';
 import { loggerCreation, type LoggerInfo } from '../core/loggers.js';
 import { isEmitAsyncWrapper, rejectionGap, returnsUncoveredCall } from '../core/promises.js';
 import { ScopeIndex, isModuleLevel, kindTable } from '../core/scope.js';
-import { memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolver } from '../core/references.js';
+import { hasModifier, memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolver } from '../core/references.js';
 import type { Reference } from '../core/types.js';
 import { COLLECTORS, type EvidenceCollector, type ModuleEvidence } from './evidence/index.js';
 import type { RoleEvidence } from './roles.js';
@@ -131,10 +131,6 @@ function importsUiCode(specifier: string, clause: ts.ImportClause | undefined): 
   return !!named && ts.isNamedImports(named) && named.elements.some((e) => !e.isTypeOnly && /^use[A-Z]/.test((e.propertyName ?? e.name).text));
 }
 
-function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
-}
-
 function returnsPromiseByType(type: ts.TypeNode | undefined): boolean {
   if (!type || !ts.isTypeReferenceNode(type)) return false;
   const name = ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
@@ -229,7 +225,7 @@ function listensToAnEvent(call: ts.CallExpression): boolean {
 }
 
 /** Node's modules whose objects a server can listen on as a handle (`server.listen(new net.Socket({ fd: 3 }))`). */
-const HANDLE_MODULES = new Set(['net', 'tls', 'http', 'https', 'http2', 'node:net', 'node:tls', 'node:http', 'node:https', 'node:http2']);
+const HANDLE_MODULES = new Set(['net', 'tls', 'http', 'https', 'http2']);
 
 /**
  * `backend.listen(stream, req)`: a listen given a constructed object (directly, or a local it was
