@@ -22,15 +22,41 @@ export interface ParsedFile {
 
 export { normaliseText };
 
+/** Read once: it runs for every node. */
+const forEachChild = ts.forEachChild;
+let parentOfNext: ts.Node | undefined;
+function adopt(child: ts.Node): void {
+  (child as { parent: ts.Node }).parent = parentOfNext as ts.Node;
+  const outer = parentOfNext;
+  parentOfNext = child;
+  forEachChild(child, adopt);
+  parentOfNext = outer;
+}
+
+/**
+ * Sets every node's `parent`, as `createSourceFile(…, setParentNodes: true)` would. TypeScript's own
+ * pass queues each node's children in arrays and looks for documentation comments on every node; a
+ * tree without them needs only this walk, which takes about half the time (on medusa's 5,744 files,
+ * parsing with it costs 0.3–0.5 s over no parents at all, against 0.9–1.0 s with TypeScript's).
+ */
+export function setParents(sourceFile: ts.SourceFile): void {
+  parentOfNext = sourceFile;
+  forEachChild(sourceFile, adopt);
+  parentOfNext = undefined;
+}
+
 /**
  * No rule reads documentation comments, so they are not parsed (`JSDocParsingMode.ParseNone`: the
- * parse of a well-documented backend takes 5–15 % less). The type checker does read them in
- * JavaScript files (`@type`, `@returns`), so a tree for `--types` keeps them (`jsDoc: true`).
+ * parse of a well-documented backend takes 5–15 % less), and the parents are set by `setParents`.
+ * The type checker does read them in JavaScript files (`@type`, `@returns`), so a tree for
+ * `--types` keeps them (`jsDoc: true`), with TypeScript's own parent pass, which links them too.
  */
 export function parseText(fileName: string, rawText: string, options: { jsDoc?: boolean } = {}): ParsedFile {
   const text = normaliseText(rawText);
-  const jsDocParsingMode = options.jsDoc ? ts.JSDocParsingMode.ParseAll : ts.JSDocParsingMode.ParseNone;
-  const sourceFile = ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode }, true, scriptKind(fileName));
+  const jsDoc = options.jsDoc === true;
+  const jsDocParsingMode = jsDoc ? ts.JSDocParsingMode.ParseAll : ts.JSDocParsingMode.ParseNone;
+  const sourceFile = ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode }, jsDoc, scriptKind(fileName));
+  if (!jsDoc) setParents(sourceFile);
   // parseDiagnostics is internal API but stable for years; it is what ts.createSourceFile records.
   const diagnostics = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics;
   let syntaxError: string | null = null;
