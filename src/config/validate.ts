@@ -1,6 +1,7 @@
 // Validates a configuration object as written by a user and turns it into a ResolvedConfig.
 // Every error names the key that is wrong and the values that are allowed.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { lazyRequire } from '../core/lazy.js';
 import type { AnyRule, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 import { UsageError } from './errors.js';
@@ -9,13 +10,15 @@ import type { ConfigOverride, ResolvedConfig, RuleSetting } from './types.js';
 const TOP_LEVEL_KEYS = ['rules', 'ignores', 'overrides', 'thresholds'] as const;
 const FAIL_ON = [...SEVERITIES, 'none'] as const;
 
-const ajv = new Ajv({ allErrors: false, strict: false });
+const ajvModule = lazyRequire<typeof import('ajv')>('ajv');
+let ajv: InstanceType<(typeof import('ajv'))['Ajv']> | undefined;
 const validators = new WeakMap<AnyRule, ValidateFunction>();
 
 function optionsValidator(rule: AnyRule): ValidateFunction | null {
   if (!rule.optionsSchema) return null;
   let v = validators.get(rule);
   if (!v) {
+    ajv ??= new (ajvModule().Ajv)({ allErrors: false, strict: false });
     v = ajv.compile(rule.optionsSchema);
     validators.set(rule, v);
   }

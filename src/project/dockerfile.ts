@@ -4,7 +4,10 @@
 // Parsing is dockerfile-ast's (the Dockerfile language server's parser: continuations, heredocs,
 // comments, parser directives, `ARG` expansion); this module is the only one that imports it, so
 // rules see our small model and never the package.
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import type { Instruction } from 'dockerfile-ast';
+import { lazyRequire } from '../core/lazy.js';
+
+const dockerfileAst = lazyRequire<typeof import('dockerfile-ast')>('dockerfile-ast');
 
 export interface ImageReference {
   /** As written after expansion: `docker.io/node:20-alpine`. */
@@ -111,7 +114,7 @@ function toInstruction(i: Instruction): DockerInstruction {
 
 export function parseDockerfile(source: string): DockerfileModel {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
-  const parsed = DockerfileParser.parse(text);
+  const parsed = dockerfileAst().DockerfileParser.parse(text);
   const stages: DockerStage[] = [];
   for (const raw of parsed.getInstructions()) {
     const instruction = toInstruction(raw);

@@ -5,8 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { globbySync } from 'globby';
-import { parse as parseYaml } from 'yaml';
+import { lazyRequire } from '../core/lazy.js';
 import { readPackageJson, type PackageInfo } from './package-json.js';
+
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 export interface WorkspacePackage {
   /** The package's name, or its path when it has none. */
@@ -39,7 +41,7 @@ function workspaceGlobs(root: string, rootJson: PackageInfo | null, errors: Work
   }
   if (text !== undefined) {
     try {
-      const doc = parseYaml(text) as { packages?: unknown } | null;
+      const doc = yaml().parse(text) as { packages?: unknown } | null;
       if (Array.isArray(doc?.packages)) for (const g of doc.packages) if (typeof g === 'string') globs.push(g);
     } catch (err) {
       errors.push({ file: 'pnpm-workspace.yaml', message: `pnpm-workspace.yaml is not valid YAML: ${(err as Error).message.split('\n')[0]}` });
