@@ -4,7 +4,8 @@
 // project facts (the facts pass over every file and its evidence collectors), request reach
 // (computed on first use), the file rules (one walk per file), the project rules. With
 // `--compare BUILD` it runs the same stages of a second build on the same parsed files, the two
-// alternating, so that a change's effect is measured on a noisy machine; with `--rules`, each
+// alternating, so that a change's effect is measured on a noisy machine (the `parse` row: each
+// build parsing the same texts again, trees dropped as made; not in the total); with `--rules`, each
 // rule's own cost (the file rules' walk with that rule alone, minus the walk with no rule).
 // The stages are called as scan() calls them, with the default configuration; findings are not
 // sorted, fingerprinted nor reported (those are small: see profile-summary.mjs). With `--record`,
@@ -54,6 +55,7 @@ async function load(dir) {
     return {
       name: dir,
       discover: await import(url('src/core/discover.js')),
+      parse: await import(url('src/core/parse.js')),
       facts: await import(url('src/project/facts.js')),
       engine: await import(url('src/core/engine.js')),
       registry: await import(url('rules/index.js')),
@@ -88,6 +90,9 @@ function stages(b) {
   const fileRules = b.registry.rules.filter((r) => r.scope === 'file' && config.rules[r.id] !== 'off');
   const projectRules = b.registry.rules.filter((r) => r.scope === 'project' && config.rules[r.id] !== 'off');
   const out = {};
+  // Each build parses the texts again with its own parser (the trees are dropped as they are made;
+  // the later stages all work on the first build's trees): a change to parsing shows here.
+  out.parse = measure(() => parsed.reduce((n, p) => n + b.parse.parseText(p.path, p.text).sourceFile.statements.length, 0));
   const facts = measure(() => b.facts.buildProjectFacts({ root, files: parsed, ignores: config.ignores }));
   out.facts = facts;
   const f = facts.value;
@@ -144,10 +149,12 @@ function stages(b) {
 
 const results = builds.map(() => []);
 for (let i = 0; i < runs; i++) {
-  builds.forEach((b, k) => {
+  // Every other round the second build goes first: whichever runs second inherits the first's heap.
+  const order = i % 2 ? [...builds.keys()].reverse() : [...builds.keys()];
+  for (const k of order) {
     globalThis.gc?.();
-    results[k].push(stages(b));
-  });
+    results[k].push(stages(builds[k]));
+  }
 }
 
 const median = (xs) => {
