@@ -136,6 +136,16 @@ class Site {
     return site;
   }
 
+  /** The child site for reading property `prop` (`child` without a step to make: the common read). */
+  property(prop: string): Site {
+    let site = this.children.get(prop);
+    if (!site) {
+      site = new Site({ p: prop }, this);
+      this.children.set(prop, site);
+    }
+    return site;
+  }
+
   touch(reader: number): void {
     (this.readers ??= new ReaderList()).add(reader);
     this.parent?.readOnBelow(reader);
@@ -168,7 +178,13 @@ class Site {
     // A reader is stored where its reads end: one that read on below this site is kept by a child.
     const below = this.below;
     const own = this.readers ? (below ? this.readers.items.filter((r) => !below.has(r)) : this.readers.items) : [];
-    return { s: this.step, ...(this.value !== undefined ? { v: this.value } : {}), ...(c.length > 0 ? { c } : {}), ...(this.same ? { same: this.same.map((site) => site.path()) } : {}), ...(own.length > 0 ? { r: own } : {}) };
+    // Fields set one by one, in this order (s, v, c, same, r), which is the stored order.
+    const node: ReadNode = { s: this.step };
+    if (this.value !== undefined) node.v = this.value;
+    if (c.length > 0) node.c = c;
+    if (this.same) node.same = this.same.map((site) => site.path());
+    if (own.length > 0) node.r = own;
+    return node;
   }
 }
 
@@ -327,7 +343,7 @@ export class FactsRecorder {
             return this.follow((v as (...a: unknown[]) => unknown).apply(t, raw), site.child(key, () => step));
           };
         }
-        return this.follow(v, site.child(prop, () => ({ p: prop })));
+        return this.follow(v, site.property(prop));
       },
       has: (t, prop) => {
         const has = Reflect.has(t, prop);
