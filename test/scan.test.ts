@@ -37,6 +37,17 @@ describe('scan()', () => {
     expect(rule).toEqual({ id: 'no-console-log', category: 'observability', severity: 'medium', sites: 3, violations: 2 });
   });
 
+  it('reports a generated file nested too deep to analyse and goes on with the others', async () => {
+    const generated = `export const matrix = ${'[\n'.repeat(5000)}0${'\n]'.repeat(5000)};\n`;
+    const chained = `export const query = db${'\n  .where'.repeat(800)};\n`;
+    const report = await scan({ root: writeProject({ ...service, 'src/generated/matrix.ts': generated, 'src/generated/query.ts': chained }), config: base });
+    expect(report.errors.filter((e) => e.file.startsWith('src/generated/'))).toEqual([
+      { file: 'src/generated/matrix.ts', message: 'nested too deeply to parse (Maximum call stack size exceeded): not analysed' },
+      { file: 'src/generated/query.ts', message: 'syntax nested more than 500 levels deep at 1:22 (804 levels): not analysed' },
+    ]);
+    expect(report.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`)).toEqual(['src/jobs/report.ts:3 no-console-log', 'src/server.ts:3 no-console-log']);
+  });
+
   it('writes nothing into the scanned repository', async () => {
     const root = writeProject(service);
     const listing = () =>

@@ -146,7 +146,7 @@ export function loadSources(root: string, ignores: readonly string[], onFile?: (
     const text = read.text(relPath) as string;
     const path = join(root, relPath);
     const result = parseText(path, text);
-    if (result.syntaxError) out.errors.push({ file: relPath, message: `syntax error at ${result.syntaxError}` });
+    if (result.problem) out.errors.push({ file: relPath, message: result.problem });
     else out.parsed.push({ path, relPath, sourceFile: result.sourceFile, text: result.text });
     done += 0.5;
     onFile?.(Math.floor(done), read.relPaths.length);

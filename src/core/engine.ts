@@ -166,7 +166,7 @@ export function lintText(input: { text: string; filename: string; rules: readonl
   const root = input.root ?? '/virtual';
   const path = `${root}/${input.filename}`;
   const parsed = parseText(path, input.text);
-  if (parsed.syntaxError) throw new Error(`${input.filename}: ${parsed.syntaxError}`);
+  if (parsed.problem) throw new Error(`${input.filename}: ${parsed.problem}`);
   const project = buildProjectFacts({ root, files: [{ path, relPath: input.filename, sourceFile: parsed.sourceFile }], readDisk: false });
   const file: FileInfo = { path, relPath: input.filename, sourceFile: parsed.sourceFile, text: parsed.text, roles: project.roles(path) };
   const active = input.rules.map((rule) => ({ rule, severity: rule.severity, options: rule.defaultOptions }));

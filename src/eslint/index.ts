@@ -50,7 +50,7 @@ function findingsFor(context: Readonly<TSESLint.RuleContext<string, unknown[]>>,
   const parsed = parseText(filename, context.sourceCode.text);
   const result = new Map<string, RawFinding[]>();
   run.result = result;
-  if (parsed.syntaxError) return result; // ESLint's own parser accepted it; ours did not: stay silent.
+  if (parsed.problem) return result; // ESLint's own parser accepted it; ours did not, or it is nested too deep to analyse: stay silent.
   const { facts: project, module } = projectFactsFor(root, { path: filename, text: parsed.text, sourceFile: parsed.sourceFile });
   let relPath = relative(root, filename).split(sep).join('/');
   if (relPath.startsWith('..')) relPath = filename.split(sep).join('/');

@@ -150,7 +150,7 @@ function parseDisk(path: string, editor: { path: string; text: string; sourceFil
   }
   if (path === editor.path && normaliseText(raw) === editor.text) return editor.sourceFile; // saved: the editor's parse is the disk's
   const parsed = parseText(path, raw);
-  return parsed.syntaxError ? null : parsed.sourceFile;
+  return parsed.problem ? null : parsed.sourceFile;
 }
 
 /**

@@ -92,7 +92,7 @@ export class Shard {
   private parseOne(f: ShardFile): string | null {
     const result = parseText(f.path, this.textOf(f), { jsDoc: this.jsDoc });
     this.parsedCount++;
-    if (result.syntaxError) return `syntax error at ${result.syntaxError}`;
+    if (result.problem) return result.problem;
     this.trees.set(f.path, result.sourceFile);
     return null;
   }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseText } from '../../src/core/parse.js';
+import { MAX_NESTING, parseText } from '../../src/core/parse.js';
 import { ts } from '../../src/core/typescript.js';
 
 /** Every node in forEachChild order, each with the index of its parent in the list (-1: none). */
@@ -67,5 +67,23 @@ describe('parseText', () => {
     expect(fn.jsDoc?.[0]?.parent).toBe(fn);
     const none = parseText('/virtual/load.js', text).sourceFile.statements[0] as ts.FunctionDeclaration & { jsDoc?: ts.JSDoc[] };
     expect(none.jsDoc).toBeUndefined();
+  });
+
+  it('analyses a file nested MAX_NESTING levels deep and reports one nested deeper, with where and how deep', () => {
+    // A generated query builder: `db` followed by a property read per line, each one level deeper
+    // (the statement, its declaration list and the declaration take the first three levels).
+    const chain = (n: number) => `export const q = db${'\n  .where'.repeat(n - 4)};\n`;
+    expect(MAX_NESTING).toBe(500);
+    expect(parseText('/virtual/query.ts', chain(MAX_NESTING)).problem).toBeNull();
+    const deep = parseText('/virtual/query.ts', chain(MAX_NESTING + 1));
+    expect(deep.problem).toBe('syntax nested more than 500 levels deep at 1:18 (501 levels): not analysed');
+    expect(parseText('/virtual/query.ts', chain(3000)).problem).toBe('syntax nested more than 500 levels deep at 1:18 (3000 levels): not analysed');
+  });
+
+  it("reports a file that overflows TypeScript's own parser instead of throwing", () => {
+    const text = `export const matrix = ${'[\n'.repeat(5000)}0${']'.repeat(5000)};\n`;
+    const parsed = parseText('/virtual/matrix.ts', text);
+    expect(parsed.problem).toBe('nested too deeply to parse (Maximum call stack size exceeded): not analysed');
+    expect(parsed.sourceFile.statements).toHaveLength(0);
   });
 });

@@ -4,6 +4,6 @@ import { buildModuleFacts, type ModuleFacts } from '../../src/project/modules.js
 
 export function moduleFactsOf(path: string, code: string): ModuleFacts {
   const parsed = parseText(path, code);
-  if (parsed.syntaxError) throw new Error(parsed.syntaxError);
+  if (parsed.problem) throw new Error(parsed.problem);
   return buildModuleFacts(path, parsed.sourceFile, () => null);
 }
