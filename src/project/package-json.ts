@@ -1,5 +1,5 @@
 // package.json facts: dependencies (all kinds merged), scripts, and framework majors.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 
@@ -31,9 +31,12 @@ function stringRecord(value: unknown): Record<string, string> {
 }
 
 export function readPackageJson(dir: string): PackageJsonResult {
+  const path = join(dir, 'package.json');
+  // Most directories asked about have none: a failed read costs an exception, a missing file only a stat.
+  if (!existsSync(path)) return { info: null, error: null };
   let text: string;
   try {
-    text = readFileSync(join(dir, 'package.json'), 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch {
     return { info: null, error: null };
   }
