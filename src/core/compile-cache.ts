@@ -6,10 +6,11 @@
 // and handed back to V8, which checks that it was made by this V8 with these flags for a source of
 // this length (not its content: hence the name) and otherwise compiles anew. The cache is written
 // once, when the process exits after the first use (with the functions the run compiled on the way),
-// and again only when V8 rejects it.
+// and again only when V8 rejects it. A file not used for 30 days (another Node build, other flags, an
+// older compiler) is removed when another is written.
 // `NODE_DISABLE_COMPILE_CACHE=1` (Node's own switch for its compile cache) turns it off.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -70,6 +71,7 @@ export function requireCompiled(specifier: string, from: string, dir: string | n
   module.loaded = true;
   const fresh = !cachedData || script.cachedDataRejected === true;
   status.set(file, !cachedData ? 'compiled' : fresh ? 'rejected' : 'cached');
+  if (!fresh && isMainThread) markUsed(cachePath);
   if (fresh && isMainThread) {
     process.once('exit', () => {
       try {
@@ -77,10 +79,43 @@ export function requireCompiled(specifier: string, from: string, dir: string | n
         const temp = `${cachePath}.${process.pid}.tmp`;
         writeFileSync(temp, script.createCachedData());
         renameSync(temp, cachePath);
+        pruneUnused(dir, cachePath);
       } catch {
         // A cache that cannot be written costs the next run its compile time, nothing else.
       }
     });
   }
   return module.exports;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A cache file not used for this long is removed when another is written (another Node build, flags or compiler version). */
+export const UNUSED_FOR_MS = 30 * DAY_MS;
+
+/** Dates a cache file V8 accepted as used today (its modification time, set at most once a day). */
+function markUsed(path: string): void {
+  try {
+    const now = Date.now();
+    if (now - statSync(path).mtimeMs > DAY_MS) utimesSync(path, now / 1000, now / 1000);
+  } catch {
+    // Not dated: at worst it is removed after 30 days and compiled again once.
+  }
+}
+
+/**
+ * Removes the cache files (and temporary files left by a process that died writing) not used for
+ * 30 days: each Node build, set of flags and compiler version leaves its own file, about 3 MB each.
+ */
+function pruneUnused(dir: string, keep: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (path === keep || !/^[0-9a-f]{16}\.bin(\.\d+\.tmp)?$/.test(name)) continue;
+    try {
+      const age = now - statSync(path).mtimeMs;
+      if (age > (name.endsWith('.tmp') ? DAY_MS : UNUSED_FOR_MS)) rmSync(path, { force: true });
+    } catch {
+      // Removed by another process meanwhile.
+    }
+  }
 }

@@ -3,7 +3,7 @@
 // rejects (another build, a damaged file) costs a compile, never a wrong module. The cache is only
 // written at exit, so each step is its own process, running the compiled module.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -68,6 +68,29 @@ describe('the compiler\u2019s code cache', () => {
     writeFileSync(join(dir, 'pricing.cjs'), PRICING.replace('0.2', '0.25'));
     expect(load(dir, cache)).toEqual({ total: 1250, status: 'compiled', sameAsRequire: true });
     expect(readdirSync(cache)).toHaveLength(2);
+  }, 60_000);
+
+  it('removes the files not used for 30 days when it writes another, and dates the one it uses', () => {
+    const { dir, cache } = project();
+    mkdirSync(cache);
+    const daysAgo = (days: number) => (Date.now() - days * 24 * 60 * 60 * 1000) / 1000;
+    const unused = join(cache, '0123456789abcdef.bin');
+    const recent = join(cache, 'fedcba9876543210.bin');
+    const leftover = join(cache, '0123456789abcdef.bin.4242.tmp');
+    const notOurs = join(cache, 'notes.txt');
+    for (const [path, days] of [[unused, 31], [recent, 29], [leftover, 2], [notOurs, 400]] as const) {
+      writeFileSync(path, 'an older build\u2019s code');
+      utimesSync(path, daysAgo(days), daysAgo(days));
+    }
+    expect(load(dir, cache).status).toBe('compiled');
+    const ours = readdirSync(cache).filter((n) => ![unused, recent, leftover, notOurs].some((p) => p.endsWith(n)));
+    expect(ours).toHaveLength(1);
+    expect(readdirSync(cache).sort()).toEqual([ours[0], 'fedcba9876543210.bin', 'notes.txt'].sort());
+    // Used ten days after it was written: dated today, so that it outlives the files no one uses.
+    const written = join(cache, ours[0] as string);
+    utimesSync(written, daysAgo(10), daysAgo(10));
+    expect(load(dir, cache).status).toBe('cached');
+    expect(Date.now() - statSync(written).mtimeMs).toBeLessThan(60 * 60 * 1000);
   }, 60_000);
 
   it('is a plain require when turned off', () => {
