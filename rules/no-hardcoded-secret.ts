@@ -12,6 +12,8 @@ import { isSecretName, looksLikeSecret, maskSecret, secretShapeIn, urlCredential
 
 /** Documentation copies of a config (`config.example.ts`, `settings.sample.js`) hold placeholders by design. */
 const EXAMPLE_FILE = /\.(?:example|sample)\.[^/]+$/i;
+/** Translation catalogs (`locales/de/…`, `i18n/fr.ts`): `password: 'Passwort'` is a label, whatever the language. */
+const TRANSLATION_CATALOG = /(?:^|\/)(?:locales?|i18n|l10n|translations?|lang|langs|languages)\//i;
 /** `Authorization: 'Bearer <token>'`: the credential is what follows the scheme. */
 const AUTH_SCHEME = /^(?:Bearer|Basic|Token|Digest)\s+(\S+)$/i;
 
@@ -144,6 +146,10 @@ export default defineFileRule({
           filename: 'src/i18n/en.ts',
           code: "export const labels = {\n  password: 'Password',\n  passwordHint: 'At least 12 characters',\n  invalidPassword: 'The password you entered is incorrect',\n};\n",
         },
+        {
+          filename: 'src/locales/de/account.ts',
+          code: "export default {\n  password: 'Passwort',\n  applicationSecret: 'App-Geheimnis',\n  invalidToken: 'Token ungültig.',\n};\n",
+        },
       ],
     },
   },
@@ -151,6 +157,8 @@ export default defineFileRule({
     const { helpers, file } = context;
     if (file.roles.has('test') || EXAMPLE_FILE.test(file.relPath)) return {};
     const browser = file.roles.has('browser');
+    // Labels are judged by name only where a name can mean a secret; shapes and URLs are checked everywhere.
+    const labels = browser || TRANSLATION_CATALOG.test(file.relPath);
     const reported = new Set<ts.Node>();
     const judgedFallbacks = new Set<ts.Node>();
     const sf = file.sourceFile;
@@ -178,7 +186,8 @@ export default defineFileRule({
 
     const checkNamed = (place: ts.Node, nameNode: ts.Node, value: ts.Expression | undefined) => {
       const name = nameOf(nameNode);
-      if (!value || name === undefined || !isSecretName(name)) return;
+      // A key with spaces or slashes is a lookup key (`'get /configs/id-token': 'GetIdTokenConfig'`), not a name holding a value.
+      if (!value || name === undefined || /[\s/]/.test(name) || !isSecretName(name)) return;
       if (isSetting(value, helpers)) context.countSite(place);
       const passphrase = isSessionSecret(place, helpers);
       for (const c of candidatesOf(value, helpers, judgedFallbacks)) judge(c, name, undefined, passphrase);
@@ -214,7 +223,7 @@ export default defineFileRule({
       },
     };
     return {
-      ...(browser ? {} : named),
+      ...(labels ? {} : named),
       StringLiteral: (node: ts.StringLiteral) => checkLiteralText(node, node.text, true),
       NoSubstitutionTemplateLiteral: (node: ts.NoSubstitutionTemplateLiteral) => checkLiteralText(node, node.text, true),
       // `postgres://app:s3cr3t@${host}/orders`: the credentials sit in the template's head.

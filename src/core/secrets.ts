@@ -102,10 +102,13 @@ export function isPlaceholder(value: string): boolean {
  * itself spelled as a value).
  */
 const ERROR_CODE = /^[a-z]{2,}(?:[/:][a-z]{2,}(?:[_.-][a-z]{2,})*)+$/;
+const NON_ASCII_LETTER = /(?![\u0000-\u007f])\p{L}/u;
 
 export function looksLikeSecret(value: string, name?: string, options: { passphrase?: boolean } = {}): boolean {
   const v = value.trim();
   if (v.length < 8 || /^\d+$/.test(v)) return false;
+  // A letter outside ASCII is natural language (`Contraseña`, `パスワードを忘れましたか`): generated secrets are ASCII.
+  if (NON_ASCII_LETTER.test(v)) return false;
   // Where the value can only be a secret (a session or JWT secret), words with spaces are a passphrase (`keyboard cat`).
   if (/\s/.test(v) && !(options.passphrase && !/\s\s|\n/.test(v) && v.split(/\s/).length <= 4)) return false;
   if (ENV_VAR_NAME.test(v) || URL_LIKE.test(v) || PATH_LIKE.test(v) || PASSWORD_HASH.test(v) || EMAIL.test(v)) return false;
@@ -114,7 +117,8 @@ export function looksLikeSecret(value: string, name?: string, options: { passphr
   // An error or message code: lowercase words joined by `/`, `:`, `.`, `_` or `-` (`auth/invalid_access_token`).
   if (ERROR_CODE.test(v)) return false;
   const words = nameWords(v);
-  if (words.length > 0 && words.every((w) => CREDENTIAL_VOCABULARY.has(w)) && words.join('').length >= v.replace(/[^a-z]/gi, '').length) return false;
+  // A field or header name made of credential words (`x-access-token`), a one-letter prefix allowed (`g_csrf_token`).
+  if (words.some((w) => w.length > 1) && words.every((w) => CREDENTIAL_VOCABULARY.has(w) || /^[a-z]$/.test(w)) && words.join('').length >= v.replace(/[^a-z]/gi, '').length) return false;
   if (name !== undefined && nameWords(name).join('') === words.join('')) return false;
   return entropy(v) >= 2.5;
 }
