@@ -5,14 +5,17 @@ import type { FileRole } from '../core/types.js';
 const TEST_DIRS = new Set(['test', 'tests', '__tests__', '__test__', 'e2e', 'spec', '__mocks__', 'cypress', 'playwright', 'testing', 'fixtures', '__fixtures__']);
 /** `integration-tests`, `e2e_tests`, `medusa-test-utils`: a test word between separators (not `latest`). */
 const TEST_DIR_WORD = /(^|[-_])(tests?|testing|e2e)([-_]|$)/;
-const TEST_FILE = /\.(test|spec|e2e-spec|e2e|integration|int-spec)\.[cm]?[jt]sx?$/i;
+/** Tests, and the data they share: `orders.mock.ts`, `users.fixtures.ts`. */
+const TEST_FILE = /\.(test|spec|e2e-spec|e2e|integration|int-spec|mocks?|fixtures?)\.[cm]?[jt]sx?$/i;
 /**
- * A file named only `test.js` / `spec.ts` (a mocha suite next to the app it tests), or a test
+ * A file named only `test.js` / `spec.ts` (a mocha suite next to the app it tests), a test
  * runner's setup module outside a test directory: `src/test-setup.ts` (a `globalSetup` or
- * `setupFiles` entry). Not `global-setup.ts`: an application can name its own bootstrap so.
+ * `setupFiles` entry), or the test data next to the code it stands in for (`src/connectors/sms/mock.ts`,
+ * imported by `index.test.ts`). Not `global-setup.ts`: an application can name its own bootstrap so.
  */
-const TEST_BASENAME = /^(tests?|spec|test-?setup)\.[cm]?[jt]sx?$/i;
-const CLI_DIRS = new Set(['bin', 'scripts', 'script', 'cli', 'tools', 'migrations', 'seeds', 'seeders', 'commands']);
+const TEST_BASENAME = /^(tests?|spec|test-?setup|mocks?|test-?utils)\.[cm]?[jt]sx?$/i;
+/** One-shot programs: scripts, command-line tools, benchmarks, code generators, database migrations (`alterations/` in logto). */
+const CLI_DIRS = new Set(['bin', 'scripts', 'script', 'cli', 'tools', 'migrations', 'alterations', 'seeds', 'seeders', 'commands', 'bench', 'benchmark', 'benchmarks', 'codegen']);
 /** Seed and migration scripts, wherever they live (`src/prisma/seed.ts`, `src/db/migrate.ts`). */
 const CLI_FILE = /^(seeds?|seeders?|migrate|migrations?)([.-][\w.-]*)?\.[cm]?[jt]s$/;
 const CONFIG_FILE =

@@ -129,6 +129,21 @@ describe('file roles', () => {
     expect([...fileRoles('src/email/render.tsx', { ...none, browserSyntax: true, serverImports: true })]).toEqual(['server']);
     expect([...fileRoles('public/js/app.js', none)]).toEqual(['browser']);
   });
+
+  it('counts the data tests share as tests, and benchmarks, code generators and migrations as one-shot programs', () => {
+    expect([...fileRoles('packages/connectors/connector-sms/src/mock.ts', none)]).toEqual(['test']);
+    expect([...fileRoles('src/payments/mocks.js', none)]).toEqual(['test']);
+    expect([...fileRoles('src/orders/orders.mock.ts', none)]).toEqual(['test']);
+    expect([...fileRoles('src/users/users.fixtures.ts', none)]).toEqual(['test']);
+    expect([...fileRoles('src/test-utils.ts', none)]).toEqual(['test']);
+    expect([...fileRoles('src/mockingbird.ts', none)]).toEqual(['server']);
+    expect([...fileRoles('src/orders/mock-payments-provider.ts', none)]).toEqual(['server']);
+    expect([...fileRoles('packages/schemas/alterations/1.2.0-1700000002-seed-roles.ts', none)]).toEqual(['cli']);
+    expect([...fileRoles('packages/base-formula/bench/formula-bench.ts', none)]).toEqual(['cli']);
+    expect([...fileRoles('benchmarks/parse.js', none)]).toEqual(['cli']);
+    expect([...fileRoles('src/codegen/openapi-types.ts', none)]).toEqual(['cli']);
+    expect([...fileRoles('src/benchmarking/report.ts', none)]).toEqual(['server']);
+  });
 });
 
 describe('import graph from the server entry points', () => {
