@@ -11,7 +11,10 @@
 // Not flagged either: an async function of this file that cannot reject, called bare or given as a
 // listener/timer callback — its body catches everything it awaits, or every await outside a try is of
 // such a function of this file (followed a few calls deep, not around a cycle) and it neither throws
-// nor calls a function of this file that throws (unleash's metrics listener and token poller).
+// nor calls a function of this file that throws (unleash's metrics listener and token poller). A body
+// with no try at all is taken to be able to throw from any call it makes, except starting a timer with
+// a function or clearing one: the timer's callback runs later, outside this promise (docmost's
+// `maintainLock`, which only assigns `this.locks[doc] = setInterval(() => …, ms)`).
 // Nor a call of an exported async function or method of a project module (an imported function, an
 // injected service's method) whose own body catches everything (teable's session store `get`).
 // Nor `emitAsync` of the EventEmitter2 NestJS injects, or a service method that only returns it, when
@@ -22,13 +25,14 @@
 import semver from 'semver';
 import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
-import { chainHandlesRejection, chainLink, containsOwn, hasAsyncKeyword, isChainReceiver, isConst, isInjectedEmitAsync, isWrapper, promiseKnowledge, rejectionGap, rejectionsHandled, type AsyncFn, type CalleeKnowledge, type FunctionNode, type PromiseSource } from '../src/core/promises.js';
+import { chainHandlesRejection, chainLink, containsOwn, hasAsyncKeyword, isChainReceiver, isConst, isFunctionNode, isInjectedEmitAsync, isWrapper, promiseKnowledge, rejectionGap, rejectionsHandled, type AsyncFn, type CalleeKnowledge, type FunctionNode, type PromiseSource } from '../src/core/promises.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 import type { ProjectFacts } from '../src/project/facts.js';
 
 const EMITTER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 const TIMERS = new Set(['setInterval', 'setTimeout', 'setImmediate']);
+const TIMER_CLEARS = new Set(['clearInterval', 'clearTimeout', 'clearImmediate']);
 /** How many functions deep "cannot reject" follows awaited calls (a deeper chain is left unknown: it can reject). */
 const MAX_CALLEE_DEPTH = 4;
 /** The @nestjs/event-emitter release from which every `@OnEvent` listener's error is logged, not rethrown, unless `suppressErrors: false`. */
@@ -79,14 +83,43 @@ function describeCall(expr: ts.Expression): string {
   return text.length <= 40 ? text : '…';
 }
 
-/** The async function a registration argument is: inline, or a function of this file named by it. */
-function asyncCallback(arg: ts.Expression, helpers: Helpers): { fn: AsyncFn; what: string } | undefined {
+/** The function a callback argument is: inline, or a function declaration or const function of this file named by it. */
+function functionArgument(arg: ts.Expression, helpers: Helpers): FunctionNode | undefined {
   const e = unwrap(arg);
-  if (hasAsyncKeyword(e)) return { fn: e, what: 'callback' };
+  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
   if (!ts.isIdentifier(e)) return undefined;
   const decl = helpers.declarationOf(e);
   const fn = decl && (ts.isFunctionDeclaration(decl) ? decl : ts.isVariableDeclaration(decl) && isConst(decl) && decl.initializer ? unwrap(decl.initializer) : undefined);
-  return fn && hasAsyncKeyword(fn) ? { fn, what: `function \`${e.text}\`` } : undefined;
+  return fn && isFunctionNode(fn) ? fn : undefined;
+}
+
+/** The async function a registration argument is: inline, or a function of this file named by it. */
+function asyncCallback(arg: ts.Expression, helpers: Helpers): { fn: AsyncFn; what: string } | undefined {
+  const fn = functionArgument(arg, helpers);
+  if (!fn || !hasAsyncKeyword(fn)) return undefined;
+  const e = unwrap(arg);
+  return { fn, what: ts.isIdentifier(e) ? `function \`${e.text}\`` : 'callback' };
+}
+
+/** The timer function a call runs (`setInterval`, `clearTimeout`, …): a global one (also as `globalThis.x`) or node:timers'. */
+function timerCall(call: ts.CallExpression | ts.NewExpression, helpers: Helpers): string | undefined {
+  if (!ts.isCallExpression(call)) return undefined;
+  const callee = unwrap(call.expression);
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  if (!name || !(TIMERS.has(name) || TIMER_CLEARS.has(name))) return undefined;
+  return helpers.isGlobalCall(call, name) || helpers.isCallTo(call, 'timers', name) ? name : undefined;
+}
+
+/**
+ * The call starts a timer with a function (inline or of this file) or clears one: it does not throw.
+ * What the function does happens later, outside the promise of the body that starts it. A timer
+ * given anything else (`setTimeout(this.options.onExpire, ms)`) throws when that is not a function.
+ */
+function isQuietTimerCall(call: ts.CallExpression | ts.NewExpression, helpers: Helpers): boolean {
+  const timer = timerCall(call, helpers);
+  if (!timer) return false;
+  const [first] = call.arguments ?? [];
+  return TIMER_CLEARS.has(timer) || (!!first && !!functionArgument(first, helpers));
 }
 
 export default defineFileRule({
@@ -117,7 +150,9 @@ export default defineFileRule({
       'calls of libraries the list does not know, and it clears a call the syntactic guess got wrong; calls typed `any` and files outside the ' +
       'tsconfig keep the syntactic knowledge (see docs/types.md). Not flagged: an async function of the file that cannot reject, called bare ' +
       'or given as a callback: its body catches everything it awaits, or it awaits (outside a try) only such functions of the file, ' +
-      'and neither throws nor calls a function of the file that throws; nor a call of an exported async function or method of a ' +
+      'and neither throws nor calls a function of the file that throws (a body with no try that makes any other call is taken to be able to ' +
+      'throw, except starting a timer with a function or clearing one: a method that only does `this.timers[id] = setInterval(() => …, ms)` ' +
+      'cannot reject, as the callback runs later, outside its promise); nor a call of an exported async function or method of a ' +
       "project module (an imported function, an injected service's method) whose own body catches everything; nor `emitAsync` of " +
       'the injected NestJS `EventEmitter2` (or a service method that only returns it) with @nestjs/event-emitter >= 2.0.2, which logs ' +
       "every `@OnEvent` listener's error, when no module sets `suppressErrors: false` or adds a listener to that emitter by hand; " +
@@ -222,13 +257,15 @@ export default defineFileRule({
         if (verdict === undefined) throwsVerdicts.set(fn, (verdict = throwsSync(fn, new Set())));
         return verdict;
       },
+      cannotThrow: (call) => isQuietTimerCall(call, helpers),
     };
     /**
      * An async function of this file cannot reject: its own body catches everything it awaits
      * (`rejectionsHandled`), or every `await` and returned promise in it that no try covers is a call
      * of an async function of this file that cannot reject (followed up to MAX_CALLEE_DEPTH deep), no
      * `throw` and no call of a function of this file that throws is outside a catching try. Other
-     * synchronous calls are taken not to throw, as `rejectionGap` takes them beside a `.catch(…)` chain.
+     * synchronous calls are taken not to throw, as `rejectionGap` takes them beside a `.catch(…)` chain;
+     * a body with nothing guarded that calls anything but a timer it starts or clears can reject.
      * A function already under way (recursion) is not known to settle. Every verdict is kept, also a
      * negative one reached through such a cut-off: a function's verdict may then depend on where it was
      * first reached, but a cut-off only ever turns a verdict negative (a finding kept, none dropped), and
@@ -314,11 +351,10 @@ export default defineFileRule({
         const callee = unwrap(call.expression);
         const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
         const [first, second] = call.arguments;
-        const name = ts.isIdentifier(callee) ? callee.text : method;
-        const timer = name && TIMERS.has(name) && (helpers.isGlobalCall(call, name) || helpers.isCallTo(call, 'timers', name)) ? name : undefined;
+        const timer = timerCall(call, helpers);
         if (method === 'forEach' && first) checkCallback(first, 'forEach');
         else if (method && EMITTER_METHODS.has(method) && second) for (const arg of call.arguments.slice(1)) checkCallback(arg, describeCall(callee));
-        else if (timer && first) checkCallback(first, timer);
+        else if (timer && TIMERS.has(timer) && first) checkCallback(first, timer);
         else if (helpers.isCallTo(call, 'node-cron', 'schedule') && second) checkCallback(second, describeCall(callee));
       },
     };

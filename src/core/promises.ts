@@ -97,6 +97,11 @@ export type CalleeKnowledge = {
   settles(call: ts.CallExpression | ts.NewExpression): boolean;
   /** The call (not a promise) is known to throw synchronously. */
   throws(call: ts.CallExpression | ts.NewExpression): boolean;
+  /**
+   * The call (not a promise) is known not to throw: starting a timer with a function or clearing one.
+   * It does not make a body with nothing guarded `no-try` (every other call does).
+   */
+  cannotThrow(call: ts.CallExpression | ts.NewExpression): boolean;
 };
 
 /** Why an async function can reject through its own body: no try at all, an await/throw outside it, or a catch that rethrows. */
@@ -108,10 +113,12 @@ export type RejectionGap = 'no-try' | 'outside-try' | 'rethrows';
  * awaited or returned chain ending in `.catch(…)` is handled too), and the body has a catching try
  * or handles what it awaits. Awaits inside a catching try's catch or finally count as its error
  * handling. An async body that calls anything with nothing guarded at all is `no-try`: a
- * synchronous throw in it rejects too (an empty body cannot reject). `isPromise` says which returned calls are promises (default: none).
+ * synchronous throw in it rejects too (an empty body cannot reject, nor one whose only calls are
+ * ones `callees.cannotThrow` clears). `isPromise` says which returned calls are promises (default: none).
  * `callees` (optional) carries what a caller knows about the functions called: an awaited or returned
  * call that `settles` (it runs a function that cannot reject) is handled like a `.catch(…)` chain,
- * and an unguarded call that `throws` (synchronously) is an escape like a `throw` statement.
+ * an unguarded call that `throws` (synchronously) is an escape like a `throw` statement, and one that
+ * `cannotThrow` (a timer started or cleared) is not counted as a call.
  */
 export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expression) => boolean = () => false, callees?: CalleeKnowledge): RejectionGap | null {
   const body = (fn as { body?: ts.Node }).body;
@@ -155,7 +162,7 @@ export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expr
         (kind === RETURN_STATEMENT && !!(n as ts.ReturnStatement).expression && unhandledPromise((n as ts.ReturnStatement).expression as ts.Expression));
       if (risky) escapes = true;
       // A known promise's rejection is judged where the promise is (floating or not), not here.
-      if ((kind === CALL_EXPRESSION || kind === NEW_EXPRESSION) && !isPromise(n as ts.CallExpression | ts.NewExpression)) {
+      if ((kind === CALL_EXPRESSION || kind === NEW_EXPRESSION) && !isPromise(n as ts.CallExpression | ts.NewExpression) && !callees?.cannotThrow(n as ts.CallExpression | ts.NewExpression)) {
         unguardedCalls = true;
         if (!escapes && callees?.throws(n as ts.CallExpression | ts.NewExpression)) escapes = true;
       }

@@ -146,6 +146,15 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags an async method that starts a timer when it also makes a call that can throw, or gives the timer what may not be a function', async () => {
+    // startSweeper() only starts the interval: its promise cannot reject, and its async callback is flagged where it is.
+    expect((await findingsOf(RULE, invalid('async-methods-that-start-timers-and-can-throw'))).map((f) => `${at(f)} ${f.message}`)).toEqual([
+      `src/uploads/upload-sessions.ts:30:32 ${unguarded('callback', 'setInterval')}`,
+      `src/uploads/upload-sessions.ts:41:5 ${floating('this.open(…)')}`,
+      `src/uploads/upload-sessions.ts:42:5 ${floating('this.scheduleExpiry(…)')}`,
+    ]);
+  });
+
   it('flags async callbacks that await a method which can reject, throw, or call a method of the class that throws', async () => {
     const dir = invalid('callbacks-awaiting-methods-that-can-reject');
     expect((await findingsOf(RULE, dir)).map((f) => `${at(f)} ${f.message}`)).toEqual([
@@ -258,6 +267,16 @@ describe(RULE, () => {
       // A synchronous helper of the file that throws, directly or through another helper.
       expect(lint(jobs('  check() { validate(); }\n  start() { setInterval(async () => { this.check(); await this.safe(); }, 1000); }\n}\nfunction validate() { throw new Error("bad"); }\nclass Other {\n'))).toEqual(['5:25 unguardedCallback']);
       expect(lint(jobs('  check() { validate(); }\n  start() { setInterval(async () => { this.check(); await this.safe(); }, 1000); }\n}\nfunction validate() { return Date.now(); }\nclass Other {\n'))).toEqual([]);
+    });
+    it('takes a timer started with a function, or cleared, not to throw: only the timer, not calls in its arguments or a shadowing function', () => {
+      const locks = (body: string, before = '') => `${before}class Locks {\n  timers: Record<string, NodeJS.Timeout> = {};\n${body}  load(doc: string) { this.keep(doc); }\n}\n`;
+      // What the callback calls runs later, outside keep()'s promise.
+      expect(lint(locks('  async keep(doc: string) { clearInterval(this.timers[doc]); this.timers[doc] = globalThis.setInterval(() => this.refresh(doc), 1000); }\n  refresh(doc: string) { throw new Error(doc); }\n'))).toEqual([]);
+      expect(lint(locks('  async keep(doc: string) { timers.clearTimeout(this.timers[doc]); this.timers[doc] = timers.setTimeout(expire, 1000, doc); }\n', "import * as timers from 'node:timers';\nfunction expire(doc: string) { throw new Error(doc); }\n"))).toEqual([]);
+      // A call in the timer's arguments, a callback that may not be a function, a local `setInterval`.
+      expect(lint(locks('  async keep(doc: string) { this.timers[doc] = setInterval(() => undefined, Number.parseInt(doc, 10)); }\n'))).toEqual(['4:23 floating']);
+      expect(lint(locks('  onExpire?: () => void;\n  async keep(doc: string) { this.timers[doc] = setTimeout(this.onExpire, 1000); }\n'))).toEqual(['5:23 floating']);
+      expect(lint(locks('  async keep(doc: string) { this.timers[doc] = setInterval(() => undefined, 1000); }\n', 'declare function setInterval(fn: () => void, ms: number): NodeJS.Timeout;\n'))).toEqual(['5:23 floating']);
     });
     it('flags an async callback that returns an unhandled known promise', () => {
       expect(lint(`${audit}process.on('beforeExit', async () => recordAudit());\n`)).toEqual(['2:26 unguardedCallback']);
