@@ -98,7 +98,8 @@ export default defineProjectRule({
       'Kubernetes clusters that enforce `runAsNonRoot` refuse to start such an image at all.',
     fix:
       'Add `USER node` (official Node images) or create an unprivileged user (`RUN addgroup -S app && adduser -S app -G app`, then `USER app`) ' +
-      'after the last step that needs root and before `CMD`; copy application files with `COPY --chown=node:node`. Distroless `:nonroot` images need nothing.',
+      'after the last step that needs root and before `CMD`; copy application files with `COPY --chown=node:node`. Distroless `:nonroot` images need nothing. ' +
+      'Dockerfiles for development or tests (`Dockerfile.dev`, `.devcontainer/`, `Dockerfile.integration`, under `test/`) are not judged.',
     sites: 'Node service Dockerfiles',
     examples: {
       invalid: [

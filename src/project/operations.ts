@@ -19,6 +19,13 @@ export interface ServiceDockerfile {
 const NO_EVIDENCE = { shebang: false, browserSyntax: false, serverImports: false, readsArgv: false, listens: false };
 /** Words in a Dockerfile's name, directory or final stage that mark it for development or tests. */
 const NOT_PRODUCTION = new Set(['dev', 'develop', 'development', 'devcontainer', 'local', 'test', 'tests', 'testing', 'e2e', 'debug', 'ci']);
+/**
+ * Words that mark a test image only in the Dockerfile's own file name or its final stage's name
+ * (`Dockerfile.integration`, `integration.Dockerfile`, `AS integration`): as a directory or in a
+ * command they name a production service as often (`integration-service/Dockerfile`, a service
+ * that integrates third-party APIs).
+ */
+const TEST_IMAGE_NAMES = new Set(['integration']);
 /** `node`, `alpine-node`, `nodejs20-debian12` (distroless), `pm2` (keymetrics' Node image). */
 const NODE_IMAGE = /(^|[-_])(node(js)?\d*|pm2)([-_.]|$)/;
 /** Programs that mean the container runs Node. */
@@ -42,11 +49,13 @@ export function programOf(word: string): string {
 
 const DEV_PROGRAMS = new Set(['nodemon', 'ts-node-dev', 'tsnd', 'node-dev']);
 
-/** `Dockerfile.dev`, `.devcontainer/Dockerfile`, a final stage `AS development`, `CMD ["npm", "run", "start:dev"]`, `CMD ["./start.dev.sh"]`. */
+/** `Dockerfile.dev`, `.devcontainer/Dockerfile`, `Dockerfile.integration`, a final stage `AS development`, `CMD ["npm", "run", "start:dev"]`, `CMD ["./start.dev.sh"]`. */
 function namedForDevelopment(relPath: string, chain: readonly DockerStage[]): boolean {
-  const devWord = (text: string) => text.toLowerCase().split(/[/._:-]+/).some((w) => NOT_PRODUCTION.has(w));
+  const words = (text: string) => text.toLowerCase().split(/[/._:-]+/);
+  const devWord = (text: string) => words(text).some((w) => NOT_PRODUCTION.has(w));
+  const testImageName = (text: string) => words(text).some((w) => NOT_PRODUCTION.has(w) || TEST_IMAGE_NAMES.has(w));
   const final = chain[chain.length - 1];
-  if (devWord(relPath) || (final?.name != null && devWord(final.name))) return true;
+  if (devWord(relPath) || testImageName(posix.basename(relPath)) || (final?.name != null && testImageName(final.name))) return true;
   // The program and script words of the command, not option values (`--log-level debug`).
   const commandNames = (i: DockerInstruction) => commandWords(i).filter((w, k, all) => !w.startsWith('-') && !(all[k - 1] ?? '').startsWith('-'));
   return chainInstructions(chain).some(
@@ -66,8 +75,9 @@ function runsNode(chain: DockerStage[]): boolean {
 
 /**
  * The Dockerfiles that build a Node service of this project for production: not under a test or
- * fixture directory, not named for development (`Dockerfile.dev`, `.devcontainer/`, a final stage
- * called `development`, a command that runs `start:dev` or nodemon), copying from the build
+ * fixture directory, not named for development or tests (`Dockerfile.dev`, `.devcontainer/`,
+ * `Dockerfile.integration`, a final stage called `development`, a command that runs `start:dev`
+ * or nodemon), copying from the build
  * context, and with a final stage that runs Node (a Node base image, or a CMD/ENTRYPOINT that
  * starts node, npm, yarn or pnpm). An nginx image serving a built front end is not one, nor an
  * image that only installs a tool (`RUN npm i -g maildev`).

@@ -39,6 +39,16 @@ describe(RULE, () => {
     expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'user-only-in-build-stage'))).toEqual([{ file: 'Dockerfile', line: 7, column: 1, message: noUser('node:22-alpine', 'node') }]);
   });
 
+  it('judges a service in an `integration-service/` directory: `integration` marks a test image only in the Dockerfile\'s own name', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'integration-service-directory'))).toEqual([
+      { file: 'integration-service/Dockerfile', line: 8, column: 1, message: noUser('node:22-alpine', 'node') },
+    ]);
+  });
+
+  it('does not judge `Dockerfile.integration`, only the production Dockerfile next to it', async () => {
+    expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'integration-test-dockerfile'))).toBe(1);
+  });
+
   it('is not applicable without a production Node Dockerfile that declares a command, or when the base image\'s user cannot be known', async () => {
     for (const name of ['no-dockerfile', 'development-dockerfile', 'frontend-served-by-nginx', 'dockerfile-in-test-directory', 'base-image-without-command', 'tool-image-without-project-files', 'company-base-image-with-its-own-user']) {
       expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', name)), name).toBe(0);
