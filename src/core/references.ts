@@ -84,6 +84,9 @@ function bindingPath(element: ts.BindingElement): { root: ts.VariableDeclaration
 
 export type SpecifierResolver = (specifier: string) => string | null;
 
+/** Packages that also export their default under a name: `import { got } from 'got'` is `import got from 'got'`. */
+const SAME_AS_DEFAULT: Readonly<Record<string, string>> = { got: 'got' };
+
 function moduleRef(specifier: string, path: string[], resolveSpecifier: SpecifierResolver): Reference {
   const resolved = resolveSpecifier(specifier);
   return { kind: 'module', module: resolved ? specifier : normaliseModuleName(specifier), path, resolved };
@@ -107,7 +110,7 @@ export function referenceOfDeclaration(decl: DeclarationNode, name: string, scop
     const spec = decl.parent.parent.parent.moduleSpecifier;
     if (!ts.isStringLiteral(spec)) return null;
     const imported = decl.propertyName ? decl.propertyName.text : decl.name.text;
-    const ref = moduleRef(spec.text, imported === 'default' ? [] : [imported], resolveSpecifier);
+    const ref = moduleRef(spec.text, imported === 'default' || (!resolveSpecifier(spec.text) && SAME_AS_DEFAULT[spec.text] === imported) ? [] : [imported], resolveSpecifier);
     if (imported === 'default' && ref.kind === 'module' && ref.resolved) ref.path = ['default'];
     return ref;
   }

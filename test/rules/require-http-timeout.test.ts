@@ -76,6 +76,7 @@ describe(RULE, () => {
         message: '`geoClient.get` runs on a got instance created without a timeout (src/lib/geo-client.ts): set `timeout` in `got.extend`',
       },
       { file: 'src/services/address.service.ts', line: 14, column: 10, message: NO_TIMEOUT('got', '{ timeout: { request: ms } }') },
+      { file: 'src/services/sms.service.ts', line: 5, column: 9, message: NO_TIMEOUT('got.post', '{ timeout: { request: ms } }') },
     ]);
   });
 
