@@ -3,6 +3,7 @@
 // preload flags. Such a service is watched only through its logs: no latency or error-rate
 // graph, no alert before users notice, and no trace to tell which downstream call is slow.
 // Judged once per service, at the entry point that starts it; libraries and CLIs are not judged.
+// A workspace package the service uses counts with what it depends on (a telemetry wrapper package).
 import { defineProjectRule } from '../src/core/rule.js';
 import type { ProjectFacts } from '../src/project/facts.js';
 import { packageName } from '../src/project/facts.js';
@@ -39,6 +40,19 @@ function preloadedPackages(facts: ProjectFacts): string[] {
   return names;
 }
 
+/**
+ * What the workspace packages the service uses ship with (`@acme/app-insights` wrapping
+ * applicationinsights): an organisation's telemetry set-up kept in a package of its own. One level.
+ */
+function workspaceDependencies(facts: ProjectFacts, used: ReadonlySet<string>): string[] {
+  const names: string[] = [];
+  for (const pkg of facts.packages) {
+    const info = pkg.packageJson;
+    if (info?.name && used.has(info.name)) names.push(...Object.keys(info.runtimeDependencies));
+  }
+  return names;
+}
+
 export default defineProjectRule({
   id: 'require-telemetry',
   category: 'observability',
@@ -55,7 +69,8 @@ export default defineProjectRule({
       'Logs tell what happened to one request; metrics and traces tell how the service is doing. Without them there is no ' +
       'latency or error-rate graph, no alert that fires before users complain, no saturation signal for autoscaling, and ' +
       'no trace showing which database query or downstream call made a request slow. Adding instrumentation after an incident ' +
-      'is too late for that incident. Libraries and CLIs start no server and are not judged.',
+      'is too late for that incident. Libraries and CLIs start no server and are not judged. A workspace package the service uses ' +
+      'counts with the dependencies it ships (an organisation\'s own wrapper around applicationinsights or the OpenTelemetry SDK).',
     fix:
       'Start the OpenTelemetry Node SDK with the auto-instrumentations before the app loads (`node --import ./instrumentation.js`), ' +
       'or expose Prometheus metrics with prom-client (`express-prom-bundle`, `fastify-metrics`, `@willsoto/nestjs-prometheus`), ' +
@@ -85,7 +100,8 @@ export default defineProjectRule({
     const service = projectService(facts);
     if (!service) return;
     ctx.countSite();
-    if ([...packagesInUse(facts), ...preloadedPackages(facts)].some(isTelemetryPackage)) return;
+    const used = packagesInUse(facts);
+    if ([...used, ...preloadedPackages(facts), ...workspaceDependencies(facts, used)].some(isTelemetryPackage)) return;
     ctx.report({ file: service.relPath, line: service.line, column: service.column, messageId: 'missing', data: { entry: service.relPath } });
   },
 });

@@ -17,6 +17,11 @@ describe(RULE, () => {
     expect(await findingsOf(RULE, dir)).toEqual([{ file: 'src/server.ts', line: 5, column: 1, message: message('src/server.ts') }]);
   });
 
+  it('looks one level into the workspace packages a service uses, at what they ship (not their dev dependencies)', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'workspace-packages-without-telemetry');
+    expect(await findingsOf(RULE, dir)).toEqual([{ file: 'packages/api/src/main.ts', line: 8, column: 1, message: message('src/main.ts') }]);
+  });
+
   it('is not applicable to a package that starts no server', async () => {
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'library-without-entry-point'))).toBe(0);
   });
