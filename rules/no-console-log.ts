@@ -29,7 +29,12 @@ export default defineFileRule<Options>({
     why:
       'In production, `console.*` writes unlevelled, unstructured text with no request context: it cannot be filtered by level, ' +
       'searched by field or correlated with a request, and writing to a piped stdout is synchronous, so a burst of logs ' +
-      'stalls the event loop. A structured logger (pino, winston, bunyan) writes JSON lines with a level, a timestamp and fields.',
+      'stalls the event loop. A structured logger (pino, winston, bunyan) writes JSON lines with a level, a timestamp and fields. ' +
+      'Not flagged: tests, CLI scripts, build configs, browser code, and the project\'s own logger, whose console calls are its output: ' +
+      'a `logger`/`logging` module, a `log`/`info`/`warn`/… member whose body is the console call, or a class or object literal with ' +
+      'public methods for two or more levels (`trace`, `debug`, `verbose`, `info`, `warn`, `error`, `fatal`, `silly`), all of it. ' +
+      'A level must be a method\'s exact name: `handleError`, `logInfo`, a `log` helper, an `error` field or private `info`/`warn` ' +
+      'helpers do not make a service class a logger.',
     fix: 'Import the project logger and log with a level and fields: `logger.info({ orderId }, \'order created\')`.',
     sites: 'log calls (console and logger)',
     examples: {
@@ -48,6 +53,15 @@ export default defineFileRule<Options>({
         },
         { filename: 'scripts/seed.ts', code: "console.log('seeded 20 products');\n" },
         { filename: 'src/orders.test.ts', code: "console.log('debugging a test');\n" },
+        {
+          filename: 'src/utils/console-log.ts',
+          code:
+            "// The service's logger: modules log through `new ConsoleLog('orders')`, never console.\n" +
+            'export default class ConsoleLog {\n  constructor(readonly prefix = \'\') {}\n\n' +
+            '  plain = (...args: unknown[]) => {\n    console.log(this.prefix, ...args);\n  };\n\n' +
+            "  info = (...args: unknown[]) => this.plain('info', ...args);\n\n" +
+            "  fatal = (...args: unknown[]): never => {\n    console.error(this.prefix, 'fatal', ...args);\n    process.exit(1);\n  };\n}\n",
+        },
       ],
     },
   },

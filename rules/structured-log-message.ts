@@ -5,7 +5,7 @@
 // console is no-console-log's concern; an interpolated caught error is log-error-with-stack's.
 import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
-import { isCaughtError, isLoggerModulePath, logCallOf, type LogCall } from '../src/core/matchers.js';
+import { isCaughtError, isInsideLoggerImplementation, isLoggerModulePath, logCallOf, type LogCall } from '../src/core/matchers.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 
@@ -134,7 +134,9 @@ export default defineFileRule({
       'can count lines by message. A message built with a template literal or `+` buries the values in free text: every line becomes ' +
       'a distinct message, grouping and alerting by message stop working, and finding the lines of one order needs a regex over ' +
       'all the text. This rule covers logger calls (pino, winston, bunyan, log4js, NestJS `Logger`, a project logger module); ' +
-      '`console` is no-console-log\'s concern. There is no automatic fix: the constant message needs a person\'s wording.',
+      '`console` is no-console-log\'s concern. Not flagged: the calls inside the project\'s own logger, which formats its lines ' +
+      '(a `logger`/`logging` module, or a class or object literal with public methods for two or more levels, like `info` and `error`). ' +
+      'There is no automatic fix: the constant message needs a person\'s wording.',
     fix: "pino: `logger.info({ orderId }, 'order created')`; winston: `logger.info('order created', { orderId })`.",
     sites: 'logger calls with a message',
     examples: {
@@ -168,6 +170,8 @@ export default defineFileRule({
         const log = logCallOf(call, context);
         // A console-backed project logger writes text anyway: no-console-log and require-structured-logger judge it.
         if (!log || log.library === 'console') return;
+        // A logger class or object outside a logger module formats its own lines (a scope prefix), like a logger module.
+        if (isInsideLoggerImplementation(call)) return;
         const message = messageArgument(log);
         if (!message) return;
         context.countSite(call);

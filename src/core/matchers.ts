@@ -37,11 +37,16 @@ export function isLoggerModulePath(relPath: string): boolean {
 }
 
 /**
- * A console call that implements a logger method: the whole body of a function given as a
+ * A console call that implements a logger: the whole body of a function given as a
  * `log`/`info`/`warn`/… property or method (`{ warn: (m) => console.warn(m) }`, a console-backed
- * default logger). The call is the logger, not a use of console instead of one.
+ * default logger), or any call inside a class or object literal that is a logger implementation
+ * (`isInsideLoggerImplementation`). The call is the logger, not a use of console instead of one.
  */
 export function isLoggerAdapterCall(call: ts.CallExpression): boolean {
+  return isSoleStatementOfLogMember(call) || isInsideLoggerImplementation(call);
+}
+
+function isSoleStatementOfLogMember(call: ts.CallExpression): boolean {
   let fn: ts.Node = call.parent;
   if (ts.isExpressionStatement(fn)) {
     const block = fn.parent;
@@ -52,6 +57,58 @@ export function isLoggerAdapterCall(call: ts.CallExpression): boolean {
   const holder = ts.isMethodDeclaration(fn) ? fn : fn.parent;
   const name = (ts.isMethodDeclaration(holder) || ts.isPropertyAssignment(holder) || ts.isPropertyDeclaration(holder)) && holder.name && ts.isIdentifier(holder.name) ? holder.name.text : undefined;
   return name !== undefined && LOGGER_METHODS.has(name);
+}
+
+/**
+ * The levels a logger implementation defines as methods. Not `log` (the generic verb: a service's
+ * `private log(msg)` helper), nor `http`, `warning`, `alert`, `success` (an HTTP client field, notice
+ * kinds, an alerting service's method, toast callbacks).
+ */
+const LEVEL_METHODS: ReadonlySet<string> = new Set(['trace', 'debug', 'verbose', 'info', 'warn', 'error', 'fatal', 'silly']);
+const loggerImplementations = new WeakMap<ts.Node, boolean>();
+
+/** The level a class or object member implements: a public method or function-valued property named exactly like a level. */
+function levelMember(member: ts.Node): string | undefined {
+  if (!ts.isMethodDeclaration(member) && !ts.isPropertyDeclaration(member) && !ts.isPropertyAssignment(member)) return undefined;
+  // `handleError`, `logInfo`, `onError` name what a service does; `#error` is private.
+  if (!(ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) || !LEVEL_METHODS.has(member.name.text)) return undefined;
+  // `error: string | null` state and `debug = false` flags are data, not log methods.
+  if (!ts.isMethodDeclaration(member)) {
+    const init = member.initializer && unwrap(member.initializer);
+    if (!init || !(ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return undefined;
+  }
+  // A service's private `info`/`error` helpers are its own console logging, not a logger others use.
+  if (!ts.isPropertyAssignment(member) && ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword)) return undefined;
+  return member.name.text;
+}
+
+/**
+ * A project's own logger implementation, whatever its file is named: a class or object literal with
+ * public methods for at least two distinct levels (`info` and `warn`, `info` and `fatal`), like
+ * logto's `ConsoleLog` or a console-backed fallback `{ info, warn, error }`. One `error` handler or
+ * one `log` helper does not make a service a logger.
+ */
+export function isLoggerImplementation(node: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression): boolean {
+  let known = loggerImplementations.get(node);
+  if (known === undefined) {
+    const members: readonly ts.Node[] = ts.isObjectLiteralExpression(node) ? node.properties : node.members;
+    const levels = new Set<string>();
+    for (const m of members) {
+      const level = levelMember(m);
+      if (level !== undefined) levels.add(level);
+    }
+    known = levels.size >= 2;
+    loggerImplementations.set(node, known);
+  }
+  return known;
+}
+
+/** The node is inside a logger implementation (`isLoggerImplementation`): any of its members, at any depth. */
+export function isInsideLoggerImplementation(node: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+    if ((ts.isClassLike(n) || ts.isObjectLiteralExpression(n)) && isLoggerImplementation(n)) return true;
+  }
+  return false;
 }
 
 const ERROR_PARAM = /^(e|err|error|ex|exc|exception|reason)$/i;

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { findingsOf, fixtureCase, fixtureCases, sitesOf } from '../support/fixtures.js';
 
 const RULE = 'no-console-log';
+const message = (method: string) =>
+  `\`console.${method}\` in server code: log through the structured logger (pino, winston) so the line has a level and fields`;
 
 describe(RULE, () => {
   it('flags console calls in services and route handlers, and counts logger calls as sites', async () => {
@@ -43,6 +45,30 @@ describe(RULE, () => {
   it('flags a console call that sits beside other work in a method named like a logger', async () => {
     const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'console-beside-logic-in-logger-method'));
     expect(found.map((f) => [f.file, f.line, f.column])).toEqual([['src/jobs/sync-inventory.ts', 7, 5]]);
+  });
+
+  it('flags a service class and a controller whose members are only named like logger levels: no public methods for two levels', async () => {
+    // payouts: `error`/`debug` are fields, `logInfo`/`handleError` are not level names; refunds: `info`/`warn` are private
+    // helpers; webhooks: one `error` handler plus a `log` helper (whose lone console call is an adapter, as before).
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'service-classes-with-log-named-members'));
+    const at = (file: string, line: number, column: number, method: string) => ({ file, line, column, message: message(method) });
+    expect(found).toEqual([
+      at('src/controllers/webhooks.controller.ts', 9, 5, 'log'),
+      at('src/controllers/webhooks.controller.ts', 17, 5, 'error'),
+      at('src/services/payouts.service.ts', 12, 5, 'log'),
+      at('src/services/payouts.service.ts', 26, 21, 'info'),
+      at('src/services/payouts.service.ts', 31, 5, 'error'),
+      at('src/services/refunds.service.ts', 17, 5, 'info'),
+      at('src/services/refunds.service.ts', 22, 5, 'warn'),
+    ]);
+  });
+
+  it("exempts every member of the project's logger class or object, and counts none of their console calls as sites", async () => {
+    // ConsoleLog's `plain` and two-statement `fatal`, the job logger's guarded `debug` and two-statement `error`
+    // (5 findings before); the callers' `consoleLog.info` and `reindex.info` are not named like loggers.
+    const dir = fixtureCase(RULE, 'valid', 'console-log-class-of-a-service');
+    expect(await findingsOf(RULE, dir)).toEqual([]);
+    expect(await sitesOf(RULE, dir)).toBe(0);
   });
 
   for (const dir of fixtureCases(RULE, 'valid')) {
