@@ -5,9 +5,6 @@
 // later prune). The first builds an image from versions nobody tested (a range resolved on build
 // day); the second ships compilers, test runners and their vulnerabilities to production and
 // doubles the image. Installs of named tools (`npm install -g pm2`) are not dependency installs.
-// pnpm holds to the lockfile without `--frozen-lockfile` when `CI` is set for the install: its
-// frozen-lockfile default is on in CI (npm's and yarn 1's installs do not change in CI).
-import { posix } from 'node:path';
 import { defineProjectRule } from '../src/core/rule.js';
 import type { DockerInstruction } from '../src/project/dockerfile.js';
 import { shellCommands, stageChain } from '../src/project/dockerfile.js';
@@ -28,28 +25,6 @@ const VALUE_OPTIONS = new Set(['--prefix', '--omit', '--include', '--only', '--r
 const INSTALL_WORDS: Record<Manager, readonly string[]> = { npm: ['install', 'i', 'ci', 'isntall'], yarn: ['install'], pnpm: ['install', 'i'], bun: ['install', 'i'] };
 const PRODUCTION_FLAG = /^(--omit=dev|--only=prod(uction)?|--production(=true)?|--prod|-P)$/;
 const PRODUCTION_ENV = /^(NODE_ENV=production|NPM_CONFIG_PRODUCTION=true|NPM_CONFIG_OMIT=dev)$/i;
-/**
- * pnpm's lockfile settings given as options. Any of them turns off pnpm's CI default (frozen when
- * CI is detected and neither `frozen-lockfile` nor `prefer-frozen-lockfile` is set, not with
- * `--lockfile-only`), so only an explicit `--frozen-lockfile` then holds to the lockfile.
- */
-const PNPM_LOCKFILE_OPTION = /^--((no-)?(prefer-)?frozen-lockfile|lockfile-only)(=|$)/;
-/** The same settings from the environment (`npm_config_prefer_frozen_lockfile=true`) or an `.npmrc` line. */
-const PNPM_LOCKFILE_ENV = /^(npm|pnpm)_config_(prefer_)?frozen_lockfile$/i;
-const PNPM_LOCKFILE_NPMRC = /^\s*(prefer-)?frozen-lockfile\s*=/m;
-
-/** What the environment of an install says: dev dependencies omitted; CI detected; pnpm's CI default applies. */
-interface InstallEnv {
-  production: boolean;
-  ci: boolean;
-  /** The repository has a pnpm-lock.yaml (pnpm freezes in CI only a lockfile that exists) and no `.npmrc` or variable sets the lockfile settings. */
-  pnpmCiDefault: boolean;
-}
-
-/** `CI=true`, `CI=1`: pnpm detects CI (ci-info: `CI` set to anything but `false`). */
-function isCiValue(value: string): boolean {
-  return value !== '' && value !== 'false';
-}
 
 /** `--omit="dev"` → `--omit=dev`: the shell removes the quotes. */
 function unquote(word: string): string {
@@ -57,17 +32,10 @@ function unquote(word: string): string {
 }
 
 /** A dependency install from the manifest (no package names, not global), or undefined. */
-function installOf(command: string, env: InstallEnv): Install | undefined {
+function installOf(command: string, productionEnv: boolean): Install | undefined {
   const words = command.split(' ').map(unquote);
   let inlineEnv = false;
-  let { ci, pnpmCiDefault } = env;
-  while (words[0] !== undefined && (/^\w+=/.test(words[0]) || words[0] === 'env')) {
-    const word = words.shift() ?? '';
-    inlineEnv ||= PRODUCTION_ENV.test(word);
-    const [name = '', value = ''] = word.split(/=(.*)/);
-    if (name === 'CI') ci = isCiValue(value);
-    if (PNPM_LOCKFILE_ENV.test(name)) pnpmCiDefault = false;
-  }
+  while (words[0] !== undefined && (/^\w+=/.test(words[0]) || words[0] === 'env')) inlineEnv ||= PRODUCTION_ENV.test(words.shift() ?? '');
   const manager = programOf(words[0] ?? '') as Manager;
   if (!(manager in INSTALL_WORDS)) return undefined;
   const positional: string[] = [];
@@ -86,9 +54,8 @@ function installOf(command: string, env: InstallEnv): Install | undefined {
   const frozen =
     manager === 'npm'
       ? sub === 'ci'
-      : options.some((o) => o === '--frozen-lockfile' || o === '--immutable' || (manager === 'pnpm' && o === '--offline')) ||
-        (manager === 'pnpm' && ci && pnpmCiDefault && !options.some((o) => PNPM_LOCKFILE_OPTION.test(o)));
-  const production = env.production || inlineEnv || options.some((o) => PRODUCTION_FLAG.test(o));
+      : options.some((o) => o === '--frozen-lockfile' || o === '--immutable' || (manager === 'pnpm' && o === '--offline'));
+  const production = productionEnv || inlineEnv || options.some((o) => PRODUCTION_FLAG.test(o));
   return { manager, command, frozen, production };
 }
 
@@ -101,21 +68,14 @@ function prunes(command: string): boolean {
   );
 }
 
-/** `ENV A=1 B=2`, `ENV A 1` (the legacy form), `ARG A=1` → `A=1`, `B=2`, quotes removed. */
-function assignments(i: DockerInstruction): string[] {
-  const args = i.args.map(unquote);
-  return args.length === 2 && !args[0]?.includes('=') ? [`${args[0]}=${args[1]}`] : args;
-}
-
 /** `ENV NODE_ENV=production`, `ENV NODE_ENV production`, `ARG NODE_ENV=development`: whether installs after it omit dev dependencies. */
 function productionEnvAfter(i: DockerInstruction, before: boolean): boolean {
-  const pairs = assignments(i);
+  const args = i.args.map(unquote);
+  const pairs = args.length === 2 && !args[0]?.includes('=') ? [`${args[0]}=${args[1]}`] : args;
   let production = before;
   for (const p of pairs) if (/^(NODE_ENV|NPM_CONFIG_PRODUCTION|NPM_CONFIG_OMIT)=/i.test(p)) production = PRODUCTION_ENV.test(p);
   return production;
 }
-
-const NO_ENV: InstallEnv = { production: false, ci: false, pnpmCiDefault: false };
 
 function frozenCommand(manager: Manager, production: boolean): string {
   const prod = production ? { npm: ' --omit=dev', yarn: ' --production', pnpm: ' --prod', bun: ' --production' }[manager] : '';
@@ -145,10 +105,7 @@ export default defineProjectRule({
       'TypeScript, test runners and linters to production, making the image larger and adding their vulnerabilities to what scanners report and attackers can reach.',
     fix:
       'Use `npm ci` (`yarn install --frozen-lockfile`, `yarn install --immutable` on Yarn 2+, `pnpm install --frozen-lockfile`). Build in an earlier stage ' +
-      'and install with `npm ci --omit=dev` in the final one, or run `npm prune --omit=dev` after the build; `ENV NODE_ENV=production` before the install also omits dev dependencies. ' +
-      '`pnpm install` where the stage sets `CI` (`ENV CI=true`, `ARG CI=1`, `CI=true pnpm i`) is not flagged for the lockfile: pnpm holds to an existing ' +
-      'pnpm-lock.yaml by default in CI, unless `--no-frozen-lockfile`, `--prefer-frozen-lockfile` or an `.npmrc` setting says otherwise (npm and Yarn 1 do not change in CI). ' +
-      'Dockerfiles for development or tests (`Dockerfile.dev`, `.devcontainer/`, `Dockerfile.integration`, under `test/`) are not judged.',
+      'and install with `npm ci --omit=dev` in the final one, or run `npm prune --omit=dev` after the build; `ENV NODE_ENV=production` before the install also omits dev dependencies.',
     sites: 'dependency installs in Node service Dockerfiles',
     examples: {
       invalid: [{ filename: 'Dockerfile', code: 'FROM node:22-alpine\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n' }],
@@ -159,11 +116,6 @@ export default defineProjectRule({
     const devDependencies = context.facts.packageJson?.raw.devDependencies;
     // Without dev dependencies in the manifest there is nothing to leave out.
     const hasDevDependencies = context.facts.packageJson === null || (typeof devDependencies === 'object' && devDependencies !== null && Object.keys(devDependencies).length > 0);
-    const repositoryFiles = context.facts.repositoryFiles();
-    // pnpm's CI default applies to a lockfile that exists and lockfile settings nobody set.
-    const pnpmCiDefault =
-      repositoryFiles.some((f) => f.kind === 'lockfile' && posix.basename(f.relPath) === 'pnpm-lock.yaml') &&
-      !repositoryFiles.some((f) => f.kind === 'npmrc' && f.text !== null && PNPM_LOCKFILE_NPMRC.test(f.text));
     for (const { relPath, dockerfile, chain } of serviceDockerfiles(context.facts)) {
       // The final image's commands in build order, to see whether a later one prunes dev dependencies.
       const finalCommands = chainInstructions(chain).flatMap((at) => (at.keyword === 'RUN' ? shellCommands(at).map((command) => ({ at, command })) : []));
@@ -171,32 +123,16 @@ export default defineProjectRule({
         const own = new Set(stage.instructions);
         const inFinal = chain.includes(stage);
         let productionEnv = false;
-        // `CI` from an ENV of the stage or a stage it is built FROM, or an ARG of the stage itself
-        // (an ARG ends with its stage; an ENV of the same name wins over it).
-        let ciEnv: string | undefined;
-        let ciArg: string | undefined;
-        let lockfileSettingsUnset = pnpmCiDefault;
         for (const i of chainInstructions(stageChain(stage))) {
-          if (i.keyword === 'ENV' || i.keyword === 'ARG') {
-            productionEnv = productionEnvAfter(i, productionEnv);
-            for (const pair of assignments(i)) {
-              const [name = '', value] = pair.split(/=(.*)/);
-              if (name === 'CI' && value !== undefined && (i.keyword === 'ENV' || own.has(i))) {
-                if (i.keyword === 'ENV') ciEnv = value;
-                else ciArg = value;
-              }
-              if (PNPM_LOCKFILE_ENV.test(name)) lockfileSettingsUnset = false;
-            }
-          }
+          if (i.keyword === 'ENV' || i.keyword === 'ARG') productionEnv = productionEnvAfter(i, productionEnv);
           if (i.keyword !== 'RUN' || !own.has(i)) continue;
-          const ci = isCiValue(ciEnv ?? ciArg ?? '');
           for (const command of shellCommands(i)) {
-            const install = installOf(command, { production: productionEnv, ci, pnpmCiDefault: lockfileSettingsUnset });
+            const install = installOf(command, productionEnv);
             if (!install) continue;
             context.countSite();
             const position = finalCommands.findIndex((c) => c.at === i && c.command === command);
             const later = finalCommands.slice(position + 1);
-            const removedLater = later.some((c) => prunes(c.command) || installOf(c.command, NO_ENV)?.production === true);
+            const removedLater = later.some((c) => prunes(c.command) || installOf(c.command, false)?.production === true);
             const dev = inFinal && hasDevDependencies && !install.production && !removedLater;
             if (install.frozen && !dev) continue;
             const messageId = !install.frozen && dev ? 'notFrozenWithDev' : dev ? 'devDependencies' : 'notFrozen';
