@@ -3,7 +3,7 @@
 // or correlate them, and synchronous writes to a piped stdout can stall the event loop.
 import { ts } from '../src/core/typescript.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { consoleCall, CONSOLE_LOG_METHODS, isLoggerAdapterCall, isLoggerCall, isLoggerModulePath } from '../src/core/matchers.js';
+import { consoleCall, CONSOLE_LOG_METHODS, isInsideLoggerImplementation, isLoggerAdapterCall, isLoggerCall, isLoggerModulePath } from '../src/core/matchers.js';
 
 interface Options extends Record<string, unknown> {
   /** console methods that are allowed (like ESLint's no-console `allow`). */
@@ -32,9 +32,11 @@ export default defineFileRule<Options>({
       'stalls the event loop. A structured logger (pino, winston, bunyan) writes JSON lines with a level, a timestamp and fields. ' +
       'Not flagged: tests, CLI scripts, build configs, browser code, and the project\'s own logger, whose console calls are its output: ' +
       'a `logger`/`logging` module, a `log`/`info`/`warn`/… member whose body is the console call, or a class or object literal with ' +
-      'public methods for two or more levels (`trace`, `debug`, `verbose`, `info`, `warn`, `error`, `fatal`, `silly`), all of it. ' +
+      'public methods for two or more levels (`trace`, `debug`, `verbose`, `info`, `warn`, `error`, `fatal`, `silly`) that write through ' +
+      'console or a logger: those methods and the members they call on `this`. ' +
       'A level must be a method\'s exact name: `handleError`, `logInfo`, a `log` helper, an `error` field or private `info`/`warn` ' +
-      'helpers do not make a service class a logger.',
+      'helpers, a status `info()` or an `error(id)` that writes a row do not make a service class a logger, and its other methods ' +
+      'are judged as usual.',
     fix: 'Import the project logger and log with a level and fields: `logger.info({ orderId }, \'order created\')`.',
     sites: 'log calls (console and logger)',
     examples: {
@@ -73,7 +75,7 @@ export default defineFileRule<Options>({
     return {
       CallExpression(call: ts.CallExpression) {
         const method = consoleCall(call, context.helpers);
-        if (method !== undefined && CONSOLE_LOG_METHODS.has(method) && !isLoggerAdapterCall(call)) {
+        if (method !== undefined && CONSOLE_LOG_METHODS.has(method) && !isLoggerAdapterCall(call) && !isInsideLoggerImplementation(call)) {
           context.countSite(call);
           if (!allow.has(method)) context.report({ node: call, messageId: 'console', data: { method } });
         } else if (isLoggerCall(call)) {

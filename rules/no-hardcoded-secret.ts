@@ -13,7 +13,7 @@ import { isSecretName, looksLikeSecret, maskSecret, secretShapeIn, urlCredential
 /** Documentation copies of a config (`config.example.ts`, `settings.sample.js`) hold placeholders by design. */
 const EXAMPLE_FILE = /\.(?:example|sample)\.[^/]+$/i;
 /** Translation catalogs (`locales/de/…`, `i18n/fr.ts`): `password: 'Passwort'` is a label, whatever the language. */
-const TRANSLATION_CATALOG = /(?:^|\/)(?:locales?|i18n|l10n|translations?|lang|langs|languages)\//i;
+const TRANSLATION_CATALOG = /(?:^|\/)(?:locales?|i18n|l10n)\//i;
 /** `Authorization: 'Bearer <token>'`: the credential is what follows the scheme. */
 const AUTH_SCHEME = /^(?:Bearer|Basic|Token|Digest)\s+(\S+)$/i;
 
@@ -157,8 +157,8 @@ export default defineFileRule({
     const { helpers, file } = context;
     if (file.roles.has('test') || EXAMPLE_FILE.test(file.relPath)) return {};
     const browser = file.roles.has('browser');
-    // Labels are judged by name only where a name can mean a secret; shapes and URLs are checked everywhere.
-    const labels = browser || TRANSLATION_CATALOG.test(file.relPath);
+    // In a translation catalog a secret-named key holds a label; env fallbacks, secret arguments, shapes and URLs are still checked.
+    const catalog = TRANSLATION_CATALOG.test(file.relPath);
     const reported = new Set<ts.Node>();
     const judgedFallbacks = new Set<ts.Node>();
     const sf = file.sourceFile;
@@ -186,8 +186,8 @@ export default defineFileRule({
 
     const checkNamed = (place: ts.Node, nameNode: ts.Node, value: ts.Expression | undefined) => {
       const name = nameOf(nameNode);
-      // A key with spaces or slashes is a lookup key (`'get /configs/id-token': 'GetIdTokenConfig'`), not a name holding a value.
-      if (!value || name === undefined || /[\s/]/.test(name) || !isSecretName(name)) return;
+      // A key with spaces is a lookup key (`'get /configs/id-token': 'GetIdTokenConfig'`), not a name holding a value.
+      if (catalog || !value || name === undefined || /\s/.test(name) || !isSecretName(name)) return;
       if (isSetting(value, helpers)) context.countSite(place);
       const passphrase = isSessionSecret(place, helpers);
       for (const c of candidatesOf(value, helpers, judgedFallbacks)) judge(c, name, undefined, passphrase);
@@ -223,7 +223,7 @@ export default defineFileRule({
       },
     };
     return {
-      ...(labels ? {} : named),
+      ...(browser ? {} : named),
       StringLiteral: (node: ts.StringLiteral) => checkLiteralText(node, node.text, true),
       NoSubstitutionTemplateLiteral: (node: ts.NoSubstitutionTemplateLiteral) => checkLiteralText(node, node.text, true),
       // `postgres://app:s3cr3t@${host}/orders`: the credentials sit in the template's head.

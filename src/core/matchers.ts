@@ -37,16 +37,12 @@ export function isLoggerModulePath(relPath: string): boolean {
 }
 
 /**
- * A console call that implements a logger: the whole body of a function given as a
+ * A console call that implements a logger method: the whole body of a function given as a
  * `log`/`info`/`warn`/… property or method (`{ warn: (m) => console.warn(m) }`, a console-backed
- * default logger), or any call inside a class or object literal that is a logger implementation
- * (`isInsideLoggerImplementation`). The call is the logger, not a use of console instead of one.
+ * default logger). The call is the logger, not a use of console instead of one. (A console call in
+ * a logger class's other members: `isInsideLoggerImplementation`.)
  */
 export function isLoggerAdapterCall(call: ts.CallExpression): boolean {
-  return isSoleStatementOfLogMember(call) || isInsideLoggerImplementation(call);
-}
-
-function isSoleStatementOfLogMember(call: ts.CallExpression): boolean {
   let fn: ts.Node = call.parent;
   if (ts.isExpressionStatement(fn)) {
     const block = fn.parent;
@@ -65,48 +61,78 @@ function isSoleStatementOfLogMember(call: ts.CallExpression): boolean {
  * kinds, an alerting service's method, toast callbacks).
  */
 const LEVEL_METHODS: ReadonlySet<string> = new Set(['trace', 'debug', 'verbose', 'info', 'warn', 'error', 'fatal', 'silly']);
-const loggerImplementations = new WeakMap<ts.Node, boolean>();
+const loggingMembersOf = new WeakMap<ts.Node, ReadonlySet<ts.Node> | null>();
 
-/** The level a class or object member implements: a public method or function-valued property named exactly like a level. */
-function levelMember(member: ts.Node): string | undefined {
-  if (!ts.isMethodDeclaration(member) && !ts.isPropertyDeclaration(member) && !ts.isPropertyAssignment(member)) return undefined;
-  // `handleError`, `logInfo`, `onError` name what a service does; `#error` is private.
-  if (!(ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) || !LEVEL_METHODS.has(member.name.text)) return undefined;
-  // `error: string | null` state and `debug = false` flags are data, not log methods.
-  if (!ts.isMethodDeclaration(member)) {
-    const init = member.initializer && unwrap(member.initializer);
-    if (!init || !(ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return undefined;
-  }
-  // A service's private `info`/`error` helpers are its own console logging, not a logger others use.
-  if (!ts.isPropertyAssignment(member) && ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword)) return undefined;
-  return member.name.text;
+function declaredName(member: ts.Node): string | undefined {
+  const name = (member as { name?: ts.PropertyName }).name;
+  return name && (ts.isIdentifier(name) || ts.isStringLiteral(name)) ? name.text : undefined;
+}
+
+/** The function a member is: a method, or a property holding an arrow function or function expression. */
+function memberFunction(member: ts.Node): ts.FunctionLikeDeclaration | undefined {
+  if (ts.isMethodDeclaration(member)) return member;
+  if (!ts.isPropertyDeclaration(member) && !ts.isPropertyAssignment(member)) return undefined;
+  const init = member.initializer && unwrap(member.initializer);
+  return init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
+}
+
+/** What a member's body writes through: console or another logger (`console.warn(…)`, `base.info(…)`), and the members it calls on `this` (`this.plain(…)`). */
+function writesOf(fn: ts.FunctionLikeDeclaration): { console: boolean; own: Set<string> } {
+  const out = { console: false, own: new Set<string>() };
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
+      const target = n.expression.expression;
+      const method = n.expression.name.text;
+      if (ts.isIdentifier(target) && target.text === 'console') out.console = true;
+      else if (target.kind === ts.SyntaxKind.ThisKeyword) out.own.add(method);
+      // Another logger underneath (`base.info(…)`, `this.logger.warn(…)`).
+      else if (LEVEL_METHODS.has(method) || method === 'log') out.console = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  if (fn.body) visit(fn.body);
+  return out;
 }
 
 /**
- * A project's own logger implementation, whatever its file is named: a class or object literal with
- * public methods for at least two distinct levels (`info` and `warn`, `info` and `fatal`), like
- * logto's `ConsoleLog` or a console-backed fallback `{ info, warn, error }`. One `error` handler or
- * one `log` helper does not make a service a logger.
+ * The members of a class or object literal that make up a logger, or null when it is not one: it
+ * needs public methods for at least two distinct levels (`info` and `warn`, `info` and `fatal`) that
+ * write through console, another logger or another of its members, like logto's `ConsoleLog`; then those level
+ * methods and the members they call on `this` (`plain`) are its logging members. A service's status
+ * `info()`, its `error(id)` handler, or its `handle()` beside console-writing `info`/`warn` helpers is
+ * not logging.
  */
-export function isLoggerImplementation(node: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression): boolean {
-  let known = loggerImplementations.get(node);
-  if (known === undefined) {
-    const members: readonly ts.Node[] = ts.isObjectLiteralExpression(node) ? node.properties : node.members;
-    const levels = new Set<string>();
-    for (const m of members) {
-      const level = levelMember(m);
-      if (level !== undefined) levels.add(level);
-    }
-    known = levels.size >= 2;
-    loggerImplementations.set(node, known);
+function loggingMembers(container: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression): ReadonlySet<ts.Node> | null {
+  let known = loggingMembersOf.get(container);
+  if (known !== undefined) return known;
+  const members: readonly ts.Node[] = ts.isObjectLiteralExpression(container) ? container.properties : container.members;
+  const names = new Set(members.map(declaredName).filter((n): n is string => n !== undefined));
+  const levels = new Set<string>();
+  const logging = new Set<ts.Node>();
+  const called = new Set<string>();
+  for (const m of members) {
+    const name = declaredName(m);
+    const fn = memberFunction(m);
+    if (name === undefined || !fn || !LEVEL_METHODS.has(name)) continue;
+    // A service's private `info`/`error` helpers are its own console logging, not a logger others use.
+    if (!ts.isPropertyAssignment(m) && ts.canHaveModifiers(m) && ts.getModifiers(m)?.some((x) => x.kind === ts.SyntaxKind.PrivateKeyword || x.kind === ts.SyntaxKind.ProtectedKeyword)) continue;
+    const writes = writesOf(fn);
+    const ownCalls = [...writes.own].filter((n) => names.has(n));
+    if (!writes.console && ownCalls.length === 0) continue;
+    levels.add(name);
+    logging.add(m);
+    for (const n of ownCalls) called.add(n);
   }
+  known = levels.size >= 2 ? new Set([...logging, ...members.filter((m) => called.has(declaredName(m) ?? '\0'))]) : null;
+  loggingMembersOf.set(container, known);
   return known;
 }
 
-/** The node is inside a logger implementation (`isLoggerImplementation`): any of its members, at any depth. */
+/** The node is inside a logging member of a logger implementation (`loggingMembers`), at any depth. */
 export function isInsideLoggerImplementation(node: ts.Node): boolean {
-  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
-    if ((ts.isClassLike(n) || ts.isObjectLiteralExpression(n)) && isLoggerImplementation(n)) return true;
+  let member: ts.Node = node;
+  for (let n: ts.Node | undefined = node.parent; n; member = n, n = n.parent) {
+    if ((ts.isClassLike(n) || ts.isObjectLiteralExpression(n)) && loggingMembers(n)?.has(member)) return true;
   }
   return false;
 }

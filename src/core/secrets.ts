@@ -107,8 +107,9 @@ const NON_ASCII_LETTER = /(?![\u0000-\u007f])\p{L}/u;
 export function looksLikeSecret(value: string, name?: string, options: { passphrase?: boolean } = {}): boolean {
   const v = value.trim();
   if (v.length < 8 || /^\d+$/.test(v)) return false;
-  // A letter outside ASCII is natural language (`Contraseña`, `パスワードを忘れましたか`): generated secrets are ASCII.
-  if (NON_ASCII_LETTER.test(v)) return false;
+  // Words in a language written with letters outside ASCII (`Contraseña`, `パスワードを忘れましたか`, `Token inválido.`):
+  // no digit and no symbol but word punctuation. `Contraseña#2024!` and `clave_súper_secreta_2024` stay secrets.
+  if (NON_ASCII_LETTER.test(v) && !/[\d_#$%&*+=<>@^|~{}[\]\\/]/.test(v)) return false;
   // Where the value can only be a secret (a session or JWT secret), words with spaces are a passphrase (`keyboard cat`).
   if (/\s/.test(v) && !(options.passphrase && !/\s\s|\n/.test(v) && v.split(/\s/).length <= 4)) return false;
   if (ENV_VAR_NAME.test(v) || URL_LIKE.test(v) || PATH_LIKE.test(v) || PASSWORD_HASH.test(v) || EMAIL.test(v)) return false;
@@ -118,7 +119,8 @@ export function looksLikeSecret(value: string, name?: string, options: { passphr
   if (ERROR_CODE.test(v)) return false;
   const words = nameWords(v);
   // A field or header name made of credential words (`x-access-token`), a one-letter prefix allowed (`g_csrf_token`).
-  if (words.some((w) => w.length > 1) && words.every((w) => CREDENTIAL_VOCABULARY.has(w) || /^[a-z]$/.test(w)) && words.join('').length >= v.replace(/[^a-z]/gi, '').length) return false;
+  const named = words.length > 1 && /^[a-z]$/.test(words[0] ?? '') ? words.slice(1) : words;
+  if (named.length > 0 && named.every((w) => CREDENTIAL_VOCABULARY.has(w)) && words.join('').length >= v.replace(/[^a-z]/gi, '').length) return false;
   if (name !== undefined && nameWords(name).join('') === words.join('')) return false;
   return entropy(v) >= 2.5;
 }

@@ -53,9 +53,10 @@ const DEV_PROGRAMS = new Set(['nodemon', 'ts-node-dev', 'tsnd', 'node-dev']);
 function namedForDevelopment(relPath: string, chain: readonly DockerStage[]): boolean {
   const words = (text: string) => text.toLowerCase().split(/[/._:-]+/);
   const devWord = (text: string) => words(text).some((w) => NOT_PRODUCTION.has(w));
-  const testImageName = (text: string) => words(text).some((w) => NOT_PRODUCTION.has(w) || TEST_IMAGE_NAMES.has(w));
+  // `Dockerfile.integration`, `integration.Dockerfile`, `AS integration`: the whole name, not a word of it (`integration-worker.Dockerfile`).
+  const testImageName = (text: string) => TEST_IMAGE_NAMES.has(text.toLowerCase().replace(/^dockerfile[.-]|[.-]dockerfile$/, ''));
   const final = chain[chain.length - 1];
-  if (devWord(relPath) || testImageName(posix.basename(relPath)) || (final?.name != null && testImageName(final.name))) return true;
+  if (devWord(relPath) || testImageName(posix.basename(relPath)) || (final?.name != null && (devWord(final.name) || testImageName(final.name)))) return true;
   // The program and script words of the command, not option values (`--log-level debug`).
   const commandNames = (i: DockerInstruction) => commandWords(i).filter((w, k, all) => !w.startsWith('-') && !(all[k - 1] ?? '').startsWith('-'));
   return chainInstructions(chain).some(

@@ -45,6 +45,12 @@ describe(RULE, () => {
     ]);
   });
 
+  it('judges a Dockerfile with "integration" as only a word of its name (integration-worker.Dockerfile)', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'integration-worker-image'))).toEqual([
+      { file: 'docker/integration-worker.Dockerfile', line: 2, column: 1, message: noUser('node:22-alpine', 'node') },
+    ]);
+  });
+
   it('does not judge `Dockerfile.integration`, only the production Dockerfile next to it', async () => {
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'integration-test-dockerfile'))).toBe(1);
   });

@@ -71,6 +71,15 @@ describe(RULE, () => {
     expect(await sitesOf(RULE, dir)).toBe(0);
   });
 
+  it('judges a service class by its methods: a status info() or an error(id) handler is no logger, nor are console helpers beside its own work', async () => {
+    const console = (method: string) => `\`console.${method}\` in server code: log through the structured logger (pino, winston) so the line has a level and fields`;
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'services-with-level-named-methods'))).toEqual([
+      { file: 'src/payments/payouts.service.ts', line: 7, column: 5, message: console('log') },
+      { file: 'src/payments/webhook.js', line: 6, column: 5, message: console('log') },
+      { file: 'src/payments/webhook.js', line: 7, column: 41, message: console('error') },
+    ]);
+  });
+
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);

@@ -51,6 +51,19 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags secrets in other languages, behind path keys, and in a translation service (not a catalog)', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'secrets-in-other-languages-and-path-keys'))).toEqual([
+      { file: 'src/config/auth.ts', line: 2, column: 40, message: fallback('JWT_SECRET', 'clav…') },
+      { file: 'src/config/auth.ts', line: 3, column: 18, message: named('adminPassword', 'Cont…') },
+      { file: 'src/config/auth.ts', line: 5, column: 30, message: named('sessionSecret', 'Gehe…') },
+      { file: 'src/config/ssm-defaults.ts', line: 3, column: 35, message: named('/orders-api/prod/db_password', 'q9Vt…') },
+      { file: 'src/config/ssm-defaults.ts', line: 4, column: 34, message: named('/orders-api/prod/jwt_secret', 'f3N8…') },
+      { file: 'src/config/ssm-defaults.ts', line: 6, column: 36, message: named('dbPassword', 'Adm…') },
+      { file: 'src/translation/translation.service.ts', line: 3, column: 52, message: fallback('DEEPL_API_KEY', '8f3b…') },
+      { file: 'src/translation/translation.service.ts', line: 6, column: 11, message: named('apiKey', 'b71e…') },
+    ]);
+  });
+
   it('flags assignments to secret-named members and class fields', async () => {
     const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'assignments-and-class-fields'));
     expect(found.map(at)).toEqual(['src/payments-client.ts:5:27', 'src/payments-client.ts:11:29']);
