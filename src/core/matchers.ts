@@ -2,7 +2,7 @@
 import { ts } from './typescript.js';
 import type { Helpers } from './helpers.js';
 import { LOG_METHODS } from './loggers.js';
-import { memberName, unwrap } from './references.js';
+import { memberFunctionOf, memberName, propertyNameText, unwrap } from './references.js';
 
 export { logCallOf, type LogCall, type LoggerInfo, type LoggerLibrary } from './loggers.js';
 
@@ -63,18 +63,7 @@ export function isLoggerAdapterCall(call: ts.CallExpression): boolean {
 const LEVEL_METHODS: ReadonlySet<string> = new Set(['trace', 'debug', 'verbose', 'info', 'warn', 'error', 'fatal', 'silly']);
 const loggingMembersOf = new WeakMap<ts.Node, ReadonlySet<ts.Node> | null>();
 
-function declaredName(member: ts.Node): string | undefined {
-  const name = (member as { name?: ts.PropertyName }).name;
-  return name && (ts.isIdentifier(name) || ts.isStringLiteral(name)) ? name.text : undefined;
-}
-
-/** The function a member is: a method, or a property holding an arrow function or function expression. */
-function memberFunction(member: ts.Node): ts.FunctionLikeDeclaration | undefined {
-  if (ts.isMethodDeclaration(member)) return member;
-  if (!ts.isPropertyDeclaration(member) && !ts.isPropertyAssignment(member)) return undefined;
-  const init = member.initializer && unwrap(member.initializer);
-  return init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
-}
+const declaredName = (member: ts.Node): string | undefined => propertyNameText((member as { name?: ts.PropertyName }).name);
 
 /** What a member's body writes through: console or another logger (`console.warn(…)`, `base.info(…)`), and the members it calls on `this` (`this.plain(…)`). */
 function writesOf(fn: ts.FunctionLikeDeclaration): { console: boolean; own: Set<string> } {
@@ -112,7 +101,7 @@ function loggingMembers(container: ts.ClassLikeDeclaration | ts.ObjectLiteralExp
   const called = new Set<string>();
   for (const m of members) {
     const name = declaredName(m);
-    const fn = memberFunction(m);
+    const fn = memberFunctionOf(m);
     if (name === undefined || !fn || !LEVEL_METHODS.has(name)) continue;
     // A service's private `info`/`error` helpers are its own console logging, not a logger others use.
     if (!ts.isPropertyAssignment(m) && ts.canHaveModifiers(m) && ts.getModifiers(m)?.some((x) => x.kind === ts.SyntaxKind.PrivateKeyword || x.kind === ts.SyntaxKind.ProtectedKeyword)) continue;

@@ -9,7 +9,7 @@ import type { Reference } from './types.js';
 import { asyncMembersOf as listAsyncMembers, isAsyncFunctionLike } from '../project/modules.js';
 import type { Helpers } from './helpers.js';
 import { clientReturnsPromise } from './http-clients.js';
-import { unwrap } from './references.js';
+import { memberFunctionOf, unwrap } from './references.js';
 import { isFunctionLike, kindTable } from './scope.js';
 
 const PROMISE_STATICS = new Set(['resolve', 'reject', 'all', 'allSettled', 'race', 'any', 'try']);
@@ -226,12 +226,8 @@ export function memberFunction(container: ts.ClassLikeDeclaration | ts.ObjectLit
   for (const m of members) {
     if (!ts.isMethodDeclaration(m) && !ts.isPropertyDeclaration(m) && !ts.isPropertyAssignment(m)) continue;
     if (nameText(m.name) !== name) continue;
-    if (ts.isMethodDeclaration(m)) {
-      if (m.body) return m;
-      continue;
-    }
-    const init = m.initializer && unwrap(m.initializer);
-    if (init && isFunctionNode(init)) return init;
+    const fn = memberFunctionOf(m);
+    if (fn) return fn;
   }
   return undefined;
 }

@@ -57,10 +57,18 @@ export function memberName(expr: ts.Expression): string | undefined {
   return undefined;
 }
 
-function propertyNameText(name: ts.PropertyName | undefined): string | undefined {
+export function propertyNameText(name: ts.PropertyName | undefined): string | undefined {
   if (!name) return undefined;
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
   return undefined;
+}
+
+/** The function a class or object member is: a method with a body, or a property holding an arrow function or function expression. */
+export function memberFunctionOf(member: ts.Node): ts.MethodDeclaration | ts.ArrowFunction | ts.FunctionExpression | undefined {
+  if (ts.isMethodDeclaration(member)) return member.body ? member : undefined;
+  if (!ts.isPropertyDeclaration(member) && !ts.isPropertyAssignment(member)) return undefined;
+  const init = member.initializer && unwrap(member.initializer);
+  return init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
 }
 
 /** For `const { a: { b } } = init`, the path of property names from `init` to the element. */

@@ -17,7 +17,7 @@ import type { ProjectFacts } from '../project/facts.js';
 import { calleeOfReference, constructorMembers, exportedValues, handlerModelOf, hasDecorator, importedReference, localFunction, localMember, seededFunctions, type ImportedCallee } from './handlers.js';
 import type { Helpers } from './helpers.js';
 import { isFunctionNode, type FunctionNode } from './promises.js';
-import { memberName, unwrap } from './references.js';
+import { memberFunctionOf, memberName, unwrap } from './references.js';
 import type { FileInfo, Listeners, Reference, ReportDescriptor, TraceStep } from './types.js';
 import { SINK_KINDS } from './sinks/index.js';
 import { installsGlobalValidationPipe } from '../project/evidence/validation.js';
@@ -1488,12 +1488,8 @@ function memberFunctions(container: ts.ClassLikeDeclaration | ts.ObjectLiteralEx
     if (!ts.isMethodDeclaration(m) && !ts.isPropertyDeclaration(m) && !ts.isPropertyAssignment(m)) continue;
     const name = ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name) || ts.isStringLiteral(m.name) ? m.name.text : undefined;
     if (name === undefined || out.has(name)) continue;
-    if (ts.isMethodDeclaration(m)) {
-      if (m.body) out.set(name, m);
-      continue;
-    }
-    const init = m.initializer && unwrap(m.initializer);
-    if (init && isFunctionNode(init)) out.set(name, init);
+    const fn = memberFunctionOf(m);
+    if (fn) out.set(name, fn);
   }
   return out;
 }

@@ -20,10 +20,10 @@ const NO_EVIDENCE = { shebang: false, browserSyntax: false, serverImports: false
 /** Words in a Dockerfile's name, directory or final stage that mark it for development or tests. */
 const NOT_PRODUCTION = new Set(['dev', 'develop', 'development', 'devcontainer', 'local', 'test', 'tests', 'testing', 'e2e', 'debug', 'ci']);
 /**
- * Words that mark a test image only in the Dockerfile's own file name or its final stage's name
- * (`Dockerfile.integration`, `integration.Dockerfile`, `AS integration`): as a directory or in a
- * command they name a production service as often (`integration-service/Dockerfile`, a service
- * that integrates third-party APIs).
+ * Names that mark a test image only as the whole name beside `Dockerfile` or of the final stage
+ * (`Dockerfile.integration`, `integration.Dockerfile`, `AS integration`): as a word of a directory,
+ * a file name or a command they name a production service as often (`integration-service/Dockerfile`,
+ * `integration-worker.Dockerfile`, a service that integrates third-party APIs).
  */
 const TEST_IMAGE_NAMES = new Set(['integration']);
 /** `node`, `alpine-node`, `nodejs20-debian12` (distroless), `pm2` (keymetrics' Node image). */
@@ -51,9 +51,7 @@ const DEV_PROGRAMS = new Set(['nodemon', 'ts-node-dev', 'tsnd', 'node-dev']);
 
 /** `Dockerfile.dev`, `.devcontainer/Dockerfile`, `Dockerfile.integration`, a final stage `AS development`, `CMD ["npm", "run", "start:dev"]`, `CMD ["./start.dev.sh"]`. */
 function namedForDevelopment(relPath: string, chain: readonly DockerStage[]): boolean {
-  const words = (text: string) => text.toLowerCase().split(/[/._:-]+/);
-  const devWord = (text: string) => words(text).some((w) => NOT_PRODUCTION.has(w));
-  // `Dockerfile.integration`, `integration.Dockerfile`, `AS integration`: the whole name, not a word of it (`integration-worker.Dockerfile`).
+  const devWord = (text: string) => text.toLowerCase().split(/[/._:-]+/).some((w) => NOT_PRODUCTION.has(w));
   const testImageName = (text: string) => TEST_IMAGE_NAMES.has(text.toLowerCase().replace(/^dockerfile[.-]|[.-]dockerfile$/, ''));
   const final = chain[chain.length - 1];
   if (devWord(relPath) || testImageName(posix.basename(relPath)) || (final?.name != null && (devWord(final.name) || testImageName(final.name)))) return true;
