@@ -64,6 +64,40 @@ export function readSource(root: string, relPath: string): ReadResult {
   return read;
 }
 
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Git's test for binary content is a NUL in the first 8,000 bytes. A source file may hold a stray
+ * one in a string (a test of null-byte sanitising): so a file with NULs there is binary when they
+ * are more than one byte in a hundred or its bytes are not UTF-8 (an MPEG transport stream named `.ts`).
+ */
+function isBinary(buf: Buffer): boolean {
+  const sample = buf.subarray(0, 8000);
+  let nuls = 0;
+  for (let i = sample.indexOf(0); i !== -1; i = sample.indexOf(0, i + 1)) nuls++;
+  if (nuls === 0) return false;
+  if (nuls * 100 > sample.length) return true;
+  try {
+    strictDecoder.decode(buf);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A long line that is one string or template literal with a little code around it is data someone
+ * pasted (a base64 logo, a certificate, an XML fixture), not minified code: the literal, first
+ * quote to the next of the same kind, spans at least 90 % of the line.
+ */
+function isOneLiteral(text: string, start: number, end: number): boolean {
+  const line = text.slice(start, end);
+  const open = line.search(/['"`]/);
+  if (open === -1) return false;
+  const close = line.indexOf(line.charAt(open), open + 1);
+  return close !== -1 && close - open + 1 >= line.length * 0.9;
+}
+
 function readSourceFile(path: string): ReadResult {
   let stamp: FileStamp | null = null;
   try {
@@ -73,12 +107,12 @@ function readSourceFile(path: string): ReadResult {
     if (size > MAX_FILE_BYTES) return { skipped: `skipped: ${Math.round(size / 1024)} KiB is larger than the ${MAX_FILE_BYTES / 1024} KiB limit for source files`, stamp };
     const buf = readFileSync(path);
     stamp.hash = hashBytes(buf);
-    if (buf.subarray(0, 8000).includes(0)) return { skipped: 'skipped: binary file', stamp };
+    if (isBinary(buf)) return { skipped: 'skipped: binary file', stamp };
     const text = decoder.decode(buf);
     let lineStart = 0;
     for (let i = text.indexOf('\n'); ; i = text.indexOf('\n', lineStart)) {
       const end = i === -1 ? text.length : i;
-      if (end - lineStart > MAX_LINE_LENGTH) return { skipped: `skipped: line ${text.slice(0, lineStart).split('\n').length} is ${end - lineStart} characters long (minified or generated)`, stamp };
+      if (end - lineStart > MAX_LINE_LENGTH && !isOneLiteral(text, lineStart, end)) return { skipped: `skipped: line ${text.slice(0, lineStart).split('\n').length} is ${end - lineStart} characters long (minified or generated)`, stamp };
       if (i === -1) break;
       lineStart = i + 1;
     }

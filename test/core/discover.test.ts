@@ -62,4 +62,37 @@ describe('discovery', () => {
       { file: 'src/bundle.js', message: 'skipped: line 1 is 6008 characters long (minified or generated)' },
     ]);
   });
+
+  it('reads a file whose long line is one pasted literal, or with a stray NUL in a string; skips bytes that are not UTF-8', () => {
+    const logo = `data:image/svg+xml;base64,${'PHN2ZyB3aWR0aD0iMjQi'.repeat(400)}`;
+    const root = writeProject({
+      // A logo as a data URI (logto's SSO connector constants), a SAML fixture in a template literal.
+      'src/sso/okta.ts': `export const oktaLogo =\n  '${logo}';\nexport const oktaName = 'Okta';\n`,
+      'src/sso/metadata.ts': `export const metadataXml = \`<?xml version="1.0"?>${'<EntityDescriptor entityID="x"/>'.repeat(200)}\`;\n`,
+      // A test of null-byte sanitising (docmost's utils.spec.ts).
+      'src/files/sanitize.ts': [
+        "import { sanitizeFileName } from './names';",
+        '',
+        'export const cases: Array<[string, string]> = [',
+        "  ['report 2024.pdf', 'report 2024.pdf'],",
+        "  ['../../etc/passwd', 'etcpasswd'],",
+        "  ['..\\\\windows.svg', '..windows.svg'],",
+        "  ['null\u0000byte.txt', 'nullbyte.txt'],",
+        '];',
+        '',
+        'export const sanitized = cases.map(([input]) => sanitizeFileName(input));',
+        '',
+      ].join('\n'),
+      // Two minified statements on one long line are still minified, whatever their strings.
+      'src/vendor.js': `var a='${'x'.repeat(3000)}';var b=${'1+'.repeat(1500)}1;\n`,
+      // A video segment named .ts: one NUL among bytes that are not UTF-8.
+      'src/media/segment.ts': Buffer.from([0x47, 0x40, 0x11, 0x10, 0x00, 0x42, 0xf0, 0x25, ...Array.from({ length: 200 }, () => 0xff)]),
+    });
+    const loaded = loadSources(root, []);
+    expect(loaded.parsed.map((p) => p.relPath)).toEqual(['src/files/sanitize.ts', 'src/sso/metadata.ts', 'src/sso/okta.ts']);
+    expect(loaded.errors).toEqual([
+      { file: 'src/media/segment.ts', message: 'skipped: binary file' },
+      { file: 'src/vendor.js', message: 'skipped: line 1 is 6017 characters long (minified or generated)' },
+    ]);
+  });
 });
