@@ -219,8 +219,8 @@ describe(RULE, () => {
     ]);
   });
 
-  it('keeps test files in scope', async () => {
-    expect((await findingsOf(RULE, invalid('floating-in-test-file'))).map(at)).toEqual(['test/orders.e2e.test.ts:6:5']);
+  it('judges server code only: the same calls in a test and a one-shot script are not flagged, in a command that starts the server they are', async () => {
+    expect((await findingsOf(RULE, invalid('server-code-beside-tests-and-scripts'))).map(at)).toEqual(['src/commands/start.ts:8:3', 'src/services/orders.service.ts:11:3']);
   });
 
   it('flags a promise discarded through `&&` or a conditional expression statement', async () => {
@@ -330,19 +330,19 @@ describe(RULE, () => {
 
     it('keeps the syntactic knowledge for calls typed `any` (package not installed) and files outside the program', async () => {
       const expected = {
-        findings: [`scripts/backfill-totals.ts:8:1 ${floating('backfill(…)')}`, `src/webhooks/webhook.publisher.ts:4:3 ${floating('axios.post(…)')}`],
+        findings: [`jobs/totals-refresher.ts:9:3 ${floating('refreshTotals(…)')}`, `src/webhooks/webhook.publisher.ts:4:3 ${floating('axios.post(…)')}`],
         sites: 3,
       };
       expect(await both('unknown-types-fall-back')).toEqual({ syntactic: expected, types: expected });
     });
 
-    it('checks the projects a solution-style tsconfig references (app and spec) as one program', async () => {
+    it('checks the projects a solution-style tsconfig references (app and workers) as one program', async () => {
       expect(await both('solution-style-tsconfig')).toEqual({
         syntactic: { findings: [], sites: 0 },
         types: {
           findings: [
-            `src/payments/refunds.service.spec.ts:7:3 ${floating('gateway.refund(…)')}`,
             `src/payments/refunds.service.ts:7:5 ${floating('this.gateway.refund(…)')}`,
+            `src/workers/refund-retry.worker.ts:7:3 ${floating('gateway.refund(…)')}`,
           ],
           sites: 2,
         },
