@@ -6,6 +6,7 @@
 import { posix } from 'node:path';
 import { defineProjectRule } from '../src/core/rule.js';
 import { packageJsonKeyPosition, repositoryRoot, rootFiles } from '../src/project/operations.js';
+import { serviceEntryPoints } from '../src/project/services.js';
 
 function nonEmptyString(value: unknown): boolean {
   return typeof value === 'string' && value.trim() !== '';
@@ -13,6 +14,11 @@ function nonEmptyString(value: unknown): boolean {
 
 function field(obj: unknown, key: string): unknown {
   return obj && typeof obj === 'object' && !Array.isArray(obj) ? (obj as Record<string, unknown>)[key] : undefined;
+}
+
+/** `engines.node` or `volta.node` in a package.json's fields. */
+function declaresNode(raw: unknown): boolean {
+  return nonEmptyString(field(field(raw, 'engines'), 'node')) || nonEmptyString(field(field(raw, 'volta'), 'node'));
 }
 
 export default defineProjectRule({
@@ -34,7 +40,9 @@ export default defineProjectRule({
       'Without a declared Node version, each developer, the CI runner and the production image use whatever Node they happen to have. ' +
       'Code written against a newer API passes locally and fails in production on an older runtime; a base image or platform upgrade ' +
       'moves production to a new major that nobody tested. Tooling (npm, Volta, nvm, fnm, cloud build packs) reads these declarations to pick the runtime.',
-    fix: 'Add `"engines": { "node": ">=22" }` (the majors you test on) to package.json, and an `.nvmrc` with the exact version for developers and CI.',
+    fix:
+      'Add `"engines": { "node": ">=22" }` (the majors you test on) to package.json, and an `.nvmrc` with the exact version for developers and CI. ' +
+      'In a monorepo the root package.json, a root version file, or every workspace package that runs a service (has a server entry point) may declare it.',
     sites: 'packages (at the repository root)',
     examples: {
       invalid: [{ filename: 'package.json', code: '{\n  "name": "orders-api",\n  "scripts": { "start": "node dist/main.js" }\n}\n' }],
@@ -48,9 +56,13 @@ export default defineProjectRule({
     const root = repositoryRoot(facts);
     context.countSite();
     const engines = pkg.raw.engines;
-    if (nonEmptyString(field(engines, 'node')) || nonEmptyString(field(pkg.raw.volta, 'node'))) return;
+    if (declaresNode(pkg.raw)) return;
     const versionFiles = rootFiles(facts, 'node-version', root);
     if (versionFiles.some((f) => !f.relPath.endsWith('.tool-versions') || /^\s*(nodejs|node)\s+\S/m.test(f.text ?? ''))) return;
+    // A workspace root (private, with no service of its own) may leave the version to the packages
+    // that run: when every workspace package with a service entry point declares it (Ghost's ghost/core).
+    const services = facts.packages.slice(1).filter((p) => serviceEntryPoints(facts.packageView(p)).length > 0);
+    if (services.length > 0 && services.every((p) => declaresNode(p.packageJson?.raw))) return;
     const data = { example: '>=22' };
     const file = posix.join(root, 'package.json');
     if (engines !== undefined) context.report({ file, ...packageJsonKeyPosition(pkg.text, ['engines']), messageId: 'noNodeEngine', data });

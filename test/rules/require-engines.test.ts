@@ -22,6 +22,12 @@ describe(RULE, () => {
     expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'tool-versions-without-node'))).toEqual([{ file: 'package.json', line: 1, column: 1, message: missing }]);
   });
 
+  it('takes a workspace root without a version only when every workspace package that runs a service declares one', async () => {
+    // billing-api runs a service and declares no Node version; orders-api does, the library @shop/money need not.
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'workspace-service-without-node'))).toEqual([{ file: 'package.json', line: 1, column: 1, message: missing }]);
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'valid', 'workspace-services-declare-node'))).toEqual([]);
+  });
+
   it('is not applicable without package.json', async () => {
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'no-package-json'))).toBe(0);
   });
