@@ -7,7 +7,8 @@
 // inside an empty catch is the author saying why it is safe; loading an optional dependency
 // (`try { require('pino-pretty') } catch {}`) is the idiom, not a bug; so is an empty catch around a
 // lone `JSON.parse` whose try returns the parse's answer and whose fallback is the `return <literal>`
-// right after the try.
+// right after the try; nor is a catch that logs the input a lone `JSON.parse(x)`, `new URL(x)` or
+// `require.resolve(x)` rejected (the log names `x`: a parse error says no more than that).
 import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { consoleCall, isLoggerCall } from '../src/core/matchers.js';
@@ -112,6 +113,35 @@ function parseFallbackAfter(tryStatement: ts.TryStatement, helpers: Helpers): bo
   return parses && !other;
 }
 
+/**
+ * A catch that logs the input a parse rejected: the try block's only call that can fail is
+ * `JSON.parse(x)`, `new URL(x)` or `require.resolve(x)` (no other call, `new`, `await` or `throw`),
+ * and the log names `x` (Ghost's `Ignoring invalid newsletters data - ${metadataNewsletters}.`).
+ * A parse error only says that the input is not valid; the log already says which input. A log
+ * that does not name it (`could not parse stripe_plans`) still drops what went wrong.
+ */
+function logsRejectedInput(tryStatement: ts.TryStatement, log: ts.CallExpression, helpers: Helpers): boolean {
+  let input: ts.Expression | undefined;
+  let parses = 0;
+  const other = containsOwn(tryStatement.tryBlock, (n) => {
+    const parse =
+      (ts.isCallExpression(n) && (helpers.isGlobalCall(n, 'JSON', 'parse') || helpers.isGlobalCall(n, 'require', 'resolve'))) ||
+      (ts.isNewExpression(n) && helpers.isGlobalCall(n, 'URL'));
+    if (parse) {
+      parses++;
+      input = n.arguments?.[0];
+      // The parsed value itself may not be a call (`JSON.parse(readFileSync(p))` can fail otherwise).
+      return !!input && containsOwn(input, (m) => ts.isCallExpression(m) || ts.isNewExpression(m) || ts.isAwaitExpression(m));
+    }
+    return ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isAwaitExpression(n) || ts.isThrowStatement(n) || ts.isTaggedTemplateExpression(n) || ts.isYieldExpression(n);
+  });
+  if (other || parses !== 1 || !input) return false;
+  const value = unwrap(input);
+  if (!ts.isIdentifier(value) && !ts.isPropertyAccessExpression(value)) return false;
+  const text = value.getText();
+  return log.arguments.some((arg) => containsOwn(arg, (m) => (ts.isIdentifier(m) || ts.isPropertyAccessExpression(m)) && m.getText() === text));
+}
+
 const EXPLAINS_SILENCE = /ignor|swallow|best[- ]effort|safe to|may not|might not|does ?n[o']t (exist|matter)|optional|expected|not an error|no-?op/i;
 
 /**
@@ -214,7 +244,8 @@ export default defineFileRule({
       'to start from. A catch that logs a fixed message but not the error is nearly as bad: it says that something failed, never ' +
       'what or where. An empty catch with a comment, loading an optional dependency, and a catch that returns a fallback value, ' +
       'responds, rethrows or exits are handling the error and are not flagged, nor is an empty catch around a lone `JSON.parse` ' +
-      'whose try returns its answer, followed directly by `return <literal>` (`catch {} return false`).',
+      'whose try returns its answer, followed directly by `return <literal>` (`catch {} return false`), nor a catch that logs the ' +
+      'input a lone `JSON.parse(x)`, `new URL(x)` or `require.resolve(x)` rejected (`logger.warn(`Invalid URL: ${x}`)`): a parse error says no more than that.',
     fix:
       'Log the error itself (`logger.warn({ err }, \'rates refresh failed\')`), handle it (return a fallback, respond with an error, ' +
       'rethrow with `{ cause: err }`), or, when ignoring it is really right, say why in a comment inside the catch.',
@@ -276,7 +307,7 @@ export default defineFileRule({
         }
         const log = onlyLogs(statements, helpers);
         const binding = clause.variableDeclaration;
-        if (log && !usesBinding(clause.block, clause, boundNames(binding?.name), helpers)) {
+        if (log && !usesBinding(clause.block, clause, boundNames(binding?.name), helpers) && !logsRejectedInput(tryStatement, log, helpers)) {
           context.report({ node: clause, messageId: 'logWithoutError', data: { log: describe(log), source } });
         }
       },

@@ -83,6 +83,11 @@ describe(RULE, () => {
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'swallow-in-tests'))).toBe(0);
   });
 
+  it('flags a parse whose catch logs without naming the input, or a try that also reads a file', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'parse-catch-without-the-input'));
+    expect(found.map(at)).toEqual(['src/billing/plan-migration.ts:15:5', 'src/billing/plan-migration.ts:24:5']);
+  });
+
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);
