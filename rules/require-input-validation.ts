@@ -60,8 +60,7 @@ export default defineFileRule({
     fix:
       'Parse the input with a schema at the start of the handler (`const input = CreateUser.parse(req.body)` with zod, ' +
       '`schema.validateAsync` with joi), or validate in a middleware on the route (celebrate, express-validator), a Fastify ' +
-      'route `schema`, or a NestJS DTO with the `ValidationPipe` (or, for `createZodDto(…)` DTOs, nestjs-zod\'s global ' +
-      '`ZodValidationPipe`). A single route parameter used as an id needs none.',
+      'route `schema`, or a NestJS DTO with the `ValidationPipe`. A single route parameter used as an id needs none.',
     sites: 'route handlers that read the request body or query',
     examples: {
       invalid: [

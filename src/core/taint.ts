@@ -316,7 +316,7 @@ function decoratedInput(p: ts.ParameterDeclaration, framework: string, helpers: 
   // @Param('id', ParseIntPipe), @Query('page', new ParseIntPipe())
   const pipes = decorators.flatMap((d) => (ts.isCallExpression(d.expression) ? d.expression.arguments.slice(0) : []));
   if (pipes.some((a) => SCALAR_PIPES.test((ts.isNewExpression(a) ? a.expression : a).getText()))) return undefined;
-  // A DTO class validated by class-validator or zod: a ValidationPipe (global, on the method or the parameter; nestjs-zod's global ZodValidationPipe), or routing-controllers' default.
+  // A DTO class validated by class-validator: a ValidationPipe (global, on the method or the parameter), or routing-controllers' default.
   if (isDtoClass(p) && (framework === 'routing-controllers' || pipes.some((a) => !ts.isStringLiteral(a)) || installsGlobalValidationPipe(project.repositoryModules) || hasDecorator(p.parent, helpers, module, 'UsePipes'))) return undefined;
   if (p.type && isScalarType(p.type)) return undefined;
   const decorator = decorators[0]?.getText() ?? '';

@@ -28,12 +28,6 @@ describe(RULE, () => {
     expect(found[0]?.message).toMatch(/^`dto` reaches `this\.ordersService\.create\(…\)`/);
   });
 
-  it('takes the global ZodValidationPipe of nestjs-zod for validation, not its serializer interceptor', async () => {
-    expect(await findingsOf(RULE, fixtureCase(RULE, 'valid', 'nestjs-zod-global-pipe'))).toEqual([]);
-    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-zod-serializer-without-pipe'));
-    expect(found.map(at)).toEqual(['src/albums/albums.controller.ts:16:38']);
-  });
-
   it('flags Fastify, Koa and Hono handlers reaching a query, a shell and an outbound call', async () => {
     const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'fastify-koa-hono-sinks'));
     expect(found.map(at)).toEqual(['src/fastify.ts:8:17', 'src/hono.ts:6:25', 'src/koa.js:7:20']);

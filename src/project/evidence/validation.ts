@@ -1,7 +1,5 @@
 // Evidence for input validation that is set up once for a whole application: NestJS's global
-// `ValidationPipe` (`app.useGlobalPipes(new ValidationPipe())`, or an `APP_PIPE` provider), or the
-// zod one that validates `createZodDto(…)` DTOs (`ZodValidationPipe` of nestjs-zod or
-// @anatine/zod-nestjs, or the class nestjs-zod's `createZodValidationPipe(…)` makes).
+// `ValidationPipe` (`app.useGlobalPipes(new ValidationPipe())`, or an `APP_PIPE` provider).
 import { ts } from '../../core/typescript.js';
 import { unwrap } from '../../core/references.js';
 import type { CollectorFactory } from './index.js';
@@ -10,9 +8,6 @@ import { memoOn } from '../memo.js';
 import type { ModuleFacts } from '../modules.js';
 
 const KINDS = [ts.SyntaxKind.CallExpression, ts.SyntaxKind.ObjectLiteralExpression];
-/** The packages a global validation pipe comes from, with the export that is (or makes) one. */
-const PIPES: Record<string, string> = { '@nestjs/common': 'ValidationPipe', 'nestjs-zod': 'ZodValidationPipe', '@anatine/zod-nestjs': 'ZodValidationPipe' };
-const PIPE_PACKAGES = Object.keys(PIPES);
 
 export interface ValidationEvidence {
   /** This file installs a global NestJS validation pipe. */
@@ -31,18 +26,13 @@ export const validationCollector: CollectorFactory = (context) => {
   const isValidationPipe = (e: ts.Expression | undefined) => {
     if (!e) return false;
     const v = unwrap(e);
-    // useClass: createZodValidationPipe({ … }) (nestjs-zod) makes the pipe class.
-    if (ts.isCallExpression(v)) {
-      const maker = context.referenceOf(v.expression);
-      return maker?.kind === 'module' && maker.module === 'nestjs-zod' && maker.path.length === 1 && maker.path[0] === 'createZodValidationPipe';
-    }
     const cls = ts.isNewExpression(v) ? v.expression : v;
     const ref = context.referenceOf(cls);
-    return ref?.kind === 'module' && ref.path.length === 1 && PIPES[ref.module] !== undefined && ref.path[0] === PIPES[ref.module];
+    return ref?.kind === 'module' && ref.module === '@nestjs/common' && ref.path[0] === 'ValidationPipe';
   };
   return {
-    // Both set-ups need a pipe imported from one of its packages: other files cannot have one.
-    kinds: mentions(context.sourceFile, PIPE_PACKAGES) ? KINDS : [],
+    // Both set-ups need a ValidationPipe imported from @nestjs/common: other files cannot have one.
+    kinds: mentions(context.sourceFile, ['@nestjs/common']) ? KINDS : [],
     visit(node) {
       if (globalPipe) return;
       // app.useGlobalPipes(new ValidationPipe({ whitelist: true }))
