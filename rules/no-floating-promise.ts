@@ -15,7 +15,7 @@
 // with no try at all is taken to be able to throw from any call it makes, except starting a timer with
 // a function or clearing one: the timer's callback runs later, outside this promise (docmost's
 // `maintainLock`, which only assigns `this.locks[doc] = setInterval(() => …, ms)`).
-// Only server code is judged: not browser code, tests or one-shot scripts (see `create`).
+// Not judged: browser code and tests (see `create`).
 // Nor a call of an exported async function or method of a project module (an imported function, an
 // injected service's method) whose own body catches everything (teable's session store `get`).
 // Nor `emitAsync` of the EventEmitter2 NestJS injects, or a service method that only returns it, when
@@ -158,9 +158,8 @@ export default defineFileRule({
       'the injected NestJS `EventEmitter2` (or a service method that only returns it) with @nestjs/event-emitter >= 2.0.2, which logs ' +
       "every `@OnEvent` listener's error, when no module sets `suppressErrors: false` or adds a listener to that emitter by hand; " +
       'nor a `Promise.allSettled(…).then(…)` chain whose callbacks (block bodies) neither throw nor return a value (`allSettled` does not reject). ' +
-      'Only server code is judged: browser code (an unhandled rejection is logged there), tests and one-shot scripts (`bin/`, `scripts/`, ' +
-      'migrations, a program reading `process.argv`: a rejection should end such a program, with its stack and a non-zero exit code) are not; ' +
-      'a command that starts the server (`bin/www`, a `start` command that listens) is judged.',
+      'Browser code (an unhandled rejection is logged there) and tests (a rejection fails the test run, as it should) are not judged; ' +
+      'scripts and workers are.',
     fix:
       '`await` the promise or return it; for deliberate fire-and-forget work end it with `.catch((err) => logger.warn({ err }, …))`, ' +
       'or write `void task()` to opt out explicitly. Replace `forEach(async …)` with `for…of` and `await`, or `await Promise.all(items.map(…))`. ' +
@@ -217,12 +216,11 @@ export default defineFileRule({
   },
   create(context) {
     // The failure this rule prevents is a server's: in a browser an unhandled rejection is logged,
-    // not fatal, and a test or a one-shot script (bin/, scripts/, migrations, a program reading argv)
-    // is a program whose rejection should end it, with its stack and a non-zero exit code. A command
-    // that starts the server (`bin/www`, medusa's `commands/start.ts`) is the server's process.
-    const { roles, path } = context.file;
+    // not fatal, and a test is a program whose rejection should end it (the runner reports it).
+    // Files with the cli role are judged: the role comes from directory names (`tools/`, `commands/`
+    // of a CQRS module, `bin/worker.js`) that also hold code of long-lived processes.
+    const { roles } = context.file;
     if (roles.has('browser') || roles.has('test')) return {};
-    if (roles.has('cli') && !(context.project.modules.get(path)?.listens ?? false)) return {};
     const { helpers } = context;
     const known = promiseKnowledge(helpers, context.project);
     // The checker decides where it knows the type (`--types`); an `any` leaves it to the syntactic knowledge.

@@ -219,8 +219,12 @@ describe(RULE, () => {
     ]);
   });
 
-  it('judges server code only: the same calls in a test and a one-shot script are not flagged, in a command that starts the server they are', async () => {
-    expect((await findingsOf(RULE, invalid('server-code-beside-tests-and-scripts'))).map(at)).toEqual(['src/commands/start.ts:8:3', 'src/services/orders.service.ts:11:3']);
+  it('leaves tests alone, and judges scripts and commands as server code', async () => {
+    expect((await findingsOf(RULE, invalid('server-code-and-scripts-beside-tests'))).map(at)).toEqual([
+      'scripts/cancel-stale-orders.ts:4:23',
+      'src/commands/start.ts:8:3',
+      'src/services/orders.service.ts:11:3',
+    ]);
   });
 
   it('flags a promise discarded through `&&` or a conditional expression statement', async () => {
