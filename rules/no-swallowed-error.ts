@@ -113,33 +113,50 @@ function parseFallbackAfter(tryStatement: ts.TryStatement, helpers: Helpers): bo
   return parses && !other;
 }
 
+/** `JSON.parse(x)` (no reviver: it could throw errors of its own), `new URL(x)` or `require.resolve(x)`: the input it parses. */
+function parsedInput(e: ts.Expression, helpers: Helpers): ts.Expression | undefined {
+  const v = unwrap(e);
+  if (ts.isCallExpression(v) && v.arguments.length === 1 && (helpers.isGlobalCall(v, 'JSON', 'parse') || helpers.isGlobalCall(v, 'require', 'resolve'))) return v.arguments[0];
+  if (ts.isNewExpression(v) && v.arguments?.length === 1 && helpers.isGlobalCall(v, 'URL')) return v.arguments[0];
+  return undefined;
+}
+
 /**
- * A catch that logs the input a parse rejected: the try block's only call that can fail is
- * `JSON.parse(x)`, `new URL(x)` or `require.resolve(x)` (no other call, `new`, `await` or `throw`),
- * and the log names `x` (Ghost's `Ignoring invalid newsletters data - ${metadataNewsletters}.`).
- * A parse error only says that the input is not valid; the log already says which input. A log
- * that does not name it (`could not parse stripe_plans`) still drops what went wrong.
+ * A catch that logs the input a parse rejected: the try block is one statement that declares,
+ * assigns or returns `JSON.parse(x)`, `new URL(x)` or `require.resolve(x)` and does nothing else
+ * (no use of the result that could throw), and the log names `x` (Ghost's `Ignoring invalid
+ * newsletters data - ${metadataNewsletters}.`). A parse error says only that the input is not valid;
+ * the log already says which input. A log that does not name it (`could not parse stripe_plans`)
+ * still drops what went wrong.
  */
 function logsRejectedInput(tryStatement: ts.TryStatement, log: ts.CallExpression, helpers: Helpers): boolean {
-  let input: ts.Expression | undefined;
-  let parses = 0;
-  const other = containsOwn(tryStatement.tryBlock, (n) => {
-    const parse =
-      (ts.isCallExpression(n) && (helpers.isGlobalCall(n, 'JSON', 'parse') || helpers.isGlobalCall(n, 'require', 'resolve'))) ||
-      (ts.isNewExpression(n) && helpers.isGlobalCall(n, 'URL'));
-    if (parse) {
-      parses++;
-      input = n.arguments?.[0];
-      // The parsed value itself may not be a call (`JSON.parse(readFileSync(p))` can fail otherwise).
-      return !!input && containsOwn(input, (m) => ts.isCallExpression(m) || ts.isNewExpression(m) || ts.isAwaitExpression(m));
+  const statements = tryStatement.tryBlock.statements;
+  const only = statements.length === 1 ? statements[0] : undefined;
+  if (!only) return false;
+  let value: ts.Expression | undefined;
+  if (ts.isReturnStatement(only)) value = only.expression;
+  else if (ts.isVariableStatement(only) && only.declarationList.declarations.length === 1) {
+    const d = only.declarationList.declarations[0];
+    value = d && ts.isIdentifier(d.name) ? d.initializer : undefined;
+  } else if (ts.isExpressionStatement(only)) {
+    const e = unwrap(only.expression);
+    // `plans = JSON.parse(raw)`, `memberData.newsletters = JSON.parse(raw)`: a plain name or property chain.
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const target = unwrap(e.left);
+      if (ts.isIdentifier(target) || (ts.isPropertyAccessExpression(target) && !containsOwn(target, (m) => ts.isCallExpression(m) || ts.isElementAccessExpression(m)))) value = e.right;
     }
-    return ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isAwaitExpression(n) || ts.isThrowStatement(n) || ts.isTaggedTemplateExpression(n) || ts.isYieldExpression(n);
-  });
-  if (other || parses !== 1 || !input) return false;
-  const value = unwrap(input);
-  if (!ts.isIdentifier(value) && !ts.isPropertyAccessExpression(value)) return false;
-  const text = value.getText();
-  return log.arguments.some((arg) => containsOwn(arg, (m) => (ts.isIdentifier(m) || ts.isPropertyAccessExpression(m)) && m.getText() === text));
+  }
+  const input = value && parsedInput(value, helpers);
+  if (!input) return false;
+  const parsed = unwrap(input);
+  // The input itself must be a plain value (`JSON.parse(readFileSync(p))` can fail otherwise).
+  if (!ts.isIdentifier(parsed) && !ts.isPropertyAccessExpression(parsed)) return false;
+  if (ts.isPropertyAccessExpression(parsed) && containsOwn(parsed, (m) => ts.isCallExpression(m))) return false;
+  const text = parsed.getText();
+  // The log names the same value: the identifier itself (not a property called so), or the same property chain.
+  return log.arguments.some((arg) =>
+    containsOwn(arg, (m) => (ts.isIdentifier(parsed) ? ts.isIdentifier(m) && !isPropertyName(m) && m.text === text : ts.isPropertyAccessExpression(m) && m.getText() === text)),
+  );
 }
 
 const EXPLAINS_SILENCE = /ignor|swallow|best[- ]effort|safe to|may not|might not|does ?n[o']t (exist|matter)|optional|expected|not an error|no-?op/i;
@@ -245,7 +262,7 @@ export default defineFileRule({
       'what or where. An empty catch with a comment, loading an optional dependency, and a catch that returns a fallback value, ' +
       'responds, rethrows or exits are handling the error and are not flagged, nor is an empty catch around a lone `JSON.parse` ' +
       'whose try returns its answer, followed directly by `return <literal>` (`catch {} return false`), nor a catch that logs the ' +
-      'input a lone `JSON.parse(x)`, `new URL(x)` or `require.resolve(x)` rejected (`logger.warn(`Invalid URL: ${x}`)`): a parse error says no more than that.',
+      'input a lone `JSON.parse(x)`, `new URL(x)` or `require.resolve(x)` rejected (a try that only declares, assigns or returns it; `logger.warn(`Invalid URL: ${x}`)`): a parse error says no more than that.',
     fix:
       'Log the error itself (`logger.warn({ err }, \'rates refresh failed\')`), handle it (return a fallback, respond with an error, ' +
       'rethrow with `{ cause: err }`), or, when ignoring it is really right, say why in a comment inside the catch.',

@@ -83,9 +83,9 @@ describe(RULE, () => {
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'swallow-in-tests'))).toBe(0);
   });
 
-  it('flags a parse whose catch logs without naming the input, or a try that also reads a file', async () => {
+  it('flags a parse whose catch logs without naming the input, a try that also reads a file or uses the parsed value, a reviver, a log naming a property called like the input', async () => {
     const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'parse-catch-without-the-input'));
-    expect(found.map(at)).toEqual(['src/billing/plan-migration.ts:15:5', 'src/billing/plan-migration.ts:24:5']);
+    expect(found.map(at)).toEqual(['src/billing/plan-migration.ts:15:5', 'src/billing/plan-migration.ts:24:5', 'src/webhooks/invoice-events.ts:15:5', 'src/webhooks/invoice-events.ts:25:5', 'src/webhooks/invoice-events.ts:35:5']);
   });
 
   for (const dir of fixtureCases(RULE, 'valid')) {
