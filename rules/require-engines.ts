@@ -42,7 +42,8 @@ export default defineProjectRule({
       'moves production to a new major that nobody tested. Tooling (npm, Volta, nvm, fnm, cloud build packs) reads these declarations to pick the runtime.',
     fix:
       'Add `"engines": { "node": ">=22" }` (the majors you test on) to package.json, and an `.nvmrc` with the exact version for developers and CI. ' +
-      'In a monorepo the root package.json, a root version file, or every workspace package that runs a service (has a server entry point) may declare it.',
+      'In a monorepo the root package.json, a root version file, or (when the root runs no service itself) every workspace package that runs ' +
+      '(a server entry point or a `start` script) may declare it.',
     sites: 'packages (at the repository root)',
     examples: {
       invalid: [{ filename: 'package.json', code: '{\n  "name": "orders-api",\n  "scripts": { "start": "node dist/main.js" }\n}\n' }],
@@ -59,10 +60,14 @@ export default defineProjectRule({
     if (declaresNode(pkg.raw)) return;
     const versionFiles = rootFiles(facts, 'node-version', root);
     if (versionFiles.some((f) => !f.relPath.endsWith('.tool-versions') || /^\s*(nodejs|node)\s+\S/m.test(f.text ?? ''))) return;
-    // A workspace root (private, with no service of its own) may leave the version to the packages
-    // that run: when every workspace package with a service entry point declares it (Ghost's ghost/core).
-    const services = facts.packages.slice(1).filter((p) => serviceEntryPoints(facts.packageView(p)).length > 0);
-    if (services.length > 0 && services.every((p) => declaresNode(p.packageJson?.raw))) return;
+    // A workspace root with no service of its own may leave the version to the packages that run:
+    // every workspace package with a service entry point or a `start` script (a worker) declares it
+    // (Ghost's ghost/core).
+    const [rootPackage, ...workspace] = facts.packages;
+    const runs = (p: (typeof workspace)[number]) => serviceEntryPoints(facts.packageView(p)).length > 0 || nonEmptyString(field(field(p.packageJson?.raw, 'scripts'), 'start'));
+    const services = workspace.filter(runs);
+    // The root's own `start` script usually starts the workspace's (`turbo run start`): only its entry points count.
+    if (rootPackage && serviceEntryPoints(facts.packageView(rootPackage)).length === 0 && services.length > 0 && services.every((p) => declaresNode(p.packageJson?.raw))) return;
     const data = { example: '>=22' };
     const file = posix.join(root, 'package.json');
     if (engines !== undefined) context.report({ file, ...packageJsonKeyPosition(pkg.text, ['engines']), messageId: 'noNodeEngine', data });

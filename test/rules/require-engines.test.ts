@@ -28,6 +28,11 @@ describe(RULE, () => {
     expect(await findingsOf(RULE, fixtureCase(RULE, 'valid', 'workspace-services-declare-node'))).toEqual([]);
   });
 
+  it('judges the root as before when it runs a service itself, and counts a workspace worker with a start script', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'workspace-root-runs-a-service'))).toEqual([{ file: 'package.json', line: 1, column: 1, message: missing }]);
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'workspace-worker-without-node'))).toEqual([{ file: 'package.json', line: 1, column: 1, message: missing }]);
+  });
+
   it('is not applicable without package.json', async () => {
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'no-package-json'))).toBe(0);
   });
