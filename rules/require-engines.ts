@@ -39,11 +39,10 @@ export default defineProjectRule({
     why:
       'Without a declared Node version, each developer, the CI runner and the production image use whatever Node they happen to have. ' +
       'Code written against a newer API passes locally and fails in production on an older runtime; a base image or platform upgrade ' +
-      'moves production to a new major that nobody tested. Tooling (npm, Volta, nvm, fnm, cloud build packs) reads these declarations to pick the runtime.',
-    fix:
-      'Add `"engines": { "node": ">=22" }` (the majors you test on) to package.json, and an `.nvmrc` with the exact version for developers and CI. ' +
-      'In a monorepo the root package.json, a root version file, or (when the root runs no service itself) every workspace package that runs ' +
-      '(a server entry point or a `start` script) may declare it.',
+      'moves production to a new major that nobody tested. Tooling (npm, Volta, nvm, fnm, cloud build packs) reads these declarations to pick the runtime. ' +
+      'In a monorepo the root package.json or a root version file declares it, or, when the root runs no service itself, every workspace package ' +
+      'that runs (a server entry point or a `start` script) does.',
+    fix: 'Add `"engines": { "node": ">=22" }` (the majors you test on) to package.json, and an `.nvmrc` with the exact version for developers and CI.',
     sites: 'packages (at the repository root)',
     examples: {
       invalid: [{ filename: 'package.json', code: '{\n  "name": "orders-api",\n  "scripts": { "start": "node dist/main.js" }\n}\n' }],
