@@ -9,6 +9,9 @@
 // every non-test file of the entry point's package, because routing-controllers middlewares,
 // @fastify/autoload plugins and similar are loaded from a directory, not imported. The servers of
 // one package therefore pass or fail together: one finding per package, at its first entry point.
+// helmet counts however it is loaded (`import`, `require`, `await import('helmet')`); a service that
+// sets some headers (single helmet middlewares, a CSP by hand) but not the core pair is told which
+// of nosniff and a CSP/frame policy it lacks.
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { defineProjectRule } from '../src/core/rule.js';
@@ -45,6 +48,27 @@ function packageDirOf(file: string, root: string, cache: Map<string, string>): s
   }
 }
 
+const HEADER_NAMES: Record<string, string> = {
+  'content-security-policy': 'Content-Security-Policy',
+  'strict-transport-security': 'Strict-Transport-Security',
+  'x-content-type-options': 'X-Content-Type-Options',
+  'x-frame-options': 'X-Frame-Options',
+  'referrer-policy': 'Referrer-Policy',
+  'cross-origin-opener-policy': 'Cross-Origin-Opener-Policy',
+  'cross-origin-resource-policy': 'Cross-Origin-Resource-Policy',
+};
+
+/** What a service that sets some security headers (a helmet middleware, a CSP by hand) still lacks of the core pair, and what that leaves open. */
+function incomplete(headers: ReadonlySet<string>): { set: string; missing: string; risk: string; add: string } {
+  const set = [...headers].sort().map((h) => `\`${HEADER_NAMES[h] ?? h}\``).join(', ');
+  const noSniff = !headers.has(NOSNIFF);
+  const framing = !FRAMING.some((h) => headers.has(h));
+  const missing = [noSniff ? '`X-Content-Type-Options: nosniff`' : '', framing ? 'a `Content-Security-Policy` or `X-Frame-Options`' : ''].filter(Boolean).join(' nor ');
+  const risk = [noSniff ? 'browsers MIME-sniff its responses (an uploaded file can run as a script)' : '', framing ? 'its pages can be framed for clickjacking and run injected scripts' : ''].filter(Boolean).join(', and ');
+  const add = [noSniff ? '`helmet.noSniff()` (or the header by hand)' : '', framing ? '`helmet.contentSecurityPolicy()`' : ''].filter(Boolean).join(' and ');
+  return { set, missing, risk, add };
+}
+
 function evidenceOf(facts: ProjectFacts, file: string): SecurityHeadersEvidence | undefined {
   return facts.modules.get(file)?.evidence.securityHeaders;
 }
@@ -60,6 +84,8 @@ export default defineProjectRule({
     missing:
       'This {{framework}} server{{others}} never installs helmet or sets `X-Content-Type-Options` and a `Content-Security-Policy`/`X-Frame-Options` itself: ' +
       'its responses carry no browser protections against clickjacking, MIME sniffing and injected scripts — add {{fix}}',
+    incomplete:
+      'This {{framework}} server{{others}} sets {{set}} but not {{missing}}: {{risk}} — add {{add}}, or {{fix}} for the full set',
     poweredBy:
       'This {{framework}} server{{others}} sets its own security headers but leaves `X-Powered-By: Express` on, telling scanners what to attack — ' +
       "call `app.disable('x-powered-by')` (helmet removes it too)",
@@ -139,7 +165,8 @@ export default defineProjectRule({
       const file = relative(facts.root, entry).split(sep).join('/');
       const others = servers.length > 1 ? ` (and ${servers.length - 1} other server${servers.length > 2 ? 's' : ''} of this package)` : '';
       const ownHeaders = headers.has(NOSNIFF) && FRAMING.some((h) => headers.has(h));
-      if (!ownHeaders) ctx.report({ file, line: at.line, column: at.column, messageId: 'missing', data: { framework, others, fix: FIXES[framework] } });
+      if (!ownHeaders && headers.size > 0) ctx.report({ file, line: at.line, column: at.column, messageId: 'incomplete', data: { framework, others, fix: FIXES[framework], ...incomplete(headers) } });
+      else if (!ownHeaders) ctx.report({ file, line: at.line, column: at.column, messageId: 'missing', data: { framework, others, fix: FIXES[framework] } });
       else if ((framework === 'Express' || framework === 'NestJS') && !poweredByOff) ctx.report({ file, line: at.line, column: at.column, messageId: 'poweredBy', data: { framework, others } });
     }
   },

@@ -9,6 +9,8 @@ const IDENTIFIER = ts.SyntaxKind.Identifier;
 const PROPERTY_ACCESS = ts.SyntaxKind.PropertyAccessExpression;
 const ELEMENT_ACCESS = ts.SyntaxKind.ElementAccessExpression;
 const CALL = ts.SyntaxKind.CallExpression;
+const AWAIT = ts.SyntaxKind.AwaitExpression;
+const IMPORT_KEYWORD = ts.SyntaxKind.ImportKeyword;
 const STRING_LITERAL = ts.SyntaxKind.StringLiteral;
 const PLAIN_TEMPLATE = ts.SyntaxKind.NoSubstitutionTemplateLiteral;
 const WRAPPERS = kindTable([ts.SyntaxKind.ParenthesizedExpression, ts.SyntaxKind.NonNullExpression, ts.SyntaxKind.AsExpression, ts.SyntaxKind.SatisfiesExpression, ts.SyntaxKind.TypeAssertionExpression]);
@@ -44,6 +46,17 @@ export function requireSpecifier(expr: ts.Expression): string | undefined {
   if (call.expression.kind !== IDENTIFIER || (call.expression as ts.Identifier).text !== 'require') return undefined;
   const arg = call.arguments[0];
   if (call.arguments.length !== 1 || !arg || !(arg.kind === STRING_LITERAL || arg.kind === PLAIN_TEMPLATE)) return undefined;
+  return (arg as ts.StringLiteral).text;
+}
+
+/** The module name of `await import('x')` (a static string argument), else undefined. */
+export function awaitedImportSpecifier(expr: ts.Expression): string | undefined {
+  const e = unwrap(expr);
+  if (e.kind !== AWAIT) return undefined;
+  const call = unwrap((e as ts.AwaitExpression).expression);
+  if (call.kind !== CALL || (call as ts.CallExpression).expression.kind !== IMPORT_KEYWORD) return undefined;
+  const arg = (call as ts.CallExpression).arguments[0];
+  if (!arg || !(arg.kind === STRING_LITERAL || arg.kind === PLAIN_TEMPLATE)) return undefined;
   return (arg as ts.StringLiteral).text;
 }
 
@@ -142,7 +155,12 @@ export function referenceOfDeclaration(decl: DeclarationNode, name: string, scop
     if (bp && ts.isVariableDeclaration(bp.root) && bp.root.initializer) {
       const init = unwrap(bp.root.initializer);
       const base = requireChain(init, scope, resolveSpecifier) ?? (isConst(bp.root) && ts.isIdentifier(init) ? referenceOf(init, scope, resolveSpecifier, depth + 1) : null);
-      if (base && base.kind !== 'local') return withPath(base, [...base.path, ...bp.path]);
+      if (base && base.kind !== 'local') {
+        const path = [...base.path, ...bp.path];
+        // `const { default: helmet } = await import('helmet')` is `import helmet from 'helmet'`.
+        if (base.kind === 'module' && !base.resolved && path[0] === 'default' && awaitedImportSpecifier(init) !== undefined) path.shift();
+        return withPath(base, path);
+      }
     }
   }
   return { kind: 'local', declaration: decl as ts.Declaration, name, path: [] };
@@ -153,7 +171,11 @@ function isConst(decl: ts.VariableDeclaration): boolean {
   return ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0;
 }
 
-/** `require('x')`, `require('x').a.b`. */
+/**
+ * `require('x')`, `require('x').a.b`, and the module namespace `await import('x')` (`(await
+ * import('x')).default.a`). The `default` of a package is the package, as for a default import; a
+ * project file's `default` export keeps its name, as `import x from './x'` does.
+ */
 function requireChain(expr: ts.Expression, scope: ScopeIndex, resolveSpecifier: SpecifierResolver): Reference | null {
   const path: string[] = [];
   let e = unwrap(expr);
@@ -162,6 +184,12 @@ function requireChain(expr: ts.Expression, scope: ScopeIndex, resolveSpecifier: 
     if (name === undefined) return null;
     path.unshift(name);
     e = unwrap(e.expression);
+  }
+  const imported = awaitedImportSpecifier(e);
+  if (imported !== undefined) {
+    const ref = moduleRef(imported, path, resolveSpecifier);
+    if (ref.kind === 'module' && !ref.resolved && ref.path[0] === 'default') ref.path.shift();
+    return ref;
   }
   const spec = requireSpecifier(e);
   if (spec === undefined) return null;
@@ -211,7 +239,7 @@ export function referenceOf(expr: ts.Expression, scope: ScopeIndex, resolveSpeci
       base = unwrap((base as ts.PropertyAccessExpression).expression);
     }
     // `require('x').a.b`: the whole chain reads the module (or nothing, when `require` is shadowed).
-    if (base.kind === CALL && requireSpecifier(base) !== undefined) return requireChain(e, scope, resolveSpecifier);
+    if ((base.kind === CALL && requireSpecifier(base) !== undefined) || (base.kind === AWAIT && awaitedImportSpecifier(base) !== undefined)) return requireChain(e, scope, resolveSpecifier);
     let ref = referenceOf(base, scope, resolveSpecifier, depth);
     // `globalThis.x` / `window.x` is the global `x`: each such leading member is a global of its own.
     let i = names.length - 1;
@@ -222,7 +250,7 @@ export function referenceOf(expr: ts.Expression, scope: ScopeIndex, resolveSpeci
     for (; i >= 0; i--) path.push(names[i] as string);
     return withPath(ref, path);
   }
-  if (e.kind === CALL) {
+  if (e.kind === CALL || e.kind === AWAIT) {
     return requireChain(e, scope, resolveSpecifier);
   }
   return null;

@@ -36,6 +36,37 @@ describe('references', () => {
     ).toEqual(["require → global require []", "require → global require []", "require → global require []", "client.post → module axios [post]", "fetchJson → module axios [get]", "fsp.readFile → module fs [promises.readFile]"]);
   });
 
+  it('follows a dynamic `await import()` like a static import: namespace, `.default`, destructured, inline', () => {
+    expect(
+      callees(
+        `export async function createApp() {\n` +
+          `  const helmet = await import('helmet');\n` +
+          `  const axios = (await import('axios')).default;\n` +
+          `  const { default: cors } = await import('cors');\n` +
+          `  const { Agent } = await import('node:https');\n` +
+          `  helmet.contentSecurityPolicy({});\n` +
+          `  axios.create({});\n` +
+          `  cors();\n` +
+          `  (await import('got')).default.get('/');\n` +
+          `  import('pino').then(() => undefined);\n` +
+          `  return new Agent();\n` +
+          `}\n`,
+      ),
+    ).toEqual([
+      "import → null",
+      "import → null",
+      "import → null",
+      "import → null",
+      "helmet.contentSecurityPolicy → module helmet [contentSecurityPolicy]",
+      "axios.create → module axios [create]",
+      "cors → module cors []",
+      "(await import('got')).default.get → module got [get]",
+      "import → null",
+      "import('pino').then → null",
+      "import → null",
+    ]);
+  });
+
   it('treats globals as globals, through globalThis too, and locals as locals', () => {
     expect(callees(`fetch('/');\nglobalThis.fetch('/');\nconst api = makeClient();\napi.get('/');\n`)).toEqual([
       "fetch → global fetch []",

@@ -58,6 +58,16 @@ describe(RULE, () => {
     expect(await sitesOf(RULE, dir)).toBe(2);
   });
 
+  it("flags res.location on a response (named or typed so), and dot-relative or protocol-relative prefixes that leave the next character to the client", async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'location-and-relative-prefixes'))).toEqual([
+      { file: 'src/routes/navigation.ts', line: 6, column: 3, message: reaches('req.query.url', 'res.location') },
+      { file: 'src/routes/navigation.ts', line: 11, column: 3, message: reaches('req.query.path', 'res.redirect') },
+      { file: 'src/routes/navigation.ts', line: 15, column: 3, message: reaches('req.query.path', 'res.redirect') },
+      { file: 'src/routes/navigation.ts', line: 19, column: 3, message: reaches('req.query.host', 'res.redirect') },
+      { file: 'src/routes/navigation.ts', line: 23, column: 3, message: reaches('req.query.to', 'out.location') },
+    ]);
+  });
+
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);

@@ -37,6 +37,19 @@ describe(RULE, () => {
     ]);
   });
 
+  it('sees helmet loaded with a dynamic import, and names what its single middlewares leave out', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'dynamic-helmet-without-nosniff'))).toEqual([
+      {
+        file: 'src/server.ts',
+        line: 4,
+        column: 1,
+        message:
+          'This Express server sets `Content-Security-Policy`, `Strict-Transport-Security` but not `X-Content-Type-Options: nosniff`: ' +
+          'browsers MIME-sniff its responses (an uploaded file can run as a script) — add `helmet.noSniff()` (or the header by hand), or `app.use(helmet())` (helmet) for the full set',
+      },
+    ]);
+  });
+
   it('judges each workspace package on its own, once for all its servers', async () => {
     const dir = fixtureCase(RULE, 'invalid', 'monorepo-helmet-only-in-one-package');
     expect(await findingsOf(RULE, dir)).toEqual([

@@ -43,11 +43,17 @@ function pieces(expr: ts.Expression, helpers: Helpers, depth = 0): Piece[] {
   return [e];
 }
 
-/** The text before a piece fixes the origin: `https://host/`, `${API}/`, or a relative `/path` (not `//`). */
+/**
+ * The text before a piece fixes the origin: `https://host/`, `${API}/`, a relative `/path` (not
+ * `//`), or a dot-relative `./path`, `../path` (not `.//`). A browser resolves `.//evil.example`
+ * on the site too, but only the slash rule is kept for both: a value that may start with a slash is
+ * one normalisation (`./` dropped) away from `//evil.example`.
+ */
 function originFixed(prefix: string): boolean {
   const rest = prefix.replace(/^[a-z][a-z0-9+.-]*:/i, '');
   if (rest.startsWith('//')) return /^\/\/[^/?#\\]+[/?#]/.test(rest);
   if (rest.startsWith('\0')) return /^\0[/?#]/.test(rest);
+  if (rest.startsWith('.')) return /^\.\.?[/\\][^/\\\0]/.test(rest);
   return /^\/[^/\\\0]/.test(rest);
 }
 
@@ -82,7 +88,8 @@ export function destinationParts(expr: ts.Expression, helpers: Helpers, path: bo
     if (!input) return [];
     const inputParts = destinationParts(input, helpers, path);
     const fixed = pieces(input, helpers)[0];
-    return typeof fixed === 'string' && originFixed(fixed) ? inputParts : [...inputParts, ...(base ? destinationParts(base, helpers, path) : [])];
+    // (A dot-relative input is resolved against the base's origin and path: the base still counts.)
+    return typeof fixed === 'string' && originFixed(fixed) && !fixed.startsWith('.') ? inputParts : [...inputParts, ...(base ? destinationParts(base, helpers, path) : [])];
   }
   const list = pieces(e, helpers);
   if (list.length === 1 && typeof list[0] !== 'string') return [e];
