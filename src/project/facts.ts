@@ -11,7 +11,7 @@ import { computeRequestReach, type RequestReach } from './request-reach.js';
 import { readRepositoryFiles, type RepositoryFile } from './repository-files.js';
 import { ModuleResolver } from './resolve.js';
 import { findWorkspaces, packageOfFile, type WorkspacePackage, type Workspaces } from './workspaces.js';
-import { fileRoles, importedByServer, type RoleEvidence } from './roles.js';
+import { fileRoles, type RoleEvidence } from './roles.js';
 import { readPathMapping, type PathMapping } from './tsconfig-paths.js';
 
 export interface ResolvedExport {
@@ -141,9 +141,8 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   const { packageJson, workspaces } = shape;
   const resolver = createResolver(shape, input.files.map((f) => f.path));
 
-  const frontend = readDisk ? frontendPackageOf(root) : () => NOT_FRONTEND;
-  let served: ReadonlySet<string> = new Set();
-  const rolesOf = (file: string, relPath: string, evidence: RoleEvidence) => fileRoles(relPath, { ...evidence, ...frontend(file), importedByServer: served.has(file) });
+  const frontend = readDisk ? frontendPackageOf(root) : () => false;
+  const rolesOf = (file: string, relPath: string, evidence: RoleEvidence) => fileRoles(relPath, { ...evidence, frontendPackage: frontend(file) });
   const modules = new Map<string, ModuleFacts>();
   const roles = new Map<string, Set<FileRole>>();
   const importedPackages = new Set<string>();
@@ -153,12 +152,6 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     modules.set(f.path, m);
     roles.set(f.path, rolesOf(f.path, f.relPath, m.roleEvidence));
     for (const imp of m.imports) if (!imp.resolved) importedPackages.add(packageName(imp.specifier));
-  }
-  // A front-end package's Node code is build tooling (`cli`) unless server code imports it: now that imports are known, decide those files again.
-  served = importedByServer(modules, (file) => roles.get(file)?.has('server') === true);
-  for (const f of input.files) {
-    const m = modules.get(f.path);
-    if (m && served.has(f.path) && roles.get(f.path)?.has('cli')) roles.set(f.path, rolesOf(f.path, f.relPath, m.roleEvidence));
   }
 
   const lookupExport = (file: string, name: string, seen = new Set<string>()): ResolvedExport | undefined => {
@@ -363,52 +356,24 @@ function packageFacts(facts: ProjectFacts, pkg: WorkspacePackage, modules: Reado
   };
 }
 
-/** UI frameworks: a package that depends on one (in any dependency field) is a front-end package. */
-const FRONTEND_PACKAGES = ['react-dom', 'vue', 'svelte', '@angular/core', 'preact', 'solid-js', 'ember-source'];
-/** Server frameworks: a package that depends on one is not a front-end package, whatever UI it also renders. */
+/** `@scope/pkg/sub` → `@scope/pkg`; `pkg/sub` → `pkg`; `node:fs` → `fs`. */
+const FRONTEND_PACKAGES = ['react-dom', 'vue', 'svelte', '@angular/core', 'preact', 'solid-js'];
 const SERVER_FRAMEWORKS = ['express', 'fastify', 'koa', '@nestjs/core', '@hapi/hapi', 'hono', 'next', 'restify'];
-/**
- * Frameworks that deploy server code out of a front-end package: Nuxt's `server/` routes, SvelteKit's
- * `+server.ts` and `hooks.server.ts`, Remix and React Router loaders and actions, Astro endpoints,
- * SolidStart, Analog, Qwik City, TanStack Start, Gatsby and Angular SSR, Vike, and the function
- * runtimes of Vercel, Netlify, Firebase and Cloudflare. Such a package stays a front-end package (its
- * components are browser code), but its files that import Node are server code, not build tooling.
- * Listed as devDependencies as often as dependencies (SvelteKit, Astro), so every field counts.
- */
-const SERVER_RENDERING_PACKAGES = [
-  'nuxt', 'nuxt3', '@sveltejs/kit', 'astro', '@solidjs/start', 'solid-start', '@analogjs/platform', '@builder.io/qwik-city',
-  '@tanstack/react-start', '@tanstack/solid-start', '@tanstack/start', '@react-router/dev', '@react-router/node', '@react-router/serve',
-  'gatsby', 'vike', 'vite-plugin-ssr', '@angular/ssr', '@nguniversal/express-engine', 'waku',
-  '@vercel/node', '@netlify/functions', 'firebase-functions', 'wrangler',
-];
-/** `@remix-run/node`, `@remix-run/react`, `@remix-run/dev`…; not `@remix-run/router`, React Router 6's client-side core. */
-const isServerRendering = (name: string) => SERVER_RENDERING_PACKAGES.includes(name) || (name.startsWith('@remix-run/') && name !== '@remix-run/router');
-
-/** What the nearest package.json says about a file (see `RoleEvidence`). */
-type FrontendFacts = Pick<RoleEvidence, 'frontendPackage' | 'rendersOnServer'>;
-const NOT_FRONTEND: FrontendFacts = { frontendPackage: false, rendersOnServer: false };
-const CLIENT_ONLY: FrontendFacts = { frontendPackage: true, rendersOnServer: false };
-const SERVER_RENDERED: FrontendFacts = { frontendPackage: true, rendersOnServer: true };
 
 /**
  * Whether a file's nearest package.json (up to the root) is a front-end package: it depends on a UI
- * framework and on no server framework (a dashboard in a monorepo), and whether it also depends on a
- * framework that deploys server code from it. A package.json that declares no dependencies of any
- * kind and no scripts is a marker, not a package of its own (an ember-cli in-repo addon's
- * `{"name": "asset-delivery", "keywords": ["ember-addon"]}`, a `{"type": "module"}`): the walk goes
- * on to the package that holds it. Cached per directory.
+ * framework and on no server framework (a dashboard in a monorepo). Cached per directory.
  */
-function frontendPackageOf(root: string): (file: string) => FrontendFacts {
-  const byDir = new Map<string, FrontendFacts>();
-  const lookup = (dir: string): FrontendFacts => {
+function frontendPackageOf(root: string): (file: string) => boolean {
+  const byDir = new Map<string, boolean>();
+  const lookup = (dir: string): boolean => {
     const cached = byDir.get(dir);
     if (cached !== undefined) return cached;
     const { info } = readPackageJson(dir);
-    const deps = info ? Object.keys(info.dependencies) : [];
-    const marker = info !== null && deps.length === 0 && Object.keys(info.scripts).length === 0;
-    let result = NOT_FRONTEND;
-    if (info && !marker) {
-      if (deps.some((d) => FRONTEND_PACKAGES.includes(d)) && !deps.some((d) => SERVER_FRAMEWORKS.includes(d))) result = deps.some(isServerRendering) ? SERVER_RENDERED : CLIENT_ONLY;
+    let result = false;
+    if (info) {
+      const deps = Object.keys(info.dependencies);
+      result = deps.some((d) => FRONTEND_PACKAGES.includes(d)) && !deps.some((d) => SERVER_FRAMEWORKS.includes(d));
     } else if (dir !== root && dir.startsWith(root)) {
       result = lookup(dirname(dir));
     }

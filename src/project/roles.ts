@@ -21,13 +21,6 @@ const CLI_FILE = /^(seeds?|seeders?|migrate|migrations?)([.-][\w.-]*)?\.[cm]?[jt
 const CONFIG_FILE =
   /(^|\/)(\.?[\w-]+\.config|\.eslintrc|\.prettierrc|\.babelrc|gulpfile|gruntfile|knexfile|ecosystem\.config|(jest|vitest)([.-][\w-]+)?\.setup|setup-tests?|\.mocharc|nodemon|webpack\.[\w.-]+|rollup\.[\w.-]+)\.[cm]?[jt]sx?$/i;
 const BROWSER_DIRS = new Set(['public', 'static', 'client', 'frontend', 'www', 'assets']);
-/**
- * Where a front-end package keeps Node code that is deployed, not run by the build: serverless
- * functions (Vercel's `api/`, Netlify's `netlify/functions/`, `lambda/`), a `server/` directory, and
- * `server.js`, `db.server.ts`, SvelteKit's `+server.ts` and `hooks.server.ts`.
- */
-const DEPLOYED_DIRS = new Set(['api', 'server', 'functions', 'edge-functions', 'lambda', 'lambdas', 'serverless']);
-const DEPLOYED_FILE = /(^|[.+])server\.[cm]?[jt]sx?$/;
 
 export interface RoleEvidence {
   /** The first line starts with `#!`. */
@@ -40,12 +33,8 @@ export interface RoleEvidence {
   readsArgv: boolean;
   /** Calls `.listen(…)`: a server entry point. */
   listens: boolean;
-  /** The nearest package.json is a front-end package (React, Vue, Ember, … and no server framework). */
+  /** The nearest package.json is a front-end package (React, Vue, … and no server framework). */
   frontendPackage?: boolean;
-  /** That front-end package also depends on a framework that deploys server code from it (Nuxt, SvelteKit, Remix, Astro, …). */
-  rendersOnServer?: boolean;
-  /** Server code imports the file, directly or through other modules (see `importedByServer`). */
-  importedByServer?: boolean;
 }
 
 export function fileRoles(relPath: string, evidence: RoleEvidence): Set<FileRole> {
@@ -59,42 +48,6 @@ export function fileRoles(relPath: string, evidence: RoleEvidence): Set<FileRole
   if (CONFIG_FILE.test(relPath)) roles.add('config');
   const browserHints = evidence.browserSyntax || evidence.frontendPackage === true || /\.[jt]sx$/.test(base) || dirs.some((d) => BROWSER_DIRS.has(d));
   if (!evidence.serverImports && browserHints) roles.add('browser');
-  if (roles.size === 0 && evidence.serverImports && isBuildTooling(dirs, base, evidence)) roles.add('cli');
   if (roles.size === 0) roles.add('server');
   return roles;
-}
-
-/**
- * Node code in a front-end package is its build tooling: an ember-cli addon's build hooks, a script
- * that generates the app's `index.tsx`. It runs on a developer's machine or in CI, like the `cli`
- * programs, and never serves a request. Not when it listens, when server code imports it, when the
- * package deploys server code through its framework (`rendersOnServer`), or when it sits where
- * deployed code lives.
- */
-function isBuildTooling(dirs: readonly string[], base: string, evidence: RoleEvidence): boolean {
-  if (evidence.frontendPackage !== true || evidence.rendersOnServer === true || evidence.listens || evidence.importedByServer === true) return false;
-  return !DEPLOYED_FILE.test(base) && !dirs.some((d) => DEPLOYED_DIRS.has(d));
-}
-
-/**
- * The files that server code imports, directly or through other modules, by value: they run in the
- * server's process whatever package holds them (the `node/` helpers of a library that also serves
- * Vue apps, which the API imports as `@directus/utils/node`).
- */
-export function importedByServer(
-  modules: ReadonlyMap<string, { imports: ReadonlyArray<{ resolved: string | null; typeOnly: boolean }> }>,
-  isServer: (file: string) => boolean,
-): Set<string> {
-  const reached = new Set<string>();
-  const queue: string[] = [];
-  const visit = (file: string) => {
-    for (const imp of modules.get(file)?.imports ?? []) {
-      if (!imp.resolved || imp.typeOnly || reached.has(imp.resolved)) continue;
-      reached.add(imp.resolved);
-      queue.push(imp.resolved);
-    }
-  };
-  for (const file of modules.keys()) if (isServer(file)) visit(file);
-  for (let next = queue.pop(); next !== undefined; next = queue.pop()) visit(next);
-  return reached;
 }

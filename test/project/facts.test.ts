@@ -6,7 +6,7 @@ import { loadSources } from '../../src/core/discover.js';
 import { buildProjectFacts, type ProjectFacts } from '../../src/project/facts.js';
 import { importClosure, serverFiles } from '../../src/project/graph.js';
 import { minMajor } from '../../src/project/package-json.js';
-import { fileRoles, type RoleEvidence } from '../../src/project/roles.js';
+import { fileRoles } from '../../src/project/roles.js';
 
 function factsOf(files: Record<string, string>): { root: string; facts: ProjectFacts } {
   const root = mkdtempSync(join(tmpdir(), 'prodcheck-facts-'));
@@ -143,48 +143,6 @@ describe('file roles', () => {
     expect([...fileRoles('benchmarks/parse.js', none)]).toEqual(['cli']);
     expect([...fileRoles('src/codegen/openapi-types.ts', none)]).toEqual(['cli']);
     expect([...fileRoles('src/benchmarking/report.ts', none)]).toEqual(['server']);
-  });
-
-  it("counts a front-end package's Node code as build tooling (cli), except where it is deployed or a server imports it", () => {
-    const node = { ...none, serverImports: true, frontendPackage: true };
-    const roles = (relPath: string, evidence: RoleEvidence = node) => [...fileRoles(relPath, evidence)];
-    expect(roles('packages/console/src/assets/docs/guides/generate-metadata.js')).toEqual(['cli']);
-    expect(roles('lib/asset-delivery/index.js')).toEqual(['cli']);
-    expect(roles('vite.config.ts')).toEqual(['config']);
-    expect(roles('src/utils/format-price.ts', { ...node, serverImports: false })).toEqual(['browser']);
-    // still server: a dev or preview server, a module a server imports, a package whose framework deploys server code
-    expect(roles('src/preview.js', { ...node, listens: true })).toEqual(['server']);
-    expect(roles('packages/utils/node/list-uploads.ts', { ...node, importedByServer: true })).toEqual(['server']);
-    expect(roles('src/lib/search-index.ts', { ...node, rendersOnServer: true })).toEqual(['server']);
-    expect(roles('lib/asset-delivery/index.js', { ...none, serverImports: true })).toEqual(['server']);
-    // and where deployed code lives: functions, server directories, *.server.* modules
-    for (const path of ['api/exchange-rates.ts', 'netlify/functions/checkout.ts', 'src/server/render.ts', 'server.js', 'src/hooks.server.ts', 'src/routes/api/+server.ts', 'app/models/order.server.ts']) {
-      expect(roles(path), path).toEqual(['server']);
-    }
-  });
-
-  it('finds front-end packages through marker package.json files, and frameworks that deploy server code in any dependency field', () => {
-    const nodeScript = "import { readFile } from 'node:fs/promises';\nexport const read = (p) => readFile(p, 'utf8');\n";
-    const { root, facts } = factsOf({
-      'package.json': JSON.stringify({ name: 'web', private: true, devDependencies: { 'ember-source': '~5.4.0', 'ember-cli': '~5.4.0' } }),
-      'lib/asset-delivery/package.json': JSON.stringify({ name: 'asset-delivery', keywords: ['ember-addon'] }),
-      'lib/asset-delivery/index.js': nodeScript,
-      'lib/asset-delivery/helpers.js': 'export const hash = (s) => s.length;\n',
-      'preview/package.json': JSON.stringify({ name: 'preview', scripts: { start: 'node serve-build.js' } }),
-      'preview/serve-build.js': nodeScript,
-      'apps/docs/package.json': JSON.stringify({ name: 'docs', devDependencies: { svelte: '^4.2.19', '@sveltejs/kit': '^2.5.25' } }),
-      'apps/docs/src/lib/search-index.js': nodeScript,
-      'apps/admin/package.json': JSON.stringify({ name: 'admin', dependencies: { 'react-dom': '^18.3.1', '@remix-run/router': '^1.19.0' } }),
-      'apps/admin/generate-routes.js': nodeScript,
-    });
-    const roles = (rel: string) => [...facts.roles(join(root, rel))];
-    expect(roles('lib/asset-delivery/index.js')).toEqual(['cli']);
-    expect(roles('lib/asset-delivery/helpers.js')).toEqual(['browser']);
-    // a package.json with scripts is a package of its own, even without dependencies
-    expect(roles('preview/serve-build.js')).toEqual(['server']);
-    expect(roles('apps/docs/src/lib/search-index.js')).toEqual(['server']);
-    // React Router 6's core is no server framework
-    expect(roles('apps/admin/generate-routes.js')).toEqual(['cli']);
   });
 });
 

@@ -80,25 +80,6 @@ describe(RULE, () => {
     ]);
   });
 
-  it('flags the server code of front-end packages: SSR framework routes, a library module the API imports, serverless functions', async () => {
-    // Node build tooling in a front-end package is not server code (valid/ember-in-repo-addon-build-hooks,
-    // valid/generate-script-in-react-console); these Node-importing files are deployed and still judged.
-    // Nuxt server route, Remix action (@remix-run/* in dependencies), SvelteKit server module (@sveltejs/kit only in devDependencies):
-    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'server-code-of-ssr-apps'))).toEqual([
-      { file: 'apps/account/app/routes/webhooks.payments.ts', line: 10, column: 5, message: message('error') },
-      { file: 'apps/docs/src/lib/search-index.ts', line: 14, column: 5, message: message('info') },
-      { file: 'apps/storefront/server/api/orders/[id].get.ts', line: 7, column: 3, message: message('log') },
-    ]);
-    // a Vue library's `node/` helper that the Express API imports as `@shop/utils/node`
-    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'node-helpers-a-server-imports-from-a-ui-library'))).toEqual([
-      { file: 'packages/utils/node/list-uploads.ts', line: 10, column: 7, message: message('warn') },
-    ]);
-    // a Vercel function (`api/`) beside a Vite React page
-    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'functions-of-a-react-app'))).toEqual([
-      { file: 'api/exchange-rates.ts', line: 8, column: 3, message: message('log') },
-    ]);
-  });
-
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);
