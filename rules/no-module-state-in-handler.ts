@@ -4,16 +4,12 @@
 // so it is lost on every restart and deploy, and with two instances behind a load balancer each
 // answers from its own copy. Containers only written at start-up, read-through caches named as
 // such, `WeakMap`s and objects that are not containers (metrics registries, LRU caches) are fine, and
-// so is a slot set once on first use from nothing the request brings: a lazily built singleton
-// (`if (!encryptor) encryptor = new Encryptor(config)`, `client ??= createClient(options)`,
-// `if (_cache.redis) return _cache.redis; _cache.redis = createRedis()`; the shapes are in
-// src/core/lazy-init.ts), unless its value is random (a secret made up per instance). Setting a
-// cache to `null` is invalidation, not state.
+// so is a `let` set once on first use from nothing the request brings (`if (!encryptor) encryptor =
+// new Encryptor(config)`, `client ??= createClient(options)`): a lazily built singleton.
 import { ts } from '../src/core/typescript.js';
 import { handlerModelOf, hasDecorator } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { isNullishLiteral, unwrap } from '../src/core/references.js';
-import { isOnceOnlyWrite, readsParameters } from '../src/core/lazy-init.js';
 import { defineFileRule } from '../src/core/rule.js';
 
 type ContainerKind = 'Map' | 'Set' | 'array' | 'object' | 'let';
@@ -74,11 +70,9 @@ export default defineFileRule({
       'A `Map` of users, an array of orders or a `let` counter at module level lives in one Node process. Every restart and ' +
       'deploy empties it, and once a second instance runs behind the load balancer, each request sees whichever copy its ' +
       'instance holds: a user created on one instance is missing on the other. The same holds for a field of a NestJS ' +
-      'provider, which is one object per process. A module-level `let` or memo property set once on first use from nothing ' +
-      'the request brings (`if (!encryptor) encryptor = new Encryptor(config)`, `client ??= createClient(options)`, ' +
-      '`if (_cache.redis) return _cache.redis; _cache.redis = createRedis();`) is a lazily built singleton and is not flagged, ' +
-      'nor is a cache set back to `null`; a memo keyed by what a caller passes (`profiles[userId] = …`) or holding a random ' +
-      'value (a secret from `nanoid()` on first use) still is.',
+      'provider, which is one object per process. A `let` set once on first use from nothing the request brings ' +
+      '(`if (!encryptor) encryptor = new Encryptor(config)`, `client ??= createClient(options)`) is a lazily built singleton ' +
+      'and is not flagged.',
     fix:
       'Keep shared state in a store every instance reaches: Redis for sessions, counters and short-lived data, the database ' +
       'for records. A cache of data derived from the database is fine when it is named as a cache and read through.',
@@ -151,29 +145,83 @@ export default defineFileRule({
       return reads;
     };
 
+    /** `x` tested for being unset: `!x`, `x == null`, `x === undefined`, `typeof x === 'undefined'`. */
+    const testsUnset = (cond: ts.Expression, decl: ts.Node): boolean => {
+      const c = unwrap(cond);
+      const isIt = (e: ts.Expression) => {
+        const v = unwrap(e);
+        return ts.isIdentifier(v) && helpers.declarationOf(v) === decl;
+      };
+      if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) return isIt(c.operand);
+      if (!ts.isBinaryExpression(c) || ![ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken].includes(c.operatorToken.kind)) return false;
+      const unset = (e: ts.Expression) => {
+        const v = unwrap(e);
+        return isNullishLiteral(v) || (ts.isStringLiteral(v) && v.text === 'undefined');
+      };
+      const typeOf = (e: ts.Expression) => {
+        const v = unwrap(e);
+        return ts.isTypeOfExpression(v) && isIt(v.expression);
+      };
+      return (isIt(c.left) && unset(c.right)) || (isIt(c.right) && unset(c.left)) || (typeOf(c.left) && unset(c.right)) || (typeOf(c.right) && unset(c.left));
+    };
     /**
-     * A once-only write (see ../src/core/lazy-init.ts) is a lazily built singleton unless its value
-     * reads what the functions around it are passed (a `currentUser = req.user` on first use keeps
-     * the first request's user) or is random (a secret made up on first use differs per instance).
+     * The value reads what a request may bring: a parameter (destructured too) of a function around
+     * `at`, or a local of one whose initializer does (`const u = req.user`), or a local without one.
+     * Module-level names and the value's own nested functions' names do not count.
      */
-    const lazyInit = (at: ts.Node): boolean =>
-      ts.isBinaryExpression(at) && isOnceOnlyWrite(at, helpers) && !readsParameters(at.right, at, helpers) && !randomValue(at.right, helpers);
-    /** `cache = null`, `_cache.schema = undefined`: a cache dropped, to be rebuilt (invalidation is not state). */
-    const invalidates = (at: ts.Node, container: Container): boolean =>
-      ts.isBinaryExpression(at) && at.operatorToken.kind === ts.SyntaxKind.EqualsToken && isNullishLiteral(at.right) && CACHE_NAME.test(container.name);
+    const readsParameters = (value: ts.Expression, at: ts.Node): boolean => {
+      const around: ts.Node[] = [];
+      for (let n = at.parent; n; n = n.parent) if (ts.isFunctionLike(n)) around.push(n);
+      const seen = new Set<ts.Node>();
+      const reads = (expr: ts.Node): boolean => {
+        let found = false;
+        const visit = (n: ts.Node): void => {
+          if (found) return;
+          if (ts.isIdentifier(n)) {
+            const d = helpers.declarationOf(n);
+            const own = d && d.pos >= expr.pos && d.end <= expr.end;
+            if (d && !own && !seen.has(d) && around.some((f) => d.pos >= f.pos && d.end <= f.end)) {
+              seen.add(d);
+              // A local set from what the function computes: follow its initializer.
+              found = ts.isVariableDeclaration(d) && d.initializer && ts.isIdentifier(d.name) ? reads(d.initializer) : true;
+            }
+          }
+          ts.forEachChild(n, visit);
+        };
+        visit(expr);
+        return found;
+      };
+      return reads(value);
+    };
+    /**
+     * A lazily built singleton: `x ??= value` / `x ||= value`, or `x = value` in the then-branch of an
+     * `if` that tests `x` unset; and the value reads no parameter of the functions around it (a
+     * `currentUser = req.user` on first use keeps the first request's user: still flagged).
+     */
+    const lazyInit = (assignment: ts.BinaryExpression, target: ts.Identifier): boolean => {
+      const decl = helpers.declarationOf(target);
+      if (!decl || readsParameters(assignment.right, assignment)) return false;
+      const op = assignment.operatorToken.kind;
+      if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return true;
+      if (op !== ts.SyntaxKind.EqualsToken) return false;
+      for (let child: ts.Node = assignment, n = assignment.parent; n && !ts.isFunctionLike(n); child = n, n = n.parent) {
+        if (ts.isIfStatement(n)) return child === n.thenStatement && testsUnset(n.expression, decl);
+      }
+      return false;
+    };
 
     const assignmentTarget = (left: ts.Expression, at: ts.Node) => {
       const l = unwrap(left);
       // orders[id] = order; settings.mode = 'x'
       if (ts.isElementAccessExpression(l) || ts.isPropertyAccessExpression(l)) {
         const c = containerOf(l.expression);
-        if (c && c.kind !== 'let' && !lazyInit(at) && !invalidates(at, c)) report(c, at, 'assign');
+        if (c && c.kind !== 'let') report(c, at, 'assign');
         return;
       }
       // requestCount = requestCount + 1 (a module-level let)
       if (ts.isIdentifier(l)) {
         const c = containerOf(l);
-        if (c?.kind === 'let' && !lazyInit(at) && !invalidates(at, c)) report(c, at);
+        if (c?.kind === 'let' && !(ts.isBinaryExpression(at) && lazyInit(at, l))) report(c, at);
       }
     };
 
@@ -254,28 +302,4 @@ function label(kind: ContainerKind): string {
 function enclosingClassName(node: ts.Node): string | undefined {
   for (let n = node.parent; n; n = n.parent) if (ts.isClassDeclaration(n)) return n.name?.text;
   return undefined;
-}
-
-/** Random sources: a value built from one differs between instances, so it is per-instance state however rarely it is written. */
-const RANDOM: ReadonlyArray<[string, string | undefined]> = [
-  ['nanoid', undefined],
-  ['crypto', 'randomBytes'],
-  ['crypto', 'randomUUID'],
-  ['crypto', 'randomInt'],
-  ['uuid', 'v4'],
-];
-
-function randomValue(value: ts.Expression, helpers: Helpers): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isCallExpression(n)) {
-      const ref = helpers.calleeOf(n);
-      if (ref?.kind === 'module' && !ref.resolved && RANDOM.some(([m, fn]) => ref.module === m && (fn === undefined || ref.path[0] === fn))) found = true;
-      if (ref?.kind === 'global' && ((ref.name === 'Math' && ref.path[0] === 'random') || (ref.name === 'crypto' && ref.path[0] === 'randomUUID'))) found = true;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(value);
-  return found;
 }

@@ -2,12 +2,11 @@
 // derivation and compression functions, bcrypt's `hashSync`) made while a request is handled.
 // Node serves every request on one thread: while `readFileSync` or `pbkdf2Sync` runs, no other
 // request gets an answer, so one slow disk or one login storm stalls the whole instance. Start-up
-// code, CLI scripts, tests and once-only initialisers (src/core/lazy-init.ts) may block; request
-// handling (the handler model of src/core/handlers.ts) may not. This is the precise version of `n/no-sync`.
+// code, CLI scripts and tests may block; request handling (the handler model of
+// src/core/handlers.ts) may not. This is the precise version of `n/no-sync`.
 import { ts } from '../src/core/typescript.js';
 import { handlerModelOf } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
-import { inOnceOnlyInitialiser } from '../src/core/lazy-init.js';
 import { defineFileRule } from '../src/core/rule.js';
 
 /** Blocking functions by module, with what to call instead. */
@@ -59,9 +58,7 @@ export default defineFileRule({
       'A Node server answers every request on one thread. A synchronous file read, child process, key derivation ' +
       '(`pbkdf2Sync`, `scryptSync`, bcrypt `hashSync`) or compression inside request handling holds that thread until it ' +
       'returns: every other request on the instance waits, latency spikes under load, and health checks time out. ' +
-      'Blocking at start-up (reading config before `listen`) is fine and is not flagged, and so is blocking while a lazily ' +
-      'built value is made on first use (`if (_cache.env) return _cache.env; _cache.env = createEnv();`, `template ??= ' +
-      'readFileSync(path)`): that runs once per process, whichever request comes first.',
+      'Blocking at start-up (reading config before `listen`) is fine and is not flagged.',
     fix:
       'Use the asynchronous form and `await` it (`await readFile(path)` from `node:fs/promises`, `promisify(crypto.scrypt)`, ' +
       '`await bcrypt.hash(…)`), or move the work out of the request: read the file once at start-up, or hand it to a job queue.',
@@ -101,8 +98,7 @@ export default defineFileRule({
       },
       CallExpression(call: ts.CallExpression) {
         const blocking = blockingCall(call, helpers);
-        // Work done once to build a lazily created value (`config ??= JSON.parse(readFileSync(path))`) is start-up work.
-        if (!blocking || !model().requestContext(call) || inOnceOnlyInitialiser(call, helpers)) return;
+        if (!blocking || !model().requestContext(call)) return;
         context.report({ node: call, messageId: 'blocking', data: { call: blocking.name, instead: blocking.instead } });
       },
     };

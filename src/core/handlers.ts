@@ -14,14 +14,11 @@
 // - socket.io: `io.on('connection', handler)` (its nested `socket.on` callbacks are inside it).
 // Request handling also covers the functions a handler calls in the same file (followed through
 // calls, `this.method()` and local object methods), and functions of this file that handlers in
-// other files reach (`ProjectFacts.requestReached`, computed by ../project/request-reach.ts), except
-// calls made while building a once-only value (`if (_cache.env) return _cache.env; _cache.env =
-// createEnv()`, see ./lazy-init.ts): those run once per process, whoever calls first.
+// other files reach (`ProjectFacts.requestReached`, computed by ../project/request-reach.ts).
 import { ts } from './typescript.js';
 import type { ProjectFacts } from '../project/facts.js';
 import { EXPRESS_ROUTE_METHODS, expressRegistration } from './express.js';
 import type { Helpers } from './helpers.js';
-import { inOnceOnlyInitialiser } from './lazy-init.js';
 import { isFunctionNode, memberFunction, type FunctionNode } from './promises.js';
 import { memberName, unwrap } from './references.js';
 import type { FileInfo, Reference } from './types.js';
@@ -375,14 +372,11 @@ export function reachFrom(start: readonly FunctionNode[], helpers: Helpers): Set
   return reached;
 }
 
-/**
- * Functions of this file that a function calls by name, through `this`, or on a local object; not
- * from a once-only initialiser (`if (!db) db = connect()` runs once per process, see ./lazy-init.ts).
- */
+/** Functions of this file that a function calls by name, through `this`, or on a local object. */
 function localCallees(fn: FunctionNode, helpers: Helpers): FunctionNode[] {
   const out: FunctionNode[] = [];
   const visit = (node: ts.Node): void => {
-    if (node.kind === CALL && !inOnceOnlyInitialiser(node, helpers)) {
+    if (node.kind === CALL) {
       const callee = unwrap((node as ts.CallExpression).expression);
       const target = ts.isIdentifier(callee) ? localFunction(callee, helpers) : ts.isPropertyAccessExpression(callee) ? localMember(callee, helpers) : undefined;
       if (target) out.push(target);
@@ -393,11 +387,11 @@ function localCallees(fn: FunctionNode, helpers: Helpers): FunctionNode[] {
   return out;
 }
 
-/** Calls from `fn` (nested callbacks included, once-only initialisers not) to functions exported by other project files. */
+/** Calls from `fn` (nested callbacks included) to functions exported by other project files. */
 export function importedCallees(fn: FunctionNode, helpers: Helpers, project: ProjectFacts): ImportedCallee[] {
   const out: ImportedCallee[] = [];
   const visit = (node: ts.Node): void => {
-    if (node.kind === CALL && !inOnceOnlyInitialiser(node, helpers)) {
+    if (node.kind === CALL) {
       const target = importedTarget(unwrap((node as ts.CallExpression).expression), helpers, project);
       if (target) out.push(target);
     }

@@ -34,11 +34,6 @@ describe(RULE, () => {
     expect(found[0]?.message).toMatch(/^`zlib\.gzipSync` blocks .* use `zlib\.gzip` \(promisified\) or a stream$/);
   });
 
-  it('flags a read memoised per request-given key, and a memo local to the handler', async () => {
-    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'per-request-memo'));
-    expect(found.map(at)).toEqual(['src/routes/templates.ts:9:23', 'src/routes/templates.ts:22:25']);
-  });
-
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);
