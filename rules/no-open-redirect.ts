@@ -30,8 +30,7 @@ export default defineFileRule({
       '`/\\evil.example` are absolute URLs to a browser even though they start with a slash. The rule follows the value from the ' +
       'request through variables, string building, functions of the same file and project services in other files. A fixed ' +
       'same-site path before the value keeps it on the site (`/orders/${id}`, `./callback?${params}`), as long as the fixed text ' +
-      'goes past the slash: after `/`, `./` or `.` alone the value can supply the second slash. `x.location(url)` counts on a ' +
-      'response (`res`, `ctx`, `reply`, or a value typed `Response`), not on other objects with a `location` method.',
+      'goes past the slash: after `/`, `./` or `.` alone the value can supply the second slash.',
     fix:
       'Redirect to a path you build (`/orders/${id}`), to a value from an allow list, or to a relative path after checking it: ' +
       "`if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\\\')) next = '/';`. For absolute URLs, parse " +

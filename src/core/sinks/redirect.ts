@@ -21,27 +21,6 @@ function rootName(e: ts.Expression): string {
   return ts.isIdentifier(x) ? x.text : x.kind === ts.SyntaxKind.ThisKeyword ? 'this' : 'res';
 }
 
-/** Names a response goes by: Express `res`, Koa `ctx`, Fastify `reply`, hapi `h`, `httpResponse`. */
-const RESPONSE_NAME = /^(res|resp|response|reply|rep|ctx|context|h)$|(Res|Response|Reply)$/;
-
-/**
- * The receiver of `x.location(url)` is a response: named as one, typed as one (`out: Response`), or
- * `this.res`/`this.response`. `location` is a common method name (a storage manager's
- * `storage.location('s3')` picks a disk), so unlike `redirect` it is not taken on any object.
- */
-function isResponse(receiver: ts.Expression, helpers: Helpers): boolean {
-  let x = unwrap(receiver);
-  while (ts.isCallExpression(x) || ts.isPropertyAccessExpression(x)) {
-    if (ts.isPropertyAccessExpression(x) && unwrap(x.expression).kind === ts.SyntaxKind.ThisKeyword) return RESPONSE_NAME.test(x.name.text);
-    x = unwrap(x.expression);
-  }
-  if (!ts.isIdentifier(x)) return false;
-  if (RESPONSE_NAME.test(x.text)) return true;
-  const decl = helpers.declarationOf(x);
-  const type = decl && (ts.isParameter(decl) || ts.isVariableDeclaration(decl)) ? decl.type : undefined;
-  return !!type && /\b(Response|ServerResponse|Reply|FastifyReply|ResponseToolkit)\b/.test(type.getText());
-}
-
 /** A status code argument: a number, or a name that says it is one. */
 function isStatus(e: ts.Expression): boolean {
   const x = unwrap(e);
@@ -70,7 +49,7 @@ function targets(call: ts.CallExpression, helpers: Helpers): { sink: string; url
     // router.redirect('/old', '/new') registers a route: its arguments are literals, not request values.
     return urls.length > 0 ? { sink: `${root}.redirect`, url: urls } : undefined;
   }
-  if (method === 'location' && args.length === 1 && isResponse(callee.expression, helpers)) return { sink: `${root}.location`, url: args };
+  if (method === 'location' && args.length === 1) return { sink: `${root}.location`, url: args };
   if (!HEADER_METHODS.has(method)) return undefined;
   if (method === 'writeHead') {
     const headers = args.slice(1).map((a) => locationIn(a, helpers)).find((x) => x);
