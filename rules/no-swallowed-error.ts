@@ -13,7 +13,7 @@ import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { consoleCall, isLoggerCall } from '../src/core/matchers.js';
 import { containsOwn, isConst } from '../src/core/promises.js';
-import { memberName, requireSpecifier, unwrap } from '../src/core/references.js';
+import { importSpecifier, memberName, requireSpecifier, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 
 const LODASH = new Set(['lodash', 'lodash-es', 'underscore']);
@@ -57,19 +57,13 @@ function holdsComment(body: ts.Block): boolean {
 
 const statementsOf = (block: ts.Block) => block.statements.filter((s) => !ts.isEmptyStatement(s));
 
-/** `import('x')` with a static specifier. */
-function isStaticImport(expr: ts.Expression): boolean {
-  const e = unwrap(expr);
-  const arg = ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.ImportKeyword ? e.arguments[0] : undefined;
-  return !!arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg));
-}
 
 /**
  * `require('x')` or `import('x')` in the try block: an optional dependency being probed. A path
  * computed at run time (`require(file)`) is a plugin or model being loaded, whose errors matter.
  */
 function loadsModule(block: ts.Block): boolean {
-  return containsOwn(block, (n) => ts.isCallExpression(n) && (requireSpecifier(n) !== undefined || isStaticImport(n)));
+  return containsOwn(block, (n) => ts.isCallExpression(n) && (requireSpecifier(n) !== undefined || importSpecifier(n) !== undefined));
 }
 
 /** A literal default: `false`, `null`, `0`, `''`, `undefined`. */
@@ -333,7 +327,7 @@ export default defineFileRule({
         if (!ts.isPropertyAccessExpression(callee) || memberName(callee) !== 'catch' || call.arguments.length !== 1) return;
         const handler = unwrap(call.arguments[0]!);
         context.countSite(call);
-        if (isStaticImport(callee.expression)) return;
+        if (importSpecifier(callee.expression) !== undefined) return;
         const source = describe(callee.expression);
         if (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) {
           const body = handler.body;

@@ -49,15 +49,19 @@ export function requireSpecifier(expr: ts.Expression): string | undefined {
   return (arg as ts.StringLiteral).text;
 }
 
-/** The module name of `await import('x')` (a static string argument), else undefined. */
-export function awaitedImportSpecifier(expr: ts.Expression): string | undefined {
+/** The module name of `import('x')` (a static string argument), else undefined. */
+export function importSpecifier(expr: ts.Expression): string | undefined {
   const e = unwrap(expr);
-  if (e.kind !== AWAIT) return undefined;
-  const call = unwrap((e as ts.AwaitExpression).expression);
-  if (call.kind !== CALL || (call as ts.CallExpression).expression.kind !== IMPORT_KEYWORD) return undefined;
-  const arg = (call as ts.CallExpression).arguments[0];
+  if (e.kind !== CALL || (e as ts.CallExpression).expression.kind !== IMPORT_KEYWORD) return undefined;
+  const arg = (e as ts.CallExpression).arguments[0];
   if (!arg || !(arg.kind === STRING_LITERAL || arg.kind === PLAIN_TEMPLATE)) return undefined;
   return (arg as ts.StringLiteral).text;
+}
+
+/** The module name of `await import('x')`, else undefined. */
+export function awaitedImportSpecifier(expr: ts.Expression): string | undefined {
+  const e = unwrap(expr);
+  return e.kind === AWAIT ? importSpecifier((e as ts.AwaitExpression).expression) : undefined;
 }
 
 /** The property name of a member access with a static name, else undefined. */
