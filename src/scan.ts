@@ -19,11 +19,11 @@ import { buildProjectFacts, createResolver, projectShape, type ProjectFacts } fr
 import type { ModuleFacts } from './project/modules.js';
 import type { RequestReach } from './project/request-reach.js';
 import { localShard, workerShard, type ShardHandle } from './parallel/pool.js';
-import { byOwner, parallelShards, reachStart, requestReach, splitShards } from './parallel/plan.js';
+import { byOwner, parallelShards, reachStart, requestReach, splitShards, type ReachMemo, type ReachUnits } from './parallel/plan.js';
 import { REACH_ROOT, type BuiltModule, type FileResult, type PrepareInput, type ShardFile } from './parallel/shard.js';
 import { readFileCache, writeFileCache, type FileCache, type FileEntry, type StoredReach } from './cache/file-cache.js';
 import { decode, stringifyEncoded } from './cache/json.js';
-import { combineReads, esc, MEMO_PREFIX, mergeReads, NO_READS, replay, staleReaders, type FileReads, type Reads, type Step } from './cache/record.js';
+import { combineReads, esc, MEMO_PREFIX, NO_READS, replay, staleReaders, type FileReads, type Step } from './cache/record.js';
 import { fileCacheKey, fileContext } from './cache/file-key.js';
 import { overrideMatchersOf, rulesFor } from './rules-for.js';
 import type { WorkspacePackage } from './project/workspaces.js';
@@ -83,6 +83,8 @@ export interface ScanStats {
   listed: boolean;
   /** Request reach was taken from the cache (no syntax tree walked for it). */
   reachReused?: boolean;
+  /** Request reach was walked again: in how many files its work was done (the others' taken from the cache). */
+  reachWalked?: number;
   parsed: number;
   checked: number;
   /** Milliseconds per phase (wall time in this thread). */
@@ -296,18 +298,32 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     const startKey = record ? hashBytes(JSON.stringify([[...start.sources], start.registering])) : '';
     const hashByPath = new Map(parsed.map((f) => [f.path, hashOf(f.relPath)]));
     const kept = previous.reach;
-    if (record && kept && kept.start === startKey && kept.walked.every(([path, hash]) => hashByPath.get(path) === hash) && replay(rootsOf, kept.reads, settled)) {
+    if (record && kept && kept.start === startKey && kept.walked.every(([path, hash]) => hashByPath.get(path) === hash) && replay(rootsOf, kept.reads.tree, settled)) {
       reach = decode(kept.result) as RequestReach;
       storedReach = kept;
       stats.reachReused = true;
     } else {
       try {
-        const computed = await requestReach(facts, parsed, owner);
+        // Walk again, taking from the stored reach the work of each file that is unchanged and whose
+        // work read the same from the facts: only the rest is parsed and walked.
+        const stale = record && kept ? staleReaders(rootsOf, kept.reads, settled, sameResolutions) : null;
+        const holding = new Map<string, ReachUnits>();
+        if (stale) for (const [path, hash, units] of kept?.walked ?? []) if (hashByPath.get(path) === hash && !stale.has(path)) holding.set(path, units);
+        const memo: ReachMemo | undefined = holding.size === 0 ? undefined : {
+          seeds: (file) => holding.get(file)?.seeds,
+          step: (file, keys) => holding.get(file)?.steps.find(([asked]) => asked.length === keys.length && asked.every((k, i) => k === keys[i]))?.[1],
+        };
+        const computed = await requestReach(facts, parsed, owner, memo);
         reach = computed.reach;
+        stats.reachWalked = computed.computed.size;
         if (record) {
-          let reads: Reads = [];
-          for (const shardReads of await Promise.all(shards.map((s) => s.call('reachReads')))) reads = mergeReads(reads, shardReads);
-          storedReach = { start: startKey, walked: computed.walked.map((path) => [path, hashByPath.get(path) ?? '']), reads, result: JSON.parse(stringifyEncoded(computed.reach)) };
+          let fresh: FileReads = NO_READS;
+          for (const shardReads of await Promise.all(shards.map((s) => s.call('reachReads')))) fresh = combineReads(fresh, shardReads);
+          // The stored reads of the files whose work was reused stay (a file also walked now for
+          // exports not asked before keeps both); those of files walked from scratch are replaced.
+          const recomputed = new Set(fresh.names);
+          const reads = kept ? combineReads(kept.reads, fresh, (name) => (name.startsWith(MEMO_PREFIX) ? recomputed.has(name) : !holding.has(name) || !computed.units.has(name))) : fresh;
+          storedReach = { start: startKey, walked: computed.walked.map((path) => [path, hashByPath.get(path) ?? '', computed.units.get(path) as ReachUnits]), reads, result: JSON.parse(stringifyEncoded(computed.reach)) };
         }
       } catch (err) {
         reach = err as Error;

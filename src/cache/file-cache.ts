@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import type { FileResult } from '../parallel/shard.js';
 import { VERSION } from '../version.js';
-import { NO_READS, type FileReads, type ReadNode, type Reads } from './record.js';
+import { NO_READS, type FileReads, type ReadNode } from './record.js';
+import type { ReachUnits } from '../parallel/plan.js';
 import type { ModuleFacts } from '../project/modules.js';
 import { stringifyEncoded } from './json.js';
 import { CACHE_FORMAT, fromThisProdcheck, readCacheText, writeCacheText, type Note } from './scan-cache.js';
@@ -48,10 +49,10 @@ interface Head {
 export interface StoredReach {
   /** A digest of the files it started from: those taking part (not tests) and those that may register handlers. */
   start: string;
-  /** Every file whose syntax tree it walked, with its content hash. */
-  walked: Array<[string, string]>;
-  /** What it read from the project facts. */
-  reads: Reads;
+  /** Every file whose syntax tree it walked, with its content hash and the work done in it (what a later scan may reuse). */
+  walked: Array<[string, string, ReachUnits]>;
+  /** What it read from the project facts, by the file whose work read it (and the answers shared across files). */
+  reads: FileReads;
   /** The reach (../cache/json.ts encoding). */
   result: unknown;
 }
@@ -115,7 +116,9 @@ export function readFileCache(dir: string, key: string, note: Note): FileCache {
   const reads: FileReads = { tree, names: readers.names, uses: readers.uses };
   const at = 2 + readers.trees;
   const reach = parsed[at];
-  const stored = reach && typeof reach === 'object' && Array.isArray((reach as StoredReach).walked) && Array.isArray((reach as StoredReach).reads) ? (reach as StoredReach) : null;
+  const reachReads = reach && typeof reach === 'object' ? (reach as Partial<StoredReach>).reads : undefined;
+  const stored =
+    reach && typeof reach === 'object' && Array.isArray((reach as StoredReach).walked) && reachReads && Array.isArray(reachReads.tree) && Array.isArray(reachReads.names) && Array.isArray(reachReads.uses) ? (reach as StoredReach) : null;
   if (stored) lineOf.set(stored, lines[at] as string);
   const files = new Map<string, FileEntry>();
   for (let i = at + 1; i < parsed.length; i++) {

@@ -4,7 +4,7 @@
 // driven over the shards round by round.
 import type { ImportedCallee } from '../core/handlers.js';
 import type { ProjectFacts } from '../project/facts.js';
-import { mayRegister, ReachMerge, REACH_ROUNDS, type RequestReach } from '../project/request-reach.js';
+import { mayRegister, ReachMerge, REACH_ROUNDS, type ReachSeeds, type RequestReach } from '../project/request-reach.js';
 import { workersAvailable, type ShardHandle } from './pool.js';
 import type { ShardFile } from './shard.js';
 
@@ -73,33 +73,76 @@ export async function byOwner<T, R>(items: readonly T[], fileOf: (item: T) => st
   });
 }
 
-/**
- * Request reach over shards: the seeds of every registering file, then rounds in which each shard
- * follows the newly reached exports of its own files. Merged in file order and in each round's
- * order, it equals `computeRequestReach` over all the trees in one thread.
- */
 /** What request reach starts from: the files whose trees take part (parsed, not tests) and those of them that may register handlers. */
 export function reachStart(facts: ProjectFacts, parsed: readonly ShardFile[]): { sources: Set<string>; registering: string[] } {
   const sources = new Set(parsed.filter((f) => !facts.roles(f.path).has('test')).map((f) => f.path));
   return { sources, registering: parsed.filter((f) => sources.has(f.path) && mayRegister(facts, f.path)).map((f) => f.path) };
 }
 
-/** Request reach and the files whose syntax trees it walked. */
-export async function requestReach(facts: ProjectFacts, parsed: readonly ShardFile[], owner: ReadonlyMap<string, ShardHandle>): Promise<{ reach: RequestReach; walked: string[] }> {
+/** The per-file work request reach did in one file: its seeds (a registering file) and each round's step, by the exports asked for. */
+export interface ReachUnits {
+  seeds?: ReachSeeds;
+  steps: Array<[string[], ImportedCallee[]]>;
+}
+
+/**
+ * Answers of an earlier scan's per-file work that still hold (the file is unchanged and what that
+ * work read from the facts reads the same): `undefined` where the work must be done again.
+ */
+export interface ReachMemo {
+  seeds(file: string): ReachSeeds | undefined;
+  step(file: string, keys: readonly string[]): ImportedCallee[] | undefined;
+}
+
+/**
+ * Request reach over shards: the seeds of every registering file, then rounds in which each shard
+ * follows the newly reached exports of its own files. Merged in file order and in each round's
+ * order, it equals `computeRequestReach` over all the trees in one thread. Per-file work that
+ * `memo` answers is taken from it (the shards parse and walk only the rest). Returns the reach, the
+ * files whose syntax trees took part, the per-file work by file, and the files whose work was done now.
+ */
+export async function requestReach(
+  facts: ProjectFacts,
+  parsed: readonly ShardFile[],
+  owner: ReadonlyMap<string, ShardHandle>,
+  memo?: ReachMemo,
+): Promise<{ reach: RequestReach; walked: string[]; units: Map<string, ReachUnits>; computed: Set<string> }> {
   const { sources, registering } = reachStart(facts, parsed);
   const merge = new ReachMerge(sources);
-  const walked = new Set(registering);
-  const seeds = await byOwner(registering, (f) => f, owner, (shard, files) => shard.call('seeds', files));
+  const units = new Map<string, ReachUnits>();
+  const computed = new Set<string>();
+  const unitOf = (file: string) => {
+    let u = units.get(file);
+    if (!u) units.set(file, (u = { steps: [] }));
+    return u;
+  };
+  /** The answers for these items: from the memo, else from the shards that hold their files. */
+  const answer = async <T, R>(items: readonly T[], fileOf: (item: T) => string, remembered: (item: T) => R | undefined, ask: (shard: ShardHandle, items: T[]) => Promise<R[]>): Promise<R[]> => {
+    const out = items.map((item) => remembered(item));
+    const missing = items.filter((_item, i) => out[i] === undefined);
+    const fresh = await byOwner(missing, fileOf, owner, ask);
+    let next = 0;
+    return items.map((item, i) => {
+      if (out[i] !== undefined) return out[i] as R;
+      computed.add(fileOf(item));
+      return fresh[next++] as R;
+    });
+  };
+  const seeds = await answer(registering, (f) => f, (f) => memo?.seeds(f), (shard, files) => shard.call('seeds', files));
   registering.forEach((file, i) => {
-    const s = seeds[i];
-    if (s) merge.seed(file, s);
+    const s = seeds[i] as ReachSeeds;
+    unitOf(file).seeds = s;
+    merge.seed(file, s);
   });
   for (let round = 0; round < REACH_ROUNDS; round++) {
     const batch = merge.takePending().map(([file, keys]): [string, string[]] => [file, [...keys]]);
     if (batch.length === 0) break;
-    for (const [file] of batch) walked.add(file);
-    const answers: ImportedCallee[][] = await byOwner(batch, ([file]) => file, owner, (shard, items) => shard.call('step', items));
-    for (const calls of answers) merge.record(calls);
+    const answers = await answer(batch, ([file]) => file, ([file, keys]) => memo?.step(file, keys), (shard, items) => shard.call('step', items));
+    batch.forEach(([file, keys], i) => {
+      const calls = answers[i] as ImportedCallee[];
+      unitOf(file).steps.push([keys, calls]);
+      merge.record(calls);
+    });
   }
-  return { reach: merge.reach, walked: [...walked] };
+  return { reach: merge.reach, walked: [...units.keys()], units, computed };
 }

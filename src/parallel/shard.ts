@@ -20,7 +20,7 @@ import { buildModuleFacts, type ModuleFacts } from '../project/modules.js';
 import { ReachWalker, type ReachSeeds, type RequestReach } from '../project/request-reach.js';
 import type { ImportedCallee } from '../core/handlers.js';
 import { overrideMatchersOf, rulesFor, type Enabled } from '../rules-for.js';
-import { esc, FactsRecorder, NO_READS, type FileReads, type Reads } from '../cache/record.js';
+import { esc, FactsRecorder, NO_READS, type FileReads } from '../cache/record.js';
 
 /** The recorded root that stands for the whole repository's facts (request reach reads them). */
 export const REACH_ROOT = '#*';
@@ -176,23 +176,32 @@ export class Shard {
 
   private reachRecorder: FactsRecorder | undefined;
 
-  /** What request reach read from the facts in this shard (see `adopt`). */
-  reachReads(): Reads {
-    return this.reachRecorder?.result() ?? [];
+  /** What request reach read from the facts in this shard (see `adopt`), by the file whose work read it. */
+  reachReads(): FileReads {
+    return this.reachRecorder?.fileReads() ?? NO_READS;
+  }
+
+  /** Request reach's work in one file, its reads recorded as that file's (the cache reuses a file's work while they hold). */
+  private reachWork<T>(file: string, work: (walker: ReachWalker, sf: ts.SourceFile) => T): T {
+    const walker = this.walker;
+    if (!walker) throw new Error('shard used before it was prepared');
+    const sf = this.tree(file);
+    this.reachRecorder?.readingFor(file);
+    try {
+      return work(walker, sf);
+    } finally {
+      this.reachRecorder?.readingFor(null);
+    }
   }
 
   /** Request reach's seeds of these files (registering files of this shard, in file order). */
   seeds(files: readonly string[]): ReachSeeds[] {
-    const walker = this.walker;
-    if (!walker) throw new Error('shard used before it was prepared');
-    return files.map((file) => walker.seeds(file, this.tree(file)));
+    return files.map((file) => this.reachWork(file, (walker, sf) => walker.seeds(file, sf)));
   }
 
   /** One round of request reach for these files of this shard (in the round's order). */
   step(batch: ReadonlyArray<[string, readonly string[]]>): ImportedCallee[][] {
-    const walker = this.walker;
-    if (!walker) throw new Error('shard used before it was prepared');
-    return batch.map(([file, keys]) => walker.step(file, this.tree(file), new Set(keys)));
+    return batch.map(([file, keys]) => this.reachWork(file, (walker, sf) => walker.step(file, sf, new Set(keys))));
   }
 
   /** Called after each file `check` finishes (in this thread only: progress). */

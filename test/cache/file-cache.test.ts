@@ -153,7 +153,7 @@ describe('per-file cache', () => {
     expect(await both('json')).toMatchObject({ scan: 'miss', read: files + 1 });
   }, 120_000);
 
-  it('reuses request reach while the files it walked are unchanged, and walks again when one changed', async () => {
+  it('reuses request reach while the files it walked are unchanged, and walks again only the work of changed files', async () => {
     const root = writeProject(project);
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
     const scan = async () => {
@@ -168,15 +168,22 @@ describe('per-file cache', () => {
     // A file request handling never reaches (a report job): the stored reach holds; nothing is parsed for it.
     writeFileSync(join(root, 'src/reports/monthly.ts'), `${project['src/reports/monthly.ts']}\n// runs on the first of the month\n`);
     expect((await scan()).stats).toMatchObject({ reachReused: true, parsed: 1, checked: 1 });
-    // A file the invoice handler reaches: walked again.
+    // A file the invoice handler reaches: its work is done again, the other walked files' is taken
+    // from the cache (the server and the router are not parsed).
     writeFileSync(join(root, 'src/audit.ts'), `${project['src/audit.ts']}\n// audit events are small\n`);
-    expect((await scan()).stats.reachReused).toBeUndefined();
-    // The handler now reaches a second repository function through the audit module: the walk sees it.
+    expect((await scan()).stats).toMatchObject({ reachWalked: 1, parsed: 1, checked: 1 });
+    // The audit module now calls the repository too: its work is done again, and nothing else's (the
+    // router's handler reaches findInvoice already).
     writeFileSync(
       join(root, 'src/audit.ts'),
       ["import { findInvoice } from './invoices.repository';", '', 'export function recordAudit(event: { action: string; id: string }) {', '  void findInvoice(event.id);', '  return JSON.stringify(event).length;', '}', ''].join('\n'),
     );
-    expect((await scan()).stats.reachReused).toBeUndefined();
+    expect((await scan()).stats).toMatchObject({ reachWalked: 1 });
+    // The audit module now re-exports the function from another file: what the router's handler
+    // read about it changed, so the router's work is done again (the server's is not).
+    writeFileSync(join(root, 'src/audit-log.ts'), project['src/audit.ts']);
+    writeFileSync(join(root, 'src/audit.ts'), "export { recordAudit } from './audit-log';\n");
+    expect((await scan()).stats).toMatchObject({ reachWalked: 2 });
     expect((await scan()).stats).toMatchObject({ scan: 'hit' });
   }, 120_000);
 
