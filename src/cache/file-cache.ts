@@ -70,6 +70,22 @@ export interface FileCache {
   files: Map<string, FileEntry>;
 }
 
+const isArray = Array.isArray;
+const isCallees = (v: unknown) => isArray(v) && v.every((c) => c !== null && typeof c === 'object' && typeof (c as { file?: unknown }).file === 'string' && typeof (c as { key?: unknown }).key === 'string');
+
+/** The stored reach's shape, down to each file's answers (a scan reuses them as they are). */
+function isStoredReach(value: unknown): value is StoredReach {
+  if (!value || typeof value !== 'object') return false;
+  const { walked, reads } = value as Partial<StoredReach>;
+  if (!isArray(walked) || !reads || !isArray(reads.tree) || !isArray(reads.names) || !isArray(reads.uses)) return false;
+  return walked.every((w) => {
+    if (!isArray(w) || typeof w[0] !== 'string' || typeof w[1] !== 'string' || !w[2] || typeof w[2] !== 'object') return false;
+    const { seeds, steps } = w[2];
+    if (seeds !== undefined && (!seeds || typeof seeds !== 'object' || !isCallees(seeds.handlers) || !isCallees(seeds.calls) || typeof seeds.routes !== 'number')) return false;
+    return isArray(steps) && steps.every((st) => isArray(st) && isArray(st[0]) && st[0].every((k) => typeof k === 'string') && isCallees(st[1]));
+  });
+}
+
 const EMPTY = (): FileCache => ({ reads: NO_READS, resolving: '', reach: null, files: new Map() });
 
 // files.json is JSON lines: the first holds the stamp, the key and `resolving`; the second the
@@ -116,9 +132,7 @@ export function readFileCache(dir: string, key: string, note: Note): FileCache {
   const reads: FileReads = { tree, names: readers.names, uses: readers.uses };
   const at = 2 + readers.trees;
   const reach = parsed[at];
-  const reachReads = reach && typeof reach === 'object' ? (reach as Partial<StoredReach>).reads : undefined;
-  const stored =
-    reach && typeof reach === 'object' && Array.isArray((reach as StoredReach).walked) && reachReads && Array.isArray(reachReads.tree) && Array.isArray(reachReads.names) && Array.isArray(reachReads.uses) ? (reach as StoredReach) : null;
+  const stored = isStoredReach(reach) ? reach : null;
   if (stored) lineOf.set(stored, lines[at] as string);
   const files = new Map<string, FileEntry>();
   for (let i = at + 1; i < parsed.length; i++) {

@@ -187,6 +187,25 @@ describe('per-file cache', () => {
     expect((await scan()).stats).toMatchObject({ scan: 'hit' });
   }, 120_000);
 
+  it('walks request reach from scratch when the stored per-file answers are malformed', async () => {
+    const root = writeProject(project);
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const cold = await run([root, '--format', 'json', '--cache-location', cache]);
+    expect(cold.stats.reachWalked).toBe(4);
+    // A files.json that parses but whose stored reach lost a file's answers (hand-edited, bit rot).
+    const lines = readFileSync(join(cache, 'files.json'), 'utf8').split('\n');
+    const at = 2 + (JSON.parse(lines[1] as string) as { trees: number }).trees;
+    const reach = JSON.parse(lines[at] as string) as { walked: Array<[string, string, { steps: unknown }]> };
+    (reach.walked[0] as [string, string, { steps: unknown }])[2].steps = 'lost';
+    lines[at] = JSON.stringify(reach);
+    writeFileSync(join(cache, 'files.json'), lines.join('\n'));
+    writeFileSync(join(root, 'src/audit.ts'), `${project['src/audit.ts']}\n// audit events are small\n`);
+    const again = await run([root, '--format', 'json', '--cache-location', cache]);
+    expect(again.stdout).toBe((await run([root, '--format', 'json', '--no-cache'])).stdout);
+    expect(JSON.parse(again.stdout).errors).toEqual([]);
+    expect(again.stats.reachWalked).toBe(4);
+  }, 60_000);
+
   it('re-checks an importer when a re-export it imports through now leads elsewhere', async () => {
     // closeOrder imports sendReceipt from its module, refundOrder through a re-export: both reach the
     // same export, until the re-export points to a synchronous one.
