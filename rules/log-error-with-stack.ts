@@ -3,12 +3,14 @@
 // serialise it (`logger.error('failed', err)`: pino ≥ 6 ignores arguments after the message that no
 // placeholder consumes; `{ error: err }`: only `err` has pino's error serializer). The log line then
 // says what failed but not where, and the incident is debugged without the one trace that had it.
-// Not flagged: a log where the value is known not to be an Error (else of `x instanceof Error`).
+// Not flagged: a log where the value is known not to be an Error (else of `x instanceof Error`), or
+// whose error another error-level call on the same path logs with its stack (`stackLoggedBeside`).
 import { ts } from '../src/core/typescript.js';
 import { errorUse, isCaughtError, logCallOf, type LogCall } from '../src/core/matchers.js';
 import { memberName, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
-import type { Helpers } from '../src/core/helpers.js';
+import { isFunctionLike, type Helpers } from '../src/core/helpers.js';
+import type { RuleContext } from '../src/core/types.js';
 
 const ERROR_LEVELS = new Set(['error', 'fatal', 'crit', 'alert', 'emerg']);
 
@@ -93,6 +95,51 @@ function pinoSerialises(o: Occurrence, call: LogCall): boolean {
   return keys === 'unknown' || keys.includes(keyOf);
 }
 
+const isPlainPino = (log: LogCall): boolean => log.library === 'pino' && log.logger !== null && !log.logger.wrapper && !log.logger.remapsArguments;
+
+/** The call logs one of these occurrences with its stack: `err.stack`, or the error itself where the library serialises it. */
+function keepsStack(found: readonly Occurrence[], log: LogCall): boolean {
+  const pino = isPlainPino(log);
+  return found.some((o) => o.use === 'stack' || (o.use === 'object' && (!pino || o.indirect || pinoSerialises(o, log))));
+}
+
+/**
+ * Another error-level log call keeps the stack of every error this call logs as text, and runs
+ * whenever this one does: `logger.error(\`login failed: ${err.message}\`); logger.error(err);`.
+ * The other call is a statement of a block this call is in, before it (so it ran), or, in this
+ * call's own block, after it with only expression and variable statements between (no branch,
+ * return or throw to skip it). A call in another branch, inside a condition, in a nested function,
+ * or at a lower level does not count.
+ */
+function stackLoggedBeside(call: ts.CallExpression, found: readonly Occurrence[], context: RuleContext): boolean {
+  const { helpers } = context;
+  const errors = new Set(found.map((o) => helpers.declarationOf(o.id)));
+  const covered = new Set<unknown>();
+  const consider = (statement: ts.Statement): void => {
+    if (!ts.isExpressionStatement(statement)) return;
+    const other = unwrap(statement.expression);
+    if (other === call || !ts.isCallExpression(other)) return;
+    const log = logCallOf(other, context);
+    if (!log || !ERROR_LEVELS.has(log.level)) return;
+    const occ = occurrences(log.args, helpers);
+    for (const decl of errors) if (keepsStack(occ.filter((o) => helpers.declarationOf(o.id) === decl), log)) covered.add(decl);
+  };
+  let child: ts.Node = call;
+  for (let n: ts.Node = call.parent; !ts.isSourceFile(n) && !isFunctionLike(n); child = n, n = n.parent) {
+    if (!ts.isBlock(n)) continue;
+    const at = n.statements.indexOf(child as ts.Statement);
+    for (const s of n.statements.slice(0, at)) consider(s);
+    // After the call: only in its own block, on the straight line that follows it.
+    if (ts.isExpressionStatement(child) && unwrap(child.expression) === call) {
+      for (const s of n.statements.slice(at + 1)) {
+        if (!ts.isExpressionStatement(s) && !ts.isVariableStatement(s)) break;
+        consider(s);
+      }
+    }
+  }
+  return [...errors].every((d) => covered.has(d));
+}
+
 export default defineFileRule({
   id: 'log-error-with-stack',
   category: 'observability',
@@ -112,7 +159,10 @@ export default defineFileRule({
       'that no `%s` placeholder consumes, so `logger.error(\'failed\', err)` drops the error entirely, and only the `err` key has ' +
       'its error serializer, so `{ error: err }` is written as `{}`. winston copies the stack of an error passed after the message; ' +
       'NestJS\'s Logger takes the stack as its second argument. A log where the value is known not to be an Error (the else of ' +
-      '`x instanceof Error`, the then of `!(x instanceof Error)`) has no stack to lose and is not flagged.',
+      '`x instanceof Error`, the then of `!(x instanceof Error)`) has no stack to lose and is not flagged. Nor is a message line ' +
+      'beside another error-level call that logs the same error with its stack and always runs with it: an earlier statement of ' +
+      'an enclosing block, or a later one of the same block with no branch, return or throw between ' +
+      '(`` logger.error(`login failed: ${err.message}`); logger.error(err); ``).',
     fix: 'pino: `logger.error({ err }, \'charge failed\')`; winston: `logger.error(\'charge failed\', err)`; NestJS: `this.logger.error(\'charge failed\', err.stack)`.',
     sites: 'error-level log calls that handle a caught error',
     examples: {
@@ -167,10 +217,9 @@ export default defineFileRule({
         }
         context.countSite(call);
         const name = found[0]!.id.text;
-        const pino = log.library === 'pino' && log.logger !== null && !log.logger.wrapper && !log.logger.remapsArguments;
+        if (keepsStack(found, log) || stackLoggedBeside(call, found, context)) return;
+        const pino = isPlainPino(log);
         const objects = found.filter((o) => o.use === 'object');
-        const kept = found.some((o) => o.use === 'stack') || objects.some((o) => !pino || o.indirect || pinoSerialises(o, log));
-        if (kept) return;
         const data = { receiver: log.receiver, method: log.method, name, errField: name === 'err' ? '{ err }' : `{ err: ${name} }` };
         const fix = FIX[log.logger?.wrapper ? 'unknown' : log.library].replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(data[k as keyof typeof data]));
         const misplaced = objects[0];

@@ -122,6 +122,38 @@ describe(RULE, () => {
     expect(await sitesOf(RULE, dir)).toBe(4);
   });
 
+  it('still flags a message-only log when no other error-level call on the same path keeps the stack (message only, debug level, a condition, a branch that returns or throws first, another error, pino after the message)', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'stack-not-logged-on-same-path');
+    const nest = "`this.logger.error` logs `error.message` of the caught error `error` but not the error: its stack is lost — pass its stack: `this.logger.error('…', error.stack)`";
+    expect(await findingsOf(RULE, dir)).toEqual([
+      { file: 'src/auth/oauth.service.ts', line: 18, column: 7, message: nest },
+      { file: 'src/auth/oauth.service.ts', line: 19, column: 7, message: nest },
+      { file: 'src/auth/oauth.service.ts', line: 30, column: 7, message: nest },
+      { file: 'src/auth/oauth.service.ts', line: 32, column: 9, message: nest },
+      { file: 'src/auth/oauth.service.ts', line: 44, column: 7, message: nest },
+      {
+        file: 'src/auth/oauth.service.ts',
+        line: 59,
+        column: 9,
+        message:
+          "`this.logger.error` logs `revokeError.message` of the caught error `revokeError` but not the error: its stack is lost — pass its stack: `this.logger.error('…', revokeError.stack)`",
+      },
+      {
+        file: 'src/jobs/thumbnail.job.js',
+        line: 7,
+        column: 5,
+        message: "`logger.error` logs `err.message` of the caught error `err` but not the error: its stack is lost — log the error under `err`: `logger.error({ err }, '…')`",
+      },
+      {
+        file: 'src/jobs/thumbnail.job.js',
+        line: 8,
+        column: 5,
+        message:
+          "`logger.error` passes the caught error `err` after the message: pino drops arguments that no placeholder uses, so the error and its stack are lost — log the error under `err`: `logger.error({ err }, '…')`",
+      },
+    ]);
+  });
+
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);
