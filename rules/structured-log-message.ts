@@ -91,65 +91,6 @@ function isConstant(expr: ts.Expression, context: Lookups, depth = 0): boolean {
   return false;
 }
 
-/** A wrapper named for logging: `log`, `debug`, `warn`, `logStep`, `debugLog` (not `login`, `catalog`). */
-const WRAPPER_NAME = /^(log|debug|info|warn|warning|error|trace|verbose|notice|fatal)$|^log(?![a-z])|Log$/;
-/** A parameter named for a message: `message`, `msg`, `text`, `line`, `errorMessage`. */
-const MESSAGE_PARAM = /^(message|msg|text|txt|line|str)$|(Message|Msg|Text)$/;
-
-/**
- * The parameters a one-line logging wrapper forwards as its message:
- * `const debug = (message) => { logging.debug(\`[queue-request] ${message}\`); };`. The call is the
- * function's whole body, the function is bound to a logging name (a variable, property, method or
- * function declaration, never an argument: a callback passed to `forEach`, `on` or a router receives
- * data), and the parameter is named for a message. The values are in the callers' messages; a
- * handler's `(req) => …`, a `logUser(userId)` helper, or a second statement do not qualify.
- */
-function forwardedMessages(call: ts.CallExpression): ReadonlySet<ts.Node> {
-  const none: ReadonlySet<ts.Node> = new Set();
-  let fn: ts.Node = call.parent;
-  if (ts.isExpressionStatement(fn)) {
-    if (!ts.isBlock(fn.parent) || fn.parent.statements.length !== 1) return none;
-    fn = fn.parent.parent;
-  }
-  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn))) return none;
-  const holder = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? fn.parent : fn;
-  const bound = ts.isFunctionDeclaration(holder) || ts.isMethodDeclaration(holder) || ((ts.isVariableDeclaration(holder) || ts.isPropertyAssignment(holder) || ts.isPropertyDeclaration(holder)) && holder.initializer === fn);
-  const name = bound ? (holder as { name?: ts.Node }).name : undefined;
-  // A decorated method is registered with a framework (`@OnEvent`, `@MessagePattern`): its parameters are data.
-  if (!name || !ts.isIdentifier(name) || !WRAPPER_NAME.test(name.text) || (ts.isMethodDeclaration(holder) && ts.getDecorators(holder)?.length)) return none;
-  if (passedAsCallback(name.text, call.getSourceFile())) return none;
-  return new Set((fn as ts.SignatureDeclaration).parameters.filter((p) => ts.isIdentifier(p.name) && MESSAGE_PARAM.test(p.name.text)));
-}
-
-const passedNames = new WeakMap<ts.SourceFile, Set<string>>();
-
-/** The file passes a function of this name to a call (`socket.on('message', log)`, `emitter.on('x', this.debug)`): its parameter is then what the caller hands it. */
-function passedAsCallback(name: string, sf: ts.SourceFile): boolean {
-  let passed = passedNames.get(sf);
-  if (!passed) {
-    const found = new Set<string>();
-    const visit = (n: ts.Node): void => {
-      if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
-        for (const a of n.arguments ?? []) {
-          const e = unwrap(a);
-          if (ts.isIdentifier(e)) found.add(e.text);
-          else if (ts.isPropertyAccessExpression(e)) found.add(e.name.text);
-          else if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind') {
-            const target = unwrap(e.expression.expression);
-            if (ts.isIdentifier(target)) found.add(target.text);
-            else if (ts.isPropertyAccessExpression(target)) found.add(target.name.text);
-          }
-        }
-      }
-      ts.forEachChild(n, visit);
-    };
-    visit(sf);
-    passed = found;
-    passedNames.set(sf, passed);
-  }
-  return passed.has(name);
-}
-
 const ERROR_NAME = /^(e|err|error|ex|exception|reason|cause)$/i;
 
 /** An error or its text (`err.message`, `String(err)`): how errors are logged is log-error-with-stack's concern. */
@@ -229,8 +170,7 @@ export default defineFileRule({
       '`console` is no-console-log\'s concern. Not flagged: the calls inside the project\'s own logger, which formats its lines ' +
       '(a `logger`/`logging` module, or a class or object literal with public methods for two or more levels, like `info` and `error`), ' +
       'and values that are fixed text: constants, configuration, a property of a `const` object literal of fixed strings that ' +
-      'nothing assigns to (`${ErrorMessages.SchemaDrift}`, also imported from another module), and the message parameter of a ' +
-      'one-line logging wrapper (`` const debug = (message) => { logger.debug(`[queue] ${message}`); } ``: its callers write the values). ' +
+      'nothing assigns to (`${ErrorMessages.SchemaDrift}`, also imported from another module). ' +
       'There is no automatic fix: the constant message needs a person\'s wording.',
     fix: "pino: `logger.info({ orderId }, 'order created')`; winston: `logger.info('order created', { orderId })`.",
     sites: 'logger calls with a message',
@@ -270,9 +210,7 @@ export default defineFileRule({
         const message = messageArgument(log);
         if (!message) return;
         context.countSite(call);
-        const forwarded = forwardedMessages(call);
-        const isForwarded = (v: ts.Expression) => forwarded.size > 0 && ts.isIdentifier(unwrap(v)) && forwarded.has(helpers.declarationOf(unwrap(v) as ts.Identifier) as ts.Node);
-        const values = interpolatedValues(message).filter((v) => !isConstant(v, context) && !isErrorText(v, helpers) && !isForwarded(v));
+        const values = interpolatedValues(message).filter((v) => !isConstant(v, context) && !isErrorText(v, helpers));
         if (values.length === 0) return;
         const shown = values.slice(0, 3).map((v) => `\`${v.getText().replace(/\s+/g, ' ')}\``);
         const fields = [...new Set(values.slice(0, 3).map(fieldName))].join(', ');

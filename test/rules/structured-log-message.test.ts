@@ -81,17 +81,23 @@ describe(RULE, () => {
     expect(await sitesOf(RULE, dir)).toBe(1);
   });
 
-  it('still flags wrappers that log values: another substitution, a second statement, a property of the parameter, a logUser(userId) helper, a route handler, a forEach callback, a function passed to socket.on, a decorated event handler', async () => {
+  it('flags logging wrappers and callbacks that log values: a one-line wrapper\'s message parameter (its callers are not logger calls: `log(req.body.email)`, an exported wrapper given to socket.on in another file), another substitution, a second statement, a property of the parameter, a logUser(userId) helper, a route handler, a forEach callback, a function passed to socket.on, a decorated event handler', async () => {
     const dir = fixtureCase(RULE, 'invalid', 'wrappers-and-callbacks-that-log-values');
     expect(await findingsOf(RULE, dir)).toEqual([
-      { file: 'src/middleware/queue-request.js', line: 6, column: 23, message: '`logging.debug` builds its message from `queueName`: values inside the text cannot be searched or grouped — pass them as fields (`{ queueName }`) beside a constant message' },
+      { file: 'src/middleware/queue-request.js', line: 6, column: 23, message: '`logging.debug` builds its message from `queueName`, `message`: values inside the text cannot be searched or grouped — pass them as fields (`{ queueName, message }`) beside a constant message' },
       { file: 'src/middleware/queue-request.js', line: 10, column: 22, message: '`logging.warn` builds its message from `message`: values inside the text cannot be searched or grouped — pass them as fields (`{ message }`) beside a constant message' },
       { file: 'src/middleware/queue-request.js', line: 12, column: 44, message: '`logging.info` builds its message from `message.id`: values inside the text cannot be searched or grouped — pass them as fields (`{ messageId }`) beside a constant message' },
       { file: 'src/middleware/queue-request.js', line: 17, column: 18, message: '`logging.info` builds its message from `userId`: values inside the text cannot be searched or grouped — pass them as fields (`{ userId }`) beside a constant message' },
       { file: 'src/middleware/queue-request.js', line: 21, column: 48, message: '`logging.info` builds its message from `req.params.id`: values inside the text cannot be searched or grouped — pass them as fields (`{ paramsId }`) beside a constant message' },
       { file: 'src/middleware/queue-request.js', line: 23, column: 57, message: '`logging.info` builds its message from `message`: values inside the text cannot be searched or grouped — pass them as fields (`{ message }`) beside a constant message' },
+      { file: 'src/middleware/request-queue.js', line: 5, column: 19, message: '`logging.debug` builds its message from `message`: values inside the text cannot be searched or grouped — pass them as fields (`{ message }`) beside a constant message' },
+      { file: 'src/middleware/request-queue.js', line: 9, column: 18, message: '`logging.warn` builds its message from `msg`: values inside the text cannot be searched or grouped — pass them as fields (`{ msg }`) beside a constant message' },
       { file: 'src/realtime/chat-socket.js', line: 4, column: 18, message: '`logging.info` builds its message from `message`: values inside the text cannot be searched or grouped — pass them as fields (`{ message }`) beside a constant message' },
+      { file: 'src/realtime/log-helpers.js', line: 4, column: 18, message: '`logging.info` builds its message from `message`: values inside the text cannot be searched or grouped — pass them as fields (`{ message }`) beside a constant message' },
+      { file: 'src/realtime/log-helpers.js', line: 7, column: 54, message: '`logging.info` builds its message from `chatMessage`: values inside the text cannot be searched or grouped — pass them as fields (`{ chatMessage }`) beside a constant message' },
+      { file: 'src/routes/accounts.js', line: 4, column: 39, message: '`logging.info` builds its message from `message`: values inside the text cannot be searched or grouped — pass them as fields (`{ message }`) beside a constant message' },
       { file: 'src/services/notifications.listener.ts', line: 10, column: 21, message: "`this.logger.log` builds its message from `message`: values inside the text cannot be searched or grouped — pass them as an object message: `this.logger.log({ message: 'constant message', message })`" },
+      { file: 'src/services/sync.service.ts', line: 12, column: 21, message: "`this.logger.log` builds its message from `message`: values inside the text cannot be searched or grouped — pass them as an object message: `this.logger.log({ message: 'constant message', message })`" },
     ]);
   });
 
