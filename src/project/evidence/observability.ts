@@ -310,7 +310,7 @@ function outermost(node: ts.Node): ts.Node {
 }
 
 /** The expression is written to: assigned, incremented, deleted, or a target of destructuring or `for … of`. */
-function isWritten(expr: ts.Node): boolean {
+export function isWritten(expr: ts.Node): boolean {
   let n = outermost(expr);
   // `[X.a, X.b] = …`, `({ k: X.a } = …)`: climb out of the literal to see whether it is a target.
   while (ts.isArrayLiteralExpression(n.parent) || ts.isSpreadElement(n.parent) || ts.isPropertyAssignment(n.parent) || ts.isShorthandPropertyAssignment(n.parent) || ts.isObjectLiteralExpression(n.parent)) n = outermost(n.parent);
