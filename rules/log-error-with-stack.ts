@@ -3,12 +3,15 @@
 // serialise it (`logger.error('failed', err)`: pino ≥ 6 ignores arguments after the message that no
 // placeholder consumes; `{ error: err }`: only `err` has pino's error serializer). The log line then
 // says what failed but not where, and the incident is debugged without the one trace that had it.
-// Not flagged: a log where the value is known not to be an Error (else of `x instanceof Error`).
+// Not flagged: a log where the value is known not to be an Error (else of `x instanceof Error`), or
+// whose error another error-level call on the same path surely logs with its stack (`stackLoggedBeside`).
 import { ts } from '../src/core/typescript.js';
-import { errorUse, isCaughtError, logCallOf, type LogCall } from '../src/core/matchers.js';
+import { errorUse, isCaughtError, isNestConsoleLogger, logCallOf, type LogCall } from '../src/core/matchers.js';
 import { memberName, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
-import type { Helpers } from '../src/core/helpers.js';
+import { isFunctionLike, type Helpers } from '../src/core/helpers.js';
+import type { RuleContext } from '../src/core/types.js';
+import { isWritten } from '../src/project/evidence/observability.js';
 
 const ERROR_LEVELS = new Set(['error', 'fatal', 'crit', 'alert', 'emerg']);
 
@@ -93,6 +96,103 @@ function pinoSerialises(o: Occurrence, call: LogCall): boolean {
   return keys === 'unknown' || keys.includes(keyOf);
 }
 
+const isPlainPino = (log: LogCall): boolean => log.library === 'pino' && log.logger !== null && !log.logger.wrapper && !log.logger.remapsArguments;
+
+/** The call logs one of these occurrences with its stack: `err.stack`, or the error itself where the library serialises it. */
+function keepsStack(found: readonly Occurrence[], log: LogCall): boolean {
+  const pino = isPlainPino(log);
+  return found.some((o) => o.use === 'stack' || (o.use === 'object' && (!pino || o.indirect || pinoSerialises(o, log))));
+}
+
+/** Climbs from an expression through parentheses, `as` and `!`. */
+function outer(node: ts.Node): ts.Node {
+  let n = node;
+  while (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent)) n = n.parent;
+  return n;
+}
+
+/**
+ * The other call surely writes the stack of the error `decl` declares: it passes `err.stack` whole
+ * (an argument, a template substitution, a `+` operand, a property of an object argument), or hands
+ * the error itself to a logger known to print it with its stack: plain pino (first argument, or under
+ * an error key of the first object), or @nestjs/common's Logger/ConsoleLogger (a bare argument) when the
+ * package's @nestjs/common is 11 or later: Nest 10 prints `String(error)`, the message only. winston
+ * without `format.errors()` writes `logger.error(err)` as `{"message":{}}`, and an unknown logger may
+ * do the same: neither counts.
+ */
+function certainlyKeepsStack(other: ts.CallExpression, log: LogCall, decl: ts.Node, context: RuleContext): boolean {
+  const { helpers } = context;
+  const mine = occurrences(log.args, helpers).filter((o) => !o.indirect && helpers.declarationOf(o.id) === decl);
+  // `err.stack` as an argument or a property of an object argument, alone or inside a template or `+`.
+  const wholeStack = (o: Occurrence): boolean => {
+    if (o.use !== 'stack') return false;
+    let n = outer(outer(o.id).parent);
+    while (ts.isTemplateSpan(n.parent) || (ts.isBinaryExpression(n.parent) && n.parent.operatorToken.kind === ts.SyntaxKind.PlusToken)) n = outer(ts.isTemplateSpan(n.parent) ? n.parent.parent : n.parent);
+    const p = n.parent;
+    return p === other || (ts.isPropertyAssignment(p) && p.initializer === n && p.parent.parent === other);
+  };
+  if (mine.some(wholeStack)) return true;
+  const objects = mine.filter((o) => o.use === 'object');
+  if (objects.length === 0) return false;
+  if (isPlainPino(log)) {
+    // Keys read from options we cannot follow: only pino's own `err` is sure.
+    const errorKeys = Array.isArray(log.logger?.errorKeys) ? log.logger!.errorKeys : ['err'];
+    return objects.some((o) => pinoSerialises(o, { ...log, logger: { ...log.logger!, errorKeys } }));
+  }
+  const callee = unwrap(other.expression);
+  return (
+    (context.project.majorOf('@nestjs/common') ?? 0) >= 11 &&
+    (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) &&
+    isNestConsoleLogger(callee.expression, context) &&
+    objects.some((o) => outer(o.id).parent === other)
+  );
+}
+
+/**
+ * Another error-level log call surely writes the stack of every error this call logs as text, and
+ * runs whenever this one does: `logger.error(\`login failed: ${err.message}\`); logger.error(err);`
+ * on a logger that prints an Error with its stack. The other call is a statement of a block this call
+ * is in, before it (so it ran), or the statement right after this call's own (nothing between: a
+ * `process.exit()` or an `await` that throws would skip it). A call in another branch, inside a
+ * condition, in a nested function, at a lower level, or of another binding does not count, nor does
+ * any call when the error variable is assigned to: the stack logged may be of another error.
+ */
+function stackLoggedBeside(call: ts.CallExpression, found: readonly Occurrence[], context: RuleContext): boolean {
+  const { helpers } = context;
+  const errors = new Set(found.map((o) => helpers.declarationOf(o.id)));
+  for (const decl of errors) if (!decl || isAssigned(decl, helpers)) return false;
+  const covered = new Set<unknown>();
+  const consider = (statement: ts.Statement | undefined): void => {
+    if (!statement || !ts.isExpressionStatement(statement)) return;
+    const other = unwrap(statement.expression);
+    if (other === call || !ts.isCallExpression(other)) return;
+    const log = logCallOf(other, context);
+    if (!log || !ERROR_LEVELS.has(log.level)) return;
+    for (const decl of errors) if (certainlyKeepsStack(other, log, decl!, context)) covered.add(decl);
+  };
+  let child: ts.Node = call;
+  for (let n: ts.Node = call.parent; !ts.isSourceFile(n) && !isFunctionLike(n); child = n, n = n.parent) {
+    if (!ts.isBlock(n)) continue;
+    const at = n.statements.indexOf(child as ts.Statement);
+    for (const s of n.statements.slice(0, at)) consider(s);
+    // After the call: only the next statement of its own block.
+    if (ts.isExpressionStatement(child) && unwrap(child.expression) === call) consider(n.statements[at + 1]);
+  }
+  return [...errors].every((d) => covered.has(d));
+}
+
+/** The caught-error variable is assigned to somewhere in its catch clause or callback (`err = new Error(…)`). */
+function isAssigned(decl: ts.Node, helpers: Helpers): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(n) && helpers.declarationOf(n) === decl && isWritten(n)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(decl.parent);
+  return found;
+}
+
 export default defineFileRule({
   id: 'log-error-with-stack',
   category: 'observability',
@@ -112,7 +212,13 @@ export default defineFileRule({
       'that no `%s` placeholder consumes, so `logger.error(\'failed\', err)` drops the error entirely, and only the `err` key has ' +
       'its error serializer, so `{ error: err }` is written as `{}`. winston copies the stack of an error passed after the message; ' +
       'NestJS\'s Logger takes the stack as its second argument. A log where the value is known not to be an Error (the else of ' +
-      '`x instanceof Error`, the then of `!(x instanceof Error)`) has no stack to lose and is not flagged.',
+      '`x instanceof Error`, the then of `!(x instanceof Error)`) has no stack to lose and is not flagged. Nor is a message line ' +
+      'beside another error-level call that surely logs the same error with its stack: it passes `err.stack`, or gives the error ' +
+      'to pino (first argument or under `err`) or to NestJS 11\'s `Logger`/`ConsoleLogger`, which prints it with `util.inspect`; ' +
+      'the other call is an earlier statement of an enclosing block or the very next statement, and the error variable is never ' +
+      'reassigned (`` this.logger.error(`login failed: ${err.message}`); this.logger.error(err); `` on NestJS 11). Handing the bare ' +
+      'error to winston (without `format.errors()` it writes `{"message":{}}`), to NestJS 10 (it prints `String(err)`) or to an ' +
+      'unknown logger does not count.',
     fix: 'pino: `logger.error({ err }, \'charge failed\')`; winston: `logger.error(\'charge failed\', err)`; NestJS: `this.logger.error(\'charge failed\', err.stack)`.',
     sites: 'error-level log calls that handle a caught error',
     examples: {
@@ -167,10 +273,9 @@ export default defineFileRule({
         }
         context.countSite(call);
         const name = found[0]!.id.text;
-        const pino = log.library === 'pino' && log.logger !== null && !log.logger.wrapper && !log.logger.remapsArguments;
+        if (keepsStack(found, log) || stackLoggedBeside(call, found, context)) return;
+        const pino = isPlainPino(log);
         const objects = found.filter((o) => o.use === 'object');
-        const kept = found.some((o) => o.use === 'stack') || objects.some((o) => !pino || o.indirect || pinoSerialises(o, log));
-        if (kept) return;
         const data = { receiver: log.receiver, method: log.method, name, errField: name === 'err' ? '{ err }' : `{ err: ${name} }` };
         const fix = FIX[log.logger?.wrapper ? 'unknown' : log.library].replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(data[k as keyof typeof data]));
         const misplaced = objects[0];

@@ -1,5 +1,6 @@
 // require-structured-logger: a service that logs through `console` and has no structured logger
-// at all (no pino, winston, bunyan, log4js, no Fastify built-in logger, no JSON ConsoleLogger).
+// at all (no pino, winston, bunyan, log4js, no Fastify built-in logger, no JSON ConsoleLogger or
+// subclass of it that passes `json` to `super`).
 // In production its output is free text without levels or fields: nobody can filter errors, alert
 // on a field or follow one request across lines, and the fix is a dependency and a logger module,
 // not a line edit, so it is judged once per service, at the entry point that starts it.
@@ -56,7 +57,8 @@ export default defineProjectRule({
       'A service that only has `console.log` writes free text: no level to filter errors by, no fields to search or alert on, ' +
       'no request id to follow one request across lines, and no way to turn debug output off in production. ' +
       'Log platforms (CloudWatch, Datadog, Loki, Elastic) index JSON lines; a structured logger such as pino or winston writes them, ' +
-      'and Fastify ships one (`logger: true`). Libraries and CLIs are not judged: only packages that start a server.',
+      'and Fastify ships one (`logger: true`), NestJS too (`new ConsoleLogger({ json: true })`, or a subclass whose constructor passes ' +
+      '`json` to `super`). Libraries and CLIs are not judged: only packages that start a server.',
     fix:
       'Add a logger module (`export const logger = pino({ level: process.env.LOG_LEVEL ?? \'info\' })`) and log through it with fields: ' +
       '`logger.info({ orderId }, \'order created\')`. On Fastify, pass `logger: true` (or options) and use `request.log`/`app.log`.',

@@ -7,6 +7,8 @@ import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { isCaughtError, isInsideLoggerImplementation, isLoggerModulePath, logCallOf, type LogCall } from '../src/core/matchers.js';
 import { unwrap } from '../src/core/references.js';
+import type { RuleContext } from '../src/core/types.js';
+import { fixedTextProperties, readOnlyBindings } from '../src/project/evidence/observability.js';
 import { defineFileRule } from '../src/core/rule.js';
 
 /** How fields are passed, per library. */
@@ -25,22 +27,53 @@ const UPPER_CASE = /^[A-Z][A-Z0-9_]*$/;
 /** Where a process is listening: logged once at start-up. */
 const LISTEN_NAMES = /^(port|host|hostname|address)$/;
 
+type Lookups = Pick<RuleContext, 'helpers' | 'project'>;
+const readOnlyInFile = new WeakMap<ts.Node, boolean>();
+
+/**
+ * `Messages.key` (or `Messages['key']`) where `Messages` is a `const` object literal of this file or
+ * another module's export, its property `key` holds fixed text, and neither file writes to it or
+ * passes it on (../src/project/evidence/observability.ts `fixedTextProperties`).
+ */
+function isFixedTextMember(access: ts.PropertyAccessExpression | ts.ElementAccessExpression, { helpers, project }: Lookups): boolean {
+  const key = ts.isPropertyAccessExpression(access) ? (ts.isIdentifier(access.name) ? access.name.text : undefined) : helpers.staticString(access.argumentExpression);
+  const object = unwrap(access.expression);
+  if (key === undefined || !ts.isIdentifier(object)) return false;
+  const decl = helpers.declarationOf(object);
+  if (!decl) return false;
+  const readOnly = (): boolean => {
+    let known = readOnlyInFile.get(decl);
+    if (known === undefined) {
+      known = readOnlyBindings([decl], decl.getSourceFile(), helpers.scope).has(decl);
+      readOnlyInFile.set(decl, known);
+    }
+    return known;
+  };
+  const local = fixedTextProperties(decl);
+  if (local) return local.has(key) && readOnly();
+  const ref = helpers.referenceOf(object);
+  const hit = ref && ref.kind === 'module' && ref.path.length === 1 ? helpers.exportOf(ref) : undefined;
+  return !!hit && (project.repositoryModules.get(hit.file)?.evidence.observability.fixedTexts.get(hit.name)?.has(key) ?? false) && readOnly();
+}
+
 /**
  * A value that is the same on every call of a running process: a literal or a const holding one,
  * an UPPER_CASE constant, configuration (`config.port`, `env.app.name`, `process.env.X`), the listen
  * address, a class name, or a template/zero-argument local function made of those.
  */
-function isConstant(expr: ts.Expression, helpers: Helpers, depth = 0): boolean {
+function isConstant(expr: ts.Expression, context: Lookups, depth = 0): boolean {
+  const { helpers } = context;
   const written = unwrap(expr);
   if (ts.isIdentifier(written) && (LISTEN_NAMES.test(written.text) || UPPER_CASE.test(written.text))) return true;
   const v = helpers.valueOf(expr);
   if (ts.isStringLiteralLike(v) || ts.isNumericLiteral(v) || v.kind === ts.SyntaxKind.TrueKeyword || v.kind === ts.SyntaxKind.FalseKeyword) return true;
   if (depth > 3) return false;
-  if (ts.isTemplateExpression(v)) return v.templateSpans.every((s) => isConstant(s.expression, helpers, depth + 1));
-  if (ts.isArrayLiteralExpression(v)) return v.elements.every((e) => isConstant(e, helpers, depth + 1));
+  if (ts.isTemplateExpression(v)) return v.templateSpans.every((s) => isConstant(s.expression, context, depth + 1));
+  if (ts.isArrayLiteralExpression(v)) return v.elements.every((e) => isConstant(e, context, depth + 1));
   if (ts.isIdentifier(v)) return UPPER_CASE.test(v.text) || LISTEN_NAMES.test(v.text);
   if (ts.isPropertyAccessExpression(v) || ts.isElementAccessExpression(v)) {
     if (ts.isPropertyAccessExpression(v) && v.name.text === 'name' && ts.isPropertyAccessExpression(v.expression) && v.expression.name.text === 'constructor') return true;
+    if (isFixedTextMember(v, context)) return true;
     let root: ts.Expression = v;
     while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = unwrap(root.expression);
     return ts.isIdentifier(root) && (CONFIG_ROOTS.test(root.text) || UPPER_CASE.test(root.text));
@@ -48,11 +81,11 @@ function isConstant(expr: ts.Expression, helpers: Helpers, depth = 0): boolean {
   if (ts.isCallExpression(v)) {
     const callee = unwrap(v.expression);
     // NAMES.join(', ') / config.url.toString()
-    if (ts.isPropertyAccessExpression(callee) && /^(join|toString|toUpperCase|toLowerCase)$/.test(callee.name.text)) return isConstant(callee.expression, helpers, depth + 1);
+    if (ts.isPropertyAccessExpression(callee) && /^(join|toString|toUpperCase|toLowerCase)$/.test(callee.name.text)) return isConstant(callee.expression, context, depth + 1);
     // const route = () => `${env.app.schema}://${env.app.host}`; … ${route()}
     if (ts.isIdentifier(callee) && v.arguments.length === 0) {
       const fn = helpers.valueOf(callee);
-      if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.parameters.length === 0 && !ts.isBlock(fn.body)) return isConstant(fn.body, helpers, depth + 1);
+      if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.parameters.length === 0 && !ts.isBlock(fn.body)) return isConstant(fn.body, context, depth + 1);
     }
   }
   return false;
@@ -135,7 +168,9 @@ export default defineFileRule({
       'a distinct message, grouping and alerting by message stop working, and finding the lines of one order needs a regex over ' +
       'all the text. This rule covers logger calls (pino, winston, bunyan, log4js, NestJS `Logger`, a project logger module); ' +
       '`console` is no-console-log\'s concern. Not flagged: the calls inside the project\'s own logger, which formats its lines ' +
-      '(a `logger`/`logging` module, or a class or object literal with public methods for two or more levels, like `info` and `error`). ' +
+      '(a `logger`/`logging` module, or a class or object literal with public methods for two or more levels, like `info` and `error`), ' +
+      'and values that are fixed text: constants, configuration, a property of a `const` object literal of fixed strings that ' +
+      'nothing assigns to (`${ErrorMessages.SchemaDrift}`, also imported from another module). ' +
       'There is no automatic fix: the constant message needs a person\'s wording.',
     fix: "pino: `logger.info({ orderId }, 'order created')`; winston: `logger.info('order created', { orderId })`.",
     sites: 'logger calls with a message',
@@ -175,7 +210,7 @@ export default defineFileRule({
         const message = messageArgument(log);
         if (!message) return;
         context.countSite(call);
-        const values = interpolatedValues(message).filter((v) => !isConstant(v, helpers) && !isErrorText(v, helpers));
+        const values = interpolatedValues(message).filter((v) => !isConstant(v, context) && !isErrorText(v, helpers));
         if (values.length === 0) return;
         const shown = values.slice(0, 3).map((v) => `\`${v.getText().replace(/\s+/g, ' ')}\``);
         const fields = [...new Set(values.slice(0, 3).map(fieldName))].join(', ');

@@ -364,6 +364,55 @@ function loggerOfReceiver(receiver: ts.Expression, ctx: LogCallContext): LoggerI
   return name !== undefined && name !== 'console' && LOGGER_NAME.test(name) ? 'named' : null;
 }
 
+/** @nestjs/common's own loggers: `Logger` (which hands its calls to ConsoleLogger unless the app installs another) and `ConsoleLogger`. */
+const NEST_CONSOLE_LOGGERS = new Set(['Logger', 'ConsoleLogger']);
+/** ConsoleLogger methods that write or format a message: a subclass overriding one writes in its own way. */
+const NEST_OUTPUT_METHODS = /^(log|error|warn|debug|verbose|fatal|print\w*|formatMessage|stringify\w*|getJsonLogObject|colorize)$/;
+
+/**
+ * The receiver is @nestjs/common's `Logger` or `ConsoleLogger`, or a class of this file extending one
+ * without overriding how messages are written: the static `Logger`, a const created from one, a
+ * parameter typed as one, or a `this.` field every value or type of which is one. What such a logger
+ * writes for an Error argument depends on the Nest version: the rules that care check it.
+ */
+export function isNestConsoleLogger(receiver: ts.Expression, ctx: LogCallContext): boolean {
+  const { helpers } = ctx;
+  const isNestRef = (ref: Reference | null): boolean => ref?.kind === 'module' && !ref.resolved && ref.module === '@nestjs/common' && ref.path.length === 1 && NEST_CONSOLE_LOGGERS.has(ref.path[0]!);
+  const isNestClass = (ref: Reference | null, depth: number): boolean => {
+    if (isNestRef(ref)) return true;
+    if (depth > 4 || ref?.kind !== 'local' || ref.path.length > 0 || !ts.isClassDeclaration(ref.declaration)) return false;
+    const cls = ref.declaration;
+    if (cls.members.some((m) => m.name && ts.isIdentifier(m.name) && NEST_OUTPUT_METHODS.test(m.name.text))) return false;
+    const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    return !!base && isNestClass(helpers.referenceOf(base), depth + 1);
+  };
+  const isNestSource = (s: ts.Node | undefined, depth = 0): boolean => {
+    if (!s || depth > 4) return false;
+    if (ts.isTypeReferenceNode(s)) return ts.isIdentifier(s.typeName) && isNestClass(helpers.referenceOf(s.typeName), 0);
+    if (!ts.isExpression(s)) return false;
+    const e = unwrap(s);
+    if (ts.isNewExpression(e)) return isNestClass(helpers.referenceOf(e.expression), 0);
+    if (ts.isIdentifier(e)) {
+      const ref = helpers.referenceOf(e);
+      const decl = ref?.kind === 'local' && ref.path.length === 0 ? ref.declaration : undefined;
+      if (decl && ts.isParameter(decl)) return isNestSource(decl.type, depth + 1);
+      return !!decl && ts.isVariableDeclaration(decl) && (decl.parent.flags & ts.NodeFlags.Const) !== 0 && isNestSource(decl.initializer, depth + 1);
+    }
+    return false;
+  };
+  const r = unwrap(receiver);
+  if (ts.isPropertyAccessExpression(r) && r.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    const sources = fieldSources(r);
+    return sources.length > 0 && sources.every((s) => isNestSource(s));
+  }
+  const ref = helpers.referenceOf(r);
+  if (isNestRef(ref) && ref!.path[0] === 'Logger') return true;
+  if (ref?.kind !== 'local' || ref.path.length > 0) return false;
+  const decl = ref.declaration;
+  if (ts.isVariableDeclaration(decl)) return (decl.parent.flags & ts.NodeFlags.Const) !== 0 && (decl.initializer ? isNestSource(decl.initializer) : isNestSource(decl.type));
+  return ts.isParameter(decl) && isNestSource(decl.type);
+}
+
 /** The logger a project module exports under a reference (`import { logger }`, `require('./logger')`). */
 function exportedLogger(ref: Reference, { helpers }: LogCallContext): LoggerInfo | null {
   if (ref.kind !== 'module' || !ref.resolved) return null;

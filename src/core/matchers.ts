@@ -4,7 +4,7 @@ import type { Helpers } from './helpers.js';
 import { LOG_METHODS } from './loggers.js';
 import { memberFunctionOf, memberName, propertyNameText, unwrap } from './references.js';
 
-export { logCallOf, type LogCall, type LoggerInfo, type LoggerLibrary } from './loggers.js';
+export { isNestConsoleLogger, logCallOf, type LogCall, type LoggerInfo, type LoggerLibrary } from './loggers.js';
 
 export const CONSOLE_LOG_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace']);
 const LOGGER_METHODS = LOG_METHODS;

@@ -122,6 +122,55 @@ describe(RULE, () => {
     expect(await sitesOf(RULE, dir)).toBe(4);
   });
 
+  it('still flags a message-only log when no other error-level call on the same path surely keeps the stack (message only, debug level, a condition, a branch that returns or throws first, another error, pino after the message, winston or an unknown logger given the bare error, a ConsoleLogger subclass overriding error, a LoggerService, the error reassigned, process.exit or an await between, a statement between)', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'stack-not-logged-on-same-path');
+    const nest = "`this.logger.error` logs `error.message` of the caught error `error` but not the error: its stack is lost — pass its stack: `this.logger.error('…', error.stack)`";
+    const plogError = "`plog.error` logs `err.message` of the caught error `err` but not the error: its stack is lost — log the error under `err`: `plog.error({ err }, '…')`";
+    expect(await findingsOf(RULE, dir)).toEqual([
+      { file: 'src/auth/oauth.service.ts', line: 18, column: 7, message: nest },
+      { file: 'src/auth/oauth.service.ts', line: 19, column: 7, message: nest },
+      { file: 'src/auth/oauth.service.ts', line: 30, column: 7, message: nest },
+      { file: 'src/auth/oauth.service.ts', line: 32, column: 9, message: nest },
+      { file: 'src/auth/oauth.service.ts', line: 44, column: 7, message: nest },
+      {
+        file: 'src/auth/oauth.service.ts',
+        line: 59,
+        column: 9,
+        message:
+          "`this.logger.error` logs `revokeError.message` of the caught error `revokeError` but not the error: its stack is lost — pass its stack: `this.logger.error('…', revokeError.stack)`",
+      },
+      { file: 'src/auth/session.service.ts', line: 23, column: 7, message: "`this.logger.error` logs `error.message` of the caught error `error` but not the error: its stack is lost — pass the error object itself to the logger" },
+      { file: 'src/auth/session.service.ts', line: 32, column: 7, message: "`this.appLogger.error` logs `error.message` of the caught error `error` but not the error: its stack is lost — pass its stack: `this.appLogger.error('…', error.stack)`" },
+      { file: 'src/jobs/export.job.js', line: 5, column: 5, message: "`logger.error` logs `err.message` of the caught error `err` but not the error: its stack is lost — pass the error object itself to the logger" },
+      { file: 'src/jobs/orders-sync.ts', line: 16, column: 5, message: "`logger.error` logs `err.message` of the caught error `err` but not the error: its stack is lost — pass the error as metadata: `logger.error('…', err)`" },
+      { file: 'src/jobs/orders-sync.ts', line: 25, column: 5, message: plogError },
+      { file: 'src/jobs/orders-sync.ts', line: 35, column: 5, message: "`plog.fatal` logs `err.message` of the caught error `err` but not the error: its stack is lost — log the error under `err`: `plog.fatal({ err }, '…')`" },
+      { file: 'src/jobs/orders-sync.ts', line: 45, column: 5, message: plogError },
+      { file: 'src/jobs/orders-sync.ts', line: 55, column: 5, message: plogError },
+      {
+        file: 'src/jobs/thumbnail.job.js',
+        line: 7,
+        column: 5,
+        message: "`logger.error` logs `err.message` of the caught error `err` but not the error: its stack is lost — log the error under `err`: `logger.error({ err }, '…')`",
+      },
+      {
+        file: 'src/jobs/thumbnail.job.js',
+        line: 8,
+        column: 5,
+        message:
+          "`logger.error` passes the caught error `err` after the message: pino drops arguments that no placeholder uses, so the error and its stack are lost — log the error under `err`: `logger.error({ err }, '…')`",
+      },
+    ]);
+  });
+
+  it('flags a message-only log beside `this.logger.error(error)` when the package is on NestJS 10, whose ConsoleLogger prints only String(error)', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'stack-logged-by-nest-10-logger');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      { file: 'src/auth/oauth.service.ts', line: 17, column: 7, message: "`this.logger.error` logs `error.message` of the caught error `error` but not the error: its stack is lost — pass its stack: `this.logger.error('…', error.stack)`" },
+      { file: 'src/auth/oauth.service.ts', line: 28, column: 7, message: "`this.console.error` logs `error.message` of the caught error `error` but not the error: its stack is lost — pass its stack: `this.console.error('…', error.stack)`" },
+    ]);
+  });
+
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);

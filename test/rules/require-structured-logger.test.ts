@@ -22,6 +22,11 @@ describe(RULE, () => {
     expect(await findingsOf(RULE, dir)).toEqual([{ file: 'src/main.ts', line: 7, column: 9, message: message('src/main.ts', '1 call') }]);
   });
 
+  it('flags a NestJS service whose ConsoleLogger subclasses pass no `json` (or `json: false`) to super, and a class extending a project ConsoleLogger', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'nestjs-console-logger-subclass-without-json');
+    expect(await findingsOf(RULE, dir)).toEqual([{ file: 'src/main.ts', line: 7, column: 9, message: message('src/main.ts', '1 call') }]);
+  });
+
   it('is not applicable to a package that starts no server', async () => {
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'library-without-entry-point'))).toBe(0);
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'library-with-example-server'))).toBe(0);

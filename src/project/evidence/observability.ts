@@ -5,16 +5,23 @@
 // collector misses would become a false finding about the whole service.
 import { ts } from '../../core/typescript.js';
 import { CONSOLE_LOG_METHODS, isLoggerAdapterCall } from '../../core/matchers.js';
-import { unwrap } from '../../core/references.js';
+import { hasModifier, unwrap } from '../../core/references.js';
+import type { DeclarationNode, ScopeIndex } from '../../core/scope.js';
 import type { CollectorFactory, EvidenceContext } from './index.js';
 
 export interface ObservabilityEvidence {
   /** `console.log/info/warn/error/debug/trace` calls, console-backed logger methods excluded. */
   consoleCalls: number;
-  /** Fastify's built-in logger (`logger: true` or options) or NestJS's `ConsoleLogger` with `json`. */
+  /** Fastify's built-in logger (`logger: true` or options) or NestJS's `ConsoleLogger` (or a subclass's `super(…)`) with `json`. */
   builtInLogger: boolean;
   /** The first health, readiness or liveness route of the file, or null. */
   healthRoute: { line: number; column: number } | null;
+  /**
+   * Exported `const` object literals of fixed messages, by export name: the properties that hold
+   * fixed text (`export const ErrorMessages = { SchemaDrift: '…' }`), when nothing in the file can
+   * change them (`fixedTextProperties`). A log message that interpolates one is constant text.
+   */
+  fixedTexts: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** Path segments that name a liveness/readiness probe (`/healthz`, `/api/v1/health`, `/_ping`). */
@@ -46,6 +53,7 @@ export function isHealthPath(text: string, requireSlash: boolean): boolean {
 // Kinds the visit switches on, as plain numbers (see kindTable in ../../core/scope.ts).
 const CALL = ts.SyntaxKind.CallExpression;
 const NEW = ts.SyntaxKind.NewExpression;
+const SUPER = ts.SyntaxKind.SuperKeyword;
 const DECORATOR = ts.SyntaxKind.Decorator;
 const PROPERTY_ASSIGNMENT = ts.SyntaxKind.PropertyAssignment;
 const BINARY = ts.SyntaxKind.BinaryExpression;
@@ -53,7 +61,7 @@ const CASE_CLAUSE = ts.SyntaxKind.CaseClause;
 const KINDS = [CALL, NEW, DECORATOR, PROPERTY_ASSIGNMENT, BINARY, CASE_CLAUSE];
 
 export const createObservabilityCollector: CollectorFactory = (context) => {
-  const found: ObservabilityEvidence = { consoleCalls: 0, builtInLogger: false, healthRoute: null };
+  const found: ObservabilityEvidence = { consoleCalls: 0, builtInLogger: false, healthRoute: null, fixedTexts: new Map() };
   const healthAt = (node: ts.Node) => {
     found.healthRoute ??= context.position(node);
   };
@@ -65,7 +73,7 @@ export const createObservabilityCollector: CollectorFactory = (context) => {
           const call = node as ts.CallExpression;
           if (isConsoleLogCall(call, context)) found.consoleCalls++;
           else if (isHealthRouteCall(call, context)) healthAt(call);
-          else if (isFastifyWithLogger(call, context)) found.builtInLogger = true;
+          else if (isFastifyWithLogger(call, context) || isJsonConsoleLoggerSuper(call, context)) found.builtInLogger = true;
           break;
         }
         case NEW:
@@ -86,6 +94,7 @@ export const createObservabilityCollector: CollectorFactory = (context) => {
       }
     },
     finish(evidence) {
+      found.fixedTexts = exportedFixedTexts(context.sourceFile, context.scope);
       evidence.observability = found;
     },
   };
@@ -209,10 +218,28 @@ function isBuiltInLoggerConstruction(expr: ts.NewExpression, context: EvidenceCo
   if (!ref || ref.kind !== 'module' || ref.resolved || ref.path.length !== 1) return false;
   const args = expr.arguments ?? [];
   if (ref.module === '@nestjs/platform-fastify' && ref.path[0] === 'FastifyAdapter') return enablesOption(args[0], ['logger'], context);
-  if (ref.module === '@nestjs/common' && ref.path[0] === 'ConsoleLogger') {
-    return args.some((a) => ts.isObjectLiteralExpression(unwrap(a)) && enablesOption(a, ['json'], context));
-  }
+  if (ref.module === '@nestjs/common' && ref.path[0] === 'ConsoleLogger') return consoleLoggerJson(args, context);
   return false;
+}
+
+/** ConsoleLogger's arguments (`context?, options?` or `options?`) include an options literal that sets `json`. */
+function consoleLoggerJson(args: readonly ts.Expression[], context: EvidenceContext): boolean {
+  return args.some((a) => ts.isObjectLiteralExpression(unwrap(a)) && enablesOption(a, ['json'], context));
+}
+
+/**
+ * `super(context, { json: options.json })` in the constructor of a class that extends NestJS's
+ * `ConsoleLogger`: the project's logger subclass (a context prefix, colours) writes JSON when asked.
+ */
+function isJsonConsoleLoggerSuper(call: ts.CallExpression, context: EvidenceContext): boolean {
+  if (call.expression.kind !== SUPER) return false;
+  let ctor: ts.Node = call.parent;
+  while (!ts.isSourceFile(ctor) && !ts.isFunctionLike(ctor)) ctor = ctor.parent;
+  if (!ts.isConstructorDeclaration(ctor)) return false;
+  const base = ctor.parent.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+  const ref = base && context.referenceOf(base);
+  if (!ref || ref.kind !== 'module' || ref.resolved || ref.module !== '@nestjs/common' || ref.path.length !== 1 || ref.path[0] !== 'ConsoleLogger') return false;
+  return consoleLoggerJson(call.arguments, context);
 }
 
 /**
@@ -242,4 +269,136 @@ function enablesOption(options: ts.Expression | undefined, keys: readonly string
 
 function memberNameOf(name: ts.PropertyName): string | undefined {
   return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : undefined;
+}
+
+/**
+ * The properties of `const X = { … }` (also `as const`, `Object.freeze({ … })`) that hold fixed text:
+ * a string or a template without substitutions. Null when the literal could hold other keys or
+ * change itself: a spread, a computed key, a method, an accessor or a `function` value (`this.x = …`).
+ * Whether the rest of the file leaves them alone is `readOnlyBindings`.
+ */
+export function fixedTextProperties(decl: ts.Node): ReadonlySet<string> | null {
+  if (!ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || !decl.initializer) return null;
+  const list = decl.parent;
+  if (!ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const)) return null;
+  let literal = unwrap(decl.initializer);
+  if (ts.isCallExpression(literal) && literal.arguments.length === 1 && ts.isPropertyAccessExpression(literal.expression) && literal.expression.name.text === 'freeze') {
+    const target = literal.expression.expression;
+    if (ts.isIdentifier(target) && target.text === 'Object') literal = unwrap(literal.arguments[0]!);
+  }
+  if (!ts.isObjectLiteralExpression(literal)) return null;
+  const keys = new Set<string>();
+  for (const p of literal.properties) {
+    if (!ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p)) return null;
+    if (!ts.isIdentifier(p.name) && !ts.isStringLiteral(p.name)) return null;
+    if (ts.isShorthandPropertyAssignment(p)) continue;
+    const value = unwrap(p.initializer);
+    if (ts.isFunctionExpression(value)) return null;
+    if (ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value)) keys.add(p.name.text);
+    else keys.delete(p.name.text);
+  }
+  return keys;
+}
+
+const WRAPPER_KINDS = new Set([ts.SyntaxKind.ParenthesizedExpression, ts.SyntaxKind.AsExpression, ts.SyntaxKind.NonNullExpression, ts.SyntaxKind.SatisfiesExpression, ts.SyntaxKind.TypeAssertionExpression]);
+
+/** Climbs from an expression through parentheses, `as`, `!`, `satisfies`. */
+function outermost(node: ts.Node): ts.Node {
+  let n = node;
+  while (WRAPPER_KINDS.has(n.parent.kind)) n = n.parent;
+  return n;
+}
+
+/** The expression is written to: assigned, incremented, deleted, or a target of destructuring or `for … of`. */
+export function isWritten(expr: ts.Node): boolean {
+  let n = outermost(expr);
+  // `[X.a, X.b] = …`, `({ k: X.a } = …)`: climb out of the literal to see whether it is a target.
+  while (ts.isArrayLiteralExpression(n.parent) || ts.isSpreadElement(n.parent) || ts.isPropertyAssignment(n.parent) || ts.isShorthandPropertyAssignment(n.parent) || ts.isObjectLiteralExpression(n.parent)) n = outermost(n.parent);
+  const p = n.parent;
+  if (ts.isBinaryExpression(p)) return p.left === n && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+  if (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) return p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken;
+  if (ts.isDeleteExpression(p)) return true;
+  return (ts.isForOfStatement(p) || ts.isForInStatement(p)) && p.initializer === n;
+}
+
+/**
+ * Of `decls`, the bindings every use of which in `root` reads one property (`X.key`, `X['key']`, not
+ * written), names it in a type (`keyof typeof X`) or exports it (`export { X }`, `module.exports = { X }`,
+ * `exports.Y = X`). A binding passed on (`Object.assign(X, …)`, `register(X)`) may be changed there.
+ */
+export function readOnlyBindings(decls: readonly DeclarationNode[], root: ts.SourceFile, scope: ScopeIndex): Set<DeclarationNode> {
+  const names = new Map<string, DeclarationNode[]>();
+  for (const d of decls) {
+    const name = (d as { name?: ts.Node }).name;
+    if (name && ts.isIdentifier(name)) names.set(name.text, [...(names.get(name.text) ?? []), d]);
+  }
+  const bad = new Set<DeclarationNode>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n) && names.has(n.text)) {
+      const decl = scope.declarationOf(n);
+      if (decl && names.get(n.text)!.includes(decl) && (decl as { name?: ts.Node }).name !== n && !isReadOrExport(n)) bad.add(decl);
+    }
+    ts.forEachChild(n, visit);
+  };
+  if (names.size > 0) visit(root);
+  return new Set(decls.filter((d) => !bad.has(d)));
+}
+
+function isReadOrExport(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if (ts.isExportSpecifier(p) || ts.isTypeQueryNode(p)) return true;
+  // A property name (`other.X`, `{ X: 1 }`) is not a use of the binding.
+  if ((ts.isPropertyAccessExpression(p) && p.name === id) || (ts.isPropertyAssignment(p) && p.name === id)) return true;
+  const e = outermost(id);
+  const access = e.parent;
+  if ((ts.isPropertyAccessExpression(access) || ts.isElementAccessExpression(access)) && access.expression === e) return !isWritten(access);
+  // module.exports = { X } / { Y: X }, exports.Y = X, module.exports.Y = X
+  const holder = ts.isShorthandPropertyAssignment(access) || (ts.isPropertyAssignment(access) && access.initializer === e) ? access.parent.parent : access;
+  if (!ts.isBinaryExpression(holder) || holder.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isExpressionStatement(holder.parent)) return false;
+  if (holder.right !== e && !(ts.isObjectLiteralExpression(holder.right) && holder.right === access.parent)) return false;
+  const target = holder.left.getText().replace(/\s+/g, '');
+  return holder.right === access.parent ? target === 'module.exports' : /^(module\.)?exports\.\w+$/.test(target);
+}
+
+/** The fixed-text properties of the file's exported `const` object literals, by export name. */
+function exportedFixedTexts(sf: ts.SourceFile, scope: ScopeIndex): Map<string, ReadonlySet<string>> {
+  const candidates = new Map<ts.Node, ReadonlySet<string>>();
+  const exported: Array<{ name: string; decl: ts.VariableDeclaration }> = [];
+  const local = (id: ts.Expression | undefined): ts.VariableDeclaration | undefined => {
+    const d = id && ts.isIdentifier(id) ? scope.lookup(id.text, sf) : undefined;
+    return d && ts.isVariableDeclaration(d) ? d : undefined;
+  };
+  for (const statement of sf.statements) {
+    if (ts.isVariableStatement(statement)) {
+      for (const d of statement.declarationList.declarations) {
+        const keys = fixedTextProperties(d);
+        if (keys && keys.size > 0) candidates.set(d, keys);
+        if (keys && keys.size > 0 && hasModifier(statement, ts.SyntaxKind.ExportKeyword)) exported.push({ name: (d.name as ts.Identifier).text, decl: d });
+      }
+    } else if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      for (const s of statement.exportClause.elements) {
+        const d = local(s.propertyName ?? s.name);
+        if (d) exported.push({ name: s.name.text, decl: d });
+      }
+    } else if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression) && statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const { left, right } = statement.expression;
+      const target = left.getText().replace(/\s+/g, '');
+      const value = unwrap(right);
+      if (target === 'module.exports' && ts.isObjectLiteralExpression(value)) {
+        for (const p of value.properties) {
+          const d = ts.isShorthandPropertyAssignment(p) ? local(p.name) : ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) ? local(unwrap(p.initializer)) : undefined;
+          if (d && p.name && ts.isIdentifier(p.name)) exported.push({ name: p.name.text, decl: d });
+        }
+      } else if (/^(module\.)?exports\.\w+$/.test(target)) {
+        const d = local(value);
+        if (d) exported.push({ name: target.slice(target.lastIndexOf('.') + 1), decl: d });
+      }
+    }
+  }
+  const out = new Map<string, ReadonlySet<string>>();
+  const wanted = exported.filter((e) => candidates.has(e.decl));
+  if (wanted.length === 0) return out;
+  const readOnly = readOnlyBindings([...new Set(wanted.map((e) => e.decl))], sf, scope);
+  for (const { name, decl } of wanted) if (readOnly.has(decl)) out.set(name, candidates.get(decl)!);
+  return out;
 }
