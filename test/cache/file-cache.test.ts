@@ -11,6 +11,7 @@ interface Stats {
   scan: string;
   read?: number;
   reachReused?: boolean;
+  reachWalked?: number;
   listed?: boolean;
   parsed?: number;
   checked?: number;
