@@ -5,12 +5,16 @@
 // production value someone pastes into it. Findings name the file and line; values are masked.
 import { basename } from 'node:path';
 import { defineProjectRule } from '../src/core/rule.js';
-import { isPlaceholder, isSecretName, maskSecret, secretShapeIn, urlCredentials } from '../src/core/secrets.js';
+import { isPlaceholder, isSecretName, isSecretReference, maskSecret, secretShapeIn, urlCredentials } from '../src/core/secrets.js';
 import { SECRET_FILE_KINDS, type RepositoryFile } from '../src/project/repository-files.js';
 import { fileRoles } from '../src/project/roles.js';
 
-/** Env files meant to be committed: documentation templates, test settings, dotenv-vault's encrypted file. */
-const COMMITTABLE_ENV = /\.(?:example|sample|template|dist|defaults|schema|vault)(?:\.|$)|^\.env\.test(?:ing)?(?:\.|$)|(?:^|\.)test\.env$/i;
+/**
+ * Env files meant to be committed: documentation templates (`.env.example`, and in the prefix form
+ * `example.env`, `prod.sample.env`, as compose projects name them), test settings, dotenv-vault's
+ * encrypted file.
+ */
+const COMMITTABLE_ENV = /\.(?:example|sample|template|dist|defaults|schema|vault)(?:\.|$)|^(?:example|sample|template)\.env$|^\.env\.test(?:ing)?(?:\.|$)|(?:^|\.)test\.env$/i;
 /**
  * The development defaults Next.js and dotenv-flow tell you to commit (secrets go to the ignored
  * `.env.development.local`): a URL's credentials there for a database on this machine or a compose
@@ -66,7 +70,7 @@ function envSecrets(text: string, developmentDefaults: boolean): Hit[] {
     const { key, value, at } = entry;
     const shape = secretShapeIn(value);
     const [credential] = urlCredentials(value, developmentDefaults ? 'local-env' : 'env');
-    const secret = shape?.token ?? credential?.password ?? (isSecretName(key) && !REFERENCE.test(value) && !isPlaceholder(value) ? value : undefined);
+    const secret = shape?.token ?? credential?.password ?? (isSecretName(key) && !REFERENCE.test(value) && !isSecretReference(value) && !isPlaceholder(value) ? value : undefined);
     if (secret === undefined) return;
     const column = at + 1 + Math.max(0, value.indexOf(secret));
     hits.push({ line: i + 1, column, messageId: developmentDefaults ? 'developmentEnvFile' : 'envFile', data: { key, masked: maskSecret(secret) } });
@@ -89,7 +93,7 @@ function npmrcHit(text: string): Hit | undefined {
   for (const [i, line] of lines.entries()) {
     const m = /^(\s*[^#;\s][^=]*?(_authToken|_auth|_password)\s*=\s*)(.*)$/.exec(line);
     const value = m?.[3]?.trim().replace(/^"(.*)"$/, '$1') ?? '';
-    if (!m || value === '' || REFERENCE.test(value) || value.includes('${') || isPlaceholder(value)) continue;
+    if (!m || value === '' || REFERENCE.test(value) || value.includes('${') || isSecretReference(value) || isPlaceholder(value)) continue;
     return { line: i + 1, column: (m[1]?.length ?? 0) + 1, messageId: 'npmrc', data: { key: m[2] ?? '_authToken', masked: maskSecret(value) } };
   }
   return undefined;
@@ -133,7 +137,9 @@ export default defineProjectRule({
       'Remove the file (`git rm --cached`), add it to .gitignore, rotate every credential it held, and commit a `.env.example` with empty ' +
       'values or placeholders instead; for `.npmrc`, write `//registry.npmjs.org/:_authToken=${NPM_TOKEN}`. ' +
       'A `.env.development` of development defaults (the Next.js and dotenv-flow convention) stays committed: keep local values in it ' +
-      '(a database on 127.0.0.1 or a compose service) and move real credentials to the ignored `.env.development.local`.',
+      '(a database on 127.0.0.1 or a compose service) and move real credentials to the ignored `.env.development.local`. ' +
+      'Templates may also be named in the prefix form (`example.env`, `prod.sample.env`), and an env file whose secret values are a ' +
+      "secret manager's references (`op://vault/item/field` for `op run`, `arn:aws:secretsmanager:…`, `vault:secret/data/app#KEY`) can stay committed.",
     sites: 'committed env, key, .npmrc and credential files',
     examples: {
       invalid: [{ filename: '.env', code: 'PORT=3000\nDATABASE_URL=postgres://orders:Wq7pL2vX9s@db.acme-corp.com:5432/orders\nJWT_SECRET=9f8c1e4b7a2d6f3c\n' }],

@@ -119,7 +119,8 @@ export default defineFileRule({
       'anyone can forge a session. Leaked cloud, GitHub and Stripe keys are harvested from public repositories within minutes.',
     fix:
       'Read the value from the environment (or a secret manager) and fail at start-up when it is missing; then rotate the committed value, ' +
-      'because removing it from the code does not remove it from git history.',
+      "because removing it from the code does not remove it from git history. A secret manager's reference (`op://vault/item/field`, " +
+      '`arn:aws:secretsmanager:…`) and a config key path naming the setting (`hostSettings:mailEventsPayloadSigningKey`) are not secrets.',
     sites: 'secret-named settings and secret arguments',
     examples: {
       invalid: [
@@ -178,7 +179,7 @@ export default defineFileRule({
       const value = c.literal.text;
       if (secretShapeIn(value) || urlCredentials(value).length > 0) return;
       const secret = AUTH_SCHEME.exec(value)?.[1] ?? value;
-      if (!looksLikeSecret(secret, name, { passphrase })) return;
+      if (!looksLikeSecret(secret, name, { passphrase, fallback: c.env !== undefined })) return;
       if (c.env !== undefined) report(c.literal, secret, 'fallback', { env: c.env });
       else if (argument) report(c.literal, secret, 'argument', argument);
       else report(c.literal, secret, 'named', { name: name ?? '' });

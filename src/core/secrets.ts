@@ -77,6 +77,8 @@ const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 const PATH_LIKE = /^(?:\.{0,2}\/|~\/)|\.(?:pem|key|crt|cer|pub|json|txt|p12|pfx|jks)$/i;
 const PASSWORD_HASH = /^\$(?:2[abxy]?|argon2(?:id|i|d)|scrypt|pbkdf2[\w-]*)\$/;
 const DOTTED_KEY = /^[a-z][\w-]*(?:\.[a-z][\w-]*)+$/i;
+/** A colon-separated config key path of camelCase settings, as nconf and convict write them (`hostSettings:mailEventsPayloadSigningKey`). */
+const CONFIG_KEY_PATH = /^[a-z][A-Za-z_-]*(?::[a-z][A-Za-z_-]*)+$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i;
 
 /** Shannon entropy in bits per character. */
@@ -96,15 +98,47 @@ export function isPlaceholder(value: string): boolean {
 }
 
 /**
+ * The documented syntaxes of a secret manager's reference to a secret, which a tool resolves when the
+ * program starts: 1Password `op://vault/item[/section]/field` (`op run`, `op inject`), vals
+ * `ref+vault://…`, `ref+awssecrets://…` (any backend but `echo`, which returns its own text),
+ * Bank-Vaults `vault:secret/data/app#KEY`, Kong `{vault://env/pg-password}`, Berglas
+ * `sm://project/secret` and `berglas://bucket/object`, AWS Secrets Manager and SSM Parameter Store
+ * ARNs (ECS `valueFrom`), Azure App Service `@Microsoft.KeyVault(…)`. The whole value must be one
+ * reference (a 1Password field name without spaces, so nothing can follow it): a reference next to a
+ * literal credential is still judged.
+ */
+const SECRET_REFERENCES: readonly RegExp[] = [
+  /^op:\/\/[\w .-]+(?:\/[\w .-]+){1,2}\/[\w.-]+(?:\?[\w=&-]+)?$/,
+  /^ref\+(?!echo:)[a-z0-9]+:\/\/[^\s@]+$/,
+  /^(?:>>)?vault:[\w.-]+(?:\/[\w.-]+)+#\w+(?:#\d+)?$/,
+  /^\{vault:\/\/[\w.-]+\/[^\s{}]+\}$/,
+  /^(?:sm|berglas):\/\/[\w.-]+\/[\w./-]+(?:\?[\w=&./-]*)?(?:#\w+)?$/,
+  /^arn:aws(?:-[a-z]+)*:(?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+(?::[\w-]*){0,3}|ssm:[a-z0-9-]+:\d{12}:parameter\/[\w/.-]+)$/,
+  /^@Microsoft\.KeyVault\((?:SecretUri=https:\/\/[\w.-]+\/secrets\/[\w/-]+|VaultName=[\w-]+;SecretName=[\w-]+(?:;SecretVersion=\w+)?)\)$/,
+];
+
+/** The value is a secret manager's reference to the secret (`op://tf/cloudflare/api_token`), not the secret. */
+export function isSecretReference(value: string): boolean {
+  const v = value.trim();
+  return SECRET_REFERENCES.some((re) => re.test(v));
+}
+
+/**
  * A string held by a secret-named place could be the secret: at least 8 characters, one word
  * (or a short passphrase where only a secret can stand), varied enough, and none of the things such names also hold (labels and sentences, env var
- * names, placeholders, paths, URLs, schemes and algorithms, password hashes, i18n keys, the name
- * itself spelled as a value).
+ * names, placeholders, paths, URLs, secret-manager references, schemes and algorithms, password
+ * hashes, i18n keys and config key paths, the name itself spelled as a value).
  */
 const ERROR_CODE = /^[a-z]{2,}(?:[/:][a-z]{2,}(?:[_.-][a-z]{2,})*)+$/;
 const NON_ASCII_LETTER = /(?![\u0000-\u007f])\p{L}/u;
 
-export function looksLikeSecret(value: string, name?: string, options: { passphrase?: boolean } = {}): boolean {
+/** `hostSettings:mailEventsPayloadSigningKey` ends with the last two words of `CONFIG_KEY_PAYLOAD_SIGNING_KEY`. */
+function endsWithWordsOf(value: string, name: string): boolean {
+  const tail = nameWords(name).slice(-2);
+  return tail.length === 2 && nameWords(value).slice(-2).join(' ') === tail.join(' ');
+}
+
+export function looksLikeSecret(value: string, name?: string, options: { passphrase?: boolean; fallback?: boolean } = {}): boolean {
   const v = value.trim();
   if (v.length < 8 || /^\d+$/.test(v)) return false;
   // Words in a language written with letters outside ASCII (`Contraseña`, `パスワードを忘れましたか`, `Token inválido.`):
@@ -112,9 +146,13 @@ export function looksLikeSecret(value: string, name?: string, options: { passphr
   if (NON_ASCII_LETTER.test(v) && !/[\d_#$%&*+=<>@^|~{}[\]\\/]/.test(v)) return false;
   // Where the value can only be a secret (a session or JWT secret), words with spaces are a passphrase (`keyboard cat`).
   if (/\s/.test(v) && !(options.passphrase && !/\s\s|\n/.test(v) && v.split(/\s/).length <= 4)) return false;
-  if (ENV_VAR_NAME.test(v) || URL_LIKE.test(v) || PATH_LIKE.test(v) || PASSWORD_HASH.test(v) || EMAIL.test(v)) return false;
+  if (ENV_VAR_NAME.test(v) || URL_LIKE.test(v) || PATH_LIKE.test(v) || PASSWORD_HASH.test(v) || EMAIL.test(v) || isSecretReference(v)) return false;
   if (PLACEHOLDER.test(v) || SCHEME_OR_ALGORITHM.test(v)) return false;
   if (DOTTED_KEY.test(v) && !/\d/.test(v)) return false;
+  // An nconf key path naming the setting the name describes (`CONFIG_KEY_SIGNING_KEY = 'hostSettings:mailEventsSigningKey'`):
+  // it ends in the name's own last two words. A `user:password` pair does not (`password: 'admin:superSecret'`), and
+  // what an env read falls back to is used as the secret itself, whatever it spells.
+  if (name !== undefined && !options.fallback && CONFIG_KEY_PATH.test(v) && endsWithWordsOf(v, name)) return false;
   // An error or message code: lowercase words joined by `/`, `:`, `.`, `_` or `-` (`auth/invalid_access_token`).
   if (ERROR_CODE.test(v)) return false;
   const words = nameWords(v);

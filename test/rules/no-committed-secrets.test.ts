@@ -83,6 +83,26 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags a real env file beside a prefix-form template (docker/example.env), and the copy made from it', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'env-beside-prefix-form-template'))).toEqual([
+      { file: 'docker/.env', line: 2, column: 13, message: envFile('DB_PASSWORD', 'Hn4…') },
+      { file: 'docker/production.env', line: 2, column: 13, message: envFile('DB_PASSWORD', 'Vb8…') },
+    ]);
+  });
+
+  it('flags literal secrets beside secret-manager references: a token, a URL password around an op:// reference, reference look-alikes', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'env-references-beside-literal-secrets');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      { file: 'deployment/.env', line: 4, column: 27, message: envFile('SENTRY_AUTH_TOKEN', 'f3N8…') },
+      { file: 'deployment/production.env', line: 2, column: 37, message: envFile('DATABASE_URL', 'Wq…', ' and 3 more secrets') },
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(2);
+  });
+
+  it('counts env files of secret-manager references (1Password, vals, Bank-Vaults, Kong, Berglas, AWS ARNs, Azure Key Vault) as checked, not flagged', async () => {
+    expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'env-secret-manager-references'))).toBe(7);
+  });
+
   it('counts an unignored .env without credentials and an .npmrc with a reference as checked, not flagged', async () => {
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'env-without-credentials'))).toBe(1);
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'npmrc-with-env-reference'))).toBe(1);
@@ -91,6 +111,7 @@ describe(RULE, () => {
   it('is not applicable when every secret file is ignored or a template', async () => {
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'env-ignored-by-gitignore'))).toBe(0);
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'env-templates'))).toBe(0);
+    expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'compose-env-templates-prefix-form'))).toBe(0);
   });
 
   for (const dir of fixtureCases(RULE, 'valid')) {

@@ -92,6 +92,23 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags colon-joined credentials beside config key paths: user:password pairs, a key with digits, a literal signing key, an env fallback', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'colon-pairs-and-keys-beside-key-paths'))).toEqual([
+      { file: 'src/shipping/legacy-shipping.client.ts', line: 7, column: 13, message: named('password', 'ware…') },
+      { file: 'src/shipping/legacy-shipping.client.ts', line: 8, column: 11, message: named('apiKey', 'ship…') },
+      { file: 'src/shipping/legacy-shipping.client.ts', line: 11, column: 35, message: named('WAREHOUSE_PASSWORD', 'orde…') },
+      { file: 'src/shipping/legacy-shipping.client.ts', line: 14, column: 91, message: named('Authorization', 'ware…') },
+      {
+        file: 'src/shipping/legacy-shipping.client.ts',
+        line: 18,
+        column: 37,
+        message:
+          'The signing secret passed to `jwt.sign` is hard-coded (`host…`): read it from the environment or a secret manager, and rotate the value that was committed',
+      },
+      { file: 'src/shipping/legacy-shipping.client.ts', line: 21, column: 65, message: fallback('MAIL_SIGNING_KEY', 'host…') },
+    ]);
+  });
+
   it('carries CWE-798 in the JSON report', async () => {
     const report = await scan({ root: fixtureCase(RULE, 'invalid', 'env-fallbacks'), config: onlyRule(RULE) });
     expect(report.findings.map((f) => f.cwe)).toEqual(['CWE-798', 'CWE-798', 'CWE-798']);
