@@ -77,8 +77,6 @@ const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 const PATH_LIKE = /^(?:\.{0,2}\/|~\/)|\.(?:pem|key|crt|cer|pub|json|txt|p12|pfx|jks)$/i;
 const PASSWORD_HASH = /^\$(?:2[abxy]?|argon2(?:id|i|d)|scrypt|pbkdf2[\w-]*)\$/;
 const DOTTED_KEY = /^[a-z][\w-]*(?:\.[a-z][\w-]*)+$/i;
-/** A colon-separated config key path of camelCase settings, as nconf and convict write them (`hostSettings:mailEventsPayloadSigningKey`). */
-const CONFIG_KEY_PATH = /^[a-z][A-Za-z_-]*(?::[a-z][A-Za-z_-]*)+$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i;
 
 /** Shannon entropy in bits per character. */
@@ -97,48 +95,57 @@ export function isPlaceholder(value: string): boolean {
   return PLACEHOLDER.test(value);
 }
 
+/** A vault, item, section or field name in a 1Password reference: letters, digits, `-`, `_`, `.`; inside quotes single spaces between them too (`Orders Prod`). */
+const OP_NAME = String.raw`[\w.-]+`;
+const OP_SPACED_NAME = String.raw`[\w.-]+(?: [\w.-]+)*`;
+/** An ARN's partition (`aws`, `aws-us-gov`, `aws-cn`) and, after the service, its region and account: `eu-west-1:123456789012`. */
+const ARN = String.raw`arn:aws(?:-[a-z]+)*`;
+const REGION_ACCOUNT = String.raw`[a-z]{2}(?:-[a-z]+)+-\d{1,2}:\d{12}`;
+
 /**
- * The documented syntaxes of a secret manager's reference to a secret, which a tool resolves when the
- * program starts: 1Password `op://vault/item[/section]/field` (`op run`, `op inject`), vals
- * `ref+vault://…`, `ref+awssecrets://…` (any backend but `echo`, which returns its own text),
- * Bank-Vaults `vault:secret/data/app#KEY`, Kong `{vault://env/pg-password}`, Berglas
- * `sm://project/secret` and `berglas://bucket/object`, AWS Secrets Manager and SSM Parameter Store
- * ARNs (ECS `valueFrom`), Azure App Service `@Microsoft.KeyVault(…)`. The whole value must be one
- * reference (a 1Password field name without spaces, so nothing can follow it): a reference next to a
- * literal credential is still judged.
+ * The documented syntaxes of a secret manager's reference to a secret, which a tool resolves when
+ * the program starts, limited to the forms with no slot a literal credential could ride along in
+ * (no query, fragment, version field or trailing text), each anchored to the whole value:
+ * - 1Password `op://vault/item[/section]/field` (`op run`, `op inject`), without the `?attribute=`
+ *   query; names with spaces only when the value is quoted, as 1Password requires, and never in the
+ *   field, so a reference followed by a space and text (`op://prod/db/password Wq7p…`) is judged;
+ * - AWS Secrets Manager secret ARNs ending at the secret's name (`…:secret:orders/postgres-Xy12Ab`,
+ *   nothing after it: ECS `valueFrom`'s `:json-key:stage:version` tail is a free slot) and SSM
+ *   Parameter Store parameter ARNs;
+ * - Azure App Service Key Vault references, `@Microsoft.KeyVault(SecretUri=https://<vault>.vault.azure.net/secrets/<name>[/<version>])`
+ *   and `@Microsoft.KeyVault(VaultName=…;SecretName=…[;SecretVersion=…])`, nothing else inside.
+ * Not accepted: vals `ref+…://` (its query carries an AppRole `secret_id`, `ref+envsubst://` and
+ * `ref+echo://` return their own text), Kong `{vault://…}` (its query can carry a token),
+ * Bank-Vaults `vault:path#KEY` and Berglas `sm://`, `berglas://` (fragment and query slots).
  */
 const SECRET_REFERENCES: readonly RegExp[] = [
-  /^op:\/\/[\w .-]+(?:\/[\w .-]+){1,2}\/[\w.-]+(?:\?[\w=&-]+)?$/,
-  /^ref\+(?!echo:)[a-z0-9]+:\/\/[^\s@]+$/,
-  /^(?:>>)?vault:[\w.-]+(?:\/[\w.-]+)+#\w+(?:#\d+)?$/,
-  /^\{vault:\/\/[\w.-]+\/[^\s{}]+\}$/,
-  /^(?:sm|berglas):\/\/[\w.-]+\/[\w./-]+(?:\?[\w=&./-]*)?(?:#\w+)?$/,
-  /^arn:aws(?:-[a-z]+)*:(?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+(?::[\w-]*){0,3}|ssm:[a-z0-9-]+:\d{12}:parameter\/[\w/.-]+)$/,
-  /^@Microsoft\.KeyVault\((?:SecretUri=https:\/\/[\w.-]+\/secrets\/[\w/-]+|VaultName=[\w-]+;SecretName=[\w-]+(?:;SecretVersion=\w+)?)\)$/,
+  new RegExp(String.raw`^op://${OP_NAME}(?:/${OP_NAME}){2,3}$`),
+  new RegExp(String.raw`^${ARN}:secretsmanager:${REGION_ACCOUNT}:secret:[\w/+=.@-]+$`),
+  new RegExp(String.raw`^${ARN}:ssm:${REGION_ACCOUNT}:parameter/[\w./-]+$`),
+  /^@Microsoft\.KeyVault\((?:SecretUri=https:\/\/[A-Za-z0-9-]{3,24}\.vault\.azure\.net\/secrets\/[A-Za-z0-9-]{1,127}(?:\/[0-9a-fA-F]{32})?\/?|VaultName=[A-Za-z0-9-]{3,24};SecretName=[A-Za-z0-9-]{1,127}(?:;SecretVersion=[0-9a-fA-F]{32})?)\)$/,
 ];
+/** Inside quotes, 1Password names may hold spaces: `"op://Orders Prod/Postgres Admin/password"`. */
+const QUOTED_OP_REFERENCE = new RegExp(String.raw`^op://${OP_SPACED_NAME}(?:/${OP_SPACED_NAME}){1,2}/${OP_NAME}$`);
 
-/** The value is a secret manager's reference to the secret (`op://tf/cloudflare/api_token`), not the secret. */
-export function isSecretReference(value: string): boolean {
-  const v = value.trim();
-  return SECRET_REFERENCES.some((re) => re.test(v));
+/**
+ * The value is a secret manager's reference to the secret (`op://tf/cloudflare/api_token`), not the
+ * secret. `quoted`: the value was written between quotes (an env file's `KEY="…"`), where a
+ * 1Password reference may name a vault, item or section with spaces.
+ */
+export function isSecretReference(value: string, options: { quoted?: boolean } = {}): boolean {
+  return SECRET_REFERENCES.some((re) => re.test(value)) || (options.quoted === true && QUOTED_OP_REFERENCE.test(value));
 }
 
 /**
  * A string held by a secret-named place could be the secret: at least 8 characters, one word
  * (or a short passphrase where only a secret can stand), varied enough, and none of the things such names also hold (labels and sentences, env var
- * names, placeholders, paths, URLs, secret-manager references, schemes and algorithms, password
- * hashes, i18n keys and config key paths, the name itself spelled as a value).
+ * names, placeholders, paths, URLs, schemes and algorithms, password hashes, i18n keys, the name
+ * itself spelled as a value).
  */
 const ERROR_CODE = /^[a-z]{2,}(?:[/:][a-z]{2,}(?:[_.-][a-z]{2,})*)+$/;
 const NON_ASCII_LETTER = /(?![\u0000-\u007f])\p{L}/u;
 
-/** `hostSettings:mailEventsPayloadSigningKey` ends with the last two words of `CONFIG_KEY_PAYLOAD_SIGNING_KEY`. */
-function endsWithWordsOf(value: string, name: string): boolean {
-  const tail = nameWords(name).slice(-2);
-  return tail.length === 2 && nameWords(value).slice(-2).join(' ') === tail.join(' ');
-}
-
-export function looksLikeSecret(value: string, name?: string, options: { passphrase?: boolean; fallback?: boolean } = {}): boolean {
+export function looksLikeSecret(value: string, name?: string, options: { passphrase?: boolean } = {}): boolean {
   const v = value.trim();
   if (v.length < 8 || /^\d+$/.test(v)) return false;
   // Words in a language written with letters outside ASCII (`Contraseña`, `パスワードを忘れましたか`, `Token inválido.`):
@@ -146,13 +153,9 @@ export function looksLikeSecret(value: string, name?: string, options: { passphr
   if (NON_ASCII_LETTER.test(v) && !/[\d_#$%&*+=<>@^|~{}[\]\\/]/.test(v)) return false;
   // Where the value can only be a secret (a session or JWT secret), words with spaces are a passphrase (`keyboard cat`).
   if (/\s/.test(v) && !(options.passphrase && !/\s\s|\n/.test(v) && v.split(/\s/).length <= 4)) return false;
-  if (ENV_VAR_NAME.test(v) || URL_LIKE.test(v) || PATH_LIKE.test(v) || PASSWORD_HASH.test(v) || EMAIL.test(v) || isSecretReference(v)) return false;
+  if (ENV_VAR_NAME.test(v) || URL_LIKE.test(v) || PATH_LIKE.test(v) || PASSWORD_HASH.test(v) || EMAIL.test(v)) return false;
   if (PLACEHOLDER.test(v) || SCHEME_OR_ALGORITHM.test(v)) return false;
   if (DOTTED_KEY.test(v) && !/\d/.test(v)) return false;
-  // An nconf key path naming the setting the name describes (`CONFIG_KEY_SIGNING_KEY = 'hostSettings:mailEventsSigningKey'`):
-  // it ends in the name's own last two words. A `user:password` pair does not (`password: 'admin:superSecret'`), and
-  // what an env read falls back to is used as the secret itself, whatever it spells.
-  if (name !== undefined && !options.fallback && CONFIG_KEY_PATH.test(v) && endsWithWordsOf(v, name)) return false;
   // An error or message code: lowercase words joined by `/`, `:`, `.`, `_` or `-` (`auth/invalid_access_token`).
   if (ERROR_CODE.test(v)) return false;
   const words = nameWords(v);
