@@ -5,12 +5,16 @@
 // production value someone pastes into it. Findings name the file and line; values are masked.
 import { basename } from 'node:path';
 import { defineProjectRule } from '../src/core/rule.js';
-import { isPlaceholder, isSecretName, maskSecret, secretShapeIn, urlCredentials } from '../src/core/secrets.js';
+import { isPlaceholder, isSecretName, isSecretReference, maskSecret, secretShapeIn, urlCredentials } from '../src/core/secrets.js';
 import { SECRET_FILE_KINDS, type RepositoryFile } from '../src/project/repository-files.js';
 import { fileRoles } from '../src/project/roles.js';
 
-/** Env files meant to be committed: documentation templates, test settings, dotenv-vault's encrypted file. */
-const COMMITTABLE_ENV = /\.(?:example|sample|template|dist|defaults|schema|vault)(?:\.|$)|^\.env\.test(?:ing)?(?:\.|$)|(?:^|\.)test\.env$/i;
+/**
+ * Env files meant to be committed: documentation templates (`.env.example`, and in the prefix form
+ * `example.env`, `prod.sample.env`, as compose projects name them), test settings, dotenv-vault's
+ * encrypted file.
+ */
+const COMMITTABLE_ENV = /\.(?:example|sample|template|dist|defaults|schema|vault)(?:\.|$)|^(?:example|sample|template)\.env$|^\.env\.test(?:ing)?(?:\.|$)|(?:^|\.)test\.env$/i;
 /**
  * The development defaults Next.js and dotenv-flow tell you to commit (secrets go to the ignored
  * `.env.development.local`): a URL's credentials there for a database on this machine or a compose
@@ -37,8 +41,8 @@ function position(text: string, offset: number): { line: number; column: number 
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
-/** `KEY=value`, `export KEY="value" # comment` → key, unquoted value and the value's offset in the line. */
-function envEntry(line: string): { key: string; value: string; at: number } | undefined {
+/** `KEY=value`, `export KEY="value" # comment` → key, unquoted value, whether it was quoted, and the value's offset in the line. */
+function envEntry(line: string): { key: string; value: string; quoted: boolean; at: number } | undefined {
   const m = /^(\s*(?:export\s+)?([A-Za-z_][\w.-]*)\s*[=:]\s*)(.*)$/.exec(line);
   if (!m) return undefined;
   const [, lead = '', key = '', raw = ''] = m;
@@ -47,10 +51,10 @@ function envEntry(line: string): { key: string; value: string; at: number } | un
   if ((quote === '"' || quote === "'" || quote === '`') && value.length > 1) {
     const close = value.indexOf(quote, 1);
     value = close > 0 ? value.slice(1, close) : value.slice(1);
-    return { key, value, at: lead.length + 1 };
+    return { key, value, quoted: true, at: lead.length + 1 };
   }
   value = value.replace(/\s+#.*$/, '');
-  return { key, value, at: lead.length };
+  return { key, value, quoted: false, at: lead.length };
 }
 
 /**
@@ -63,10 +67,10 @@ function envSecrets(text: string, developmentDefaults: boolean): Hit[] {
     if (/^\s*#/.test(line)) return;
     const entry = envEntry(line);
     if (!entry || entry.value === '') return;
-    const { key, value, at } = entry;
+    const { key, value, quoted, at } = entry;
     const shape = secretShapeIn(value);
     const [credential] = urlCredentials(value, developmentDefaults ? 'local-env' : 'env');
-    const secret = shape?.token ?? credential?.password ?? (isSecretName(key) && !REFERENCE.test(value) && !isPlaceholder(value) ? value : undefined);
+    const secret = shape?.token ?? credential?.password ?? (isSecretName(key) && !REFERENCE.test(value) && !isSecretReference(value, { quoted }) && !isPlaceholder(value) ? value : undefined);
     if (secret === undefined) return;
     const column = at + 1 + Math.max(0, value.indexOf(secret));
     hits.push({ line: i + 1, column, messageId: developmentDefaults ? 'developmentEnvFile' : 'envFile', data: { key, masked: maskSecret(secret) } });
@@ -89,7 +93,7 @@ function npmrcHit(text: string): Hit | undefined {
   for (const [i, line] of lines.entries()) {
     const m = /^(\s*[^#;\s][^=]*?(_authToken|_auth|_password)\s*=\s*)(.*)$/.exec(line);
     const value = m?.[3]?.trim().replace(/^"(.*)"$/, '$1') ?? '';
-    if (!m || value === '' || REFERENCE.test(value) || value.includes('${') || isPlaceholder(value)) continue;
+    if (!m || value === '' || REFERENCE.test(value) || value.includes('${') || isSecretReference(value) || isPlaceholder(value)) continue;
     return { line: i + 1, column: (m[1]?.length ?? 0) + 1, messageId: 'npmrc', data: { key: m[2] ?? '_authToken', masked: maskSecret(value) } };
   }
   return undefined;
@@ -133,7 +137,10 @@ export default defineProjectRule({
       'Remove the file (`git rm --cached`), add it to .gitignore, rotate every credential it held, and commit a `.env.example` with empty ' +
       'values or placeholders instead; for `.npmrc`, write `//registry.npmjs.org/:_authToken=${NPM_TOKEN}`. ' +
       'A `.env.development` of development defaults (the Next.js and dotenv-flow convention) stays committed: keep local values in it ' +
-      '(a database on 127.0.0.1 or a compose service) and move real credentials to the ignored `.env.development.local`.',
+      '(a database on 127.0.0.1 or a compose service) and move real credentials to the ignored `.env.development.local`. ' +
+      'Templates may also be named in the prefix form (`example.env`, `prod.sample.env`), and an env file whose secret values are a ' +
+      "secret manager's references (`op://vault/item/field` for `op run`, `arn:aws:secretsmanager:…:secret:name` for ECS, `@Microsoft.KeyVault(…)`) " +
+      'can stay committed; a reference with anything after it (a query, a fragment, a version tail, text) is judged as a value.',
     sites: 'committed env, key, .npmrc and credential files',
     examples: {
       invalid: [{ filename: '.env', code: 'PORT=3000\nDATABASE_URL=postgres://orders:Wq7pL2vX9s@db.acme-corp.com:5432/orders\nJWT_SECRET=9f8c1e4b7a2d6f3c\n' }],

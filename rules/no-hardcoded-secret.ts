@@ -8,7 +8,7 @@ import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { isSecretName, looksLikeSecret, maskSecret, secretShapeIn, urlCredentials } from '../src/core/secrets.js';
+import { isSecretName, isSecretReference, looksLikeSecret, maskSecret, secretShapeIn, urlCredentials } from '../src/core/secrets.js';
 
 /** Documentation copies of a config (`config.example.ts`, `settings.sample.js`) hold placeholders by design. */
 const EXAMPLE_FILE = /\.(?:example|sample)\.[^/]+$/i;
@@ -28,9 +28,10 @@ const SECRET_ARGUMENTS: ReadonlyArray<{ module: string; path: string[]; index: n
 ];
 
 type Literal = ts.StringLiteral | ts.NoSubstitutionTemplateLiteral;
-/** A literal a place may hold, and the env variable it is the fallback of, if any. */
+/** A literal a place may hold, whether it is what a read falls back to, and the env variable it is the fallback of, if any. */
 interface Candidate {
   literal: Literal;
+  fallback?: boolean;
   env?: string;
 }
 
@@ -57,7 +58,7 @@ function candidatesOf(expr: ts.Expression, helpers: Helpers, fallbacks: Set<ts.N
   if (isFallback(e)) {
     fallbacks.add(e);
     const env = envReadName(e.left, helpers);
-    return candidatesOf(e.right, helpers, fallbacks).map((c) => (env === undefined || c.env ? c : { ...c, env }));
+    return candidatesOf(e.right, helpers, fallbacks).map((c) => ({ ...c, fallback: true, ...(env === undefined || c.env ? {} : { env }) }));
   }
   if (ts.isConditionalExpression(e)) return [...candidatesOf(e.whenTrue, helpers, fallbacks), ...candidatesOf(e.whenFalse, helpers, fallbacks)];
   if (ts.isIdentifier(e)) {
@@ -119,7 +120,8 @@ export default defineFileRule({
       'anyone can forge a session. Leaked cloud, GitHub and Stripe keys are harvested from public repositories within minutes.',
     fix:
       'Read the value from the environment (or a secret manager) and fail at start-up when it is missing; then rotate the committed value, ' +
-      'because removing it from the code does not remove it from git history.',
+      "because removing it from the code does not remove it from git history. A setting that holds a secret manager's reference " +
+      "(`dbPassword: 'arn:aws:secretsmanager:…:secret:orders/db'`) is not a secret; as an env fallback or a key argument it is the key itself.",
     sites: 'secret-named settings and secret arguments',
     examples: {
       invalid: [
@@ -177,6 +179,10 @@ export default defineFileRule({
     const judge = (c: Candidate, name: string | undefined, argument?: { what: string; callee: string }, passphrase = argument !== undefined) => {
       const value = c.literal.text;
       if (secretShapeIn(value) || urlCredentials(value).length > 0) return;
+      // A named setting holding a secret manager's reference (`dbPassword: 'arn:aws:secretsmanager:…:secret:orders/db'`) says
+      // where the secret lives. What a read falls back to, a secret argument or a session secret is used as the key itself:
+      // nothing resolves the reference there, whatever it spells.
+      if (!c.fallback && !argument && !passphrase && isSecretReference(value)) return;
       const secret = AUTH_SCHEME.exec(value)?.[1] ?? value;
       if (!looksLikeSecret(secret, name, { passphrase })) return;
       if (c.env !== undefined) report(c.literal, secret, 'fallback', { env: c.env });

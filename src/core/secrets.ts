@@ -95,6 +95,47 @@ export function isPlaceholder(value: string): boolean {
   return PLACEHOLDER.test(value);
 }
 
+/** A vault, item, section or field name in a 1Password reference: letters, digits, `-`, `_`, `.`; inside quotes single spaces between them too (`Orders Prod`). */
+const OP_NAME = String.raw`[\w.-]+`;
+const OP_SPACED_NAME = String.raw`[\w.-]+(?: [\w.-]+)*`;
+/** An ARN's partition (`aws`, `aws-us-gov`, `aws-cn`) and, after the service, its region and account: `eu-west-1:123456789012`. */
+const ARN = String.raw`arn:aws(?:-[a-z]+)*`;
+const REGION_ACCOUNT = String.raw`[a-z]{2}(?:-[a-z]+)+-\d{1,2}:\d{12}`;
+
+/**
+ * The documented syntaxes of a secret manager's reference to a secret, which a tool resolves when
+ * the program starts, limited to the forms with no slot a literal credential could ride along in
+ * (no query, fragment, version field or trailing text), each anchored to the whole value:
+ * - 1Password `op://vault/item[/section]/field` (`op run`, `op inject`), without the `?attribute=`
+ *   query; names with spaces only when the value is quoted, as 1Password requires, and never in the
+ *   field, so a reference followed by a space and text (`op://prod/db/password Wq7p…`) is judged;
+ * - AWS Secrets Manager secret ARNs ending at the secret's name (`…:secret:orders/postgres-Xy12Ab`,
+ *   nothing after it: ECS `valueFrom`'s `:json-key:stage:version` tail is a free slot) and SSM
+ *   Parameter Store parameter ARNs;
+ * - Azure App Service Key Vault references, `@Microsoft.KeyVault(SecretUri=https://<vault>.vault.azure.net/secrets/<name>[/<version>])`
+ *   and `@Microsoft.KeyVault(VaultName=…;SecretName=…[;SecretVersion=…])`, nothing else inside.
+ * Not accepted: vals `ref+…://` (its query carries an AppRole `secret_id`, `ref+envsubst://` and
+ * `ref+echo://` return their own text), Kong `{vault://…}` (its query can carry a token),
+ * Bank-Vaults `vault:path#KEY` and Berglas `sm://`, `berglas://` (fragment and query slots).
+ */
+const SECRET_REFERENCES: readonly RegExp[] = [
+  new RegExp(String.raw`^op://${OP_NAME}(?:/${OP_NAME}){2,3}$`),
+  new RegExp(String.raw`^${ARN}:secretsmanager:${REGION_ACCOUNT}:secret:[\w/+=.@-]+$`),
+  new RegExp(String.raw`^${ARN}:ssm:${REGION_ACCOUNT}:parameter/[\w./-]+$`),
+  /^@Microsoft\.KeyVault\((?:SecretUri=https:\/\/[A-Za-z0-9-]{3,24}\.vault\.azure\.net\/secrets\/[A-Za-z0-9-]{1,127}(?:\/[0-9a-fA-F]{32})?\/?|VaultName=[A-Za-z0-9-]{3,24};SecretName=[A-Za-z0-9-]{1,127}(?:;SecretVersion=[0-9a-fA-F]{32})?)\)$/,
+];
+/** Inside quotes, 1Password names may hold spaces: `"op://Orders Prod/Postgres Admin/password"`. */
+const QUOTED_OP_REFERENCE = new RegExp(String.raw`^op://${OP_SPACED_NAME}(?:/${OP_SPACED_NAME}){1,2}/${OP_NAME}$`);
+
+/**
+ * The value is a secret manager's reference to the secret (`op://tf/cloudflare/api_token`), not the
+ * secret. `quoted`: the value was written between quotes (an env file's `KEY="…"`), where a
+ * 1Password reference may name a vault, item or section with spaces.
+ */
+export function isSecretReference(value: string, options: { quoted?: boolean } = {}): boolean {
+  return SECRET_REFERENCES.some((re) => re.test(value)) || (options.quoted === true && QUOTED_OP_REFERENCE.test(value));
+}
+
 /**
  * A string held by a secret-named place could be the secret: at least 8 characters, one word
  * (or a short passphrase where only a secret can stand), varied enough, and none of the things such names also hold (labels and sentences, env var

@@ -83,6 +83,37 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags a real env file beside a prefix-form template (docker/example.env), and the copy made from it', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'env-beside-prefix-form-template'))).toEqual([
+      { file: 'docker/.env', line: 2, column: 13, message: envFile('DB_PASSWORD', 'Hn4…') },
+      { file: 'docker/production.env', line: 2, column: 13, message: envFile('DB_PASSWORD', 'Vb8…') },
+    ]);
+  });
+
+  it('flags literal secrets beside secret-manager references: a token, a URL password around an op:// reference, reference look-alikes', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'env-references-beside-literal-secrets');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      {
+        file: '.npmrc',
+        line: 2,
+        column: 32,
+        message: '`.npmrc` commits a registry credential (`_password` = `ref+…`): write `${NPM_TOKEN}` instead and revoke the token',
+      },
+      { file: 'deployment/.env', line: 4, column: 27, message: envFile('SENTRY_AUTH_TOKEN', 'f3N8…') },
+      { file: 'deployment/kong/kong.env', line: 2, column: 18, message: envFile('KONG_PG_PASSWORD', '…') },
+      { file: 'deployment/production.env', line: 2, column: 37, message: envFile('DATABASE_URL', 'Wq…', ' and 3 more secrets') },
+      // Every line of staging.env: a reference with text, a query, a version tail or a fragment riding along.
+      { file: 'deployment/staging.env', line: 2, column: 13, message: envFile('DB_PASSWORD', 'op:/…', ' and 6 more secrets') },
+      // vals: an AppRole secret_id in the query, ref+envsubst:// returning its own text.
+      { file: 'deployment/vals/orders.env', line: 3, column: 19, message: envFile('DATABASE_PASSWORD', 'ref+…', ' and 1 more secret') },
+    ]);
+    expect(await sitesOf(RULE, dir)).toBe(6);
+  });
+
+  it('counts env files of secret-manager references (1Password, AWS Secrets Manager and SSM ARNs, Azure Key Vault) as checked, not flagged', async () => {
+    expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'env-secret-manager-references'))).toBe(4);
+  });
+
   it('counts an unignored .env without credentials and an .npmrc with a reference as checked, not flagged', async () => {
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'env-without-credentials'))).toBe(1);
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'npmrc-with-env-reference'))).toBe(1);
@@ -91,6 +122,7 @@ describe(RULE, () => {
   it('is not applicable when every secret file is ignored or a template', async () => {
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'env-ignored-by-gitignore'))).toBe(0);
     expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'env-templates'))).toBe(0);
+    expect(await sitesOf(RULE, fixtureCase(RULE, 'valid', 'compose-env-templates-prefix-form'))).toBe(0);
   });
 
   for (const dir of fixtureCases(RULE, 'valid')) {

@@ -10,6 +10,8 @@ const fallback = (env: string, masked: string) =>
   `\`process.env.${env}\` falls back to a hard-coded secret (\`${masked}\`): fail at start-up when the variable is missing instead of running on a value everyone with the code knows`;
 const connection = (scheme: string, masked: string) =>
   `The ${scheme} connection string has a hard-coded password (\`${masked}\`): read the URL or its password from the environment, and rotate the password`;
+const argument = (what: string, callee: string, masked: string) =>
+  `The ${what} passed to \`${callee}\` is hard-coded (\`${masked}\`): read it from the environment or a secret manager, and rotate the value that was committed`;
 const shape = (kind: string, masked: string) =>
   `Hard-coded ${kind} (\`${masked}\`): revoke it with its issuer now, then load it from the environment or a secret manager`;
 
@@ -89,6 +91,44 @@ describe(RULE, () => {
   it('flags a passphrase as the express-session secret, where a label cannot stand', async () => {
     expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'session-secret-passphrase'))).toEqual([
       { file: 'src/app.js', line: 11, column: 13, message: named('secret', 'key…') },
+    ]);
+  });
+
+  it('flags colon-joined credentials and keys shaped like config key paths: user:password pairs, class fields, this.x, config props, non-env fallbacks', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'colon-joined-credentials-and-key-path-shaped-keys');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      { file: 'src/auth/session-tokens.js', line: 5, column: 30, message: named('sessionSigningKey', 'orde…') },
+      { file: 'src/auth/session-tokens.js', line: 16, column: 20, message: named('jwtSigningKey', 'orde…') },
+      { file: 'src/mail/mail-signing.js', line: 5, column: 70, message: named('signingKey', 'host…') },
+      { file: 'src/mail/mail-signing.js', line: 6, column: 84, message: named('payloadSigningKey', 'loca…') },
+      { file: 'src/search/search-client.js', line: 4, column: 26, message: named('ELASTIC_PASSWORD', 'elas…') },
+      { file: 'src/search/search-client.js', line: 5, column: 24, message: named('REDIS_PASSWORD', 'defa…') },
+      { file: 'src/search/search-client.js', line: 6, column: 36, message: named('BASIC_AUTH_PASSWORD', 'ware…') },
+      { file: 'src/search/search-client.js', line: 7, column: 29, message: named('WAREHOUSE_API_TOKEN', 'ware…') },
+      { file: 'src/shipping/legacy-shipping.client.ts', line: 7, column: 13, message: named('password', 'ware…') },
+      { file: 'src/shipping/legacy-shipping.client.ts', line: 8, column: 11, message: named('apiKey', 'ship…') },
+      { file: 'src/shipping/legacy-shipping.client.ts', line: 11, column: 35, message: named('WAREHOUSE_PASSWORD', 'orde…') },
+      { file: 'src/shipping/legacy-shipping.client.ts', line: 14, column: 91, message: named('Authorization', 'ware…') },
+      { file: 'src/shipping/legacy-shipping.client.ts', line: 18, column: 37, message: argument('signing secret', 'jwt.sign', 'host…') },
+      { file: 'src/shipping/legacy-shipping.client.ts', line: 21, column: 65, message: fallback('MAIL_SIGNING_KEY', 'host…') },
+      { file: 'src/webhooks/webhook-signer.ts', line: 5, column: 41, message: named('WEBHOOK_SIGNING_KEY', 'orde…') },
+    ]);
+  });
+
+  it('flags secret-manager references where nothing resolves them: env and config fallbacks, secret arguments, a session secret, a header, a literal after the reference', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'secret-manager-references-used-as-keys');
+    expect(await findingsOf(RULE, dir)).toEqual([
+      { file: 'src/auth/tokens.ts', line: 7, column: 62, message: fallback('JWT_SECRET', 'vaul…') },
+      { file: 'src/auth/tokens.ts', line: 11, column: 31, message: argument('HMAC key', 'createHmac', 'arn:…') },
+      { file: 'src/auth/tokens.ts', line: 14, column: 61, message: fallback('WEBHOOK_SECRET', '…') },
+      { file: 'src/auth/tokens.ts', line: 15, column: 27, message: named('KONG_TOKEN', '…') },
+      // The const's named site holds a reference; jwt.sign uses it as the key.
+      { file: 'src/auth/tokens.ts', line: 17, column: 30, message: argument('signing secret', 'jwt.sign', 'arn:…') },
+      { file: 'src/auth/tokens.ts', line: 24, column: 11, message: named('secret', '…') },
+      { file: 'src/config/settings.ts', line: 8, column: 17, message: named('dbPassword', 'arn:…') },
+      { file: 'src/config/settings.ts', line: 9, column: 22, message: named('stripeSecretKey', '…') },
+      { file: 'src/config/settings.ts', line: 11, column: 50, message: named('signingKey', 'arn:…') },
+      { file: 'src/config/settings.ts', line: 13, column: 39, message: named('Authorization', 'arn:…') },
     ]);
   });
 
