@@ -17,7 +17,8 @@
 // `maintainLock`, which only assigns `this.locks[doc] = setInterval(() => …, ms)`).
 // Not judged: browser code and tests (see `create`).
 // Nor a call of an exported async function or method of a project module (an imported function, an
-// injected service's method) whose own body catches everything (teable's session store `get`).
+// injected service's method) whose own body catches everything (teable's session store `get`), also
+// when a timers/promises sleep that cannot reject comes before its try (directus's telemetry `track`).
 // Nor `emitAsync` of the EventEmitter2 NestJS injects, or a service method that only returns it, when
 // the project depends on @nestjs/event-emitter >= 2.0.2 (every `@OnEvent` listener's error is logged,
 // not rethrown) and no non-test module sets `suppressErrors` to other than `true` or adds a listener
@@ -154,7 +155,9 @@ export default defineFileRule({
       'and neither throws nor calls a function of the file that throws (a body with no try that makes any other call is taken to be able to ' +
       'throw, except starting a timer with a function or clearing one: a method that only does `this.timers[id] = setInterval(() => …, ms)` ' +
       'cannot reject, as the callback runs later, outside its promise); nor a call of an exported async function or method of a ' +
-      "project module (an imported function, an injected service's method) whose own body catches everything; nor `emitAsync` of " +
+      "project module (an imported function, an injected service's method) whose own body catches everything (in both, a sleep of " +
+      'node:timers/promises may come before the try: an awaited `setTimeout`, `setImmediate` or `scheduler.wait` with a number delay, ' +
+      'a literal value and no `signal` cannot reject; in JavaScript the delay must be a number by its syntax, as a string one rejects); nor `emitAsync` of ' +
       'the injected NestJS `EventEmitter2` (or a service method that only returns it) with @nestjs/event-emitter >= 2.0.2, which logs ' +
       "every `@OnEvent` listener's error, when no module sets `suppressErrors: false` or adds a listener to that emitter by hand; " +
       'nor a `Promise.allSettled(…).then(…)` chain whose callbacks (block bodies) neither throw nor return a value (`allSettled` does not reject). ' +

@@ -9,8 +9,8 @@ import type { Reference } from './types.js';
 import { asyncMembersOf as listAsyncMembers, isAsyncFunctionLike } from '../project/modules.js';
 import type { Helpers } from './helpers.js';
 import { clientReturnsPromise } from './http-clients.js';
-import { memberFunctionOf, unwrap } from './references.js';
-import { isFunctionLike, kindTable } from './scope.js';
+import { memberFunctionOf, referenceOf, unwrap } from './references.js';
+import { isFunctionLike, kindTable, ScopeIndex } from './scope.js';
 
 const PROMISE_STATICS = new Set(['resolve', 'reject', 'all', 'allSettled', 'race', 'any', 'try']);
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
@@ -91,6 +91,100 @@ function isNested(n: ts.Node): boolean {
   return isFunctionLike(n) || n.kind === CLASS_DECLARATION || n.kind === CLASS_EXPRESSION;
 }
 
+// A scope index per file for `isQuietSleep`, only for files that name timers/promises at all (the
+// others cannot import it): most files never build one.
+const sleepScopes = new WeakMap<ts.SourceFile, ScopeIndex | null>();
+function sleepScope(node: ts.Node): ScopeIndex | null {
+  const sf = node.getSourceFile();
+  let scope = sleepScopes.get(sf);
+  if (scope === undefined) sleepScopes.set(sf, (scope = sf.text.includes('timers/promises') ? new ScopeIndex() : null));
+  return scope;
+}
+
+const NUMBER_GLOBALS = new Set(['NaN', 'Infinity', 'undefined']);
+const NUMBER_FUNCTIONS = new Set(['Number', 'parseInt', 'parseFloat', 'Date.now', 'Number.parseInt', 'Number.parseFloat']);
+const NUMBER_OPERATORS = new Set([ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken, ts.SyntaxKind.AsteriskAsteriskToken]);
+
+/**
+ * A number (or undefined) by its syntax alone: a numeric literal, arithmetic on such values, `Math.x(…)`,
+ * `Number(…)`, `parseInt(…)`, `Date.now()`, or a `const` holding one. A bigint or a string is not.
+ */
+function isNumeric(expr: ts.Expression, scope: ScopeIndex, depth = 0): boolean {
+  const e = unwrap(expr);
+  if (ts.isNumericLiteral(e)) return true;
+  if (ts.isPrefixUnaryExpression(e)) return (e.operator === ts.SyntaxKind.MinusToken || e.operator === ts.SyntaxKind.PlusToken) && isNumeric(e.operand, scope, depth);
+  if (ts.isBinaryExpression(e)) return NUMBER_OPERATORS.has(e.operatorToken.kind) && isNumeric(e.left, scope, depth) && isNumeric(e.right, scope, depth);
+  if (ts.isConditionalExpression(e)) return isNumeric(e.whenTrue, scope, depth) && isNumeric(e.whenFalse, scope, depth);
+  if (ts.isCallExpression(e)) {
+    const ref = referenceOf(e.expression, scope, () => null);
+    if (ref?.kind !== 'global' || ref.path.length > 1) return false;
+    return (ref.name === 'Math' && ref.path.length === 1) || NUMBER_FUNCTIONS.has([ref.name, ...ref.path].join('.'));
+  }
+  if (!ts.isIdentifier(e)) return false;
+  const decl = scope.declarationOf(e);
+  if (!decl) return NUMBER_GLOBALS.has(e.text);
+  return depth < 4 && ts.isVariableDeclaration(decl) && isConst(decl) && ts.isIdentifier(decl.name) && !!decl.initializer && isNumeric(decl.initializer, scope, depth + 1);
+}
+
+/**
+ * A timer's delay that cannot make it reject: none, or a number. In a TypeScript file the compiler has
+ * checked it is one (`delay?: number`), so anything but a literal of another kind passes; in JavaScript
+ * it must be a number by its syntax (`isNumeric`): timers/promises rejects a string or bigint delay.
+ * A promise never passes (it would float inside the function instead).
+ */
+function isQuietDelay(arg: ts.Expression | undefined, scope: ScopeIndex, typescript: boolean, isPromise: (e: ts.Expression) => boolean): boolean {
+  if (!arg) return true;
+  const e = unwrap(arg);
+  if (ts.isSpreadElement(e) || isPromise(e)) return false;
+  if (!typescript) return isNumeric(e, scope);
+  return !(ts.isStringLiteralLike(e) || ts.isTemplateExpression(e) || ts.isBigIntLiteral(e) || ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) || ts.isFunctionLike(e) || ts.isClassExpression(e) || e.kind === ts.SyntaxKind.NullKeyword || e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword);
+}
+
+/** The value a timer resolves with, which cannot be a promise that rejects: none, `undefined`, or a literal. */
+function isQuietValue(arg: ts.Expression | undefined): boolean {
+  if (!arg) return true;
+  const e = unwrap(arg);
+  return ts.isLiteralExpression(e) || ts.isTemplateExpression(e) || (ts.isIdentifier(e) && e.text === 'undefined') || e.kind === ts.SyntaxKind.NullKeyword || e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword;
+}
+
+/** Timer options that cannot make it reject: none, or an object literal with at most `ref: true|false` (no `signal`, nothing unseen). */
+function isQuietOptions(arg: ts.Expression | undefined): boolean {
+  if (!arg) return true;
+  const e = unwrap(arg);
+  if (ts.isIdentifier(e)) return e.text === 'undefined';
+  return ts.isObjectLiteralExpression(e) && e.properties.every((p) => ts.isPropertyAssignment(p) && nameText(p.name) === 'ref' && (p.initializer.kind === ts.SyntaxKind.TrueKeyword || p.initializer.kind === ts.SyntaxKind.FalseKeyword));
+}
+
+/**
+ * A sleep of node:timers/promises that cannot reject (directus's `await setTimeout(getRandomWaitTime())`
+ * before its telemetry `try`): `setTimeout(delay, value, options)`, `setImmediate(value, options)` or
+ * `scheduler.wait(delay, options)`, imported under any name (import, namespace, default, require), whose
+ * delay is a number (`isQuietDelay`), whose value is a literal, and whose options are absent or only
+ * `ref`. With a `signal` it rejects when aborted; options it cannot see (a variable, a spread) may hold one.
+ * Its arguments' own calls and awaits are judged where they are, like any other in the body.
+ */
+export function isQuietSleep(expr: ts.Expression, isPromise: (e: ts.Expression) => boolean = () => false): boolean {
+  const call = unwrap(expr);
+  if (!ts.isCallExpression(call)) return false;
+  const scope = sleepScope(call);
+  if (!scope) return false;
+  const ref = referenceOf(call.expression, scope, () => null);
+  if (ref?.kind !== 'module' || ref.module !== 'timers/promises') return false;
+  const fileName = call.getSourceFile().fileName;
+  const typescript = /\.[cm]?tsx?$/.test(fileName) && !/\.d\.[cm]?ts$/.test(fileName);
+  const [first, second, third, ...more] = call.arguments;
+  switch (ref.path.join('.')) {
+    case 'setTimeout':
+      return more.length === 0 && isQuietDelay(first, scope, typescript, isPromise) && isQuietValue(second) && isQuietOptions(third);
+    case 'setImmediate':
+      return !third && isQuietValue(first) && isQuietOptions(second);
+    case 'scheduler.wait':
+      return !third && isQuietDelay(first, scope, typescript, isPromise) && isQuietOptions(second);
+    default:
+      return false;
+  }
+}
+
 /** What a caller knows about called functions (see `rejectionGap`). */
 export type CalleeKnowledge = {
   /** The call runs an async function that cannot reject. */
@@ -118,7 +212,9 @@ export type RejectionGap = 'no-try' | 'outside-try' | 'rethrows';
  * `callees` (optional) carries what a caller knows about the functions called: an awaited or returned
  * call that `settles` (it runs a function that cannot reject) is handled like a `.catch(…)` chain,
  * an unguarded call that `throws` (synchronously) is an escape like a `throw` statement, and one that
- * `cannotThrow` (a timer started or cleared) is not counted as a call.
+ * `cannotThrow` (a timer started or cleared) is not counted as a call. An awaited or returned sleep
+ * of timers/promises that cannot reject (`isQuietSleep`) is neither an escape nor a call, but it is no
+ * error handling either: beside it, a body with nothing guarded that calls anything is still `no-try`.
  */
 export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expression) => boolean = () => false, callees?: CalleeKnowledge): RejectionGap | null {
   const body = (fn as { body?: ts.Node }).body;
@@ -132,13 +228,15 @@ export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expr
   };
   const unhandledPromise = (value: ts.Expression) => {
     const v = unwrap(value);
-    return (ts.isCallExpression(v) || ts.isNewExpression(v)) && isPromise(v) && !chainHandlesRejection(v) && !settles(v);
+    return (ts.isCallExpression(v) || ts.isNewExpression(v)) && isPromise(v) && !chainHandlesRejection(v) && !settles(v) && !isQuietSleep(v, isPromise);
   };
-  if (!ts.isBlock(body)) return chainHandlesRejection(body as ts.Expression) || settles(body as ts.Expression) ? null : 'no-try';
+  if (!ts.isBlock(body)) return chainHandlesRejection(body as ts.Expression) || settles(body as ts.Expression) || isQuietSleep(body as ts.Expression, isPromise) ? null : 'no-try';
   let guarded = false;
   let handledAwaits = false;
   let rethrows = false;
   let unguardedCalls = false;
+  // The calls of awaited sleeps that cannot reject: neither an escape nor a call that could throw.
+  let sleeps: Set<ts.Node> | undefined;
   // The children's visits, one closure each (not one per node).
   const visitCovered = (c: ts.Node): void => visit(c, true);
   const visitOpen = (c: ts.Node): void => visit(c, false);
@@ -154,6 +252,8 @@ export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expr
       return;
     }
     if (kind === AWAIT_EXPRESSION && (chainHandlesRejection((n as ts.AwaitExpression).expression) || settles((n as ts.AwaitExpression).expression))) handledAwaits = true;
+    // A sleep is not error handling: it does not make a body with nothing guarded safe (handledAwaits).
+    else if (kind === AWAIT_EXPRESSION && isQuietSleep((n as ts.AwaitExpression).expression, isPromise)) (sleeps ??= new Set()).add(unwrap((n as ts.AwaitExpression).expression));
     else if (!covered) {
       const risky =
         kind === AWAIT_EXPRESSION ||
@@ -162,7 +262,7 @@ export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expr
         (kind === RETURN_STATEMENT && !!(n as ts.ReturnStatement).expression && unhandledPromise((n as ts.ReturnStatement).expression as ts.Expression));
       if (risky) escapes = true;
       // A known promise's rejection is judged where the promise is (floating or not), not here.
-      if ((kind === CALL_EXPRESSION || kind === NEW_EXPRESSION) && !isPromise(n as ts.CallExpression | ts.NewExpression) && !callees?.cannotThrow(n as ts.CallExpression | ts.NewExpression)) {
+      if ((kind === CALL_EXPRESSION || kind === NEW_EXPRESSION) && !sleeps?.has(n) && !isPromise(n as ts.CallExpression | ts.NewExpression) && !callees?.cannotThrow(n as ts.CallExpression | ts.NewExpression)) {
         unguardedCalls = true;
         if (!escapes && callees?.throws(n as ts.CallExpression | ts.NewExpression)) escapes = true;
       }
@@ -193,7 +293,7 @@ export function returnsUncoveredCall(fn: ts.Node): boolean {
     }
     if (!covered && n.kind === RETURN_STATEMENT && (n as ts.ReturnStatement).expression) {
       const v = unwrap((n as ts.ReturnStatement).expression as ts.Expression);
-      if ((ts.isCallExpression(v) || ts.isNewExpression(v)) && !chainHandlesRejection(v)) found = true;
+      if ((ts.isCallExpression(v) || ts.isNewExpression(v)) && !chainHandlesRejection(v) && !isQuietSleep(v)) found = true;
     }
     ts.forEachChild(n, (c) => visit(c, covered));
   };

@@ -173,6 +173,23 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags a callee whose timers/promises sleep can reject (signal, unseen options, a promise value, a string or unknown delay in JavaScript), or that also awaits what can reject, or that is not node\'s sleep', async () => {
+    // valid/callees-that-sleep-then-catch-everything is the same shapes with a sleep that cannot reject.
+    expect((await findingsOf(RULE, invalid('callee-sleeps-that-can-reject'))).map((f) => `${at(f)} ${f.message}`)).toEqual([
+      `src/jobs/exports.controller.js:6:3 ${floating('pollWithGlobalTimer(…)')}`,
+      `src/jobs/exports.controller.js:7:3 ${floating('pollAtConfiguredInterval(…)')}`,
+      `src/jobs/exports.controller.js:8:3 ${floating('pollAfterServerDelay(…)')}`,
+      `src/jobs/exports.controller.js:9:3 ${floating('settleExport(…)')}`,
+      `src/webhooks/webhooks.service.ts:7:5 ${floating('retryUnlessCancelled(…)')}`,
+      `src/webhooks/webhooks.service.ts:8:5 ${floating('retryWithTimerOptions(…)')}`,
+      `src/webhooks/webhooks.service.ts:9:5 ${floating('deliverWhenIdle(…)')}`,
+      `src/webhooks/webhooks.service.ts:10:5 ${floating('deliverAfterCooldown(…)')}`,
+      `src/webhooks/webhooks.service.ts:11:5 ${floating('retryAfterHealthCheck(…)')}`,
+      `src/webhooks/webhooks.service.ts:12:5 ${floating('retryWithQueueState(…)')}`,
+      `src/webhooks/webhooks.service.ts:13:5 ${floating('warmUpDelivery(…)')}`,
+    ]);
+  });
+
   // nestjs-own-event-emitter2: the service builds its own EventEmitter2, whose listeners Nest does not wrap.
   for (const name of ['nestjs-event-listener-errors-rethrown', 'nestjs-event-listener-added-by-hand', 'nestjs-event-emitter-before-2.0.2', 'nestjs-own-event-emitter2']) {
     it(`flags emitAsync of the injected NestJS emitter when a listener's error can reach it (${name})`, async () => {
@@ -271,6 +288,20 @@ describe(RULE, () => {
       // A synchronous helper of the file that throws, directly or through another helper.
       expect(lint(jobs('  check() { validate(); }\n  start() { setInterval(async () => { this.check(); await this.safe(); }, 1000); }\n}\nfunction validate() { throw new Error("bad"); }\nclass Other {\n'))).toEqual(['5:25 unguardedCallback']);
       expect(lint(jobs('  check() { validate(); }\n  start() { setInterval(async () => { this.check(); await this.safe(); }, 1000); }\n}\nfunction validate() { return Date.now(); }\nclass Other {\n'))).toEqual([]);
+    });
+    it('takes an awaited timers/promises sleep with a number delay and no signal not to reject, and no other sleep', () => {
+      const report = (sleep: string, head = '') =>
+        `import { setTimeout as sleep, scheduler } from 'node:timers/promises';\n${head}async function report(): Promise<void> {\n  ${sleep};\n  try { await fetch('/report'); } catch (err) { console.error(err); }\n}\nexport function start() { report(); }\n`;
+      expect(lint(report('await sleep(1000)'))).toEqual([]);
+      expect(lint(report('await scheduler.wait(1000, { ref: false })'))).toEqual([]);
+      // A delay that is a promise (an async function of the file), a signal, a local function named setTimeout.
+      expect(lint(report('await sleep(nextDelay())', 'async function nextDelay(): Promise<number> { return 1000; }\n'))).toEqual(['7:27 floating']);
+      expect(lint(report('await sleep(1000, undefined, { signal: AbortSignal.timeout(500) })'))).toEqual(['6:27 floating']);
+      expect(lint(report("const setTimeout = async (ms: number) => { await fetch('/wait?ms=' + ms); };\n  await setTimeout(1000)"))).toEqual(['7:27 floating']);
+      // A sleep alone cannot reject; beside a call with nothing guarded, it is no error handling.
+      const pause = (body: string) => `import { setTimeout } from 'node:timers/promises';\nasync function pause(): Promise<void> { ${body} }\nexport function start() { pause(); }\n`;
+      expect(lint(pause('await setTimeout(1000);'))).toEqual([]);
+      expect(lint(pause("await setTimeout(1000); JSON.parse('{');"))).toEqual(['3:27 floating']);
     });
     it('takes a timer started with a function, or cleared, not to throw: only the timer, not calls in its arguments or a shadowing function', () => {
       const locks = (body: string, before = '') => `${before}class Locks {\n  timers: Record<string, NodeJS.Timeout> = {};\n${body}  load(doc: string) { this.keep(doc); }\n}\n`;
