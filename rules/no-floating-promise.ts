@@ -30,6 +30,7 @@ import type { Helpers } from '../src/core/helpers.js';
 import { chainHandlesRejection, chainLink, containsOwn, hasAsyncKeyword, isChainReceiver, isConst, isFunctionNode, isInjectedEmitAsync, isWrapper, promiseKnowledge, rejectionGap, rejectionsHandled, type AsyncFn, type CalleeKnowledge, type FunctionNode, type PromiseSource } from '../src/core/promises.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
+import { compactText } from '../src/core/text.js';
 import type { ProjectFacts } from '../src/project/facts.js';
 
 const EMITTER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
@@ -80,8 +81,9 @@ function isDiscarded(expr: ts.Expression): boolean {
 function describeCall(expr: ts.Expression): string {
   const e = unwrap(expr);
   if (ts.isCallExpression(e) || ts.isNewExpression(e)) return `${ts.isNewExpression(e) ? 'new ' : ''}${describeCall(e.expression)}(…)`;
-  if (ts.isPropertyAccessExpression(e)) return `${describeCall(e.expression)}${e.questionDotToken ? '?.' : '.'}${e.name.text}`;
-  const text = e.getText().replace(/\s+/g, '');
+  // `(await import('axios')).default.post(…)` keeps the parentheses that bind the await to the import.
+  if (ts.isPropertyAccessExpression(e)) return `${ts.isAwaitExpression(unwrap(e.expression)) ? `(${describeCall(e.expression)})` : describeCall(e.expression)}${e.questionDotToken ? '?.' : '.'}${e.name.text}`;
+  const text = compactText(e);
   return text.length <= 40 ? text : '…';
 }
 

@@ -278,6 +278,10 @@ describe(RULE, () => {
       const found = lintText({ text: "import http from 'node:http';\nhttp.createServer().listen(3000).on('error', async () => {\n  await fetch('/alert');\n});\n", filename: 'src/server.ts', rules: [rule] });
       expect(found.map((f) => f.message)).toEqual([unguarded('callback', 'http.createServer(…).listen(…).on')]);
     });
+    it('names a call on an inline dynamic import as written: parentheses and the space after `await` kept', () => {
+      const found = lintText({ text: "export async function notify(): Promise<void> {\n  (await import('axios')).default.post('https://hooks.example.com/orders', {});\n}\n", filename: 'src/notify.ts', rules: [rule] });
+      expect(found.map((f) => f.message)).toEqual([floating("(await import('axios')).default.post(…)")]);
+    });
     it('follows awaited calls of the file that cannot reject, and not a cycle of them', () => {
       const jobs = (body: string) => `${audit}class Jobs {\n  async safe() { try { await recordAudit(); } catch (err) { console.error(err); } }\n${body}}\n`;
       // run() awaits only safe(): neither the timer callback nor a floating run() can reject.

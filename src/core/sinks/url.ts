@@ -11,6 +11,7 @@ import { ts } from '../typescript.js';
 import type { Helpers } from '../helpers.js';
 import { AXIOS_CONFIG_AT, GOT_METHODS } from '../http-clients.js';
 import { memberName, unwrap } from '../references.js';
+import { compactText } from '../text.js';
 import type { SinkKind } from '../taint.js';
 
 const FETCH_MODULES = new Set(['node-fetch', 'cross-fetch', 'isomorphic-fetch']);
@@ -234,7 +235,7 @@ function clientInstanceCall(call: ts.CallExpression, helpers: Helpers): Outbound
   const receiver = unwrap(callee.expression);
   const [a0] = call.arguments;
   const outbound = (): Outbound => {
-    const sink = `${receiver.getText().replace(/\s+/g, '')}.${method}`;
+    const sink = `${compactText(receiver)}.${method}`;
     return method === 'request' ? { sink, options: a0 } : { sink, url: a0, options: call.arguments[AXIOS_CONFIG_AT[method] ?? 1] };
   };
   if (isNestHttpService(receiver)) return outbound();
