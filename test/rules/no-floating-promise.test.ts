@@ -190,6 +190,36 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags a callee whose sleep delay is a number only by an annotation (any body, a cast, ConfigService.get<number>, a parameter), or an imported function that may return anything else', async () => {
+    // A string delay rejects the sleep (ERR_INVALID_ARG_TYPE) before the try: TypeScript checked nothing an `any` reached.
+    expect((await findingsOf(RULE, invalid('sleep-delays-numbers-only-by-annotation'))).map((f) => `${at(f)} ${f.message}`)).toEqual([
+      `src/routes/orders.ts:18:3 ${floating('notifyLater(…)')}`,
+      `src/routes/orders.ts:23:3 ${floating('sendReminderLater(…)')}`,
+      `src/telemetry/schedule.ts:4:3 ${floating('trackAfter(…)')}`,
+      `src/telemetry/schedule.ts:5:3 ${floating('trackWhenConfigured(…)')}`,
+      `src/telemetry/schedule.ts:6:3 ${floating('trackWhenTold(…)')}`,
+      `src/telemetry/schedule.ts:7:3 ${floating('trackHourly(…)')}`,
+      `src/webhooks/delivery.ts:46:3 ${floating('retryAfterBody(…)')}`,
+      `src/webhooks/delivery.ts:47:3 ${floating('retryAfterCast(…)')}`,
+      `src/webhooks/delivery.ts:48:3 ${floating('retryWithDefault(…)')}`,
+      `src/webhooks/delivery.ts:49:3 ${floating('retryWithBackoff(…)')}`,
+      `src/webhooks/retry.scheduler.ts:21:5 ${floating('this.retry(…)')}`,
+    ]);
+  });
+
+  it('flags a callee that awaits a sleep, a sleep wrapper or an empty async function (of its file or imported) and then calls what can throw with nothing guarded', async () => {
+    // An awaited call that cannot reject because nothing in it can fail is no error handling.
+    expect((await findingsOf(RULE, invalid('awaited-quiet-callees-before-unguarded-calls'))).map((f) => `${at(f)} ${f.message}`)).toEqual([
+      `src/jobs/targets.ts:51:3 ${floating('announceAfterNap(…)')}`,
+      `src/jobs/targets.ts:52:3 ${floating('announceAfterPause(…)')}`,
+      `src/jobs/targets.ts:53:3 ${floating('announceAfterSettle(…)')}`,
+      `src/jobs/targets.ts:54:3 ${floating('announceAfterBreath(…)')}`,
+      `src/jobs/targets.ts:55:3 ${floating('announceAfterBriefPause(…)')}`,
+      `src/jobs/targets.ts:56:3 ${floating('announceAfterWarmUp(…)')}`,
+      `src/jobs/targets.ts:57:3 ${floating('announceWhenThrottled(…)')}`,
+    ]);
+  });
+
   // nestjs-own-event-emitter2: the service builds its own EventEmitter2, whose listeners Nest does not wrap.
   for (const name of ['nestjs-event-listener-errors-rethrown', 'nestjs-event-listener-added-by-hand', 'nestjs-event-emitter-before-2.0.2', 'nestjs-own-event-emitter2']) {
     it(`flags emitAsync of the injected NestJS emitter when a listener's error can reach it (${name})`, async () => {
@@ -306,6 +336,14 @@ describe(RULE, () => {
       const pause = (body: string) => `import { setTimeout } from 'node:timers/promises';\nasync function pause(): Promise<void> { ${body} }\nexport function start() { pause(); }\n`;
       expect(lint(pause('await setTimeout(1000);'))).toEqual([]);
       expect(lint(pause("await setTimeout(1000); JSON.parse('{');"))).toEqual(['3:27 floating']);
+      // A delay is a number by its syntax, in TypeScript too: a function of the file returning one, not a parameter typed number.
+      expect(lint(report('await sleep(jitter())', 'const BASE_MS = 1000;\nfunction jitter() { return BASE_MS + Math.random() * 100; }\n'))).toEqual([]);
+      expect(lint(report('await sleep(Number(process.env.REPORT_DELAY_MS) || 1000)'))).toEqual([]);
+      expect(lint(report('await sleep(delayOf(2))', 'function delayOf(n: number) { return n * 1000; }\n'))).toEqual(['7:27 floating']);
+      expect(lint(report('await sleep(attempt * 1000)').replace('report(): Promise<void>', 'report(attempt: number): Promise<void>').replace('report(); }', 'report(1); }'))).toEqual(['6:27 floating']);
+      // A wrapper of a sleep that cannot reject is no error handling either.
+      expect(lint(pause("await nap(); JSON.parse('{');").replace('async function pause', 'const nap = async () => setTimeout(10);\nasync function pause'))).toEqual(['4:27 floating']);
+      expect(lint(pause("await nap(); try { JSON.parse('{'); } catch (err) { console.error(err); }").replace('async function pause', 'const nap = async () => setTimeout(10);\nasync function pause'))).toEqual([]);
     });
     it('takes a timer started with a function, or cleared, not to throw: only the timer, not calls in its arguments or a shadowing function', () => {
       const locks = (body: string, before = '') => `${before}class Locks {\n  timers: Record<string, NodeJS.Timeout> = {};\n${body}  load(doc: string) { this.keep(doc); }\n}\n`;
