@@ -31,7 +31,8 @@ export default defineFileRule({
       'request through variables, string building, functions of the same file and project services in other files. A fixed ' +
       'same-site path before the value keeps it on the site (`/orders/${id}`, `./callback?${params}`, `original?${params}`), as long ' +
       'as the fixed text goes past the slash: after `/`, `./` or `.` alone the value can supply the second slash. A path-relative ' +
-      'first segment counts only when it is closed by `/`, `?` or `#` and has no `:` before it: `java` + `script:…` is a javascript: URL.',
+      'first segment counts only when it is closed by `/`, `?` or `#`, has no `:` before it (`java` + `script:…` is a javascript: URL) ' +
+      'and is not a dot segment, `%2e` counting as a dot (`%2e%2e/` is `../`).',
     fix:
       'Redirect to a path you build (`/orders/${id}`), to a value from an allow list, or to a relative path after checking it: ' +
       "`if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\\\')) next = '/';`. For absolute URLs, parse " +

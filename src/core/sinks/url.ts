@@ -46,10 +46,11 @@ function pieces(expr: ts.Expression, helpers: Helpers, depth = 0): Piece[] {
 
 /**
  * A path-relative reference's literal first segment, closed by `/`, `?` or `#` (`original?`,
- * `edit/`): no `:` (a scheme), no backslash, not a dot segment (see `originFixed`), and no space or
+ * `edit/`): no `:` (a scheme), no backslash, not a dot segment (see `originFixed`; `%2e` is a dot
+ * there too, in any case: `.%2e/`, `%2E./` and `%2e%2e/` are `../` to a URL parser), and no space or
  * control character (a URL parser strips them at the start, which could leave a leading slash).
  */
-const FIRST_SEGMENT = /^(?!\.\.?[/?#])[^:/?#\\\s\x00-\x1f]+[/?#]/;
+const FIRST_SEGMENT = /^(?!(?:\.|%2e){1,2}[/?#])[^:/?#\\\s\x00-\x1f]+[/?#]/i;
 
 /**
  * The text before a piece fixes the origin: `https://host/`, `${API}/`, a relative `/path` (not
