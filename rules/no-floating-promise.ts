@@ -17,7 +17,11 @@
 // `maintainLock`, which only assigns `this.locks[doc] = setInterval(() => …, ms)`).
 // Not judged: browser code and tests (see `create`).
 // Nor a call of an exported async function or method of a project module (an imported function, an
-// injected service's method) whose own body catches everything (teable's session store `get`).
+// injected service's method) whose own body catches everything (teable's session store `get`), also
+// when a timers/promises sleep that cannot reject comes before its try (directus's telemetry `track`,
+// whose delay `getRandomWaitTime()` is an imported function returning a number by its syntax). An
+// awaited sleep, or a function that cannot reject only because nothing in it can fail (an empty body,
+// a sleep wrapper), is no error handling for what follows it (see `Settles` in ../src/core/promises.ts).
 // Nor `emitAsync` of the EventEmitter2 NestJS injects, or a service method that only returns it, when
 // the project depends on @nestjs/event-emitter >= 2.0.2 (every `@OnEvent` listener's error is logged,
 // not rethrown) and no non-test module sets `suppressErrors` to other than `true` or adds a listener
@@ -26,9 +30,10 @@
 import semver from 'semver';
 import { ts } from '../src/core/typescript.js';
 import type { Helpers } from '../src/core/helpers.js';
-import { chainHandlesRejection, chainLink, containsOwn, hasAsyncKeyword, isChainReceiver, isConst, isFunctionNode, isInjectedEmitAsync, isWrapper, promiseKnowledge, rejectionGap, rejectionsHandled, type AsyncFn, type CalleeKnowledge, type FunctionNode, type PromiseSource } from '../src/core/promises.js';
+import { chainHandlesRejection, chainLink, containsOwn, hasAsyncKeyword, isChainReceiver, isConst, isFunctionNode, isInjectedEmitAsync, isWrapper, promiseKnowledge, settlement, type AsyncFn, type CalleeKnowledge, type FunctionNode, type PromiseSource, type Settles } from '../src/core/promises.js';
 import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
+import { compactText } from '../src/core/text.js';
 import type { ProjectFacts } from '../src/project/facts.js';
 
 const EMITTER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
@@ -79,8 +84,9 @@ function isDiscarded(expr: ts.Expression): boolean {
 function describeCall(expr: ts.Expression): string {
   const e = unwrap(expr);
   if (ts.isCallExpression(e) || ts.isNewExpression(e)) return `${ts.isNewExpression(e) ? 'new ' : ''}${describeCall(e.expression)}(…)`;
-  if (ts.isPropertyAccessExpression(e)) return `${describeCall(e.expression)}${e.questionDotToken ? '?.' : '.'}${e.name.text}`;
-  const text = e.getText().replace(/\s+/g, '');
+  // `(await import('axios')).default.post(…)` keeps the parentheses that bind the await to the import.
+  if (ts.isPropertyAccessExpression(e)) return `${ts.isAwaitExpression(unwrap(e.expression)) ? `(${describeCall(e.expression)})` : describeCall(e.expression)}${e.questionDotToken ? '?.' : '.'}${e.name.text}`;
+  const text = compactText(e);
   return text.length <= 40 ? text : '…';
 }
 
@@ -154,7 +160,12 @@ export default defineFileRule({
       'and neither throws nor calls a function of the file that throws (a body with no try that makes any other call is taken to be able to ' +
       'throw, except starting a timer with a function or clearing one: a method that only does `this.timers[id] = setInterval(() => …, ms)` ' +
       'cannot reject, as the callback runs later, outside its promise); nor a call of an exported async function or method of a ' +
-      "project module (an imported function, an injected service's method) whose own body catches everything; nor `emitAsync` of " +
+      "project module (an imported function, an injected service's method) whose own body catches everything (in both, a sleep of " +
+      'node:timers/promises may come before the try: an awaited `setTimeout`, `setImmediate` or `scheduler.wait` with a number delay, ' +
+      'a literal value and no `signal` cannot reject; the delay must be a number by its syntax, in TypeScript too, as a string one rejects ' +
+      'and an `any` or a parameter typed `number` may hold one: a literal, arithmetic on numbers, `Math.*`, `Number(…)`, a const or a ' +
+      'function of the file or an imported project function that returns one; such a sleep, or an empty async function, is no error handling: ' +
+      'awaited before other calls with nothing guarded, the body can still reject); nor `emitAsync` of ' +
       'the injected NestJS `EventEmitter2` (or a service method that only returns it) with @nestjs/event-emitter >= 2.0.2, which logs ' +
       "every `@OnEvent` listener's error, when no module sets `suppressErrors: false` or adds a listener to that emitter by hand; " +
       'nor a `Promise.allSettled(…).then(…)` chain whose callbacks (block bodies) neither throw nor return a value (`allSettled` does not reject). ' +
@@ -250,12 +261,12 @@ export default defineFileRule({
     };
     const throwsVerdicts = new Map<FunctionNode, boolean>();
     // Verdicts of cannotReject, one per function of this file (see below).
-    const rejectVerdicts = new Map<AsyncFn, boolean>();
+    const rejectVerdicts = new Map<AsyncFn, Settles>();
     const underWay: AsyncFn[] = [];
     const callees: CalleeKnowledge = {
       settles: (call) => {
         const source = returnsPromise(call);
-        return !!source && (!!source.settles || (!!source.fn && cannotReject(source.fn)) || (emitsNestEvents(call, source) && nestSettles()));
+        return !!source && (source.settles || (!!source.fn && cannotReject(source.fn)) || (emitsNestEvents(call, source) && nestSettles()));
       },
       throws: (call) => {
         const fn = known.localFunction(call);
@@ -265,12 +276,17 @@ export default defineFileRule({
         return verdict;
       },
       cannotThrow: (call) => isQuietTimerCall(call, helpers),
+      returnsNumber: (callee) => {
+        const ref = helpers.referenceOf(callee);
+        return ref?.kind === 'module' && !!ref.resolved && ref.path.length === 1 && helpers.exportOf(ref)?.info.returnsNumber === true;
+      },
     };
     /**
-     * An async function of this file cannot reject: its own body catches everything it awaits
-     * (`rejectionsHandled`), or every `await` and returned promise in it that no try covers is a call
-     * of an async function of this file that cannot reject (followed up to MAX_CALLEE_DEPTH deep), no
-     * `throw` and no call of a function of this file that throws is outside a catching try. Other
+     * An async function of this file cannot reject (and how it settles, see `Settles`): its own body
+     * catches everything it awaits (`settlement` without callees), or every `await` and returned
+     * promise in it that no try covers is a call of an async function of this file that cannot
+     * reject (followed up to MAX_CALLEE_DEPTH deep), no `throw` and no call of a function of this
+     * file that throws is outside a catching try. Other
      * synchronous calls are taken not to throw, as `rejectionGap` takes them beside a `.catch(…)` chain;
      * a body with nothing guarded that calls anything but a timer it starts or clears can reject.
      * A function already under way (recursion) is not known to settle. Every verdict is kept, also a
@@ -278,16 +294,17 @@ export default defineFileRule({
      * first reached, but a cut-off only ever turns a verdict negative (a finding kept, none dropped), and
      * each function is judged once per file (without that, K awaits per method cost K^depth walks).
      */
-    const cannotReject = (fn: AsyncFn): boolean => {
+    const cannotReject = (fn: AsyncFn): Settles => {
       const kept = rejectVerdicts.get(fn);
       if (kept !== undefined) return kept;
-      if (rejectionsHandled(fn, isPromise)) {
-        rejectVerdicts.set(fn, true);
-        return true;
+      const own = settlement(fn, isPromise);
+      if (own) {
+        rejectVerdicts.set(fn, own);
+        return own;
       }
       if (underWay.includes(fn) || underWay.length >= MAX_CALLEE_DEPTH) return false;
       underWay.push(fn);
-      const verdict = rejectionGap(fn, isPromise, callees) === null;
+      const verdict = settlement(fn, isPromise, callees);
       underWay.pop();
       rejectVerdicts.set(fn, verdict);
       return verdict;

@@ -4,7 +4,7 @@
 // same file, or in a project function in another file. `/login?next=https://evil.example` then
 // is a link on the real site that lands on a phishing copy, and OAuth codes or tokens carried in
 // the redirect leak to another origin. Flows come from the taint engine (src/core/taint.ts, sinks
-// in src/core/sinks/redirect.ts): a fixed path prefix (`/orders/${id}`, `./callback?${q}`), a relative-path check
+// in src/core/sinks/redirect.ts): a fixed path prefix (`/orders/${id}`, `./callback?${q}`, `original?${q}`), a relative-path check
 // that also rejects `//`, an origin comparison and an allow list end them.
 import { redirectSinks } from '../src/core/sinks/redirect.js';
 import { defineFileRule } from '../src/core/rule.js';
@@ -29,8 +29,10 @@ export default defineFileRule({
       'redirect carries an OAuth code or a token in its query string, the other site receives it. `//evil.example` and ' +
       '`/\\evil.example` are absolute URLs to a browser even though they start with a slash. The rule follows the value from the ' +
       'request through variables, string building, functions of the same file and project services in other files. A fixed ' +
-      'same-site path before the value keeps it on the site (`/orders/${id}`, `./callback?${params}`), as long as the fixed text ' +
-      'goes past the slash: after `/`, `./` or `.` alone the value can supply the second slash.',
+      'same-site path before the value keeps it on the site (`/orders/${id}`, `./callback?${params}`, `original?${params}`), as long ' +
+      'as the fixed text goes past the slash: after `/`, `./` or `.` alone the value can supply the second slash. A path-relative ' +
+      'first segment counts only when it is closed by `/`, `?` or `#`, has no `:` before it (`java` + `script:…` is a javascript: URL) ' +
+      'and is not a dot segment, `%2e` counting as a dot (`%2e%2e/` is `../`).',
     fix:
       'Redirect to a path you build (`/orders/${id}`), to a value from an allow list, or to a relative path after checking it: ' +
       "`if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\\\')) next = '/';`. For absolute URLs, parse " +

@@ -9,6 +9,7 @@ import type { Helpers } from '../src/core/helpers.js';
 import { AXIOS_CONFIG_AT, isClientRequest } from '../src/core/http-clients.js';
 import { memberName, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
+import { compactText } from '../src/core/text.js';
 import type { ReportDescriptor, RuleContext, TextEdit } from '../src/core/types.js';
 import { addArgumentEdit, addPropertyEdit } from '../src/core/edits.js';
 import { httpClientCreation, timeoutOption, type HttpClientInfo, type TimeoutState } from '../src/project/modules.js';
@@ -187,7 +188,7 @@ function checkNeedle(call: ts.CallExpression, method: string, callee: string, he
 /** Classifies a call: null when it is not an outbound HTTP call, else the finding (or null inside) to report. */
 function check(call: ts.CallExpression, context: Ctx): { report: Report | null } | null {
   const { helpers, project } = context;
-  const callee = call.expression.getText().replace(/\s+/g, '');
+  const callee = compactText(call.expression);
   if (helpers.isGlobalCall(call, 'fetch')) return { report: checkFetch(call, callee, [], helpers) };
   const ref = helpers.calleeOf(call);
   if (ref?.kind === 'module' && !ref.resolved) {

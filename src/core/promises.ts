@@ -6,11 +6,11 @@
 import { ts } from './typescript.js';
 import type { ProjectFacts } from '../project/facts.js';
 import type { Reference } from './types.js';
-import { asyncMembersOf as listAsyncMembers, isAsyncFunctionLike } from '../project/modules.js';
+import { asyncMembersOf as listAsyncMembers, isAsyncFunctionLike, type ExportInfo } from '../project/modules.js';
 import type { Helpers } from './helpers.js';
 import { clientReturnsPromise } from './http-clients.js';
-import { memberFunctionOf, unwrap } from './references.js';
-import { isFunctionLike, kindTable } from './scope.js';
+import { memberFunctionOf, referenceOf, unwrap } from './references.js';
+import { isFunctionLike, kindTable, ScopeIndex } from './scope.js';
 
 const PROMISE_STATICS = new Set(['resolve', 'reject', 'all', 'allSettled', 'race', 'any', 'try']);
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
@@ -31,9 +31,9 @@ type MemberTest = (method: string, call: ts.CallExpression) => PromiseSource | u
 /**
  * A call known to return a promise; `fn` is the async function it runs when it is declared in this file.
  * `settles`: it runs an exported async function or method of a project module whose own body cannot
- * reject (the facts' `settles` / `settlingMethods`).
+ * reject (the facts' `settles` / `settlingMethods`; `'quietly'` when nothing in it is guarded, see `Settles`).
  */
-export type PromiseSource = { fn?: AsyncFn; settles?: boolean; emitsEvents?: boolean };
+export type PromiseSource = { fn?: AsyncFn; settles?: Settles; emitsEvents?: boolean };
 
 /** A syntactic wrapper that passes its operand's value on: `(x)`, `x as T`, `x!`, `x satisfies T`. */
 export const isWrapper = (n: ts.Node) => ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n);
@@ -91,10 +91,157 @@ function isNested(n: ts.Node): boolean {
   return isFunctionLike(n) || n.kind === CLASS_DECLARATION || n.kind === CLASS_EXPRESSION;
 }
 
+// A scope index per file for `isQuietSleep`, only for files that name timers/promises at all (the
+// others cannot import it): most files never build one.
+const sleepScopes = new WeakMap<ts.SourceFile, ScopeIndex | null>();
+function sleepScope(node: ts.Node): ScopeIndex | null {
+  const sf = node.getSourceFile();
+  let scope = sleepScopes.get(sf);
+  if (scope === undefined) sleepScopes.set(sf, (scope = sf.text.includes('timers/promises') ? new ScopeIndex() : null));
+  return scope;
+}
+
+const NUMBER_GLOBALS = new Set(['NaN', 'Infinity', 'undefined']);
+const NUMBER_FUNCTIONS = new Set(['Number', 'parseInt', 'parseFloat', 'Date.now', 'Number.parseInt', 'Number.parseFloat']);
+const NUMBER_OPERATORS = new Set([
+  ts.SyntaxKind.PlusToken,
+  ts.SyntaxKind.MinusToken,
+  ts.SyntaxKind.AsteriskToken,
+  ts.SyntaxKind.SlashToken,
+  ts.SyntaxKind.PercentToken,
+  ts.SyntaxKind.AsteriskAsteriskToken,
+  ts.SyntaxKind.BarBarToken,
+  ts.SyntaxKind.AmpersandAmpersandToken,
+  ts.SyntaxKind.QuestionQuestionToken,
+]);
+/** How deep `isNumeric` follows consts and functions (a cycle ends there too). */
+const MAX_NUMBER_DEPTH = 4;
+
+/**
+ * Whether a call of a function imported from a project module returns a number by its syntax (the
+ * facts' `returnsNumber`): asked with the callee (`getRandomWaitTime` in `getRandomWaitTime()`).
+ */
+export type ImportedNumber = (callee: ts.Expression) => boolean;
+
+/**
+ * A number (or undefined) by its syntax alone: a numeric literal, arithmetic or `||`/`??` on such
+ * values, `Math.x(…)`, `Number(…)`, `parseInt(…)`, `Date.now()`, a `const` holding one, or a
+ * call of a function of this file (not async) whose every return is one (`returnsNumber`), or of an
+ * imported one `imported` knows. A bigint or a string is not, nor is anything typed `number` only by
+ * an annotation (a parameter, a property, a generic's argument): what reaches it may be `any`
+ * (`req.body.delayMs`, `x as any`, NestJS's `config.get<number>(…)`, which returns the environment's string).
+ */
+function isNumeric(expr: ts.Expression, scope: ScopeIndex, imported: ImportedNumber | undefined, depth = 0): boolean {
+  const e = unwrap(expr);
+  if (ts.isNumericLiteral(e)) return true;
+  if (ts.isPrefixUnaryExpression(e)) return (e.operator === ts.SyntaxKind.MinusToken || e.operator === ts.SyntaxKind.PlusToken) && isNumeric(e.operand, scope, imported, depth);
+  if (ts.isBinaryExpression(e)) return NUMBER_OPERATORS.has(e.operatorToken.kind) && isNumeric(e.left, scope, imported, depth) && isNumeric(e.right, scope, imported, depth);
+  if (ts.isConditionalExpression(e)) return isNumeric(e.whenTrue, scope, imported, depth) && isNumeric(e.whenFalse, scope, imported, depth);
+  if (ts.isCallExpression(e)) {
+    const ref = referenceOf(e.expression, scope, () => null);
+    if (ref?.kind === 'global') return ref.path.length <= 1 && ((ref.name === 'Math' && ref.path.length === 1) || NUMBER_FUNCTIONS.has([ref.name, ...ref.path].join('.')));
+    if (ref?.kind === 'module') return !!imported?.(e.expression);
+    const fn = ref?.kind === 'local' && ref.path.length === 0 ? functionOf(ref.declaration) : undefined;
+    return !!fn && depth < MAX_NUMBER_DEPTH && returnsNumberIn(fn, scope, imported, depth + 1);
+  }
+  if (!ts.isIdentifier(e)) return false;
+  const decl = scope.declarationOf(e);
+  if (!decl) return NUMBER_GLOBALS.has(e.text);
+  return depth < MAX_NUMBER_DEPTH && ts.isVariableDeclaration(decl) && isConst(decl) && ts.isIdentifier(decl.name) && !!decl.initializer && isNumeric(decl.initializer, scope, imported, depth + 1);
+}
+
+/** The function a declaration names: a function declaration, or a `const` holding an arrow or function expression. */
+function functionOf(decl: ts.Declaration): FunctionNode | undefined {
+  if (ts.isFunctionDeclaration(decl)) return decl;
+  if (!ts.isVariableDeclaration(decl) || !isConst(decl) || !decl.initializer) return undefined;
+  const init = unwrap(decl.initializer);
+  return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : undefined;
+}
+
+function returnsNumberIn(fn: FunctionNode, scope: ScopeIndex, imported: ImportedNumber | undefined, depth: number): boolean {
+  const body = fn.body;
+  if (!body || hasAsyncKeyword(fn) || (fn as { asteriskToken?: ts.Node }).asteriskToken) return false;
+  if (!ts.isBlock(body)) return isNumeric(body, scope, imported, depth);
+  return !containsOwn(body, (n) => ts.isReturnStatement(n) && !!n.expression && !isNumeric(n.expression, scope, imported, depth));
+}
+
+/**
+ * A function (not async, not a generator) whose every returned value is a number by its syntax
+ * (`isNumeric`): directus's `getRandomWaitTime = () => Math.floor(Math.random() * 1.8e6)`. The module
+ * facts' `returnsNumber`; calls of imported functions in it are not followed.
+ */
+export function returnsNumber(fn: ts.Node, scope: ScopeIndex): boolean {
+  return isFunctionNode(fn) && returnsNumberIn(fn, scope, undefined, 0);
+}
+
+/**
+ * A timer's delay that cannot make it reject: none, or a number by its syntax (`isNumeric`), in
+ * TypeScript as in JavaScript: timers/promises rejects a string or bigint delay, and a TypeScript delay
+ * typed `number` may hold either (an `any` reaches it unchecked). A promise never passes (it would
+ * float inside the function instead).
+ */
+function isQuietDelay(arg: ts.Expression | undefined, scope: ScopeIndex, isPromise: (e: ts.Expression) => boolean, imported: ImportedNumber | undefined): boolean {
+  if (!arg) return true;
+  const e = unwrap(arg);
+  return !ts.isSpreadElement(e) && !isPromise(e) && isNumeric(e, scope, imported);
+}
+
+/** The value a timer resolves with, which cannot be a promise that rejects: none, `undefined`, or a literal. */
+function isQuietValue(arg: ts.Expression | undefined): boolean {
+  if (!arg) return true;
+  const e = unwrap(arg);
+  return ts.isLiteralExpression(e) || ts.isTemplateExpression(e) || (ts.isIdentifier(e) && e.text === 'undefined') || e.kind === ts.SyntaxKind.NullKeyword || e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword;
+}
+
+/** Timer options that cannot make it reject: none, or an object literal with at most `ref: true|false` (no `signal`, nothing unseen). */
+function isQuietOptions(arg: ts.Expression | undefined): boolean {
+  if (!arg) return true;
+  const e = unwrap(arg);
+  if (ts.isIdentifier(e)) return e.text === 'undefined';
+  return ts.isObjectLiteralExpression(e) && e.properties.every((p) => ts.isPropertyAssignment(p) && nameText(p.name) === 'ref' && (p.initializer.kind === ts.SyntaxKind.TrueKeyword || p.initializer.kind === ts.SyntaxKind.FalseKeyword));
+}
+
+/**
+ * A sleep of node:timers/promises that cannot reject (directus's `await setTimeout(getRandomWaitTime())`
+ * before its telemetry `try`): `setTimeout(delay, value, options)`, `setImmediate(value, options)` or
+ * `scheduler.wait(delay, options)`, imported under any name (import, namespace, default, require), whose
+ * delay is a number (`isQuietDelay`; `imported` says which imported functions return one), whose value
+ * is a literal, and whose options are absent or only `ref`. With a `signal` it rejects when aborted;
+ * options it cannot see (a variable, a spread) may hold one. Its arguments' own calls and awaits are
+ * judged where they are, like any other in the body.
+ */
+export function isQuietSleep(expr: ts.Expression, isPromise: (e: ts.Expression) => boolean = () => false, imported?: ImportedNumber): boolean {
+  const call = unwrap(expr);
+  if (!ts.isCallExpression(call)) return false;
+  const scope = sleepScope(call);
+  if (!scope) return false;
+  const ref = referenceOf(call.expression, scope, () => null);
+  if (ref?.kind !== 'module' || ref.module !== 'timers/promises') return false;
+  const [first, second, third, ...more] = call.arguments;
+  switch (ref.path.join('.')) {
+    case 'setTimeout':
+      return more.length === 0 && isQuietDelay(first, scope, isPromise, imported) && isQuietValue(second) && isQuietOptions(third);
+    case 'setImmediate':
+      return !third && isQuietValue(first) && isQuietOptions(second);
+    case 'scheduler.wait':
+      return !third && isQuietDelay(first, scope, isPromise, imported) && isQuietOptions(second);
+    default:
+      return false;
+  }
+}
+
+/**
+ * How a call of an async function that cannot reject settles: `true` when its body guards or handles
+ * something (a catching try, an awaited `.catch(…)` chain or such a call), `'quietly'` when nothing in
+ * it could fail in the first place (an empty body, a sleep that cannot reject, a call that settles
+ * quietly): awaiting it cannot reject, but it is no error handling (see `rejectionGap`).
+ */
+export type Settles = boolean | 'quietly';
+
 /** What a caller knows about called functions (see `rejectionGap`). */
 export type CalleeKnowledge = {
-  /** The call runs an async function that cannot reject. */
-  settles(call: ts.CallExpression | ts.NewExpression): boolean;
+  /** The call runs an async function that cannot reject (see `Settles`). */
+  settles(call: ts.CallExpression | ts.NewExpression): Settles;
   /** The call (not a promise) is known to throw synchronously. */
   throws(call: ts.CallExpression | ts.NewExpression): boolean;
   /**
@@ -102,6 +249,8 @@ export type CalleeKnowledge = {
    * It does not make a body with nothing guarded `no-try` (every other call does).
    */
   cannotThrow(call: ts.CallExpression | ts.NewExpression): boolean;
+  /** Which imported functions return a number by their syntax, for a sleep's delay (none when not given). */
+  returnsNumber?: ImportedNumber;
 };
 
 /** Why an async function can reject through its own body: no try at all, an await/throw outside it, or a catch that rethrows. */
@@ -118,27 +267,50 @@ export type RejectionGap = 'no-try' | 'outside-try' | 'rethrows';
  * `callees` (optional) carries what a caller knows about the functions called: an awaited or returned
  * call that `settles` (it runs a function that cannot reject) is handled like a `.catch(…)` chain,
  * an unguarded call that `throws` (synchronously) is an escape like a `throw` statement, and one that
- * `cannotThrow` (a timer started or cleared) is not counted as a call.
+ * `cannotThrow` (a timer started or cleared) is not counted as a call. An awaited or returned sleep
+ * of timers/promises that cannot reject (`isQuietSleep`), or call that settles `'quietly'` (an empty
+ * async function, a wrapper around such a sleep), is neither an escape nor a call, but it is no error
+ * handling either: beside it, a body with nothing guarded that calls anything is still `no-try`.
  */
 export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expression) => boolean = () => false, callees?: CalleeKnowledge): RejectionGap | null {
+  return rejectionVerdict(fn, isPromise, callees).gap;
+}
+
+/** How a call of the async function settles (see `Settles`): false when its body can reject (`rejectionGap`). */
+export function settlement(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expression) => boolean = () => false, callees?: CalleeKnowledge): Settles {
+  const verdict = rejectionVerdict(fn, isPromise, callees);
+  return verdict.gap === null && (verdict.handles || 'quietly');
+}
+
+/** `rejectionGap`'s verdict, and whether the body guards or handles anything (a catching try, an awaited call handled or settling with handling). */
+export function rejectionVerdict(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expression) => boolean = () => false, callees?: CalleeKnowledge): { gap: RejectionGap | null; handles: boolean } {
   const body = (fn as { body?: ts.Node }).body;
-  if (!body) return null;
+  if (!body) return { gap: null, handles: false };
   let escapes = false;
+  const numbers = callees?.returnsNumber;
   // Once something escapes, the verdict is not null whatever the callees do: they are not asked
   // (each answer can walk other functions).
-  const settles = (value: ts.Expression) => {
+  const settles = (value: ts.Expression): Settles => {
     const v = unwrap(value);
     return !!callees && !escapes && (ts.isCallExpression(v) || ts.isNewExpression(v)) && callees.settles(v);
   };
   const unhandledPromise = (value: ts.Expression) => {
     const v = unwrap(value);
-    return (ts.isCallExpression(v) || ts.isNewExpression(v)) && isPromise(v) && !chainHandlesRejection(v) && !settles(v);
+    return (ts.isCallExpression(v) || ts.isNewExpression(v)) && isPromise(v) && !chainHandlesRejection(v) && !settles(v) && !isQuietSleep(v, isPromise, numbers);
   };
-  if (!ts.isBlock(body)) return chainHandlesRejection(body as ts.Expression) || settles(body as ts.Expression) ? null : 'no-try';
+  if (!ts.isBlock(body)) {
+    const value = body as ts.Expression;
+    if (chainHandlesRejection(value)) return { gap: null, handles: true };
+    const settled = settles(value);
+    return settled || isQuietSleep(value, isPromise, numbers) ? { gap: null, handles: settled === true } : { gap: 'no-try', handles: false };
+  }
   let guarded = false;
   let handledAwaits = false;
   let rethrows = false;
   let unguardedCalls = false;
+  // The calls of awaited sleeps that cannot reject, and of functions that settle quietly: neither an
+  // escape nor a call that could throw, nor error handling (handledAwaits).
+  let sleeps: Set<ts.Node> | undefined;
   // The children's visits, one closure each (not one per node).
   const visitCovered = (c: ts.Node): void => visit(c, true);
   const visitOpen = (c: ts.Node): void => visit(c, false);
@@ -153,7 +325,11 @@ export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expr
       for (const part of [t.tryBlock, t.catchClause?.block, t.finallyBlock]) if (part) visit(part, covered || catches);
       return;
     }
-    if (kind === AWAIT_EXPRESSION && (chainHandlesRejection((n as ts.AwaitExpression).expression) || settles((n as ts.AwaitExpression).expression))) handledAwaits = true;
+    const awaited = kind === AWAIT_EXPRESSION ? (n as ts.AwaitExpression).expression : undefined;
+    const handledChain = !!awaited && chainHandlesRejection(awaited);
+    const settled = awaited && !handledChain ? settles(awaited) : false;
+    if (handledChain || settled === true) handledAwaits = true;
+    else if (awaited && (settled === 'quietly' || isQuietSleep(awaited, isPromise, numbers))) (sleeps ??= new Set()).add(unwrap(awaited));
     else if (!covered) {
       const risky =
         kind === AWAIT_EXPRESSION ||
@@ -162,7 +338,7 @@ export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expr
         (kind === RETURN_STATEMENT && !!(n as ts.ReturnStatement).expression && unhandledPromise((n as ts.ReturnStatement).expression as ts.Expression));
       if (risky) escapes = true;
       // A known promise's rejection is judged where the promise is (floating or not), not here.
-      if ((kind === CALL_EXPRESSION || kind === NEW_EXPRESSION) && !isPromise(n as ts.CallExpression | ts.NewExpression) && !callees?.cannotThrow(n as ts.CallExpression | ts.NewExpression)) {
+      if ((kind === CALL_EXPRESSION || kind === NEW_EXPRESSION) && !sleeps?.has(n) && !isPromise(n as ts.CallExpression | ts.NewExpression) && !callees?.cannotThrow(n as ts.CallExpression | ts.NewExpression)) {
         unguardedCalls = true;
         if (!escapes && callees?.throws(n as ts.CallExpression | ts.NewExpression)) escapes = true;
       }
@@ -170,8 +346,9 @@ export function rejectionGap(fn: ts.SignatureDeclaration, isPromise: (e: ts.Expr
     ts.forEachChild(n, covered ? visitCovered : visitOpen);
   };
   visit(body, false);
-  if (escapes) return rethrows ? 'rethrows' : guarded ? 'outside-try' : 'no-try';
-  return guarded || handledAwaits || !unguardedCalls ? null : 'no-try';
+  const handles = guarded || handledAwaits;
+  if (escapes) return { gap: rethrows ? 'rethrows' : guarded ? 'outside-try' : 'no-try', handles };
+  return { gap: handles || !unguardedCalls ? null : 'no-try', handles };
 }
 
 /**
@@ -193,7 +370,7 @@ export function returnsUncoveredCall(fn: ts.Node): boolean {
     }
     if (!covered && n.kind === RETURN_STATEMENT && (n as ts.ReturnStatement).expression) {
       const v = unwrap((n as ts.ReturnStatement).expression as ts.Expression);
-      if ((ts.isCallExpression(v) || ts.isNewExpression(v)) && !chainHandlesRejection(v)) found = true;
+      if ((ts.isCallExpression(v) || ts.isNewExpression(v)) && !chainHandlesRejection(v) && !isQuietSleep(v)) found = true;
     }
     ts.forEachChild(n, (c) => visit(c, covered));
   };
@@ -201,10 +378,6 @@ export function returnsUncoveredCall(fn: ts.Node): boolean {
   return found;
 }
 
-/** The async function cannot reject through its own body (see `rejectionGap`). */
-export function rejectionsHandled(fn: AsyncFn, isPromise: (e: ts.Expression) => boolean): boolean {
-  return rejectionGap(fn, isPromise) === null;
-}
 
 /** The object `this` is inside `node`: the enclosing class or object literal (arrows keep `this`). */
 function thisContainer(node: ts.Node): ts.ClassLikeDeclaration | ts.ObjectLiteralExpression | undefined {
@@ -314,7 +487,7 @@ export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
     if (decl && ts.isClassDeclaration(decl)) return has(asyncMembersOf(decl));
     const ref = helpers.referenceOf(id);
     const exp = ref?.kind === 'module' ? helpers.exportOf(ref) : undefined;
-    return exp && ((m) => (exp.info.asyncMethods.has(m) ? (exp.info.settlingMethods.has(m) ? { settles: true } : exp.info.emitAsyncWrappers.has(m) ? { emitsEvents: true } : {}) : undefined));
+    return exp && ((m) => (exp.info.asyncMethods.has(m) ? (exp.info.settlingMethods.has(m) ? { settles: exp.info.quietMethods.has(m) ? 'quietly' : true } : exp.info.emitAsyncWrappers.has(m) ? { emitsEvents: true } : {}) : undefined));
   };
   const typeMethods = (type: ts.TypeNode | undefined) => (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? classMethods(type.typeName) : undefined);
   /** Promise-returning methods of the object an initializer creates: object literal, class instance, pg pool, axios/got instance. */
@@ -347,16 +520,25 @@ export function promiseKnowledge(helpers: Helpers, project: ProjectFacts) {
     if (module === 'node-fetch') return path.length === 0 || (path.length === 1 && first === 'default');
     return module === 'undici' && path.length === 1 && (first === 'fetch' || first === 'request');
   };
-  /** An export of a project module: an async function, or an async method of an exported object or class instance (settling when its own body cannot reject). */
+  /**
+   * An export of a project module: an async function, or an async method of an exported object or class
+   * instance (settling when its own body cannot reject; a function whose sleep's delay calls imported
+   * functions when each returns a number, see the facts' `settlesIf`).
+   */
   const projectApi = (resolved: string, path: string[], ref: Parameters<Helpers['exportOf']>[0]): PromiseSource | undefined => {
     const [first, second] = path;
-    const source = (async: boolean | undefined, settles: boolean | undefined) => (async ? (settles ? { settles: true } : {}) : undefined);
+    const source = (async: boolean | undefined, settles: Settles | undefined) => (async ? (settles ? { settles } : {}) : undefined);
+    const ofFunction = (info: ExportInfo): Settles => (info.settles || !!info.settlesIf?.every((r) => project.exportOfReference(r)?.info.returnsNumber === true)) && (info.settlesQuietly ? 'quietly' : true);
+    const ofMethod = (info: ExportInfo | undefined, name: string): Settles => !!info?.settlingMethods.has(name) && (info.quietMethods.has(name) ? 'quietly' : true);
     const def = () => project.lookupExport(resolved, 'default');
-    if (first === undefined) return source(def()?.info.async, def()?.info.settles); // require('./mailer') of `module.exports = sendEmail`
+    if (first === undefined) {
+      const d = def(); // require('./mailer') of `module.exports = sendEmail`
+      return d && source(d.info.async, ofFunction(d.info));
+    }
     const exp = helpers.exportOf(ref);
-    if (second === undefined) return exp ? source(exp.info.async, exp.info.settles) : source(def()?.info.asyncMethods.has(first), def()?.info.settlingMethods.has(first));
+    if (second === undefined) return exp ? source(exp.info.async, ofFunction(exp.info)) : source(def()?.info.asyncMethods.has(first), ofMethod(def()?.info, first));
     if (path.length !== 2 || !exp) return undefined;
-    return exp.info.asyncMethods.has(second) ? source(true, exp.info.settlingMethods.has(second)) : exp.info.httpClient !== null && clientReturnsPromise(exp.info.httpClient.library, second) ? {} : undefined;
+    return exp.info.asyncMethods.has(second) ? source(true, ofMethod(exp.info, second)) : exp.info.httpClient !== null && clientReturnsPromise(exp.info.httpClient.library, second) ? {} : undefined;
   };
 
   /** A `.then` that is not a promise's: Medusa's `when(…).then(…)` workflow step, Cypress's `cy.get(…).then(…)`. */

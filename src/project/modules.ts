@@ -6,7 +6,7 @@ import { ts } from '../core/typescript.js';
 import { dbClassKind, dbCreation, type DbHandleKind } from '../core/db.js';
 import { expressCreation, type ExpressReceiverKind } from '../core/express.js';
 import { loggerCreation, type LoggerInfo } from '../core/loggers.js';
-import { isEmitAsyncWrapper, rejectionGap, returnsUncoveredCall } from '../core/promises.js';
+import { isEmitAsyncWrapper, rejectionGap, rejectionVerdict, returnsNumber, returnsUncoveredCall } from '../core/promises.js';
 import { ScopeIndex, isModuleLevel, kindTable } from '../core/scope.js';
 import { hasModifier, memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolver } from '../core/references.js';
 import type { Reference } from '../core/types.js';
@@ -39,6 +39,21 @@ export interface ExportInfo {
   settles: boolean;
   /** Of `catchingMethods`, those that return no call outside the try (see `settles`). */
   settlingMethods: ReadonlySet<string>;
+  /**
+   * Not `settles` only for want of knowing that these imported functions return numbers: a call of
+   * each is (in) the delay of a timers/promises sleep (directus's `setTimeout(getRandomWaitTime())`).
+   * It settles when each one's export `returnsNumber`. Null when that would not make it settle.
+   */
+  settlesIf: Reference[] | null;
+  /**
+   * It settles (or would, see `settlesIf`) with nothing in its body guarded or handled: an empty body,
+   * a sleep that cannot reject. Awaiting it cannot reject, but is no error handling (see ../core/promises.ts).
+   */
+  settlesQuietly: boolean;
+  /** Of `settlingMethods`, those that settle quietly (see `settlesQuietly`). */
+  quietMethods: ReadonlySet<string>;
+  /** A function (not async) whose every return value is a number by its syntax (`() => Math.floor(Math.random() * 1.8e6)`). */
+  returnsNumber: boolean;
   /** Of `asyncMethods` of an exported class, those that only return `this.<injected EventEmitter2>.emitAsync(…)` (see ../core/promises.ts). */
   emitAsyncWrappers: ReadonlySet<string>;
   /** An Express app (`express()`) or Router (`express.Router()`), chains like `Router().use(…)` included. */
@@ -158,20 +173,27 @@ export function asyncMembersOf(node: ts.ClassLikeDeclaration | ts.ObjectLiteralE
 }
 
 /**
- * Names of async members whose body cannot reject (see `rejectionGap`); with `returns`, also none
- * that returns a call outside the try (`returnsUncoveredCall`: it may return a rejecting promise).
+ * Names of async members whose body cannot reject (`catching`, see `rejectionGap`); of those, the ones
+ * that also return no call outside the try (`settling`: `returnsUncoveredCall`, it may return a
+ * rejecting promise), and of those, the ones with nothing in their body guarded or handled (`quiet`).
  */
-export function catchingMembersOf(node: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression, returns = false): Set<string> {
-  const names = new Set<string>();
+export function catchingMembersOf(node: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression): { catching: Set<string>; settling: Set<string>; quiet: Set<string> } {
+  const found = { catching: new Set<string>(), settling: new Set<string>(), quiet: new Set<string>() };
   const members: readonly ts.Node[] = ts.isObjectLiteralExpression(node) ? node.properties : node.members;
   for (const m of members) {
     if (!ts.isMethodDeclaration(m) && !ts.isPropertyDeclaration(m) && !ts.isPropertyAssignment(m)) continue;
     const fn = ts.isMethodDeclaration(m) ? m : m.initializer && unwrap(m.initializer);
     if (!fn || !(ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)) || !isAsyncFunctionLike(fn)) continue;
     // An overload signature has no body: the implementation decides.
-    if ((fn as { body?: ts.Node }).body && rejectionGap(fn as ts.SignatureDeclaration) === null && !(returns && returnsUncoveredCall(fn))) names.add(m.name.text);
+    if (!(fn as { body?: ts.Node }).body) continue;
+    const verdict = rejectionVerdict(fn as ts.SignatureDeclaration);
+    if (verdict.gap !== null) continue;
+    found.catching.add(m.name.text);
+    if (returnsUncoveredCall(fn)) continue;
+    found.settling.add(m.name.text);
+    if (!verdict.handles) found.quiet.add(m.name.text);
   }
-  return names;
+  return found;
 }
 
 /** `timeout` in an options object literal: set, missing, or unknown (spread or not a literal). */
@@ -320,7 +342,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
 
   /** What a value expression exported under some name is. */
   const describe = (value: ts.Node | undefined, at: ts.Node): ExportInfo => {
-    const info: ExportInfo = { async: false, asyncMethods: new Set(), catchesAll: false, catchingMethods: new Set(), settles: false, settlingMethods: new Set(), emitAsyncWrappers: new Set(), expressReceiver: null, httpClient: null, logger: null, db: null, alias: null, line: line(at) };
+    const info: ExportInfo = { async: false, asyncMethods: new Set(), catchesAll: false, catchingMethods: new Set(), settles: false, settlingMethods: new Set(), settlesIf: null, settlesQuietly: false, quietMethods: new Set(), returnsNumber: false, emitAsyncWrappers: new Set(), expressReceiver: null, httpClient: null, logger: null, db: null, alias: null, line: line(at) };
     if (!value) return info;
     let v: ts.Node = value;
     if (ts.isExpression(v)) v = unwrap(v);
@@ -333,21 +355,18 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
     }
     if (isAsyncFunctionLike(v)) {
       info.async = true;
-      info.catchesAll = !!(v as { body?: ts.Node }).body && rejectionGap(v as ts.SignatureDeclaration) === null;
-      info.settles = info.catchesAll && !returnsUncoveredCall(v);
-    }
+      if ((v as { body?: ts.Node }).body) settlingFunction(v as ts.SignatureDeclaration, info);
+    } else info.returnsNumber = returnsNumber(v, scope);
     if (ts.isClassDeclaration(v) || ts.isClassExpression(v) || ts.isObjectLiteralExpression(v)) {
       info.asyncMethods = asyncMembersOf(v);
-      info.catchingMethods = catchingMembersOf(v);
-      info.settlingMethods = catchingMembersOf(v, true);
+      ({ catching: info.catchingMethods, settling: info.settlingMethods, quiet: info.quietMethods } = catchingMembersOf(v));
       if (!ts.isObjectLiteralExpression(v)) info.emitAsyncWrappers = new Set([...info.asyncMethods].filter((m) => v.members.some((d) => ts.isMethodDeclaration(d) && ts.isIdentifier(d.name) && d.name.text === m && isEmitAsyncWrapper(d, refOf))));
     }
     if (ts.isNewExpression(v) && ts.isIdentifier(v.expression)) {
       const decl = scope.declarationOf(v.expression);
       if (decl && ts.isClassDeclaration(decl)) {
         info.asyncMethods = asyncMembersOf(decl);
-        info.catchingMethods = catchingMembersOf(decl);
-        info.settlingMethods = catchingMembersOf(decl, true);
+        ({ catching: info.catchingMethods, settling: info.settlingMethods, quiet: info.quietMethods } = catchingMembersOf(decl));
       }
     }
     if (ts.isCallExpression(v)) info.httpClient = httpClientCreation(v, scope, resolveSpecifier);
@@ -356,6 +375,29 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
     if (ts.isClassDeclaration(v) || ts.isClassExpression(v)) info.db = dbClassKind(v, (e) => refOf(e));
     if (ts.isCallExpression(v) || ts.isNewExpression(v)) info.expressReceiver = expressCreation(v, (e) => refOf(e));
     return info;
+  };
+
+  /**
+   * An exported async function's `catchesAll`, `settles`, `settlesIf` and `settlesQuietly`. Imported
+   * calls in a sleep's delay are first taken to return numbers, and collected: when there are any, the
+   * function is judged again without them (`catchesAll`, `settles`), and the first verdict is `settlesIf`.
+   */
+  const settlingFunction = (fn: ts.SignatureDeclaration, info: ExportInfo): void => {
+    const assumed: Reference[] = [];
+    const importedNumber = (callee: ts.Expression): boolean => {
+      const ref = refOf(callee);
+      if (ref?.kind !== 'module' || !ref.resolved || ref.path.length !== 1) return false;
+      assumed.push(ref);
+      return true;
+    };
+    const verdict = rejectionVerdict(fn, undefined, { settles: () => false, throws: () => false, cannotThrow: () => false, returnsNumber: importedNumber });
+    // Taking calls to return numbers only ever clears a verdict: when it does not, neither does the other.
+    const uncovered = verdict.gap !== null || returnsUncoveredCall(fn);
+    const settles = verdict.gap === null && !uncovered;
+    info.catchesAll = assumed.length === 0 ? verdict.gap === null : rejectionGap(fn) === null;
+    info.settles = info.catchesAll && !uncovered;
+    if (settles && !info.settles) info.settlesIf = assumed;
+    info.settlesQuietly = settles && !verdict.handles;
   };
 
   /** `sequelize` in `sequelize.define(…)`: a module-level handle of this file. */

@@ -173,6 +173,53 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags a callee whose timers/promises sleep can reject (signal, unseen options, a promise value, a string or unknown delay in JavaScript), or that also awaits what can reject, or that is not node\'s sleep', async () => {
+    // valid/callees-that-sleep-then-catch-everything is the same shapes with a sleep that cannot reject.
+    expect((await findingsOf(RULE, invalid('callee-sleeps-that-can-reject'))).map((f) => `${at(f)} ${f.message}`)).toEqual([
+      `src/jobs/exports.controller.js:6:3 ${floating('pollWithGlobalTimer(…)')}`,
+      `src/jobs/exports.controller.js:7:3 ${floating('pollAtConfiguredInterval(…)')}`,
+      `src/jobs/exports.controller.js:8:3 ${floating('pollAfterServerDelay(…)')}`,
+      `src/jobs/exports.controller.js:9:3 ${floating('settleExport(…)')}`,
+      `src/webhooks/webhooks.service.ts:7:5 ${floating('retryUnlessCancelled(…)')}`,
+      `src/webhooks/webhooks.service.ts:8:5 ${floating('retryWithTimerOptions(…)')}`,
+      `src/webhooks/webhooks.service.ts:9:5 ${floating('deliverWhenIdle(…)')}`,
+      `src/webhooks/webhooks.service.ts:10:5 ${floating('deliverAfterCooldown(…)')}`,
+      `src/webhooks/webhooks.service.ts:11:5 ${floating('retryAfterHealthCheck(…)')}`,
+      `src/webhooks/webhooks.service.ts:12:5 ${floating('retryWithQueueState(…)')}`,
+      `src/webhooks/webhooks.service.ts:13:5 ${floating('warmUpDelivery(…)')}`,
+    ]);
+  });
+
+  it('flags a callee whose sleep delay is a number only by an annotation (any body, a cast, ConfigService.get<number>, a parameter), or an imported function that may return anything else', async () => {
+    // A string delay rejects the sleep (ERR_INVALID_ARG_TYPE) before the try: TypeScript checked nothing an `any` reached.
+    expect((await findingsOf(RULE, invalid('sleep-delays-numbers-only-by-annotation'))).map((f) => `${at(f)} ${f.message}`)).toEqual([
+      `src/routes/orders.ts:18:3 ${floating('notifyLater(…)')}`,
+      `src/routes/orders.ts:23:3 ${floating('sendReminderLater(…)')}`,
+      `src/telemetry/schedule.ts:4:3 ${floating('trackAfter(…)')}`,
+      `src/telemetry/schedule.ts:5:3 ${floating('trackWhenConfigured(…)')}`,
+      `src/telemetry/schedule.ts:6:3 ${floating('trackWhenTold(…)')}`,
+      `src/telemetry/schedule.ts:7:3 ${floating('trackHourly(…)')}`,
+      `src/webhooks/delivery.ts:46:3 ${floating('retryAfterBody(…)')}`,
+      `src/webhooks/delivery.ts:47:3 ${floating('retryAfterCast(…)')}`,
+      `src/webhooks/delivery.ts:48:3 ${floating('retryWithDefault(…)')}`,
+      `src/webhooks/delivery.ts:49:3 ${floating('retryWithBackoff(…)')}`,
+      `src/webhooks/retry.scheduler.ts:21:5 ${floating('this.retry(…)')}`,
+    ]);
+  });
+
+  it('flags a callee that awaits a sleep, a sleep wrapper or an empty async function (of its file or imported) and then calls what can throw with nothing guarded', async () => {
+    // An awaited call that cannot reject because nothing in it can fail is no error handling.
+    expect((await findingsOf(RULE, invalid('awaited-quiet-callees-before-unguarded-calls'))).map((f) => `${at(f)} ${f.message}`)).toEqual([
+      `src/jobs/targets.ts:51:3 ${floating('announceAfterNap(…)')}`,
+      `src/jobs/targets.ts:52:3 ${floating('announceAfterPause(…)')}`,
+      `src/jobs/targets.ts:53:3 ${floating('announceAfterSettle(…)')}`,
+      `src/jobs/targets.ts:54:3 ${floating('announceAfterBreath(…)')}`,
+      `src/jobs/targets.ts:55:3 ${floating('announceAfterBriefPause(…)')}`,
+      `src/jobs/targets.ts:56:3 ${floating('announceAfterWarmUp(…)')}`,
+      `src/jobs/targets.ts:57:3 ${floating('announceWhenThrottled(…)')}`,
+    ]);
+  });
+
   // nestjs-own-event-emitter2: the service builds its own EventEmitter2, whose listeners Nest does not wrap.
   for (const name of ['nestjs-event-listener-errors-rethrown', 'nestjs-event-listener-added-by-hand', 'nestjs-event-emitter-before-2.0.2', 'nestjs-own-event-emitter2']) {
     it(`flags emitAsync of the injected NestJS emitter when a listener's error can reach it (${name})`, async () => {
@@ -261,6 +308,10 @@ describe(RULE, () => {
       const found = lintText({ text: "import http from 'node:http';\nhttp.createServer().listen(3000).on('error', async () => {\n  await fetch('/alert');\n});\n", filename: 'src/server.ts', rules: [rule] });
       expect(found.map((f) => f.message)).toEqual([unguarded('callback', 'http.createServer(…).listen(…).on')]);
     });
+    it('names a call on an inline dynamic import as written: parentheses and the space after `await` kept', () => {
+      const found = lintText({ text: "export async function notify(): Promise<void> {\n  (await import('axios')).default.post('https://hooks.example.com/orders', {});\n}\n", filename: 'src/notify.ts', rules: [rule] });
+      expect(found.map((f) => f.message)).toEqual([floating("(await import('axios')).default.post(…)")]);
+    });
     it('follows awaited calls of the file that cannot reject, and not a cycle of them', () => {
       const jobs = (body: string) => `${audit}class Jobs {\n  async safe() { try { await recordAudit(); } catch (err) { console.error(err); } }\n${body}}\n`;
       // run() awaits only safe(): neither the timer callback nor a floating run() can reject.
@@ -271,6 +322,28 @@ describe(RULE, () => {
       // A synchronous helper of the file that throws, directly or through another helper.
       expect(lint(jobs('  check() { validate(); }\n  start() { setInterval(async () => { this.check(); await this.safe(); }, 1000); }\n}\nfunction validate() { throw new Error("bad"); }\nclass Other {\n'))).toEqual(['5:25 unguardedCallback']);
       expect(lint(jobs('  check() { validate(); }\n  start() { setInterval(async () => { this.check(); await this.safe(); }, 1000); }\n}\nfunction validate() { return Date.now(); }\nclass Other {\n'))).toEqual([]);
+    });
+    it('takes an awaited timers/promises sleep with a number delay and no signal not to reject, and no other sleep', () => {
+      const report = (sleep: string, head = '') =>
+        `import { setTimeout as sleep, scheduler } from 'node:timers/promises';\n${head}async function report(): Promise<void> {\n  ${sleep};\n  try { await fetch('/report'); } catch (err) { console.error(err); }\n}\nexport function start() { report(); }\n`;
+      expect(lint(report('await sleep(1000)'))).toEqual([]);
+      expect(lint(report('await scheduler.wait(1000, { ref: false })'))).toEqual([]);
+      // A delay that is a promise (an async function of the file), a signal, a local function named setTimeout.
+      expect(lint(report('await sleep(nextDelay())', 'async function nextDelay(): Promise<number> { return 1000; }\n'))).toEqual(['7:27 floating']);
+      expect(lint(report('await sleep(1000, undefined, { signal: AbortSignal.timeout(500) })'))).toEqual(['6:27 floating']);
+      expect(lint(report("const setTimeout = async (ms: number) => { await fetch('/wait?ms=' + ms); };\n  await setTimeout(1000)"))).toEqual(['7:27 floating']);
+      // A sleep alone cannot reject; beside a call with nothing guarded, it is no error handling.
+      const pause = (body: string) => `import { setTimeout } from 'node:timers/promises';\nasync function pause(): Promise<void> { ${body} }\nexport function start() { pause(); }\n`;
+      expect(lint(pause('await setTimeout(1000);'))).toEqual([]);
+      expect(lint(pause("await setTimeout(1000); JSON.parse('{');"))).toEqual(['3:27 floating']);
+      // A delay is a number by its syntax, in TypeScript too: a function of the file returning one, not a parameter typed number.
+      expect(lint(report('await sleep(jitter())', 'const BASE_MS = 1000;\nfunction jitter() { return BASE_MS + Math.random() * 100; }\n'))).toEqual([]);
+      expect(lint(report('await sleep(Number(process.env.REPORT_DELAY_MS) || 1000)'))).toEqual([]);
+      expect(lint(report('await sleep(delayOf(2))', 'function delayOf(n: number) { return n * 1000; }\n'))).toEqual(['7:27 floating']);
+      expect(lint(report('await sleep(attempt * 1000)').replace('report(): Promise<void>', 'report(attempt: number): Promise<void>').replace('report(); }', 'report(1); }'))).toEqual(['6:27 floating']);
+      // A wrapper of a sleep that cannot reject is no error handling either.
+      expect(lint(pause("await nap(); JSON.parse('{');").replace('async function pause', 'const nap = async () => setTimeout(10);\nasync function pause'))).toEqual(['4:27 floating']);
+      expect(lint(pause("await nap(); try { JSON.parse('{'); } catch (err) { console.error(err); }").replace('async function pause', 'const nap = async () => setTimeout(10);\nasync function pause'))).toEqual([]);
     });
     it('takes a timer started with a function, or cleared, not to throw: only the timer, not calls in its arguments or a shadowing function', () => {
       const locks = (body: string, before = '') => `${before}class Locks {\n  timers: Record<string, NodeJS.Timeout> = {};\n${body}  load(doc: string) { this.keep(doc); }\n}\n`;

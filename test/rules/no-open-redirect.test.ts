@@ -68,6 +68,22 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags prefixes that only look like a fixed relative segment: no closing character, the value first, a backslash, a scheme, //, a segment after the value, a relative URL on a chosen base, a percent-encoded dot segment', async () => {
+    // valid/relative-first-segment: 'original?', 'comments#', 'photos/' before the value stay on the site.
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'relative-segment-lookalikes'))).toEqual([
+      { file: 'src/routes/links.ts', line: 7, column: 3, message: reaches('req.query.rest', 'res.redirect') },
+      { file: 'src/routes/links.ts', line: 12, column: 3, message: reaches('req.query.target', 'res.redirect') },
+      { file: 'src/routes/links.ts', line: 17, column: 3, message: reaches('req.query.path', 'res.redirect') },
+      { file: 'src/routes/links.ts', line: 22, column: 3, message: reaches('req.query.link', 'res.redirect') },
+      { file: 'src/routes/links.ts', line: 26, column: 3, message: reaches('req.query.host', 'res.redirect') },
+      { file: 'src/routes/links.ts', line: 31, column: 3, message: reaches('req.query.base', 'res.redirect') },
+      { file: 'src/routes/links.ts', line: 36, column: 3, message: reaches('req.query.base', 'res.redirect') },
+      { file: 'src/routes/links.ts', line: 41, column: 3, message: reaches('req.query.next', 'res.redirect') },
+      { file: 'src/routes/links.ts', line: 45, column: 3, message: reaches('req.query.next', 'res.redirect') },
+      { file: 'src/routes/links.ts', line: 49, column: 3, message: reaches('req.query.next', 'res.redirect') },
+    ]);
+  });
+
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);

@@ -34,6 +34,11 @@ describe(RULE, () => {
     expect(await sitesOf(RULE, dir)).toBe(4);
   });
 
+  it('names an inline dynamic import as written, with its spaces: `(await import(\'axios\')).default.get`', () => {
+    const code = "export async function latestRates() {\n  const res = await (await import('axios')).default.get('https://rates.example.com/latest');\n  return res.data;\n}\n";
+    expect(lint(code).map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([`2:21 ${NO_TIMEOUT("(await import('axios')).default.get")}`]);
+  });
+
   it('resolves axios instances across files, through a barrel and a default export', async () => {
     const dir = fixtureCase(RULE, 'invalid', 'axios-instance-without-timeout-across-files');
     expect(await findingsOf(RULE, dir)).toEqual([

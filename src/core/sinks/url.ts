@@ -11,6 +11,7 @@ import { ts } from '../typescript.js';
 import type { Helpers } from '../helpers.js';
 import { AXIOS_CONFIG_AT, GOT_METHODS } from '../http-clients.js';
 import { memberName, unwrap } from '../references.js';
+import { compactText } from '../text.js';
 import type { SinkKind } from '../taint.js';
 
 const FETCH_MODULES = new Set(['node-fetch', 'cross-fetch', 'isomorphic-fetch']);
@@ -44,12 +45,22 @@ function pieces(expr: ts.Expression, helpers: Helpers, depth = 0): Piece[] {
 }
 
 /**
+ * A path-relative reference's literal first segment, closed by `/`, `?` or `#` (`original?`,
+ * `edit/`): no `:` (a scheme), no backslash, not a dot segment (see `originFixed`; `%2e` is a dot
+ * there too, in any case: `.%2e/`, `%2E./` and `%2e%2e/` are `../` to a URL parser), and no space or
+ * control character (a URL parser strips them at the start, which could leave a leading slash).
+ */
+const FIRST_SEGMENT = /^(?!(?:\.|%2e){1,2}[/?#])[^:/?#\\\s\x00-\x1f]+[/?#]/i;
+
+/**
  * The text before a piece fixes the origin: `https://host/`, `${API}/`, a relative `/path` (not
- * `//`), or a dot-relative `./path`, `../path` (not `.//`). A browser resolves `.//evil.example`
- * on the site too, but only the slash rule is kept for both: a value that may start with a slash is
- * one normalisation (`./` dropped) away from `//evil.example`.
+ * `//`), a path-relative first segment `original?`, `edit/` (FIRST_SEGMENT; a bare `java` is not:
+ * the value may go on `script:…`), or a dot-relative `./path`, `../path` (not `.//`). A browser
+ * resolves `.//evil.example` on the site too, but only the slash rule is kept for both: a value that
+ * may start with a slash is one normalisation (`./` dropped) away from `//evil.example`.
  */
 function originFixed(prefix: string): boolean {
+  if (FIRST_SEGMENT.test(prefix)) return true;
   const rest = prefix.replace(/^[a-z][a-z0-9+.-]*:/i, '');
   if (rest.startsWith('//')) return /^\/\/[^/?#\\]+[/?#]/.test(rest);
   if (rest.startsWith('\0')) return /^\0[/?#]/.test(rest);
@@ -88,8 +99,8 @@ export function destinationParts(expr: ts.Expression, helpers: Helpers, path: bo
     if (!input) return [];
     const inputParts = destinationParts(input, helpers, path);
     const fixed = pieces(input, helpers)[0];
-    // (A dot-relative input is resolved against the base's origin and path: the base still counts.)
-    return typeof fixed === 'string' && originFixed(fixed) && !fixed.startsWith('.') ? inputParts : [...inputParts, ...(base ? destinationParts(base, helpers, path) : [])];
+    // (A dot-relative or path-relative input is resolved against the base's origin and path: the base still counts.)
+    return typeof fixed === 'string' && originFixed(fixed) && !fixed.startsWith('.') && !FIRST_SEGMENT.test(fixed) ? inputParts : [...inputParts, ...(base ? destinationParts(base, helpers, path) : [])];
   }
   const list = pieces(e, helpers);
   if (list.length === 1 && typeof list[0] !== 'string') return [e];
@@ -225,7 +236,7 @@ function clientInstanceCall(call: ts.CallExpression, helpers: Helpers): Outbound
   const receiver = unwrap(callee.expression);
   const [a0] = call.arguments;
   const outbound = (): Outbound => {
-    const sink = `${receiver.getText().replace(/\s+/g, '')}.${method}`;
+    const sink = `${compactText(receiver)}.${method}`;
     return method === 'request' ? { sink, options: a0 } : { sink, url: a0, options: call.arguments[AXIOS_CONFIG_AT[method] ?? 1] };
   };
   if (isNestHttpService(receiver)) return outbound();
