@@ -11,9 +11,11 @@
 // edges; tests and browser code are left out. A component is reported only when one of its modules
 // reads another's binding while loading (../src/project/load-time.ts): `extends`, a decorator argument,
 // a static field, a top-level call, a re-export, a `require` at the top, or a decorated member typed
-// with the class under `emitDecoratorMetadata`. Entities that name each other only in thunks
-// (`@ManyToOne(() => User)`) or services that call each other only inside functions cannot see a
-// half-initialised module, whatever the load order. One finding per component, at such an import in
+// with the class under `emitDecoratorMetadata` (judged by the nearest tsconfig.json that includes the
+// file; assumed when none does). Entities that name each other only in thunks (`@ManyToOne(() => User)`)
+// or services that call each other only inside functions cannot see a half-initialised module, whatever
+// the load order; a thunk counts as read at load when its module puts its class to use at load
+// (`SchemaFactory.createForClass(Cat)`, `PartialType(Post)`, `plainToInstance(AppConfig, …)` call it). One finding per component, at such an import in
 // its first file (in path order) that has one, starting the shortest cycle through that file.
 import { relative, sep } from 'node:path';
 import { defineProjectRule } from '../src/core/rule.js';
@@ -43,7 +45,9 @@ export default defineProjectRule({
       'decorator argument, a static field, a top-level call, a re-export, a top-level `require`, or (under ' +
       '`emitDecoratorMetadata`) a decorated property or injected parameter typed with the other class. A cycle whose ' +
       'modules name each other only inside functions, such as ORM relation thunks `@ManyToOne(() => User)` or ' +
-      '`forwardRef(() => UsersModule)`, cannot see a half-initialised module and is not reported.',
+      '`forwardRef(() => UsersModule)`, cannot see a half-initialised module and is not reported, unless the module ' +
+      'puts that class to use while loading (`SchemaFactory.createForClass(Cat)`, `PartialType(Post)` and ' +
+      '`plainToInstance(AppConfig, …)` call its thunks).',
     fix:
       'Move what both modules need (types, constants, a shared helper) into a third module they both import; invert the ' +
       'dependency by passing a function or an instance in; or, when the cycle is deliberate, use `import type` for types, ' +

@@ -11,11 +11,11 @@
 // A lazily breaks when B is loaded first. Decorator metadata reads count when the tsconfig that
 // governs the file emits it (or cannot be read).
 import { existsSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { ProjectFacts } from './facts.js';
 import type { ImportRecord } from './modules.js';
 import { memoOn } from './memo.js';
-import { rootTsconfigs } from './tsconfig.js';
+import { readTsconfig, rootTsconfigs, type Tsconfig } from './tsconfig.js';
 
 export interface ImportCycle {
   /** The component's modules, sorted by path (absolute). */
@@ -41,39 +41,91 @@ interface DecoratorMetadata {
 const UNKNOWN_METADATA: DecoratorMetadata = { emits: true, strictNullChecks: false };
 
 /**
- * The decorator metadata settings of each file: from the tsconfig of its package (`emitDecoratorMetadata`,
- * `strictNullChecks` or `strict`; a solution config's projects together: emits if any emits, null
- * checks if all check), unknown when its package has none.
+ * The decorator metadata settings of each file: from the nearest `tsconfig.json` above it, inside its
+ * package (`emitDecoratorMetadata`, `strictNullChecks` or `strict`), when that config's `include` or
+ * `files` covers the file; a solution config's projects together (emits if any emits, null checks if
+ * all check). Unknown when no such config covers the file: a root config that includes only `web/`
+ * does not say how `server/` is compiled.
  */
 function decoratorMetadataOf(facts: ProjectFacts): (file: string) => DecoratorMetadata {
-  let byDir: Map<string, DecoratorMetadata> | undefined;
+  let solutions: Map<string, DecoratorMetadata> | undefined;
   let packageDirs: Set<string> | undefined;
+  const configs = new Map<string, { metadata: DecoratorMetadata; covers: (file: string) => boolean } | null>();
+  const configIn = (dir: string) => {
+    if (!configs.has(dir)) {
+      const path = join(dir, 'tsconfig.json');
+      const config = existsSync(path) ? readTsconfig(path, facts.root) : null;
+      configs.set(dir, config && { metadata: config.solution ? UNKNOWN_METADATA : settingsOf(config, dir), covers: config.solution ? () => true : coverage(config) });
+    }
+    return configs.get(dir);
+  };
   return (file) => {
-    byDir ??= metadataByDirectory(facts);
     packageDirs ??= new Set(facts.packages.map((p) => p.dir));
     for (let dir = dirname(file); ; dir = dirname(dir)) {
-      const found = byDir.get(dir);
-      if (found) return found;
+      if (existsSync(join(dir, 'tsconfig.json'))) {
+        const found = configIn(dir);
+        if (!found || !found.covers(file)) return UNKNOWN_METADATA;
+        if (found.metadata !== UNKNOWN_METADATA) return found.metadata;
+        // A solution config: the projects it references in this directory.
+        solutions ??= solutionMetadata(facts);
+        return solutions.get(dir) ?? UNKNOWN_METADATA;
+      }
       // A workspace package without a tsconfig of its own: how it is compiled is unknown.
       if (packageDirs.has(dir) || dir === facts.root || dirname(dir) === dir || !dir.startsWith(facts.root + sep)) return UNKNOWN_METADATA;
     }
   };
 }
 
-function metadataByDirectory(facts: ProjectFacts): Map<string, DecoratorMetadata> {
+function settingsOf(config: Tsconfig, dir: string): DecoratorMetadata {
+  const options = config.compilerOptions;
+  const unsure = config.unresolved.length > 0 || existsSync(join(dir, '.swcrc'));
+  return {
+    emits: options.emitDecoratorMetadata === true || (unsure && options.emitDecoratorMetadata !== false),
+    strictNullChecks: (options.strictNullChecks ?? options.strict) === true,
+  };
+}
+
+/** The root configs that a solution config references, by directory. */
+function solutionMetadata(facts: ProjectFacts): Map<string, DecoratorMetadata> {
   const byDir = new Map<string, DecoratorMetadata>();
   for (const { path, config } of rootTsconfigs(facts)) {
     const dir = dirname(path);
-    const options = config.compilerOptions;
-    const unsure = config.unresolved.length > 0 || existsSync(join(dir, '.swcrc'));
-    const own: DecoratorMetadata = {
-      emits: options.emitDecoratorMetadata === true || (unsure && options.emitDecoratorMetadata !== false),
-      strictNullChecks: (options.strictNullChecks ?? options.strict) === true,
-    };
+    const own = settingsOf(config, dir);
     const known = byDir.get(dir);
     byDir.set(dir, known ? { emits: known.emits || own.emits, strictNullChecks: known.strictNullChecks && own.strictNullChecks } : own);
   }
   return byDir;
+}
+
+/**
+ * Whether a file is in a config's `include` or `files` (the config's own, else the nearest base's,
+ * relative to the config that has them, `${configDir}` the config's own directory; neither: everything
+ * under the config). `exclude` is not read.
+ */
+function coverage(config: Tsconfig): (file: string) => boolean {
+  const holder = config.chain.find((c) => Array.isArray(c.json.include) || Array.isArray(c.json.files));
+  if (!holder) {
+    const dir = dirname(config.chain[0]!.path);
+    return (file) => file.startsWith(dir + sep);
+  }
+  const dir = dirname(holder.path);
+  // `${configDir}` (TypeScript 5.5) is the directory of the config in use, not of the base that says it.
+  const configDir = dirname(config.chain[0]!.path);
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((x) => x.replaceAll('${configDir}', configDir)) : []);
+  const files = new Set(strings(holder.json.files).map((f) => resolve(dir, f)));
+  const patterns = strings(holder.json.include).map((pattern) => includePattern(resolve(dir, pattern)));
+  return (file) => files.has(file) || patterns.some((p) => p.test(file));
+}
+
+/** TypeScript's include glob (`*`, `?`, `**`; a last segment without a wildcard or extension is a directory) as a regular expression. */
+function includePattern(absolute: string): RegExp {
+  const segments = absolute.split(sep);
+  const last = segments[segments.length - 1]!;
+  if (last === '**') segments.push('*');
+  else if (!/[*?.]/.test(last)) segments.push('**', '*');
+  const escape = (segment: string) => segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const source = segments.map((segment, i) => (segment === '**' ? '(?:[^/]+/)*' : escape(segment) + (i < segments.length - 1 ? '/' : ''))).join('');
+  return new RegExp(`^${source}$`);
 }
 
 /** Whether `imp` (of a module whose decorator metadata settings `metadata` gives) reads the imported module's bindings while loading. */

@@ -11,7 +11,10 @@
 //   module uses that class, function or variable at load (a top-level call, `new`, passing it to a
 //   call, reading a property): then what it holds is taken to run;
 // - a function in a decorator's arguments (`@ManyToOne(() => User, (u) => u.posts)`,
-//   `@Inject(forwardRef(() => UsersService))`): decorators store such thunks to call later;
+//   `@Inject(forwardRef(() => UsersService))`): decorators store such thunks, and libraries call
+//   them when the class is put to use (`SchemaFactory.createForClass(Cat)`, `PartialType(Post)`,
+//   `plainToInstance(AppConfig, …)`), so they run with the class's methods: deferred unless this
+//   module uses the (module-level) class at load;
 // - `export default function …`, `export default { … }`: handed over, not called here.
 // Everything else runs at load: an immediately invoked function, a function passed to any other call
 // (`[…].map(() => User)`, `z.lazy(() => User)` may call it at once), a static field or block, a
@@ -26,6 +29,7 @@
 // replaces) and `export … from`, both read at load.
 import { ts } from '../core/typescript.js';
 import { hasModifier } from '../core/references.js';
+import { isFunctionLike } from '../core/scope.js';
 import type { ImportRecord } from './modules.js';
 
 /**
@@ -96,15 +100,6 @@ export function metadataLevel(type: ts.TypeReferenceNode): 'metadata' | 'nullabl
   return nullable ? 'nullable-metadata' : 'metadata';
 }
 
-const FUNCTION_WITH_BODY = new Set([
-  ts.SyntaxKind.FunctionDeclaration,
-  ts.SyntaxKind.FunctionExpression,
-  ts.SyntaxKind.ArrowFunction,
-  ts.SyntaxKind.MethodDeclaration,
-  ts.SyntaxKind.Constructor,
-  ts.SyntaxKind.GetAccessor,
-  ts.SyntaxKind.SetAccessor,
-]);
 /** Nodes a function or class passes through unchanged on its way to what holds it. */
 const PASS_THROUGH = new Set([
   ts.SyntaxKind.ParenthesizedExpression,
@@ -121,13 +116,13 @@ function isModuleLevelVariable(decl: ts.VariableDeclaration): boolean {
   return ts.isIdentifier(decl.name) && !!statement && ts.isVariableStatement(statement) && ts.isSourceFile(statement.parent);
 }
 
-/** A call inside a decorator's expression (not inside a function there). */
-function inDecorator(call: ts.Node): boolean {
+/** The class whose decorator has this call in its expression (not inside a function there). */
+function decoratedClassOf(call: ts.Node): ts.ClassLikeDeclaration | undefined {
   for (let n = call.parent; n && !ts.isSourceFile(n); n = n.parent) {
-    if (ts.isDecorator(n)) return true;
-    if (FUNCTION_WITH_BODY.has(n.kind) || ts.isClassLike(n)) return false;
+    if (ts.isDecorator(n)) return ts.findAncestor(n, ts.isClassLike);
+    if (isFunctionLike(n) || ts.isClassLike(n)) return undefined;
   }
-  return false;
+  return undefined;
 }
 
 /** What holds a function or class expression, and so when its code runs. */
@@ -148,7 +143,12 @@ function holderUnit(e: ts.Node): Context | typeof INLINE {
       if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.AmpersandAmpersandToken || (op === ts.SyntaxKind.CommaToken && c === p.right)) continue;
       return INLINE;
     }
-    if (ts.isCallExpression(p) || ts.isNewExpression(p)) return c !== p.expression && inDecorator(p) ? LAZY : INLINE;
+    if (ts.isCallExpression(p) || ts.isNewExpression(p)) {
+      // A function in a decorator's arguments runs when the class is put to use: `SchemaFactory.createForClass(Cat)`,
+      // `PartialType(Post)`, `plainToInstance(AppConfig, …)` call the thunks of its members' decorators.
+      const cls = c !== p.expression ? decoratedClassOf(p) : undefined;
+      return cls ? classUnit(cls) : INLINE;
+    }
     if (ts.isVariableDeclaration(p)) return c === p.initializer && isModuleLevelVariable(p) ? p : INLINE;
     if (ts.isExportAssignment(p)) return LAZY;
     if (ts.isPropertyDeclaration(p) && c === p.initializer && ts.isClassLike(p.parent)) return classUnit(p.parent);
@@ -184,7 +184,7 @@ function contextOf(node: ts.Node): Context {
       n = cls.parent;
       continue;
     }
-    if (FUNCTION_WITH_BODY.has(n.kind) && (child === (n as ts.FunctionLikeDeclaration).body || ts.isParameter(child))) {
+    if (isFunctionLike(n) && (child === (n as ts.FunctionLikeDeclaration).body || ts.isParameter(child))) {
       const unit = unitOf(n);
       if (unit !== INLINE) return unit;
     } else if (ts.isPropertyDeclaration(n) && child === n.initializer && !isStatic(n) && ts.isClassLike(n.parent)) {
@@ -209,7 +209,7 @@ function typeReferenceOf(id: ts.Identifier): ts.TypeReferenceNode | undefined {
 function staticCodeUsesClass(cls: ts.ClassDeclaration): boolean {
   const uses = (n: ts.Node): boolean => {
     if (n.kind === ts.SyntaxKind.ThisKeyword || n.kind === ts.SyntaxKind.SuperKeyword) return true;
-    if (FUNCTION_WITH_BODY.has(n.kind) && !ts.isArrowFunction(n)) return false;
+    if (isFunctionLike(n) && !ts.isArrowFunction(n)) return false;
     return ts.forEachChild(n, uses) ?? false;
   };
   return cls.members.some((m) => (ts.isClassStaticBlockDeclaration(m) ? uses(m.body) : ts.isPropertyDeclaration(m) && isStatic(m) && !!m.initializer && uses(m.initializer)));

@@ -120,7 +120,7 @@ describe(RULE, () => {
     ]);
   });
 
-  it('judges decorator metadata by the tsconfig of the package, and assumes it when it cannot tell', async () => {
+  it('judges decorator metadata by the nearest tsconfig that includes the file, within its package, and assumes it when it cannot tell', async () => {
     const post = "import { Entity, ManyToOne } from 'typeorm';\nimport { User } from '../users/user.entity';\n@Entity()\nexport class Post {\n  @ManyToOne(() => User)\n  author!: User;\n}\n";
     const user = "import { Entity, OneToMany } from 'typeorm';\nimport { Post } from '../posts/post.entity';\n@Entity()\nexport class User {\n  @OneToMany(() => Post, (p) => p.author)\n  posts!: Post[];\n}\n";
     const entities = (dir = '') => ({ [`${dir}src/posts/post.entity.ts`]: post, [`${dir}src/users/user.entity.ts`]: user });
@@ -138,6 +138,40 @@ describe(RULE, () => {
     // A workspace package: its own tsconfig, else unknown (not the root's).
     expect(await flagged({ 'package.json': workspace, 'tsconfig.json': on, 'packages/api/package.json': '{ "name": "api" }', 'packages/api/tsconfig.json': off, ...entities('packages/api/') })).toEqual([]);
     expect(await flagged({ 'package.json': workspace, 'tsconfig.json': off, 'packages/api/package.json': '{ "name": "api" }', ...entities('packages/api/') })).toEqual(['packages/api/src/posts/post.entity.ts']);
+    // The nearest tsconfig.json above the file decides, if its `include`/`files` (own or inherited) cover it; else unknown.
+    expect(await flagged({ 'tsconfig.json': on, 'server/tsconfig.json': off, ...entities('server/') })).toEqual([]);
+    expect(await flagged({ 'tsconfig.json': '{ "compilerOptions": { "experimentalDecorators": true }, "include": ["src/**/*.ts"] }', ...entities() })).toEqual([]);
+    expect(await flagged({ 'tsconfig.base.json': '{ "include": ["src"] }', 'tsconfig.json': '{ "extends": "./tsconfig.base.json", "compilerOptions": { "experimentalDecorators": true } }', ...entities() })).toEqual([]);
+    expect(await flagged({ 'package.json': workspace, 'tsconfig.base.json': '{ "compilerOptions": { "experimentalDecorators": true }, "include": ["${configDir}/src"] }', 'packages/api/package.json': '{ "name": "api" }', 'packages/api/tsconfig.json': '{ "extends": "../../tsconfig.base.json" }', ...entities('packages/api/') })).toEqual([]);
+    expect(await flagged({ 'tsconfig.json': '{ "compilerOptions": { "experimentalDecorators": true }, "include": ["web"] }', ...entities() })).toEqual(['src/posts/post.entity.ts']);
+    expect(await flagged({ 'tsconfig.json': '{ "compilerOptions": { "experimentalDecorators": true }, "files": ["src/main.ts"] }', ...entities() })).toEqual(['src/posts/post.entity.ts']);
+  });
+
+  it('counts a decorator thunk as read at load when its module puts the class to use at load (the library calls the thunks then)', async () => {
+    const cycle = (...files: string[]) => `Import cycle: ${files.join(' → ')}${advice}`;
+    // export const CatSchema = SchemaFactory.createForClass(Cat): calls `ref: () => Owner`
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'mongoose-schema-built-from-a-class-with-ref-thunks'))).toEqual([
+      { file: 'src/cats/cat.schema.ts', line: 3, column: 1, message: cycle('src/cats/cat.schema.ts', 'src/owners/owner.schema.ts', 'src/cats/cat.schema.ts') },
+    ]);
+    // class PostPatch extends PartialType(Post): calls `@Field(() => [Author])`
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'graphql-partial-type-of-a-model-with-field-thunks'))).toEqual([
+      { file: 'src/posts/post.model.ts', line: 2, column: 1, message: cycle('src/posts/post.model.ts', 'src/authors/author.model.ts', 'src/posts/post.model.ts') },
+    ]);
+    // export const config = plainToInstance(AppConfig, …): calls `@Type(() => DatabaseConfig)`
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'config-instantiated-at-load-with-a-type-thunk'))).toEqual([
+      { file: 'src/config/app.config.ts', line: 3, column: 1, message: cycle('src/config/app.config.ts', 'src/config/database.config.ts', 'src/config/app.config.ts') },
+    ]);
+  });
+
+  it('does not let a root tsconfig whose include leaves the server out decide the server\'s decorator metadata', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'root-tsconfig-that-does-not-include-the-server'))).toEqual([
+      {
+        file: 'server/posts/post.entity.ts',
+        line: 2,
+        column: 1,
+        message: `Import cycle: server/posts/post.entity.ts → server/users/user.entity.ts → server/posts/post.entity.ts${advice}`,
+      },
+    ]);
   });
 
   it('is not applicable to a project whose modules import no other project module', async () => {
