@@ -11,6 +11,7 @@ import { ScopeIndex, isModuleLevel, kindTable } from '../core/scope.js';
 import { hasModifier, memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolver } from '../core/references.js';
 import type { Reference } from '../core/types.js';
 import { COLLECTORS, type EvidenceCollector, type ModuleEvidence } from './evidence/index.js';
+import { LoadTimeReads, metadataLevel, type LoadTimeRead } from './load-time.js';
 import type { RoleEvidence } from './roles.js';
 import { packageName } from './package-json.js';
 
@@ -75,13 +76,20 @@ export interface ImportRecord {
   resolved: string | null;
   /**
    * Erased at compile time: `import type`, only `type`-marked specifiers, or (in TypeScript files)
-   * bindings used only as types, so TypeScript elides the import. A type used in a decorated
-   * constructor, method parameter or property counts as a value (decorator metadata emits it).
+   * bindings used only as types, so TypeScript elides the import. The type of a decorated property,
+   * accessor, method return or parameter, or of an injected constructor parameter, counts as a value
+   * (decorator metadata emits it; `User | null` there is emitted only without null checks and is not
+   * counted).
    */
   typeOnly: boolean;
   kind: 'import' | 'require' | 'export-from' | 'dynamic';
   /** Inside a function (a lazy `require`, an `import()`): not run when the module loads. */
   lazy: boolean;
+  /**
+   * What the module reads of the import's bindings while it loads (see ./load-time.ts): judged for a
+   * static `import` of a project file; 'value' for the other kinds and for packages.
+   */
+  loadTimeReads: LoadTimeRead;
   /** Where the import statement or call starts (1-based). */
   line: number;
   column: number;
@@ -325,7 +333,9 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
 
   const addImport = (specifier: string, kind: ImportRecord['kind'], typeOnly: boolean, at: ts.Node): ImportRecord => {
     const p = sf.getLineAndCharacterOfPosition(at.getStart(sf));
-    const record: ImportRecord = { specifier, resolved: resolveSpecifier(specifier), typeOnly, kind, lazy: kind === 'dynamic' || insideFunction(at), line: p.line + 1, column: p.character + 1 };
+    const resolvedTo = resolveSpecifier(specifier);
+    const loadTimeReads = kind === 'import' && resolvedTo !== null ? 'none' : 'value';
+    const record: ImportRecord = { specifier, resolved: resolvedTo, typeOnly, kind, lazy: kind === 'dynamic' || insideFunction(at), loadTimeReads, line: p.line + 1, column: p.character + 1 };
     facts.imports.push(record);
     const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
     const pkg = packageName(specifier);
@@ -337,6 +347,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
   // Imports of a TypeScript file whose bindings may all be types: erased unless a binding is read as a value.
   const elidable = new Map<string, ImportRecord>();
   const usedAsValue = new Set<ImportRecord>();
+  const loadTime = new LoadTimeReads(sf, readsAsValue);
 
   const loggerEnv = { referenceOf: (e: ts.Expression) => refOf(e) };
 
@@ -429,6 +440,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
       const bindings = clause && !clause.isTypeOnly ? importBindings(clause) : [];
       const record = addImport(statement.moduleSpecifier.text, 'import', (clause?.isTypeOnly ?? false) || (!!clause && bindings.length === 0), statement);
       if (typescript) for (const name of bindings) elidable.set(name, record);
+      if (record.resolved !== null) for (const name of bindings) loadTime.bind(name, record);
       if (!clause?.isTypeOnly && importsUiCode(statement.moduleSpecifier.text, clause)) facts.roleEvidence.browserSyntax = true;
     } else if (ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression) && statement.expression.text === 'use client') {
       // React's directive for a module that runs on the client (Next.js's app router).
@@ -553,6 +565,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
         const text = id.text;
         const imported = elidable.size === 0 ? undefined : elidable.get(text);
         if (imported && !usedAsValue.has(imported) && readsAsValue(id)) usedAsValue.add(imported);
+        if (loadTime.active) loadTime.identifier(id);
         if (text === 'process' && ts.isPropertyAccessExpression(id.parent) && id.parent.expression === id && id.parent.name.text === 'argv' && !scope.declarationOf(id)) {
           facts.roleEvidence.readsArgv = true;
         }
@@ -570,6 +583,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
   };
   visit(sf);
   for (const record of new Set(elidable.values())) if (!usedAsValue.has(record)) record.typeOnly = true;
+  loadTime.finish();
   for (const c of collectors) c.finish(facts.evidence);
   facts.roleEvidence.listens = facts.listens;
   return facts;
@@ -611,7 +625,8 @@ const TYPE_REFERENCE = ts.SyntaxKind.TypeReference;
 
 /**
  * An identifier that TypeScript keeps in the emitted JavaScript: not a declaration's name nor a
- * property name, and not in a type position (except a type that decorator metadata emits).
+ * property name, and not in a type position (except a type that decorator metadata emits with or
+ * without null checks: see metadataLevel in ./load-time.ts).
  */
 function readsAsValue(id: ts.Identifier): boolean {
   const parent = id.parent;
@@ -622,24 +637,13 @@ function readsAsValue(id: ts.Identifier): boolean {
   let n: ts.Node = id;
   while (n.parent.kind === QUALIFIED_NAME) n = n.parent;
   const holder = n.parent;
-  if (holder.kind === TYPE_REFERENCE) return emittedAsMetadata(holder as ts.TypeReferenceNode);
+  if (holder.kind === TYPE_REFERENCE) return metadataLevel(holder as ts.TypeReferenceNode) === 'metadata';
   if (ts.isTypeQueryNode(holder) || ts.isImportTypeNode(holder) || ts.isTypeNode(holder) && !ts.isExpressionWithTypeArguments(holder)) return false;
   if (ts.isExpressionWithTypeArguments(holder)) {
     const clause = holder.parent;
     return ts.isHeritageClause(clause) && clause.token === ts.SyntaxKind.ExtendsKeyword && ts.isClassLike(clause.parent);
   }
   return true;
-}
-
-/** `constructor(private orders: OrdersService)` of a decorated class, a decorated member's parameter or type: emitted as `design:*` metadata. */
-function emittedAsMetadata(type: ts.TypeReferenceNode): boolean {
-  const owner = type.parent;
-  const decorated = (n: ts.Node) => ts.canHaveDecorators(n) && (ts.getDecorators(n)?.length ?? 0) > 0;
-  if (ts.isPropertyDeclaration(owner) && owner.type === type) return decorated(owner);
-  if (!ts.isParameter(owner) || owner.type !== type) return false;
-  const fn = owner.parent;
-  if (ts.isConstructorDeclaration(fn)) return decorated(fn.parent);
-  return ts.isMethodDeclaration(fn) && (decorated(fn) || decorated(owner));
 }
 
 export { isModuleLevel };
