@@ -7,11 +7,10 @@
 // whose error another error-level call on the same path surely logs with its stack (`stackLoggedBeside`).
 import { ts } from '../src/core/typescript.js';
 import { errorUse, isCaughtError, isNestConsoleLogger, logCallOf, type LogCall } from '../src/core/matchers.js';
-import { memberName, unwrap } from '../src/core/references.js';
+import { isWritten, memberName, outermost, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 import { isFunctionLike, type Helpers } from '../src/core/helpers.js';
 import type { RuleContext } from '../src/core/types.js';
-import { isWritten } from '../src/project/evidence/observability.js';
 
 const ERROR_LEVELS = new Set(['error', 'fatal', 'crit', 'alert', 'emerg']);
 
@@ -104,13 +103,6 @@ function keepsStack(found: readonly Occurrence[], log: LogCall): boolean {
   return found.some((o) => o.use === 'stack' || (o.use === 'object' && (!pino || o.indirect || pinoSerialises(o, log))));
 }
 
-/** Climbs from an expression through parentheses, `as` and `!`. */
-function outer(node: ts.Node): ts.Node {
-  let n = node;
-  while (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isNonNullExpression(n.parent)) n = n.parent;
-  return n;
-}
-
 /**
  * The other call surely writes the stack of the error `decl` declares: it passes `err.stack` whole
  * (an argument, a template substitution, a `+` operand, a property of an object argument), or hands
@@ -126,8 +118,8 @@ function certainlyKeepsStack(other: ts.CallExpression, log: LogCall, decl: ts.No
   // `err.stack` as an argument or a property of an object argument, alone or inside a template or `+`.
   const wholeStack = (o: Occurrence): boolean => {
     if (o.use !== 'stack') return false;
-    let n = outer(outer(o.id).parent);
-    while (ts.isTemplateSpan(n.parent) || (ts.isBinaryExpression(n.parent) && n.parent.operatorToken.kind === ts.SyntaxKind.PlusToken)) n = outer(ts.isTemplateSpan(n.parent) ? n.parent.parent : n.parent);
+    let n = outermost(outermost(o.id).parent);
+    while (ts.isTemplateSpan(n.parent) || (ts.isBinaryExpression(n.parent) && n.parent.operatorToken.kind === ts.SyntaxKind.PlusToken)) n = outermost(ts.isTemplateSpan(n.parent) ? n.parent.parent : n.parent);
     const p = n.parent;
     return p === other || (ts.isPropertyAssignment(p) && p.initializer === n && p.parent.parent === other);
   };
@@ -144,7 +136,7 @@ function certainlyKeepsStack(other: ts.CallExpression, log: LogCall, decl: ts.No
     (context.project.majorOf('@nestjs/common') ?? 0) >= 11 &&
     (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) &&
     isNestConsoleLogger(callee.expression, context) &&
-    objects.some((o) => outer(o.id).parent === other)
+    objects.some((o) => outermost(o.id).parent === other)
   );
 }
 

@@ -38,6 +38,25 @@ export function unwrap(expr: ts.Expression): ts.Expression {
   return e;
 }
 
+/** Climbs from an expression through what `unwrap` strips (parentheses, `!`, `as`, `satisfies`, type assertions): its outermost wrapper. */
+export function outermost(node: ts.Node): ts.Node {
+  let n = node;
+  while (WRAPPERS[n.parent.kind] === 1) n = n.parent;
+  return n;
+}
+
+/** The expression is written to: assigned, incremented, deleted, or a target of destructuring or `for … of`. */
+export function isWritten(expr: ts.Node): boolean {
+  let n = outermost(expr);
+  // `[X.a, X.b] = …`, `({ k: X.a } = …)`: climb out of the literal to see whether it is a target.
+  while (ts.isArrayLiteralExpression(n.parent) || ts.isSpreadElement(n.parent) || ts.isPropertyAssignment(n.parent) || ts.isShorthandPropertyAssignment(n.parent) || ts.isObjectLiteralExpression(n.parent)) n = outermost(n.parent);
+  const p = n.parent;
+  if (ts.isBinaryExpression(p)) return p.left === n && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+  if (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) return p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken;
+  if (ts.isDeleteExpression(p)) return true;
+  return (ts.isForOfStatement(p) || ts.isForInStatement(p)) && p.initializer === n;
+}
+
 /** The module name of `require('x')` (a static string argument), else undefined. */
 export function requireSpecifier(expr: ts.Expression): string | undefined {
   const e = unwrap(expr);

@@ -5,7 +5,7 @@
 // collector misses would become a false finding about the whole service.
 import { ts } from '../../core/typescript.js';
 import { CONSOLE_LOG_METHODS, isLoggerAdapterCall } from '../../core/matchers.js';
-import { hasModifier, unwrap } from '../../core/references.js';
+import { hasModifier, isWritten, outermost, unwrap } from '../../core/references.js';
 import type { DeclarationNode, ScopeIndex } from '../../core/scope.js';
 import type { CollectorFactory, EvidenceContext } from './index.js';
 
@@ -298,27 +298,6 @@ export function fixedTextProperties(decl: ts.Node): ReadonlySet<string> | null {
     else keys.delete(p.name.text);
   }
   return keys;
-}
-
-const WRAPPER_KINDS = new Set([ts.SyntaxKind.ParenthesizedExpression, ts.SyntaxKind.AsExpression, ts.SyntaxKind.NonNullExpression, ts.SyntaxKind.SatisfiesExpression, ts.SyntaxKind.TypeAssertionExpression]);
-
-/** Climbs from an expression through parentheses, `as`, `!`, `satisfies`. */
-function outermost(node: ts.Node): ts.Node {
-  let n = node;
-  while (WRAPPER_KINDS.has(n.parent.kind)) n = n.parent;
-  return n;
-}
-
-/** The expression is written to: assigned, incremented, deleted, or a target of destructuring or `for … of`. */
-export function isWritten(expr: ts.Node): boolean {
-  let n = outermost(expr);
-  // `[X.a, X.b] = …`, `({ k: X.a } = …)`: climb out of the literal to see whether it is a target.
-  while (ts.isArrayLiteralExpression(n.parent) || ts.isSpreadElement(n.parent) || ts.isPropertyAssignment(n.parent) || ts.isShorthandPropertyAssignment(n.parent) || ts.isObjectLiteralExpression(n.parent)) n = outermost(n.parent);
-  const p = n.parent;
-  if (ts.isBinaryExpression(p)) return p.left === n && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
-  if (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) return p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken;
-  if (ts.isDeleteExpression(p)) return true;
-  return (ts.isForOfStatement(p) || ts.isForInStatement(p)) && p.initializer === n;
 }
 
 /**
