@@ -30,6 +30,11 @@ export interface ProjectFacts {
   readonly modules: ReadonlyMap<string, ModuleFacts>;
   /** Every module of the repository, also in a package view: imports lead across packages. */
   readonly repositoryModules: ReadonlyMap<string, ModuleFacts>;
+  /**
+   * Source files left unparsed (absolute, in file order): test files that no parsed file imports. No
+   * file rule looks at a test file, so only what imports them could need their facts; they have none.
+   */
+  readonly unparsed: readonly string[];
   /** Server entry points: files that call `.listen(…)`, tests and browser code excluded (absolute, sorted). */
   readonly entryPoints: readonly string[];
   dependencyRange(name: string): string | undefined;
@@ -85,6 +90,8 @@ export interface FactsInput {
    * same file set and path mapping (see `projectShape`, `createResolver`).
    */
   files: ReadonlyArray<{ path: string; relPath: string; sourceFile: ts.SourceFile | null; module?: ModuleFacts }>;
+  /** Source files left unparsed (see `ProjectFacts.unparsed`): imports resolve to them as to the others. */
+  unparsed?: ReadonlyArray<{ path: string; relPath: string }>;
   /** Read package.json and tsconfig.json from the root (default true; false for in-memory checks). */
   readDisk?: boolean;
   /** The configuration's ignore globs, for the files read beyond the sources. */
@@ -139,7 +146,8 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   const shape = input.shape ?? projectShape(input);
   const errors = [...shape.errors];
   const { packageJson, workspaces } = shape;
-  const resolver = createResolver(shape, input.files.map((f) => f.path));
+  const unparsed = (input.unparsed ?? []).map((f) => f.path);
+  const resolver = createResolver(shape, [...input.files.map((f) => f.path), ...unparsed]);
 
   const frontend = readDisk ? frontendPackageOf(root) : () => false;
   const rolesOf = (file: string, relPath: string, evidence: RoleEvidence) => fileRoles(relPath, { ...evidence, frontendPackage: frontend(file) });
@@ -153,6 +161,9 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     roles.set(f.path, rolesOf(f.path, f.relPath, m.roleEvidence));
     for (const imp of m.imports) if (!imp.resolved) importedPackages.add(packageName(imp.specifier));
   }
+  // An unparsed file's roles come from its path alone.
+  const NO_EVIDENCE: RoleEvidence = { shebang: false, browserSyntax: false, serverImports: false, readsArgv: false, listens: false };
+  for (const f of input.unparsed ?? []) roles.set(f.path, rolesOf(f.path, f.relPath, NO_EVIDENCE));
 
   const lookupExport = (file: string, name: string, seen = new Set<string>()): ResolvedExport | undefined => {
     const key = `${file}#${name}`;
@@ -235,6 +246,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     errors,
     modules,
     repositoryModules: modules,
+    unparsed,
     entryPoints,
     dependencyRange: (name) => deps[name],
     hasDependency: (name) => Object.hasOwn(deps, name),
@@ -348,6 +360,7 @@ function packageFacts(facts: ProjectFacts, pkg: WorkspacePackage, modules: Reado
     root: pkg.dir,
     packageJson: pkg.packageJson,
     modules,
+    unparsed: facts.unparsed.filter(inPackage),
     entryPoints: facts.entryPoints.filter(inPackage),
     dependencyRange: (name) => deps[name],
     hasDependency: (name) => Object.hasOwn(deps, name),

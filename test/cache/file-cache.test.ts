@@ -15,6 +15,7 @@ interface Stats {
   listed?: boolean;
   parsed?: number;
   checked?: number;
+  unparsed?: number;
 }
 
 async function run(args: string[]) {
@@ -305,4 +306,59 @@ describe('per-file cache', () => {
     // The lines written, the last one cut short.
     expect(await noteFor((lines) => lines.join('\n').slice(0, -20))).toBe('prodcheck: cache CACHE/files.json is corrupt; scanning without it\n');
   }, 60_000);
+});
+
+describe('test files that nothing imports', () => {
+  const shop = {
+    'package.json': JSON.stringify({ name: 'orders-api', scripts: { start: 'node dist/server.js', test: 'vitest run' }, dependencies: { express: '^4.21.0' } }),
+    'src/server.ts': ["import express from 'express';", "import { nightly } from './jobs/nightly';", '', 'const app = express();', "app.post('/jobs/nightly', (_req, res) => {", '  nightly();', '  res.sendStatus(202);', '});', 'app.listen(3000);', ''].join('\n'),
+    'src/jobs/nightly.ts': ["import { waitForLedger } from '../testing/ledger';", '', 'export function nightly() {', '  waitForLedger();', '}', ''].join('\n'),
+    // A helper under a test directory that server code imports: parsed, and its async export known.
+    'src/testing/ledger.ts': ["export async function waitForLedger(): Promise<void> {", "  const res = await fetch('http://ledger.internal/ready');", "  if (!res.ok) throw new Error('ledger not ready');", '}', ''].join('\n'),
+    // A test that does not parse, and a mock nothing imports: neither parsed nor reported.
+    'test/orders.test.ts': ["import { describe, it } from 'vitest';", '', "describe('orders', () => {", "  it('lists orders', () => {", ''].join('\n'),
+    'src/__mocks__/mailer.ts': ['export function send(to: string) {', '  return to.length;', '}', ''].join('\n'),
+    // A suppression comment is read in any file: its rule ids are checked.
+    'test/setup.ts': ['// prodcheck-disable-next-line no-such-rule', 'export const timeoutMs = 5000;', ''].join('\n'),
+  };
+
+  it('are listed but not parsed, unless a file taken in imports them or they carry a suppression', async () => {
+    const root = writeProject(shop);
+    const { code, stdout, stats } = await run([root, '--format', 'json', '--no-cache']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { summary: { files: number }; errors: unknown[]; findings: Array<{ ruleId: string; file: string; line: number; column: number }> };
+    expect(report.summary.files).toBe(6);
+    expect(stats).toMatchObject({ parsed: 4, unparsed: 2 });
+    expect(report.errors).toEqual([{ file: 'test/setup.ts', message: '1:1 unknown rule id "no-such-rule" in prodcheck-disable-next-line' }]);
+    expect(report.findings.filter((f) => f.ruleId === 'no-floating-promise').map((f) => `${f.file}:${f.line}:${f.column}`)).toEqual(['src/jobs/nightly.ts:4:3']);
+    // The unparsed test file still counts as the package's tests.
+    expect(report.findings.filter((f) => f.ruleId === 'require-tests')).toEqual([]);
+  }, 60_000);
+
+  it('are taken in when a change imports them, and the cached report equals an uncached one', async () => {
+    const root = writeProject(shop);
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const errorsOf = (stdout: string) => (JSON.parse(stdout) as { errors: Array<{ file: string }> }).errors.map((e) => e.file);
+    const cold = await perFileScan(root, cache, 'no-floating-promise');
+    expect(cold.stats).toMatchObject({ parsed: 4, unparsed: 2 });
+
+    // Server code starts using the mock: it is parsed now (checked: it, the job, and the server,
+    // which reads the job's exports).
+    writeFileSync(join(root, 'src/jobs/nightly.ts'), `import { send } from '../__mocks__/mailer';\n${shop['src/jobs/nightly.ts']}export const notify = () => send('ops@example.com');\n`);
+    const imported = await perFileScan(root, cache, 'no-floating-promise');
+    expect(imported.stats).toMatchObject({ unparsed: 1, checked: 3 });
+
+    // The mock breaks: its syntax error is reported, and the import resolves as if it were not there.
+    writeFileSync(join(root, 'src/__mocks__/mailer.ts'), 'export function send(to: string {\n');
+    const broken = await perFileScan(root, cache, 'no-floating-promise');
+    expect(broken.stats).toMatchObject({ unparsed: 1 });
+    expect(errorsOf((await run([root, '--format', 'json', '--cache-location', cache])).stdout)).toEqual(['src/__mocks__/mailer.ts', 'test/setup.ts']);
+
+    // Nothing imports it any more: it is left alone again, error and all.
+    writeFileSync(join(root, 'src/jobs/nightly.ts'), shop['src/jobs/nightly.ts']);
+    const dropped = await perFileScan(root, cache, 'no-floating-promise');
+    expect(dropped.stats).toMatchObject({ unparsed: 2 });
+    expect(dropped.files).toEqual(['src/jobs/nightly.ts']);
+    expect(errorsOf((await run([root, '--format', 'json', '--cache-location', cache])).stdout)).toEqual(['test/setup.ts']);
+  }, 120_000);
 });
