@@ -15,15 +15,15 @@ import { redactSources } from './core/secrets.js';
 import { buildTypedProgram, readTypesConfig } from './core/type-info.js';
 import type { ts } from 'ts-morph';
 import type { Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
-import { buildProjectFacts, createResolver, projectShape, type ProjectFacts } from './project/facts.js';
-import type { ModuleFacts } from './project/modules.js';
+import { buildProjectFacts, createResolver, projectShape, type ProjectFacts, type ProjectShape } from './project/facts.js';
+import { importTargets, type ModuleFacts } from './project/modules.js';
 import type { RequestReach } from './project/request-reach.js';
 import { localShard, workerShard, type ShardHandle } from './parallel/pool.js';
 import { byOwner, parallelShards, reachStart, requestReach, splitShards, type ReachMemo, type ReachUnits } from './parallel/plan.js';
 import { REACH_ROOT, type BuiltModule, type FileResult, type PrepareInput, type ShardFile } from './parallel/shard.js';
 import { readFileCache, writeFileCache, type FileCache, type FileEntry, type StoredReach } from './cache/file-cache.js';
 import { decode, stringifyEncoded } from './cache/json.js';
-import { combineReads, esc, MEMO_PREFIX, NO_READS, replay, staleReaders, type FileReads, type Step } from './cache/record.js';
+import { combineReads, withoutOwnReads, esc, MEMO_PREFIX, NO_READS, replay, staleReaders, type FileReads, type Step } from './cache/record.js';
 import { fileCacheKey, fileContext } from './cache/file-key.js';
 import { overrideMatchersOf, rulesFor } from './rules-for.js';
 import type { WorkspacePackage } from './project/workspaces.js';
@@ -135,6 +135,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
 
   const cacheDir = typesConfig ? undefined : options.cacheDir;
   const cacheKey = cacheDir === undefined ? '' : fileCacheKey(config);
+  const readMs = Math.round(performance.now() - started);
   const previous: FileCache = cacheDir === undefined ? { reads: NO_READS, resolving: '', reach: null, files: new Map<string, FileEntry>() } : readFileCache(cacheDir, cacheKey, options.note ?? (() => undefined));
   const cached = previous.files;
   const hashOf = (relPath: string) => read.stamps.get(relPath)?.hash ?? null;
@@ -165,7 +166,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     packageSites.set(pkg.path, own);
   };
   let facts: ProjectFacts;
-  const stats: ScanStats = { threads: shards.length, read: read.sources.size, listed: listed !== null, parsed: 0, checked: 0, ms: { read: Math.round(performance.now() - started) } };
+  const stats: ScanStats = { threads: shards.length, read: read.sources.size, listed: listed !== null, parsed: 0, checked: 0, ms: { read: readMs, cache: Math.round(performance.now() - started) - readMs } };
   let lap = performance.now();
   const phase = (name: string) => {
     const now = performance.now();
@@ -176,6 +177,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   let storedReads: FileReads = NO_READS;
   let resolving = '';
   let storedReach: StoredReach | null = null;
+  let storedShape: ProjectShape | undefined;
   try {
     // Test files that no other file imports are not parsed. No file rule looks at a test file
     // (test/registry.test.ts holds every rule to that), so a test file's syntax tree and module
@@ -191,6 +193,8 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       }
     }
     const taken = new Set(files.filter((f) => !dormant.has(f.path)).map((f) => f.path));
+    /** Files outside the tests, and the tests they import (directly or not): those the facts hold. */
+    const reached = new Set(files.filter((f) => !isTestPath(f.relPath)).map((f) => f.path));
     // Syntax: known from the cache for unchanged files, else by parsing. A file not parsed before
     // (no entry, or one that says it was left unparsed) is parsed when it is taken in.
     const failed = new Map<string, string>();
@@ -217,7 +221,10 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     for (const problem of typesConfig?.problems ?? []) errors.push({ file: 'tsconfig.json', message: problem });
 
     // Module facts: a cached file's hold while each specifier it resolved still resolves the same way.
-    const shape = projectShape({ root, ignores: config.ignores });
+    // While nothing but sources changed (every package.json, tsconfig and workspace file as stored,
+    // every directory too), the stored shape is the project's.
+    const shape = (options.known && previous.shape) || projectShape({ root, ignores: config.ignores });
+    storedShape = shape;
     /** Module facts by file, with the cached entry they were read from (when reused). */
     const modules = new Map<string, BuiltModule & { from?: FileEntry }>();
     /** Module facts taken from the cache: the same as when the cached reads were recorded (a function of the file's content and resolutions). */
@@ -269,15 +276,18 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
           modules.set(f.path, built[i] as BuiltModule);
           builtHere.add(f.path);
         });
-        // The unparsed files these modules import or re-export from are taken in, and so on.
+        // The test files these modules import or re-export from are taken in, and so on (from a
+        // test taken in only for its suppression comments, not: the facts leave it out).
         const wanted = new Set<string>();
         for (const f of batch) {
-          const { module } = modules.get(f.path) as BuiltModule;
-          for (const imp of module.imports) if (imp.resolved && !taken.has(imp.resolved)) wanted.add(imp.resolved);
-          for (const r of module.reexports) if (r.from && !taken.has(r.from)) wanted.add(r.from);
+          if (!reached.has(f.path)) continue;
+          for (const target of importTargets((modules.get(f.path) as BuiltModule).module)) if (!reached.has(target)) wanted.add(target);
         }
         const next = files.filter((f) => wanted.has(f.path));
-        for (const f of next) taken.add(f.path);
+        for (const f of next) {
+          reached.add(f.path);
+          taken.add(f.path);
+        }
         const known = failed.size;
         await parseTaken(next);
         if (failed.size > known) {
@@ -418,11 +428,19 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       // those of the files checked now, which replace their old ones.
       let fresh: FileReads = NO_READS;
       for (const shardReads of await Promise.all(shards.map((s) => s.call('reads')))) fresh = combineReads(fresh, shardReads);
-      const recomputed = new Set(fresh.names);
       const checkedNow = new Set(toCheck.map((f) => f.relPath));
       const present = new Set(parsed.map((f) => f.relPath));
-      storedReads = outdated ? combineReads(previous.reads, fresh, (name) => checkedNow.has(name) || recomputed.has(name) || (!name.startsWith(MEMO_PREFIX) && !present.has(name))) : fresh;
+      if (outdated) {
+        // A shared answer computed again whose stored reads all read the same computed the same way
+        // (it depends on the facts through what it read): its stored reads stand, and the new ones
+        // are left out, so that only what changed is taken apart and merged.
+        const known = new Set(previous.reads.names);
+        const same = (name: string) => name.startsWith(MEMO_PREFIX) && known.has(name) && !outdated.has(name);
+        const recomputed = new Set(fresh.names.filter((name) => !same(name)));
+        storedReads = combineReads(previous.reads, withoutOwnReads(fresh, same), (name) => checkedNow.has(name) || recomputed.has(name) || (!name.startsWith(MEMO_PREFIX) && !present.has(name)));
+      } else storedReads = fresh;
     }
+    phase('combine');
     // The syntax trees are done with: let them go before the cache entries are built.
     await Promise.all(shards.map((s) => s.close()));
     for (const f of parsed) {
@@ -462,7 +480,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   } finally {
     await Promise.all(shards.map((s) => s.close()));
   }
-  if (cacheDir !== undefined) writeFileCache(cacheDir, cacheKey, { reads: storedReads, resolving, reach: storedReach, files: store }, options.note ?? (() => undefined));
+  if (cacheDir !== undefined) writeFileCache(cacheDir, cacheKey, { reads: storedReads, resolving, ...(storedShape ? { shape: storedShape } : {}), reach: storedReach, files: store }, options.note ?? (() => undefined));
   options.onProgress?.({ done: total, total });
   phase('store');
 
