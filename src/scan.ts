@@ -15,7 +15,7 @@ import { redactSources } from './core/secrets.js';
 import { buildTypedProgram, readTypesConfig } from './core/type-info.js';
 import type { ts } from 'ts-morph';
 import type { Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
-import { buildProjectFacts, createResolver, projectShape, type ProjectFacts, type ProjectShape } from './project/facts.js';
+import { buildProjectFacts, createResolver, projectShape, type ProjectFacts } from './project/facts.js';
 import { importTargets, type ModuleFacts } from './project/modules.js';
 import type { RequestReach } from './project/request-reach.js';
 import { localShard, workerShard, type ShardHandle } from './parallel/pool.js';
@@ -177,7 +177,6 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   let storedReads: FileReads = NO_READS;
   let resolving = '';
   let storedReach: StoredReach | null = null;
-  let storedShape: ProjectShape | undefined;
   try {
     // Test files that no other file imports are not parsed. No file rule looks at a test file
     // (test/registry.test.ts holds every rule to that), so a test file's syntax tree and module
@@ -221,10 +220,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     for (const problem of typesConfig?.problems ?? []) errors.push({ file: 'tsconfig.json', message: problem });
 
     // Module facts: a cached file's hold while each specifier it resolved still resolves the same way.
-    // While nothing but sources changed (every package.json, tsconfig and workspace file as stored,
-    // every directory too), the stored shape is the project's.
-    const shape = (options.known && previous.shape) || projectShape({ root, ignores: config.ignores });
-    storedShape = shape;
+    const shape = projectShape({ root, ignores: config.ignores });
     /** Module facts by file, with the cached entry they were read from (when reused). */
     const modules = new Map<string, BuiltModule & { from?: FileEntry }>();
     /** Module facts taken from the cache: the same as when the cached reads were recorded (a function of the file's content and resolutions). */
@@ -480,7 +476,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   } finally {
     await Promise.all(shards.map((s) => s.close()));
   }
-  if (cacheDir !== undefined) writeFileCache(cacheDir, cacheKey, { reads: storedReads, resolving, ...(storedShape ? { shape: storedShape } : {}), reach: storedReach, files: store }, options.note ?? (() => undefined));
+  if (cacheDir !== undefined) writeFileCache(cacheDir, cacheKey, { reads: storedReads, resolving, reach: storedReach, files: store }, options.note ?? (() => undefined));
   options.onProgress?.({ done: total, total });
   phase('store');
 

@@ -10,7 +10,6 @@ import { VERSION } from '../version.js';
 import { NO_READS, type FileReads, type ReadNode } from './record.js';
 import type { ReachUnits } from '../parallel/plan.js';
 import type { ModuleFacts } from '../project/modules.js';
-import type { ProjectShape } from '../project/facts.js';
 import { stringifyEncoded } from './json.js';
 import { CACHE_FORMAT, fromThisProdcheck, readCacheText, writeCacheText, type Note } from './scan-cache.js';
 
@@ -46,8 +45,6 @@ interface Head {
   key: string;
   /** What module resolution depended on when the entries' resolutions were last built or checked (see `FileCache`). */
   resolving: string;
-  /** The project's shape (packages, path mappings) as the scan read it. */
-  shape?: ProjectShape;
 }
 
 /** Request reach as a scan computed it, and what it depended on. */
@@ -72,8 +69,6 @@ export interface FileCache {
    * packages, path mappings): while it is the same, every entry's `resolutions` still hold.
    */
   resolving: string;
-  /** The project's shape the entries were stored with: still the project's while no input but sources changed. */
-  shape?: ProjectShape;
   files: Map<string, FileEntry>;
 }
 
@@ -150,8 +145,7 @@ export function readFileCache(dir: string, key: string, note: Note): FileCache {
     files.set(item[0], entry);
     lineOf.set(entry, lines[i] as string);
   }
-  const shape = head.shape && typeof head.shape === 'object' && Array.isArray((head.shape as Partial<ProjectShape>).localPackages) ? head.shape : undefined;
-  return { reads, resolving: typeof head.resolving === 'string' ? head.resolving : '', ...(shape ? { shape } : {}), reach: stored, files };
+  return { reads, resolving: typeof head.resolving === 'string' ? head.resolving : '', reach: stored, files };
 }
 
 /** Writes the cache one file entry at a time (a large repository's entries are never one string in memory). */
@@ -160,7 +154,7 @@ export function writeFileCache(dir: string, key: string, cache: FileCache, note:
     dir,
     FILES_ENTRY,
     (write) => {
-      const head: Head = { format: CACHE_FORMAT, version: VERSION, key, resolving: cache.resolving, ...(cache.shape ? { shape: cache.shape } : {}) };
+      const head: Head = { format: CACHE_FORMAT, version: VERSION, key, resolving: cache.resolving };
       write(JSON.stringify(head));
       const { tree, names, uses } = cache.reads;
       write(`\n${JSON.stringify({ names, uses, trees: tree.length })}`);

@@ -451,9 +451,11 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
       if (record.resolved !== null) for (const name of bindings) loadTime.bind(name, record);
       if (!clause?.isTypeOnly && importsUiCode(statement.moduleSpecifier.text, clause)) facts.roleEvidence.browserSyntax = true;
     } else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference) && ts.isStringLiteral(statement.moduleReference.expression)) {
-      // `import fs = require('fs')`: a require, erased when its name is only used as a type.
-      const record = addImport(statement.moduleReference.expression.text, 'require', statement.isTypeOnly, statement);
+      // `import fs = require('fs')`: a namespace import (its members are read where they are used),
+      // erased when its name is only used as a type.
+      const record = addImport(statement.moduleReference.expression.text, 'import', statement.isTypeOnly, statement);
       if (typescript && !statement.isTypeOnly) elidable.set(statement.name.text, record);
+      if (record.resolved !== null) loadTime.bind(statement.name.text, record);
     } else if (ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression) && statement.expression.text === 'use client') {
       // React's directive for a module that runs on the client (Next.js's app router).
       facts.roleEvidence.browserSyntax = true;
@@ -629,7 +631,7 @@ function insideFunction(node: ts.Node): boolean {
 }
 
 // Kinds readsAsValue tests (it runs on every use of a TypeScript file's imported names), as plain numbers.
-const IMPORT_BINDINGS = kindTable([ts.SyntaxKind.ImportClause, ts.SyntaxKind.ImportSpecifier, ts.SyntaxKind.NamespaceImport]);
+const IMPORT_BINDINGS = kindTable([ts.SyntaxKind.ImportClause, ts.SyntaxKind.ImportSpecifier, ts.SyntaxKind.NamespaceImport, ts.SyntaxKind.ImportEqualsDeclaration]);
 const NAMED_MEMBERS = kindTable([ts.SyntaxKind.PropertyAssignment, ts.SyntaxKind.PropertyDeclaration, ts.SyntaxKind.MethodDeclaration, ts.SyntaxKind.PropertySignature, ts.SyntaxKind.MethodSignature]);
 const PROPERTY_ACCESS = ts.SyntaxKind.PropertyAccessExpression;
 const QUALIFIED_NAME = ts.SyntaxKind.QualifiedName;
