@@ -15,7 +15,7 @@ const PLACEHOLDER = /^(?:(?:echo\b[^&|;]*|exit\s+\d+|true|:)\s*(?:&&|\|\||;)?\s*
 const TEST_DATA_DIR = /(^|\/)(__)?(fixtures?|mocks?|stubs?|snapshots?)(__)?\//i;
 
 function hasTestFiles(facts: ProjectFacts): boolean {
-  for (const file of facts.modules.keys()) {
+  for (const file of [...facts.modules.keys(), ...facts.unusedTests]) {
     if (!facts.roles(file).has('test')) continue;
     const rel = relativePath(facts, file);
     if (!TEST_DATA_DIR.test(rel) || /\.(test|spec)\.[cm]?[jt]sx?$/.test(rel)) return true;

@@ -16,17 +16,18 @@ import { buildTypedProgram, readTypesConfig } from './core/type-info.js';
 import type { ts } from 'ts-morph';
 import type { Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
 import { buildProjectFacts, createResolver, projectShape, type ProjectFacts } from './project/facts.js';
-import type { ModuleFacts } from './project/modules.js';
+import { importTargets, type ModuleFacts } from './project/modules.js';
 import type { RequestReach } from './project/request-reach.js';
 import { localShard, workerShard, type ShardHandle } from './parallel/pool.js';
 import { byOwner, parallelShards, reachStart, requestReach, splitShards, type ReachMemo, type ReachUnits } from './parallel/plan.js';
 import { REACH_ROOT, type BuiltModule, type FileResult, type PrepareInput, type ShardFile } from './parallel/shard.js';
 import { readFileCache, writeFileCache, type FileCache, type FileEntry, type StoredReach } from './cache/file-cache.js';
 import { decode, stringifyEncoded } from './cache/json.js';
-import { combineReads, esc, MEMO_PREFIX, NO_READS, replay, staleReaders, type FileReads, type Step } from './cache/record.js';
+import { combineReads, withoutOwnReads, esc, MEMO_PREFIX, NO_READS, replay, staleReaders, type FileReads, type Step } from './cache/record.js';
 import { fileCacheKey, fileContext } from './cache/file-key.js';
 import { overrideMatchersOf, rulesFor } from './rules-for.js';
 import type { WorkspacePackage } from './project/workspaces.js';
+import { isTestPath } from './project/roles.js';
 import { scorePackages, scoreReport } from './score/score.js';
 import { VERSION } from './version.js';
 
@@ -85,6 +86,8 @@ export interface ScanStats {
   reachReused?: boolean;
   /** Request reach was walked again: in how many files its work was done (the others' taken from the cache). */
   reachWalked?: number;
+  /** Test files left unparsed (see `dormant` in `scanWithSources`). */
+  unparsed?: number;
   parsed: number;
   checked: number;
   /** Milliseconds per phase (wall time in this thread). */
@@ -132,6 +135,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
 
   const cacheDir = typesConfig ? undefined : options.cacheDir;
   const cacheKey = cacheDir === undefined ? '' : fileCacheKey(config);
+  const readMs = Math.round(performance.now() - started);
   const previous: FileCache = cacheDir === undefined ? { reads: NO_READS, resolving: '', reach: null, files: new Map<string, FileEntry>() } : readFileCache(cacheDir, cacheKey, options.note ?? (() => undefined));
   const cached = previous.files;
   const hashOf = (relPath: string) => read.stamps.get(relPath)?.hash ?? null;
@@ -162,7 +166,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     packageSites.set(pkg.path, own);
   };
   let facts: ProjectFacts;
-  const stats: ScanStats = { threads: shards.length, read: read.sources.size, listed: listed !== null, parsed: 0, checked: 0, ms: { read: Math.round(performance.now() - started) } };
+  const stats: ScanStats = { threads: shards.length, read: read.sources.size, listed: listed !== null, parsed: 0, checked: 0, ms: { read: readMs, cache: Math.round(performance.now() - started) - readMs } };
   let lap = performance.now();
   const phase = (name: string) => {
     const now = performance.now();
@@ -174,82 +178,137 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   let resolving = '';
   let storedReach: StoredReach | null = null;
   try {
-    // Syntax: known from the cache for unchanged files, else by parsing.
-    const failed = new Map<string, string>();
-    const fresh: ShardFile[] = [];
-    for (const f of files) {
-      const e = entryOf(f);
-      if (!e) fresh.push(f);
-      else if (e.error !== undefined) failed.set(f.relPath, e.error);
-    }
-    const freshByShard = new Map<ShardHandle, string[]>();
-    for (const f of fresh) {
-      const shard = owner.get(f.path) as ShardHandle;
-      const group = freshByShard.get(shard);
-      if (group) group.push(f.path);
-      else freshByShard.set(shard, [f.path]);
-    }
-    for (const shardErrors of await Promise.all([...freshByShard].map(([shard, group]) => shard.call('parse', group)))) {
-      for (const e of shardErrors) failed.set(e.relPath, e.message);
-    }
-    for (const f of files) {
-      const error = failed.get(f.relPath);
-      if (error !== undefined) {
-        errors.push({ file: f.relPath, message: error });
-        const e = entryOf(f);
-        store.set(f.relPath, e?.error === error ? e : { hash: hashOf(f.relPath) ?? '', error });
+    // Test files that no other file imports are not parsed. No file rule looks at a test file
+    // (test/registry.test.ts holds every rule to that), so a test file's syntax tree and module
+    // facts matter only to the files that import it: it is taken in when a file taken in imports it
+    // (a fixture or a helper that server code uses), or when it carries a suppression comment (whose
+    // rule ids are checked). The others are listed and counted, not analysed. --types keeps them all.
+    const dormant = new Set<string>();
+    if (!typesConfig) {
+      for (const f of files) {
+        if (!isTestPath(f.relPath)) continue;
+        if (entryOf(f)?.dormant) dormant.add(f.path);
+        else if (!(read.text(f.relPath) ?? 'prodcheck-').includes('prodcheck-')) dormant.add(f.path);
       }
     }
+    const taken = new Set(files.filter((f) => !dormant.has(f.path)).map((f) => f.path));
+    /** Files outside the tests, and the tests they import (directly or not): those the facts hold. */
+    const reached = new Set(files.filter((f) => !isTestPath(f.relPath)).map((f) => f.path));
+    // Syntax: known from the cache for unchanged files, else by parsing. A file not parsed before
+    // (no entry, or one that says it was left unparsed) is parsed when it is taken in.
+    const failed = new Map<string, string>();
+    const parseTaken = async (batch: readonly ShardFile[]) => {
+      const byShard = new Map<ShardHandle, string[]>();
+      for (const f of batch) {
+        const e = entryOf(f);
+        if (e?.error !== undefined) failed.set(f.relPath, e.error);
+        if (e && !e.dormant) continue;
+        const shard = owner.get(f.path) as ShardHandle;
+        const group = byShard.get(shard);
+        if (group) group.push(f.path);
+        else byShard.set(shard, [f.path]);
+      }
+      for (const shardErrors of await Promise.all([...byShard].map(([shard, group]) => shard.call('parse', group)))) {
+        for (const e of shardErrors) failed.set(e.relPath, e.message);
+      }
+    };
+    await parseTaken(files.filter((f) => taken.has(f.path)));
     options.onProgress?.({ done: Math.floor(total / 2), total });
     phase('parse');
-    const parsed = files.filter((f) => !failed.has(f.relPath));
 
     const typed = typesConfig && local && buildTypedProgram(typesConfig, new Map(local.sourceFiles().map((p) => [p.path.replace(/\\/g, '/'), p.sourceFile])));
     for (const problem of typesConfig?.problems ?? []) errors.push({ file: 'tsconfig.json', message: problem });
 
     // Module facts: a cached file's hold while each specifier it resolved still resolves the same way.
     const shape = projectShape({ root, ignores: config.ignores });
-    const paths = parsed.map((f) => f.path);
-    const resolver = createResolver(shape, paths);
     /** Module facts by file, with the cached entry they were read from (when reused). */
     const modules = new Map<string, BuiltModule & { from?: FileEntry }>();
-    const stale: ShardFile[] = [];
     /** Module facts taken from the cache: the same as when the cached reads were recorded (a function of the file's content and resolutions). */
     const reused = new Set<ModuleFacts>();
-    // The resolver answers by the importing file's directory: ask once per directory and specifier.
-    const resolvedFrom = new Map<string, string | null>();
-    const resolves = (from: string, spec: string): string | null => {
-      const key = `${dirname(from)}\0${spec}`;
-      let hit = resolvedFrom.get(key);
-      if (hit === undefined && !resolvedFrom.has(key)) {
-        hit = resolver.resolve(from, spec);
-        resolvedFrom.set(key, hit);
-      }
-      return hit ?? null;
-    };
-    // Resolution depends on the project's files and shape only: while those are as when the entries
-    // were stored, their resolutions hold without asking again.
-    resolving = cacheDir === undefined ? '' : hashBytes(JSON.stringify([shape, paths]));
-    const resolutionsHold = resolving !== '' && resolving === previous.resolving;
-    for (const f of parsed) {
-      const e = entryOf(f);
-      if (e?.module !== undefined && e.resolutions && (resolutionsHold || e.resolutions.every(([spec, target]) => resolves(f.path, spec) === target))) {
-        const module = decode(e.module) as ModuleFacts;
-        reused.add(module);
-        modules.set(f.path, { module, resolutions: e.resolutions, from: e });
-      } else {
-        stale.push(f);
+    let paths: string[] = [];
+    let resolutionsHold = false;
+    /** The files whose module facts the shards built (not taken from the cache). */
+    const builtHere = new Set<string>();
+    // Resolution is against every file not known to fail to parse (the unparsed test files too).
+    // Taking in a file that then fails to parse changes that set: the module facts are built again.
+    for (let settledPaths = false; !settledPaths; ) {
+      settledPaths = true;
+      paths = files.filter((f) => !failed.has(f.relPath)).map((f) => f.path);
+      const resolver = createResolver(shape, paths);
+      modules.clear();
+      reused.clear();
+      builtHere.clear();
+      // The resolver answers by the importing file's directory: ask once per directory and specifier.
+      const resolvedFrom = new Map<string, string | null>();
+      const resolves = (from: string, spec: string): string | null => {
+        const key = `${dirname(from)}\0${spec}`;
+        let hit = resolvedFrom.get(key);
+        if (hit === undefined && !resolvedFrom.has(key)) {
+          hit = resolver.resolve(from, spec);
+          resolvedFrom.set(key, hit);
+        }
+        return hit ?? null;
+      };
+      // Resolution depends on the project's files and shape only: while those are as when the entries
+      // were stored, their resolutions hold without asking again.
+      resolving = cacheDir === undefined ? '' : hashBytes(JSON.stringify([shape, paths]));
+      resolutionsHold = resolving !== '' && resolving === previous.resolving;
+      const currentPaths = paths;
+      let batch = files.filter((f) => taken.has(f.path) && !failed.has(f.relPath));
+      while (batch.length > 0) {
+        const stale: ShardFile[] = [];
+        for (const f of batch) {
+          const e = entryOf(f);
+          if (e?.module !== undefined && e.resolutions && (resolutionsHold || e.resolutions.every(([spec, target]) => resolves(f.path, spec) === target))) {
+            const module = decode(e.module) as ModuleFacts;
+            reused.add(module);
+            modules.set(f.path, { module, resolutions: e.resolutions, from: e });
+          } else {
+            stale.push(f);
+          }
+        }
+        const built = await byOwner(stale, (f) => f.path, owner, (shard, group) => shard.call('modules', shape, currentPaths, group.map((f) => f.path)));
+        stale.forEach((f, i) => {
+          modules.set(f.path, built[i] as BuiltModule);
+          builtHere.add(f.path);
+        });
+        // The test files these modules import or re-export from are taken in, and so on (from a
+        // test taken in only for its suppression comments, not: the facts leave it out).
+        const wanted = new Set<string>();
+        for (const f of batch) {
+          if (!reached.has(f.path)) continue;
+          for (const target of importTargets((modules.get(f.path) as BuiltModule).module)) if (!reached.has(target)) wanted.add(target);
+        }
+        const next = files.filter((f) => wanted.has(f.path));
+        for (const f of next) {
+          reached.add(f.path);
+          taken.add(f.path);
+        }
+        const known = failed.size;
+        await parseTaken(next);
+        if (failed.size > known) {
+          settledPaths = false;
+          break;
+        }
+        batch = next;
       }
     }
-    const built = await byOwner(stale, (f) => f.path, owner, (shard, group) => shard.call('modules', shape, paths, group.map((f) => f.path)));
-    stale.forEach((f, i) => modules.set(f.path, built[i] as BuiltModule));
+    for (const f of files) {
+      const error = taken.has(f.path) ? failed.get(f.relPath) : undefined;
+      if (error !== undefined) {
+        errors.push({ file: f.relPath, message: error });
+        const e = entryOf(f);
+        store.set(f.relPath, e?.error === error ? e : { hash: hashOf(f.relPath) ?? '', error });
+      }
+    }
+    const parsed = files.filter((f) => taken.has(f.path) && !failed.has(f.relPath));
+    const unparsedFiles = files.filter((f) => !taken.has(f.path)).map((f) => ({ path: f.path, relPath: f.relPath }));
     phase('modules');
     const factsFiles = parsed.map((f) => ({ path: f.path, relPath: f.relPath, sourceFile: null, module: (modules.get(f.path) as BuiltModule).module }));
     let reach: RequestReach | Error | undefined;
     const record = cacheDir !== undefined;
     // The worker threads build their own project facts from the same modules, meanwhile.
     const workers = shards.filter((s) => !s.local);
-    const builtHere = new Set(stale.map((f) => f.path));
     const preparing = Promise.all(
       workers.map((s) => {
         const prepared: PrepareInput = {
@@ -258,6 +317,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
           ignores: config.ignores,
           repositoryPaths,
           record,
+          unparsed: unparsedFiles,
           modules: factsFiles.map(({ path, relPath, module }) => ({ path, relPath, module: builtHere.has(path) && owner.get(path) === s ? null : module })),
         };
         return s.call('prepare', prepared);
@@ -266,6 +326,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     facts = buildProjectFacts({
       root,
       files: factsFiles,
+      unparsed: unparsedFiles,
       ignores: config.ignores,
       shape,
       repositoryPaths,
@@ -363,11 +424,19 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       // those of the files checked now, which replace their old ones.
       let fresh: FileReads = NO_READS;
       for (const shardReads of await Promise.all(shards.map((s) => s.call('reads')))) fresh = combineReads(fresh, shardReads);
-      const recomputed = new Set(fresh.names);
       const checkedNow = new Set(toCheck.map((f) => f.relPath));
       const present = new Set(parsed.map((f) => f.relPath));
-      storedReads = outdated ? combineReads(previous.reads, fresh, (name) => checkedNow.has(name) || recomputed.has(name) || (!name.startsWith(MEMO_PREFIX) && !present.has(name))) : fresh;
+      if (outdated) {
+        // A shared answer computed again whose stored reads all read the same computed the same way
+        // (it depends on the facts through what it read): its stored reads stand, and the new ones
+        // are left out, so that only what changed is taken apart and merged.
+        const known = new Set(previous.reads.names);
+        const same = (name: string) => name.startsWith(MEMO_PREFIX) && known.has(name) && !outdated.has(name);
+        const recomputed = new Set(fresh.names.filter((name) => !same(name)));
+        storedReads = combineReads(previous.reads, withoutOwnReads(fresh, same), (name) => checkedNow.has(name) || recomputed.has(name) || (!name.startsWith(MEMO_PREFIX) && !present.has(name)));
+      } else storedReads = fresh;
     }
+    phase('combine');
     // The syntax trees are done with: let them go before the cache entries are built.
     await Promise.all(shards.map((s) => s.close()));
     for (const f of parsed) {
@@ -395,6 +464,15 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
         });
       }
     }
+    for (const { path, relPath } of unparsedFiles) {
+      // Its package is listed in the report as if the file had been checked (and found nothing).
+      const pkg = facts.packageOf(path);
+      if (!packageSites.has(pkg.path)) packageSites.set(pkg.path, new Map());
+      if (!record) continue;
+      const e = cached.get(relPath);
+      store.set(relPath, e?.dormant && e.hash === hashOf(relPath) ? e : { hash: hashOf(relPath) ?? '', dormant: true });
+    }
+    stats.unparsed = unparsedFiles.length;
   } finally {
     await Promise.all(shards.map((s) => s.close()));
   }

@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { rules } from '../rules/index.js';
+import { parseText } from '../src/core/parse.js';
+import { createHelpers } from '../src/core/helpers.js';
+import { buildProjectFacts } from '../src/project/facts.js';
 import { CATEGORIES, SEVERITIES } from '../src/core/types.js';
 import { renderEditorRules, renderRuleMarkdown, renderRuleTable } from '../src/report/rule-docs.js';
 import { FIXTURES, ROOT, fixtureCases } from './support/fixtures.js';
@@ -54,6 +57,34 @@ describe('rule registry', () => {
         expect(fixtureCases(rule.id, 'valid').length).toBeGreaterThan(0);
         expect(existsSync(join(ROOT, 'test', 'rules', `${rule.id}.test.ts`))).toBe(true);
       });
+
+      // The scan leaves test files that nothing imports unparsed (src/scan.ts): that is only right
+      // while no file rule looks at a test file. Each invalid example, placed where tests live,
+      // must get no listener from the rule.
+      if (rule.scope === 'file') {
+        it('looks at no test file', () => {
+          for (const example of rule.docs.examples.invalid) {
+            const filename = example.filename ?? 'src/service.ts';
+            const base = filename.split('/').pop() as string;
+            for (const relPath of [`test/${base}`, filename.replace(/(\.[cm]?[jt]sx?)$/, '.test$1'), `src/__tests__/${base}`]) {
+              const path = `/repo/${relPath}`;
+              const { sourceFile, text } = parseText(path, example.code);
+              const facts = buildProjectFacts({ root: '/repo', files: [{ path, relPath, sourceFile }], readDisk: false });
+              expect(facts.roles(path).has('test')).toBe(true);
+              const listeners = rule.create({
+                ruleId: rule.id,
+                options: rule.defaultOptions,
+                file: { path, relPath, sourceFile, text, roles: facts.roles(path) },
+                project: facts,
+                helpers: createHelpers(path, facts),
+                report: () => undefined,
+                countSite: () => undefined,
+              } as unknown as Parameters<typeof rule.create>[0]);
+              expect({ relPath, listeners: Object.keys(listeners) }).toEqual({ relPath, listeners: [] });
+            }
+          }
+        });
+      }
 
       it('has an up-to-date docs page', () => {
         const path = join(ROOT, 'docs', 'rules', `${rule.id}.md`);

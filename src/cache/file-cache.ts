@@ -34,6 +34,8 @@ export interface FileEntry {
   facts?: ModuleFacts;
   resolutions?: Array<[string, string | null]>;
   result?: CachedResult;
+  /** A test file left unparsed (no file taken in imported it; no suppression comment in its text): all the entry holds besides `hash`. */
+  dormant?: true;
 }
 
 /** The first line of files.json. */

@@ -481,6 +481,17 @@ function mapReaders(nodes: ReadNode[], map: (reader: number) => number | undefin
 }
 
 /**
+ * These reads without what the readers `skip` names read themselves: their names, their own uses
+ * of shared answers and the other readers' uses of them stay (see `combineReads`, whose `drop` also
+ * takes a reader out of the uses).
+ */
+export function withoutOwnReads(reads: FileReads, skip: (name: string) => boolean): FileReads {
+  const skipped = reads.names.map(skip);
+  if (!skipped.some(Boolean)) return reads;
+  return { tree: mapReaders(reads.tree, (r) => (skipped[r] ? undefined : r)), names: reads.names, uses: reads.uses };
+}
+
+/**
  * The reads of `a` and `b` together (readers named alike are one reader). `drop`: readers of `a`
  * whose reads are left out (files checked again, whose reads `b` holds; files gone); nodes no reader
  * needs any more go with them. `a` itself when nothing is dropped and `b` adds nothing.
@@ -501,6 +512,16 @@ export function combineReads(a: FileReads, b: FileReads, drop?: (name: string) =
     a.names.forEach((name, i) => {
       if (!dropped[i] && !name.startsWith(MEMO_PREFIX)) visit(i);
     });
+    // And those that the readers of `b` use (an answer whose stored reads stand: see `withoutOwnReads`).
+    if (b.uses.length > 0) {
+      const at = new Map(a.names.map((name, i) => [name, i]));
+      for (const [, used] of b.uses) {
+        for (const u of used) {
+          const i = at.get(b.names[u] as string);
+          if (i !== undefined && !dropped[i]) visit(i);
+        }
+      }
+    }
     const again = new Set(b.names);
     // A reader dropped but back in `b` (a file checked again, an answer computed again) keeps its
     // place; only readers gone for good (a file removed, an answer nobody uses) renumber the table.

@@ -16,7 +16,7 @@ import { codeFingerprint } from './code.js';
 import { treeUnchanged, unchanged, type TreeSnapshot } from './inputs.js';
 
 /** The layout of the cache files; bumped when it changes. */
-export const CACHE_FORMAT = 4;
+export const CACHE_FORMAT = 5;
 export const SCAN_ENTRY = 'scan.json';
 
 /** A rule's data without its code (what reporters read: id, category, severity, docs…). */

@@ -49,6 +49,8 @@ export interface PrepareInput {
   repositoryPaths: readonly string[];
   /** Record what request reach reads from the facts (for the cache). */
   record: boolean;
+  /** The source files left unparsed (see ../project/facts.ts `ProjectFacts.unparsed`). */
+  unparsed: ReadonlyArray<{ path: string; relPath: string }>;
   /** Every parsed file of the project, in file order, with its module facts (null: the ones this shard built, which it kept). */
   modules: ReadonlyArray<{ path: string; relPath: string; module: ModuleFacts | null }>;
 }
@@ -154,6 +156,7 @@ export class Shard {
         ignores: input.ignores,
         shape: input.shape,
         repositoryPaths: input.repositoryPaths,
+        unparsed: input.unparsed,
         requestReach: () => {
           if (!this.reach) throw new Error('request reach asked for before it was computed');
           if ('error' in this.reach) throw new Error(this.reach.error);

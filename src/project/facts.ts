@@ -5,13 +5,13 @@ import { dirname, join } from 'node:path';
 import type { ts } from 'ts-morph';
 import type { FileRole, Reference } from '../core/types.js';
 import { parseDockerfile, type DockerfileModel } from './dockerfile.js';
-import { buildModuleFacts, type ExportInfo, type ModuleFacts } from './modules.js';
+import { buildModuleFacts, importTargets, type ExportInfo, type ModuleFacts } from './modules.js';
 import { minMajor, packageName, readPackageJson, type PackageInfo } from './package-json.js';
 import { computeRequestReach, type RequestReach } from './request-reach.js';
 import { readRepositoryFiles, type RepositoryFile } from './repository-files.js';
 import { ModuleResolver } from './resolve.js';
 import { findWorkspaces, packageOfFile, type WorkspacePackage, type Workspaces } from './workspaces.js';
-import { fileRoles, type RoleEvidence } from './roles.js';
+import { fileRoles, isTestPath, type RoleEvidence } from './roles.js';
 import { readPathMapping, type PathMapping } from './tsconfig-paths.js';
 
 export interface ResolvedExport {
@@ -30,6 +30,11 @@ export interface ProjectFacts {
   readonly modules: ReadonlyMap<string, ModuleFacts>;
   /** Every module of the repository, also in a package view: imports lead across packages. */
   readonly repositoryModules: ReadonlyMap<string, ModuleFacts>;
+  /**
+   * Test files that no file outside the tests imports, directly or not (absolute, sorted): left out
+   * of `modules` (the scan does not parse them). Their roles come from their paths.
+   */
+  readonly unusedTests: readonly string[];
   /** Server entry points: files that call `.listen(…)`, tests and browser code excluded (absolute, sorted). */
   readonly entryPoints: readonly string[];
   dependencyRange(name: string): string | undefined;
@@ -85,6 +90,8 @@ export interface FactsInput {
    * same file set and path mapping (see `projectShape`, `createResolver`).
    */
   files: ReadonlyArray<{ path: string; relPath: string; sourceFile: ts.SourceFile | null; module?: ModuleFacts }>;
+  /** Test files the scan left unparsed (see `ProjectFacts.unusedTests`): imports resolve to them as to the others. */
+  unparsed?: ReadonlyArray<{ path: string; relPath: string }>;
   /** Read package.json and tsconfig.json from the root (default true; false for in-memory checks). */
   readDisk?: boolean;
   /** The configuration's ignore globs, for the files read beyond the sources. */
@@ -139,20 +146,48 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   const shape = input.shape ?? projectShape(input);
   const errors = [...shape.errors];
   const { packageJson, workspaces } = shape;
-  const resolver = createResolver(shape, input.files.map((f) => f.path));
+  const unparsed = (input.unparsed ?? []).map((f) => f.path);
+  const resolver = createResolver(shape, [...input.files.map((f) => f.path), ...unparsed]);
 
   const frontend = readDisk ? frontendPackageOf(root) : () => false;
   const rolesOf = (file: string, relPath: string, evidence: RoleEvidence) => fileRoles(relPath, { ...evidence, frontendPackage: frontend(file) });
   const modules = new Map<string, ModuleFacts>();
   const roles = new Map<string, Set<FileRole>>();
   const importedPackages = new Set<string>();
+  const built: Array<{ path: string; relPath: string; module: ModuleFacts }> = [];
   for (const f of input.files) {
     const m = f.module ?? (f.sourceFile ? buildModuleFacts(f.path, f.sourceFile, (spec) => resolver.resolve(f.path, spec)) : null);
-    if (!m) continue;
-    modules.set(f.path, m);
-    roles.set(f.path, rolesOf(f.path, f.relPath, m.roleEvidence));
-    for (const imp of m.imports) if (!imp.resolved) importedPackages.add(packageName(imp.specifier));
+    if (m) built.push({ path: f.path, relPath: f.relPath, module: m });
   }
+  // Test files enter the facts only when a file that is not a test imports them, directly or not
+  // (a fixture or a helper that server code uses): no rule looks at a test, so a test's code is no
+  // evidence about the service (a pipe or a timeout set up in a test setup file does not run in
+  // production). The others are `unusedTests`; the scan does not even parse them (../scan.ts).
+  const used = new Set<string>();
+  const byPath = new Map(built.map((b) => [b.path, b]));
+  const queue = built.filter((b) => !isTestPath(b.relPath)).map((b) => b.path);
+  for (const p of queue) used.add(p);
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    for (const target of importTargets((byPath.get(file) as (typeof built)[number]).module)) {
+      if (used.has(target) || !byPath.has(target)) continue;
+      used.add(target);
+      queue.push(target);
+    }
+  }
+  const unusedTests: Array<{ path: string; relPath: string }> = [...(input.unparsed ?? [])];
+  for (const b of built) {
+    if (!used.has(b.path)) {
+      unusedTests.push({ path: b.path, relPath: b.relPath });
+      continue;
+    }
+    modules.set(b.path, b.module);
+    roles.set(b.path, rolesOf(b.path, b.relPath, b.module.roleEvidence));
+    for (const imp of b.module.imports) if (!imp.resolved) importedPackages.add(packageName(imp.specifier));
+  }
+  unusedTests.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // An unused test's roles come from its path alone.
+  const NO_EVIDENCE: RoleEvidence = { shebang: false, browserSyntax: false, serverImports: false, readsArgv: false, listens: false };
+  for (const f of unusedTests) roles.set(f.path, rolesOf(f.path, f.relPath, NO_EVIDENCE));
 
   const lookupExport = (file: string, name: string, seen = new Set<string>()): ResolvedExport | undefined => {
     const key = `${file}#${name}`;
@@ -235,6 +270,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     errors,
     modules,
     repositoryModules: modules,
+    unusedTests: unusedTests.map((f) => f.path),
     entryPoints,
     dependencyRange: (name) => deps[name],
     hasDependency: (name) => Object.hasOwn(deps, name),
@@ -348,6 +384,7 @@ function packageFacts(facts: ProjectFacts, pkg: WorkspacePackage, modules: Reado
     root: pkg.dir,
     packageJson: pkg.packageJson,
     modules,
+    unusedTests: facts.unusedTests.filter(inPackage),
     entryPoints: facts.entryPoints.filter(inPackage),
     dependencyRange: (name) => deps[name],
     hasDependency: (name) => Object.hasOwn(deps, name),

@@ -95,6 +95,14 @@ export interface ImportRecord {
   column: number;
 }
 
+/** The project files a module imports or re-exports from (resolved, type-only imports included). */
+export function importTargets(m: Pick<ModuleFacts, 'imports' | 'reexports'>): string[] {
+  const out: string[] = [];
+  for (const imp of m.imports) if (imp.resolved) out.push(imp.resolved);
+  for (const r of m.reexports) if (r.from) out.push(r.from);
+  return out;
+}
+
 export interface ReexportRecord {
   /** Exported name, or '*' for `export * from`. */
   exported: string;
@@ -442,6 +450,12 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
       if (typescript) for (const name of bindings) elidable.set(name, record);
       if (record.resolved !== null) for (const name of bindings) loadTime.bind(name, record);
       if (!clause?.isTypeOnly && importsUiCode(statement.moduleSpecifier.text, clause)) facts.roleEvidence.browserSyntax = true;
+    } else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference) && ts.isStringLiteral(statement.moduleReference.expression)) {
+      // `import fs = require('fs')`: a namespace import (its members are read where they are used),
+      // erased when its name is only used as a type.
+      const record = addImport(statement.moduleReference.expression.text, 'import', statement.isTypeOnly, statement);
+      if (typescript && !statement.isTypeOnly) elidable.set(statement.name.text, record);
+      if (record.resolved !== null) loadTime.bind(statement.name.text, record);
     } else if (ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression) && statement.expression.text === 'use client') {
       // React's directive for a module that runs on the client (Next.js's app router).
       facts.roleEvidence.browserSyntax = true;
@@ -525,7 +539,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
         if (spec !== undefined && !scope.declarationOf(call.expression as ts.Identifier)) addImport(spec, 'require', false, call);
         else if (call.expression.kind === IMPORT_KEYWORD) {
           const arg = call.arguments[0];
-          if (arg && ts.isStringLiteral(arg)) addImport(arg.text, 'dynamic', false, call);
+          if (arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) addImport(arg.text, 'dynamic', false, call);
         } else if (
           ts.isPropertyAccessExpression(call.expression) &&
           call.expression.name.text === 'listen' &&
@@ -617,7 +631,7 @@ function insideFunction(node: ts.Node): boolean {
 }
 
 // Kinds readsAsValue tests (it runs on every use of a TypeScript file's imported names), as plain numbers.
-const IMPORT_BINDINGS = kindTable([ts.SyntaxKind.ImportClause, ts.SyntaxKind.ImportSpecifier, ts.SyntaxKind.NamespaceImport]);
+const IMPORT_BINDINGS = kindTable([ts.SyntaxKind.ImportClause, ts.SyntaxKind.ImportSpecifier, ts.SyntaxKind.NamespaceImport, ts.SyntaxKind.ImportEqualsDeclaration]);
 const NAMED_MEMBERS = kindTable([ts.SyntaxKind.PropertyAssignment, ts.SyntaxKind.PropertyDeclaration, ts.SyntaxKind.MethodDeclaration, ts.SyntaxKind.PropertySignature, ts.SyntaxKind.MethodSignature]);
 const PROPERTY_ACCESS = ts.SyntaxKind.PropertyAccessExpression;
 const QUALIFIED_NAME = ts.SyntaxKind.QualifiedName;

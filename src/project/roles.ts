@@ -37,12 +37,31 @@ export interface RoleEvidence {
   frontendPackage?: boolean;
 }
 
+/** Whether a file's path alone makes it a test (the `test` role does not depend on its content). */
+export function isTestPath(relPath: string): boolean {
+  let known = testPaths.get(relPath);
+  if (known === undefined) {
+    known = testPath(relPath);
+    testPaths.set(relPath, known);
+  }
+  return known;
+}
+
+/** `isTestPath`'s answers (a scan asks about every file several times; an editor session about a project's files). */
+const testPaths = new Map<string, boolean>();
+
+function testPath(relPath: string): boolean {
+  const segments = relPath.toLowerCase().split('/');
+  const base = segments[segments.length - 1] ?? '';
+  return TEST_FILE.test(base) || TEST_BASENAME.test(base) || segments.slice(0, -1).some((d) => TEST_DIRS.has(d) || TEST_DIR_WORD.test(d));
+}
+
 export function fileRoles(relPath: string, evidence: RoleEvidence): Set<FileRole> {
   const roles = new Set<FileRole>();
   const segments = relPath.toLowerCase().split('/');
   const dirs = segments.slice(0, -1);
   const base = segments[segments.length - 1] ?? '';
-  if (TEST_FILE.test(base) || TEST_BASENAME.test(base) || dirs.some((d) => TEST_DIRS.has(d) || TEST_DIR_WORD.test(d))) roles.add('test');
+  if (isTestPath(relPath)) roles.add('test');
   const cliPath = dirs.some((d) => CLI_DIRS.has(d)) || CLI_FILE.test(base);
   if (evidence.shebang || cliPath || (evidence.readsArgv && !evidence.listens)) roles.add('cli');
   if (CONFIG_FILE.test(relPath)) roles.add('config');

@@ -15,6 +15,7 @@ interface Stats {
   listed?: boolean;
   parsed?: number;
   checked?: number;
+  unparsed?: number;
 }
 
 async function run(args: string[]) {
@@ -305,4 +306,165 @@ describe('per-file cache', () => {
     // The lines written, the last one cut short.
     expect(await noteFor((lines) => lines.join('\n').slice(0, -20))).toBe('prodcheck: cache CACHE/files.json is corrupt; scanning without it\n');
   }, 60_000);
+});
+
+describe('test files that nothing imports', () => {
+  const shop = {
+    // No test script: the unparsed test file is what tells require-tests the package has tests.
+    'package.json': JSON.stringify({ name: 'orders-api', scripts: { start: 'node dist/server.js' }, dependencies: { express: '^4.21.0' } }),
+    'src/server.ts': ["import express from 'express';", "import { nightly } from './jobs/nightly';", '', 'const app = express();', "app.post('/jobs/nightly', (_req, res) => {", '  nightly();', '  res.sendStatus(202);', '});', 'app.listen(3000);', ''].join('\n'),
+    'src/jobs/nightly.ts': ["import { waitForLedger } from '../testing/ledger';", '', 'export function nightly() {', '  waitForLedger();', '}', ''].join('\n'),
+    // A helper under a test directory that server code imports: parsed, and its async export known.
+    'src/testing/ledger.ts': ["export async function waitForLedger(): Promise<void> {", "  const res = await fetch('http://ledger.internal/ready');", "  if (!res.ok) throw new Error('ledger not ready');", '}', ''].join('\n'),
+    // A test that does not parse, and a mock nothing imports: neither parsed nor reported.
+    'test/orders.test.ts': ["import { describe, it } from 'vitest';", '', "describe('orders', () => {", "  it('lists orders', () => {", ''].join('\n'),
+    'src/__mocks__/mailer.ts': ['export function send(to: string) {', '  return to.length;', '}', ''].join('\n'),
+    // A suppression comment is read in any file: its rule ids are checked.
+    'test/setup.ts': ['// prodcheck-disable-next-line no-such-rule', 'export const timeoutMs = 5000;', ''].join('\n'),
+    // Reached only through forms other than an import declaration: parsed, and what they export known.
+    'src/jobs/reports.ts': [
+      "import billing = require('../testing/billing');",
+      '',
+      'export async function monthly() {',
+      '  const { refreshLedger } = await import(`../testing/refresh`);',
+      '  refreshLedger();',
+      '  billing.closePeriod();',
+      '}',
+      '',
+    ].join('\n'),
+    'src/testing/refresh.ts': ["export async function refreshLedger(): Promise<void> {", "  await fetch('http://ledger.internal/refresh', { method: 'POST' });", '}', ''].join('\n'),
+    'src/testing/billing.ts': ["export async function closePeriod(): Promise<void> {", "  await fetch('http://billing.internal/close', { method: 'POST' });", '}', ''].join('\n'),
+  };
+
+  it('are listed but not parsed, unless a file taken in imports them or they carry a suppression', async () => {
+    const root = writeProject(shop);
+    const { code, stdout, stats } = await run([root, '--format', 'json', '--no-cache']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { summary: { files: number }; errors: unknown[]; findings: Array<{ ruleId: string; file: string; line: number; column: number }> };
+    expect(report.summary.files).toBe(9);
+    expect(stats).toMatchObject({ parsed: 7, unparsed: 2 });
+    expect(report.errors).toEqual([{ file: 'test/setup.ts', message: '1:1 unknown rule id "no-such-rule" in prodcheck-disable-next-line' }]);
+    expect(report.findings.filter((f) => f.ruleId === 'no-floating-promise').map((f) => `${f.file}:${f.line}:${f.column}`)).toEqual(['src/jobs/nightly.ts:4:3', 'src/jobs/reports.ts:5:3', 'src/jobs/reports.ts:6:3']);
+    // The unparsed test file still counts as the package's tests.
+    expect(report.findings.filter((f) => f.ruleId === 'require-tests')).toEqual([]);
+  }, 60_000);
+
+  it('are taken in when a change imports them, and the cached report equals an uncached one', async () => {
+    const root = writeProject(shop);
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const errorsOf = (stdout: string) => (JSON.parse(stdout) as { errors: Array<{ file: string }> }).errors.map((e) => e.file);
+    const cold = await perFileScan(root, cache, 'no-floating-promise');
+    expect(cold.stats).toMatchObject({ parsed: 7, unparsed: 2 });
+
+    // A test left unparsed gains a suppression comment: it is read now (its cached entry is by content).
+    writeFileSync(join(root, 'src/__mocks__/mailer.ts'), `// prodcheck-disable-next-line no-such-check\n${shop['src/__mocks__/mailer.ts']}`);
+    await perFileScan(root, cache, 'no-floating-promise');
+    expect(errorsOf((await run([root, '--format', 'json', '--cache-location', cache])).stdout)).toEqual(['src/__mocks__/mailer.ts', 'test/setup.ts']);
+    writeFileSync(join(root, 'src/__mocks__/mailer.ts'), shop['src/__mocks__/mailer.ts']);
+    expect((await perFileScan(root, cache, 'no-floating-promise')).stats).toMatchObject({ unparsed: 2 });
+
+    // Server code starts using the mock: it is parsed now (checked: it, the job, the server, which
+    // reads the job's exports, and the other job, whose rules read the files servers load).
+    writeFileSync(join(root, 'src/jobs/nightly.ts'), `import { send } from '../__mocks__/mailer';\n${shop['src/jobs/nightly.ts']}export const notify = () => send('ops@example.com');\n`);
+    const imported = await perFileScan(root, cache, 'no-floating-promise');
+    expect(imported.stats).toMatchObject({ unparsed: 1, checked: 4 });
+
+    // The mock breaks: its syntax error is reported, and the import resolves as if it were not there.
+    writeFileSync(join(root, 'src/__mocks__/mailer.ts'), 'export function send(to: string {\n');
+    const broken = await perFileScan(root, cache, 'no-floating-promise');
+    expect(broken.stats).toMatchObject({ unparsed: 1 });
+    expect(errorsOf((await run([root, '--format', 'json', '--cache-location', cache])).stdout)).toEqual(['src/__mocks__/mailer.ts', 'test/setup.ts']);
+
+    // Nothing imports it any more: it is left alone again, error and all.
+    writeFileSync(join(root, 'src/jobs/nightly.ts'), shop['src/jobs/nightly.ts']);
+    const dropped = await perFileScan(root, cache, 'no-floating-promise');
+    expect(dropped.stats).toMatchObject({ unparsed: 2 });
+    expect(dropped.files).toEqual(['src/jobs/nightly.ts', 'src/jobs/reports.ts', 'src/jobs/reports.ts']);
+    expect(errorsOf((await run([root, '--format', 'json', '--cache-location', cache])).stdout)).toEqual(['test/setup.ts']);
+
+    // Imported again while its cached entry says it was left unparsed, and still broken: parsed, reported.
+    writeFileSync(join(root, 'src/jobs/nightly.ts'), `import { send } from '../__mocks__/mailer';\n${shop['src/jobs/nightly.ts']}export const notify = () => send('ops@example.com');\n`);
+    const again = await perFileScan(root, cache, 'no-floating-promise');
+    expect(again.stats).toMatchObject({ unparsed: 1 });
+    expect(errorsOf((await run([root, '--format', 'json', '--cache-location', cache])).stdout)).toEqual(['src/__mocks__/mailer.ts', 'test/setup.ts']);
+  }, 120_000);
+});
+
+describe('shared answers computed again', () => {
+  it('keep the uses of a file checked again, so that a later change to what they read re-checks it', async () => {
+    const files = {
+      'package.json': JSON.stringify({ name: 'orders-service', dependencies: { '@nestjs/common': '^10.4.1', '@nestjs/core': '^10.4.1', 'class-validator': '^0.14.1' } }),
+      'src/main.ts': [
+        "import { ValidationPipe } from '@nestjs/common';",
+        "import { NestFactory } from '@nestjs/core';",
+        "import { AppModule } from './app.module';",
+        '',
+        'async function bootstrap() {',
+        '  const app = await NestFactory.create(AppModule);',
+        '  app.useGlobalPipes(new ValidationPipe({ whitelist: true }));',
+        '  await app.listen(3000);',
+        '}',
+        'void bootstrap();',
+        '',
+      ].join('\n'),
+      'src/app.module.ts': ["import { Module } from '@nestjs/common';", "import { OrdersController } from './orders/orders.controller';", '', '@Module({ controllers: [OrdersController] })', 'export class AppModule {}', ''].join('\n'),
+      'src/orders/orders.service.ts': ["import { Injectable } from '@nestjs/common';", '', '@Injectable()', 'export class OrdersService {', '  async create(dto: { customerId: string }) {', "    return { id: 'ord_1', ...dto };", '  }', '}', ''].join('\n'),
+      'src/orders/orders.controller.ts': [
+        "import { Body, Controller, Post } from '@nestjs/common';",
+        "import { IsString } from 'class-validator';",
+        "import { OrdersService } from './orders.service';",
+        '',
+        'export class CreateOrderDto {',
+        '  @IsString()',
+        '  customerId!: string;',
+        '}',
+        '',
+        "@Controller('orders')",
+        'export class OrdersController {',
+        '  constructor(private readonly ordersService: OrdersService) {}',
+        '',
+        '  @Post()',
+        '  create(@Body() dto: CreateOrderDto) {',
+        '    return this.ordersService.create(dto);',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    };
+    const root = writeProject(files);
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    expect((await perFileScan(root, cache, 'require-input-validation')).files).toEqual([]);
+    // The controller is checked again: the global-pipe answer is computed again and reads the same.
+    writeFileSync(join(root, 'src/orders/orders.controller.ts'), `${files['src/orders/orders.controller.ts']}// orders are created by the checkout flow\n`);
+    const again = await perFileScan(root, cache, 'require-input-validation');
+    expect(again.stats.checked).toBe(1);
+    expect(again.files).toEqual([]);
+    // The pipe goes: the controller, which used that answer, is checked again and now flagged.
+    writeFileSync(join(root, 'src/main.ts'), files['src/main.ts'].replace('  app.useGlobalPipes(new ValidationPipe({ whitelist: true }));\n', ''));
+    const unpiped = await perFileScan(root, cache, 'require-input-validation');
+    expect(unpiped.files).toEqual(['src/orders/orders.controller.ts']);
+    expect(unpiped.stats.checked).toBe(2);
+  }, 120_000);
+});
+
+describe('the project shape', () => {
+  it('is read again when a tsconfig mapping changes', async () => {
+    const files = {
+      'package.json': JSON.stringify({ name: 'ledger-api', dependencies: { express: '^4.21.0' } }),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@ledger/*': ['src/ledger/*'] } } }),
+      'src/server.ts': ["import express from 'express';", "import { postEntry } from '@ledger/entries';", '', 'const app = express();', "app.post('/entries', (req, res) => {", '  postEntry(String(req.body.account));', '  res.sendStatus(202);', '});', 'app.listen(3000);', ''].join('\n'),
+      'src/ledger/entries.ts': ['export async function postEntry(account: string): Promise<void> {', "  await fetch(`http://ledger.internal/${encodeURIComponent(account)}`, { method: 'POST', signal: AbortSignal.timeout(3000) });", '}', ''].join('\n'),
+      'src/legacy/entries.ts': ['export function postEntry(account: string): number {', '  return account.length;', '}', ''].join('\n'),
+    };
+    const root = writeProject(files);
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    expect((await perFileScan(root, cache, 'no-floating-promise')).files).toEqual(['src/server.ts']);
+    // A source change only: the alias still leads to the async export.
+    writeFileSync(join(root, 'src/server.ts'), `${files['src/server.ts']}// entries are posted by the bank feed\n`);
+    expect((await perFileScan(root, cache, 'no-floating-promise')).files).toEqual(['src/server.ts']);
+    // The mapping now leads to the synchronous module.
+    writeFileSync(join(root, 'tsconfig.json'), files['tsconfig.json'].replace('src/ledger/*', 'src/legacy/*'));
+    writeFileSync(join(root, 'src/server.ts'), files['src/server.ts']);
+    expect((await perFileScan(root, cache, 'no-floating-promise')).files).toEqual([]);
+  }, 120_000);
 });

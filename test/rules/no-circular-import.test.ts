@@ -120,6 +120,21 @@ describe(RULE, () => {
     ]);
   });
 
+  it('reads `import x = require()` as a namespace import: erased when only a type, members read where used', async () => {
+    const files = (reportsService: string) => ({
+      'package.json': JSON.stringify({ name: 'reports-api' }),
+      'src/reports/reports.service.ts': reportsService,
+      'src/reports/templates.ts': ["import { REPORT_KINDS } from './reports.service';", '', "export const templates = ['daily.hbs', 'monthly.hbs'];", 'export function kinds(): string[] {', '  return REPORT_KINDS;', '}', 'export type Template = string;', ''].join('\n'),
+    });
+    const flagged = async (reportsService: string) => (await findingsOf(RULE, writeProject(files(reportsService)))).map((f) => `${f.file}:${f.line}`);
+    // Used only as a type: TypeScript erases the import, so there is no cycle.
+    expect(await flagged(["import tpl = require('./templates');", '', "export const REPORT_KINDS = ['daily', 'monthly'];", 'export function render(name: tpl.Template): string {', '  return name;', '}', ''].join('\n'))).toEqual([]);
+    // Read inside a function only: the module is loaded, nothing of it read at load.
+    expect(await flagged(["import tpl = require('./templates');", '', "export const REPORT_KINDS = ['daily', 'monthly'];", 'export function templateFor(i: number): string {', '  return tpl.templates[i] ?? "default.hbs";', '}', ''].join('\n'))).toEqual([]);
+    // Read at load: the cycle is reported at that import.
+    expect(await flagged(["import tpl = require('./templates');", '', "export const REPORT_KINDS = ['daily', 'monthly'];", 'export const DEFAULT_TEMPLATE = tpl.templates[0];', ''].join('\n'))).toEqual(['src/reports/reports.service.ts:1']);
+  });
+
   it('judges decorator metadata by the nearest tsconfig that includes the file, within its package, and assumes it when it cannot tell', async () => {
     const post = "import { Entity, ManyToOne } from 'typeorm';\nimport { User } from '../users/user.entity';\n@Entity()\nexport class Post {\n  @ManyToOne(() => User)\n  author!: User;\n}\n";
     const user = "import { Entity, OneToMany } from 'typeorm';\nimport { Post } from '../posts/post.entity';\n@Entity()\nexport class User {\n  @OneToMany(() => Post, (p) => p.author)\n  posts!: Post[];\n}\n";

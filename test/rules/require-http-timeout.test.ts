@@ -34,6 +34,11 @@ describe(RULE, () => {
     expect(await sitesOf(RULE, dir)).toBe(4);
   });
 
+  it('does not take `axios.defaults.timeout` set in a test setup file as the service\'s (tests do not run in production)', async () => {
+    const dir = fixtureCase(RULE, 'invalid', 'axios-defaults-timeout-only-in-tests');
+    expect(await findingsOf(RULE, dir)).toEqual([{ file: 'src/services/catalog.service.ts', line: 4, column: 26, message: NO_TIMEOUT('axios.get') }]);
+  });
+
   it('names an inline dynamic import as written, with its spaces: `(await import(\'axios\')).default.get`', () => {
     const code = "export async function latestRates() {\n  const res = await (await import('axios')).default.get('https://rates.example.com/latest');\n  return res.data;\n}\n";
     expect(lint(code).map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual([`2:21 ${NO_TIMEOUT("(await import('axios')).default.get")}`]);
