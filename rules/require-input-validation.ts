@@ -4,7 +4,9 @@
 // object (`{ "$gt": "" }` in a Mongo filter), how a client sets `isAdmin: true` through a
 // mass-assigned `create(req.body)`, and how a malformed payload crashes a worker far from the
 // request. Validation counts when a schema library parses the input in the handler, a validating
-// middleware runs before it, Fastify has a route `schema`, or NestJS validates the DTO with a pipe.
+// middleware runs before it, Fastify has a route `schema`, or NestJS validates the DTO with a pipe:
+// a global `ValidationPipe` any class-typed DTO, a global zod pipe (nestjs-zod, @anatine/zod-nestjs)
+// only a DTO made by its package's `createZodDto`, since it passes every other parameter through.
 import { ts } from '../src/core/typescript.js';
 import { handlerModelOf, hasDecorator, type RequestHandler } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
@@ -12,7 +14,7 @@ import { memberName, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 import type { RuleContext } from '../src/core/types.js';
 import type { ProjectFacts } from '../src/project/facts.js';
-import { installsGlobalValidationPipe } from '../src/project/evidence/validation.js';
+import { installsGlobalValidationPipe, zodPipeValidates } from '../src/project/evidence/validation.js';
 
 /** Calls that validate or parse with a schema: zod, joi, yup, ajv, class-validator, valibot, superstruct, TypeBox, express-validator. */
 const VALIDATING_CALLS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync', 'validate', 'validateAsync', 'validateSync', 'validateOrReject', 'validationResult', 'matchedData', 'assert', 'create', 'mask', 'Check', 'Decode', 'decode', 'is', 'cast']);
@@ -60,7 +62,10 @@ export default defineFileRule({
     fix:
       'Parse the input with a schema at the start of the handler (`const input = CreateUser.parse(req.body)` with zod, ' +
       '`schema.validateAsync` with joi), or validate in a middleware on the route (celebrate, express-validator), a Fastify ' +
-      'route `schema`, or a NestJS DTO with the `ValidationPipe`. A single route parameter used as an id needs none.',
+      'route `schema`, or a NestJS DTO under a global pipe that validates it: the `ValidationPipe` for class-validator DTOs, ' +
+      "nestjs-zod's (or @anatine/zod-nestjs's) `ZodValidationPipe` for DTOs made by its `createZodDto(schema)`. A zod pipe " +
+      'hands every other parameter to the handler unchecked (a class-validator class, `any`, a `Record`, a `string` query): ' +
+      'type it with a zod DTO. A single route parameter used as an id needs none.',
     sites: 'route handlers that read the request body or query',
     examples: {
       invalid: [
@@ -69,6 +74,16 @@ export default defineFileRule({
           code:
             "import { Router } from 'express';\nimport { prisma } from '../db';\n\nexport const usersRouter = Router();\n\n" +
             "usersRouter.post('/', async (req, res) => {\n  const user = await prisma.user.create({ data: req.body });\n  res.status(201).json(user);\n});\n",
+        },
+        {
+          filename: 'src/albums/albums.module.ts',
+          code:
+            "import { Body, Controller, Module, Post } from '@nestjs/common';\nimport { APP_PIPE } from '@nestjs/core';\n" +
+            "import { IsString } from 'class-validator';\nimport { ZodValidationPipe } from 'nestjs-zod';\nimport { AlbumService } from './album.service';\n\n" +
+            '// A class-validator DTO: the zod pipe passes it through unchecked.\nexport class CreateAlbumDto {\n  @IsString()\n  albumName!: string;\n}\n\n' +
+            "@Controller('albums')\nexport class AlbumController {\n  constructor(private readonly albumService: AlbumService) {}\n\n" +
+            '  @Post()\n  createAlbum(@Body() dto: CreateAlbumDto) {\n    return this.albumService.create(dto);\n  }\n}\n\n' +
+            '@Module({ controllers: [AlbumController], providers: [AlbumService, { provide: APP_PIPE, useClass: ZodValidationPipe }] })\nexport class AlbumsModule {}\n',
         },
       ],
       valid: [
@@ -79,6 +94,16 @@ export default defineFileRule({
             "const CreateUser = z.object({ email: z.string().email(), name: z.string().min(1) });\nexport const usersRouter = Router();\n\n" +
             "usersRouter.post('/', async (req, res) => {\n  const data = CreateUser.parse(req.body);\n  res.status(201).json(await prisma.user.create({ data }));\n});\n\n" +
             "usersRouter.get('/:id', async (req, res) => {\n  res.json(await prisma.user.findUnique({ where: { id: req.params.id } }));\n});\n",
+        },
+        {
+          filename: 'src/albums/albums.module.ts',
+          code:
+            "import { Body, Controller, Module, Post } from '@nestjs/common';\nimport { APP_PIPE } from '@nestjs/core';\n" +
+            "import { createZodDto, ZodValidationPipe } from 'nestjs-zod';\nimport { z } from 'zod';\nimport { AlbumService } from './album.service';\n\n" +
+            'export class CreateAlbumDto extends createZodDto(z.object({ albumName: z.string().min(1).max(200) })) {}\n\n' +
+            "@Controller('albums')\nexport class AlbumController {\n  constructor(private readonly albumService: AlbumService) {}\n\n" +
+            '  @Post()\n  createAlbum(@Body() dto: CreateAlbumDto) {\n    return this.albumService.create(dto);\n  }\n}\n\n' +
+            '@Module({ controllers: [AlbumController], providers: [AlbumService, { provide: APP_PIPE, useClass: ZodValidationPipe }] })\nexport class AlbumsModule {}\n',
         },
       ],
     },
@@ -197,6 +222,8 @@ function sourceReader(handler: RequestHandler, helpers: Helpers, project: Projec
       if (!hasDecorator(p, helpers, '@nestjs/common', 'Body', 'Query') && !hasDecorator(p, helpers, 'routing-controllers', 'Body', 'QueryParams')) continue;
       if (handler.framework === 'routing-controllers' && isDtoClass(p)) continue; // validated with class-validator by default
       if (isDtoClass(p) && (nestPipeValidates(p, handler, helpers) || installsGlobalValidationPipe(project.modules))) continue;
+      // A global zod pipe parses only DTOs made by its package's createZodDto; other values pass through it.
+      if (handler.framework === 'nestjs' && zodPipeValidates(p, project.modules, helpers, project)) continue;
       unvalidated.add(p);
     }
     if (unvalidated.size === 0) return undefined;

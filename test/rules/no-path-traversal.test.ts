@@ -65,6 +65,13 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags a class-validator DTO and a route parameter that a global zod pipe passes through', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-zod-pipe-passes-other-params'))).toEqual([
+      { file: 'src/exports/exports.controller.ts', line: 10, column: 12, message: reaches('@Body() dto', 'fs.readFile') },
+      { file: 'src/exports/exports.controller.ts', line: 15, column: 12, message: reaches("@Param('name') name", 'fs.readFile') },
+    ]);
+  });
+
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);
