@@ -6,7 +6,9 @@
 // request. Validation counts when a schema library parses the input in the handler, a validating
 // middleware runs before it, Fastify has a route `schema`, or NestJS validates the DTO with a pipe:
 // a global `ValidationPipe` any class-typed DTO, a global zod pipe (nestjs-zod, @anatine/zod-nestjs)
-// only a DTO made by its package's `createZodDto`, since it passes every other parameter through.
+// only a DTO made by its package's `createZodDto`, since it passes every other parameter through,
+// and only where the server installs it: in the controller's own workspace package or an app that
+// imports it, not in a test's or a script's set-up.
 import { ts } from '../src/core/typescript.js';
 import { handlerModelOf, hasDecorator, type RequestHandler } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
@@ -63,9 +65,10 @@ export default defineFileRule({
       'Parse the input with a schema at the start of the handler (`const input = CreateUser.parse(req.body)` with zod, ' +
       '`schema.validateAsync` with joi), or validate in a middleware on the route (celebrate, express-validator), a Fastify ' +
       'route `schema`, or a NestJS DTO under a global pipe that validates it: the `ValidationPipe` for class-validator DTOs, ' +
-      "nestjs-zod's (or @anatine/zod-nestjs's) `ZodValidationPipe` for DTOs made by its `createZodDto(schema)`. A zod pipe " +
-      'hands every other parameter to the handler unchecked (a class-validator class, `any`, a `Record`, a `string` query): ' +
-      'type it with a zod DTO. A single route parameter used as an id needs none.',
+      "nestjs-zod's (or @anatine/zod-nestjs's) `ZodValidationPipe` for DTOs made by its `createZodDto(schema)`, installed " +
+      "by the app that serves the controller (not only by an e2e test or a script). A zod pipe hands every other parameter " +
+      'to the handler unchecked (a class-validator class, `any`, a `Record`, a `string` query): type it with a zod DTO. ' +
+      'A single route parameter used as an id needs none.',
     sites: 'route handlers that read the request body or query',
     examples: {
       invalid: [
@@ -129,7 +132,7 @@ function checkHandler(handler: RequestHandler, context: RuleContext): void {
   const fn = handler.fn;
   if (!fn.body) return;
   if (handler.hasSchema || validatedByMiddleware(handler, helpers)) return;
-  const sources = sourceReader(handler, helpers, project);
+  const sources = sourceReader(handler, helpers, project, context.file.path);
   if (!sources) return;
 
   const tainted = new Map<ts.Node, Taint>(); // declaration → taint
@@ -214,7 +217,7 @@ function markBinding(name: ts.BindingName, taint: Taint, tainted: Map<ts.Node, T
  * it: the body, the query, the whole params object. A single route parameter (`req.params.id`)
  * is a scalar id and not a source; headers are not a source.
  */
-function sourceReader(handler: RequestHandler, helpers: Helpers, project: ProjectFacts): ((e: ts.Expression) => string | undefined) | undefined {
+function sourceReader(handler: RequestHandler, helpers: Helpers, project: ProjectFacts, file: string): ((e: ts.Expression) => string | undefined) | undefined {
   const fn = handler.fn;
   if (handler.framework === 'nestjs' || handler.framework === 'routing-controllers') {
     const unvalidated = new Set<ts.Node>();
@@ -223,7 +226,7 @@ function sourceReader(handler: RequestHandler, helpers: Helpers, project: Projec
       if (handler.framework === 'routing-controllers' && isDtoClass(p)) continue; // validated with class-validator by default
       if (isDtoClass(p) && (nestPipeValidates(p, handler, helpers) || installsGlobalValidationPipe(project.modules))) continue;
       // A global zod pipe parses only DTOs made by its package's createZodDto; other values pass through it.
-      if (handler.framework === 'nestjs' && zodPipeValidates(p, project.modules, helpers, project)) continue;
+      if (handler.framework === 'nestjs' && zodPipeValidates(p, file, helpers, project)) continue;
       unvalidated.add(p);
     }
     if (unvalidated.size === 0) return undefined;

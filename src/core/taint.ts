@@ -317,12 +317,13 @@ function decoratedInput(p: ts.ParameterDeclaration, framework: string, helpers: 
   const pipes = decorators.flatMap((d) => (ts.isCallExpression(d.expression) ? d.expression.arguments.slice(0) : []));
   if (pipes.some((a) => SCALAR_PIPES.test((ts.isNewExpression(a) ? a.expression : a).getText()))) return undefined;
   // A DTO class validated by class-validator: a ValidationPipe (global, on the method or the parameter), or routing-controllers' default.
-  if (isDtoClass(p) && (framework === 'routing-controllers' || pipes.some((a) => !ts.isStringLiteral(a)) || installsGlobalValidationPipe(project.repositoryModules) || hasDecorator(p.parent, helpers, module, 'UsePipes'))) return undefined;
+  // NestJS runs no pipe on @Headers(): a class there is only a type.
+  if (isDtoClass(p) && !hasDecorator(p, helpers, module, 'Headers') && (framework === 'routing-controllers' || pipes.some((a) => !ts.isStringLiteral(a)) || installsGlobalValidationPipe(project.repositoryModules) || hasDecorator(p.parent, helpers, module, 'UsePipes'))) return undefined;
   if (p.type && isScalarType(p.type)) return undefined;
   const decorator = decorators[0]?.getText() ?? '';
   const input: Taint = { source: `${decorator} ${p.name.getText()}`, steps: [step(file, p, `request input \`${decorator} ${p.name.getText()}\``)], cleared: new Set() };
   // A DTO a global zod pipe parses has passed a schema parse, as `Schema.parse(body)` in the handler (see callTaint).
-  if (framework === 'nestjs' && zodPipeValidates(p, project.repositoryModules, helpers, project)) {
+  if (framework === 'nestjs' && zodPipeValidates(p, file, helpers, project)) {
     return kinds.every((k) => k.schemaSanitizes !== false) ? undefined : clear(input, kinds.filter((k) => k.schemaSanitizes !== false).map((k) => k.id));
   }
   return input;

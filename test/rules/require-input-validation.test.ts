@@ -61,6 +61,12 @@ describe(RULE, () => {
     expect(found.map(at)).toEqual(['src/members/members.controller.ts:11:39']);
   });
 
+  it('flags a zod DTO when only a script (the OpenAPI generator) installs the zod pipe', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-zod-pipe-only-in-openapi-script'));
+    expect(found.map(at)).toEqual(['src/reports/reports.controller.ts:11:39']);
+    expect(found[0]?.message).toMatch(/^`dto` reaches `this\.reportsService\.create\(…\)`/);
+  });
+
   it('flags Fastify, Koa and Hono handlers reaching a query, a shell and an outbound call', async () => {
     const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'fastify-koa-hono-sinks'));
     expect(found.map(at)).toEqual(['src/fastify.ts:8:17', 'src/hono.ts:6:25', 'src/koa.js:7:20']);

@@ -9,7 +9,7 @@
 import { ts } from '../../core/typescript.js';
 import type { Helpers } from '../../core/helpers.js';
 import { unwrap } from '../../core/references.js';
-import { exportedValues } from '../../core/handlers.js';
+import { exportedValues, hasDecorator } from '../../core/handlers.js';
 import type { Reference } from '../../core/types.js';
 import type { CollectorFactory } from './index.js';
 import { mentions } from './mentions.js';
@@ -20,6 +20,8 @@ import type { ProjectFacts } from '../facts.js';
 const KINDS = [ts.SyntaxKind.CallExpression, ts.SyntaxKind.ObjectLiteralExpression];
 /** Packages whose `ZodValidationPipe` validates the DTO classes their own `createZodDto` makes (each checks its own static marker). */
 const ZOD_PACKAGES = new Set(['nestjs-zod', '@anatine/zod-nestjs']);
+/** Entry points of a zod package that export its `createZodDto` too: nestjs-zod's `nestjs-zod/dto`. */
+const DTO_ENTRIES = new Map([['nestjs-zod/dto', 'nestjs-zod']]);
 const MAX_DEPTH = 8;
 
 /**
@@ -42,10 +44,10 @@ export interface ValidationEvidence {
 }
 
 type ReferenceOf = (expr: ts.Expression) => Reference | null;
-type Lookup = Pick<ProjectFacts, 'lookupExport' | 'repositoryModules' | 'roles'>;
+type Lookup = Pick<ProjectFacts, 'lookupExport' | 'repositoryModules' | 'roles' | 'packageOf'>;
 
 const globalPipes = new WeakMap<object, Map<string, boolean>>();
-const zodPipeStore = new WeakMap<object, Map<string, ReadonlySet<string>>>();
+const zodPipeStore = new WeakMap<object, Map<string, ReadonlyMap<string, ReadonlySet<string>>>>();
 
 /** Some module of these (a package's `modules`, or `repositoryModules`) installs NestJS's global class-validator `ValidationPipe`. */
 export function installsGlobalValidationPipe(modules: ReadonlyMap<string, ModuleFacts>): boolean {
@@ -53,34 +55,58 @@ export function installsGlobalValidationPipe(modules: ReadonlyMap<string, Module
 }
 
 /**
- * The packages whose zod pipe some module of these installs globally (`nestjs-zod`,
- * `@anatine/zod-nestjs`). A test's set-up (`app.useGlobalPipes(…)` in an e2e spec) does not count:
- * it says nothing of how the server runs.
+ * The zod packages (`nestjs-zod`, `@anatine/zod-nestjs`) whose pipe is installed globally over the
+ * handlers of each workspace package, by its directory: a pipe installed in the package itself, or
+ * in a package whose server code value-imports it (an app that mounts a library's controllers).
+ * Not a pipe of another app of the monorepo, and not a test's or a script's set-up
+ * (`app.useGlobalPipes(…)` in an e2e spec, or in `scripts/openapi.ts` that boots the app to write
+ * the API docs): they say nothing of how the server runs.
  */
-export function globalZodPipePackages(modules: ReadonlyMap<string, ModuleFacts>, project: Lookup): ReadonlySet<string> {
-  return memoOn(zodPipeStore, modules, 'globalZodPipes', () => {
-    const out = new Set<string>();
-    for (const m of modules.values()) {
+function zodPipeScopes(project: Lookup): ReadonlyMap<string, ReadonlySet<string>> {
+  return memoOn(zodPipeStore, project.repositoryModules, 'zodPipeScopes', () => {
+    const serverCode = (file: string) => {
+      const roles = project.roles(file);
+      return !roles.has('test') && !roles.has('cli');
+    };
+    const installed = new Map<string, Set<string>>();
+    for (const m of project.repositoryModules.values()) {
       const pipes = m.evidence.validation?.zodPipes ?? [];
-      if (pipes.length === 0 || project.roles(m.path).has('test')) continue;
+      if (pipes.length === 0 || !serverCode(m.path)) continue;
       for (const origin of pipes) {
         const made = madeBy(origin, project);
-        if (made?.kind === 'pipe') out.add(made.package);
+        if (made?.kind === 'pipe') addTo(installed, project.packageOf(m.path).dir, [made.package]);
       }
     }
-    return out;
+    const scopes = new Map<string, Set<string>>();
+    if (installed.size === 0) return scopes;
+    for (const [dir, pipes] of installed) addTo(scopes, dir, pipes);
+    for (const m of project.repositoryModules.values()) {
+      const pipes = installed.get(project.packageOf(m.path).dir);
+      if (!pipes || !serverCode(m.path)) continue;
+      for (const imp of m.imports) if (imp.resolved && !imp.typeOnly) addTo(scopes, project.packageOf(imp.resolved).dir, pipes);
+    }
+    return scopes;
   });
 }
 
+function addTo(map: Map<string, Set<string>>, key: string, values: Iterable<string>): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  for (const v of values) set.add(v);
+}
+
 /**
- * A global zod pipe of these modules validates a NestJS parameter: its declared type is a class made
- * by `createZodDto` of a package whose pipe is installed (declared in this file, or imported with a
- * value import: after `import type` the decorator metadata the pipe reads holds `Object`).
+ * A global zod pipe validates a NestJS parameter of a handler in `file`: the parameter is one NestJS
+ * runs pipes on (`@Body`, `@Query`, `@Param`; not `@Headers`), and its declared type is a class made
+ * by `createZodDto` of a package whose pipe is installed over `file`'s package (see `zodPipeScopes`),
+ * declared in this file or imported with a value import (after `import type` the decorator metadata
+ * the pipe reads holds `Object`).
  */
-export function zodPipeValidates(p: ts.ParameterDeclaration, modules: ReadonlyMap<string, ModuleFacts>, helpers: Helpers, project: Lookup): boolean {
+export function zodPipeValidates(p: ts.ParameterDeclaration, file: string, helpers: Helpers, project: Lookup): boolean {
   if (!p.type || !ts.isTypeReferenceNode(p.type) || p.type.typeArguments) return false;
-  const pipes = globalZodPipePackages(modules, project);
-  if (pipes.size === 0) return false;
+  if (!hasDecorator(p, helpers, '@nestjs/common', 'Body', 'Query', 'Param')) return false;
+  const pipes = zodPipeScopes(project).get(project.packageOf(file).dir);
+  if (!pipes) return false;
   const name = p.type.typeName;
   let origin: ZodOrigin | undefined;
   if (ts.isIdentifier(name)) {
@@ -124,7 +150,10 @@ function zodClassOrigin(node: ts.Node, referenceOf: ReferenceOf, depth = 0): Zod
   if (ts.isCallExpression(e)) {
     // createZodDto(Schema); createZodValidationPipe({ … }) is nestjs-zod's only
     const ref = referenceOf(e.expression);
-    if (ref?.kind !== 'module' || ref.resolved || !ZOD_PACKAGES.has(ref.module) || ref.path.length !== 1) return undefined;
+    if (ref?.kind !== 'module' || ref.resolved || ref.path.length !== 1) return undefined;
+    const dtoPackage = DTO_ENTRIES.get(ref.module);
+    if (dtoPackage && ref.path[0] === 'createZodDto') return { package: dtoPackage, kind: 'dto' };
+    if (!ZOD_PACKAGES.has(ref.module)) return undefined;
     if (ref.path[0] === 'createZodDto') return { package: ref.module, kind: 'dto' };
     if (ref.path[0] === 'createZodValidationPipe' && ref.module === 'nestjs-zod') return { package: ref.module, kind: 'pipe' };
     return undefined;
