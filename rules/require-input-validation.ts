@@ -7,8 +7,11 @@
 // middleware runs before it, Fastify has a route `schema`, or NestJS validates the DTO with a pipe:
 // a global `ValidationPipe` any class-typed DTO, a global zod pipe (nestjs-zod, @anatine/zod-nestjs)
 // only a DTO made by its package's `createZodDto`, since it passes every other parameter through,
-// and only where the server installs it: in the controller's own workspace package or an app that
-// imports it, not in a test's or a script's set-up.
+// and only where the server installs it: some server entry point (a file that calls `.listen`)
+// loads both the file that installs the pipe and the controller, following the names an import
+// takes (an app that imports a constant from a library does not serve the library's controllers);
+// not a test's or a script's set-up. A repository without an entry point falls back to packages:
+// the controller's own workspace package, or an app that value-imports it, installs the pipe.
 import { ts } from '../src/core/typescript.js';
 import { handlerModelOf, hasDecorator, type RequestHandler } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
@@ -66,8 +69,10 @@ export default defineFileRule({
       '`schema.validateAsync` with joi), or validate in a middleware on the route (celebrate, express-validator), a Fastify ' +
       'route `schema`, or a NestJS DTO under a global pipe that validates it: the `ValidationPipe` for class-validator DTOs, ' +
       "nestjs-zod's (or @anatine/zod-nestjs's) `ZodValidationPipe` for DTOs made by its `createZodDto(schema)`, installed " +
-      "by the app that serves the controller (not only by an e2e test or a script). A zod pipe hands every other parameter " +
-      'to the handler unchecked (a class-validator class, `any`, a `Record`, a `string` query): type it with a zod DTO. ' +
+      'by the server that serves the controller, in a file its entry point (the one that calls `.listen`) loads (without ' +
+      "an entry point: in the controller's workspace package or an app importing it), not only by an e2e test or a " +
+      'script. A zod pipe hands every other parameter to the handler unchecked (a class-validator class, `any`, a `Record`, ' +
+      'a `string` query): type it with a zod DTO. ' +
       'A single route parameter used as an id needs none.',
     sites: 'route handlers that read the request body or query',
     examples: {

@@ -67,6 +67,23 @@ describe(RULE, () => {
     expect(found[0]?.message).toMatch(/^`dto` reaches `this\.reportsService\.create\(…\)`/);
   });
 
+  it('flags a zod DTO when the only script installing the zod pipe sits in src/ and never listens', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-zod-pipe-only-in-src-docs-script'));
+    expect(found.map(at)).toEqual(['src/uploads/uploads.controller.ts:11:39']);
+    expect(found[0]?.message).toMatch(/^`dto` reaches `this\.uploadsService\.create\(…\)`/);
+  });
+
+  it("flags a library's zod DTO when the app with the pipe imports only a constant of the library and an app without one serves its controllers", async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-zod-pipe-app-imports-library-constant'));
+    expect(found.map(at)).toEqual(['libs/billing/src/invoices.controller.ts:12:40']);
+    expect(found[0]?.message).toMatch(/^`dto` reaches `this\.invoicesService\.create\(…\)`/);
+  });
+
+  it('flags a zod DTO when the zod pipe is provided only by a Nest module the application never imports', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-zod-pipe-in-unimported-module'));
+    expect(found.map(at)).toEqual(['src/exports/exports.controller.ts:11:39']);
+  });
+
   it('flags Fastify, Koa and Hono handlers reaching a query, a shell and an outbound call', async () => {
     const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'fastify-koa-hono-sinks'));
     expect(found.map(at)).toEqual(['src/fastify.ts:8:17', 'src/hono.ts:6:25', 'src/koa.js:7:20']);

@@ -47,46 +47,123 @@ type ReferenceOf = (expr: ts.Expression) => Reference | null;
 type Lookup = Pick<ProjectFacts, 'lookupExport' | 'repositoryModules' | 'roles' | 'packageOf'>;
 
 const globalPipes = new WeakMap<object, Map<string, boolean>>();
-const zodPipeStore = new WeakMap<object, Map<string, ReadonlyMap<string, ReadonlySet<string>>>>();
+const zodPipeStore = new WeakMap<object, Map<string, ZodPipeScopes>>();
 
 /** Some module of these (a package's `modules`, or `repositoryModules`) installs NestJS's global class-validator `ValidationPipe`. */
 export function installsGlobalValidationPipe(modules: ReadonlyMap<string, ModuleFacts>): boolean {
   return memoOn(globalPipes, modules, 'globalValidationPipe', () => [...modules.values()].some((m) => m.evidence.validation?.globalPipe));
 }
 
+/** Where global zod pipes are installed: over the files each server process uses, or (without entry points) over workspace packages. */
+type ZodPipeScopes = { processes: Array<{ files: ReadonlySet<string>; pipes: ReadonlySet<string> }> } | { packages: ReadonlyMap<string, ReadonlySet<string>> };
+
 /**
  * The zod packages (`nestjs-zod`, `@anatine/zod-nestjs`) whose pipe is installed globally over the
- * handlers of each workspace package, by its directory: a pipe installed in the package itself, or
- * in a package whose server code value-imports it (an app that mounts a library's controllers).
- * Not a pipe of another app of the monorepo, and not a test's or a script's set-up
- * (`app.useGlobalPipes(…)` in an e2e spec, or in `scripts/openapi.ts` that boots the app to write
- * the API docs): they say nothing of how the server runs.
+ * handlers of `file`: a pipe installed in file P covers `file` when some server entry point (a file
+ * that calls `.listen`, tests and browser code excluded) uses both (see `servedFiles`). Not a pipe of
+ * another app of the monorepo, not a test's or a script's set-up (`app.useGlobalPipes(…)` in an e2e
+ * spec, or in `src/generate-openapi.ts` that boots the app to write the API docs and never listens):
+ * they say nothing of how the server runs. A repository without any entry point falls back to
+ * packages: a pipe covers its own workspace package and the packages its server code value-imports.
  */
-function zodPipeScopes(project: Lookup): ReadonlyMap<string, ReadonlySet<string>> {
+function zodPipesOver(file: string, project: Lookup): ReadonlySet<string> | undefined {
+  const scopes = zodPipeScopes(project);
+  if ('packages' in scopes) return scopes.packages.get(project.packageOf(file).dir);
+  let out: Set<string> | undefined;
+  for (const { files, pipes } of scopes.processes) if (files.has(file)) for (const p of pipes) (out ??= new Set()).add(p);
+  return out;
+}
+
+function zodPipeScopes(project: Lookup): ZodPipeScopes {
   return memoOn(zodPipeStore, project.repositoryModules, 'zodPipeScopes', () => {
     const serverCode = (file: string) => {
       const roles = project.roles(file);
       return !roles.has('test') && !roles.has('cli');
     };
-    const installed = new Map<string, Set<string>>();
+    const installs = new Map<string, Set<string>>();
     for (const m of project.repositoryModules.values()) {
       const pipes = m.evidence.validation?.zodPipes ?? [];
       if (pipes.length === 0 || !serverCode(m.path)) continue;
       for (const origin of pipes) {
         const made = madeBy(origin, project);
-        if (made?.kind === 'pipe') addTo(installed, project.packageOf(m.path).dir, [made.package]);
+        if (made?.kind === 'pipe') addTo(installs, m.path, [made.package]);
       }
     }
-    const scopes = new Map<string, Set<string>>();
-    if (installed.size === 0) return scopes;
-    for (const [dir, pipes] of installed) addTo(scopes, dir, pipes);
+    if (installs.size === 0) return { processes: [] };
+    const entries = [...project.repositoryModules.values()].filter((m) => {
+      const roles = project.roles(m.path);
+      return m.listens && !roles.has('test') && !roles.has('browser');
+    });
+    if (entries.length === 0) return { packages: packageScopes(project, installs, serverCode) };
+    // For each project file, the non-test files that value-import it.
+    const importers = new Map<string, Set<string>>();
     for (const m of project.repositoryModules.values()) {
-      const pipes = installed.get(project.packageOf(m.path).dir);
-      if (!pipes || !serverCode(m.path)) continue;
-      for (const imp of m.imports) if (imp.resolved && !imp.typeOnly) addTo(scopes, project.packageOf(imp.resolved).dir, pipes);
+      if (project.roles(m.path).has('test')) continue;
+      for (const imp of m.imports) if (imp.resolved && !imp.typeOnly) addTo(importers, imp.resolved, [m.path]);
     }
-    return scopes;
+    const processes: Array<{ files: ReadonlySet<string>; pipes: ReadonlySet<string> }> = [];
+    for (const entry of entries) {
+      const files = servedFiles(project, entry.path, importers);
+      const pipes = new Set<string>();
+      for (const [file, installed] of installs) if (files.has(file)) for (const p of installed) pipes.add(p);
+      if (pipes.size > 0) processes.push({ files, pipes });
+    }
+    return { processes };
   });
+}
+
+/**
+ * The files whose code a server process started at `entry` uses: from the entry and the (non-test)
+ * files that import it, directly or not (`src/index.ts` imports `src/server.ts`, which listens), every
+ * value import, where an import that takes names reaches the module and the files that define those
+ * names, not the rest of a barrel's re-exports: `import { FILES_QUEUE } from '@acme/files'` does not
+ * make the library's controllers (`export * from './files.controller'` in its index) part of the app
+ * that imports a constant. An import whose names cannot be followed takes the whole module.
+ */
+function servedFiles(project: Lookup, entry: string, importers: ReadonlyMap<string, ReadonlySet<string>>): ReadonlySet<string> {
+  // 'all': the whole module, its re-exports included; 'own': its own code and the modules it imports.
+  const seen = new Map<string, 'all' | 'own'>();
+  const queue: Array<[string, 'all' | 'own']> = [];
+  const visit = (file: string, mode: 'all' | 'own') => {
+    const was = seen.get(file);
+    if (was === 'all' || was === mode) return;
+    seen.set(file, mode);
+    queue.push([file, mode]);
+  };
+  const roots = new Set([entry]);
+  for (const root of roots) for (const by of importers.get(root) ?? []) roots.add(by);
+  for (const root of roots) visit(root, 'all');
+  for (let next = queue.pop(); next; next = queue.pop()) {
+    const [file, mode] = next;
+    for (const imp of project.repositoryModules.get(file)?.imports ?? []) {
+      if (!imp.resolved || imp.typeOnly || (mode === 'own' && imp.kind === 'export-from')) continue;
+      if (!imp.names) {
+        visit(imp.resolved, 'all');
+        continue;
+      }
+      visit(imp.resolved, 'own');
+      for (const name of imp.names) {
+        const hit = project.lookupExport(imp.resolved, name);
+        if (hit) visit(hit.file, 'own');
+        else visit(imp.resolved, 'all');
+      }
+    }
+  }
+  return new Set(seen.keys());
+}
+
+/** The fallback without entry points: a pipe covers its own workspace package and the packages its package's server code value-imports (an app that mounts a library's controllers). */
+function packageScopes(project: Lookup, installs: ReadonlyMap<string, ReadonlySet<string>>, serverCode: (file: string) => boolean): ReadonlyMap<string, ReadonlySet<string>> {
+  const installed = new Map<string, Set<string>>();
+  for (const [file, pipes] of installs) addTo(installed, project.packageOf(file).dir, pipes);
+  const scopes = new Map<string, Set<string>>();
+  for (const [dir, pipes] of installed) addTo(scopes, dir, pipes);
+  for (const m of project.repositoryModules.values()) {
+    const pipes = installed.get(project.packageOf(m.path).dir);
+    if (!pipes || !serverCode(m.path)) continue;
+    for (const imp of m.imports) if (imp.resolved && !imp.typeOnly) addTo(scopes, project.packageOf(imp.resolved).dir, pipes);
+  }
+  return scopes;
 }
 
 function addTo(map: Map<string, Set<string>>, key: string, values: Iterable<string>): void {
@@ -98,14 +175,14 @@ function addTo(map: Map<string, Set<string>>, key: string, values: Iterable<stri
 /**
  * A global zod pipe validates a NestJS parameter of a handler in `file`: the parameter is one NestJS
  * runs pipes on (`@Body`, `@Query`, `@Param`; not `@Headers`), and its declared type is a class made
- * by `createZodDto` of a package whose pipe is installed over `file`'s package (see `zodPipeScopes`),
+ * by `createZodDto` of a package whose pipe is installed over `file` (see `zodPipesOver`),
  * declared in this file or imported with a value import (after `import type` the decorator metadata
  * the pipe reads holds `Object`).
  */
 export function zodPipeValidates(p: ts.ParameterDeclaration, file: string, helpers: Helpers, project: Lookup): boolean {
   if (!p.type || !ts.isTypeReferenceNode(p.type) || p.type.typeArguments) return false;
   if (!hasDecorator(p, helpers, '@nestjs/common', 'Body', 'Query', 'Param')) return false;
-  const pipes = zodPipeScopes(project).get(project.packageOf(file).dir);
+  const pipes = zodPipesOver(file, project);
   if (!pipes) return false;
   const name = p.type.typeName;
   let origin: ZodOrigin | undefined;
