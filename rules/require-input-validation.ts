@@ -4,7 +4,14 @@
 // object (`{ "$gt": "" }` in a Mongo filter), how a client sets `isAdmin: true` through a
 // mass-assigned `create(req.body)`, and how a malformed payload crashes a worker far from the
 // request. Validation counts when a schema library parses the input in the handler, a validating
-// middleware runs before it, Fastify has a route `schema`, or NestJS validates the DTO with a pipe.
+// middleware runs before it, Fastify has a route `schema`, or NestJS validates the DTO with a pipe:
+// a global `ValidationPipe` any class-typed DTO, a global zod pipe (nestjs-zod, @anatine/zod-nestjs)
+// only a DTO made by its package's `createZodDto`, since it passes every other parameter through,
+// and only where the server installs it: some server entry point (a file that calls `.listen`)
+// loads both the file that installs the pipe and the controller, following the names an import
+// takes (an app that imports a constant from a library does not serve the library's controllers);
+// not a test's or a script's set-up. A repository without an entry point falls back to packages:
+// the controller's own workspace package, or an app that value-imports it, installs the pipe.
 import { ts } from '../src/core/typescript.js';
 import { handlerModelOf, hasDecorator, type RequestHandler } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
@@ -12,7 +19,7 @@ import { memberName, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 import type { RuleContext } from '../src/core/types.js';
 import type { ProjectFacts } from '../src/project/facts.js';
-import { installsGlobalValidationPipe } from '../src/project/evidence/validation.js';
+import { installsGlobalValidationPipe, zodPipeValidates } from '../src/project/evidence/validation.js';
 
 /** Calls that validate or parse with a schema: zod, joi, yup, ajv, class-validator, valibot, superstruct, TypeBox, express-validator. */
 const VALIDATING_CALLS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync', 'validate', 'validateAsync', 'validateSync', 'validateOrReject', 'validationResult', 'matchedData', 'assert', 'create', 'mask', 'Check', 'Decode', 'decode', 'is', 'cast']);
@@ -60,7 +67,13 @@ export default defineFileRule({
     fix:
       'Parse the input with a schema at the start of the handler (`const input = CreateUser.parse(req.body)` with zod, ' +
       '`schema.validateAsync` with joi), or validate in a middleware on the route (celebrate, express-validator), a Fastify ' +
-      'route `schema`, or a NestJS DTO with the `ValidationPipe`. A single route parameter used as an id needs none.',
+      'route `schema`, or a NestJS DTO under a global pipe that validates it: the `ValidationPipe` for class-validator DTOs, ' +
+      "nestjs-zod's (or @anatine/zod-nestjs's) `ZodValidationPipe` for DTOs made by its `createZodDto(schema)`, installed " +
+      'by the server that serves the controller, in a file its entry point (the one that calls `.listen`) loads (without ' +
+      "an entry point: in the controller's workspace package or an app importing it), not only by an e2e test or a " +
+      'script. A zod pipe hands every other parameter to the handler unchecked (a class-validator class, `any`, a `Record`, ' +
+      'a `string` query): type it with a zod DTO. ' +
+      'A single route parameter used as an id needs none.',
     sites: 'route handlers that read the request body or query',
     examples: {
       invalid: [
@@ -69,6 +82,16 @@ export default defineFileRule({
           code:
             "import { Router } from 'express';\nimport { prisma } from '../db';\n\nexport const usersRouter = Router();\n\n" +
             "usersRouter.post('/', async (req, res) => {\n  const user = await prisma.user.create({ data: req.body });\n  res.status(201).json(user);\n});\n",
+        },
+        {
+          filename: 'src/albums/albums.module.ts',
+          code:
+            "import { Body, Controller, Module, Post } from '@nestjs/common';\nimport { APP_PIPE } from '@nestjs/core';\n" +
+            "import { IsString } from 'class-validator';\nimport { ZodValidationPipe } from 'nestjs-zod';\nimport { AlbumService } from './album.service';\n\n" +
+            '// A class-validator DTO: the zod pipe passes it through unchecked.\nexport class CreateAlbumDto {\n  @IsString()\n  albumName!: string;\n}\n\n' +
+            "@Controller('albums')\nexport class AlbumController {\n  constructor(private readonly albumService: AlbumService) {}\n\n" +
+            '  @Post()\n  createAlbum(@Body() dto: CreateAlbumDto) {\n    return this.albumService.create(dto);\n  }\n}\n\n' +
+            '@Module({ controllers: [AlbumController], providers: [AlbumService, { provide: APP_PIPE, useClass: ZodValidationPipe }] })\nexport class AlbumsModule {}\n',
         },
       ],
       valid: [
@@ -79,6 +102,16 @@ export default defineFileRule({
             "const CreateUser = z.object({ email: z.string().email(), name: z.string().min(1) });\nexport const usersRouter = Router();\n\n" +
             "usersRouter.post('/', async (req, res) => {\n  const data = CreateUser.parse(req.body);\n  res.status(201).json(await prisma.user.create({ data }));\n});\n\n" +
             "usersRouter.get('/:id', async (req, res) => {\n  res.json(await prisma.user.findUnique({ where: { id: req.params.id } }));\n});\n",
+        },
+        {
+          filename: 'src/albums/albums.module.ts',
+          code:
+            "import { Body, Controller, Module, Post } from '@nestjs/common';\nimport { APP_PIPE } from '@nestjs/core';\n" +
+            "import { createZodDto, ZodValidationPipe } from 'nestjs-zod';\nimport { z } from 'zod';\nimport { AlbumService } from './album.service';\n\n" +
+            'export class CreateAlbumDto extends createZodDto(z.object({ albumName: z.string().min(1).max(200) })) {}\n\n' +
+            "@Controller('albums')\nexport class AlbumController {\n  constructor(private readonly albumService: AlbumService) {}\n\n" +
+            '  @Post()\n  createAlbum(@Body() dto: CreateAlbumDto) {\n    return this.albumService.create(dto);\n  }\n}\n\n' +
+            '@Module({ controllers: [AlbumController], providers: [AlbumService, { provide: APP_PIPE, useClass: ZodValidationPipe }] })\nexport class AlbumsModule {}\n',
         },
       ],
     },
@@ -104,7 +137,7 @@ function checkHandler(handler: RequestHandler, context: RuleContext): void {
   const fn = handler.fn;
   if (!fn.body) return;
   if (handler.hasSchema || validatedByMiddleware(handler, helpers)) return;
-  const sources = sourceReader(handler, helpers, project);
+  const sources = sourceReader(handler, helpers, project, context.file.path);
   if (!sources) return;
 
   const tainted = new Map<ts.Node, Taint>(); // declaration → taint
@@ -189,7 +222,7 @@ function markBinding(name: ts.BindingName, taint: Taint, tainted: Map<ts.Node, T
  * it: the body, the query, the whole params object. A single route parameter (`req.params.id`)
  * is a scalar id and not a source; headers are not a source.
  */
-function sourceReader(handler: RequestHandler, helpers: Helpers, project: ProjectFacts): ((e: ts.Expression) => string | undefined) | undefined {
+function sourceReader(handler: RequestHandler, helpers: Helpers, project: ProjectFacts, file: string): ((e: ts.Expression) => string | undefined) | undefined {
   const fn = handler.fn;
   if (handler.framework === 'nestjs' || handler.framework === 'routing-controllers') {
     const unvalidated = new Set<ts.Node>();
@@ -197,6 +230,8 @@ function sourceReader(handler: RequestHandler, helpers: Helpers, project: Projec
       if (!hasDecorator(p, helpers, '@nestjs/common', 'Body', 'Query') && !hasDecorator(p, helpers, 'routing-controllers', 'Body', 'QueryParams')) continue;
       if (handler.framework === 'routing-controllers' && isDtoClass(p)) continue; // validated with class-validator by default
       if (isDtoClass(p) && (nestPipeValidates(p, handler, helpers) || installsGlobalValidationPipe(project.modules))) continue;
+      // A global zod pipe parses only DTOs made by its package's createZodDto; other values pass through it.
+      if (handler.framework === 'nestjs' && zodPipeValidates(p, file, helpers, project)) continue;
       unvalidated.add(p);
     }
     if (unvalidated.size === 0) return undefined;

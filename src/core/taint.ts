@@ -20,7 +20,7 @@ import { isFunctionNode, type FunctionNode } from './promises.js';
 import { memberFunctionOf, memberName, unwrap } from './references.js';
 import type { FileInfo, Listeners, Reference, ReportDescriptor, TraceStep } from './types.js';
 import { SINK_KINDS } from './sinks/index.js';
-import { installsGlobalValidationPipe } from '../project/evidence/validation.js';
+import { installsGlobalValidationPipe, zodPipeValidates } from '../project/evidence/validation.js';
 
 export type { TraceStep };
 
@@ -290,7 +290,7 @@ function analyseFile(context: TaintContext, kinds: readonly SinkKind[]): Hit[] {
     const seeds = new Map<ts.Node, Taint | 'request'>();
     if (handler.framework === 'nestjs' || handler.framework === 'routing-controllers') {
       for (const p of handler.fn.parameters) {
-        const seed = decoratedInput(p, handler.framework, helpers, project, file.path);
+        const seed = decoratedInput(p, handler.framework, helpers, project, file.path, kinds);
         if (seed) seeds.set(p, seed === 'request' ? seed : ignoredBy(seed, kinds, decoratedMember(p)));
       }
     } else if (handler.request) {
@@ -308,7 +308,7 @@ function analyseFile(context: TaintContext, kinds: readonly SinkKind[]): Hit[] {
 }
 
 /** The seed of a decorated controller parameter: request input, the request object, or nothing (validated, scalar). */
-function decoratedInput(p: ts.ParameterDeclaration, framework: string, helpers: Helpers, project: ProjectFacts, file: string): Taint | 'request' | undefined {
+function decoratedInput(p: ts.ParameterDeclaration, framework: string, helpers: Helpers, project: ProjectFacts, file: string, kinds: readonly SinkKind[]): Taint | 'request' | undefined {
   const module = framework === 'nestjs' ? '@nestjs/common' : 'routing-controllers';
   if (hasDecorator(p, helpers, module, 'Req', 'Request')) return 'request';
   if (!hasDecorator(p, helpers, module, ...(framework === 'nestjs' ? NEST_INPUT : ROUTING_CONTROLLERS_INPUT))) return undefined;
@@ -317,10 +317,16 @@ function decoratedInput(p: ts.ParameterDeclaration, framework: string, helpers: 
   const pipes = decorators.flatMap((d) => (ts.isCallExpression(d.expression) ? d.expression.arguments.slice(0) : []));
   if (pipes.some((a) => SCALAR_PIPES.test((ts.isNewExpression(a) ? a.expression : a).getText()))) return undefined;
   // A DTO class validated by class-validator: a ValidationPipe (global, on the method or the parameter), or routing-controllers' default.
-  if (isDtoClass(p) && (framework === 'routing-controllers' || pipes.some((a) => !ts.isStringLiteral(a)) || installsGlobalValidationPipe(project.repositoryModules) || hasDecorator(p.parent, helpers, module, 'UsePipes'))) return undefined;
+  // NestJS runs no pipe on @Headers(): a class there is only a type.
+  if (isDtoClass(p) && !hasDecorator(p, helpers, module, 'Headers') && (framework === 'routing-controllers' || pipes.some((a) => !ts.isStringLiteral(a)) || installsGlobalValidationPipe(project.repositoryModules) || hasDecorator(p.parent, helpers, module, 'UsePipes'))) return undefined;
   if (p.type && isScalarType(p.type)) return undefined;
   const decorator = decorators[0]?.getText() ?? '';
-  return { source: `${decorator} ${p.name.getText()}`, steps: [step(file, p, `request input \`${decorator} ${p.name.getText()}\``)], cleared: new Set() };
+  const input: Taint = { source: `${decorator} ${p.name.getText()}`, steps: [step(file, p, `request input \`${decorator} ${p.name.getText()}\``)], cleared: new Set() };
+  // A DTO a global zod pipe parses has passed a schema parse, as `Schema.parse(body)` in the handler (see callTaint).
+  if (framework === 'nestjs' && zodPipeValidates(p, file, helpers, project)) {
+    return kinds.every((k) => k.schemaSanitizes !== false) ? undefined : clear(input, kinds.filter((k) => k.schemaSanitizes !== false).map((k) => k.id));
+  }
+  return input;
 }
 
 /** The request member a NestJS / routing-controllers input decorator reads: `@Param()` → `params`. */

@@ -83,6 +83,12 @@ export interface ImportRecord {
    */
   typeOnly: boolean;
   kind: 'import' | 'require' | 'export-from' | 'dynamic';
+  /**
+   * The exports a static `import` or `export … from` takes by name (`default` for a default import,
+   * the imported name of `{ a as b }`); absent when it takes the whole module (a namespace import,
+   * `export *`, a side-effect import, `require`, `import()`).
+   */
+  names?: string[];
   /** Inside a function (a lazy `require`, an `import()`): not run when the module loads. */
   lazy: boolean;
   /**
@@ -339,11 +345,12 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
   const line = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
   const typescript = /\.[cm]?tsx?$/.test(path) && !/\.d\.[cm]?ts$/.test(path);
 
-  const addImport = (specifier: string, kind: ImportRecord['kind'], typeOnly: boolean, at: ts.Node): ImportRecord => {
+  const addImport = (specifier: string, kind: ImportRecord['kind'], typeOnly: boolean, at: ts.Node, names?: string[]): ImportRecord => {
     const p = sf.getLineAndCharacterOfPosition(at.getStart(sf));
     const resolvedTo = resolveSpecifier(specifier);
     const loadTimeReads = kind === 'import' && resolvedTo !== null ? 'none' : 'value';
     const record: ImportRecord = { specifier, resolved: resolvedTo, typeOnly, kind, lazy: kind === 'dynamic' || insideFunction(at), loadTimeReads, line: p.line + 1, column: p.character + 1 };
+    if (names) record.names = names;
     facts.imports.push(record);
     const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
     const pkg = packageName(specifier);
@@ -446,7 +453,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
     if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
       const clause = statement.importClause;
       const bindings = clause && !clause.isTypeOnly ? importBindings(clause) : [];
-      const record = addImport(statement.moduleSpecifier.text, 'import', (clause?.isTypeOnly ?? false) || (!!clause && bindings.length === 0), statement);
+      const record = addImport(statement.moduleSpecifier.text, 'import', (clause?.isTypeOnly ?? false) || (!!clause && bindings.length === 0), statement, clause && importedNames(clause));
       if (typescript) for (const name of bindings) elidable.set(name, record);
       if (record.resolved !== null) for (const name of bindings) loadTime.bind(name, record);
       if (!clause?.isTypeOnly && importsUiCode(statement.moduleSpecifier.text, clause)) facts.roleEvidence.browserSyntax = true;
@@ -464,7 +471,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
       if (spec !== null) {
         const named = statement.exportClause;
         const onlyTypes = !!named && ts.isNamedExports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
-        addImport(spec, 'export-from', statement.isTypeOnly || onlyTypes, statement);
+        addImport(spec, 'export-from', statement.isTypeOnly || onlyTypes, statement, named && ts.isNamedExports(named) ? named.elements.filter((e) => !e.isTypeOnly).map((e) => (e.propertyName ?? e.name).text) : undefined);
         const from = resolveSpecifier(spec);
         const clause = statement.exportClause;
         if (!clause) facts.reexports.push({ exported: '*', from, imported: '*' });
@@ -610,6 +617,15 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
 function plainReference(ref: Reference | null): Reference | null {
   if (!ref || ref.kind !== 'local') return ref;
   return { ...ref, declaration: null as unknown as ts.Declaration };
+}
+
+/** The exports an import clause takes by name (`default` for a default import); undefined for a namespace import, which takes them all. */
+function importedNames(clause: ts.ImportClause): string[] | undefined {
+  const bindings = clause.namedBindings;
+  if (bindings && ts.isNamespaceImport(bindings)) return undefined;
+  const names = clause.name ? ['default'] : [];
+  if (bindings) for (const e of bindings.elements) if (!e.isTypeOnly) names.push((e.propertyName ?? e.name).text);
+  return names;
 }
 
 /** The local names an import binds that can hold values (`type`-marked specifiers bind none). */

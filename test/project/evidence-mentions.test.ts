@@ -61,6 +61,29 @@ describe('evidence collectors skipping files that never name their subject', () 
     expect(facts.evidence.pgTimeoutSet).toBe(false);
     expect(facts.evidence.securityHeaders).toEqual({ apps: [], helmet: false, headers: [], poweredByOff: false });
     expect(facts.evidence.socketIo).toEqual({ servers: [], importedAdapterCalls: [], unboundAdapterCalls: 0 });
-    expect(facts.evidence.validation).toEqual({ globalPipe: false });
+    expect(facts.evidence.validation).toEqual({ globalPipe: false, zodPipes: [], zodClasses: new Map() });
+  });
+
+  it('see an APP_PIPE provider in a file that imports nothing from @nestjs/common, and zod DTOs spelled with an alias', () => {
+    const providers = moduleFactsOf(
+      '/srv/app/src/middleware/index.ts',
+      ["import { APP_PIPE } from '@nestjs/core';", "import * as zod from 'nestjs-zod';", 'export const commonMiddleware = [{ provide: APP_PIPE, useClass: zod.ZodValidationPipe }];'].join('\n'),
+    );
+    expect(providers.evidence.validation.zodPipes).toEqual([{ package: 'nestjs-zod', kind: 'pipe' }]);
+    const dtos = moduleFactsOf(
+      '/srv/app/src/dtos/album.dto.ts',
+      [
+        "const { createZodDto: dto } = require('nestjs-\\u007aod');",
+        'class UpdateAlbumDto extends dto(UpdateAlbumSchema) {}',
+        'export class CreateAlbumDto extends dto(CreateAlbumSchema) {}',
+        'export { UpdateAlbumDto as AlbumUpdateDto };',
+      ].join('\n'),
+    );
+    expect(dtos.evidence.validation.zodClasses).toEqual(
+      new Map([
+        ['CreateAlbumDto', { package: 'nestjs-zod', kind: 'dto' }],
+        ['AlbumUpdateDto', { package: 'nestjs-zod', kind: 'dto' }],
+      ]),
+    );
   });
 });

@@ -65,6 +65,27 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags a class-validator DTO and a route parameter that a global zod pipe passes through', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-zod-pipe-passes-other-params'))).toEqual([
+      { file: 'src/exports/exports.controller.ts', line: 10, column: 12, message: reaches('@Body() dto', 'fs.readFile') },
+      { file: 'src/exports/exports.controller.ts', line: 15, column: 12, message: reaches("@Param('name') name", 'fs.readFile') },
+    ]);
+  });
+
+  it('flags a zod DTO of a monorepo app that installs no pipe when another app does', async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-zod-pipe-in-another-app'))).toEqual([
+      { file: 'apps/admin/src/exports/exports.controller.ts', line: 10, column: 12, message: reaches('@Body() dto', 'fs.readFile') },
+    ]);
+  });
+
+  it('flags a DTO-typed @Headers() parameter, which no global pipe (zod or ValidationPipe) runs on', async () => {
+    for (const name of ['nestjs-zod-dto-in-headers', 'nestjs-validation-pipe-skips-headers']) {
+      expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', name))).toEqual([
+        { file: 'src/settings/settings.controller.ts', line: 11, column: 12, message: reaches('@Headers() headers', 'fs.readFile') },
+      ]);
+    }
+  });
+
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);

@@ -49,6 +49,12 @@ describe(RULE, () => {
     ]);
   });
 
+  it("does not take a zod DTO's .url() as a sanitizer under a global zod pipe either", async () => {
+    expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-zod-dto-url'))).toEqual([
+      { file: 'src/hooks/hooks.controller.ts', line: 8, column: 23, message: reaches('@Body() dto', 'fetch') },
+    ]);
+  });
+
   it('reports at the controller call into a NestJS service that requests the URL with HttpService', async () => {
     expect(await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-service-in-another-file'))).toEqual([
       {

@@ -28,6 +28,62 @@ describe(RULE, () => {
     expect(found[0]?.message).toMatch(/^`dto` reaches `this\.ordersService\.create\(…\)`/);
   });
 
+  it('flags what a global zod pipe passes through: class-validator DTOs, any, records, scalars, type-only imports, DTOs of another package or a look-alike helper', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-zod-pipe-unvalidated-params'));
+    expect(found.map(at)).toEqual([
+      'src/invoices/invoices.controller.ts:13:40',
+      'src/invoices/invoices.controller.ts:18:40',
+      'src/invoices/invoices.controller.ts:23:40',
+      'src/invoices/invoices.controller.ts:28:50',
+      'src/invoices/invoices.controller.ts:33:49',
+      'src/invoices/invoices.controller.ts:38:50',
+      'src/invoices/invoices.controller.ts:43:45',
+    ]);
+    expect(found.map((f) => f.message.split(' without')[0])).toEqual([
+      '`dto` reaches `this.invoicesService.create(…)`',
+      '`body` reaches `this.invoicesService.create(…)`',
+      '`body` reaches `this.invoicesService.create(…)`',
+      '`status` reaches `this.invoicesService.updateStatus(…)`',
+      '`dto` reaches `this.invoicesService.applyRefund(…)`',
+      '`dto` reaches `this.invoicesService.updateStatus(…)`',
+      '`dto` reaches `this.invoicesService.addNote(…)`',
+    ]);
+  });
+
+  it("flags a zod DTO when the global pipe is the project's own class named ZodValidationPipe", async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-local-zod-validation-pipe'));
+    expect(found.map(at)).toEqual(['src/projects/projects.controller.ts:11:40']);
+    expect(found[0]?.message).toMatch(/^`dto` reaches `this\.projectsService\.create\(…\)`/);
+  });
+
+  it('flags a zod DTO when only an e2e test installs the zod pipe', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-zod-pipe-only-in-e2e-test'));
+    expect(found.map(at)).toEqual(['src/members/members.controller.ts:11:39']);
+  });
+
+  it('flags a zod DTO when only a script (the OpenAPI generator) installs the zod pipe', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-zod-pipe-only-in-openapi-script'));
+    expect(found.map(at)).toEqual(['src/reports/reports.controller.ts:11:39']);
+    expect(found[0]?.message).toMatch(/^`dto` reaches `this\.reportsService\.create\(…\)`/);
+  });
+
+  it('flags a zod DTO when the only script installing the zod pipe sits in src/ and never listens', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-zod-pipe-only-in-src-docs-script'));
+    expect(found.map(at)).toEqual(['src/uploads/uploads.controller.ts:11:39']);
+    expect(found[0]?.message).toMatch(/^`dto` reaches `this\.uploadsService\.create\(…\)`/);
+  });
+
+  it("flags a library's zod DTO when the app with the pipe imports only a constant of the library and an app without one serves its controllers", async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-zod-pipe-app-imports-library-constant'));
+    expect(found.map(at)).toEqual(['libs/billing/src/invoices.controller.ts:12:40']);
+    expect(found[0]?.message).toMatch(/^`dto` reaches `this\.invoicesService\.create\(…\)`/);
+  });
+
+  it('flags a zod DTO when the zod pipe is provided only by a Nest module the application never imports', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'nestjs-zod-pipe-in-unimported-module'));
+    expect(found.map(at)).toEqual(['src/exports/exports.controller.ts:11:39']);
+  });
+
   it('flags Fastify, Koa and Hono handlers reaching a query, a shell and an outbound call', async () => {
     const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'fastify-koa-hono-sinks'));
     expect(found.map(at)).toEqual(['src/fastify.ts:8:17', 'src/hono.ts:6:25', 'src/koa.js:7:20']);
