@@ -78,7 +78,9 @@ export default defineFileRule({
       '`_cache.redis = createRedis()`, also with the unset test as one operand of `&&`), from nothing the request brings. It ' +
       'stays flagged when the value reads a parameter, `this` or the request context (the first request\'s data kept for ' +
       'everyone), when it is random (`nanoid()`, `randomBytes`: each instance makes its own secret), and when the memo is ' +
-      'keyed (`cache[userId]`).',
+      'keyed (`cache[userId]`), when the code that builds it reads the request (an interceptor set up beside the write), ' +
+      'and when an empty container created lazily (`new Map()`, `[]`, `{}`) is handed out (returned from the getter, aliased ' +
+      'to a local): whoever gets it may fill it per request (`sessions().set(req.body.sid, …)`).',
     fix:
       'Keep shared state in a store every instance reaches: Redis for sessions, counters and short-lived data, the database ' +
       'for records. A cache of data derived from the database is fine when it is named as a cache and read through.',
@@ -115,6 +117,8 @@ export default defineFileRule({
     const { roles } = context.file;
     if (roles.has('test') || roles.has('cli') || roles.has('browser')) return {};
     const model = () => handlerModelOf(context);
+    /** A module `let` reassigned only outside request context (a start-up setter) is configuration, not request data. */
+    const inRequest = (n: ts.Node) => !!model().requestContext(n);
     const sf = context.file.sourceFile;
     const line = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
     /** Module-level containers by declaration; singleton fields by `Class.field`. */
@@ -165,13 +169,13 @@ export default defineFileRule({
       if (ts.isElementAccessExpression(l) || ts.isPropertyAccessExpression(l)) {
         const c = containerOf(l.expression);
         // _cache.redis = createRedis() after `if (_cache.redis) return _cache.redis;`: a memo filled once
-        if (c && c.kind !== 'let' && !(ts.isBinaryExpression(at) && isLazyInitWrite(at, helpers))) report(c, at, 'assign');
+        if (c && c.kind !== 'let' && !(ts.isBinaryExpression(at) && isLazyInitWrite(at, helpers, inRequest))) report(c, at, 'assign');
         return;
       }
       // requestCount = requestCount + 1 (a module-level let)
       if (ts.isIdentifier(l)) {
         const c = containerOf(l);
-        if (c?.kind === 'let' && !(ts.isBinaryExpression(at) && isLazyInitWrite(at, helpers))) report(c, at);
+        if (c?.kind === 'let' && !(ts.isBinaryExpression(at) && isLazyInitWrite(at, helpers, inRequest))) report(c, at);
       }
     };
 

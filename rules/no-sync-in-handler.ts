@@ -64,7 +64,10 @@ export default defineFileRule({
       'Blocking at start-up (reading config before `listen`) is fine and is not flagged, and so is a read written inside a ' +
       'lazy initialiser that runs once, whichever request comes first (`if (!template) template = readFileSync(…)`, ' +
       '`settings ??= JSON.parse(readFileSync(…))`). It stays flagged when the memo can be filled again (it is reset, written ' +
-      'on some paths only, keyed by request data, exported for other modules to reset, or inside a `try` that retries), and ' +
+      'on some paths only, after a `return` or `throw` that may skip the write, keyed by request data, exported for other ' +
+      'modules to reset, or inside a `try` that retries), when a falsy value is tested for truthiness (`if (!maintenance) ' +
+      'maintenance = existsSync(…)`, `count ||= readdirSync(dir).length`: `false` and `0` are read again on every call; ' +
+      '`=== undefined` or `??=` keep them), and ' +
       'in the functions the initialiser calls: a factory called once may return methods that block on every request.',
     fix:
       'Use the asynchronous form and `await` it (`await readFile(path)` from `node:fs/promises`, `promisify(crypto.scrypt)`, ' +
@@ -106,7 +109,7 @@ export default defineFileRule({
       CallExpression(call: ts.CallExpression) {
         const blocking = blockingCall(call, helpers);
         // `if (!template) template = readFileSync(…)`: read once, by whichever request comes first
-        if (!blocking || !model().requestContext(call) || inLazyInitialiser(call, helpers)) return;
+        if (!blocking || !model().requestContext(call) || inLazyInitialiser(call, helpers, (n) => !!model().requestContext(n))) return;
         context.report({ node: call, messageId: 'blocking', data: { call: blocking.name, instead: blocking.instead } });
       },
     };

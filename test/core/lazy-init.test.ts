@@ -116,7 +116,8 @@ describe('lazy-init: isLazyInitWrite', () => {
           '}',
         ].join('\n'),
       ),
-    ).toEqual(['7: cache → lazy', '10: key → lazy', '11: key → lazy', '13: templates → lazy', '15: client → lazy', '17: cache → plain']);
+      // `templates` and `client` are empty containers handed out (returned): whoever gets them may fill them per request.
+    ).toEqual(['7: cache → lazy', '10: key → lazy', '11: key → lazy', '13: templates → plain', '15: client → plain', '17: cache → plain']);
   });
 
   it('keeps flagged: a computed key, a guard that does not return, a write before the guard, a write in a loop after the guard, an emptying write', () => {
@@ -237,7 +238,7 @@ describe('lazy-init: isLazyInitWrite', () => {
           '}',
         ].join('\n'),
       ),
-      // Filled while it is built, under the same guard: `challenges` is built once; `firstUsers` keeps the first caller's id.
+      // Filled while it is built, under the same guard: `challenges` is built once (and returned to be read); `firstUsers` keeps the first caller's id.
       // `_cache.redis.set(…)` on a client made by a call is the client's business, not a container filled here.
     ).toEqual(['5: recent → plain', '7: _cache.sessions → plain', '9: _cache.flags → lazy', '10: templates → lazy', '11: _cache.index → plain', '12: _cache.index[id] → plain', '13: _cache.redis → lazy', '22: challenges → lazy', '26: firstUsers → plain']);
   });
@@ -268,6 +269,95 @@ describe('lazy-init: isLazyInitWrite', () => {
         ].join('\n'),
       ),
     ).toEqual(["5: counter → plain", "6: counter → plain", '7: _cache.counter → lazy', '13: _cache.window → lazy', '16: _cache.counter → plain']);
+  });
+});
+
+describe('lazy-init: second read (s14)', () => {
+  it('keeps flagged: handed-out containers, a `let` object memo, falsy memos, request data beside the write, a throw before it, helpers reading a store or chance', () => {
+    expect(
+      writes(
+        [
+          "import { existsSync, readdirSync } from 'node:fs';",
+          "import { AsyncLocalStorage } from 'node:async_hooks';",
+          "import { nanoid } from 'nanoid';",
+          'const _cache: { sessions?: Map<string, unknown>; queue?: string[]; tpl?: string; secret?: string } = {};',
+          'let audit: object[] | undefined;',
+          'export function sessions() {',
+          '  if (!_cache.sessions) _cache.sessions = new Map();',
+          '  return _cache.sessions;',
+          '}',
+          'export function enqueue(job: string) {',
+          '  const q = (_cache.queue ??= []);',
+          '  q.push(job);',
+          '}',
+          'export function auditLog() {',
+          '  if (audit) return audit;',
+          '  audit = [];',
+          '  return audit;',
+          '}',
+          'let _views: { page?: string } = {};',
+          'export function page() {',
+          '  if (_views.page) return _views.page;',
+          "  _views.page = 'x';",
+          '  return _views.page;',
+          '}',
+          'export function resetViews() { _views = {}; }',
+          'let maintenance: boolean | undefined;',
+          'let count: number | undefined;',
+          'let known: boolean | undefined;',
+          'export function flags() {',
+          "  if (!maintenance) maintenance = existsSync('/run/maintenance');",
+          "  count ||= readdirSync('/srv/templates').length;",
+          "  if (known === undefined) known = existsSync('/run/known');",
+          '  return [maintenance, count, known];',
+          '}',
+          'let api: { use(f: (h: Record<string, string>) => void): void } | undefined;',
+          'export function apiFor(req: { headers: Record<string, string> }) {',
+          '  if (api) return api;',
+          '  api = create();',
+          '  api.use((h) => { h.authorization = req.headers.authorization; });',
+          '  return api;',
+          '}',
+          'declare function create(): { use(f: (h: Record<string, string>) => void): void };',
+          'let key: string | undefined;',
+          'export function signingKey(authorised: boolean) {',
+          '  if (key) return key;',
+          "  const pem = 'pem';",
+          "  if (!authorised) throw new Error('unauthenticated');",
+          '  key = pem;',
+          '  return key;',
+          '}',
+          'const als = new AsyncLocalStorage<{ tenant: string }>();',
+          'const tenant = () => als.getStore()!.tenant;',
+          'function generateSecret() { return nanoid(32); }',
+          'let pool: { name: string } | undefined;',
+          'export function db() {',
+          '  if (!pool) pool = { name: tenant() };',
+          '  return pool;',
+          '}',
+          'export function secret() {',
+          '  if (_cache.secret) return _cache.secret;',
+          '  _cache.secret = process.env.SECRET ?? generateSecret();',
+          '  return _cache.secret;',
+          '}',
+        ].join('\n'),
+      ),
+      // Only `known` (tested against undefined) is a lazy write; `_views = {}` is the reset; `key`: the parameter read before the write.
+    ).toEqual([
+      '7: _cache.sessions → plain',
+      '11: _cache.queue → plain',
+      '16: audit → plain',
+      '22: _views.page → plain',
+      '25: _views → plain',
+      '30: maintenance → plain',
+      '31: count → plain',
+      '32: known → lazy',
+      '38: api → plain',
+      '39: h.authorization → plain',
+      '48: key → plain',
+      '56: pool → plain',
+      '61: _cache.secret → plain',
+    ]);
   });
 });
 

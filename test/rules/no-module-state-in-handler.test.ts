@@ -60,6 +60,18 @@ describe(RULE, () => {
     expect(found[8]?.message).toMatch(/^`_cache` \(a module-level object literal, line 4\) is written during request handling/);
   });
 
+  it('keeps flagging lazily built values that are not run-once singletons: containers handed out, request data through a helper or beside the write', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'handed-out-memo'));
+    expect(found.map(at)).toEqual([
+      'src/lib/stores.ts:19:25', // a Map returned to the routes, which fill it per login
+      'src/lib/stores.ts:24:18', // the lazily made queue, aliased to a local and pushed to
+      'src/lib/stores.ts:32:3', // an array returned from the getter, pushed to per request
+      'src/lib/stores.ts:40:14', // the first request's tenant, through a same-file helper reading AsyncLocalStorage
+      'src/lib/stores.ts:46:3', // nanoid through a same-file helper
+      'src/lib/stores.ts:55:3', // the interceptor set up after the write sends the first caller's credentials
+    ]);
+  });
+
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);

@@ -49,6 +49,16 @@ describe(RULE, () => {
     ]);
   });
 
+  it('flags reads in a memo that does not run once: a falsy value under a truthiness test, a throw before the write, a `let` memo object replaced', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'falsy-memo'));
+    expect(found.map(at)).toEqual([
+      'src/lib/status.ts:10:35', // `!maintenance` with existsSync: false is checked again on every call
+      'src/lib/status.ts:16:21', // `||=` with a count: 0 is counted again
+      'src/lib/status.ts:23:15', // a throw between the guard and the write
+      'src/lib/status.ts:32:16', // `views = {}` resets every key of the memo
+    ]);
+  });
+
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);
