@@ -208,6 +208,11 @@ const isLoop = (n: ts.Node) => ts.isForStatement(n) || ts.isForOfStatement(n) ||
  * number): under a truthiness test (`!x`, `||=`, `if (x) return`) it is built again on every call
  * while it is falsy, so it is not built once.
  */
+/** `process.env` (not a local named `process`: not checked, as elsewhere in the rules' syntax tests). */
+function isProcessEnv(e: ts.Expression): boolean {
+  return ts.isPropertyAccessExpression(e) && e.name.text === 'env' && ts.isIdentifier(e.expression) && e.expression.text === 'process';
+}
+
 function mayBeFalsy(value: ts.Expression, helpers: Lookup, depth = 0): boolean {
   const v = unwrap(value);
   if (depth > 3) return true;
@@ -225,11 +230,15 @@ function mayBeFalsy(value: ts.Expression, helpers: Lookup, depth = 0): boolean {
     const nonEmpty = (e: ts.Expression) => (ts.isStringLiteralLike(unwrap(e)) && (unwrap(e) as ts.StringLiteralLike).text !== '') || ts.isTemplateExpression(unwrap(e));
     return !(k === ts.SyntaxKind.PlusToken && (nonEmpty((v as ts.BinaryExpression).left) || nonEmpty((v as ts.BinaryExpression).right)));
   }
-  if (ts.isPropertyAccessExpression(v) && ['length', 'size', 'byteLength'].includes(v.name.text)) return true;
+  // A member of something else (`JSON.parse(text).beta`, `config?.limit`): of a type this cannot tell. An
+  // environment variable is a string, taken as set when it is (as a string read from a file is).
+  if ((ts.isPropertyAccessExpression(v) || ts.isElementAccessExpression(v)) && !isProcessEnv(unwrap(v.expression))) return true;
   if (ts.isCallExpression(v)) {
     const callee = unwrap(v.expression);
     const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
     if (/^(Boolean|Number|parseInt|parseFloat|exists|existsSync|has|includes|some|every|test|startsWith|endsWith|is[A-Z].*|indexOf|lastIndexOf|findIndex|count|now|getTime|valueOf)$/.test(name)) return true;
+    // Lookups that may find nothing. (A string read from a file is taken as not empty: a template, a key.)
+    if (/^(get|getItem|find|findLast|pop|shift|at|match|exec)$/.test(name)) return true;
   }
   if (ts.isIdentifier(v)) {
     const d = helpers.declarationOf(v);
@@ -456,6 +465,11 @@ function localValues(d: ts.Node, helpers: Lookup): ts.Node[] | undefined {
 function isContainerLiteral(value: ts.Expression, helpers: Lookup): boolean {
   const v = unwrap(value);
   if (ts.isArrayLiteralExpression(v) || ts.isObjectLiteralExpression(v)) return true;
+  // `Object.create(null)`: a dictionary as empty as `{}`.
+  if (ts.isCallExpression(v) && ts.isPropertyAccessExpression(v.expression) && v.expression.name.text === 'create') {
+    const ref = helpers.calleeOf(v);
+    if (ref?.kind === 'global' && ref.name === 'Object') return true;
+  }
   if (!ts.isNewExpression(v)) return false;
   const ref = helpers.calleeOf(v);
   return ref?.kind === 'global' && ref.path.length === 0 && ['Map', 'Set', 'Array', 'Object', 'WeakMap', 'WeakSet'].includes(ref.name);
@@ -520,6 +534,8 @@ function containerEscapes(assignment: ts.BinaryExpression, slot: Slot, helpers: 
     const e = unwrap(v);
     if (ts.isArrayLiteralExpression(e)) return e.elements.length === 0;
     if (ts.isObjectLiteralExpression(e)) return e.properties.length === 0;
+    // `Object.create(null)` (no property descriptors)
+    if (ts.isCallExpression(e)) return e.arguments.length <= 1;
     return ts.isNewExpression(e) && (e.arguments?.length ?? 0) === 0;
   };
   if (!(!values || values.some(empty))) return false;

@@ -63,12 +63,13 @@ describe(RULE, () => {
   it('keeps flagging lazily built values that are not run-once singletons: containers handed out, request data through a helper or beside the write', async () => {
     const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'handed-out-memo'));
     expect(found.map(at)).toEqual([
-      'src/lib/stores.ts:19:25', // a Map returned to the routes, which fill it per login
-      'src/lib/stores.ts:24:18', // the lazily made queue, aliased to a local and pushed to
-      'src/lib/stores.ts:32:3', // an array returned from the getter, pushed to per request
-      'src/lib/stores.ts:40:14', // the first request's tenant, through a same-file helper reading AsyncLocalStorage
-      'src/lib/stores.ts:46:3', // nanoid through a same-file helper
-      'src/lib/stores.ts:55:3', // the interceptor set up after the write sends the first caller's credentials
+      'src/lib/stores.ts:20:22', // an Object.create(null) dictionary returned to the routes, which write drafts into it
+      'src/lib/stores.ts:26:25', // a Map returned to the routes, which fill it per login
+      'src/lib/stores.ts:31:18', // the lazily made queue, aliased to a local and pushed to
+      'src/lib/stores.ts:39:3', // an array returned from the getter, pushed to per request
+      'src/lib/stores.ts:47:14', // the first request's tenant, through a same-file helper reading AsyncLocalStorage
+      'src/lib/stores.ts:53:3', // nanoid through a same-file helper
+      'src/lib/stores.ts:62:3', // the interceptor set up after the write sends the first caller's credentials
     ]);
   });
 

@@ -56,6 +56,7 @@ describe(RULE, () => {
       'src/lib/status.ts:16:21', // `||=` with a count: 0 is counted again
       'src/lib/status.ts:23:15', // a throw between the guard and the write
       'src/lib/status.ts:32:16', // `views = {}` resets every key of the memo
+      'src/lib/status.ts:44:46', // `!betaEnabled` with a flag from a JSON file: false is read again
     ]);
   });
 
