@@ -4,12 +4,14 @@
 // so it is lost on every restart and deploy, and with two instances behind a load balancer each
 // answers from its own copy. Containers only written at start-up, read-through caches named as
 // such, `WeakMap`s and objects that are not containers (metrics registries, LRU caches) are fine, and
-// so is a `let` set once on first use from nothing the request brings (`if (!encryptor) encryptor =
-// new Encryptor(config)`, `client ??= createClient(options)`): a lazily built singleton.
+// so is a lazily built singleton: a `let`, or a constant-named property of a module-level memo object
+// (`_cache.redis`), set on first use from nothing the request brings and nothing random (the shapes
+// are in src/core/lazy-init.ts: `if (!x) x = …`, `x ??= …`, `if (x) return x; … x = …`).
 import { ts } from '../src/core/typescript.js';
 import { handlerModelOf, hasDecorator } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
-import { isNullishLiteral, unwrap } from '../src/core/references.js';
+import { isLazyInitWrite } from '../src/core/lazy-init.js';
+import { unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 
 type ContainerKind = 'Map' | 'Set' | 'array' | 'object' | 'let';
@@ -70,9 +72,15 @@ export default defineFileRule({
       'A `Map` of users, an array of orders or a `let` counter at module level lives in one Node process. Every restart and ' +
       'deploy empties it, and once a second instance runs behind the load balancer, each request sees whichever copy its ' +
       'instance holds: a user created on one instance is missing on the other. The same holds for a field of a NestJS ' +
-      'provider, which is one object per process. A `let` set once on first use from nothing the request brings ' +
-      '(`if (!encryptor) encryptor = new Encryptor(config)`, `client ??= createClient(options)`) is a lazily built singleton ' +
-      'and is not flagged.',
+      'provider, which is one object per process. A lazily built singleton is not flagged: a module-level `let`, or a ' +
+      'property of a module-level memo object (`_cache.redis`), written only while it is unset (`if (!encryptor) encryptor = ' +
+      'new Encryptor(config)`, `client ??= createClient(options)`, `if (_cache.redis) return _cache.redis;` before ' +
+      '`_cache.redis = createRedis()`, also with the unset test as one operand of `&&`), from nothing the request brings. It ' +
+      'stays flagged when the value reads a parameter, `this` or the request context (the first request\'s data kept for ' +
+      'everyone), when it is random (`nanoid()`, `randomBytes`: each instance makes its own secret), and when the memo is ' +
+      'keyed (`cache[userId]`), when the code that builds it reads the request (an interceptor set up beside the write), ' +
+      'and when an empty container created lazily (`new Map()`, `[]`, `{}`) is handed out (returned from the getter, aliased ' +
+      'to a local): whoever gets it may fill it per request (`sessions().set(req.body.sid, …)`).',
     fix:
       'Keep shared state in a store every instance reaches: Redis for sessions, counters and short-lived data, the database ' +
       'for records. A cache of data derived from the database is fine when it is named as a cache and read through.',
@@ -93,6 +101,14 @@ export default defineFileRule({
             "import { Router } from 'express';\nimport { redis } from '../redis';\n\nexport const cartsRouter = Router();\n\n" +
             "cartsRouter.post('/:userId/items', async (req, res) => {\n  await redis.rpush(`cart:${req.params.userId}`, req.body.sku);\n  res.status(201).end();\n});\n",
         },
+        {
+          filename: 'src/routes/articles.ts',
+          code:
+            "import { Router } from 'express';\nimport { Redis } from 'ioredis';\n\n// Built by the first request, then shared: a lazily built client, not per-request state.\n" +
+            "const _cache: { redis: Redis | undefined } = { redis: undefined };\n\n" +
+            "export const useRedis = () => {\n  if (_cache.redis) return _cache.redis;\n  _cache.redis = new Redis(process.env.REDIS_URL ?? 'redis://localhost:6379');\n  return _cache.redis;\n};\n\n" +
+            "export const articlesRouter = Router();\n\narticlesRouter.post('/:id/views', async (req, res) => {\n  res.json({ views: await useRedis().incr(`views:${req.params.id}`) });\n});\n",
+        },
       ],
     },
   },
@@ -101,6 +117,8 @@ export default defineFileRule({
     const { roles } = context.file;
     if (roles.has('test') || roles.has('cli') || roles.has('browser')) return {};
     const model = () => handlerModelOf(context);
+    /** A module `let` reassigned only outside request context (a start-up setter) is configuration, not request data. */
+    const inRequest = (n: ts.Node) => !!model().requestContext(n);
     const sf = context.file.sourceFile;
     const line = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
     /** Module-level containers by declaration; singleton fields by `Class.field`. */
@@ -145,83 +163,19 @@ export default defineFileRule({
       return reads;
     };
 
-    /** `x` tested for being unset: `!x`, `x == null`, `x === undefined`, `typeof x === 'undefined'`. */
-    const testsUnset = (cond: ts.Expression, decl: ts.Node): boolean => {
-      const c = unwrap(cond);
-      const isIt = (e: ts.Expression) => {
-        const v = unwrap(e);
-        return ts.isIdentifier(v) && helpers.declarationOf(v) === decl;
-      };
-      if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) return isIt(c.operand);
-      if (!ts.isBinaryExpression(c) || ![ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken].includes(c.operatorToken.kind)) return false;
-      const unset = (e: ts.Expression) => {
-        const v = unwrap(e);
-        return isNullishLiteral(v) || (ts.isStringLiteral(v) && v.text === 'undefined');
-      };
-      const typeOf = (e: ts.Expression) => {
-        const v = unwrap(e);
-        return ts.isTypeOfExpression(v) && isIt(v.expression);
-      };
-      return (isIt(c.left) && unset(c.right)) || (isIt(c.right) && unset(c.left)) || (typeOf(c.left) && unset(c.right)) || (typeOf(c.right) && unset(c.left));
-    };
-    /**
-     * The value reads what a request may bring: a parameter (destructured too) of a function around
-     * `at`, or a local of one whose initializer does (`const u = req.user`), or a local without one.
-     * Module-level names and the value's own nested functions' names do not count.
-     */
-    const readsParameters = (value: ts.Expression, at: ts.Node): boolean => {
-      const around: ts.Node[] = [];
-      for (let n = at.parent; n; n = n.parent) if (ts.isFunctionLike(n)) around.push(n);
-      const seen = new Set<ts.Node>();
-      const reads = (expr: ts.Node): boolean => {
-        let found = false;
-        const visit = (n: ts.Node): void => {
-          if (found) return;
-          if (ts.isIdentifier(n)) {
-            const d = helpers.declarationOf(n);
-            const own = d && d.pos >= expr.pos && d.end <= expr.end;
-            if (d && !own && !seen.has(d) && around.some((f) => d.pos >= f.pos && d.end <= f.end)) {
-              seen.add(d);
-              // A local set from what the function computes: follow its initializer.
-              found = ts.isVariableDeclaration(d) && d.initializer && ts.isIdentifier(d.name) ? reads(d.initializer) : true;
-            }
-          }
-          ts.forEachChild(n, visit);
-        };
-        visit(expr);
-        return found;
-      };
-      return reads(value);
-    };
-    /**
-     * A lazily built singleton: `x ??= value` / `x ||= value`, or `x = value` in the then-branch of an
-     * `if` that tests `x` unset; and the value reads no parameter of the functions around it (a
-     * `currentUser = req.user` on first use keeps the first request's user: still flagged).
-     */
-    const lazyInit = (assignment: ts.BinaryExpression, target: ts.Identifier): boolean => {
-      const decl = helpers.declarationOf(target);
-      if (!decl || readsParameters(assignment.right, assignment)) return false;
-      const op = assignment.operatorToken.kind;
-      if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return true;
-      if (op !== ts.SyntaxKind.EqualsToken) return false;
-      for (let child: ts.Node = assignment, n = assignment.parent; n && !ts.isFunctionLike(n); child = n, n = n.parent) {
-        if (ts.isIfStatement(n)) return child === n.thenStatement && testsUnset(n.expression, decl);
-      }
-      return false;
-    };
-
     const assignmentTarget = (left: ts.Expression, at: ts.Node) => {
       const l = unwrap(left);
       // orders[id] = order; settings.mode = 'x'
       if (ts.isElementAccessExpression(l) || ts.isPropertyAccessExpression(l)) {
         const c = containerOf(l.expression);
-        if (c && c.kind !== 'let') report(c, at, 'assign');
+        // _cache.redis = createRedis() after `if (_cache.redis) return _cache.redis;`: a memo filled once
+        if (c && c.kind !== 'let' && !(ts.isBinaryExpression(at) && isLazyInitWrite(at, helpers, inRequest))) report(c, at, 'assign');
         return;
       }
       // requestCount = requestCount + 1 (a module-level let)
       if (ts.isIdentifier(l)) {
         const c = containerOf(l);
-        if (c?.kind === 'let' && !(ts.isBinaryExpression(at) && lazyInit(at, l))) report(c, at);
+        if (c?.kind === 'let' && !(ts.isBinaryExpression(at) && isLazyInitWrite(at, helpers, inRequest))) report(c, at);
       }
     };
 

@@ -3,10 +3,13 @@
 // Node serves every request on one thread: while `readFileSync` or `pbkdf2Sync` runs, no other
 // request gets an answer, so one slow disk or one login storm stalls the whole instance. Start-up
 // code, CLI scripts and tests may block; request handling (the handler model of
-// src/core/handlers.ts) may not. This is the precise version of `n/no-sync`.
+// src/core/handlers.ts) may not, except inside a lazy initialiser (`if (!template) template =
+// readFileSync(…)`, see src/core/lazy-init.ts), which runs once. This is the precise version of
+// `n/no-sync`.
 import { ts } from '../src/core/typescript.js';
 import { handlerModelOf } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
+import { inLazyInitialiser } from '../src/core/lazy-init.js';
 import { defineFileRule } from '../src/core/rule.js';
 
 /** Blocking functions by module, with what to call instead. */
@@ -58,7 +61,14 @@ export default defineFileRule({
       'A Node server answers every request on one thread. A synchronous file read, child process, key derivation ' +
       '(`pbkdf2Sync`, `scryptSync`, bcrypt `hashSync`) or compression inside request handling holds that thread until it ' +
       'returns: every other request on the instance waits, latency spikes under load, and health checks time out. ' +
-      'Blocking at start-up (reading config before `listen`) is fine and is not flagged.',
+      'Blocking at start-up (reading config before `listen`) is fine and is not flagged, and so is a read written inside a ' +
+      'lazy initialiser that runs once, whichever request comes first (`if (!template) template = readFileSync(…)`, ' +
+      '`settings ??= JSON.parse(readFileSync(…))`). It stays flagged when the memo can be filled again (it is reset, written ' +
+      'on some paths only, after a `return` or `throw` that may skip the write, keyed by request data, exported for other ' +
+      'modules to reset, or inside a `try` that retries), when a falsy value is tested for truthiness (`if (!maintenance) ' +
+      'maintenance = existsSync(…)`, `count ||= readdirSync(dir).length`: `false` and `0` are read again on every call; ' +
+      '`=== undefined` or `??=` keep them), and ' +
+      'in the functions the initialiser calls: a factory called once may return methods that block on every request.',
     fix:
       'Use the asynchronous form and `await` it (`await readFile(path)` from `node:fs/promises`, `promisify(crypto.scrypt)`, ' +
       '`await bcrypt.hash(…)`), or move the work out of the request: read the file once at start-up, or hand it to a job queue.',
@@ -98,7 +108,8 @@ export default defineFileRule({
       },
       CallExpression(call: ts.CallExpression) {
         const blocking = blockingCall(call, helpers);
-        if (!blocking || !model().requestContext(call)) return;
+        // `if (!template) template = readFileSync(…)`: read once, by whichever request comes first
+        if (!blocking || !model().requestContext(call) || inLazyInitialiser(call, helpers, (n) => !!model().requestContext(n))) return;
         context.report({ node: call, messageId: 'blocking', data: { call: blocking.name, instead: blocking.instead } });
       },
     };

@@ -42,6 +42,37 @@ describe(RULE, () => {
     expect(found.map(at)).toEqual(['src/server.ts:12:5']);
   });
 
+  it('keeps flagging memos that are not lazily built singletons: request data, random values, keys, broken guards', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'memo-of-request-data'));
+    expect(found.map(at)).toEqual([
+      'src/lib/clients.ts:16:3', // the guard tests `redis`, the write fills `tenantRedis`
+      'src/lib/clients.ts:24:29', // the first request's tenant, from AsyncLocalStorage
+      'src/lib/clients.ts:33:5', // a memo per member id
+      'src/lib/clients.ts:41:3', // `if (lastInvite) console.info(…)` does not return
+      'src/lib/clients.ts:47:3', // emptied before the guard
+      'src/lib/clients.ts:55:3',
+      'src/lib/clients.ts:58:5', // written in a loop after the guard
+      'src/lib/clients.ts:67:3', // a Map created lazily, then filled on every request
+      'src/lib/secrets.ts:16:3', // nanoid(32) on first use: each instance its own secret
+      'src/lib/secrets.ts:26:5', // randomBytes through a local
+      'src/routes/members.ts:10:36', // keyed by req.params.id
+    ]);
+    expect(found[8]?.message).toMatch(/^`_cache` \(a module-level object literal, line 4\) is written during request handling/);
+  });
+
+  it('keeps flagging lazily built values that are not run-once singletons: containers handed out, request data through a helper or beside the write', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'handed-out-memo'));
+    expect(found.map(at)).toEqual([
+      'src/lib/stores.ts:20:22', // an Object.create(null) dictionary returned to the routes, which write drafts into it
+      'src/lib/stores.ts:26:25', // a Map returned to the routes, which fill it per login
+      'src/lib/stores.ts:31:18', // the lazily made queue, aliased to a local and pushed to
+      'src/lib/stores.ts:39:3', // an array returned from the getter, pushed to per request
+      'src/lib/stores.ts:47:14', // the first request's tenant, through a same-file helper reading AsyncLocalStorage
+      'src/lib/stores.ts:53:3', // nanoid through a same-file helper
+      'src/lib/stores.ts:62:3', // the interceptor set up after the write sends the first caller's credentials
+    ]);
+  });
+
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);

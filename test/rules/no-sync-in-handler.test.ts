@@ -34,6 +34,32 @@ describe(RULE, () => {
     expect(found[0]?.message).toMatch(/^`zlib\.gzipSync` blocks .* use `zlib\.gzip` \(promisified\) or a stream$/);
   });
 
+  it('flags reads that a memo does not make once-only: reset, conditional or skipped writes, retries, keys from the request, methods of a memoised object', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'per-request-memo'));
+    expect(found.map(at)).toEqual([
+      'src/config/create-env.ts:4:21', // the exported memo is emptied by an admin route in another file
+      'src/lib/disk.ts:4:10', // reached through the legal notice, read on every request beside the memoised footer
+      'src/lib/store.ts:7:14', // the store is built once, its `read` runs on every request
+      'src/lib/views.ts:10:16', // only the home page is kept
+      'src/lib/views.ts:18:15', // a return between the guard and the write
+      'src/lib/views.ts:27:50', // the flags are reset by an admin route
+      'src/routes/pages.ts:13:25', // emptied at the end of every request
+      'src/routes/pages.ts:22:42', // a failed parse is retried
+      'src/routes/pages.ts:27:37', // a memo keyed by a request parameter
+    ]);
+  });
+
+  it('flags reads in a memo that does not run once: a falsy value under a truthiness test, a throw before the write, a `let` memo object replaced', async () => {
+    const found = await findingsOf(RULE, fixtureCase(RULE, 'invalid', 'falsy-memo'));
+    expect(found.map(at)).toEqual([
+      'src/lib/status.ts:10:35', // `!maintenance` with existsSync: false is checked again on every call
+      'src/lib/status.ts:16:21', // `||=` with a count: 0 is counted again
+      'src/lib/status.ts:23:15', // a throw between the guard and the write
+      'src/lib/status.ts:32:16', // `views = {}` resets every key of the memo
+      'src/lib/status.ts:44:46', // `!betaEnabled` with a flag from a JSON file: false is read again
+    ]);
+  });
+
   for (const dir of fixtureCases(RULE, 'valid')) {
     it(`does not flag valid/${dir.split('/').pop()}`, async () => {
       expect(await findingsOf(RULE, dir)).toEqual([]);
