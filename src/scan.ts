@@ -179,10 +179,11 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
   let storedReach: StoredReach | null = null;
   try {
     // Test files that no other file imports are not parsed. No file rule looks at a test file
-    // (test/registry.test.ts holds every rule to that), so a test file's syntax tree and module
-    // facts matter only to the files that import it: it is taken in when a file taken in imports it
-    // (a fixture or a helper that server code uses), or when it carries a suppression comment (whose
-    // rule ids are checked). The others are listed and counted, not analysed. --types keeps them all.
+    // (test/registry.test.ts holds every rule to that), and the facts hold a test only when code
+    // outside the tests imports it, directly or not (./project/facts.ts `unusedTests`): a test file is
+    // taken in when such a file imports it (a fixture or a helper that server code uses), or when it
+    // carries a suppression comment (whose rule ids are checked). The others are listed and counted,
+    // not analysed. --types keeps them all.
     const dormant = new Set<string>();
     if (!typesConfig) {
       for (const f of files) {
