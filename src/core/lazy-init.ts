@@ -37,7 +37,8 @@
 // request, so request reach still follows them.
 import { ts } from './typescript.js';
 import type { Helpers } from './helpers.js';
-import { isNullishLiteral, isWritten, outermost, unwrap } from './references.js';
+import { hasModifier, isNullishLiteral, isWritten, outermost, unwrap } from './references.js';
+import { containsOwn } from './promises.js';
 
 type Lookup = Pick<Helpers, 'declarationOf' | 'calleeOf'>;
 
@@ -161,18 +162,6 @@ function setTested(cond: ts.Expression): Tested | undefined {
 /** The test names the slot, and may be used with the value written (a truthiness test only for a value that cannot be falsy). */
 const testsSlot = (t: Tested | undefined, slot: Slot, helpers: Lookup, truthyOk: boolean): t is Tested => !!t && (truthyOk || !t.truthy) && sameSlot(t.expr, slot, helpers);
 
-/** `node` (not its nested functions) contains a node that passes `test`. */
-function contains(node: ts.Node, test: (n: ts.Node) => boolean): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
-    if (test(n)) found = true;
-    else ts.forEachChild(n, visit);
-  };
-  visit(node);
-  return found;
-}
-
 const writesSlot = (slot: Slot, helpers: Lookup) => (n: ts.Node) => (ts.isIdentifier(n) || ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && isWritten(n) && sameSlot(n as ts.Expression, slot, helpers);
 
 /** `if (x) return …;` / `if (x) { …; return …; }` for the slot, without an else and without writing it. */
@@ -181,7 +170,7 @@ function isGuard(s: ts.Statement, slot: Slot, helpers: Lookup, truthyOk: boolean
   if (!testsSlot(setTested(s.expression), slot, helpers, truthyOk)) return false;
   const then = s.thenStatement;
   const last = ts.isBlock(then) ? then.statements[then.statements.length - 1] : then;
-  return !!last && ts.isReturnStatement(last) && !contains(then, writesSlot(slot, helpers));
+  return !!last && ts.isReturnStatement(last) && !containsOwn(then, writesSlot(slot, helpers));
 }
 
 /** The index of a guard for the slot among the body's statements before `before`, with no write of the slot ahead of it; else -1. */
@@ -190,7 +179,7 @@ function guardBefore(body: ts.Block, before: number, slot: Slot, helpers: Lookup
   for (let i = 0; i < before; i++) {
     const s = stmts[i]!;
     if (isGuard(s, slot, helpers, truthyOk)) return i;
-    if (contains(s, writesSlot(slot, helpers))) return -1;
+    if (containsOwn(s, writesSlot(slot, helpers))) return -1;
   }
   return -1;
 }
@@ -648,7 +637,7 @@ function usesOf(root: ts.VariableDeclaration, helpers: Lookup): RootUses {
 
 /** An object memo that importers can write to: `export const _cache = {…}` (a reset in another module is not seen here). */
 function exported(root: ts.VariableDeclaration): boolean {
-  return ts.getModifiers(root.parent.parent as ts.VariableStatement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
+  return hasModifier(root.parent.parent, ts.SyntaxKind.ExportKeyword);
 }
 
 /**
@@ -672,7 +661,7 @@ function inTryBlock(node: ts.Node): boolean {
 }
 
 /** The statement may leave the code around it early: a `return`, `break`, `continue` or `throw` (nested functions aside). */
-const mayExit = (s: ts.Node) => contains(s, (n) => ts.isReturnStatement(n) || ts.isBreakStatement(n) || ts.isContinueStatement(n) || ts.isThrowStatement(n));
+const mayExit = (s: ts.Node) => containsOwn(s, (n) => ts.isReturnStatement(n) || ts.isBreakStatement(n) || ts.isContinueStatement(n) || ts.isThrowStatement(n));
 
 /** Every path through the statement that completes writes the slot (or throws). */
 function alwaysWrites(s: ts.Statement, slot: Slot, helpers: Lookup): boolean {

@@ -37,6 +37,8 @@ export interface ProjectFacts {
   readonly unusedTests: readonly string[];
   /** Server entry points: files that call `.listen(…)`, tests and browser code excluded (absolute, sorted). */
   readonly entryPoints: readonly string[];
+  /** The repository's server entry points, also in a package view (where `entryPoints` holds the package's). */
+  readonly repositoryEntryPoints: readonly string[];
   dependencyRange(name: string): string | undefined;
   hasDependency(name: string): boolean;
   /** The lowest major the package.json range of `name` admits, or null. */
@@ -272,6 +274,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     repositoryModules: modules,
     unusedTests: unusedTests.map((f) => f.path),
     entryPoints,
+    repositoryEntryPoints: entryPoints,
     dependencyRange: (name) => deps[name],
     hasDependency: (name) => Object.hasOwn(deps, name),
     majorOf: majorsOf(deps),

@@ -3,6 +3,7 @@
 // find set-up code (process handlers, shutdown hooks) that an entry point imports.
 import type { ProjectFacts } from './facts.js';
 import { memoOn } from './memo.js';
+import type { ModuleFacts } from './modules.js';
 
 const closures = new WeakMap<object, Map<string, ReadonlySet<string>>>();
 
@@ -45,40 +46,40 @@ export function serverFiles(facts: ProjectFacts): ReadonlySet<string> {
  */
 export function processFiles(facts: ProjectFacts, entry: string): ReadonlySet<string> {
   return memoOn(closures, facts, `processFiles:${entry}`, () => {
-    const importers = importersOf(facts);
-    const roots = new Set<string>([entry]);
-    const queue = [entry];
-    for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
-      for (const by of importers.get(file) ?? []) {
-        if (!roots.has(by)) {
-          roots.add(by);
-          queue.push(by);
-        }
-      }
-    }
+    const roots = withImporters(entry, importersOf(facts));
     // The union of the roots' closures, in one walk (a server file in a large import cycle has
     // hundreds of importers, whose closures are mostly the same files).
     return closureFrom(facts, [...roots]);
   });
 }
 
-const importersCache = new WeakMap<object, Map<string, Map<string, string[]>>>();
+const importersCache = new WeakMap<object, Map<string, ReadonlyMap<string, readonly string[]>>>();
 
 /** For each project file, the non-test files that import it (value imports). */
-function importersOf(facts: ProjectFacts): Map<string, string[]> {
-  return memoOn(importersCache, facts, 'importers', () => computeImporters(facts));
+function importersOf(facts: ProjectFacts): ReadonlyMap<string, readonly string[]> {
+  return importersIn(facts, facts.modules);
 }
 
-function computeImporters(facts: ProjectFacts): Map<string, string[]> {
-  const importers = new Map<string, string[]>();
-  for (const m of facts.modules.values()) {
-    if (facts.roles(m.path).has('test')) continue;
-    for (const imp of m.imports) {
-      if (!imp.resolved || imp.typeOnly) continue;
-      const list = importers.get(imp.resolved);
-      if (list) list.push(m.path);
-      else importers.set(imp.resolved, [m.path]);
+/** For each file, the non-test files of `modules` that value-import it (remembered per map: a package's, or the repository's). */
+export function importersIn(facts: Pick<ProjectFacts, 'roles'>, modules: ReadonlyMap<string, ModuleFacts>): ReadonlyMap<string, readonly string[]> {
+  return memoOn(importersCache, modules, 'importers', () => {
+    const importers = new Map<string, string[]>();
+    for (const m of modules.values()) {
+      if (facts.roles(m.path).has('test')) continue;
+      for (const imp of m.imports) {
+        if (!imp.resolved || imp.typeOnly) continue;
+        const list = importers.get(imp.resolved);
+        if (list) list.push(m.path);
+        else importers.set(imp.resolved, [m.path]);
+      }
     }
-  }
-  return importers;
+    return importers;
+  });
+}
+
+/** `entry` and the files that import it, directly or not (`src/index.ts` imports `src/server.ts`, which listens). */
+export function withImporters(entry: string, importers: ReadonlyMap<string, readonly string[]>): Set<string> {
+  const roots = new Set<string>([entry]);
+  for (const root of roots) for (const by of importers.get(root) ?? []) roots.add(by);
+  return roots;
 }

@@ -14,6 +14,7 @@ import type { Reference } from '../../core/types.js';
 import type { CollectorFactory } from './index.js';
 import { mentions } from './mentions.js';
 import { memoOn } from '../memo.js';
+import { importersIn, withImporters } from '../graph.js';
 import type { ModuleFacts } from '../modules.js';
 import type { ProjectFacts } from '../facts.js';
 
@@ -44,7 +45,7 @@ export interface ValidationEvidence {
 }
 
 type ReferenceOf = (expr: ts.Expression) => Reference | null;
-type Lookup = Pick<ProjectFacts, 'lookupExport' | 'repositoryModules' | 'roles' | 'packageOf'>;
+type Lookup = Pick<ProjectFacts, 'lookupExport' | 'repositoryModules' | 'repositoryEntryPoints' | 'roles' | 'packageOf'>;
 
 const globalPipes = new WeakMap<object, Map<string, boolean>>();
 const zodPipeStore = new WeakMap<object, Map<string, ZodPipeScopes>>();
@@ -90,20 +91,12 @@ function zodPipeScopes(project: Lookup): ZodPipeScopes {
       }
     }
     if (installs.size === 0) return { processes: [] };
-    const entries = [...project.repositoryModules.values()].filter((m) => {
-      const roles = project.roles(m.path);
-      return m.listens && !roles.has('test') && !roles.has('browser');
-    });
+    const entries = project.repositoryEntryPoints;
     if (entries.length === 0) return { packages: packageScopes(project, installs, serverCode) };
-    // For each project file, the non-test files that value-import it.
-    const importers = new Map<string, Set<string>>();
-    for (const m of project.repositoryModules.values()) {
-      if (project.roles(m.path).has('test')) continue;
-      for (const imp of m.imports) if (imp.resolved && !imp.typeOnly) addTo(importers, imp.resolved, [m.path]);
-    }
+    const importers = importersIn(project, project.repositoryModules);
     const processes: Array<{ files: ReadonlySet<string>; pipes: ReadonlySet<string> }> = [];
     for (const entry of entries) {
-      const files = servedFiles(project, entry.path, importers);
+      const files = servedFiles(project, entry, importers);
       const pipes = new Set<string>();
       for (const [file, installed] of installs) if (files.has(file)) for (const p of installed) pipes.add(p);
       if (pipes.size > 0) processes.push({ files, pipes });
@@ -120,7 +113,7 @@ function zodPipeScopes(project: Lookup): ZodPipeScopes {
  * make the library's controllers (`export * from './files.controller'` in its index) part of the app
  * that imports a constant. An import whose names cannot be followed takes the whole module.
  */
-function servedFiles(project: Lookup, entry: string, importers: ReadonlyMap<string, ReadonlySet<string>>): ReadonlySet<string> {
+function servedFiles(project: Lookup, entry: string, importers: ReadonlyMap<string, readonly string[]>): ReadonlySet<string> {
   // 'all': the whole module, its re-exports included; 'own': its own code and the modules it imports.
   const seen = new Map<string, 'all' | 'own'>();
   const queue: Array<[string, 'all' | 'own']> = [];
@@ -130,9 +123,7 @@ function servedFiles(project: Lookup, entry: string, importers: ReadonlyMap<stri
     seen.set(file, mode);
     queue.push([file, mode]);
   };
-  const roots = new Set([entry]);
-  for (const root of roots) for (const by of importers.get(root) ?? []) roots.add(by);
-  for (const root of roots) visit(root, 'all');
+  for (const root of withImporters(entry, importers)) visit(root, 'all');
   for (let next = queue.pop(); next; next = queue.pop()) {
     const [file, mode] = next;
     for (const imp of project.repositoryModules.get(file)?.imports ?? []) {
