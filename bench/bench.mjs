@@ -8,6 +8,7 @@
 //                        one source file gets a new exported line, then prodcheck re-scans it
 //   prodcheck --jobs 1   one thread, no cache (`--no-cache`)
 //   read+parse floor     ../shared/anchors/parse-floor.mjs: read and parse every file, one thread
+//   two floors at once   two floor processes side by side: how much a second thread gives here
 //   ESLint alt setup     the anchors' ESLint setup (alt-setup.mjs: typescript-eslint parser without
 //                        types, eslint-plugin-security, -promise, -n, no-console), when installed
 //   oxlint               the anchors' oxlint with its defaults, when installed
@@ -70,7 +71,9 @@ if (dirs.length !== 1) fail('usage: node bench/bench.mjs DIR [--runs N] [--confi
 const dir = resolve(dirs[0]);
 if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(`not a directory: ${dirs[0]}`);
 const dist = resolve(repo, process.env.PRODCHECK_DIST ?? 'dist');
-const cli = join(dist, 'src/cli/bin.js');
+// The `prodcheck` command: the bundled CLI (src/cli/bundle.mjs), or, in a build made before it, the compiled one.
+const cliIn = (build) => [join(build, 'cli/prodcheck.js'), join(build, 'src/cli/bin.js')].find((p) => existsSync(p)) ?? join(build, 'cli/prodcheck.js');
+const cli = cliIn(dist);
 if (!existsSync(cli)) fail(`${relative(process.cwd(), cli) || cli} is missing: run \`npm run build\` first (or set PRODCHECK_DIST)`);
 if (!eslintDir && process.env.PRODCHECK_ANCHORS_DIR) {
   eslintDir = process.env.PRODCHECK_ANCHORS_DIR;
@@ -89,7 +92,7 @@ const floorScript = [process.env.PRODCHECK_PARSE_FLOOR, join(repo, '../shared/an
   .find((p) => existsSync(p));
 if (!floorScript) fail('parse-floor.mjs not found (set PRODCHECK_PARSE_FLOOR)');
 const hasTime = existsSync('/usr/bin/time');
-const baselineCli = baseline && join(resolve(repo, baseline), 'src/cli/bin.js');
+const baselineCli = baseline && cliIn(resolve(repo, baseline));
 if (baselineCli && !existsSync(baselineCli)) fail(`--baseline: ${baselineCli} is missing`);
 
 function fail(message) {
@@ -183,6 +186,7 @@ const rows = {
   changed: [],
   jobs1: [],
   floor: [],
+  floorPair: [],
   eslint: [],
   oxlint: [],
   baseline: [],
@@ -225,6 +229,12 @@ for (let i = 0; i < runs; i++) {
   if (f.status !== 0) fail(`parse-floor exited ${f.status}: ${f.stderr.trim()}`);
   floorInfo = JSON.parse(f.stdout);
   rows.floor.push({ ...f, innerMs: floorInfo.floorMs });
+  // Two floors at once, two processes: what a second thread can give on this machine (on a shared
+  // or virtual machine, two cores may run two threads at well under twice the speed of one).
+  const floorCmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(floorScript)} --json ${JSON.stringify(dir)} >/dev/null`;
+  const pair = timed('/bin/sh', ['-c', `${floorCmd} & ${floorCmd}; s=$?; wait $!; exit $((s + $?))`], { env: { ANCHORS_DIR: repo } });
+  if (pair.status !== 0) fail(`parse-floor (two at once) exited ${pair.status}: ${pair.stderr.trim()}`);
+  rows.floorPair.push(pair);
 
   if (eslintDir) {
     // The working directory is the scanned one (eslint-plugin-n reads its package.json); the
@@ -271,6 +281,7 @@ const table = [
   summary(`oxlint${oxlintVersion ? ` ${oxlintVersion}` : ''}`, rows.oxlint),
 ].filter(Boolean);
 const floorRow = table.find((r) => r.name.startsWith('read+parse'));
+const pairMs = median(rows.floorPair.map((r) => r.ms));
 const result = {
   directory: dir,
   config,
@@ -282,6 +293,8 @@ const result = {
   eslint: eslintInfo,
   rows: table.map(({ name, ms, all, rssMiB, cpuMs, ratio, cpuRatio, innerMs }) => ({ name, ms: Math.round(ms), runs: all.map(Math.round), rssMiB: Math.round(rssMiB), cpuMs: Math.round(cpuMs), ratioToCold: Number(ratio.toFixed(3)), cpuRatioToCold: Number(cpuRatio.toFixed(3)), ...(innerMs === undefined ? {} : { loopMs: innerMs }) })),
   coldVsFloor: { process: Number((coldMs / floorRow.ms).toFixed(2)), loop: Number((coldMs / floorRow.innerMs).toFixed(2)) },
+  // Two floor processes at once: the pair's median wall time, and how much faster two threads did the work of two than one would (2 = two full cores).
+  twoFloors: { ms: Math.round(pairMs), throughput: Number(((2 * floorRow.ms) / pairMs).toFixed(2)) },
   notes,
 };
 if (json) {
@@ -302,6 +315,7 @@ if (json) {
     '(CPU = user + system time of the process, all its threads: steadier than wall time on a shared machine)',
     '',
     `cold / read+parse floor: ${result.coldVsFloor.process}× process vs process, ${result.coldVsFloor.loop}× vs the floor's read+parse loop alone (${fmt(floorRow.innerMs)})`,
+    `two read+parse floors at once: ${fmt(pairMs)} for both (one alone: ${fmt(floorRow.ms)}), so two threads here do ${result.twoFloors.throughput}× the work of one (2× on two full cores)`,
     ...notes.map((n) => `note: ${n}`),
     '',
   ];

@@ -35,7 +35,7 @@ if (!['9', '10'].includes(major)) fail('--eslint must be 9 or 10');
 const dir = resolve(dirs[0]);
 if (!existsSync(dir)) fail(`not found: ${dirs[0]}`);
 const dist = resolve(repo, process.env.PRODCHECK_DIST ?? 'dist');
-const cli = join(dist, 'src/cli/bin.js');
+const cli = [join(dist, 'cli/prodcheck.js'), join(dist, 'src/cli/bin.js')].find((p) => existsSync(p)) ?? join(dist, 'cli/prodcheck.js');
 const pluginEntry = join(dist, 'src/eslint/index.js');
 if (!existsSync(cli) || !existsSync(pluginEntry)) fail(`${dist} has no build: run \`npm run build\` first (or set PRODCHECK_DIST)`);
 

@@ -1,8 +1,9 @@
 // Which prodcheck made a cache entry: its version and a fingerprint of its own code (the modules
-// under src/ and rules/ next to this one: compiled .js when installed, .ts under vitest), so that a
-// rebuilt or edited prodcheck never reads results computed by another build of the same version.
+// under src/ and rules/ next to this one: compiled .js when installed, .ts under vitest; or, in the
+// bundled CLI (../cli/bundle.mjs), the bundle's files), so that a rebuilt or edited prodcheck never
+// reads results computed by another build of the same version.
 import { readdirSync, statSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hashBytes } from '../core/files.js';
 
@@ -32,8 +33,13 @@ export function codeFingerprint(): string {
       }
     }
   };
-  walk(join(base, 'src'));
-  walk(join(base, 'rules'));
+  if (basename(dirname(here)) === 'cache') {
+    walk(join(base, 'src'));
+    walk(join(base, 'rules'));
+  } else {
+    // Bundled: this module is one of the bundle's files, all in one directory.
+    walk(dirname(here));
+  }
   memo = hashBytes(parts.join('\n'));
   return memo;
 }

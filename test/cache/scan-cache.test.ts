@@ -3,14 +3,14 @@
 // loading TypeScript; any change to a source, an input or the configuration is seen; a broken cache is
 // a note, never a failure.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { cacheDirectory } from '../../src/cache/location.js';
 import { FIXTURES, onlyRule, writeProject } from '../support/fixtures.js';
-import { builtCli } from '../support/built.js';
+import { builtCli, bundledCli } from '../support/built.js';
 
 const tmpCache = () => mkdtempSync(join(tmpdir(), 'prodcheck-cache-'));
 
@@ -150,9 +150,12 @@ describe('whole-scan cache', () => {
     expect((await run([withModules, '--format', 'json'], { XDG_CACHE_HOME: home })).scan).toBe('hit');
   }, 60_000);
 
-  it('answers a warm re-scan without loading TypeScript (the compiled CLI)', () => {
-    const bin = builtCli();
-    const root = join(tmpdir(), `prodcheck-cache-orders-${process.pid}`);
+  it.each([
+    ['modules tsc compiled', builtCli],
+    ['bundled CLI', bundledCli],
+  ])('answers a warm re-scan without loading TypeScript (the %s)', (build, cliPath) => {
+    const bin = cliPath();
+    const root = join(tmpdir(), `prodcheck-cache-orders-${build.replace(/\W/g, '')}-${process.pid}`);
     rmSync(root, { recursive: true, force: true });
     cpSync(join(FIXTURES, 'projects', 'orders-service'), root, { recursive: true });
     const cache = tmpCache();
@@ -173,5 +176,22 @@ describe('whole-scan cache', () => {
       [0, 'prodcheck: cache {"scan":"hit"}\ntypescript loaded: false\n'],
     ]);
     expect(warm.stdout).toBe(cold.stdout);
+  }, 300_000);
+
+  it('is not read by another build of the bundled CLI (its fingerprint covers the bundle)', () => {
+    // A copy of the bundle, so that one of its files can be changed without touching the shared build.
+    const bundle = join(tmpCache(), 'cli');
+    cpSync(dirname(bundledCli()), bundle, { recursive: true });
+    const root = writeProject({ 'src/app.ts': 'export const a = 1;\n' });
+    const cache = tmpCache();
+    const scanWith = () => {
+      const r = spawnSync(process.execPath, [join(bundle, 'prodcheck.js'), root, '--format', 'json', '--cache-location', cache], { encoding: 'utf8', env: { ...process.env, PRODCHECK_DEBUG_CACHE: '1' } });
+      return /"scan":"(\w+)"/.exec(r.stderr)?.[1];
+    };
+    expect([scanWith(), scanWith()]).toEqual(['miss', 'hit']);
+    // The code of a rule lives in one of the bundle's chunks: any of them changing is another build.
+    const chunk = readdirSync(bundle).find((name) => name.startsWith('chunk-')) as string;
+    appendFileSync(join(bundle, chunk), '\n// another build\n');
+    expect([scanWith(), scanWith()]).toEqual(['miss', 'hit']);
   }, 300_000);
 });

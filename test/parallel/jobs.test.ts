@@ -1,7 +1,7 @@
 // Worker threads (src/parallel/*): the report is byte-identical whatever --jobs is, on every example
 // project (worker threads forced by lowering the threshold) and on a generated project big enough
 // to cross the threshold by itself. Worker threads load compiled modules, so this runs the compiled
-// CLI (test/support/built.ts compiles it when it is missing or stale).
+// CLI, bundled as the `prodcheck` command runs it (test/support/built.ts builds it when it is missing or stale).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PARALLEL_MIN_FILES } from '../../src/parallel/plan.js';
 import { splitShards } from '../../src/parallel/plan.js';
-import { builtCli } from '../support/built.js';
+import { bundledCli } from '../support/built.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { generatedService } from '../support/generated.js';
 
 function scanJson(root: string, jobs: number, env: Record<string, string> = {}, cache?: string) {
-  const r = spawnSync(process.execPath, [builtCli(), root, '--format', 'json', ...(cache ? ['--cache-location', cache] : ['--no-cache']), '--jobs', String(jobs)], {
+  const r = spawnSync(process.execPath, [bundledCli(), root, '--format', 'json', ...(cache ? ['--cache-location', cache] : ['--no-cache']), '--jobs', String(jobs)], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, PRODCHECK_DEBUG_CACHE: '1', ...env },
