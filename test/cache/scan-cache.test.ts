@@ -6,11 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { cacheDirectory } from '../../src/cache/location.js';
 import { FIXTURES, onlyRule, writeProject } from '../support/fixtures.js';
-import { builtCli, bundledCli } from '../support/built.js';
+import { BUILT, builtCli, bundledCli } from '../support/built.js';
 
 const tmpCache = () => mkdtempSync(join(tmpdir(), 'prodcheck-cache-'));
 
@@ -179,9 +179,12 @@ describe('whole-scan cache', () => {
   }, 300_000);
 
   it('is not read by another build of the bundled CLI (its fingerprint covers the bundle)', () => {
-    // A copy of the bundle, so that one of its files can be changed without touching the shared build.
-    const bundle = join(tmpCache(), 'cli');
-    cpSync(dirname(bundledCli()), bundle, { recursive: true });
+    // A copy of the bundle, so that one of its files can be changed without touching the shared build:
+    // beside it, where its dependencies resolve from the repository's node_modules as the build's do.
+    const built = dirname(bundledCli());
+    const bundle = mkdtempSync(join(BUILT, 'cli-copy-'));
+    cpSync(built, bundle, { recursive: true });
+    onTestFinished(() => rmSync(bundle, { recursive: true, force: true }));
     const root = writeProject({ 'src/app.ts': 'export const a = 1;\n' });
     const cache = tmpCache();
     const scanWith = () => {

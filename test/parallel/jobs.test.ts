@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PARALLEL_MIN_FILES } from '../../src/parallel/plan.js';
 import { splitShards } from '../../src/parallel/plan.js';
-import { bundledCli } from '../support/built.js';
+import { builtCli, bundledCli } from '../support/built.js';
 import { FIXTURES } from '../support/fixtures.js';
 import { generatedService } from '../support/generated.js';
 
-function scanJson(root: string, jobs: number, env: Record<string, string> = {}, cache?: string) {
-  const r = spawnSync(process.execPath, [bundledCli(), root, '--format', 'json', ...(cache ? ['--cache-location', cache] : ['--no-cache']), '--jobs', String(jobs)], {
+function scanJson(root: string, jobs: number, env: Record<string, string> = {}, cache?: string, cli = bundledCli) {
+  const r = spawnSync(process.execPath, [cli(), root, '--format', 'json', ...(cache ? ['--cache-location', cache] : ['--no-cache']), '--jobs', String(jobs)], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, PRODCHECK_DEBUG_CACHE: '1', ...env },
@@ -42,6 +42,14 @@ describe('--jobs', () => {
       expect({ jobs, threads: many.threads, stderr: many.stderr }).toEqual({ jobs, threads: Math.min(jobs, one.parsed), stderr: '' });
       expect(many.stdout).toBe(one.stdout);
     }
+  }, 300_000);
+
+  it('gives the same report with the compiled modules (the library entry point and their own worker thread) as with the bundle', () => {
+    const root = join(FIXTURES, 'projects', 'vulnerable-shop');
+    const bundled = scanJson(root, 1);
+    const compiled = scanJson(root, 2, { PRODCHECK_PARALLEL_MIN_FILES: '1' }, undefined, builtCli);
+    expect({ threads: compiled.threads, stderr: compiled.stderr }).toEqual({ threads: 2, stderr: '' });
+    expect(compiled.stdout).toBe(bundled.stdout);
   }, 300_000);
 
   it('gives the same report with 1, 2 and 3 threads on a generated service above the threshold', () => {
