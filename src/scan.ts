@@ -14,6 +14,7 @@ import { fingerprints } from './core/fingerprint.js';
 import { redactSources } from './core/secrets.js';
 import { buildTypedProgram, readTypesConfig } from './core/type-info.js';
 import type { ts } from 'ts-morph';
+import type { TaintSummaries } from './core/taint.js';
 import type { Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
 import { buildProjectFacts, createResolver, projectShape, type ProjectFacts } from './project/facts.js';
 import { importTargets, type ModuleFacts } from './project/modules.js';
@@ -21,7 +22,7 @@ import type { RequestReach } from './project/request-reach.js';
 import { localShard, workerShard, type ShardHandle } from './parallel/pool.js';
 import { byOwner, parallelShards, reachStart, requestReach, splitShards, type ReachMemo, type ReachUnits } from './parallel/plan.js';
 import { REACH_ROOT, type BuiltModule, type FileResult, type PrepareInput, type ShardFile } from './parallel/shard.js';
-import { readFileCache, writeFileCache, type FileCache, type FileEntry, type StoredReach } from './cache/file-cache.js';
+import { readFileCache, storedSummaries, writeFileCache, type FileCache, type FileEntry, type StoredReach } from './cache/file-cache.js';
 import { decode, stringifyEncoded } from './cache/json.js';
 import { combineReads, withoutOwnReads, esc, MEMO_PREFIX, NO_READS, replay, staleReaders, type FileReads, type Step } from './cache/record.js';
 import { fileCacheKey, fileContext } from './cache/file-key.js';
@@ -306,6 +307,14 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     const unparsedFiles = files.filter((f) => !taken.has(f.path)).map((f) => ({ path: f.path, relPath: f.relPath }));
     phase('modules');
     const factsFiles = parsed.map((f) => ({ path: f.path, relPath: f.relPath, sourceFile: null, module: (modules.get(f.path) as BuiltModule).module }));
+    // Taint summaries are computed when a rule first asks for a file's (./project/facts.ts
+    // `taintSummary`); the cache keeps them with the module facts they were computed with.
+    const stored = new Map<string, TaintSummaries>();
+    for (const f of parsed) {
+      const from = (modules.get(f.path) as BuiltModule & { from?: FileEntry }).from;
+      const summaries = from && storedSummaries(from);
+      if (summaries) stored.set(f.path, summaries);
+    }
     let reach: RequestReach | Error | undefined;
     const record = cacheDir !== undefined;
     // The worker threads build their own project facts from the same modules, meanwhile.
@@ -320,6 +329,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
           record,
           unparsed: unparsedFiles,
           modules: factsFiles.map(({ path, relPath, module }) => ({ path, relPath, module: builtHere.has(path) && owner.get(path) === s ? null : module })),
+          summaries: [...stored],
         };
         return s.call('prepare', prepared);
       }),
@@ -336,6 +346,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
         if (reach instanceof Error) throw reach;
         return reach;
       },
+      taintSummaries: (file, compute) => stored.get(file) ?? local?.summarise(file, compute) ?? {},
     });
     errors.push(...facts.errors);
     local?.adopt(facts, record);
@@ -420,6 +431,9 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     phase('check');
     stats.checked = toCheck.length;
     stats.parsed = (await Promise.all(shards.map((s) => s.call('parsedFiles')))).reduce((a, b) => a + b, 0);
+    /** Taint summaries computed in this scan (the cache keeps them with the files' entries). */
+    const summarised = new Map<string, TaintSummaries>();
+    if (record) for (const list of await Promise.all(shards.map((s) => s.call('summaries')))) for (const [path, summaries] of list) if (!summarised.has(path)) summarised.set(path, summaries);
     if (record) {
       // The reads of the files whose results are kept (and of the shared answers they used), and
       // those of the files checked now, which replace their old ones.
@@ -451,15 +465,17 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
         const m = modules.get(f.path) as BuiltModule & { from?: FileEntry };
         const e = entryOf(f);
         // An entry that holds as it was read is stored as it was (and written back as the line it was read from).
-        if (e && resultKept.has(f.path) && m.from === e && m.resolutions === e.resolutions) {
+        if (e && resultKept.has(f.path) && m.from === e && m.resolutions === e.resolutions && !summarised.has(f.path)) {
           store.set(f.relPath, e);
           continue;
         }
+        const summaries = summarised.get(f.path) ?? stored.get(f.path);
         store.set(f.relPath, {
           hash: hashOf(f.relPath) ?? '',
           // Module facts are encoded as they are written (a reused entry's were decoded in place).
           facts: m.module,
           resolutions: m.resolutions,
+          ...(summaries ? { summaries } : {}),
           // Results computed while request reach failed are not kept: the failure is not in the reads.
           ...(!(reach instanceof Error) ? { result: { context: contextOf(f), findings: result.findings, sites: result.sites, problems: result.problems } } : {}),
         });

@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { NO_READS, type FileReads, type ReadNode } from './record.js';
 import type { ReachUnits } from '../parallel/plan.js';
 import type { ModuleFacts } from '../project/modules.js';
+import type { TaintSummaries } from '../core/taint.js';
 import { stringifyEncoded } from './json.js';
 import { CACHE_FORMAT, fromThisProdcheck, readCacheText, writeCacheText, type Note } from './scan-cache.js';
 
@@ -34,6 +35,11 @@ export interface FileEntry {
   facts?: ModuleFacts;
   resolutions?: Array<[string, string | null]>;
   result?: CachedResult;
+  /**
+   * The taint summaries of the file's exported functions (../core/taint.ts), when a scan computed
+   * them: with the module facts' resolutions (an entry whose module facts are built again drops them).
+   */
+  summaries?: TaintSummaries;
   /** A test file left unparsed (no file taken in imported it; no suppression comment in its text): all the entry holds besides `hash`. */
   dormant?: true;
 }
@@ -86,6 +92,13 @@ function isStoredReach(value: unknown): value is StoredReach {
     if (seeds !== undefined && (!seeds || typeof seeds !== 'object' || !isCallees(seeds.handlers) || !isCallees(seeds.calls) || typeof seeds.routes !== 'number')) return false;
     return isArray(steps) && steps.every((st) => isArray(st) && isArray(st[0]) && st[0].every((k) => typeof k === 'string') && isCallees(st[1]));
   });
+}
+
+/** An entry's taint summaries, if it holds some of the right shape (an object of objects). */
+export function storedSummaries(entry: FileEntry): TaintSummaries | undefined {
+  const s: unknown = entry.summaries;
+  if (!s || typeof s !== 'object' || Array.isArray(s)) return undefined;
+  return Object.values(s).every((v) => v !== null && typeof v === 'object' && !Array.isArray(v)) ? (s as TaintSummaries) : undefined;
 }
 
 const EMPTY = (): FileCache => ({ reads: NO_READS, resolving: '', reach: null, files: new Map() });

@@ -10,12 +10,13 @@
 // tainted, an unknown call's result is not (precision first), a reassignment with a clean value
 // clears a variable only on a straight line from its declaration. Calls into functions of this file
 // are followed through per-function summaries (one per parameter, memoised, depth-bounded,
-// recursion-safe); calls into other project files through the summaries the facts pass recorded
-// (../project/evidence/taint-summaries.ts), resolved here with the project's exports.
+// recursion-safe); calls into other project files through the summaries of that file's exported
+// functions (`summariseFile`, which the project facts compute when a rule first asks: see
+// ../project/facts.ts `taintSummary`), resolved here with the project's exports.
 import { ts } from './typescript.js';
 import type { ProjectFacts } from '../project/facts.js';
 import { calleeOfReference, constructorMembers, exportedValues, handlerModelOf, hasDecorator, importedReference, localFunction, localMember, seededFunctions, type ImportedCallee } from './handlers.js';
-import type { Helpers } from './helpers.js';
+import { createHelpers, type Helpers } from './helpers.js';
 import { isFunctionNode, type FunctionNode } from './promises.js';
 import { memberFunctionOf, memberName, unwrap } from './references.js';
 import type { FileInfo, Listeners, Reference, ReportDescriptor, TraceStep } from './types.js';
@@ -81,7 +82,7 @@ export interface TaintFlow {
   trace: TraceStep[];
 }
 
-// ---- Summaries (plain data: the facts pass sends them between threads) ------------------------
+// ---- Summaries (plain data: they go between threads and into the cache) -----------------------
 
 /** What one parameter of a project function reaches. */
 export interface ParamTaint {
@@ -1404,7 +1405,7 @@ function isSchemaParse(call: ts.CallExpression, ref: Reference | null): boolean 
 // ---- Into other project files -----------------------------------------------------------------
 
 function paramSummary(project: ProjectFacts, target: ImportedCallee, index: number): ParamTaint | undefined {
-  return project.repositoryModules.get(target.file)?.evidence.taintSummaries?.[target.key]?.[index];
+  return project.taintSummary(target.file, target.key, index);
 }
 
 /** Sinks an argument reaches in another project file (and the files it is passed on to), as hits at `call`. */
@@ -1429,9 +1430,41 @@ function importedHits(project: ProjectFacts, target: ImportedCallee | undefined,
   return hits;
 }
 
+/** The callee names of every sink kind. */
+const SINK_NAMES = new Set(SINK_KINDS.flatMap((k) => [...k.names]));
+
 /**
- * Summaries of a module's exported functions and methods, for the facts pass: what each parameter
- * reaches in this file and which project functions it is passed to.
+ * The taint summaries of a project file's exported functions and methods (`summariseModule`), from
+ * its syntax tree, with its import specifiers resolved as its module facts resolved them. The
+ * project facts compute them when a rule first follows a call into the file: request handlers call
+ * into few of a project's files, and summarising every file cost a tenth of a cold scan. In a file
+ * without a call named like a sink and without an import of a project file, a parameter can only
+ * come back as the return value (`trunc(s, n)`): only that is looked for.
+ */
+export function summariseFile(sf: ts.SourceFile, resolveSpecifier: (specifier: string) => string | null): TaintSummaries {
+  const file = sf.fileName;
+  const helpers = createHelpers(file, { resolveImport: (_from, specifier) => resolveSpecifier(specifier), exportOfReference: () => undefined });
+  return summariseModule(sf, file, helpers, reachesOut(sf, resolveSpecifier) ? SINK_KINDS : []);
+}
+
+/** The file calls a function named like a sink, or imports a project file. */
+function reachesOut(sf: ts.SourceFile, resolveSpecifier: (specifier: string) => string | null): boolean {
+  const visit = (node: ts.Node): boolean => {
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      if (name && SINK_NAMES.has(name)) return true;
+    } else if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && resolveSpecifier(node.moduleSpecifier.text)) {
+      return true;
+    }
+    return ts.forEachChild(node, visit) === true;
+  };
+  return visit(sf);
+}
+
+/**
+ * Summaries of a module's exported functions and methods: what each parameter reaches in this file
+ * and which project functions it is passed to.
  */
 export function summariseModule(sf: ts.SourceFile, file: string, helpers: Helpers, kinds: readonly SinkKind[] = SINK_KINDS): TaintSummaries {
   const analysis = new Analysis({ file, helpers, kinds });

@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { Shard, type ShardFile } from './shard.js';
 
-type Methods = Pick<Shard, 'parse' | 'modules' | 'prepare' | 'seeds' | 'step' | 'check' | 'parsedFiles' | 'reads' | 'reachReads'>;
+type Methods = Pick<Shard, 'parse' | 'modules' | 'prepare' | 'seeds' | 'step' | 'check' | 'parsedFiles' | 'reads' | 'reachReads' | 'summaries'>;
 export type ShardCall = <M extends keyof Methods>(method: M, ...args: Parameters<Methods[M]>) => Promise<ReturnType<Methods[M]>>;
 
 export interface ShardHandle {

@@ -8,12 +8,14 @@
 //   seeds    → request reach: what the handlers of registering files call
 //   step     → request reach, one round: what the newly reached exports call
 //   check    → the file rules' findings, sites and problems per file
+import { relative, sep } from 'node:path';
 import type { ts } from 'ts-morph';
 import { rules as registry } from '../../rules/index.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { checkFile, type ActiveRule } from '../core/engine.js';
 import { normaliseText, readSource } from '../core/files.js';
 import { parseText } from '../core/parse.js';
+import type { TaintSummaries } from '../core/taint.js';
 import type { FileInfo, FileRule, RawFinding, Severity, TypeInfo } from '../core/types.js';
 import { buildProjectFacts, createResolver, type ProjectFacts, type ProjectShape } from '../project/facts.js';
 import { buildModuleFacts, type ModuleFacts } from '../project/modules.js';
@@ -53,6 +55,8 @@ export interface PrepareInput {
   unparsed: ReadonlyArray<{ path: string; relPath: string }>;
   /** Every parsed file of the project, in file order, with its module facts (null: the ones this shard built, which it kept). */
   modules: ReadonlyArray<{ path: string; relPath: string; module: ModuleFacts | null }>;
+  /** Taint summaries the cache holds for files whose module facts it held (see `Shard.summarise`). */
+  summaries: ReadonlyArray<[string, TaintSummaries]>;
 }
 
 /** Module facts of a file and the specifiers they resolved (for the per-file cache to re-check). */
@@ -143,8 +147,41 @@ export class Shard {
     });
   }
 
+  /** Taint summaries computed in this shard, by file (the scan keeps them in the files' cache entries). */
+  private readonly summarised = new Map<string, TaintSummaries>();
+
+  /**
+   * A project file's taint summaries (../project/facts.ts `taintSummary`), computed from its syntax
+   * tree: this shard's (parsed now if it was not), else a parse of the file as it is on disk, not
+   * kept (nor counted: the file's own shard counts it). A file that no longer parses as it did
+   * (changed during the scan) has none.
+   */
+  summarise(path: string, compute: (sf: ts.SourceFile) => TaintSummaries): TaintSummaries {
+    let sf = this.trees.get(path);
+    try {
+      if (!sf && this.byPath.has(path)) sf = this.tree(path);
+    } catch {
+      return {};
+    }
+    if (!sf) {
+      const read = readSource(this.root, relative(this.root, path).split(sep).join('/'));
+      const parsed = 'skipped' in read ? null : parseText(path, normaliseText(read.text), { jsDoc: this.jsDoc });
+      if (!parsed || parsed.problem) return {};
+      sf = parsed.sourceFile;
+    }
+    const summaries = compute(sf);
+    this.summarised.set(path, summaries);
+    return summaries;
+  }
+
+  /** The taint summaries this shard computed (see `summarise`). */
+  summaries(): Array<[string, TaintSummaries]> {
+    return [...this.summarised];
+  }
+
   /** Builds the project facts from every shard's modules (a worker thread's shard). */
   prepare(input: PrepareInput): void {
+    const stored = new Map(input.summaries);
     this.adopt(
       buildProjectFacts({
         root: input.root,
@@ -162,6 +199,7 @@ export class Shard {
           if ('error' in this.reach) throw new Error(this.reach.error);
           return this.reach;
         },
+        taintSummaries: (file, compute) => stored.get(file) ?? this.summarise(file, compute),
       }),
       input.record,
     );

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ts } from 'ts-morph';
+import { summariseFile, type ParamTaint, type TaintSummaries } from '../core/taint.js';
 import type { FileRole, Reference } from '../core/types.js';
 import { parseDockerfile, type DockerfileModel } from './dockerfile.js';
 import { buildModuleFacts, importTargets, type ExportInfo, type ModuleFacts } from './modules.js';
@@ -53,6 +54,13 @@ export interface ProjectFacts {
   lookupExport(file: string, name: string): ResolvedExport | undefined;
   /** For a module reference into a project file (`import { api } from './http'` → api.get), the export it reads. */
   exportOfReference(ref: Reference): ResolvedExport | undefined;
+  /**
+   * What parameter `index` of an exported function or method of a project file (`name`,
+   * `Class.method`) reaches: the sinks, the project functions it is passed to, the return value
+   * (../core/taint.ts). A file's summaries are computed when first asked for (see
+   * `FactsInput.taintSummaries`).
+   */
+  taintSummary(file: string, key: string, index: number): ParamTaint | undefined;
   /** `axios.defaults.timeout = n` is set somewhere in the project. */
   readonly axiosDefaultTimeout: boolean;
   /** `x.defaults.timeout = n` is set on the module-level variable `localName` of `file` (in any file). */
@@ -106,6 +114,12 @@ export interface FactsInput {
   repositoryPaths?: readonly string[];
   /** Request reach computed elsewhere (over worker threads' shards), asked for on first use; default: computed from `files`' syntax trees on first use. */
   requestReach?: () => RequestReach;
+  /**
+   * A file's taint summaries, given how to compute them from its syntax tree: the scan takes them
+   * from the cache or from a shard's tree. Default: computed from the file's `sourceFile` in `files`
+   * (none without one).
+   */
+  taintSummaries?: (file: string, compute: (sf: ts.SourceFile) => TaintSummaries) => TaintSummaries;
 }
 
 /** What module resolution needs besides the file list: the packages and their tsconfig path mappings (plain data). */
@@ -266,6 +280,33 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   const none: ReadonlySet<string> = new Set();
   let repositoryFiles: readonly RepositoryFile[] | undefined;
   let dockerfiles: ReadonlyArray<{ relPath: string; dockerfile: DockerfileModel }> | undefined;
+  const summaries = new Map<string, TaintSummaries>();
+  let trees: Map<string, ts.SourceFile | null> | undefined;
+  const summariesOf = (file: string, m: ModuleFacts): TaintSummaries => {
+    let s = summaries.get(file);
+    if (!s) {
+      // The file's specifiers resolve as they did for its module facts (the cache keeps the two
+      // together). The summaries are made plain JSON, as the cache gives them back: no object in two
+      // places (a trace step shared by two traces), which the recorded reads would check for.
+      const compute = (sf: ts.SourceFile) =>
+        JSON.parse(
+          JSON.stringify(
+            summariseFile(sf, (specifier) => {
+              const imported = m.imports.find((i) => i.specifier === specifier);
+              return imported ? imported.resolved : resolver.resolve(file, specifier);
+            }),
+          ),
+        ) as TaintSummaries;
+      if (input.taintSummaries) s = input.taintSummaries(file, compute);
+      else {
+        trees ??= new Map(input.files.map((f) => [f.path, f.sourceFile]));
+        const sf = trees.get(file);
+        s = sf ? compute(sf) : {};
+      }
+      summaries.set(file, s);
+    }
+    return s;
+  };
   const facts: ProjectFacts = {
     root,
     packageJson,
@@ -287,6 +328,13 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
       if (ref.kind !== 'module' || !ref.resolved) return undefined;
       const [name] = ref.path;
       return name === undefined ? undefined : lookupFromStart(ref.resolved, name);
+    },
+    taintSummary(file, key, index) {
+      const m = modules.get(file);
+      if (!m) return undefined;
+      const s = summariesOf(file, m);
+      const fn = Object.hasOwn(s, key) ? s[key] : undefined;
+      return fn && Object.hasOwn(fn, index) ? fn[index] : undefined;
     },
     axiosDefaultTimeout,
     hasDefaultsTimeout: (file, localName) => defaultsTimeout.has(`${file}#${localName}`),

@@ -390,6 +390,83 @@ describe('test files that nothing imports', () => {
   }, 120_000);
 });
 
+describe('taint summaries', () => {
+  const files = {
+    'package.json': JSON.stringify({ name: 'reports-api', dependencies: { express: '^4.21.0' } }),
+    'src/server.ts': ["import express from 'express';", "import { reportsRouter } from './reports.router';", '', 'const app = express();', "app.use('/reports', reportsRouter);", 'app.listen(3000);', ''].join('\n'),
+    'src/reports.router.ts': [
+      "import { Router } from 'express';",
+      "import { readReport } from './reports.service';",
+      "import { formatTitle } from './format';",
+      '',
+      'export const reportsRouter = Router();',
+      "reportsRouter.get('/:name', async (req, res) => {",
+      '  const report = await readReport(req.query.name as string);',
+      '  res.json({ title: formatTitle(req.query.name as string), report });',
+      '});',
+      '',
+    ].join('\n'),
+    'src/reports.service.ts': [
+      "import { readFile } from 'node:fs/promises';",
+      "import { join } from 'node:path';",
+      '',
+      'export async function readReport(name: string) {',
+      "  const path = join('/var/reports', name);",
+      "  await readFile(path, 'utf8');",
+      '  return path;',
+      '}',
+      '',
+    ].join('\n'),
+    'src/format.ts': ['export function formatTitle(text: string) {', '  return text.slice(0, 80);', '}', ''].join('\n'),
+  };
+  const entries = (cache: string) => new Map(readFileSync(join(cache, 'files.json'), 'utf8').split('\n').slice(1).map((line) => JSON.parse(line) as unknown).filter((v): v is [string, { summaries?: Record<string, unknown> }] => Array.isArray(v)));
+
+  it('are computed for the files a handler calls into, kept with their entries, and used while they hold', async () => {
+    const root = writeProject(files);
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const cold = await perFileScan(root, cache, 'no-path-traversal');
+    expect(cold.files).toEqual(['src/reports.router.ts']);
+    // The files the handler passes request input into, and only those (nothing of formatTitle's parameter reaches anything).
+    expect([...entries(cache)].filter(([, e]) => e.summaries).map(([rel, e]) => [rel, Object.keys(e.summaries ?? {})])).toEqual([
+      ['src/format.ts', []],
+      ['src/reports.service.ts', ['readReport']],
+    ]);
+
+    // Another file changes: the router's reads of the stored summaries read the same (a computed
+    // summary is plain JSON, as a stored one: no trace step shared by two traces).
+    writeFileSync(join(root, 'src/format.ts'), `${files['src/format.ts']}// titles are short\n`);
+    expect((await perFileScan(root, cache, 'no-path-traversal')).stats).toMatchObject({ checked: 1, parsed: 1 });
+
+    // The router changes: checked again, with the stored summaries (neither file parsed for them).
+    const edit = (line: string) => writeFileSync(join(root, 'src/reports.router.ts'), `${files['src/reports.router.ts']}// ${line}\n`);
+    edit('names are slugs');
+    const withStored = await perFileScan(root, cache, 'no-path-traversal');
+    expect(withStored.files).toEqual(['src/reports.router.ts']);
+    expect(withStored.stats).toMatchObject({ checked: 1 });
+    // The same change with the summaries taken out of the cache: the two files are parsed for them, and they are stored again.
+    const lines = readFileSync(join(cache, 'files.json'), 'utf8').split('\n');
+    const withoutSummaries = (line: string) => {
+      const item = JSON.parse(line) as unknown;
+      if (!Array.isArray(item) || typeof item[1] !== 'object') return line;
+      delete (item[1] as { summaries?: unknown }).summaries;
+      return JSON.stringify(item);
+    };
+    writeFileSync(join(cache, 'files.json'), lines.map(withoutSummaries).join('\n'));
+    expect([...entries(cache)].filter(([, e]) => e.summaries)).toEqual([]);
+    edit('names are file names');
+    const computed = await perFileScan(root, cache, 'no-path-traversal');
+    expect(computed.files).toEqual(['src/reports.router.ts']);
+    expect(computed.stats).toMatchObject({ checked: 1, parsed: (withStored.stats.parsed ?? 0) + 2 });
+    expect([...entries(cache)].filter(([, e]) => e.summaries).map(([rel]) => rel)).toEqual(['src/format.ts', 'src/reports.service.ts']);
+
+    // The service stops reaching the file system with the name: the router is checked again, and its finding goes.
+    writeFileSync(join(root, 'src/reports.service.ts'), files['src/reports.service.ts'].replace("await readFile(path, 'utf8');", "await readFile('/var/reports/latest.json', 'utf8');"));
+    const fixed = await perFileScan(root, cache, 'no-path-traversal');
+    expect(fixed.files).toEqual([]);
+    expect(fixed.stats).toMatchObject({ checked: 2 });
+  }, 120_000);
+});
+
 describe('shared answers computed again', () => {
   it('keep the uses of a file checked again, so that a later change to what they read re-checks it', async () => {
     const files = {

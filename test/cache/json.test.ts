@@ -10,7 +10,7 @@ const moduleFacts = {
     ['OrdersService', { async: false, asyncMethods: new Set(['create', 'cancel']), line: 30 }],
   ]),
   imports: [{ specifier: 'pg', resolved: null, typeOnly: false, lazy: undefined }],
-  evidence: { env: { reads: new Map([['DATABASE_URL', [4, 9]]]) }, taintSummaries: {} },
+  evidence: { env: { reads: new Map([['DATABASE_URL', [4, 9]]]) }, pgTimeoutSet: false },
 };
 
 describe('cache JSON', () => {

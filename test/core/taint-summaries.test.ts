@@ -1,4 +1,4 @@
-// The taint summaries the facts pass records (src/core/taint.ts `summariseModule`) for functions
+// The taint summaries the project facts compute (src/core/taint.ts `summariseModule`) for functions
 // whose walks share memoised summaries of local functions. The walks skip code and merge walks for
 // speed; what they record must stay what one walk per parameter, in order, records: including the
 // effects of the depth bound and of recursion (`planReport`, `planPair` and `ReportJobs.start`
@@ -7,15 +7,18 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSources } from '../../src/core/discover.js';
-import type { TaintSummaries } from '../../src/core/taint.js';
+import { summariseFile, type TaintSummaries } from '../../src/core/taint.js';
 import { buildProjectFacts } from '../../src/project/facts.js';
 import { FIXTURES } from '../support/fixtures.js';
 
 function summaries(project: string, file: string): TaintSummaries {
   const root = join(FIXTURES, 'taint', project);
   const loaded = loadSources(root, []);
+  const path = join(root, file);
   const facts = buildProjectFacts({ root, files: loaded.parsed });
-  return facts.modules.get(join(root, file))?.evidence.taintSummaries ?? {};
+  const parsed = loaded.parsed.find((f) => f.path === path);
+  if (!parsed) throw new Error(`no ${file} in ${project}`);
+  return summariseFile(parsed.sourceFile, (specifier) => facts.resolveImport(path, specifier));
 }
 
 /** Per function and parameter: each sink with its trace, the project calls, the trace to the return value. */
@@ -65,5 +68,31 @@ describe('taint summaries', () => {
         0: { sinks: ['child_process.exec: 22 parameter `name` of `ReportJobs.launch` > 22 reaches `child_process.exec`'], calls: 0, returns: null },
       },
     });
+  });
+
+  it('are computed by the project facts for a file when a rule first asks for one of them, once', () => {
+    const root = join(FIXTURES, 'taint', 'summary-walks');
+    const loaded = loadSources(root, []);
+    const jobs = join(root, 'src/jobs.js');
+    const asked: string[] = [];
+    const facts = buildProjectFacts({
+      root,
+      files: loaded.parsed,
+      taintSummaries: (file, compute) => {
+        asked.push(file);
+        return compute(loaded.parsed.find((f) => f.path === file)?.sourceFile as never);
+      },
+    });
+    expect(asked).toEqual([]);
+    expect(facts.taintSummary(join(root, 'src/missing.js'), 'runTree', 0)).toBeUndefined();
+    expect(facts.taintSummary(jobs, 'planReport', 0)).toBeUndefined();
+    expect(facts.taintSummary(jobs, 'runTree', 1)).toBeUndefined();
+    expect(facts.taintSummary(jobs, 'constructor', 0)).toBeUndefined();
+    const runTree = facts.taintSummary(jobs, 'runTree', 0);
+    expect(runTree?.sinks.map((k) => `${k.kind} ${k.sink}`)).toEqual(['command child_process.exec']);
+    expect(runTree).toEqual(summaries('summary-walks', 'src/jobs.js').runTree?.[0]);
+    expect(asked).toEqual([jobs]);
+    // Without the hook, from the files' own syntax trees.
+    expect(buildProjectFacts({ root, files: loaded.parsed }).taintSummary(jobs, 'runTree', 0)).toEqual(runTree);
   });
 });

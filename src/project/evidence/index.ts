@@ -15,7 +15,6 @@ import { pgTimeouts } from './pg-timeouts.js';
 import { processLifecycleCollector, type ProcessLifecycleEvidence } from './process-lifecycle.js';
 import { securityHeadersCollector, type SecurityHeadersEvidence } from './security-headers.js';
 import { socketIoCollector, type SocketIoEvidence } from './socketio.js';
-import { taintSummariesCollector, type TaintSummariesEvidence } from './taint-summaries.js';
 import { validationCollector, type ValidationEvidence } from './validation.js';
 
 export interface EvidenceContext {
@@ -59,10 +58,8 @@ export interface ModuleEvidence {
   processLifecycle: ProcessLifecycleEvidence;
   securityHeaders: SecurityHeadersEvidence;
   socketIo: SocketIoEvidence;
-  /** Per exported function or method: what its parameters reach (the injection rules' cross-file flows). */
-  taintSummaries: TaintSummariesEvidence;
   validation: ValidationEvidence;
 }
 
 /** Every collector, in a fixed order. */
-export const COLLECTORS: readonly CollectorFactory[] = [envCollector, eventListenersCollector, expressParamsCollector, collectFrameworkLoggers, mongoInputCollector, createObservabilityCollector, pgTimeouts, processLifecycleCollector, securityHeadersCollector, socketIoCollector, taintSummariesCollector, validationCollector];
+export const COLLECTORS: readonly CollectorFactory[] = [envCollector, eventListenersCollector, expressParamsCollector, collectFrameworkLoggers, mongoInputCollector, createObservabilityCollector, pgTimeouts, processLifecycleCollector, securityHeadersCollector, socketIoCollector, validationCollector];
