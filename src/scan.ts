@@ -309,11 +309,11 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     const factsFiles = parsed.map((f) => ({ path: f.path, relPath: f.relPath, sourceFile: null, module: (modules.get(f.path) as BuiltModule).module }));
     // Taint summaries are computed when a rule first asks for a file's (./project/facts.ts
     // `taintSummary`); the cache keeps them with the module facts they were computed with.
-    const stored = new Map<string, TaintSummaries>();
+    const cachedSummaries = new Map<string, TaintSummaries>();
     for (const f of parsed) {
-      const from = (modules.get(f.path) as BuiltModule & { from?: FileEntry }).from;
+      const from = modules.get(f.path)?.from;
       const summaries = from && storedSummaries(from);
-      if (summaries) stored.set(f.path, summaries);
+      if (summaries) cachedSummaries.set(f.path, summaries);
     }
     let reach: RequestReach | Error | undefined;
     const record = cacheDir !== undefined;
@@ -329,7 +329,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
           record,
           unparsed: unparsedFiles,
           modules: factsFiles.map(({ path, relPath, module }) => ({ path, relPath, module: builtHere.has(path) && owner.get(path) === s ? null : module })),
-          summaries: [...stored],
+          summaries: [...cachedSummaries],
         };
         return s.call('prepare', prepared);
       }),
@@ -346,7 +346,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
         if (reach instanceof Error) throw reach;
         return reach;
       },
-      taintSummaries: (file, compute) => stored.get(file) ?? local?.summarise(file, compute) ?? {},
+      taintSummaries: (file, compute) => cachedSummaries.get(file) ?? local?.summarise(file, compute) ?? {},
     });
     errors.push(...facts.errors);
     local?.adopt(facts, record);
@@ -433,7 +433,11 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     stats.parsed = (await Promise.all(shards.map((s) => s.call('parsedFiles')))).reduce((a, b) => a + b, 0);
     /** Taint summaries computed in this scan (the cache keeps them with the files' entries). */
     const summarised = new Map<string, TaintSummaries>();
-    if (record) for (const list of await Promise.all(shards.map((s) => s.call('summaries')))) for (const [path, summaries] of list) if (!summarised.has(path)) summarised.set(path, summaries);
+    if (record) {
+      for (const list of await Promise.all(shards.map((s) => s.call('summaries')))) {
+        for (const [path, summaries] of list) if (!summarised.has(path)) summarised.set(path, summaries);
+      }
+    }
     if (record) {
       // The reads of the files whose results are kept (and of the shared answers they used), and
       // those of the files checked now, which replace their old ones.
@@ -469,7 +473,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
           store.set(f.relPath, e);
           continue;
         }
-        const summaries = summarised.get(f.path) ?? stored.get(f.path);
+        const summaries = summarised.get(f.path) ?? cachedSummaries.get(f.path);
         store.set(f.relPath, {
           hash: hashOf(f.relPath) ?? '',
           // Module facts are encoded as they are written (a reused entry's were decoded in place).

@@ -94,11 +94,18 @@ function isStoredReach(value: unknown): value is StoredReach {
   });
 }
 
-/** An entry's taint summaries, if it holds some of the right shape (an object of objects). */
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !isArray(v);
+const isStrings = (v: unknown) => isArray(v) && v.every((x) => typeof x === 'string');
+const isTrace = (v: unknown) => isArray(v) && v.every((t) => isObject(t) && typeof t.file === 'string' && typeof t.line === 'number' && typeof t.what === 'string');
+const isSink = (v: unknown) => isObject(v) && typeof v.kind === 'string' && typeof v.sink === 'string' && isStrings(v.cleared) && isTrace(v.trace);
+const isCall = (v: unknown) => isObject(v) && typeof v.module === 'string' && isStrings(v.path) && typeof v.arg === 'number' && isStrings(v.cleared) && isTrace(v.trace);
+const isParamTaint = (v: unknown) =>
+  isObject(v) && isArray(v.sinks) && v.sinks.every(isSink) && isArray(v.calls) && v.calls.every(isCall) && (v.returns === null || (isObject(v.returns) && isStrings(v.returns.cleared) && isTrace(v.returns.trace)));
+
+/** An entry's taint summaries, when it holds them in their shape down to each trace step (a rule follows them as they are). */
 export function storedSummaries(entry: FileEntry): TaintSummaries | undefined {
   const s: unknown = entry.summaries;
-  if (!s || typeof s !== 'object' || Array.isArray(s)) return undefined;
-  return Object.values(s).every((v) => v !== null && typeof v === 'object' && !Array.isArray(v)) ? (s as TaintSummaries) : undefined;
+  return isObject(s) && Object.values(s).every((fn) => isObject(fn) && Object.values(fn).every(isParamTaint)) ? (s as TaintSummaries) : undefined;
 }
 
 const EMPTY = (): FileCache => ({ reads: NO_READS, resolving: '', reach: null, files: new Map() });

@@ -45,9 +45,9 @@ export function referenceKey(ref: Reference | null): string | undefined {
 }
 
 
-/** The helpers of one file; the facts pass passes the two lookups it has (imports resolve, exports do not yet). */
-/** `scope`: the file's scope index when the caller has one already (it answers by node, so it can be shared). */
-export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolveImport' | 'exportOfReference'>, scope: ScopeIndex = new ScopeIndex()): Helpers {
+/** The helpers of one file; taint summaries pass the two lookups they have (imports resolve, exports do not: ../core/taint.ts `summariseFile`). */
+export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolveImport' | 'exportOfReference'>): Helpers {
+  const scope = new ScopeIndex();
   // Every reference to an import resolves its specifier: once per specifier and file.
   const specifiers = new Map<string, string | null>();
   const resolveSpecifier = (spec: string) => {

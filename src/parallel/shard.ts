@@ -152,9 +152,10 @@ export class Shard {
 
   /**
    * A project file's taint summaries (../project/facts.ts `taintSummary`), computed from its syntax
-   * tree: this shard's (parsed now if it was not), else a parse of the file as it is on disk, not
-   * kept (nor counted: the file's own shard counts it). A file that no longer parses as it did
-   * (changed during the scan) has none.
+   * tree: this shard's (parsed now if it was not), else a parse of the file as it is on disk, neither
+   * kept nor counted in `parsedFiles` (which counts each shard's own files). Threads that ask for the
+   * same file's summaries each compute them. A file that no longer parses as it did (changed during
+   * the scan) has none.
    */
   summarise(path: string, compute: (sf: ts.SourceFile) => TaintSummaries): TaintSummaries {
     let sf = this.trees.get(path);

@@ -285,18 +285,13 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
   const summariesOf = (file: string, m: ModuleFacts): TaintSummaries => {
     let s = summaries.get(file);
     if (!s) {
-      // The file's specifiers resolve as they did for its module facts (the cache keeps the two
-      // together). The summaries are made plain JSON, as the cache gives them back: no object in two
-      // places (a trace step shared by two traces), which the recorded reads would check for.
+      // The file's specifiers resolve as they did for its module facts, which record each one (the
+      // cache keeps the summaries with the resolutions they were computed with): one the facts pass
+      // did not take for an import, it did not resolve, and it is no project file here either. The
+      // summaries are made plain JSON, as the cache gives them back: no object in two places (a
+      // trace step shared by two traces), which the recorded reads would check for.
       const compute = (sf: ts.SourceFile) =>
-        JSON.parse(
-          JSON.stringify(
-            summariseFile(sf, (specifier) => {
-              const imported = m.imports.find((i) => i.specifier === specifier);
-              return imported ? imported.resolved : resolver.resolve(file, specifier);
-            }),
-          ),
-        ) as TaintSummaries;
+        JSON.parse(JSON.stringify(summariseFile(sf, (specifier) => m.imports.find((i) => i.specifier === specifier)?.resolved ?? null))) as TaintSummaries;
       if (input.taintSummaries) s = input.taintSummaries(file, compute);
       else {
         trees ??= new Map(input.files.map((f) => [f.path, f.sourceFile]));

@@ -459,6 +459,19 @@ describe('taint summaries', () => {
     expect(computed.stats).toMatchObject({ checked: 1, parsed: (withStored.stats.parsed ?? 0) + 2 });
     expect([...entries(cache)].filter(([, e]) => e.summaries).map(([rel]) => rel)).toEqual(['src/format.ts', 'src/reports.service.ts']);
 
+    // Stored summaries not in their shape are computed again, not followed.
+    const malformed = (line: string) => {
+      const item = JSON.parse(line) as unknown;
+      if (!Array.isArray(item) || item[0] !== 'src/reports.service.ts') return line;
+      (item[1] as { summaries?: unknown }).summaries = { readReport: { 0: {} } };
+      return JSON.stringify(item);
+    };
+    writeFileSync(join(cache, 'files.json'), readFileSync(join(cache, 'files.json'), 'utf8').split('\n').map(malformed).join('\n'));
+    edit('names are checked by the service');
+    const recomputed = await perFileScan(root, cache, 'no-path-traversal');
+    expect(recomputed.files).toEqual(['src/reports.router.ts']);
+    expect(recomputed.stats).toMatchObject({ checked: 1, parsed: (withStored.stats.parsed ?? 0) + 1 });
+
     // The service stops reaching the file system with the name: the router is checked again, and its finding goes.
     writeFileSync(join(root, 'src/reports.service.ts'), files['src/reports.service.ts'].replace("await readFile(path, 'utf8');", "await readFile('/var/reports/latest.json', 'utf8');"));
     const fixed = await perFileScan(root, cache, 'no-path-traversal');
