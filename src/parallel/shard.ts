@@ -158,17 +158,16 @@ export class Shard {
    * the scan) has none.
    */
   summarise(path: string, compute: (sf: ts.SourceFile) => TaintSummaries): TaintSummaries {
-    let sf = this.trees.get(path);
+    let sf: ts.SourceFile;
     try {
-      if (!sf && this.byPath.has(path)) sf = this.tree(path);
+      if (this.byPath.has(path)) sf = this.tree(path);
+      else {
+        const parsed = parseText(path, this.textOf({ path, relPath: relative(this.root, path).split(sep).join('/'), size: 0 }), { jsDoc: this.jsDoc });
+        if (parsed.problem) return {};
+        sf = parsed.sourceFile;
+      }
     } catch {
       return {};
-    }
-    if (!sf) {
-      const read = readSource(this.root, relative(this.root, path).split(sep).join('/'));
-      const parsed = 'skipped' in read ? null : parseText(path, normaliseText(read.text), { jsDoc: this.jsDoc });
-      if (!parsed || parsed.problem) return {};
-      sf = parsed.sourceFile;
     }
     const summaries = compute(sf);
     this.summarised.set(path, summaries);
