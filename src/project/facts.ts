@@ -365,17 +365,22 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
       if (workspaces.packages.length === 1) return facts;
       let view = views.get(pkg);
       if (!view) {
-        // Every package's modules, grouped in one pass over the repository's (in its order).
-        if (!modulesByPackage) {
-          modulesByPackage = new Map();
-          for (const [file, m] of facts.modules) {
+        // Every package's modules, unused tests and entry points, grouped in one pass over the
+        // repository's (in its order): a monorepo's views are asked for together.
+        if (!byPackage) {
+          const groups = new Map<WorkspacePackage, PackageFiles>();
+          const own = (file: string) => {
             const owner = facts.packageOf(file);
-            let own = modulesByPackage.get(owner);
-            if (!own) modulesByPackage.set(owner, (own = new Map()));
-            own.set(file, m);
-          }
+            let group = groups.get(owner);
+            if (!group) groups.set(owner, (group = { modules: new Map(), unusedTests: [], entryPoints: [] }));
+            return group;
+          };
+          for (const [file, m] of facts.modules) own(file).modules.set(file, m);
+          for (const file of facts.unusedTests) own(file).unusedTests.push(file);
+          for (const file of facts.entryPoints) own(file).entryPoints.push(file);
+          byPackage = groups;
         }
-        view = packageFacts(facts, pkg, modulesByPackage.get(pkg) ?? new Map(), deps);
+        view = packageFacts(facts, pkg, byPackage.get(pkg) ?? { modules: new Map(), unusedTests: [], entryPoints: [] }, deps);
         views.set(pkg, view);
       }
       return view;
@@ -387,7 +392,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
         .map((f) => ({ relPath: f.relPath, dockerfile: parseDockerfile(f.text ?? '') }))),
   };
   const views = new Map<WorkspacePackage, ProjectFacts>();
-  let modulesByPackage: Map<WorkspacePackage, Map<string, ModuleFacts>> | undefined;
+  let byPackage: Map<WorkspacePackage, PackageFiles> | undefined;
   const packageByDir = new Map<string, WorkspacePackage>();
   return facts;
 }
@@ -419,9 +424,15 @@ function majorsOf(deps: Record<string, string>): (name: string) => number | null
   };
 }
 
+/** A package's part of the repository's files (see `ProjectFacts.packageView`). */
+interface PackageFiles {
+  modules: Map<string, ModuleFacts>;
+  unusedTests: string[];
+  entryPoints: string[];
+}
+
 /** One package's view of the repository's facts (see `ProjectFacts.packageView`). */
-function packageFacts(facts: ProjectFacts, pkg: WorkspacePackage, modules: ReadonlyMap<string, ModuleFacts>, rootDeps: Record<string, string>): ProjectFacts {
-  const inPackage = (file: string) => facts.packageOf(file) === pkg;
+function packageFacts(facts: ProjectFacts, pkg: WorkspacePackage, { modules, unusedTests, entryPoints }: PackageFiles, rootDeps: Record<string, string>): ProjectFacts {
   const imported = new Set<string>();
   for (const m of modules.values()) for (const imp of m.imports) if (!imp.resolved) imported.add(packageName(imp.specifier));
   const deps = { ...rootDeps, ...(pkg.packageJson?.dependencies ?? {}) };
@@ -430,8 +441,8 @@ function packageFacts(facts: ProjectFacts, pkg: WorkspacePackage, modules: Reado
     root: pkg.dir,
     packageJson: pkg.packageJson,
     modules,
-    unusedTests: facts.unusedTests.filter(inPackage),
-    entryPoints: facts.entryPoints.filter(inPackage),
+    unusedTests,
+    entryPoints,
     dependencyRange: (name) => deps[name],
     hasDependency: (name) => Object.hasOwn(deps, name),
     majorOf: majorsOf(deps),
