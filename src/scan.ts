@@ -16,7 +16,7 @@ import { buildTypedProgram, readTypesConfig } from './core/type-info.js';
 import type { ts } from 'ts-morph';
 import type { TaintSummaries } from './core/taint.js';
 import type { Finding, RawFinding, Report, ReportError, RuleSummary, Severity } from './core/types.js';
-import { buildProjectFacts, createResolver, projectShape, type ProjectFacts } from './project/facts.js';
+import { buildProjectFacts, createResolver, projectShape, type ProjectFacts, type ProjectShape } from './project/facts.js';
 import { importTargets, type ModuleFacts } from './project/modules.js';
 import type { RequestReach } from './project/request-reach.js';
 import { localShard, workerShard, type ShardHandle } from './parallel/pool.js';
@@ -59,6 +59,8 @@ export interface ScanOptions {
     files: Readonly<Record<string, FileStamp | null>>;
     /** The repository files' paths (../project/repository-files.ts) that discovery listed then. */
     repository: readonly string[];
+    /** The project's shape then (../project/facts.ts `projectShape`: it reads only inputs, which are unchanged). */
+    shape?: ProjectShape;
   };
   onProgress?: (progress: { done: number; total: number }) => void;
 }
@@ -71,6 +73,8 @@ export interface ScanResult {
   stamps: ReadonlyMap<string, FileStamp | null>;
   /** The repository files' paths (../project/repository-files.ts), as discovered. */
   repository: readonly string[];
+  /** The project's shape (packages, path mappings), for a later scan that finds only sources changed. */
+  shape: ProjectShape;
   /** Secret ranges masked in `source` (see ../core/secrets.ts `redactSources`), for a cached report's code frames. */
   redactions: ReadonlyArray<{ file: string; start: number; end: number }>;
   /** What the scan did (for `PRODCHECK_DEBUG_CACHE=1`, tests and the benchmark): threads used, files parsed and checked. */
@@ -83,6 +87,8 @@ export interface ScanStats {
   read: number;
   /** Discovery walked the tree (false: the previous scan's lists held). */
   listed: boolean;
+  /** The project's shape was the stored one (`known.shape`: no package.json, workspace or tsconfig read for it). */
+  shapeReused?: boolean;
   /** Request reach was taken from the cache (no syntax tree walked for it). */
   reachReused?: boolean;
   /** Request reach was walked again: in how many files its work was done (the others' taken from the cache). */
@@ -167,6 +173,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     packageSites.set(pkg.path, own);
   };
   let facts: ProjectFacts;
+  let shape: ProjectShape;
   const stats: ScanStats = { threads: shards.length, read: read.sources.size, listed: listed !== null, parsed: 0, checked: 0, ms: { read: readMs, cache: Math.round(performance.now() - started) - readMs } };
   let lap = performance.now();
   const phase = (name: string) => {
@@ -222,7 +229,8 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     for (const problem of typesConfig?.problems ?? []) errors.push({ file: 'tsconfig.json', message: problem });
 
     // Module facts: a cached file's hold while each specifier it resolved still resolves the same way.
-    const shape = projectShape({ root, ignores: config.ignores });
+    shape = options.known?.shape ?? projectShape({ root, ignores: config.ignores });
+    if (options.known?.shape) stats.shapeReused = true;
     /** Module facts by file, with the cached entry they were read from (when reused). */
     const modules = new Map<string, BuiltModule & { from?: FileEntry }>();
     /** Module facts taken from the cache: the same as when the cached reads were recorded (a function of the file's content and resolutions). */
@@ -607,7 +615,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     fixFirst,
     ...(packages ? { packages } : {}),
   };
-  return { report, source: shown, stamps: read.stamps, repository: repositoryPaths, redactions, stats };
+  return { report, source: shown, stamps: read.stamps, repository: repositoryPaths, shape, redactions, stats };
 }
 
 export async function scan(options: ScanOptions): Promise<Report> {

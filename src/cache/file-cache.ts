@@ -11,6 +11,7 @@ import { NO_READS, type FileReads, type ReadNode } from './record.js';
 import type { ReachUnits } from '../parallel/plan.js';
 import type { ModuleFacts } from '../project/modules.js';
 import type { TaintSummaries } from '../core/taint.js';
+import { isArray, isObject, isStrings } from './checks.js';
 import { stringifyEncoded } from './json.js';
 import { CACHE_FORMAT, fromThisProdcheck, readCacheText, writeCacheText, type Note } from './scan-cache.js';
 
@@ -78,7 +79,6 @@ export interface FileCache {
   files: Map<string, FileEntry>;
 }
 
-const isArray = Array.isArray;
 const isCallees = (v: unknown) => isArray(v) && v.every((c) => c !== null && typeof c === 'object' && typeof (c as { file?: unknown }).file === 'string' && typeof (c as { key?: unknown }).key === 'string');
 
 /** The stored reach's shape, down to each file's answers (a scan reuses them as they are). */
@@ -94,8 +94,6 @@ function isStoredReach(value: unknown): value is StoredReach {
   });
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !isArray(v);
-const isStrings = (v: unknown) => isArray(v) && v.every((x) => typeof x === 'string');
 const isTrace = (v: unknown) => isArray(v) && v.every((t) => isObject(t) && typeof t.file === 'string' && typeof t.line === 'number' && typeof t.what === 'string');
 const isSink = (v: unknown) => isObject(v) && typeof v.kind === 'string' && typeof v.sink === 'string' && isStrings(v.cleared) && isTrace(v.trace);
 const isCall = (v: unknown) => isObject(v) && typeof v.module === 'string' && isStrings(v.path) && typeof v.arg === 'number' && isStrings(v.cleared) && isTrace(v.trace);

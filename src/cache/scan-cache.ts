@@ -11,7 +11,11 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, write
 import { join } from 'node:path';
 import type { FileStamp } from '../core/files.js';
 import type { Report, Severity } from '../core/types.js';
+import type { ProjectShape } from '../project/facts.js';
+import type { PackageInfo } from '../project/package-json.js';
+import type { PathMapping } from '../project/tsconfig-paths.js';
 import { VERSION } from '../version.js';
+import { isArray, isObject, isProblems, isStringOrNull, isStringRecord, isStrings } from './checks.js';
 import { codeFingerprint } from './code.js';
 import { treeUnchanged, unchanged, type TreeSnapshot } from './inputs.js';
 
@@ -44,6 +48,12 @@ export interface ScanEntry {
   rules: RuleMeta[];
   thresholds: { minScore: number | null; failOn: Severity | 'none' | null };
   redactions: ReadonlyArray<{ file: string; start: number; end: number }>;
+  /**
+   * The project's shape as the scan read it (root and workspace package.json files, workspace
+   * globs, tsconfig path mappings: all inputs): a scan that finds only sources changed takes it
+   * instead of reading and globbing again.
+   */
+  shape?: ProjectShape;
 }
 
 export type Note = (message: string) => void;
@@ -169,7 +179,7 @@ export interface ScanLookup {
    * When it does not, but the key, prodcheck's code, every directory and every input are as stored
    * (only source files' contents can differ): the stored tree (still this tree's snapshot), files and repository files.
    */
-  sameTree: Pick<ScanEntry, 'tree' | 'files' | 'repository'> | null;
+  sameTree: Pick<ScanEntry, 'tree' | 'files' | 'repository' | 'shape'> | null;
 }
 
 /** The stored entry when it still holds for this scan (with a note when the file was unusable, not merely out of date). */
@@ -190,6 +200,32 @@ export function lookupScanEntry(dir: string, key: ScanKeyInput, note: Note): Sca
     return none;
   }
   return { hit: value, sameTree: null };
+}
+
+const isPackageInfo = (v: unknown): v is PackageInfo =>
+  isObject(v) &&
+  typeof v.dir === 'string' &&
+  isStringOrNull(v.name) &&
+  isStringRecord(v.dependencies) &&
+  isStringRecord(v.runtimeDependencies) &&
+  isStringRecord(v.scripts) &&
+  isStringOrNull(v.main) &&
+  (v.type === 'module' || v.type === 'commonjs') &&
+  isObject(v.raw) &&
+  typeof v.text === 'string';
+const isMapping = (v: unknown): v is PathMapping =>
+  isObject(v) && typeof v.baseDir === 'string' && isStringOrNull(v.baseUrl) && isArray(v.paths) && v.paths.every((p) => isObject(p) && typeof p.pattern === 'string' && isStrings(p.targets));
+
+/** A stored entry's project shape, when it has the shape's shape down to each field (else the scan reads the project again). */
+export function storedShape(entry: Pick<ScanEntry, 'shape'>): ProjectShape | undefined {
+  const s: unknown = entry.shape;
+  if (!isObject(s) || !isProblems(s.errors) || !(s.packageJson === null || isPackageInfo(s.packageJson)) || !(s.rootMapping === null || isMapping(s.rootMapping))) return undefined;
+  const { workspaces, packageMappings, localPackages } = s;
+  if (!isObject(workspaces) || !isProblems(workspaces.errors) || !isArray(workspaces.packages)) return undefined;
+  if (!workspaces.packages.every((p) => isObject(p) && typeof p.name === 'string' && typeof p.dir === 'string' && typeof p.path === 'string' && (p.packageJson === null || isPackageInfo(p.packageJson)))) return undefined;
+  if (!isArray(packageMappings) || !packageMappings.every((m) => isObject(m) && typeof m.dir === 'string' && isMapping(m.mapping))) return undefined;
+  if (!isArray(localPackages) || !localPackages.every((p) => isObject(p) && typeof p.name === 'string' && typeof p.dir === 'string' && isStrings(p.entries))) return undefined;
+  return s as unknown as ProjectShape;
 }
 
 /** Writes the scan entry (see writeCacheFile). */

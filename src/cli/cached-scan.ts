@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cacheDirectory, type Env } from '../cache/location.js';
 import { snapshotTree } from '../cache/inputs.js';
-import { lookupScanEntry, writeScanEntry, type Note, type RuleMeta, type ScanEntry, type ScanKeyInput } from '../cache/scan-cache.js';
+import { lookupScanEntry, storedShape, writeScanEntry, type Note, type RuleMeta, type ScanEntry, type ScanKeyInput } from '../cache/scan-cache.js';
 import { hashBytes, normaliseText, readSource } from '../core/files.js';
 import { redactRange } from '../core/secrets.js';
 import type { AnyRule, Report, Severity } from '../core/types.js';
@@ -109,11 +109,12 @@ export async function cachedScan(given: CachedScanOptions): Promise<CachedScan> 
   // sources changed, the stored snapshot was just found to be this tree's, and the stored file list
   // is what discovery would find.
   const known = found?.sameTree ?? null;
+  const shape = known ? storedShape(known) : undefined;
   const tree = dir ? (known?.tree ?? snapshotTree(root)) : null;
   const [{ loadConfig }, { scanWithSources }, registry] = await Promise.all([import('../config/load.js'), import('../scan.js'), import('../../rules/index.js')]);
   const config = loadConfig({ root: options.root, ...(options.configFile !== undefined ? { configFile: options.configFile } : {}) });
   options.beforeScan();
-  const scanned = await scanWithSources({ root: options.root, config, types: options.types, jobs: options.jobs, ...(dir ? { cacheDir: dir, note: options.note } : {}), ...(known ? { known: { files: known.files, repository: known.repository } } : {}), ...(options.parallelMinFiles !== undefined ? { parallelMinFiles: options.parallelMinFiles } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const scanned = await scanWithSources({ root: options.root, config, types: options.types, jobs: options.jobs, ...(dir ? { cacheDir: dir, note: options.note } : {}), ...(known ? { known: { files: known.files, repository: known.repository, ...(shape ? { shape } : {}) } } : {}), ...(options.parallelMinFiles !== undefined ? { parallelMinFiles: options.parallelMinFiles } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   if (dir && tree) {
     writeScanEntry(
       dir,
@@ -126,6 +127,7 @@ export async function cachedScan(given: CachedScanOptions): Promise<CachedScan> 
         rules: JSON.parse(JSON.stringify(registry.rules)) as RuleMeta[],
         thresholds: config.thresholds,
         redactions: scanned.redactions,
+        shape: scanned.shape,
       },
       options.note,
     );

@@ -11,6 +11,7 @@ interface Stats {
   scan: string;
   read?: number;
   reachReused?: boolean;
+  shapeReused?: boolean;
   reachWalked?: number;
   listed?: boolean;
   parsed?: number;
@@ -153,6 +154,72 @@ describe('per-file cache', () => {
     // A file added to an existing directory changes that directory: discovery runs again.
     writeFileSync(join(root, 'src/reports/yearly.ts'), "import { recordAudit } from '../audit';\n\nexport function yearly() {\n  recordAudit({ action: 'yearly', id: '-' });\n}\n");
     expect(await both('json')).toMatchObject({ scan: 'miss', read: files + 1 });
+  }, 120_000);
+
+  it('after a change to sources only, takes the project shape (workspace packages, path mappings) from the whole-scan entry', async () => {
+    const root = writeProject({
+      'package.json': JSON.stringify({ name: 'shop', private: true, workspaces: ['services/*'] }),
+      'services/orders/package.json': JSON.stringify({ name: '@shop/orders', dependencies: { express: '^4.21.0' } }),
+      'services/orders/tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@orders/*': ['src/*'] } } }),
+      'services/orders/src/server.ts': ["import express from 'express';", "import { ordersRouter } from '@orders/orders.router';", '', 'const app = express();', "app.use('/orders', ordersRouter);", 'app.listen(3000);', ''].join('\n'),
+      'services/orders/src/orders.router.ts': [
+        "import { Router } from 'express';",
+        "import { recordAudit } from '@orders/audit';",
+        '',
+        'export const ordersRouter = Router();',
+        "ordersRouter.post('/', async (req, res) => {",
+        "  recordAudit({ action: 'order.created' });",
+        '  res.status(201).end();',
+        '});',
+        '',
+      ].join('\n'),
+      'services/orders/src/audit.ts': ['export function recordAudit(event: { action: string }) {', '  return JSON.stringify(event).length;', '}', ''].join('\n'),
+      'services/billing/package.json': JSON.stringify({ name: '@shop/billing' }),
+      'services/billing/src/invoice.ts': ['export function total(lines: number[]) {', '  return lines.reduce((a, b) => a + b, 0);', '}', ''].join('\n'),
+    });
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const entry = join(cache, 'scan.json');
+    const scan = async () => {
+      const cached = await run([root, '--format', 'json', '--cache-location', cache]);
+      expect(cached.stdout).toBe((await run([root, '--format', 'json', '--no-cache'])).stdout);
+      const report = JSON.parse(cached.stdout) as { packages: Array<{ name: string }>; findings: Array<{ file: string; ruleId: string }> };
+      return { stats: cached.stats, packages: report.packages.map((p) => p.name), floating: report.findings.filter((f) => f.ruleId === 'no-floating-promise').map((f) => f.file) };
+    };
+    const audit = join(root, 'services/orders/src/audit.ts');
+    const cold = await scan();
+    expect(cold.stats).toMatchObject({ scan: 'miss', listed: true });
+    expect(cold.stats.shapeReused).toBeUndefined();
+    expect(cold.packages).toEqual(['shop', '@shop/billing', '@shop/orders']);
+    expect(cold.floating).toEqual([]);
+    // The import through the package's path mapping resolves with the stored shape: the router's
+    // call becomes a floating promise when the audit function turns async.
+    writeFileSync(audit, readFileSync(audit, 'utf8').replace('export function', 'export async function'));
+    const changed = await scan();
+    expect(changed.stats).toMatchObject({ scan: 'miss', listed: false, shapeReused: true, checked: 2 });
+    expect(changed.floating).toEqual(['services/orders/src/orders.router.ts']);
+    // The stored shape is what the scan takes: a package renamed in it (only there) is named so.
+    const stored = JSON.parse(readFileSync(entry, 'utf8')) as { shape: { workspaces: { packages: Array<{ name: string }> } } };
+    (stored.shape.workspaces.packages[1] as { name: string }).name = '@shop/billing-from-cache';
+    writeFileSync(entry, JSON.stringify(stored));
+    writeFileSync(audit, `${readFileSync(audit, 'utf8')}// audit actions are short\n`);
+    const tampered = await run([root, '--format', 'json', '--cache-location', cache]);
+    expect(tampered.stats).toMatchObject({ shapeReused: true });
+    expect((JSON.parse(tampered.stdout) as { packages: Array<{ name: string }> }).packages.map((p) => p.name)).toEqual(['shop', '@shop/billing-from-cache', '@shop/orders']);
+    // A stored shape of the wrong shape is not taken: the project is read again.
+    const malformed = JSON.parse(readFileSync(entry, 'utf8')) as { shape: { workspaces: { packages: unknown } } };
+    malformed.shape.workspaces.packages = 'services/*';
+    writeFileSync(entry, JSON.stringify(malformed));
+    writeFileSync(audit, `${readFileSync(audit, 'utf8')}// and never empty\n`);
+    const again = await scan();
+    expect(again.stats).toMatchObject({ scan: 'miss', listed: false });
+    expect(again.stats.shapeReused).toBeUndefined();
+    expect(again.packages).toEqual(['shop', '@shop/billing', '@shop/orders']);
+    // A workspace's package.json is an input: changing it is not a change to sources only.
+    writeFileSync(join(root, 'services/billing/package.json'), JSON.stringify({ name: '@shop/invoicing' }));
+    const renamed = await scan();
+    expect(renamed.stats.listed).toBe(true);
+    expect(renamed.stats.shapeReused).toBeUndefined();
+    expect(renamed.packages).toEqual(['shop', '@shop/invoicing', '@shop/orders']);
   }, 120_000);
 
   it('reuses request reach while the files it walked are unchanged, and walks again only the work of changed files', async () => {
