@@ -7,10 +7,10 @@
 //
 // Left outside the bundle, loaded from node_modules as before:
 // - the TypeScript compiler, which ./core/typescript.js requires through V8's code cache;
-// - what is required on first use (ajv, yaml, dockerfile-ast: ../core/lazy.ts), since those are
-//   `require` calls a bundler does not follow;
-// - globby: ../core/walk.ts requires the very modules globby uses (its ignore, fast-glob and
-//   micromatch, from the installed globby), which a copy inside the bundle would not be;
+// - what is required on first use (ajv, yaml, dockerfile-ast, globby: ../core/lazy.ts), since
+//   those are `require` calls a bundler does not follow; globby also because ../core/walk.ts
+//   requires the very modules globby uses (its ignore, fast-glob and micromatch, from the installed
+//   globby), which a copy inside the bundle would not be;
 // - jsonc-parser, whose UMD build requires its parts by computed paths.
 //
 // Usage: node src/cli/bundle.mjs [DIST]   (after tsc; DIST defaults to dist/ beside src/)

@@ -3,11 +3,11 @@
 // and parsing them, the first two stages of the pipe (reading one file is in ./files.ts).
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { globbySync } from 'globby';
 import type { ts } from 'ts-morph';
 import { BUILTIN_IGNORES, SOURCE_GLOB, normaliseText, readSource, type FileStamp } from './files.js';
 import { parseText } from './parse.js';
 import { walkLists, type WalkList } from './walk.js';
+import { globby } from './lazy.js';
 
 export { BUILTIN_IGNORES, MAX_FILE_BYTES, MAX_LINE_LENGTH, SOURCE_GLOB, readSource, type FileStamp, type ReadResult } from './files.js';
 
@@ -27,7 +27,7 @@ export function discoverFiles(root: string, ignores: readonly string[]): string[
 
 /** Discovery by globby: what the walk falls back to when it cannot give the same list (see ./walk.ts). */
 export function globSourceFiles(root: string, ignores: readonly string[]): string[] {
-  const files = globbySync(SOURCE_GLOB, {
+  const files = globby().globbySync(SOURCE_GLOB, {
     cwd: root,
     gitignore: true,
     ignore: [...BUILTIN_IGNORES, ...ignores],

@@ -27,14 +27,27 @@ interface GlobbyTask {
   options: { ignore: string[] };
 }
 
-// The very modules globby uses (it depends on `ignore` 7, not the 5 found at the top of node_modules).
-const requireFromGlobby = createRequire(createRequire(import.meta.url).resolve('globby'));
-const createIgnore = requireFromGlobby('ignore') as () => IgnoreMatcher;
-const fastGlob = requireFromGlobby('fast-glob') as {
-  generateTasks(patterns: string[], options: object): FastGlobTask[];
-  isDynamicPattern(pattern: string): boolean;
-};
-const micromatch = requireFromGlobby('micromatch') as { makeRe(pattern: string, options: object): RegExp };
+// The very modules globby uses (it depends on `ignore` 7, not the 5 found at the top of node_modules),
+// loaded on the first walk: a scan that takes the previous scan's file lists walks nothing.
+interface GlobbyParts {
+  createIgnore: () => IgnoreMatcher;
+  fastGlob: { generateTasks(patterns: string[], options: object): FastGlobTask[]; isDynamicPattern(pattern: string): boolean };
+  micromatch: { makeRe(pattern: string, options: object): RegExp };
+  generateGlobTasksSync(patterns: readonly string[], options: object): GlobbyTask[];
+}
+let globbyParts: GlobbyParts | undefined;
+function fromGlobby(): GlobbyParts {
+  if (!globbyParts) {
+    const requireFromGlobby = createRequire(createRequire(import.meta.url).resolve('globby'));
+    globbyParts = {
+      createIgnore: requireFromGlobby('ignore') as GlobbyParts['createIgnore'],
+      fastGlob: requireFromGlobby('fast-glob') as GlobbyParts['fastGlob'],
+      micromatch: requireFromGlobby('micromatch') as GlobbyParts['micromatch'],
+      generateGlobTasksSync: (requireFromGlobby('globby') as Pick<GlobbyParts, 'generateGlobTasksSync'>).generateGlobTasksSync,
+    };
+  }
+  return globbyParts;
+}
 
 /** What one list of the walk keeps: globby's patterns and options for it. */
 export interface WalkList {
@@ -73,7 +86,7 @@ function micromatchOptions(dot: boolean): object {
 
 function compile(root: string, list: WalkList, ignore: readonly string[]): CompiledList | null {
   // globby's own expansion of the ignore patterns (an existing directory `x` becomes `x/**`, `**/x` becomes `**/x/**`).
-  const { generateGlobTasksSync } = requireFromGlobby('globby') as { generateGlobTasksSync(p: readonly string[], o: object): GlobbyTask[] };
+  const { generateGlobTasksSync, fastGlob, micromatch } = fromGlobby();
   const globbyTasks = generateGlobTasksSync(list.patterns, { cwd: root, ignore: [...ignore], dot: list.dot, onlyFiles: true, followSymbolicLinks: false });
   if (globbyTasks.length !== 1) return null;
   const [globbyTask] = globbyTasks as [GlobbyTask];
@@ -214,7 +227,7 @@ interface ListState {
 }
 
 function matcherOf(rules: string[]): IgnoreMatcher | null {
-  return rules.length === 0 ? null : createIgnore().add(rules);
+  return rules.length === 0 ? null : fromGlobby().createIgnore().add(rules);
 }
 
 /**

@@ -6,9 +6,9 @@
 // touches the disk.
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { globbySync, isGitIgnoredSync } from 'globby';
 import { BUILTIN_IGNORES, globSourceFiles, SOURCE_LIST } from '../core/discover.js';
 import { walkLists, type WalkList } from '../core/walk.js';
+import { globby } from '../core/lazy.js';
 
 export type RepositoryFileKind = 'env' | 'private-key' | 'npmrc' | 'credentials-json' | 'dockerfile' | 'lockfile' | 'ci' | 'node-version';
 
@@ -136,7 +136,7 @@ export const REPOSITORY_LIST: WalkList = { patterns: PATTERNS, dot: true, gitign
  * back to when it cannot give the same list (see ../core/walk.ts).
  */
 export function globRepositoryFiles(root: string, ignores: readonly string[] = []): string[] {
-  const paths = globbySync(PATTERNS, {
+  const paths = globby().globbySync(PATTERNS, {
     cwd: root,
     ignore: [...BUILTIN_IGNORES, ...ignores],
     dot: true,
@@ -147,6 +147,6 @@ export function globRepositoryFiles(root: string, ignores: readonly string[] = [
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   // Reading every .gitignore costs more than the glob: only when there is something to check.
   if (paths.length === 0) return paths;
-  const ignored = isGitIgnoredSync({ cwd: root });
+  const ignored = globby().isGitIgnoredSync({ cwd: root });
   return paths.filter((relPath) => !ignored(relPath));
 }

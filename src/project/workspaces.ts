@@ -4,8 +4,7 @@
 // no workspace package holds. A repository without workspaces has one package: its root.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { globbySync } from 'globby';
-import { lazyRequire } from '../core/lazy.js';
+import { globby, lazyRequire } from '../core/lazy.js';
 import { readPackageJson, type PackageInfo } from './package-json.js';
 
 const yaml = lazyRequire<typeof import('yaml')>('yaml');
@@ -57,7 +56,7 @@ export function findWorkspaces(root: string, ignores: readonly string[] = []): W
   const globs = workspaceGlobs(root, rootJson.info, errors);
   if (globs.length === 0) return { packages: [rootPackage], errors };
   const patterns = globs.map((g) => (g.startsWith('!') ? `!${g.slice(1).replace(/\/+$/, '')}/package.json` : `${g.replace(/\/+$/, '')}/package.json`));
-  const manifests = globbySync(patterns, { cwd: root, ignore: ['**/node_modules/**', ...ignores], followSymbolicLinks: false }).sort();
+  const manifests = globby().globbySync(patterns, { cwd: root, ignore: ['**/node_modules/**', ...ignores], followSymbolicLinks: false }).sort();
   const packages: WorkspacePackage[] = [rootPackage];
   for (const manifest of manifests) {
     const dir = join(root, manifest.slice(0, -'/package.json'.length));

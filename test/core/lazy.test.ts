@@ -1,14 +1,16 @@
 // ajv, yaml and dockerfile-ast are required on first use (src/core/lazy.ts): a scan of a project
 // without rule options in its configuration, a pnpm workspace or a Dockerfile does not load them, and
-// one with all three does (and reads them: its findings depend on each). Each scan is a new process
-// running the compiled CLI, so that what it loaded is what a user's process loads.
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+// one with all three does (and reads them: its findings depend on each). globby and yaml are not
+// loaded by a scan after a change to sources only, which takes the file lists and the project shape
+// from the cache. Each scan is a new process running the compiled CLI, so that what it loaded is
+// what a user's process loads.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { builtCli, BUILT } from '../support/built.js';
+import { builtCli, bundledCli, BUILT } from '../support/built.js';
 import { FIXTURES } from '../support/fixtures.js';
 
 const fixtureProject = (name: string) => join(FIXTURES, 'projects', name);
@@ -48,5 +50,29 @@ describe('dependencies only some projects need', () => {
     expect(result.loaded).toEqual(LAZY);
     expect(result.rules).toContain('docker-pinned-base');
     expect(result.rules).not.toContain('no-console-log');
+  }, 120_000);
+});
+
+describe('a scan after a change to sources only', () => {
+  it('loads neither globby nor yaml (the bundled CLI): the file lists and the project shape are the cache\'s', () => {
+    const bin = bundledCli();
+    const dir = mkdtempSync(join(tmpdir(), 'prodcheck-lazy-'));
+    cpSync(fixtureProject('orders-service'), dir, { recursive: true });
+    writeFileSync(join(dir, 'pnpm-workspace.yaml'), 'packages:\n  - "packages/*"\n');
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-lazy-cache-'));
+    // A preloaded module reports, at exit, which of the two packages the process loaded.
+    const probe = join(cache, 'probe.cjs');
+    writeFileSync(probe, "process.on('exit', () => { const keys = Object.keys(require.cache); process.stderr.write(`loaded: ${['globby', 'yaml'].filter((n) => keys.some((k) => k.includes('/node_modules/' + n + '/'))).join(',')}\\n`); });\n");
+    const scan = () => {
+      const r = spawnSync(process.execPath, ['--require', probe, bin, dir, '--format', 'json', '--cache-location', cache], { encoding: 'utf8', env: { ...process.env, PRODCHECK_DEBUG_CACHE: '1' } });
+      const stats = JSON.parse(/^prodcheck: cache (\{.*\})$/m.exec(r.stderr)?.[1] ?? '{}') as { listed?: boolean; shapeReused?: boolean; checked?: number };
+      return { status: r.status, loaded: /^loaded: (.*)$/m.exec(r.stderr)?.[1], listed: stats.listed, shapeReused: stats.shapeReused ?? false, checked: stats.checked };
+    };
+    expect(scan()).toEqual({ status: 0, loaded: 'globby,yaml', listed: true, shapeReused: false, checked: 15 });
+    appendFileSync(join(dir, 'src/config.ts'), '\n// read once at start-up\n');
+    expect(scan()).toEqual({ status: 0, loaded: '', listed: false, shapeReused: true, checked: 1 });
+    // A file added: the tree is listed again, and the project read again.
+    writeFileSync(join(dir, 'src/version.ts'), "export const version = '1.4.0';\n");
+    expect(scan()).toMatchObject({ status: 0, loaded: 'globby,yaml', listed: true, shapeReused: false });
   }, 120_000);
 });
