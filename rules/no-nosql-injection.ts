@@ -41,7 +41,7 @@ function inputSetup(project: ProjectFacts): InputSetup {
 
 function computeSetup(project: ProjectFacts): InputSetup {
   const input = memoOn(repositoryInput, project.repositoryModules, 'mongoRepositoryInput', () => {
-    const evidence = [...project.repositoryModules.values()].map((m) => m.evidence.mongoInput);
+    const evidence = project.repositoryModulesWith('mongoInput').map((m) => m.evidence.mongoInput);
     const parser = evidence.some((e) => e?.queryParser === 'extended') ? 'extended' : evidence.some((e) => e?.queryParser === 'simple') ? 'simple' : null;
     return { parser, sanitized: evidence.some((e) => e?.sanitizeMiddleware) };
   });
@@ -145,15 +145,18 @@ export default defineFileRule({
   create(context) {
     // Sites are the query calls; the report step picks the flows that can carry an operator object.
     return injectionListeners(context, nosqlSinks, () => {
-      const setup = inputSetup(context.project);
       const code = taintFlows(context, nosqlCodeSinks);
-      const model = handlerModelOf(context);
+      const candidates = taintFlows(context, nosqlSinks).filter((f) => !code.some((c) => c.node === f.node));
+      // How the application parses query strings is asked only where request input reaches a query:
+      // the files that ask depend on it (a file setting the query parser re-checks them, not every file).
+      const setup = candidates.length > 0 ? inputSetup(context.project) : null;
       const queryObjects = (flow: TaintFlow): boolean => {
-        if (!setup.queryObjects) return false;
+        if (!setup?.queryObjects) return false;
+        const model = handlerModelOf(context);
         const framework = model.requestContext(flow.node)?.handler?.framework ?? model.handlers[0]?.framework ?? 'express';
         return framework === 'express' || framework === 'nestjs' || framework === 'routing-controllers';
       };
-      const operator = setup.sanitized ? [] : taintFlows(context, nosqlSinks).filter((f) => !code.some((c) => c.node === f.node) && (!fromQueryString(f) || queryObjects(f)) && !validatedByExpressValidator(f, context.helpers));
+      const operator = !setup || setup.sanitized ? [] : candidates.filter((f) => (!fromQueryString(f) || queryObjects(f)) && !validatedByExpressValidator(f, context.helpers));
       const flows = [...code.map((f) => ({ f, id: 'code' })), ...operator.map((f) => ({ f, id: 'operator' }))].sort((a, b) => a.f.node.pos - b.f.node.pos);
       for (const { f, id } of flows) context.report(flowReport(f, id));
     });

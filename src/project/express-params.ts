@@ -25,7 +25,8 @@ function resolve(project: ProjectFacts): Resolved {
 }
 
 function resolveReceivers(project: ProjectFacts): Resolved {
-  const modules = project.repositoryModules;
+  // Only the modules with such calls or parameters: a file added without any changes nothing here.
+  const modules = project.repositoryModulesWith('expressParams');
   const exportKey = (module: string, path: readonly string[]) => {
     if (path.length > 1) return undefined;
     const found = project.lookupExport(module, path[0] ?? 'default');
@@ -33,7 +34,7 @@ function resolveReceivers(project: ProjectFacts): Resolved {
   };
   const known = new Map<string, ExpressReceiverKind>();
   const edges: Array<{ from: string; to: string }> = [];
-  for (const m of modules.values()) {
+  for (const m of modules) {
     for (const c of m.evidence.expressParams?.calls ?? []) {
       const target = exportKey(c.module, c.path);
       if (!target) continue;
@@ -57,7 +58,7 @@ function resolveReceivers(project: ProjectFacts): Resolved {
     }
   }
   const hit: Resolved = { byStart: new Map(), files: new Set() };
-  for (const m of modules.values()) {
+  for (const m of modules) {
     for (const p of m.evidence.expressParams?.params ?? []) {
       const kind = known.get(`${m.path}#${p.key}#${p.index}`);
       if (!kind) continue;

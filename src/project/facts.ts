@@ -6,6 +6,7 @@ import type { ts } from 'ts-morph';
 import { summariseFile, type ParamTaint, type TaintSummaries } from '../core/taint.js';
 import type { FileRole, Reference } from '../core/types.js';
 import { parseDockerfile, type DockerfileModel } from './dockerfile.js';
+import type { ModuleEvidence } from './evidence/index.js';
 import { buildModuleFacts, importTargets, type ExportInfo, type ModuleFacts } from './modules.js';
 import { minMajor, packageName, readPackageJson, type PackageInfo } from './package-json.js';
 import { computeRequestReach, type RequestReach } from './request-reach.js';
@@ -31,6 +32,14 @@ export interface ProjectFacts {
   readonly modules: ReadonlyMap<string, ModuleFacts>;
   /** Every module of the repository, also in a package view: imports lead across packages. */
   readonly repositoryModules: ReadonlyMap<string, ModuleFacts>;
+  /**
+   * The repository's modules (in `repositoryModules`' order) whose evidence `key` holds anything (a
+   * value, a true flag, a non-empty list: not only the collector's nothing-found defaults). An answer
+   * about the whole repository that reads these instead of every module does not change, and does
+   * not make the files that used it stale in the cache, when a file without such evidence is added
+   * or removed.
+   */
+  repositoryModulesWith(key: keyof ModuleEvidence): readonly ModuleFacts[];
   /**
    * Test files that no file outside the tests imports, directly or not (absolute, sorted): left out
    * of `modules` (the scan does not parse them). Their roles come from their paths.
@@ -308,6 +317,14 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     errors,
     modules,
     repositoryModules: modules,
+    repositoryModulesWith(key) {
+      let list = withEvidence.get(key);
+      if (!list) {
+        list = [...modules.values()].filter((m) => holdsAnything(m.evidence[key]));
+        withEvidence.set(key, list);
+      }
+      return list;
+    },
     unusedTests: unusedTests.map((f) => f.path),
     entryPoints,
     repositoryEntryPoints: entryPoints,
@@ -391,10 +408,20 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
         .filter((f) => f.kind === 'dockerfile' && f.text !== null)
         .map((f) => ({ relPath: f.relPath, dockerfile: parseDockerfile(f.text ?? '') }))),
   };
+  const withEvidence = new Map<keyof ModuleEvidence, ModuleFacts[]>();
   const views = new Map<WorkspacePackage, ProjectFacts>();
   let byPackage: Map<WorkspacePackage, PackageFiles> | undefined;
   const packageByDir = new Map<string, WorkspacePackage>();
   return facts;
+}
+
+/** Evidence that holds anything: a value other than null, false, 0 or '', a non-empty list, Map or Set, an object with such a field. */
+function holdsAnything(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === 0 || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (value instanceof Map || value instanceof Set) return value.size > 0;
+  if (typeof value === 'object') return Object.values(value).some(holdsAnything);
+  return true;
 }
 
 /** package.json fields that name a package's entry, most source-like first. */

@@ -112,17 +112,51 @@ describe('per-file cache', () => {
     expect(asyncNow.findings).toEqual(['src/invoices.router.ts']);
     expect((await scan()).stats.checked).toBe(0);
 
-    // A file added, then deleted.
+    // A file added, then deleted: that file alone is checked (no answer about every module, such
+    // as the query parser set anywhere, reads the list of modules).
     writeFileSync(join(root, 'src/reports/yearly.ts'), "import { recordAudit } from '../audit';\n\nexport function yearly() {\n  recordAudit({ action: 'yearly', id: '-' });\n}\n");
-    expect((await scan()).findings).toEqual(['src/invoices.router.ts', 'src/reports/yearly.ts']);
+    const added = await scan();
+    expect(added.findings).toEqual(['src/invoices.router.ts', 'src/reports/yearly.ts']);
+    expect(added.stats.checked).toBe(1);
     rmSync(join(root, 'src/reports/yearly.ts'));
-    expect((await scan()).findings).toEqual(['src/invoices.router.ts']);
+    const removed = await scan();
+    expect(removed.findings).toEqual(['src/invoices.router.ts']);
+    expect(removed.stats.checked).toBe(0);
     rmSync(join(root, 'src/reports/monthly.ts'));
     await scan();
 
     // A configuration change: everything is checked again.
     writeFileSync(join(root, 'prodcheck.config.json'), JSON.stringify({ rules: { 'no-console-log': 'off' } }));
     expect((await scan()).stats.checked).toBe(files - 1);
+  }, 120_000);
+
+  it('re-checks the users of an answer about every module when a file added or removed changes it, and only then', async () => {
+    const root = writeProject({
+      'package.json': JSON.stringify({ name: 'orders-api', dependencies: { express: '^4.19.2', mongoose: '^8.9.0' } }),
+      'src/models/order.model.ts': ["import { Schema, model } from 'mongoose';", '', "export const Order = model('Order', new Schema({ customerEmail: String }));", ''].join('\n'),
+      'src/routes/orders.ts': [
+        "import { Router } from 'express';",
+        "import { Order } from '../models/order.model';",
+        '',
+        'export const orders = Router();',
+        "orders.get('/orders', async (req, res) => {",
+        '  res.json(await Order.find({ customerEmail: req.query.email }).lean());',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const scan = () => perFileScan(root, cache, 'no-nosql-injection');
+    // Express 4 parses `?email[$ne]=x` into an object: the query reaches Mongo as one.
+    expect(await scan()).toMatchObject({ stats: { checked: 2 }, files: ['src/routes/orders.ts'] });
+    // A file that sets no query parser: the answer (the parser set anywhere) is the same.
+    writeFileSync(join(root, 'src/health.ts'), "export const health = () => ({ status: 'ok' });\n");
+    expect(await scan()).toMatchObject({ stats: { checked: 1 }, files: ['src/routes/orders.ts'] });
+    // One that sets the simple parser: every file that used the answer is checked again.
+    writeFileSync(join(root, 'src/app.ts'), ["import express from 'express';", '', 'export const app = express();', "app.set('query parser', 'simple');", ''].join('\n'));
+    expect(await scan()).toMatchObject({ stats: { checked: 2 }, files: [] });
+    rmSync(join(root, 'src/app.ts'));
+    expect(await scan()).toMatchObject({ stats: { checked: 1 }, files: ['src/routes/orders.ts'] });
   }, 120_000);
 
   it('after a change to sources only, reuses the stored file list and reads only the changed files up front', async () => {

@@ -184,3 +184,26 @@ describe('server entry points', () => {
     expect(facts.entryPoints.map((f) => f.slice(root.length + 1))).toEqual(['src/server.ts', 'src/socket.ts']);
   });
 });
+
+describe('modules with evidence', () => {
+  it('lists, in the modules\' order and in every package view, the modules whose evidence holds anything', () => {
+    const { root, facts } = factsOf({
+      'package.json': JSON.stringify({ name: 'orders-api', dependencies: { express: '^4.19.2', 'express-mongo-sanitize': '^2.2.0' } }),
+      'src/app.ts': "import express from 'express';\n\nexport const app = express();\napp.set('query parser', 'simple');\n",
+      'src/security.ts': "import mongoSanitize from 'express-mongo-sanitize';\nimport { app } from './app';\n\napp.use(mongoSanitize());\n",
+      'src/health.ts': "export const health = () => ({ status: 'ok' });\n",
+      // Names the setting in a comment only: its evidence is the collector's nothing-found default.
+      'src/docs.ts': "// app.set('query parser', …) is made in app.ts\nexport const docs = '/docs';\n",
+    });
+    const paths = (key: 'mongoInput' | 'expressParams') => facts.repositoryModulesWith(key).map((m) => m.path.slice(root.length + 1));
+    expect(paths('mongoInput')).toEqual(['src/app.ts', 'src/security.ts']);
+    expect(facts.repositoryModulesWith('mongoInput').map((m) => m.evidence.mongoInput)).toEqual([
+      { queryParser: 'simple', sanitizeMiddleware: false },
+      { queryParser: null, sanitizeMiddleware: true },
+    ]);
+    expect(paths('expressParams')).toEqual([]);
+    // Asked twice, the same list.
+    expect(facts.repositoryModulesWith('mongoInput')).toBe(facts.repositoryModulesWith('mongoInput'));
+    expect(facts.packageView(facts.packages[0] as (typeof facts.packages)[number]).repositoryModulesWith('mongoInput')).toBe(facts.repositoryModulesWith('mongoInput'));
+  });
+});
