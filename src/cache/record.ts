@@ -188,6 +188,17 @@ class Site {
   }
 }
 
+/**
+ * Plain arguments as part of a call site's key: each a `\0` and a string as it is (`s`), or any other
+ * value's JSON (`j`), so that no two argument lists share a key. A call is made through a recording
+ * proxy for every read of the facts, and a string path is the common argument: no JSON for it.
+ */
+function plainArgsKey(args: readonly unknown[]): string {
+  let key = '';
+  for (const a of args) key += typeof a === 'string' && !a.includes('\0') ? `\0s${a}` : `\0j${JSON.stringify(a) ?? 'u'}`;
+  return key;
+}
+
 // Children of a site are keyed by property name for properties (the common case) and by a prefixed
 // string for the other steps, so that neither can be taken for the other.
 const entryKey = (k: unknown) => (typeof k === 'string' ? `\0g${k}` : `\0g${JSON.stringify(k)}`);
@@ -330,7 +341,7 @@ export class FactsRecorder {
             // Plain arguments (the common case: a package name, a path): a key without encoding, and
             // an answer that is a plain value is kept, as the facts do not change during a scan.
             if (args.every(isPlain)) {
-              const at = site.child(`\0c${prop}\0${JSON.stringify(args)}`, () => ({ c: prop, a: args }));
+              const at = site.child(`\0c${prop}${plainArgsKey(args)}`, () => ({ c: prop, a: args }));
               if (at.answer) return this.follow(at.answer.value, at);
               const value = (v as (...a: unknown[]) => unknown).apply(t, args);
               if (isPlain(value)) at.answer = { value };
