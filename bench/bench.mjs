@@ -6,6 +6,8 @@
 //   prodcheck warm       the same command again right after, on the cache the cold run wrote
 //   one file changed     on a copy of the directory (the measured directory is never written):
 //                        one source file gets a new exported line, then prodcheck re-scans it
+//   one file added       then a new source file beside it (one exported constant), re-scanned
+//   one file removed     then that file removed again, re-scanned
 //   prodcheck --jobs 1   one thread, no cache (`--no-cache`)
 //   read+parse floor     ../shared/anchors/parse-floor.mjs: read and parse every file, one thread
 //   two floors at once   two floor processes side by side: how much a second thread gives here
@@ -179,11 +181,14 @@ const copy = join(tmp, 'copy');
 cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
 const changed = join(copy, changeRel);
 const changedOriginal = readFileSync(changed, 'utf8');
+const added = join(dirname(changed), 'prodcheck-bench-added.ts');
 
 const rows = {
   cold: [],
   warm: [],
   changed: [],
+  added: [],
+  removed: [],
   jobs1: [],
   floor: [],
   floorPair: [],
@@ -212,6 +217,10 @@ for (let i = 0; i < runs; i++) {
     writeFileSync(changed, changedOriginal);
     appendFileSync(changed, `\nexport const prodcheckBenchEdit${i} = ${i};\n`);
     rows.changed.push(prodcheck(copy, ['--cache-location', copyCache], 'one file changed'));
+    writeFileSync(added, `export const prodcheckBenchAdded${i} = ${i};\n`);
+    rows.added.push(prodcheck(copy, ['--cache-location', copyCache], 'one file added'));
+    rmSync(added);
+    rows.removed.push(prodcheck(copy, ['--cache-location', copyCache], 'one file removed'));
   }
   if (baselineCli) {
     // Cold too: an empty cache directory of its own each round (a build without the flag: its default).
@@ -256,7 +265,7 @@ for (let i = 0; i < runs; i++) {
 }
 writeFileSync(changed, changedOriginal);
 for (const flag of unsupported) {
-  const rowsOf = flag === '--jobs' ? 'the --jobs 1 row is' : 'the warm and one-file-changed rows are';
+  const rowsOf = flag === '--jobs' ? 'the --jobs 1 row is' : 'the warm and one-file rows are';
   notes.push(`this prodcheck does not know ${flag}: ${rowsOf} skipped${flag === '--cache-location' ? ', cold runs without a cache flag' : ''}`);
 }
 if (!eslintDir) notes.push('ESLint and oxlint rows skipped: give --eslint-dir DIR or set PRODCHECK_ANCHORS_DIR (an installed copy of ../shared/anchors)');
@@ -274,6 +283,8 @@ const table = [
   summary('prodcheck cold', rows.cold),
   summary('prodcheck warm (nothing changed)', rows.warm),
   summary(`prodcheck warm, one file changed`, rows.changed),
+  summary(`prodcheck warm, one file added`, rows.added),
+  summary(`prodcheck warm, one file removed`, rows.removed),
   summary('prodcheck --jobs 1 (no cache)', rows.jobs1),
   summary(`baseline ${baseline} cold`, rows.baseline),
   summary('read+parse floor (process)', rows.floor, { innerMs: median(rows.floor.map((r) => r.innerMs)) }),
@@ -289,6 +300,7 @@ const result = {
   files: { floor: floorInfo.files, prodcheck: report.summary.files, lines: floorInfo.lines, typescript: floorInfo.typescript },
   findings: report.summary.findings,
   changedFile: changeRel,
+  addedFile: relative(copy, added),
   eslintDir: eslintDir ? `${eslintDir} (${eslintDirFrom})` : null,
   eslint: eslintInfo,
   rows: table.map(({ name, ms, all, rssMiB, cpuMs, ratio, cpuRatio, innerMs }) => ({ name, ms: Math.round(ms), runs: all.map(Math.round), rssMiB: Math.round(rssMiB), cpuMs: Math.round(cpuMs), ratioToCold: Number(ratio.toFixed(3)), cpuRatioToCold: Number(cpuRatio.toFixed(3)), ...(innerMs === undefined ? {} : { loopMs: innerMs }) })),
@@ -304,7 +316,7 @@ if (json) {
   const out = [
     `directory: ${dir}${config ? ` (config ${config})` : ''}`,
     `files: ${floorInfo.files} found by the floor (${floorInfo.lines} lines), ${report.summary.files} scanned by prodcheck; ${report.summary.findings} findings; ${runs} rounds, rows interleaved`,
-    `one file changed: ${changeRel} (a line exporting a new constant, on a copy)`,
+    `one file changed: ${changeRel} (a line exporting a new constant, on a copy); one file added beside it, then removed: ${relative(copy, added)}`,
     ...(eslintInfo ? [`ESLint (${eslintDir}, from ${eslintDirFrom}): ${eslintInfo.files} files, ${eslintInfo.messages} messages, ${eslintInfo.fatal} files it could not parse`] : []),
     '',
     `${'row'.padEnd(38)} ${'median'.padStart(9)} ${'/ cold'.padStart(8)} ${'peak RSS'.padStart(9)} ${'CPU'.padStart(9)} ${'/ cold'.padStart(8)}   wall of each run`,
