@@ -41,7 +41,7 @@ function inputSetup(project: ProjectFacts): InputSetup {
 
 function computeSetup(project: ProjectFacts): InputSetup {
   const input = memoOn(repositoryInput, project.repositoryModules, 'mongoRepositoryInput', () => {
-    const evidence = project.repositoryModulesWith('mongoInput').map((m) => m.evidence.mongoInput);
+    const evidence = [...project.repositoryModulesWith('mongoInput').values()].map((m) => m.evidence.mongoInput);
     const parser = evidence.some((e) => e?.queryParser === 'extended') ? 'extended' : evidence.some((e) => e?.queryParser === 'simple') ? 'simple' : null;
     return { parser, sanitized: evidence.some((e) => e?.sanitizeMiddleware) };
   });

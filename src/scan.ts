@@ -59,7 +59,11 @@ export interface ScanOptions {
     files: Readonly<Record<string, FileStamp | null>>;
     /** The repository files' paths (../project/repository-files.ts) that discovery listed then. */
     repository: readonly string[];
-    /** The project's shape then (../project/facts.ts `projectShape`: it reads only inputs, which are unchanged). */
+    /**
+     * The project's shape then (../project/facts.ts `projectShape`): it reads inputs, which are
+     * unchanged, and any tsconfig an `extends` leads to outside the root, which neither this nor a
+     * whole-scan hit tracks.
+     */
     shape?: ProjectShape;
   };
   onProgress?: (progress: { done: number; total: number }) => void;

@@ -177,7 +177,8 @@ export interface ScanLookup {
   hit: ScanEntry | null;
   /**
    * When it does not, but the key, prodcheck's code, every directory and every input are as stored
-   * (only source files' contents can differ): the stored tree (still this tree's snapshot), files and repository files.
+   * (only source files' contents can differ): the stored tree (still this tree's snapshot), files,
+   * repository files and project shape.
    */
   sameTree: Pick<ScanEntry, 'tree' | 'files' | 'repository' | 'shape'> | null;
 }
@@ -221,7 +222,8 @@ export function storedShape(entry: Pick<ScanEntry, 'shape'>): ProjectShape | und
   const s: unknown = entry.shape;
   if (!isObject(s) || !isProblems(s.errors) || !(s.packageJson === null || isPackageInfo(s.packageJson)) || !(s.rootMapping === null || isMapping(s.rootMapping))) return undefined;
   const { workspaces, packageMappings, localPackages } = s;
-  if (!isObject(workspaces) || !isProblems(workspaces.errors) || !isArray(workspaces.packages)) return undefined;
+  // The root package comes first: every file belongs to it when no workspace package holds it.
+  if (!isObject(workspaces) || !isProblems(workspaces.errors) || !isArray(workspaces.packages) || !isObject(workspaces.packages[0]) || workspaces.packages[0].path !== '') return undefined;
   if (!workspaces.packages.every((p) => isObject(p) && typeof p.name === 'string' && typeof p.dir === 'string' && typeof p.path === 'string' && (p.packageJson === null || isPackageInfo(p.packageJson)))) return undefined;
   if (!isArray(packageMappings) || !packageMappings.every((m) => isObject(m) && typeof m.dir === 'string' && isMapping(m.mapping))) return undefined;
   if (!isArray(localPackages) || !localPackages.every((p) => isObject(p) && typeof p.name === 'string' && typeof p.dir === 'string' && isStrings(p.entries))) return undefined;

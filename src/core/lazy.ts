@@ -12,5 +12,5 @@ export function lazyRequire<T>(specifier: string): () => T {
   return () => (loaded ??= require(specifier) as T);
 }
 
-/** globby, an ES module: `require` loads one on Node 20.19 and later (package.json `engines`). */
+/** globby, an ES module: `require` loads one without a flag on Node 20.19+ and 22.12+ (package.json `engines`). */
 export const globby = lazyRequire<typeof import('globby')>('globby');

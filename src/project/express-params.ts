@@ -34,7 +34,7 @@ function resolveReceivers(project: ProjectFacts): Resolved {
   };
   const known = new Map<string, ExpressReceiverKind>();
   const edges: Array<{ from: string; to: string }> = [];
-  for (const m of modules) {
+  for (const m of modules.values()) {
     for (const c of m.evidence.expressParams?.calls ?? []) {
       const target = exportKey(c.module, c.path);
       if (!target) continue;
@@ -58,7 +58,7 @@ function resolveReceivers(project: ProjectFacts): Resolved {
     }
   }
   const hit: Resolved = { byStart: new Map(), files: new Set() };
-  for (const m of modules) {
+  for (const m of modules.values()) {
     for (const p of m.evidence.expressParams?.params ?? []) {
       const kind = known.get(`${m.path}#${p.key}#${p.index}`);
       if (!kind) continue;

@@ -33,13 +33,14 @@ export interface ProjectFacts {
   /** Every module of the repository, also in a package view: imports lead across packages. */
   readonly repositoryModules: ReadonlyMap<string, ModuleFacts>;
   /**
-   * The repository's modules (in `repositoryModules`' order) whose evidence `key` holds anything (a
-   * value, a true flag, a non-empty list: not only the collector's nothing-found defaults). An answer
-   * about the whole repository that reads these instead of every module does not change, and does
-   * not make the files that used it stale in the cache, when a file without such evidence is added
-   * or removed.
+   * The repository's modules (by path, in `repositoryModules`' order) whose evidence `key` holds
+   * anything (a value, a true flag, a non-empty list: not only the collector's nothing-found
+   * defaults). An answer about the whole repository that reads these instead of every module does
+   * not change, and does not make the files that used it stale in the cache, when a file without
+   * such evidence is added or removed. A Map, so that the recorded reads name each module by its
+   * path (a list's positions would not say which module is at each one).
    */
-  repositoryModulesWith(key: keyof ModuleEvidence): readonly ModuleFacts[];
+  repositoryModulesWith(key: keyof ModuleEvidence): ReadonlyMap<string, ModuleFacts>;
   /**
    * Test files that no file outside the tests imports, directly or not (absolute, sorted): left out
    * of `modules` (the scan does not parse them). Their roles come from their paths.
@@ -318,12 +319,12 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
     modules,
     repositoryModules: modules,
     repositoryModulesWith(key) {
-      let list = withEvidence.get(key);
-      if (!list) {
-        list = [...modules.values()].filter((m) => holdsAnything(m.evidence[key]));
-        withEvidence.set(key, list);
+      let found = withEvidence.get(key);
+      if (!found) {
+        found = new Map([...modules].filter(([, m]) => holdsAnything(m.evidence[key])));
+        withEvidence.set(key, found);
       }
-      return list;
+      return found;
     },
     unusedTests: unusedTests.map((f) => f.path),
     entryPoints,
@@ -408,7 +409,7 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
         .filter((f) => f.kind === 'dockerfile' && f.text !== null)
         .map((f) => ({ relPath: f.relPath, dockerfile: parseDockerfile(f.text ?? '') }))),
   };
-  const withEvidence = new Map<keyof ModuleEvidence, ModuleFacts[]>();
+  const withEvidence = new Map<keyof ModuleEvidence, Map<string, ModuleFacts>>();
   const views = new Map<WorkspacePackage, ProjectFacts>();
   let byPackage: Map<WorkspacePackage, PackageFiles> | undefined;
   const packageByDir = new Map<string, WorkspacePackage>();

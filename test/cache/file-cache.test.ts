@@ -159,6 +159,44 @@ describe('per-file cache', () => {
     expect(await scan()).toMatchObject({ stats: { checked: 1 }, files: ['src/routes/orders.ts'] });
   }, 120_000);
 
+  it('sees an answer about every module change when modules with such evidence are swapped, not only added', async () => {
+    // Express 5 parses query strings simply; a file setting the extended parser makes the query
+    // reach Mongo as an object. The setting files are named so that the answer reaches them first.
+    const parser = (mode: string) => ["import express from 'express';", '', 'export const app = express();', `app.set('query parser', '${mode}');`, ''].join('\n');
+    const root = writeProject({
+      'package.json': JSON.stringify({ name: 'orders-api', dependencies: { express: '^5.1.0', mongoose: '^8.9.0' } }),
+      'src/models/order.model.ts': ["import { Schema, model } from 'mongoose';", '', "export const Order = model('Order', new Schema({ status: String }));", ''].join('\n'),
+      'src/routes/orders.ts': [
+        "import { Router } from 'express';",
+        "import { Order } from '../models/order.model';",
+        '',
+        'export const orders = Router();',
+        "orders.get('/orders', async (req, res) => {",
+        '  res.json(await Order.find({ status: req.query.status }).lean());',
+        '});',
+        '',
+      ].join('\n'),
+      'src/z1.ts': parser('extended'),
+      'src/z2.ts': parser('simple'),
+    });
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const scan = () => perFileScan(root, cache, 'no-nosql-injection');
+    expect((await scan()).files).toEqual(['src/routes/orders.ts']);
+    // The module that set the extended parser goes, one setting the simple one comes: the modules
+    // with such evidence are as many as before, at the same places in their order.
+    rmSync(join(root, 'src/z1.ts'));
+    writeFileSync(join(root, 'src/z3.ts'), parser('simple'));
+    expect(await scan()).toMatchObject({ stats: { checked: 2 }, files: [] });
+    // And with no file added or removed: the extended setting moves from one module to another.
+    writeFileSync(join(root, 'src/z2.ts'), parser('extended'));
+    expect((await scan()).files).toEqual(['src/routes/orders.ts']);
+    writeFileSync(join(root, 'src/z2.ts'), "export const app = 'configured elsewhere';\n");
+    writeFileSync(join(root, 'src/z3.ts'), parser('extended'));
+    expect((await scan()).files).toEqual(['src/routes/orders.ts']);
+    writeFileSync(join(root, 'src/z3.ts'), parser('simple'));
+    expect((await scan()).files).toEqual([]);
+  }, 120_000);
+
   it('after a change to sources only, reuses the stored file list and reads only the changed files up front', async () => {
     const root = writeProject(project);
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
@@ -248,6 +286,14 @@ describe('per-file cache', () => {
     expect(again.stats).toMatchObject({ scan: 'miss', listed: false });
     expect(again.stats.shapeReused).toBeUndefined();
     expect(again.packages).toEqual(['shop', '@shop/billing', '@shop/orders']);
+    // Nor one without the root package first.
+    const rootless = JSON.parse(readFileSync(entry, 'utf8')) as { shape: { workspaces: { packages: unknown[] } } };
+    rootless.shape.workspaces.packages = [];
+    writeFileSync(entry, JSON.stringify(rootless));
+    writeFileSync(audit, `${readFileSync(audit, 'utf8')}// nor longer than a line\n`);
+    const rootlessScan = await scan();
+    expect(rootlessScan.stats.shapeReused).toBeUndefined();
+    expect(rootlessScan.packages).toEqual(['shop', '@shop/billing', '@shop/orders']);
     // A workspace's package.json is an input: changing it is not a change to sources only.
     writeFileSync(join(root, 'services/billing/package.json'), JSON.stringify({ name: '@shop/invoicing' }));
     const renamed = await scan();

@@ -186,24 +186,34 @@ describe('server entry points', () => {
 });
 
 describe('modules with evidence', () => {
-  it('lists, in the modules\' order and in every package view, the modules whose evidence holds anything', () => {
+  it('maps, by path, in the modules\' order and in every package view, the modules whose evidence holds anything', () => {
     const { root, facts } = factsOf({
-      'package.json': JSON.stringify({ name: 'orders-api', dependencies: { express: '^4.19.2', 'express-mongo-sanitize': '^2.2.0' } }),
-      'src/app.ts': "import express from 'express';\n\nexport const app = express();\napp.set('query parser', 'simple');\n",
-      'src/security.ts': "import mongoSanitize from 'express-mongo-sanitize';\nimport { app } from './app';\n\napp.use(mongoSanitize());\n",
-      'src/health.ts': "export const health = () => ({ status: 'ok' });\n",
+      'package.json': JSON.stringify({ name: 'shop', private: true, workspaces: ['services/*'] }),
+      'services/orders/package.json': JSON.stringify({ name: '@shop/orders', dependencies: { express: '^4.19.2', 'express-mongo-sanitize': '^2.2.0' } }),
+      'services/orders/src/app.ts': "import express from 'express';\n\nexport const app = express();\napp.set('query parser', 'simple');\n",
+      'services/orders/src/security.ts': "import mongoSanitize from 'express-mongo-sanitize';\nimport { app } from './app';\n\napp.use(mongoSanitize());\n",
+      'services/orders/src/health.ts': "export const health = () => ({ status: 'ok' });\n",
       // Names the setting in a comment only: its evidence is the collector's nothing-found default.
-      'src/docs.ts': "// app.set('query parser', …) is made in app.ts\nexport const docs = '/docs';\n",
+      'services/orders/src/docs.ts': "// app.set('query parser', …) is made in app.ts\nexport const docs = '/docs';\n",
+      'services/billing/package.json': JSON.stringify({ name: '@shop/billing', dependencies: { express: '^4.19.2' } }),
+      'services/billing/src/routes.js': "export function invoiceRoutes(router) {\n  router.get('/invoices', (_req, res) => res.json([]));\n}\n",
+      'services/billing/src/server.ts': "import express from 'express';\nimport { invoiceRoutes } from './routes';\n\nconst router = express.Router();\ninvoiceRoutes(router);\nexpress().use(router).listen(3001);\n",
     });
-    const paths = (key: 'mongoInput' | 'expressParams') => facts.repositoryModulesWith(key).map((m) => m.path.slice(root.length + 1));
-    expect(paths('mongoInput')).toEqual(['src/app.ts', 'src/security.ts']);
-    expect(facts.repositoryModulesWith('mongoInput').map((m) => m.evidence.mongoInput)).toEqual([
+    const paths = (found: ReadonlyMap<string, unknown>) => [...found.keys()].map((p) => p.slice(root.length + 1));
+    const mongo = facts.repositoryModulesWith('mongoInput');
+    expect(paths(mongo)).toEqual(['services/orders/src/app.ts', 'services/orders/src/security.ts']);
+    expect([...mongo.values()].map((m) => m.evidence.mongoInput)).toEqual([
       { queryParser: 'simple', sanitizeMiddleware: false },
       { queryParser: null, sanitizeMiddleware: true },
     ]);
-    expect(paths('expressParams')).toEqual([]);
-    // Asked twice, the same list.
-    expect(facts.repositoryModulesWith('mongoInput')).toBe(facts.repositoryModulesWith('mongoInput'));
-    expect(facts.packageView(facts.packages[0] as (typeof facts.packages)[number]).repositoryModulesWith('mongoInput')).toBe(facts.repositoryModulesWith('mongoInput'));
+    // The billing server passes a Router to another file's function, which registers routes on it.
+    expect(paths(facts.repositoryModulesWith('expressParams'))).toEqual(['services/billing/src/routes.js', 'services/billing/src/server.ts']);
+    // Asked again, or from a package's view, the same answer (about the whole repository).
+    expect(facts.repositoryModulesWith('mongoInput')).toBe(mongo);
+    const billing = facts.packages.find((p) => p.name === '@shop/billing');
+    expect(billing).toBeDefined();
+    const view = facts.packageView(billing as (typeof facts.packages)[number]);
+    expect(view).not.toBe(facts);
+    expect(view.repositoryModulesWith('mongoInput')).toBe(mongo);
   });
 });
