@@ -59,13 +59,19 @@ export interface ScanOptions {
     files: Readonly<Record<string, FileStamp | null>>;
     /** The repository files' paths (../project/repository-files.ts) that discovery listed then. */
     repository: readonly string[];
-    /**
-     * The project's shape then (../project/facts.ts `projectShape`): it reads inputs, which are
-     * unchanged, and any tsconfig an `extends` leads to outside the root, which neither this nor a
-     * whole-scan hit tracks.
-     */
-    shape?: ProjectShape;
   };
+  /**
+   * A previous scan's stamps of the source files (by relative path), whatever changed since: a file
+   * whose size and modification time are as stamped is not read up front (its stamp, hash and skip
+   * hold), also when discovery lists the tree again.
+   */
+  stamps?: Readonly<Record<string, FileStamp | null>>;
+  /**
+   * The project's shape as a previous scan read it (../project/facts.ts `projectShape`), given when
+   * every input it reads is unchanged (none added or removed) — except a tsconfig an `extends` leads
+   * to outside the root, which neither this nor a whole-scan hit tracks.
+   */
+  shape?: ProjectShape;
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
@@ -91,7 +97,7 @@ export interface ScanStats {
   read: number;
   /** Discovery walked the tree (false: the previous scan's lists held). */
   listed: boolean;
-  /** The project's shape was the stored one (`known.shape`: no package.json, workspace or tsconfig read for it). */
+  /** The project's shape was the stored one (`shape`: no package.json, workspace or tsconfig read for it). */
   shapeReused?: boolean;
   /** Request reach was taken from the cache (no syntax tree walked for it). */
   reachReused?: boolean;
@@ -133,7 +139,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     (done, n) => {
       options.onProgress?.({ done: Math.floor(done / 4), total: n });
     },
-    options.known?.files,
+    options.known?.files ?? options.stamps,
     listed?.sources,
   );
   const { relPaths } = read;
@@ -233,8 +239,8 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     for (const problem of typesConfig?.problems ?? []) errors.push({ file: 'tsconfig.json', message: problem });
 
     // Module facts: a cached file's hold while each specifier it resolved still resolves the same way.
-    shape = options.known?.shape ?? projectShape({ root, ignores: config.ignores });
-    if (options.known?.shape) stats.shapeReused = true;
+    shape = options.shape ?? projectShape({ root, ignores: config.ignores });
+    if (options.shape) stats.shapeReused = true;
     /** Module facts by file, with the cached entry they were read from (when reused). */
     const modules = new Map<string, BuiltModule & { from?: FileEntry }>();
     /** Module facts taken from the cache: the same as when the cached reads were recorded (a function of the file's content and resolutions). */

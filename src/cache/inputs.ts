@@ -73,8 +73,12 @@ function gitignoresAbove(root: string): string[] {
   }
 }
 
-/** Walks the tree once: directories' times and the input files' stamps. Taken before the scan reads anything. */
-export function snapshotTree(root: string): TreeSnapshot {
+/**
+ * Walks the tree once: directories' times and the input files' stamps. Taken before the scan reads
+ * anything. `previous`: a former snapshot's inputs, whose stamps stand for the files whose size and
+ * time are unchanged (those are not read again).
+ */
+export function snapshotTree(root: string, previous?: Readonly<Record<string, FileStamp>>): TreeSnapshot {
   const snapshot: TreeSnapshot = { dirs: {}, inputs: {}, above: {} };
   const walk = (abs: string, rel: string): void => {
     const mtime = mtimeOf(abs);
@@ -91,7 +95,8 @@ export function snapshotTree(root: string): TreeSnapshot {
       if (e.isDirectory()) {
         if (!PRUNED.has(e.name)) walk(join(abs, e.name), childRel);
       } else if (isScanInput(e.name)) {
-        const stamp = stampFile(join(abs, e.name));
+        const before = previous?.[childRel];
+        const stamp = before && sameSizeAndTime(join(abs, e.name), before) ? before : stampFile(join(abs, e.name));
         if (stamp) snapshot.inputs[childRel] = stamp;
       }
     }
@@ -99,6 +104,27 @@ export function snapshotTree(root: string): TreeSnapshot {
   walk(root, '');
   for (const path of gitignoresAbove(root)) snapshot.above[path] = mtimeOf(path);
   return snapshot;
+}
+
+/** The file is a file of the size and modification time of its stamp. */
+function sameSizeAndTime(path: string, stamp: FileStamp): boolean {
+  try {
+    const stat = statSync(path);
+    return stat.isFile() && stat.size === stamp.size && stat.mtimeMs === stamp.mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+/** Both snapshots hold the same input files with the same contents (none added, removed or changed). */
+export function sameInputs(a: Readonly<Record<string, FileStamp>>, b: Readonly<Record<string, FileStamp>>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((rel) => {
+    const x = a[rel] as FileStamp;
+    const y = b[rel];
+    return y !== undefined && x.hash !== null && x.hash === y.hash && x.size === y.size;
+  });
 }
 
 /** Whether a file still has the content its stamp records: same size and time, else the same hash. */

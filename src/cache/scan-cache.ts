@@ -181,11 +181,17 @@ export interface ScanLookup {
    * repository files and project shape.
    */
   sameTree: Pick<ScanEntry, 'tree' | 'files' | 'repository' | 'shape'> | null;
+  /**
+   * The stored entry when its key and prodcheck's code are this scan's, whatever changed on disk
+   * since: its stamps stand for the files whose size and time are unchanged, and its project shape
+   * while the inputs are all the same.
+   */
+  previous: Pick<ScanEntry, 'tree' | 'files' | 'shape'> | null;
 }
 
 /** The stored entry when it still holds for this scan (with a note when the file was unusable, not merely out of date). */
 export function lookupScanEntry(dir: string, key: ScanKeyInput, note: Note): ScanLookup {
-  const none: ScanLookup = { hit: null, sameTree: null };
+  const none: ScanLookup = { hit: null, sameTree: null, previous: null };
   const path = join(dir, SCAN_ENTRY);
   const value = readCacheFile(path, note);
   if (value === undefined) return none;
@@ -195,12 +201,12 @@ export function lookupScanEntry(dir: string, key: ScanKeyInput, note: Note): Sca
   }
   if (value.code !== codeFingerprint() || !sameKey(value.key, key)) return none;
   try {
-    if (!treeUnchanged(key.root, value.tree)) return none;
-    for (const [rel, stamp] of Object.entries(value.files)) if (!unchanged(join(key.root, rel), stamp)) return { hit: null, sameTree: value };
+    if (!treeUnchanged(key.root, value.tree)) return { ...none, previous: value };
+    for (const [rel, stamp] of Object.entries(value.files)) if (!unchanged(join(key.root, rel), stamp)) return { hit: null, sameTree: value, previous: value };
   } catch {
     return none;
   }
-  return { hit: value, sameTree: null };
+  return { hit: value, sameTree: null, previous: null };
 }
 
 const isPackageInfo = (v: unknown): v is PackageInfo =>

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cacheDirectory, type Env } from '../cache/location.js';
-import { snapshotTree } from '../cache/inputs.js';
+import { sameInputs, snapshotTree } from '../cache/inputs.js';
 import { lookupScanEntry, storedShape, writeScanEntry, type Note, type RuleMeta, type ScanEntry, type ScanKeyInput } from '../cache/scan-cache.js';
 import { hashBytes, normaliseText, readSource } from '../core/files.js';
 import { redactRange } from '../core/secrets.js';
@@ -109,12 +109,16 @@ export async function cachedScan(given: CachedScanOptions): Promise<CachedScan> 
   // sources changed, the stored snapshot was just found to be this tree's, and the stored file list
   // is what discovery would find.
   const known = found?.sameTree ?? null;
-  const shape = known ? storedShape(known) : undefined;
-  const tree = dir ? (known?.tree ?? snapshotTree(root)) : null;
+  const previous = found?.previous ?? null;
+  const tree = dir ? (known?.tree ?? snapshotTree(root, previous?.tree.inputs)) : null;
+  // The project's shape is read from inputs alone (package.json files, tsconfigs, the workspace
+  // files): while they are all as stored, none added or removed, the stored one stands, also when
+  // source files were added or removed.
+  const shape = previous && tree && sameInputs(previous.tree.inputs, tree.inputs) ? storedShape(previous) : undefined;
   const [{ loadConfig }, { scanWithSources }, registry] = await Promise.all([import('../config/load.js'), import('../scan.js'), import('../../rules/index.js')]);
   const config = loadConfig({ root: options.root, ...(options.configFile !== undefined ? { configFile: options.configFile } : {}) });
   options.beforeScan();
-  const scanned = await scanWithSources({ root: options.root, config, types: options.types, jobs: options.jobs, ...(dir ? { cacheDir: dir, note: options.note } : {}), ...(known ? { known: { files: known.files, repository: known.repository, ...(shape ? { shape } : {}) } } : {}), ...(options.parallelMinFiles !== undefined ? { parallelMinFiles: options.parallelMinFiles } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const scanned = await scanWithSources({ root: options.root, config, types: options.types, jobs: options.jobs, ...(dir ? { cacheDir: dir, note: options.note } : {}), ...(known ? { known: { files: known.files, repository: known.repository } } : {}), ...(previous ? { stamps: previous.files } : {}), ...(shape ? { shape } : {}), ...(options.parallelMinFiles !== undefined ? { parallelMinFiles: options.parallelMinFiles } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   if (dir && tree) {
     writeScanEntry(
       dir,

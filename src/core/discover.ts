@@ -63,10 +63,11 @@ export interface ReadSources {
 
 /**
  * Discover and read every source file of a project (no parsing). `known`: a previous scan's
- * discovered files with their stamps, given when no directory, input or configuration changed
- * since (so discovery would find the same files): the tree is not walked again, and a file whose
- * size and modification time are as stamped is not read now (its stamp, hash and skip hold).
- * `listed`: the discovered files, when the caller walked the tree already.
+ * discovered files with their stamps: a file whose size and modification time are as stamped is
+ * not read now (its stamp, hash and skip hold). `listed`: the discovered files, when the caller
+ * walked the tree already; without it, `known`'s files are the list (given so when no directory,
+ * input or configuration changed since: discovery would find the same files), else the tree is
+ * walked.
  */
 export function readSources(
   root: string,
@@ -75,7 +76,7 @@ export function readSources(
   known?: Readonly<Record<string, FileStamp | null>>,
   listed?: readonly string[],
 ): ReadSources {
-  const relPaths = known ? Object.keys(known).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) : listed ? [...listed] : discoverFiles(root, ignores);
+  const relPaths = listed ? [...listed] : known ? Object.keys(known).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) : discoverFiles(root, ignores);
   const sources = new Map<string, string>();
   const later = new Set<string>();
   const out: ReadSources = {

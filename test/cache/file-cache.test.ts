@@ -1,6 +1,6 @@
 // The per-file cache (src/cache/file-cache.ts, src/cache/record.ts): after a change, only what must
 // be re-checked is, and the report always equals an uncached scan's.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -223,12 +223,17 @@ describe('per-file cache', () => {
     // The pretty report's code frames read the unchanged files they show.
     writeFileSync(join(root, 'src/audit.ts'), project['src/audit.ts'].replace('export function', 'export async function'));
     expect(await both('pretty')).toMatchObject({ scan: 'miss', read: 1 });
-    // A file added to an existing directory changes that directory: discovery runs again.
+    // A file added to an existing directory changes that directory: discovery runs again, and reads
+    // only the files whose size or time differ from the stored stamps (the new one).
     writeFileSync(join(root, 'src/reports/yearly.ts'), "import { recordAudit } from '../audit';\n\nexport function yearly() {\n  recordAudit({ action: 'yearly', id: '-' });\n}\n");
-    expect(await both('json')).toMatchObject({ scan: 'miss', read: files + 1 });
+    expect(await both('json')).toMatchObject({ scan: 'miss', read: 1, listed: true });
+    // A file removed, and one changed with it: the changed one is read.
+    rmSync(join(root, 'src/reports/yearly.ts'));
+    writeFileSync(join(root, 'src/audit.ts'), project['src/audit.ts']);
+    expect(await both('json')).toMatchObject({ scan: 'miss', read: 1, listed: true, checked: 2 });
   }, 120_000);
 
-  it('after a change to sources only, takes the project shape (workspace packages, path mappings) from the whole-scan entry', async () => {
+  it('takes the project shape (workspace packages, path mappings) from the whole-scan entry while the inputs it is read from are unchanged', async () => {
     const root = writeProject({
       'package.json': JSON.stringify({ name: 'shop', private: true, workspaces: ['services/*'] }),
       'services/orders/package.json': JSON.stringify({ name: '@shop/orders', dependencies: { express: '^4.21.0' } }),
@@ -294,12 +299,28 @@ describe('per-file cache', () => {
     const rootlessScan = await scan();
     expect(rootlessScan.stats.shapeReused).toBeUndefined();
     expect(rootlessScan.packages).toEqual(['shop', '@shop/billing', '@shop/orders']);
+    // A source file added: the tree is listed again, but the inputs are as they were.
+    writeFileSync(join(root, 'services/billing/src/tax.ts'), 'export const vatRate = 0.2;\n');
+    const added = await scan();
+    expect(added.stats).toMatchObject({ listed: true, shapeReused: true, checked: 1 });
     // A workspace's package.json is an input: changing it is not a change to sources only.
     writeFileSync(join(root, 'services/billing/package.json'), JSON.stringify({ name: '@shop/invoicing' }));
     const renamed = await scan();
     expect(renamed.stats.listed).toBe(true);
     expect(renamed.stats.shapeReused).toBeUndefined();
     expect(renamed.packages).toEqual(['shop', '@shop/invoicing', '@shop/orders']);
+    // Nor is one added: a new workspace package, with a source file of its own.
+    mkdirSync(join(root, 'services/shipping'));
+    writeFileSync(join(root, 'services/shipping/package.json'), JSON.stringify({ name: '@shop/shipping' }));
+    writeFileSync(join(root, 'services/shipping/index.ts'), 'export const carriers = ["dhl"];\n');
+    const more = await scan();
+    expect(more.stats.shapeReused).toBeUndefined();
+    expect(more.packages).toEqual(['shop', '@shop/invoicing', '@shop/orders', '@shop/shipping']);
+    // Nor one removed.
+    rmSync(join(root, 'services/shipping/package.json'));
+    const fewer = await scan();
+    expect(fewer.stats.shapeReused).toBeUndefined();
+    expect(fewer.packages).toEqual(['shop', '@shop/invoicing', '@shop/orders']);
   }, 120_000);
 
   it('reuses request reach while the files it walked are unchanged, and walks again only the work of changed files', async () => {

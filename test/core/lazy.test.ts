@@ -54,7 +54,7 @@ describe('dependencies only some projects need', () => {
 });
 
 describe('a scan after a change to sources only', () => {
-  it('loads neither globby nor yaml (the bundled CLI): the file lists and the project shape are the cache\'s', () => {
+  it('loads neither globby nor yaml (the bundled CLI): the file lists and the project shape are the cache\'s; a file added loads globby only', () => {
     const bin = bundledCli();
     const dir = mkdtempSync(join(tmpdir(), 'prodcheck-lazy-'));
     cpSync(fixtureProject('orders-service'), dir, { recursive: true });
@@ -71,8 +71,13 @@ describe('a scan after a change to sources only', () => {
     expect(scan()).toEqual({ status: 0, loaded: 'globby,yaml', listed: true, shapeReused: false, checked: 15 });
     appendFileSync(join(dir, 'src/config.ts'), '\n// read once at start-up\n');
     expect(scan()).toEqual({ status: 0, loaded: '', listed: false, shapeReused: true, checked: 1 });
-    // A file added: the tree is listed again, and the project read again.
+    // A file added: the tree is listed again (globby), but the inputs the project shape is read
+    // from are as they were (no yaml).
     writeFileSync(join(dir, 'src/version.ts'), "export const version = '1.4.0';\n");
+    expect(scan()).toMatchObject({ status: 0, loaded: 'globby', listed: true, shapeReused: true });
+    // An input changed: the project is read again.
+    writeFileSync(join(dir, 'pnpm-workspace.yaml'), 'packages:\n  - "packages/*"\n  - "services/*"\n');
+    appendFileSync(join(dir, 'src/config.ts'), '// and logged at start-up\n');
     expect(scan()).toMatchObject({ status: 0, loaded: 'globby,yaml', listed: true, shapeReused: false });
   }, 120_000);
 });
