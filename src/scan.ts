@@ -68,8 +68,8 @@ export interface ScanOptions {
   stamps?: Readonly<Record<string, FileStamp | null>>;
   /**
    * The project's shape as a previous scan read it (../project/facts.ts `projectShape`), given when
-   * every input it reads is unchanged (none added or removed) — except a tsconfig an `extends` leads
-   * to outside the root, which neither this nor a whole-scan hit tracks.
+   * every input it reads is unchanged (none added or removed), and it read no file outside them (a
+   * tsconfig an `extends` leads to out of the root or into node_modules: `untracked`).
    */
   shape?: ProjectShape;
   onProgress?: (progress: { done: number; total: number }) => void;
@@ -83,7 +83,7 @@ export interface ScanResult {
   stamps: ReadonlyMap<string, FileStamp | null>;
   /** The repository files' paths (../project/repository-files.ts), as discovered. */
   repository: readonly string[];
-  /** The project's shape (packages, path mappings), for a later scan that finds only sources changed. */
+  /** The project's shape (packages, path mappings), for a later scan that finds its inputs unchanged. */
   shape: ProjectShape;
   /** Secret ranges masked in `source` (see ../core/secrets.ts `redactSources`), for a cached report's code frames. */
   redactions: ReadonlyArray<{ file: string; start: number; end: number }>;

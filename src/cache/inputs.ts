@@ -6,7 +6,7 @@
 // added anywhere, or a change to any input, is seen without globbing the repository again.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { hashBytes, type FileStamp } from '../core/files.js';
+import { hashBytes, sameStat, stampOf, type FileStamp } from '../core/files.js';
 
 /** Directories never looked into: dependencies and git's own store. */
 const PRUNED = new Set(['node_modules', '.git']);
@@ -49,7 +49,7 @@ export function stampFile(path: string): FileStamp | null {
   try {
     const stat = statSync(path);
     if (!stat.isFile()) return null;
-    return { size: stat.size, mtimeMs: stat.mtimeMs, hash: hashBytes(readFileSync(path)) };
+    return stampOf(stat, hashBytes(readFileSync(path)));
   } catch {
     return null;
   }
@@ -75,8 +75,8 @@ function gitignoresAbove(root: string): string[] {
 
 /**
  * Walks the tree once: directories' times and the input files' stamps. Taken before the scan reads
- * anything. `previous`: a former snapshot's inputs, whose stamps stand for the files whose size and
- * time are unchanged (those are not read again).
+ * anything. `previous`: a former snapshot's inputs, whose stamps stand for the files that are the
+ * same files, unchanged (size, times and inode: those are not read again).
  */
 export function snapshotTree(root: string, previous?: Readonly<Record<string, FileStamp>>): TreeSnapshot {
   const snapshot: TreeSnapshot = { dirs: {}, inputs: {}, above: {} };
@@ -96,7 +96,7 @@ export function snapshotTree(root: string, previous?: Readonly<Record<string, Fi
         if (!PRUNED.has(e.name)) walk(join(abs, e.name), childRel);
       } else if (isScanInput(e.name)) {
         const before = previous?.[childRel];
-        const stamp = before && sameSizeAndTime(join(abs, e.name), before) ? before : stampFile(join(abs, e.name));
+        const stamp = before && sameFile(join(abs, e.name), before) ? before : stampFile(join(abs, e.name));
         if (stamp) snapshot.inputs[childRel] = stamp;
       }
     }
@@ -106,28 +106,31 @@ export function snapshotTree(root: string, previous?: Readonly<Record<string, Fi
   return snapshot;
 }
 
-/** The file is a file of the size and modification time of its stamp. */
-function sameSizeAndTime(path: string, stamp: FileStamp): boolean {
+/** The file is the one stamped, unchanged (see ../core/files.ts `sameStat`). */
+function sameFile(path: string, stamp: FileStamp): boolean {
   try {
     const stat = statSync(path);
-    return stat.isFile() && stat.size === stamp.size && stat.mtimeMs === stamp.mtimeMs;
+    return stat.isFile() && sameStat(stat, stamp);
   } catch {
     return false;
   }
 }
 
-/** Both snapshots hold the same input files with the same contents (none added, removed or changed). */
+/**
+ * Both snapshots hold the same input files with the same contents (none added, removed or changed):
+ * by their hashes, which `snapshotTree` takes from a former snapshot only for the same files unchanged.
+ */
 export function sameInputs(a: Readonly<Record<string, FileStamp>>, b: Readonly<Record<string, FileStamp>>): boolean {
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
   return keys.every((rel) => {
-    const x = a[rel] as FileStamp;
+    const x = a[rel];
     const y = b[rel];
-    return y !== undefined && x.hash !== null && x.hash === y.hash && x.size === y.size;
+    return !!x && !!y && typeof x.hash === 'string' && x.hash === y.hash && x.size === y.size;
   });
 }
 
-/** Whether a file still has the content its stamp records: same size and time, else the same hash. */
+/** Whether a file still has the content its stamp records: the same file unchanged (`sameStat`), else the same hash. */
 export function unchanged(path: string, stamp: FileStamp | null): boolean {
   if (stamp === null) return false;
   let stat;
@@ -136,7 +139,7 @@ export function unchanged(path: string, stamp: FileStamp | null): boolean {
   } catch {
     return false;
   }
-  if (stat.size === stamp.size && stat.mtimeMs === stamp.mtimeMs) return true;
+  if (sameStat(stat, stamp)) return true;
   if (stamp.hash === null || stat.size !== stamp.size) return false;
   try {
     return hashBytes(readFileSync(path)) === stamp.hash;

@@ -62,6 +62,9 @@ function sameKey(a: ScanKeyInput, b: ScanKeyInput): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** A file's stamp (../core/files.ts `FileStamp`), as far as comparing it reads it. */
+const isStamp = (v: unknown): boolean => isObject(v) && typeof v.size === 'number' && typeof v.mtimeMs === 'number' && isStringOrNull(v.hash);
+
 function isEntry(value: unknown): value is ScanEntry {
   if (!value || typeof value !== 'object') return false;
   const e = value as Partial<ScanEntry>;
@@ -70,10 +73,11 @@ function isEntry(value: unknown): value is ScanEntry {
     typeof e.version === 'string' &&
     typeof e.code === 'string' &&
     !!e.key &&
-    !!e.tree &&
-    typeof e.tree.dirs === 'object' &&
-    typeof e.tree.inputs === 'object' &&
-    typeof e.tree.above === 'object' &&
+    isObject(e.tree) &&
+    isObject(e.tree.dirs) &&
+    isObject(e.tree.inputs) &&
+    Object.values(e.tree.inputs).every(isStamp) &&
+    isObject(e.tree.above) &&
     !!e.files &&
     typeof e.files === 'object' &&
     Array.isArray(e.repository) &&
@@ -223,7 +227,10 @@ const isPackageInfo = (v: unknown): v is PackageInfo =>
 const isMapping = (v: unknown): v is PathMapping =>
   isObject(v) && typeof v.baseDir === 'string' && isStringOrNull(v.baseUrl) && isArray(v.paths) && v.paths.every((p) => isObject(p) && typeof p.pattern === 'string' && isStrings(p.targets));
 
-/** A stored entry's project shape, when it has the shape's shape down to each field (else the scan reads the project again). */
+/**
+ * A stored entry's project shape, when it has the shape's shape down to each field and was read
+ * from inputs alone (else the scan reads the project again).
+ */
 export function storedShape(entry: Pick<ScanEntry, 'shape'>): ProjectShape | undefined {
   const s: unknown = entry.shape;
   if (!isObject(s) || !isProblems(s.errors) || !(s.packageJson === null || isPackageInfo(s.packageJson)) || !(s.rootMapping === null || isMapping(s.rootMapping))) return undefined;
@@ -233,6 +240,8 @@ export function storedShape(entry: Pick<ScanEntry, 'shape'>): ProjectShape | und
   if (!workspaces.packages.every((p) => isObject(p) && typeof p.name === 'string' && typeof p.dir === 'string' && typeof p.path === 'string' && (p.packageJson === null || isPackageInfo(p.packageJson)))) return undefined;
   if (!isArray(packageMappings) || !packageMappings.every((m) => isObject(m) && typeof m.dir === 'string' && isMapping(m.mapping))) return undefined;
   if (!isArray(localPackages) || !localPackages.every((p) => isObject(p) && typeof p.name === 'string' && typeof p.dir === 'string' && isStrings(p.entries))) return undefined;
+  // Read from files no snapshot watches (a tsconfig `extends` out of the root or into node_modules): read again.
+  if (!isStrings(s.untracked) || s.untracked.length > 0) return undefined;
   return s as unknown as ProjectShape;
 }
 

@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ts } from 'ts-morph';
-import { BUILTIN_IGNORES, SOURCE_GLOB, normaliseText, readSource, type FileStamp } from './files.js';
+import { BUILTIN_IGNORES, SOURCE_GLOB, normaliseText, readSource, sameStat, type FileStamp } from './files.js';
 import { parseText } from './parse.js';
 import { walkLists, type WalkList } from './walk.js';
 import { globby } from './lazy.js';
@@ -97,7 +97,7 @@ export function readSources(
   };
   relPaths.forEach((relPath, i) => {
     const previous = known?.[relPath];
-    const same = previous && previous.hash !== null && sameTimes(join(root, relPath), previous);
+    const same = previous && typeof previous.hash === 'string' && sameFile(join(root, relPath), previous);
     if (same) {
       out.stamps.set(relPath, previous);
       if (previous.skipped !== undefined) out.errors.push({ file: relPath, message: previous.skipped });
@@ -119,11 +119,10 @@ export function readSources(
   return out;
 }
 
-/** The file has the size and modification time of its stamp. */
-function sameTimes(path: string, stamp: FileStamp): boolean {
+/** The file is the one stamped, unchanged (see ./files.ts `sameStat`). */
+function sameFile(path: string, stamp: FileStamp): boolean {
   try {
-    const stat = statSync(path);
-    return stat.size === stamp.size && stat.mtimeMs === stamp.mtimeMs;
+    return sameStat(statSync(path), stamp);
   } catch {
     return false;
   }

@@ -2,7 +2,7 @@
 // (too large, binary and minified files are skipped with a reason). This module loads neither
 // TypeScript nor the globber: the CLI's cache check reads sources through it.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 export const SOURCE_GLOB = '**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}';
@@ -39,9 +39,29 @@ export const MAX_LINE_LENGTH = 5000;
 export interface FileStamp {
   size: number;
   mtimeMs: number;
+  /**
+   * The file's inode and its change time: another file renamed onto this path, or one written with
+   * its modification time kept (`cp -p`, `touch -r`), has another of either, even at the same size
+   * and modification time.
+   */
+  ino: number;
+  ctimeMs: number;
   hash: string | null;
   /** Why the file was not read as a source (too large, binary, minified), when it was not. */
   skipped?: string;
+}
+
+/** A stamp of the file `stat` describes (its content's hash: null until read). */
+export function stampOf(stat: Stats, hash: string | null): FileStamp {
+  return { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, ctimeMs: stat.ctimeMs, hash };
+}
+
+/**
+ * The file `stat` describes is the one stamped, unchanged since: the same size, modification time,
+ * inode and change time (the cache takes its stamped hash for its content then, without reading it).
+ */
+export function sameStat(stat: Stats, stamp: FileStamp): boolean {
+  return stat.size === stamp.size && stat.mtimeMs === stamp.mtimeMs && stat.ino === stamp.ino && stat.ctimeMs === stamp.ctimeMs;
 }
 
 export type ReadResult = ({ text: string } | { skipped: string }) & { stamp: FileStamp | null };
@@ -102,7 +122,7 @@ function readSourceFile(path: string): ReadResult {
   let stamp: FileStamp | null = null;
   try {
     const stat = statSync(path);
-    stamp = { size: stat.size, mtimeMs: stat.mtimeMs, hash: null };
+    stamp = stampOf(stat, null);
     const size = stat.size;
     if (size > MAX_FILE_BYTES) return { skipped: `skipped: ${Math.round(size / 1024)} KiB is larger than the ${MAX_FILE_BYTES / 1024} KiB limit for source files`, stamp };
     const buf = readFileSync(path);

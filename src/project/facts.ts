@@ -1,7 +1,7 @@
 // Project facts: computed once per scan from the light pass over every file, before any rule
 // runs, so that a rule checking one file knows what the project's other modules export.
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { ts } from 'ts-morph';
 import { summariseFile, type ParamTaint, type TaintSummaries } from '../core/taint.js';
 import type { FileRole, Reference } from '../core/types.js';
@@ -140,6 +140,12 @@ export interface ProjectShape {
   rootMapping: PathMapping | null;
   packageMappings: Array<{ dir: string; mapping: PathMapping }>;
   localPackages: Array<{ name: string; dir: string; entries: string[] }>;
+  /**
+   * The tsconfig files the path mappings were read from (or would have been) outside the root or
+   * under node_modules: files no cache of prodcheck's watches (../cache/inputs.ts), so a stored
+   * shape with any is not taken again.
+   */
+  untracked: string[];
 }
 
 export function projectShape(input: Pick<FactsInput, 'root' | 'readDisk' | 'ignores' | 'workspaces'>): ProjectShape {
@@ -152,13 +158,19 @@ export function projectShape(input: Pick<FactsInput, 'root' | 'readDisk' | 'igno
   const workspaces: Workspaces = input.workspaces ?? (readDisk ? findWorkspaces(root, input.ignores) : { packages: [{ name: packageJson?.name ?? '(root)', dir: root, path: '', packageJson }], errors: [] });
   errors.push(...workspaces.errors);
   const localPackages = workspaces.packages.filter((p) => p.path !== '' && p.packageJson?.name).map((p) => ({ name: p.packageJson?.name ?? '', dir: p.dir, entries: packageEntries(p.packageJson?.raw ?? {}) }));
+  const untracked = new Set<string>();
+  const read = (file: string) => {
+    const rel = relative(root, file);
+    if (rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('node_modules')) untracked.add(file);
+  };
   const packageMappings = readDisk
     ? workspaces.packages.flatMap((p) => {
-        const mapping = p.path === '' ? null : readPathMapping(p.dir);
+        const mapping = p.path === '' ? null : readPathMapping(p.dir, read);
         return mapping ? [{ dir: p.dir, mapping }] : [];
       })
     : [];
-  return { packageJson, errors, workspaces, rootMapping: readDisk ? readPathMapping(root) : null, packageMappings, localPackages };
+  const rootMapping = readDisk ? readPathMapping(root, read) : null;
+  return { packageJson, errors, workspaces, rootMapping, packageMappings, localPackages, untracked: [...untracked].sort() };
 }
 
 /** The module resolver of a project of these files (absolute paths). */

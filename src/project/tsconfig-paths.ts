@@ -20,19 +20,23 @@ function readJsonc(file: string): Record<string, unknown> | null {
   }
 }
 
-/** Reads `<dir>/tsconfig.json` (or jsconfig.json). Unresolvable or package `extends` are skipped. */
-export function readPathMapping(dir: string): PathMapping | null {
+/**
+ * Reads `<dir>/tsconfig.json` (or jsconfig.json). Unresolvable or package `extends` are skipped.
+ * `read` is told every file the chain of `extends` reads (or tries to).
+ */
+export function readPathMapping(dir: string, read?: (file: string) => void): PathMapping | null {
   for (const name of ['tsconfig.json', 'jsconfig.json']) {
     const file = join(dir, name);
-    const mapping = readChain(file, new Set());
+    const mapping = readChain(file, new Set(), read);
     if (mapping) return mapping;
   }
   return null;
 }
 
-function readChain(file: string, seen: Set<string>): PathMapping | null {
+function readChain(file: string, seen: Set<string>, read: ((file: string) => void) | undefined): PathMapping | null {
   if (seen.has(file)) return null;
   seen.add(file);
+  read?.(file);
   const json = readJsonc(file);
   if (!json) return null;
   let inherited: PathMapping | null = null;
@@ -40,7 +44,7 @@ function readChain(file: string, seen: Set<string>): PathMapping | null {
   for (const parent of Array.isArray(ext) ? ext : [ext]) {
     if (typeof parent === 'string' && parent.startsWith('.')) {
       const target = resolve(dirname(file), parent.endsWith('.json') ? parent : `${parent}.json`);
-      inherited = readChain(target, seen) ?? inherited;
+      inherited = readChain(target, seen, read) ?? inherited;
     }
   }
   const options = (json.compilerOptions ?? {}) as Record<string, unknown>;

@@ -1,8 +1,8 @@
 // The per-file cache (src/cache/file-cache.ts, src/cache/record.ts): after a change, only what must
 // be re-checked is, and the report always equals an uncached scan's.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { writeProject } from '../support/fixtures.js';
@@ -321,6 +321,84 @@ describe('per-file cache', () => {
     const fewer = await scan();
     expect(fewer.stats.shapeReused).toBeUndefined();
     expect(fewer.packages).toEqual(['shop', '@shop/invoicing', '@shop/orders']);
+  }, 120_000);
+
+  it('reads the project shape again when its path mappings come from a tsconfig out of the root or under node_modules', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'prodcheck-shared-config-'));
+    writeFileSync(join(outside, 'tsconfig.base.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@lib/*': ['lib/*'] } } }));
+    for (const where of ['out of the root', 'under node_modules']) {
+      const root = writeProject({
+        'package.json': JSON.stringify({ name: 'billing-api' }),
+        'node_modules/@acme/tsconfig/tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '../../..', paths: { '@lib/*': ['src/lib/*'] } } }),
+        'src/lib/money.ts': 'export const cents = (n: number) => Math.round(n * 100);\n',
+      });
+      const base = where === 'out of the root' ? relative(root, join(outside, 'tsconfig.base.json')) : './node_modules/@acme/tsconfig/tsconfig.json';
+      writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ extends: base, compilerOptions: { strict: true } }));
+      const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+      const scan = async () => {
+        const cached = await run([root, '--format', 'json', '--cache-location', cache]);
+        expect(cached.stdout, where).toBe((await run([root, '--format', 'json', '--no-cache'])).stdout);
+        return cached.stats;
+      };
+      expect((await scan()).scan, where).toBe('miss');
+      // A change to sources only: the lists are the stored ones, the shape is read again.
+      writeFileSync(join(root, 'src/lib/money.ts'), 'export const cents = (n: number) => Math.round(n * 100);\n// rounds half away from zero\n');
+      const changed = await scan();
+      expect(changed, where).toMatchObject({ scan: 'miss', listed: false, checked: 1 });
+      expect(changed.shapeReused, where).toBeUndefined();
+    }
+  }, 120_000);
+
+  it('does not take a file renamed onto a path, or rewritten with its time kept, for the one stamped there', async () => {
+    // Two sources and two package.json versions of the same sizes and modification times: renaming
+    // one onto another keeps its time (Linux's clock often gives files written together one time).
+    const root = writeProject({
+      'package.json': JSON.stringify({ name: 'tools', engines: { node: '>=20' } }),
+      'package.next.json': JSON.stringify({ name: 'tools', enginex: { node: '>=20' } }),
+      'src/run.ts': 'export function run(code: string) { return eval(code); }\n',
+      'src/run.next.ts': 'export function run(code: string) { return atob(code); }\n',
+    });
+    const when = new Date('2026-01-05T10:00:00Z');
+    for (const f of ['package.json', 'package.next.json', 'src/run.ts', 'src/run.next.ts']) utimesSync(join(root, f), when, when);
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const scan = async () => {
+      const cached = await run([root, '--format', 'json', '--cache-location', cache]);
+      expect(cached.stdout).toBe((await run([root, '--format', 'json', '--no-cache'])).stdout);
+      return { stats: cached.stats, rules: (JSON.parse(cached.stdout) as { findings: Array<{ ruleId: string; file: string }> }).findings.map((f) => `${f.ruleId} ${f.file}`).filter((f) => /^(no-eval|require-engines) /.test(f)) };
+    };
+    expect((await scan()).rules).toEqual(['no-eval src/run.ts']);
+    renameSync(join(root, 'src/run.next.ts'), join(root, 'src/run.ts'));
+    expect(await scan()).toMatchObject({ stats: { scan: 'miss', read: 1, checked: 1 }, rules: [] });
+    expect(await scan()).toMatchObject({ stats: { scan: 'hit' }, rules: [] });
+    // An input: the project's package.json replaced by one without `engines`.
+    renameSync(join(root, 'package.next.json'), join(root, 'package.json'));
+    expect(await scan()).toMatchObject({ stats: { scan: 'miss' }, rules: ['require-engines package.json'] });
+    expect((await scan()).stats.scan).toBe('hit');
+    // Rewritten in place with its modification time put back (`cp -p`, `touch -r`): its change time moved.
+    writeFileSync(join(root, 'src/run.ts'), 'export function run(code: string) { return eval(code); }\n');
+    utimesSync(join(root, 'src/run.ts'), when, when);
+    expect(await scan()).toMatchObject({ stats: { scan: 'miss', read: 1 }, rules: ['require-engines package.json', 'no-eval src/run.ts'] });
+  }, 120_000);
+
+  it('ignores a whole-scan entry whose input stamps are malformed, with a note', async () => {
+    const root = writeProject(project);
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const uncached = (await run([root, '--format', 'json', '--no-cache'])).stdout;
+    expect((await run([root, '--format', 'json', '--cache-location', cache])).stdout).toBe(uncached);
+    const entry = join(cache, 'scan.json');
+    const stored = JSON.parse(readFileSync(entry, 'utf8')) as { tree: { inputs: Record<string, unknown> } };
+    stored.tree.inputs['package.json'] = null;
+    writeFileSync(entry, JSON.stringify(stored));
+    // A directory changed too, so that the stored entry would be used for its stamps.
+    writeFileSync(join(root, 'src/reports/yearly.ts'), 'export const year = 2026;\n');
+    let stderr = '';
+    const code = await main([root, '--format', 'json', '--cache-location', cache, '-o', join(cache, 'report.json')], {
+      stdout: { write: () => true, isTTY: false },
+      stderr: { write: (s: string) => (stderr += s), isTTY: false },
+      env: {},
+    });
+    expect([code, stderr]).toEqual([0, `prodcheck: cache ${entry} is corrupt; scanning without it\n`]);
+    expect(readFileSync(join(cache, 'report.json'), 'utf8')).toBe((await run([root, '--format', 'json', '--no-cache'])).stdout);
   }, 120_000);
 
   it('reuses request reach while the files it walked are unchanged, and walks again only the work of changed files', async () => {
