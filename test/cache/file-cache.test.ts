@@ -82,6 +82,27 @@ const project = {
   'src/reports/monthly.ts': ["import { findInvoice } from '../invoices.repository';", '', 'export async function monthly(id: string) {', '  return findInvoice(id);', '}', ''].join('\n'),
 };
 
+/** An Express API whose route queries Mongo with a query-string field (no-nosql-injection's case). */
+function ordersApi(express: string, field: string): Record<string, string> {
+  return {
+    'package.json': JSON.stringify({ name: 'orders-api', dependencies: { express, mongoose: '^8.9.0' } }),
+    'src/models/order.model.ts': ["import { Schema, model } from 'mongoose';", '', `export const Order = model('Order', new Schema({ ${field}: String }));`, ''].join('\n'),
+    'src/routes/orders.ts': [
+      "import { Router } from 'express';",
+      "import { Order } from '../models/order.model';",
+      '',
+      'export const orders = Router();',
+      "orders.get('/orders', async (req, res) => {",
+      `  res.json(await Order.find({ ${field}: req.query.${field} }).lean());`,
+      '});',
+      '',
+    ].join('\n'),
+  };
+}
+
+/** An application module that sets Express's query parser. */
+const queryParser = (mode: string) => ["import express from 'express';", '', 'export const app = express();', `app.set('query parser', '${mode}');`, ''].join('\n');
+
 describe('per-file cache', () => {
   it('re-checks what a change can affect, and the report equals an uncached scan', async () => {
     const root = writeProject(project);
@@ -131,20 +152,7 @@ describe('per-file cache', () => {
   }, 120_000);
 
   it('re-checks the users of an answer about every module when a file added or removed changes it, and only then', async () => {
-    const root = writeProject({
-      'package.json': JSON.stringify({ name: 'orders-api', dependencies: { express: '^4.19.2', mongoose: '^8.9.0' } }),
-      'src/models/order.model.ts': ["import { Schema, model } from 'mongoose';", '', "export const Order = model('Order', new Schema({ customerEmail: String }));", ''].join('\n'),
-      'src/routes/orders.ts': [
-        "import { Router } from 'express';",
-        "import { Order } from '../models/order.model';",
-        '',
-        'export const orders = Router();',
-        "orders.get('/orders', async (req, res) => {",
-        '  res.json(await Order.find({ customerEmail: req.query.email }).lean());',
-        '});',
-        '',
-      ].join('\n'),
-    });
+    const root = writeProject(ordersApi('^4.19.2', 'customerEmail'));
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
     const scan = () => perFileScan(root, cache, 'no-nosql-injection');
     // Express 4 parses `?email[$ne]=x` into an object: the query reaches Mongo as one.
@@ -153,7 +161,7 @@ describe('per-file cache', () => {
     writeFileSync(join(root, 'src/health.ts'), "export const health = () => ({ status: 'ok' });\n");
     expect(await scan()).toMatchObject({ stats: { checked: 1 }, files: ['src/routes/orders.ts'] });
     // One that sets the simple parser: every file that used the answer is checked again.
-    writeFileSync(join(root, 'src/app.ts'), ["import express from 'express';", '', 'export const app = express();', "app.set('query parser', 'simple');", ''].join('\n'));
+    writeFileSync(join(root, 'src/app.ts'), queryParser('simple'));
     expect(await scan()).toMatchObject({ stats: { checked: 2 }, files: [] });
     rmSync(join(root, 'src/app.ts'));
     expect(await scan()).toMatchObject({ stats: { checked: 1 }, files: ['src/routes/orders.ts'] });
@@ -162,38 +170,22 @@ describe('per-file cache', () => {
   it('sees an answer about every module change when modules with such evidence are swapped, not only added', async () => {
     // Express 5 parses query strings simply; a file setting the extended parser makes the query
     // reach Mongo as an object. The setting files are named so that the answer reaches them first.
-    const parser = (mode: string) => ["import express from 'express';", '', 'export const app = express();', `app.set('query parser', '${mode}');`, ''].join('\n');
-    const root = writeProject({
-      'package.json': JSON.stringify({ name: 'orders-api', dependencies: { express: '^5.1.0', mongoose: '^8.9.0' } }),
-      'src/models/order.model.ts': ["import { Schema, model } from 'mongoose';", '', "export const Order = model('Order', new Schema({ status: String }));", ''].join('\n'),
-      'src/routes/orders.ts': [
-        "import { Router } from 'express';",
-        "import { Order } from '../models/order.model';",
-        '',
-        'export const orders = Router();',
-        "orders.get('/orders', async (req, res) => {",
-        '  res.json(await Order.find({ status: req.query.status }).lean());',
-        '});',
-        '',
-      ].join('\n'),
-      'src/z1.ts': parser('extended'),
-      'src/z2.ts': parser('simple'),
-    });
+    const root = writeProject({ ...ordersApi('^5.1.0', 'status'), 'src/z1.ts': queryParser('extended'), 'src/z2.ts': queryParser('simple') });
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
     const scan = () => perFileScan(root, cache, 'no-nosql-injection');
     expect((await scan()).files).toEqual(['src/routes/orders.ts']);
     // The module that set the extended parser goes, one setting the simple one comes: the modules
     // with such evidence are as many as before, at the same places in their order.
     rmSync(join(root, 'src/z1.ts'));
-    writeFileSync(join(root, 'src/z3.ts'), parser('simple'));
+    writeFileSync(join(root, 'src/z3.ts'), queryParser('simple'));
     expect(await scan()).toMatchObject({ stats: { checked: 2 }, files: [] });
     // And with no file added or removed: the extended setting moves from one module to another.
-    writeFileSync(join(root, 'src/z2.ts'), parser('extended'));
+    writeFileSync(join(root, 'src/z2.ts'), queryParser('extended'));
     expect((await scan()).files).toEqual(['src/routes/orders.ts']);
     writeFileSync(join(root, 'src/z2.ts'), "export const app = 'configured elsewhere';\n");
-    writeFileSync(join(root, 'src/z3.ts'), parser('extended'));
+    writeFileSync(join(root, 'src/z3.ts'), queryParser('extended'));
     expect((await scan()).files).toEqual(['src/routes/orders.ts']);
-    writeFileSync(join(root, 'src/z3.ts'), parser('simple'));
+    writeFileSync(join(root, 'src/z3.ts'), queryParser('simple'));
     expect((await scan()).files).toEqual([]);
   }, 120_000);
 
