@@ -50,8 +50,8 @@ export interface ScanEntry {
   redactions: ReadonlyArray<{ file: string; start: number; end: number }>;
   /**
    * The project's shape as the scan read it (root and workspace package.json files, workspace
-   * globs, tsconfig path mappings: all inputs): a scan that finds only sources changed takes it
-   * instead of reading and globbing again.
+   * globs, tsconfig path mappings: all inputs): a scan that finds every input as stored, none added
+   * or removed, takes it instead of reading and globbing again.
    */
   shape?: ProjectShape;
 }
@@ -187,8 +187,8 @@ export interface ScanLookup {
   sameTree: Pick<ScanEntry, 'tree' | 'files' | 'repository' | 'shape'> | null;
   /**
    * The stored entry when its key and prodcheck's code are this scan's, whatever changed on disk
-   * since: its stamps stand for the files whose size and time are unchanged, and its project shape
-   * while the inputs are all the same.
+   * since: its stamps stand for the files that are unchanged (../core/files.ts `sameStat`), and its
+   * project shape while the inputs are all the same.
    */
   previous: Pick<ScanEntry, 'tree' | 'files' | 'shape'> | null;
 }

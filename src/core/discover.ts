@@ -63,8 +63,8 @@ export interface ReadSources {
 
 /**
  * Discover and read every source file of a project (no parsing). `known`: a previous scan's
- * discovered files with their stamps: a file whose size and modification time are as stamped is
- * not read now (its stamp, hash and skip hold). `listed`: the discovered files, when the caller
+ * discovered files with their stamps: a file that is the one stamped, unchanged (./files.ts
+ * `sameStat`), is not read now (its stamp, hash and skip hold). `listed`: the discovered files, when the caller
  * walked the tree already; without it, `known`'s files are the list (given so when no directory,
  * input or configuration changed since: discovery would find the same files), else the tree is
  * walked.
