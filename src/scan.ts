@@ -62,8 +62,8 @@ export interface ScanOptions {
   };
   /**
    * A previous scan's stamps of the source files (by relative path), whatever changed since: a file
-   * whose size and modification time are as stamped is not read up front (its stamp, hash and skip
-   * hold), also when discovery lists the tree again.
+   * that is the one stamped, unchanged (./core/files.ts `sameStat`), is not read up front (its
+   * stamp, hash and skip hold), also when discovery lists the tree again.
    */
   stamps?: Readonly<Record<string, FileStamp | null>>;
   /**

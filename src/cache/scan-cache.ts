@@ -5,8 +5,8 @@
 // An entry is valid for a scan when its key matches (prodcheck's version and code, the root, the
 // configuration's source, the options that change results) and the disk still holds the same
 // tree: every directory's modification time (no file added, removed or renamed anywhere), every
-// discovered source and every other input (./inputs.ts) with the same size and time, or else the
-// same content hash. A corrupt, truncated, foreign or unreadable entry is ignored with a note.
+// discovered source and every other input (./inputs.ts) the same file unchanged (size, times and
+// inode: ../core/files.ts `sameStat`), or else of the same content hash. A corrupt, truncated, foreign or unreadable entry is ignored with a note.
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileStamp } from '../core/files.js';

@@ -32,8 +32,9 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 export const MAX_LINE_LENGTH = 5000;
 
 /**
- * What a file was when it was read: its size and modification time (a cheap "unchanged" check, as
- * ESLint's cache does) and a hash of its bytes (decides when the cheap check says "maybe changed").
+ * What a file was when it was read: its size, modification time, inode and change time (a cheap
+ * "unchanged" check, `sameStat`) and a hash of its bytes (decides when the cheap check says "maybe
+ * changed").
  * `hash` is null when the file was not read whole (too large) or could not be read.
  */
 export interface FileStamp {

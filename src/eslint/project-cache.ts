@@ -68,10 +68,11 @@ export function clearProjectCache(): void {
   states.clear();
 }
 
+/** What a file is now (size, times and inode: a file renamed onto the path is another, as ../core/files.ts `sameStat` says). */
 function stampOf(file: string): string {
   try {
     const s = statSync(file);
-    return `${s.mtimeMs}:${s.size}`;
+    return `${s.mtimeMs}:${s.size}:${s.ino}:${s.ctimeMs}`;
   } catch {
     return 'missing';
   }

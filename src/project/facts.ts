@@ -1,7 +1,7 @@
 // Project facts: computed once per scan from the light pass over every file, before any rule
 // runs, so that a rule checking one file knows what the project's other modules export.
-import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { ts } from 'ts-morph';
 import { summariseFile, type ParamTaint, type TaintSummaries } from '../core/taint.js';
 import type { FileRole, Reference } from '../core/types.js';
@@ -132,6 +132,16 @@ export interface FactsInput {
   taintSummaries?: (file: string, compute: (sf: ts.SourceFile) => TaintSummaries) => TaintSummaries;
 }
 
+/** A path with its symbolic links resolved, as far as it exists (a file that is missing: its directory's, and so on up). */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(realPath(parent), basename(path));
+  }
+}
+
 /** What module resolution needs besides the file list: the packages and their tsconfig path mappings (plain data). */
 export interface ProjectShape {
   packageJson: PackageInfo | null;
@@ -158,10 +168,13 @@ export function projectShape(input: Pick<FactsInput, 'root' | 'readDisk' | 'igno
   const workspaces: Workspaces = input.workspaces ?? (readDisk ? findWorkspaces(root, input.ignores) : { packages: [{ name: packageJson?.name ?? '(root)', dir: root, path: '', packageJson }], errors: [] });
   errors.push(...workspaces.errors);
   const localPackages = workspaces.packages.filter((p) => p.path !== '' && p.packageJson?.name).map((p) => ({ name: p.packageJson?.name ?? '', dir: p.dir, entries: packageEntries(p.packageJson?.raw ?? {}) }));
+  // Judged where the file really is: a tsconfig reached through a symbolic link to a directory is
+  // not where the cache's snapshot of the tree goes either (it does not follow links).
   const untracked = new Set<string>();
+  const realRoot = realPath(root);
   const read = (file: string) => {
-    const rel = relative(root, file);
-    if (rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('node_modules')) untracked.add(file);
+    const rel = relative(realRoot, realPath(file));
+    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) || rel.split(sep).includes('node_modules')) untracked.add(file);
   };
   const packageMappings = readDisk
     ? workspaces.packages.flatMap((p) => {

@@ -1,6 +1,6 @@
 // The per-file cache (src/cache/file-cache.ts, src/cache/record.ts): after a change, only what must
 // be re-checked is, and the report always equals an uncached scan's.
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -315,16 +315,17 @@ describe('per-file cache', () => {
     expect(fewer.packages).toEqual(['shop', '@shop/invoicing', '@shop/orders']);
   }, 120_000);
 
-  it('reads the project shape again when its path mappings come from a tsconfig out of the root or under node_modules', async () => {
+  it('reads the project shape again when its path mappings come from a tsconfig out of the root (also through a link) or under node_modules', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'prodcheck-shared-config-'));
     writeFileSync(join(outside, 'tsconfig.base.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@lib/*': ['lib/*'] } } }));
-    for (const where of ['out of the root', 'under node_modules']) {
+    for (const where of ['out of the root', 'through a link out of the root', 'under node_modules']) {
       const root = writeProject({
         'package.json': JSON.stringify({ name: 'billing-api' }),
         'node_modules/@acme/tsconfig/tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '../../..', paths: { '@lib/*': ['src/lib/*'] } } }),
         'src/lib/money.ts': 'export const cents = (n: number) => Math.round(n * 100);\n',
       });
-      const base = where === 'out of the root' ? relative(root, join(outside, 'tsconfig.base.json')) : './node_modules/@acme/tsconfig/tsconfig.json';
+      if (where === 'through a link out of the root') symlinkSync(outside, join(root, 'config'), 'dir');
+      const base = { 'out of the root': relative(root, join(outside, 'tsconfig.base.json')), 'through a link out of the root': './config/tsconfig.base.json', 'under node_modules': './node_modules/@acme/tsconfig/tsconfig.json' }[where];
       writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ extends: base, compilerOptions: { strict: true } }));
       const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
       const scan = async () => {
