@@ -6,7 +6,7 @@
 // added anywhere, or a change to any input, is seen without globbing the repository again.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { hashBytes, sameStat, stampOf, type FileStamp } from '../core/files.js';
+import { hashBytes, sameFile, sameStat, stampOf, type FileStamp } from '../core/files.js';
 
 /** Directories never looked into: dependencies and git's own store. */
 const PRUNED = new Set(['node_modules', '.git']);
@@ -104,16 +104,6 @@ export function snapshotTree(root: string, previous?: Readonly<Record<string, Fi
   walk(root, '');
   for (const path of gitignoresAbove(root)) snapshot.above[path] = mtimeOf(path);
   return snapshot;
-}
-
-/** The file is the one stamped, unchanged (see ../core/files.ts `sameStat`). */
-function sameFile(path: string, stamp: FileStamp): boolean {
-  try {
-    const stat = statSync(path);
-    return stat.isFile() && sameStat(stat, stamp);
-  } catch {
-    return false;
-  }
 }
 
 /**

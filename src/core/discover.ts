@@ -1,10 +1,9 @@
 // File discovery: every JS/TS source under the root that git would track (honouring .gitignore),
 // minus dependencies, build output, coverage, declaration files and minified bundles; then reading
 // and parsing them, the first two stages of the pipe (reading one file is in ./files.ts).
-import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ts } from 'ts-morph';
-import { BUILTIN_IGNORES, SOURCE_GLOB, normaliseText, readSource, sameStat, type FileStamp } from './files.js';
+import { BUILTIN_IGNORES, SOURCE_GLOB, normaliseText, readSource, sameFile, type FileStamp } from './files.js';
 import { parseText } from './parse.js';
 import { walkLists, type WalkList } from './walk.js';
 import { globby } from './lazy.js';
@@ -119,14 +118,6 @@ export function readSources(
   return out;
 }
 
-/** The file is the one stamped, unchanged (see ./files.ts `sameStat`). */
-function sameFile(path: string, stamp: FileStamp): boolean {
-  try {
-    return sameStat(statSync(path), stamp);
-  } catch {
-    return false;
-  }
-}
 
 export interface LoadedSources {
   /** Every discovered file (POSIX, relative, sorted), parsed or not. */

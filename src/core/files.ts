@@ -65,6 +65,16 @@ export function sameStat(stat: Stats, stamp: FileStamp): boolean {
   return stat.size === stamp.size && stat.mtimeMs === stamp.mtimeMs && stat.ino === stamp.ino && stat.ctimeMs === stamp.ctimeMs;
 }
 
+/** The file at `path` is the one stamped, unchanged (`sameStat`): its stamped hash stands for its content. */
+export function sameFile(path: string, stamp: FileStamp): boolean {
+  try {
+    const stat = statSync(path);
+    return stat.isFile() && sameStat(stat, stamp);
+  } catch {
+    return false;
+  }
+}
+
 export type ReadResult = ({ text: string } | { skipped: string }) & { stamp: FileStamp | null };
 
 export function hashBytes(data: Uint8Array | string): string {

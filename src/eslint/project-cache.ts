@@ -23,6 +23,7 @@ import { join, relative, sep } from 'node:path';
 import type { ts } from 'ts-morph';
 import { loadConfig } from '../config/load.js';
 import { loadSources } from '../core/discover.js';
+import { stampOf } from '../core/files.js';
 import { normaliseText, parseText, SOURCE_EXTENSIONS } from '../core/parse.js';
 import { buildProjectFacts, type ProjectFacts } from '../project/facts.js';
 import { buildModuleFacts, type ModuleFacts } from '../project/modules.js';
@@ -68,18 +69,17 @@ export function clearProjectCache(): void {
   states.clear();
 }
 
-/** What a file is now (size, times and inode: a file renamed onto the path is another, as ../core/files.ts `sameStat` says). */
-function stampOf(file: string): string {
+/** What a file is now, as a string to compare: the CLI's cache's stamp of it without the content hash (../core/files.ts `stampOf`). */
+function stampKey(file: string): string {
   try {
-    const s = statSync(file);
-    return `${s.mtimeMs}:${s.size}:${s.ino}:${s.ctimeMs}`;
+    return JSON.stringify(stampOf(statSync(file), null));
   } catch {
     return 'missing';
   }
 }
 
 function configStampOf(root: string): string {
-  return ['package.json', 'tsconfig.json', 'jsconfig.json', 'prodcheck.config.json'].map((f) => stampOf(join(root, f))).join('|');
+  return ['package.json', 'tsconfig.json', 'jsconfig.json', 'prodcheck.config.json'].map((f) => stampKey(join(root, f))).join('|');
 }
 
 function ignoresOf(root: string): readonly string[] {
@@ -101,7 +101,7 @@ function load(root: string, configStamp: string): RootState {
   const ignores = existsSync(root) ? ignoresOf(root) : [];
   const parsed = existsSync(root) ? loadSources(root, ignores).parsed : [];
   const files = new Map<string, TrackedFile>();
-  for (const p of parsed) files.set(p.path, { path: p.path, relPath: p.relPath, sourceFile: p.sourceFile, stamp: stampOf(p.path) });
+  for (const p of parsed) files.set(p.path, { path: p.path, relPath: p.relPath, sourceFile: p.sourceFile, stamp: stampKey(p.path) });
   const base = { root, configStamp, ignores, mapping: readPathMapping(root), files };
   const state: RootState = { ...base, facts: assemble(base) };
   lastEvent = { kind: 'load', parsed: parsed.length };
@@ -175,7 +175,7 @@ export function projectFactsFor(root: string, editor: { path: string; text: stri
     for (const path of added) {
       const sf = parseDisk(path, editor);
       parsed++;
-      if (sf) state.files.set(path, { path, relPath: relative(root, path).split(sep).join('/'), sourceFile: sf, stamp: stampOf(path) });
+      if (sf) state.files.set(path, { path, relPath: relative(root, path).split(sep).join('/'), sourceFile: sf, stamp: stampKey(path) });
     }
     for (const f of state.files.values()) delete f.module;
     state.facts = assemble(state);
@@ -190,7 +190,7 @@ export function projectFactsFor(root: string, editor: { path: string; text: stri
   for (const path of watched) {
     const tracked = state.files.get(path);
     if (!tracked) continue;
-    const stamp = stampOf(path);
+    const stamp = stampKey(path);
     if (stamp === tracked.stamp) continue;
     if (stamp === 'missing') {
       state = load(root, configStamp); // a tracked file was deleted: the file set changed
