@@ -4,12 +4,15 @@
 // shutdown hooks (`app.enableShutdownHooks()`). Read by require-process-error-handlers and
 // require-graceful-shutdown.
 //
-// What a function does is learnt without a second walk: each exit, throw or call marks the
+// What a function does is learnt only for the functions whose effects the evidence holds (the
+// handlers and the exported functions), after the file's walk: each exit, throw or call marks the
 // innermost function around it, each function links to the functions nested in it and to the
-// local functions it calls, and `finish` folds the marks along those links.
+// local functions it calls, and `finish` folds the marks along those links. Marking every function
+// of every file during the walk cost a sixth of the facts pass; most functions (class methods,
+// callbacks of unexported code) are never asked about.
 import { ts } from '../../core/typescript.js';
 import { memberName, unwrap } from '../../core/references.js';
-import { FUNCTION_KIND_LIST, isFunctionLike } from '../../core/scope.js';
+import { isFunctionLike } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';
 import type { EvidenceCollector, EvidenceContext, ModuleEvidence } from './index.js';
 
@@ -109,8 +112,8 @@ interface Marks {
   calls: Set<string>;
 }
 
-/** Function-likes, throws, assignments and calls. */
-const KINDS = [...FUNCTION_KIND_LIST, ts.SyntaxKind.ThrowStatement, ts.SyntaxKind.BinaryExpression, ts.SyntaxKind.CallExpression];
+const forEachChild = ts.forEachChild;
+const CALL = ts.SyntaxKind.CallExpression;
 const THROW = ts.SyntaxKind.ThrowStatement;
 const BINARY = ts.SyntaxKind.BinaryExpression;
 const EQUALS = ts.SyntaxKind.EqualsToken;
@@ -148,26 +151,51 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
   const shutdownHooks: string[] = [];
   const errorReporters: string[] = [];
 
-  const innermost = (node: ts.Node): ts.Node | undefined => {
-    for (let n = node.parent; n; n = n.parent) if (isFunctionLike(n)) return n;
-    return undefined;
+  /**
+   * The marks of a function and its links, from the nodes whose innermost function it is: its
+   * subtree without the functions nested in it, to which it links instead. Each function is walked
+   * once, when a handler or an export first needs it.
+   */
+  const analyse = (fn: ts.Node): void => {
+    if (marks.has(fn)) return;
+    const own = noMarks();
+    const out = new Set<ts.Node>();
+    marks.set(fn, own);
+    links.set(fn, out);
+    const step = (node: ts.Node): undefined => {
+      if (isFunctionLike(node)) {
+        out.add(node);
+        return undefined;
+      }
+      if (node.kind === THROW) own.exit = true;
+      else if (node.kind === BINARY) {
+        const b = node as ts.BinaryExpression;
+        if (b.operatorToken.kind === EQUALS) {
+          const left = unwrap(b.left);
+          if ((ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) && isProcessMember(ctx.referenceOf(left), 'exitCode')) own.exitCode = true;
+        }
+      } else if (node.kind === CALL) callEffects(node as ts.CallExpression, own, out);
+      return forEachChild(node, step);
+    };
+    forEachChild(fn, step);
   };
-  const marksOf = (node: ts.Node): Marks | undefined => {
-    const fn = innermost(node);
-    if (!fn) return undefined;
-    const m = marks.get(fn) ?? noMarks();
-    marks.set(fn, m);
-    return m;
-  };
-  const mark = (node: ts.Node, key: 'exit' | 'exitCode' | 'closes' | 'opaque') => {
-    const m = marksOf(node);
-    if (m) m[key] = true;
-  };
-  const link = (from: ts.Node | undefined, to: ts.Node) => {
-    if (!from) return;
-    const set = links.get(from) ?? new Set();
-    set.add(to);
-    links.set(from, set);
+
+  /** What a call inside a function adds to its marks and links (process.on registrations add nothing). */
+  const callEffects = (node: ts.CallExpression, own: Marks, out: Set<ts.Node>): void => {
+    const { callee, ref, kind } = classify(node);
+    if (kind === 'exits') own.exit = true;
+    if (kind !== 'other') return;
+    const name = ts.isIdentifier(callee) ? callee.text : (memberName(callee) ?? '');
+    const verdict = name ? nameVerdict(name) : 0;
+    const named = verdict !== 0;
+    if (verdict & 1) own.exit = true;
+    if (verdict & 2) own.closes = true;
+    // functionOf(callee) asks the scope for the callee's declaration; its reference holds it (a
+    // function, or a variable holding one, is a local reference; a global has none).
+    const local = ts.isIdentifier(callee) && ref?.kind === 'local' ? functionOfDeclaration(ref.declaration) : undefined;
+    if (local) out.add(local);
+    else if (ref?.kind === 'module' && ref.resolved && ref.path.length === 1) own.calls.add(`${ref.resolved}#${ref.path[0]}`);
+    else if (!named && ts.isPropertyAccessExpression(callee) && isOpaqueMethodCall(callee)) own.opaque = true;
   };
 
   /** The function a handler expression is: inline, a function declaration, or a `const f = () => …`. */
@@ -271,63 +299,47 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
   // The exports, from the top-level statements (read here rather than by subscribing to statement kinds found at every depth).
   for (const statement of ctx.sourceFile.statements) visitTopLevel(statement);
 
+  /**
+   * A call as both the walk and `analyse` see it: a handler registration (`process.on(…)`,
+   * `process.setUncaughtExceptionCaptureCallback(…)`), an exit (`process.exit/abort/kill`), or another call.
+   */
+  const classify = (node: ts.CallExpression): { callee: ts.Expression; ref: Reference | null; kind: 'listens' | 'captures' | 'exits' | 'other' } => {
+    const callee = unwrap(node.expression);
+    const ref = ctx.referenceOf(callee);
+    const listenMethod = ref?.path.length === 1 ? ref.path[0] : undefined;
+    if (listenMethod && LISTEN_METHODS.has(listenMethod) && isProcessMember(ref, listenMethod)) return { callee, ref, kind: 'listens' };
+    if (isProcessMember(ref, 'setUncaughtExceptionCaptureCallback')) return { callee, ref, kind: 'captures' };
+    if (isProcessMember(ref, 'exit') || isProcessMember(ref, 'abort') || isProcessMember(ref, 'kill')) return { callee, ref, kind: 'exits' };
+    return { callee, ref, kind: 'other' };
+  };
+
   return {
-    kinds: KINDS,
+    kinds: [CALL],
     visit(node) {
-      if (isFunctionLike(node)) {
-        link(innermost(node), node);
+      const call = node as ts.CallExpression;
+      const { callee, ref, kind } = classify(call);
+      if (kind === 'listens') {
+        const events = eventsOf(call.arguments[0]).filter((e) => WATCHED_EVENTS.has(e));
+        if (events.length > 0) registrations.push({ events, handler: call.arguments[1], at: call });
         return;
       }
-      if (node.kind === THROW) {
-        mark(node, 'exit');
-        return;
-      }
-      if (node.kind === BINARY) {
-        const b = node as ts.BinaryExpression;
-        if (b.operatorToken.kind !== EQUALS) return;
-        const left = unwrap(b.left);
-        if ((ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) && isProcessMember(ctx.referenceOf(left), 'exitCode')) mark(node, 'exitCode');
-        return;
-      }
-      if (!ts.isCallExpression(node)) return;
-      const callee = unwrap(node.expression);
-      const ref = ctx.referenceOf(callee);
-      const listenMethod = ref?.path.length === 1 ? ref.path[0] : undefined;
-      if (listenMethod && LISTEN_METHODS.has(listenMethod) && isProcessMember(ref, listenMethod)) {
-        const events = eventsOf(node.arguments[0]).filter((e) => WATCHED_EVENTS.has(e));
-        if (events.length > 0) registrations.push({ events, handler: node.arguments[1], at: node });
-        return;
-      }
-      if (isProcessMember(ref, 'setUncaughtExceptionCaptureCallback')) {
-        registrations.push({ events: ['uncaughtException'], handler: node.arguments[0], at: node });
+      if (kind === 'captures') {
+        registrations.push({ events: ['uncaughtException'], handler: call.arguments[0], at: call });
         return;
       }
       if (ref?.kind === 'module' && !ref.resolved && ERROR_REPORTER_STARTS[ref.module] !== undefined) {
         const path = ref.path[0] === 'default' ? ref.path.slice(1) : ref.path;
         if (path.length === 1 && path[0] === ERROR_REPORTER_STARTS[ref.module]) errorReporters.push(ref.module);
       }
-      if (isProcessMember(ref, 'exit') || isProcessMember(ref, 'abort') || isProcessMember(ref, 'kill')) {
-        mark(node, 'exit');
-        return;
-      }
-      const name = ts.isIdentifier(callee) ? callee.text : (memberName(callee) ?? '');
-      if (name === 'enableShutdownHooks') shutdownHooks.push('enableShutdownHooks()');
-      const verdict = name ? nameVerdict(name) : 0;
-      const named = verdict !== 0;
-      if (verdict & 1) mark(node, 'exit');
-      if (verdict & 2) mark(node, 'closes');
-      // functionOf(callee) asks the scope for the callee's declaration; its reference holds it (a
-      // function, or a variable holding one, is a local reference; a global has none).
-      const local = ts.isIdentifier(callee) && ref?.kind === 'local' ? functionOfDeclaration(ref.declaration) : undefined;
-      if (local) link(innermost(node), local);
-      else if (ref?.kind === 'module' && ref.resolved && ref.path.length === 1) marksOf(node)?.calls.add(`${ref.resolved}#${ref.path[0]}`);
-      else if (!named && ts.isPropertyAccessExpression(callee) && isOpaqueMethodCall(callee)) mark(node, 'opaque');
+      if (kind === 'exits') return;
+      if ((ts.isIdentifier(callee) ? callee.text : memberName(callee)) === 'enableShutdownHooks') shutdownHooks.push('enableShutdownHooks()');
     },
     finish(evidence: ModuleEvidence) {
       const memo = new Map<ts.Node, Marks>();
       const fold = (fn: ts.Node, visiting: Set<ts.Node>): Marks => {
         const hit = memo.get(fn);
         if (hit) return hit;
+        analyse(fn);
         const own = marks.get(fn);
         const out: Marks = { ...noMarks(), ...own, calls: new Set(own?.calls) };
         visiting.add(fn);

@@ -1,0 +1,97 @@
+// The process lifecycle evidence of one file: the handlers it installs and what each does, and what
+// its exported functions do (a handler in another file imports them). What a function does is
+// folded from the functions nested in it and the local functions it calls.
+import { describe, expect, it } from 'vitest';
+import { moduleFactsOf } from '../support/module-facts.js';
+
+const lifecycleOf = (code: string) => moduleFactsOf('/srv/orders/src/server.ts', code).evidence.processLifecycle;
+
+describe('process lifecycle evidence', () => {
+  it('folds a handler’s nested callbacks and the local functions it calls', () => {
+    const evidence = lifecycleOf(
+      [
+        "import { createServer } from 'node:http';",
+        "import { closePool } from './db/pool';",
+        'const server = createServer();',
+        'function stopAccepting() {',
+        '  server.close(() => {',
+        '    process.exit(0);',
+        '  });',
+        '}',
+        "process.on('SIGTERM', () => {",
+        '  stopAccepting();',
+        '  closePool();',
+        '});',
+        "process.once('unhandledRejection', (reason) => {",
+        '  setImmediate(() => { throw reason; });',
+        '});',
+        "process.on('warning', () => process.exit(1));",
+      ].join('\n'),
+    );
+    expect(evidence.handlers).toEqual([
+      { event: 'SIGTERM', line: 9, column: 1, handler: { kind: 'effects', effects: { exits: true, closes: true, opaque: false, calls: [] } } },
+      { event: 'unhandledRejection', line: 13, column: 1, handler: { kind: 'effects', effects: { exits: true, closes: false, opaque: false, calls: [] } } },
+    ]);
+  });
+
+  it('tells what exported functions do, through their nested functions and local callees, cycles included', () => {
+    const evidence = lifecycleOf(
+      [
+        "import { EventEmitter } from 'node:events';",
+        "import { flushMetrics } from './metrics';",
+        'const emitter = new EventEmitter();',
+        'const state = { closing: false };',
+        'function drain(): void {',
+        '  if (state.closing) finish();',
+        '}',
+        'function finish(): void {',
+        '  drain();',
+        '  process.exitCode = 1;',
+        '  queue.disconnect();',
+        '}',
+        'export function shutdown(): void {',
+        '  const later = () => finish();',
+        '  setTimeout(later, 10);',
+        '}',
+        'export const notify = (): void => {',
+        '  emitter.emit("stopping");',
+        '  console.error("stopping");',
+        '};',
+        'export function report(): void {',
+        '  flushMetrics();',
+        '}',
+        'export class Worker {',
+        '  stop(): void { process.exit(0); }',
+        '}',
+      ].join('\n'),
+    );
+    expect(evidence.exported).toEqual({
+      shutdown: { exits: true, closes: true, opaque: false, calls: [] },
+      notify: { exits: false, closes: false, opaque: true, calls: [] },
+      report: { exits: false, closes: false, opaque: false, calls: [] },
+    });
+  });
+
+  it('records error reporters, shutdown hooks and handlers installed through aliases', () => {
+    const evidence = lifecycleOf(
+      [
+        "import * as Sentry from '@sentry/node';",
+        "import { NestFactory } from '@nestjs/core';",
+        "import { on as listen } from 'node:process';",
+        'Sentry.init({ dsn: process.env.SENTRY_DSN });',
+        'async function bootstrap() {',
+        '  const app = await NestFactory.create(AppModule);',
+        '  app.enableShutdownHooks();',
+        "  for (const signal of ['SIGTERM', 'SIGINT']) listen(signal, () => app.close());",
+        '}',
+        'void bootstrap();',
+      ].join('\n'),
+    );
+    expect(evidence.errorReporters).toEqual(['@sentry/node']);
+    expect(evidence.shutdownHooks).toEqual(['enableShutdownHooks()']);
+    expect(evidence.handlers.map((h) => [h.event, h.line, h.handler])).toEqual([
+      ['SIGTERM', 8, { kind: 'effects', effects: { exits: false, closes: true, opaque: false, calls: [] } }],
+      ['SIGINT', 8, { kind: 'effects', effects: { exits: false, closes: true, opaque: false, calls: [] } }],
+    ]);
+  });
+});
