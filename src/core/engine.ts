@@ -5,7 +5,7 @@ import { ts } from './typescript.js';
 import { buildProjectFacts, type ProjectFacts } from '../project/facts.js';
 import { enclosingSymbol } from './fingerprint.js';
 import { createHelpers } from './helpers.js';
-import { parseText } from './parse.js';
+import { nodeOrder, parseText } from './parse.js';
 import { parseSuppressions } from './suppressions.js';
 import type { FileInfo, FileRule, Listeners, NodeKindName, RawFinding, ReportDescriptor, RuleContext, Severity, TypeInfo } from './types.js';
 
@@ -34,9 +34,6 @@ interface Listener {
   fn: Handler;
   rule: { id: string; crashed: boolean };
 }
-
-/** Read once: this one runs for every node. */
-const forEachChild = ts.forEachChild;
 
 const kindCache = new Map<string, { kind: ts.SyntaxKind; exit: boolean }>();
 function listenerKind(key: string): { kind: ts.SyntaxKind; exit: boolean } {
@@ -110,15 +107,30 @@ export function checkFile(file: FileInfo, project: ProjectFacts, rules: readonly
       }
     }
   };
-  const visit = (node: ts.Node): void => {
-    const onEnter = enter[node.kind];
-    if (onEnter) call(onEnter, node);
-    forEachChild(node, visit);
-    const onExit = exit[node.kind];
-    if (onExit) call(onExit, node);
-  };
-  // No rule listens in this file (a test file, say, which every file rule leaves alone): no walk.
-  if (enter.length > 0 || exit.length > 0) visit(sf);
+  // Every node, parents first (as a recursive walk would call them): a node's exit listeners run
+  // when the walk reaches the next node that is not below it. No rule listens in this file (a test
+  // file, say, which every file rule leaves alone): no walk.
+  if (enter.length > 0 || exit.length > 0) {
+    const { nodes, depths } = nodeOrder(sf);
+    const open: ts.Node[] = [];
+    const closeTo = (depth: number) => {
+      while (open.length > depth) {
+        const node = open.pop() as ts.Node;
+        const onExit = exit[node.kind];
+        if (onExit) call(onExit, node);
+      }
+    };
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i] as ts.Node;
+      if (exit.length > 0) {
+        closeTo(depths[i] as number);
+        open.push(node);
+      }
+      const onEnter = enter[node.kind];
+      if (onEnter) call(onEnter, node);
+    }
+    closeTo(0);
+  }
 
   const suppressions = parseSuppressions(sf, knownRuleIds);
   problems.push(...suppressions.problems);

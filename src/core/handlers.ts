@@ -19,6 +19,7 @@ import { ts } from './typescript.js';
 import type { ProjectFacts } from '../project/facts.js';
 import { EXPRESS_ROUTE_METHODS, expressRegistration } from './express.js';
 import type { Helpers } from './helpers.js';
+import { nodeOrder } from './parse.js';
 import { isFunctionNode, memberFunction, type FunctionNode } from './promises.js';
 import { memberName, unwrap } from './references.js';
 import type { FileInfo, Reference } from './types.js';
@@ -275,12 +276,10 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
     }
   };
 
-  const visit = (node: ts.Node): void => {
+  for (const node of nodeOrder(sf).nodes) {
     if (node.kind === CALL) onCall(node as ts.CallExpression);
     else if (node.kind === CLASS_DECLARATION) onClass(node as ts.ClassDeclaration);
-    forEachChild(node, visit);
-  };
-  visit(sf);
+  }
 
   const reached = reachFrom([...handlers.map((h) => h.fn), ...seededFunctions(sf, seeds, helpers)], helpers);
 

@@ -4,6 +4,7 @@
 import { builtinModules } from 'node:module';
 import { ts } from '../core/typescript.js';
 import { dbClassKind, dbCreation, type DbHandleKind } from '../core/db.js';
+import { nodeOrder } from '../core/parse.js';
 import { expressCreation, type ExpressReceiverKind } from '../core/express.js';
 import { loggerCreation, type LoggerInfo } from '../core/loggers.js';
 import { isEmitAsyncWrapper, rejectionGap, rejectionVerdict, returnsNumber, returnsUncoveredCall } from '../core/promises.js';
@@ -148,7 +149,6 @@ const IDENTIFIER = ts.SyntaxKind.Identifier;
 const KIND_COUNT = ts.SyntaxKind.Count;
 const IMPORT_KEYWORD = ts.SyntaxKind.ImportKeyword;
 const EQUALS = ts.SyntaxKind.EqualsToken;
-const forEachChild = ts.forEachChild;
 
 const SERVER_PACKAGES = new Set(['express', 'fastify', 'koa', 'hono', '@hapi/hapi', 'restify', 'socket.io', 'ws', 'pg', 'mongoose', 'mongodb', 'ioredis', 'redis', 'prisma', '@prisma/client', 'typeorm', 'sequelize', 'knex', 'mysql2', 'dotenv']);
 const BUILTINS = new Set(builtinModules);
@@ -600,9 +600,8 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
       default:
         break;
     }
-    forEachChild(node, visit);
   };
-  visit(sf);
+  for (const node of nodeOrder(sf).nodes) visit(node);
   for (const record of new Set(elidable.values())) if (!usedAsValue.has(record)) record.typeOnly = true;
   loadTime.finish();
   for (const c of collectors) c.finish(facts.evidence);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { checkFile } from '../../src/core/engine.js';
 import { parseText } from '../../src/core/parse.js';
 import type { FileRule } from '../../src/core/types.js';
+import { ts } from '../../src/core/typescript.js';
 import { buildProjectFacts } from '../../src/project/facts.js';
 
 const SOURCE = ["import { sendReceipt } from './receipts';", '', 'export function closeOrder(id: string) {', '  audit(id);', '  sendReceipt(id);', '  audit(`closed ${id}`);', '}', ''].join('\n');
@@ -14,6 +15,34 @@ function rule(id: string, create: FileRule<Record<string, unknown>>['create']): 
 }
 
 describe('checkFile', () => {
+  it('calls enter and exit listeners in the order of a recursive walk, exits after the node’s last descendant', () => {
+    const path = '/repo/src/orders.ts';
+    const { sourceFile, text } = parseText(path, SOURCE);
+    const facts = buildProjectFacts({ root: '/repo', files: [{ path, relPath: 'src/orders.ts', sourceFile }], readDisk: false });
+    const seen: string[] = [];
+    const label = (node: { kind: number; pos: number }) => `${ts.SyntaxKind[node.kind]}@${node.pos}`;
+    const tracing = rule('trace', () => ({
+      FunctionDeclaration: (node) => seen.push(`enter ${label(node)}`),
+      'FunctionDeclaration:exit': (node) => seen.push(`exit ${label(node)}`),
+      CallExpression: (node) => seen.push(`enter ${label(node)}`),
+      'CallExpression:exit': (node) => seen.push(`exit ${label(node)}`),
+      'TemplateExpression:exit': (node) => seen.push(`exit ${label(node)}`),
+      'SourceFile:exit': (node) => seen.push(`exit ${label(node)}`),
+    }));
+    checkFile({ path, relPath: 'src/orders.ts', sourceFile, text, roles: facts.roles(path) }, facts, [{ rule: tracing, severity: 'low', options: {} }], new Set(['trace']));
+    const expected: string[] = [];
+    const listened = new Set(['FunctionDeclaration', 'CallExpression']);
+    const walk = (node: ts.Node): void => {
+      const kind = ts.SyntaxKind[node.kind] as string;
+      if (listened.has(kind)) expected.push(`enter ${label(node)}`);
+      ts.forEachChild(node, walk);
+      if (listened.has(kind) || kind === 'TemplateExpression' || kind === 'SourceFile') expected.push(`exit ${label(node)}`);
+    };
+    walk(sourceFile);
+    expect(seen).toEqual(expected);
+    expect(seen.slice(-3)).toEqual([`exit CallExpression@${SOURCE.indexOf('\n  audit(`')}`, `exit FunctionDeclaration@${SOURCE.indexOf('\n\nexport')}`, 'exit SourceFile@0']);
+  });
+
   it('reports a rule that throws once, where it threw, and keeps running the others', () => {
     const path = '/repo/src/orders.ts';
     const { sourceFile, text } = parseText(path, SOURCE);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_NESTING, parseText } from '../../src/core/parse.js';
+import { MAX_NESTING, nodeOrder, parseText } from '../../src/core/parse.js';
 import { ts } from '../../src/core/typescript.js';
 
 /** Every node in forEachChild order, each with the index of its parent in the list (-1: none). */
@@ -59,6 +59,29 @@ describe('parseText', () => {
       const ours = parseText(path, text).sourceFile;
       expect(shape(ours), rel).toEqual(shape(theirs(path, ours.text)));
     }
+  });
+
+  it('orders every node as a recursive forEachChild walk visits it, with its depth, on the sample and the fixture projects', () => {
+    const recursive = (sf: ts.SourceFile): Array<[ts.Node, number]> => {
+      const out: Array<[ts.Node, number]> = [];
+      const walk = (node: ts.Node, depth: number): void => {
+        out.push([node, depth]);
+        ts.forEachChild(node, (child) => walk(child, depth + 1));
+      };
+      walk(sf, 0);
+      return out;
+    };
+    const root = join(import.meta.dirname, '../../fixtures/projects');
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => /\.(ts|tsx|js)$/.test(f) && !f.includes('node_modules')).sort();
+    const trees = [parseText('/virtual/orders.controller.tsx', SAMPLE).sourceFile, ...files.map((rel) => parseText(join(root, rel), readFileSync(join(root, rel), 'utf8')).sourceFile)];
+    for (const sf of trees) {
+      const order = nodeOrder(sf);
+      expect(order.nodes.map((n, i) => [n, order.depths[i]]), sf.fileName).toEqual(recursive(sf));
+      expect(nodeOrder(sf)).toBe(order);
+    }
+    // A tree made elsewhere (its parents set by TypeScript) is walked on first use too.
+    const made = theirs('/virtual/orders.controller.tsx', SAMPLE);
+    expect(nodeOrder(made).nodes).toEqual(recursive(made).map(([n]) => n));
   });
 
   it('keeps documentation comments, linked to their nodes, for --types', () => {
