@@ -94,4 +94,19 @@ describe('process lifecycle evidence', () => {
       ['SIGINT', 8, { kind: 'effects', effects: { exits: false, closes: true, opaque: false, calls: [] } }],
     ]);
   });
+
+  it('finds handlers installed through element access, a required process and an alias of process', () => {
+    const evidence = lifecycleOf(
+      [
+        "const proc = require('process');",
+        'const runtime = process;',
+        "process['once']('SIGINT', () => process.exit(0));",
+        "proc.on('SIGTERM', () => server.close());",
+        "runtime.prependListener('uncaughtException', (error) => { throw error; });",
+        "emitter.on('SIGTERM', () => process.exit(0));",
+        "process.on('message', () => process.exit(0));",
+      ].join('\n'),
+    );
+    expect(evidence.handlers.map((h) => `${h.event}:${h.line}`)).toEqual(['SIGINT:3', 'SIGTERM:4', 'uncaughtException:5']);
+  });
 });

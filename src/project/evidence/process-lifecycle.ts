@@ -65,8 +65,13 @@ const ERROR_REPORTER_STARTS: Record<string, string> = {
   'elastic-apm-node': 'start',
 };
 
+const LISTEN_METHODS_LIST = ['on', 'once', 'addListener', 'prependListener', 'prependOnceListener'];
+const LISTEN_METHODS = new Set(LISTEN_METHODS_LIST);
+/** The member names of the calls the walk records: handler registrations and error reporters' starts. */
+const WALK_MEMBERS = new Set([...LISTEN_METHODS_LIST, 'setUncaughtExceptionCaptureCallback', ...Object.values(ERROR_REPORTER_STARTS)]);
+
 const WATCHED_EVENTS = new Set(['unhandledRejection', 'uncaughtException', 'SIGTERM', 'SIGINT', '*']);
-const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+
 const EXIT_WORDS = new Set(['exit', 'terminate', 'kill', 'abort', 'crash', 'die', 'quit', 'halt']);
 const CLOSE_WORDS = new Set(['close', 'stop', 'terminate', 'disconnect', 'destroy', 'drain', 'quit', 'graceful', 'dispose', 'abort']);
 
@@ -317,6 +322,13 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
     kinds: [CALL],
     visit(node) {
       const call = node as ts.CallExpression;
+      // A member call's reference ends with the member's name (`process.on`, `Sentry.init`): the
+      // other names are none of the calls looked for here, and their callee is not resolved.
+      const member = ts.isPropertyAccessExpression(call.expression) || ts.isElementAccessExpression(call.expression) ? memberName(unwrap(call.expression)) : null;
+      if (member !== null && (member === undefined || !WALK_MEMBERS.has(member))) {
+        if (member === 'enableShutdownHooks') shutdownHooks.push('enableShutdownHooks()');
+        return;
+      }
       const { callee, ref, kind } = classify(call);
       if (kind === 'listens') {
         const events = eventsOf(call.arguments[0]).filter((e) => WATCHED_EVENTS.has(e));
