@@ -138,7 +138,7 @@ function gotOptions(call: ts.CallExpression, helpers: Helpers): ts.Expression | 
 }
 
 /** fetch/undici: a finding unless the init object (or a `Request` it is given) can carry a signal. */
-function checkFetch(call: ts.CallExpression, callee: string, extraKeys: string[], helpers: Helpers): Report | null {
+function checkFetch(call: ts.CallExpression, extraKeys: string[], helpers: Helpers): Report | null {
   const [input, init] = call.arguments;
   if (!input) return null;
   const req = helpers.valueOf(input);
@@ -150,16 +150,16 @@ function checkFetch(call: ts.CallExpression, callee: string, extraKeys: string[]
   let edit: TextEdit | undefined;
   if (!init) edit = addArgumentEdit(input, `{ ${SIGNAL} }`);
   else if (literal && ts.isObjectLiteralExpression(literal)) edit = addPropertyEdit(literal, SIGNAL);
-  return { messageId: 'fetch', data: { callee }, suggest: edit ? [{ messageId: 'addSignal', edits: [edit] }] : undefined };
+  return { messageId: 'fetch', suggest: edit ? [{ messageId: 'addSignal', edits: [edit] }] : undefined };
 }
 
 /** http(s).request/get: options `timeout`/`signal`, or a `.setTimeout(…)` on the request (chained or in the same function). */
-function checkNodeHttp(call: ts.CallExpression, callee: string, helpers: Helpers): Report | null {
+function checkNodeHttp(call: ts.CallExpression, helpers: Helpers): Report | null {
   for (const arg of call.arguments.slice(0, 2)) {
     if (!isFunction(arg) && !isUrlLike(arg, helpers) && optionState(arg, ['timeout', 'signal'], helpers) !== 'missing') return null;
   }
   if (chainCalls(call, 'setTimeout') || schedulesTimeout(helpers.enclosingFunction(call) ?? call.getSourceFile(), 'setTimeout')) return null;
-  return { messageId: 'nodeHttp', data: { callee } };
+  return { messageId: 'nodeHttp' };
 }
 
 /** `x.<method>(…)` (`req.setTimeout`, `socket.setTimeout`, `req.timeout`) or a timer that destroys or aborts, inside `scope`. */
@@ -178,39 +178,38 @@ function schedulesTimeout(scope: ts.Node, method: string): boolean {
   return found;
 }
 
-function checkNeedle(call: ts.CallExpression, method: string, callee: string, helpers: Helpers): Report | null {
+function checkNeedle(call: ts.CallExpression, method: string, helpers: Helpers): Report | null {
   const args = call.arguments;
   const at = method === '' || method === 'request' ? (args[3] && !isFunction(args[3]) ? 3 : 2) : (NEEDLE_OPTIONS_AT[method] ?? 1);
   const options = args[at] && !isFunction(args[at]) ? args[at] : undefined;
-  return optionState(options, ['response_timeout', 'read_timeout'], helpers) === 'missing' ? { messageId: 'needle', data: { callee } } : null;
+  return optionState(options, ['response_timeout', 'read_timeout'], helpers) === 'missing' ? { messageId: 'needle' } : null;
 }
 
-/** Classifies a call: null when it is not an outbound HTTP call, else the finding (or null inside) to report. */
+/** Classifies a call: null when it is not an outbound HTTP call, else the finding (or null inside) to report, without the callee's text. */
 function check(call: ts.CallExpression, context: Ctx): { report: Report | null } | null {
   const { helpers, project } = context;
-  const callee = compactText(call.expression);
-  if (helpers.isGlobalCall(call, 'fetch')) return { report: checkFetch(call, callee, [], helpers) };
+  if (helpers.isGlobalCall(call, 'fetch')) return { report: checkFetch(call, [], helpers) };
   const ref = helpers.calleeOf(call);
   if (ref?.kind === 'module' && !ref.resolved) {
     const [method = '', ...rest] = ref.path;
     if (rest.length > 0) return null;
-    if (has(FETCH_MODULES, ref.module) && FETCH_MODULES[ref.module] === method) return { report: checkFetch(call, callee, [], helpers) };
-    if (ref.module === 'undici' && method === 'request') return { report: checkFetch(call, callee, ['headersTimeout', 'bodyTimeout'], helpers) };
+    if (has(FETCH_MODULES, ref.module) && FETCH_MODULES[ref.module] === method) return { report: checkFetch(call, [], helpers) };
+    if (ref.module === 'undici' && method === 'request') return { report: checkFetch(call, ['headersTimeout', 'bodyTimeout'], helpers) };
     if (ref.module === 'axios' && isClientRequest('axios', method)) {
       const state = optionState(axiosConfig(call, method, helpers), ['timeout', 'signal'], helpers);
-      return { report: state === 'missing' && !project.axiosDefaultTimeout ? { messageId: 'call', data: { callee, option: '{ timeout }' } } : null };
+      return { report: state === 'missing' && !project.axiosDefaultTimeout ? { messageId: 'call', data: { option: '{ timeout }' } } : null };
     }
     if (ref.module === 'got' && isClientRequest('got', method)) {
       const state = optionState(gotOptions(call, helpers), ['timeout', 'signal'], helpers);
-      return { report: state === 'missing' ? { messageId: 'call', data: { callee, option: '{ timeout: { request: ms } }' } } : null };
+      return { report: state === 'missing' ? { messageId: 'call', data: { option: '{ timeout: { request: ms } }' } } : null };
     }
     if (ref.module === 'superagent' && (method === '' || SUPERAGENT_METHODS.has(method))) {
       // A `.timeout(…)` in the chain, or on the variable the request is kept in.
       const set = chainCalls(call, 'timeout') || (isStored(call) && schedulesTimeout(helpers.enclosingFunction(call) ?? call.getSourceFile(), 'timeout'));
-      return { report: set ? null : { messageId: 'superagent', data: { callee } } };
+      return { report: set ? null : { messageId: 'superagent' } };
     }
-    if ((ref.module === 'http' || ref.module === 'https') && (method === 'request' || method === 'get')) return { report: checkNodeHttp(call, callee, helpers) };
-    if (ref.module === 'needle' && (method === '' || method === 'request' || has(NEEDLE_OPTIONS_AT, method))) return { report: checkNeedle(call, method, callee, helpers) };
+    if ((ref.module === 'http' || ref.module === 'https') && (method === 'request' || method === 'get')) return { report: checkNodeHttp(call, helpers) };
+    if (ref.module === 'needle' && (method === '' || method === 'request' || has(NEEDLE_OPTIONS_AT, method))) return { report: checkNeedle(call, method, helpers) };
     return null;
   }
   const instance = instanceOf(call.expression, context);
@@ -220,7 +219,7 @@ function check(call: ts.CallExpression, context: Ctx): { report: Report | null }
   const options = library === 'axios' ? axiosConfig(call, method, helpers) : gotOptions(call, helpers);
   const state = optionState(options, ['timeout', 'signal'], helpers);
   if (state !== 'missing' || instance.timeout !== 'missing') return { report: null };
-  return { report: { messageId: 'instance', data: { callee, article: library === 'axios' ? 'an' : 'a', library, where: instance.where, factory: library === 'axios' ? 'axios.create' : 'got.extend' } } };
+  return { report: { messageId: 'instance', data: { article: library === 'axios' ? 'an' : 'a', library, where: instance.where, factory: library === 'axios' ? 'axios.create' : 'got.extend' } } };
 }
 
 export default defineFileRule({
@@ -295,7 +294,8 @@ export default defineFileRule({
         const site = check(call, context);
         if (!site) return;
         context.countSite(call);
-        if (site.report) context.report({ node: call, ...site.report });
+        // The callee as written is quoted by every message: made only for a finding.
+        if (site.report) context.report({ node: call, ...site.report, data: { callee: compactText(call.expression), ...site.report.data } });
       },
     };
   },
