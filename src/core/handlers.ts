@@ -276,10 +276,7 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
     }
   };
 
-  for (const node of nodeOrder(sf).nodes) {
-    if (node.kind === CALL) onCall(node as ts.CallExpression);
-    else if (node.kind === CLASS_DECLARATION) onClass(node as ts.ClassDeclaration);
-  }
+  forCallsAndClasses(sf, onCall, onClass);
 
   const reached = reachFrom([...handlers.map((h) => h.fn), ...seededFunctions(sf, seeds, helpers)], helpers);
 
@@ -297,6 +294,21 @@ export function buildHandlerModel(sf: ts.SourceFile, helpers: Helpers, project: 
       return undefined;
     },
   };
+}
+
+/**
+ * Calls `onCall` for each call and `onClass` for each class declaration of the file, in walk order.
+ * A function of its own: with this loop inside, V8 optimised `buildHandlerModel` on the stack and
+ * then deoptimised it, at the same place, in 900 of directus's files.
+ */
+function forCallsAndClasses(sf: ts.SourceFile, onCall: (call: ts.CallExpression) => void, onClass: (cls: ts.ClassDeclaration) => void): void {
+  const { nodes } = nodeOrder(sf);
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i] as ts.Node;
+    const kind = node.kind;
+    if (kind === CALL) onCall(node as ts.CallExpression);
+    else if (kind === CLASS_DECLARATION) onClass(node as ts.ClassDeclaration);
+  }
 }
 
 /**

@@ -601,7 +601,8 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
         break;
     }
   };
-  for (const node of nodeOrder(sf).nodes) visit(node);
+  const { nodes } = nodeOrder(sf);
+  for (let i = 0; i < nodes.length; i++) visit(nodes[i] as ts.Node);
   for (const record of new Set(elidable.values())) if (!usedAsValue.has(record)) record.typeOnly = true;
   loadTime.finish();
   for (const c of collectors) c.finish(facts.evidence);
