@@ -40,12 +40,32 @@ const pending: ts.Node[] = [];
 const pendingDepth: number[] = [];
 let adopter: ts.Node | undefined;
 let adoptedDepth = 0;
-let setParent = true;
 function adopt(child: ts.Node): undefined {
-  if (setParent) (child as { parent: ts.Node }).parent = adopter as ts.Node;
+  (child as { parent: ts.Node }).parent = adopter as ts.Node;
   pending.push(child);
   pendingDepth.push(adoptedDepth);
   return undefined;
+}
+
+/**
+ * Sets every node's `parent`, as `createSourceFile(…, setParentNodes: true)` would, and answers the
+ * deepest node's depth (the file's statements are at 1). TypeScript's own pass queues each node's
+ * children in arrays and looks for documentation comments on every node; a tree without them needs
+ * only this walk, which takes about half the time. It keeps its own stack: no depth overflows it.
+ */
+export function setParents(sourceFile: ts.SourceFile): number {
+  let deepest = 0;
+  pending.push(sourceFile);
+  pendingDepth.push(0);
+  while (pending.length > 0) {
+    adopter = pending.pop() as ts.Node;
+    const depth = pendingDepth.pop() as number;
+    if (depth > deepest) deepest = depth;
+    adoptedDepth = depth + 1;
+    forEachChild(adopter, adopt);
+  }
+  adopter = undefined;
+  return deepest;
 }
 
 /**
@@ -62,67 +82,37 @@ export interface NodeOrder {
 /** Where a tree keeps its order: on the SourceFile object, as TypeScript keeps its own per-file data. */
 type Ordered = ts.SourceFile & { prodcheckNodeOrder?: NodeOrder };
 
+let ordered: ts.Node[] = [];
+let orderedDepths: number[] = [];
+let orderDepth = 0;
+function order(node: ts.Node): undefined {
+  ordered.push(node);
+  orderedDepths.push(orderDepth);
+  orderDepth++;
+  forEachChild(node, order);
+  orderDepth--;
+  return undefined;
+}
+
 /**
  * The tree's `NodeOrder`, walked on first use (not by the parse: a large file's array of nodes is
  * made in the old generation, and holding young nodes from there kept every tree parsed alongside
- * alive until a full collection, which doubled the time of parsing directus without keeping the trees).
+ * alive until a full collection, which doubled the time of parsing directus without keeping the
+ * trees). The walk recurses: the trees analysed are at most MAX_NESTING deep (see `parseText`).
  */
 export function nodeOrder(sourceFile: ts.SourceFile): NodeOrder {
-  let order = (sourceFile as Ordered).prodcheckNodeOrder;
-  if (!order) {
-    const nodes: ts.Node[] = [];
-    const depths: number[] = [];
-    walkTree(sourceFile, false, (node, depth) => {
-      nodes.push(node);
-      depths.push(depth);
-    });
-    order = { nodes, depths: new Int32Array(depths) };
-    (sourceFile as Ordered).prodcheckNodeOrder = order;
+  let found = (sourceFile as Ordered).prodcheckNodeOrder;
+  if (!found) {
+    ordered = [];
+    orderedDepths = [];
+    orderDepth = 0;
+    order(sourceFile);
+    found = { nodes: ordered, depths: new Int32Array(orderedDepths) };
+    ordered = [];
+    orderedDepths = [];
+    (sourceFile as Ordered).prodcheckNodeOrder = found;
   }
-  return order;
-}
-
-/**
- * Sets every node's `parent`, as `createSourceFile(…, setParentNodes: true)` would, and answers the
- * deepest node's depth (the file's statements are at 1). TypeScript's own pass queues each node's
- * children in arrays and looks for documentation comments on every node; a tree without them needs
- * only this walk, which takes about half the time.
- */
-export function setParents(sourceFile: ts.SourceFile): number {
-  return walkTree(sourceFile, true);
-}
-
-/**
- * Walks the tree with its own stack (no depth overflows it), setting each node's `parent` when
- * `parents` is true; with `each`, in the order of `NodeOrder`. Answers the deepest node's depth.
- */
-function walkTree(sourceFile: ts.SourceFile, parents: boolean, each?: (node: ts.Node, depth: number) => void): number {
-  let deepest = 0;
-  setParent = parents;
-  pending.push(sourceFile);
-  pendingDepth.push(0);
-  while (pending.length > 0) {
-    adopter = pending.pop() as ts.Node;
-    const depth = pendingDepth.pop() as number;
-    if (depth > deepest) deepest = depth;
-    adoptedDepth = depth + 1;
-    if (!each) {
-      forEachChild(adopter, adopt);
-      continue;
-    }
-    each(adopter, depth);
-    const from = pending.length;
-    forEachChild(adopter, adopt);
-    // The children come off the top of the stack: reversed, in source order (their depths are equal).
-    for (let i = from, j = pending.length - 1; i < j; i++, j--) {
-      const t = pending[i] as ts.Node;
-      pending[i] = pending[j] as ts.Node;
-      pending[j] = t;
-    }
-  }
-  adopter = undefined;
-  setParent = true;
-  return deepest;
+  return found;
 }
 
 /** The first node at `depth` (for the position of a file's too deep nesting). */
