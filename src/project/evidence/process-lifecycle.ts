@@ -351,7 +351,6 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
       const fold = (fn: ts.Node, visiting: Set<ts.Node>): Marks => {
         const hit = memo.get(fn);
         if (hit) return hit;
-        analyse(fn);
         const own = marks.get(fn);
         const out: Marks = { ...noMarks(), ...own, calls: new Set(own?.calls) };
         visiting.add(fn);
@@ -369,6 +368,14 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
         return out;
       };
       const effectsOf = (fn: ts.Node): HandlerEffects => {
+        // Every function the fold will reach is analysed first, from a worklist: analysing one at
+        // the bottom of the fold's recursion would stack its walk on the fold's.
+        const work = [fn];
+        for (let next = work.pop(); next; next = work.pop()) {
+          if (marks.has(next)) continue;
+          analyse(next);
+          for (const linked of links.get(next) ?? []) work.push(linked);
+        }
         const m = fold(fn, new Set());
         return { exits: m.exit || (m.exitCode && m.closes), closes: m.closes, opaque: m.opaque, calls: [...m.calls] };
       };
