@@ -100,6 +100,8 @@ export const securityHeadersCollector: CollectorFactory = (context) => {
   // The app creations, helmet, lusca and @fastify/helmet are references to packages: a file that
   // names none of them has none (the headers set by hand are looked for in every file).
   const packages = mentions(context.sourceFile, PACKAGE_NAMES);
+  // @fastify/helmet and fastify-helmet are looked for among every call's arguments: only in a file that names one.
+  const fastifyHelmets = packages && mentions(context.sourceFile, ['helmet']);
   return {
     kinds: packages ? ALL_KINDS : CALLS,
     visit(node) {
@@ -120,7 +122,7 @@ export const securityHeadersCollector: CollectorFactory = (context) => {
           } else if (ref.path.length === 1 && MIDDLEWARE_HEADERS[ref.path[0]!]) headers.add(MIDDLEWARE_HEADERS[ref.path[0]!]!);
         }
         // fastify.register(helmet, …) / app.register(fastifyHelmet)
-        if (node.arguments.some((a) => isPackage(context.referenceOf(a), FASTIFY_HELMETS))) found.helmet = true;
+        if (fastifyHelmets && node.arguments.some((a) => isPackage(context.referenceOf(a), FASTIFY_HELMETS))) found.helmet = true;
       }
       for (const name of writtenHeaderNames(node)) if (SECURITY_HEADERS.has(name)) headers.add(name);
       const callee = unwrap(node.expression);
