@@ -109,4 +109,22 @@ describe('process lifecycle evidence', () => {
     );
     expect(evidence.handlers.map((h) => `${h.event}:${h.line}`)).toEqual(['SIGINT:3', 'SIGTERM:4', 'uncaughtException:5']);
   });
+
+  it('records shutdown hooks and reporter starts in a file that never names process', () => {
+    const evidence = lifecycleOf(
+      [
+        "import { init } from '@sentry/node';",
+        "import { NestFactory } from '@nestjs/core';",
+        "init({ dsn: 'https://key@o1.ingest.sentry.io/1' });",
+        'export async function bootstrap(): Promise<void> {',
+        '  const app = await NestFactory.create(AppModule);',
+        '  app.enableShutdownHooks();',
+        '  await app.listen(3000);',
+        '}',
+      ].join('\n'),
+    );
+    expect(evidence.errorReporters).toEqual(['@sentry/node']);
+    expect(evidence.shutdownHooks).toEqual(['enableShutdownHooks()']);
+    expect(evidence.handlers).toEqual([]);
+  });
 });

@@ -15,6 +15,7 @@ import { memberName, unwrap } from '../../core/references.js';
 import { isFunctionLike } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';
 import type { EvidenceCollector, EvidenceContext, ModuleEvidence } from './index.js';
+import { mentions } from './mentions.js';
 
 export interface HandlerEffects {
   /** Ends the process: `process.exit/abort`, a (re)throw, a call named like exit/shutdown/kill, or `process.exitCode` set and something closed. */
@@ -69,6 +70,9 @@ const LISTEN_METHODS_LIST = ['on', 'once', 'addListener', 'prependListener', 'pr
 const LISTEN_METHODS = new Set(LISTEN_METHODS_LIST);
 /** The member names of the calls the walk records: handler registrations and error reporters' starts. */
 const WALK_MEMBERS = new Set([...LISTEN_METHODS_LIST, 'setUncaughtExceptionCaptureCallback', ...Object.values(ERROR_REPORTER_STARTS)]);
+
+/** What a file that registers a process handler or starts an error reporter names. */
+const REGISTRATION_NAMES = ['process', ...Object.keys(ERROR_REPORTER_STARTS)];
 
 const WATCHED_EVENTS = new Set(['unhandledRejection', 'uncaughtException', 'SIGTERM', 'SIGINT', '*']);
 
@@ -301,6 +305,10 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
     return receiver === null || receiver.kind !== 'global';
   };
 
+  // A registration names `process`, and a reporter's start its package, in the file's text (see
+  // ./mentions.ts): in a file that names none, no call is resolved.
+  const registers = mentions(ctx.sourceFile, REGISTRATION_NAMES);
+
   // The exports, from the top-level statements (read here rather than by subscribing to statement kinds found at every depth).
   for (const statement of ctx.sourceFile.statements) visitTopLevel(statement);
 
@@ -322,6 +330,11 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
     kinds: [CALL],
     visit(node) {
       const call = node as ts.CallExpression;
+      if (!registers) {
+        const callee = unwrap(call.expression);
+        if ((ts.isIdentifier(callee) ? callee.text : memberName(callee)) === 'enableShutdownHooks') shutdownHooks.push('enableShutdownHooks()');
+        return;
+      }
       // A member call's reference ends with the member's name (`process.on`, `Sentry.init`): the
       // other names are none of the calls looked for here, and their callee is not resolved.
       const member = ts.isPropertyAccessExpression(call.expression) || ts.isElementAccessExpression(call.expression) ? memberName(unwrap(call.expression)) : null;
