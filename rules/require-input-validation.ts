@@ -15,7 +15,7 @@
 import { ts } from '../src/core/typescript.js';
 import { handlerModelOf, hasDecorator, type RequestHandler } from '../src/core/handlers.js';
 import type { Helpers } from '../src/core/helpers.js';
-import { memberName, unwrap } from '../src/core/references.js';
+import { calleeName, memberName, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 import type { RuleContext } from '../src/core/types.js';
 import type { ProjectFacts } from '../src/project/facts.js';
@@ -312,11 +312,6 @@ function validatedByMiddleware(handler: RequestHandler, helpers: Helpers): boole
     if (found(arg)) return true;
   }
   return false;
-}
-
-function calleeName(call: ts.CallExpression): string | undefined {
-  const callee = unwrap(call.expression);
-  return ts.isIdentifier(callee) ? callee.text : memberName(callee);
 }
 
 function isValidatingCall(call: ts.CallExpression, helpers: Helpers): boolean {

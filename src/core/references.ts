@@ -93,6 +93,12 @@ export function memberName(expr: ts.Expression): string | undefined {
   return undefined;
 }
 
+/** The name a call's callee ends with: `save` of `save(…)`, `this.repo.save(…)` and `repo['save'](…)`. */
+export function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefined {
+  const callee = unwrap(call.expression);
+  return ts.isIdentifier(callee) ? callee.text : memberName(callee);
+}
+
 export function propertyNameText(name: ts.PropertyName | undefined): string | undefined {
   if (!name) return undefined;
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;

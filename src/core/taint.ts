@@ -18,7 +18,7 @@ import type { ProjectFacts } from '../project/facts.js';
 import { calleeOfReference, constructorMembers, exportedValues, handlerModelOf, hasDecorator, importedReference, localFunction, localMember, seededFunctions, type ImportedCallee } from './handlers.js';
 import { createHelpers, type Helpers } from './helpers.js';
 import { isFunctionNode, type FunctionNode } from './promises.js';
-import { memberFunctionOf, memberName, unwrap } from './references.js';
+import { calleeName, memberFunctionOf, memberName, unwrap } from './references.js';
 import type { FileInfo, Listeners, Reference, ReportDescriptor, TraceStep } from './types.js';
 import { SINK_KINDS } from './sinks/index.js';
 import { installsGlobalValidationPipe, zodPipeValidates } from '../project/evidence/validation.js';
@@ -369,11 +369,6 @@ function clear(t: Taint, kinds: Iterable<string>): Taint {
   const cleared = new Set(t.cleared);
   for (const k of kinds) cleared.add(k);
   return { ...t, cleared };
-}
-
-function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefined {
-  const callee = unwrap(call.expression);
-  return ts.isIdentifier(callee) ? callee.text : memberName(callee);
 }
 
 /** The short text of a callee for trace steps: `storage.read`, `buildPath`. */

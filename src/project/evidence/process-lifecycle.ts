@@ -11,7 +11,7 @@
 // of every file during the walk cost a sixth of the facts pass; most functions (class methods,
 // callbacks of unexported code) are never asked about.
 import { ts } from '../../core/typescript.js';
-import { memberName, unwrap } from '../../core/references.js';
+import { calleeName, unwrap } from '../../core/references.js';
 import { isFunctionLike } from '../../core/scope.js';
 import type { Reference } from '../../core/types.js';
 import type { EvidenceCollector, EvidenceContext, ModuleEvidence } from './index.js';
@@ -194,7 +194,7 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
     const { callee, ref, kind } = classify(node);
     if (kind === 'exits') own.exit = true;
     if (kind !== 'other') return;
-    const name = ts.isIdentifier(callee) ? callee.text : (memberName(callee) ?? '');
+    const name = calleeName(node) ?? '';
     const verdict = name ? nameVerdict(name) : 0;
     const named = verdict !== 0;
     if (verdict & 1) own.exit = true;
@@ -330,19 +330,15 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
     kinds: [CALL],
     visit(node) {
       const call = node as ts.CallExpression;
-      if (!registers) {
-        const callee = unwrap(call.expression);
-        if ((ts.isIdentifier(callee) ? callee.text : memberName(callee)) === 'enableShutdownHooks') shutdownHooks.push('enableShutdownHooks()');
-        return;
-      }
+      const name = calleeName(call);
+      const hook = () => {
+        if (name === 'enableShutdownHooks') shutdownHooks.push('enableShutdownHooks()');
+      };
       // A member call's reference ends with the member's name (`process.on`, `Sentry.init`): the
       // other names are none of the calls looked for here, and their callee is not resolved.
-      const member = ts.isPropertyAccessExpression(call.expression) || ts.isElementAccessExpression(call.expression) ? memberName(unwrap(call.expression)) : null;
-      if (member !== null && (member === undefined || !WALK_MEMBERS.has(member))) {
-        if (member === 'enableShutdownHooks') shutdownHooks.push('enableShutdownHooks()');
-        return;
-      }
-      const { callee, ref, kind } = classify(call);
+      const member = ts.isPropertyAccessExpression(call.expression) || ts.isElementAccessExpression(call.expression);
+      if (!registers || (member && (name === undefined || !WALK_MEMBERS.has(name)))) return hook();
+      const { ref, kind } = classify(call);
       if (kind === 'listens') {
         const events = eventsOf(call.arguments[0]).filter((e) => WATCHED_EVENTS.has(e));
         if (events.length > 0) registrations.push({ events, handler: call.arguments[1], at: call });
@@ -356,8 +352,7 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
         const path = ref.path[0] === 'default' ? ref.path.slice(1) : ref.path;
         if (path.length === 1 && path[0] === ERROR_REPORTER_STARTS[ref.module]) errorReporters.push(ref.module);
       }
-      if (kind === 'exits') return;
-      if ((ts.isIdentifier(callee) ? callee.text : memberName(callee)) === 'enableShutdownHooks') shutdownHooks.push('enableShutdownHooks()');
+      if (kind !== 'exits') hook();
     },
     finish(evidence: ModuleEvidence) {
       const memo = new Map<ts.Node, Marks>();
