@@ -9,6 +9,7 @@ import type { ResolvedConfig } from './config/types.js';
 import { readSources, type FileStamp } from './core/discover.js';
 import { discoverWithRepository } from './project/repository-files.js';
 import { hashBytes } from './core/files.js';
+import { failureMessage } from './core/engine.js';
 import { countBySeverity } from './core/findings.js';
 import { fingerprints } from './core/fingerprint.js';
 import { redactSources } from './core/secrets.js';
@@ -549,7 +550,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
           },
         });
       } catch (err) {
-        errors.push({ file: pkg.path || '.', message: `rule ${rule.id} failed: ${(err as Error).message}` });
+        errors.push({ file: pkg.path || '.', message: `rule ${rule.id} failed: ${failureMessage(err)}` });
       }
     }
   }

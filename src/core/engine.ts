@@ -53,6 +53,11 @@ export function merge<T>(options: T, overrides: Record<string, unknown> | undefi
   return overrides ? { ...options, ...overrides } : options;
 }
 
+/** What a rule threw, as one line of a problem: rules may throw anything, not only an Error. */
+export function failureMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 export function checkFile(file: FileInfo, project: ProjectFacts, rules: readonly ActiveRule[], knownRuleIds: ReadonlySet<string>, types?: TypeInfo): FileCheckResult {
   const { sourceFile: sf } = file;
   const findings: RawFinding[] = [];
@@ -83,7 +88,7 @@ export function checkFile(file: FileInfo, project: ProjectFacts, rules: readonly
     try {
       listeners = rule.create(context);
     } catch (err) {
-      problems.push(`rule ${ruleId} failed: ${(err as Error).message}`);
+      problems.push(`rule ${ruleId} failed: ${failureMessage(err)}`);
       continue;
     }
     const state = { id: ruleId, crashed: false };
@@ -103,7 +108,7 @@ export function checkFile(file: FileInfo, project: ProjectFacts, rules: readonly
       } catch (err) {
         rule.crashed = true;
         const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-        problems.push(`rule ${rule.id} failed at ${line + 1}:${character + 1}: ${(err as Error).message}`);
+        problems.push(`rule ${rule.id} failed at ${line + 1}:${character + 1}: ${failureMessage(err)}`);
       }
     }
   };

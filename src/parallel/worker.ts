@@ -1,6 +1,7 @@
 // A worker thread's entry: one shard (./shard.ts), answering the scan's calls in order.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerMessage } from './pool.js';
+import { failureMessage } from '../core/engine.js';
 import { Shard, type ShardFile } from './shard.js';
 
 const { root, files } = workerData as { root: string; files: ShardFile[] };
@@ -12,8 +13,8 @@ port.on('message', ({ id, method, args }: { id: number; method: keyof Shard; arg
   try {
     reply = { id, result: (shard[method] as (...a: unknown[]) => unknown).apply(shard, args) };
   } catch (err) {
-    const e = err as Error;
-    reply = { id, error: { message: e.message, ...(e.stack ? { stack: e.stack } : {}) } };
+    const stack = err instanceof Error ? err.stack : undefined;
+    reply = { id, error: { message: failureMessage(err), ...(stack ? { stack } : {}) } };
   }
   port.postMessage(reply);
 });

@@ -66,4 +66,27 @@ describe('checkFile', () => {
     expect(result.problems).toEqual(['rule audit-calls failed at 5:3: no receipts here']);
     expect(result.findings.map((f) => `${f.ruleId} ${f.line}:${f.column} ${f.message}`)).toEqual(['every-call 4:3 call of audit', 'every-call 5:3 call of sendReceipt', 'every-call 6:3 call of audit']);
   });
+
+  it('reports what a rule throws when it is not an Error: null from a listener, a string from create', () => {
+    const path = '/repo/src/orders.ts';
+    const { sourceFile, text } = parseText(path, SOURCE);
+    const facts = buildProjectFacts({ root: '/repo', files: [{ path, relPath: 'src/orders.ts', sourceFile }], readDisk: false });
+    const throwingNull = rule('null-thrower', () => ({
+      CallExpression() {
+        throw null;
+      },
+    }));
+    const throwingString = rule('string-thrower', () => {
+      throw 'no options';
+    });
+    const counting = rule('every-call', (context) => ({
+      CallExpression(node) {
+        context.report({ node, messageId: 'call', data: { name: node.getChildAt(0).getText() } });
+      },
+    }));
+    const active = [throwingNull, throwingString, counting].map((r) => ({ rule: r, severity: 'low' as const, options: {} }));
+    const result = checkFile({ path, relPath: 'src/orders.ts', sourceFile, text, roles: facts.roles(path) }, facts, active, new Set(['null-thrower', 'string-thrower', 'every-call']));
+    expect(result.problems).toEqual(['rule string-thrower failed: no options', 'rule null-thrower failed at 4:3: null']);
+    expect(result.findings.map((f) => `${f.ruleId} ${f.line}:${f.column}`)).toEqual(['every-call 4:3', 'every-call 5:3', 'every-call 6:3']);
+  });
 });

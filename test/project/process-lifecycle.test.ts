@@ -127,4 +127,15 @@ describe('process lifecycle evidence', () => {
     expect(evidence.shutdownHooks).toEqual(['enableShutdownHooks()']);
     expect(evidence.handlers).toEqual([]);
   });
+
+  it('follows a chain of local functions longer than the call stack is deep', () => {
+    // 20,000 functions, each calling the next: the fold keeps its own stack. The last one exits.
+    const count = 20_000;
+    const lines = ["process.on('SIGTERM', () => step0());"];
+    for (let i = 0; i < count; i++) lines.push(`function step${i}(): void { step${i + 1}(); }`);
+    lines.push(`function step${count}(): void { process.exit(0); }`, 'export function stop(): void { step0(); }');
+    const evidence = lifecycleOf(lines.join('\n'));
+    expect(evidence.handlers).toEqual([{ event: 'SIGTERM', line: 1, column: 1, handler: { kind: 'effects', effects: { exits: true, closes: false, opaque: false, calls: [] } } }]);
+    expect(evidence.exported).toEqual({ stop: { exits: true, closes: false, opaque: false, calls: [] } });
+  });
 });

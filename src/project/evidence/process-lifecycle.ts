@@ -356,24 +356,45 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
     },
     finish(evidence: ModuleEvidence) {
       const memo = new Map<ts.Node, Marks>();
-      const fold = (fn: ts.Node, visiting: Set<ts.Node>): Marks => {
-        const hit = memo.get(fn);
+      const merge = (out: Marks, m: Marks) => {
+        out.exit ||= m.exit;
+        out.exitCode ||= m.exitCode;
+        out.closes ||= m.closes;
+        out.opaque ||= m.opaque;
+        for (const c of m.calls) out.calls.add(c);
+      };
+      // A depth-first fold along the links, with a stack of its own (a chain of local functions, each
+      // calling the next, is as long as the file makes it): a function's marks are its own and those
+      // of the functions it links to, a link back to a function being folded is left out, and each
+      // function's result is kept once its links are done.
+      const fold = (start: ts.Node): Marks => {
+        const hit = memo.get(start);
         if (hit) return hit;
-        const own = marks.get(fn);
-        const out: Marks = { ...noMarks(), ...own, calls: new Set(own?.calls) };
-        visiting.add(fn);
-        for (const next of links.get(fn) ?? []) {
-          if (visiting.has(next)) continue;
-          const m = fold(next, visiting);
-          out.exit ||= m.exit;
-          out.exitCode ||= m.exitCode;
-          out.closes ||= m.closes;
-          out.opaque ||= m.opaque;
-          for (const c of m.calls) out.calls.add(c);
+        const visiting = new Set<ts.Node>();
+        const stack: Array<{ fn: ts.Node; out: Marks; next: ts.Node[]; i: number }> = [];
+        const open = (fn: ts.Node) => {
+          const own = marks.get(fn);
+          visiting.add(fn);
+          stack.push({ fn, out: { ...noMarks(), ...own, calls: new Set(own?.calls) }, next: [...(links.get(fn) ?? [])], i: 0 });
+        };
+        open(start);
+        for (;;) {
+          const top = stack[stack.length - 1] as (typeof stack)[number];
+          if (top.i < top.next.length) {
+            const next = top.next[top.i++] as ts.Node;
+            if (visiting.has(next)) continue;
+            const done = memo.get(next);
+            if (done) merge(top.out, done);
+            else open(next);
+            continue;
+          }
+          stack.pop();
+          visiting.delete(top.fn);
+          memo.set(top.fn, top.out);
+          const parent = stack[stack.length - 1];
+          if (!parent) return top.out;
+          merge(parent.out, top.out);
         }
-        visiting.delete(fn);
-        memo.set(fn, out);
-        return out;
       };
       const effectsOf = (fn: ts.Node): HandlerEffects => {
         // Every function the fold will reach is analysed first, from a worklist: analysing one at
@@ -384,7 +405,7 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
           analyse(next);
           for (const linked of links.get(next) ?? []) work.push(linked);
         }
-        const m = fold(fn, new Set());
+        const m = fold(fn);
         return { exits: m.exit || (m.exitCode && m.closes), closes: m.closes, opaque: m.opaque, calls: [...m.calls] };
       };
 
