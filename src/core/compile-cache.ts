@@ -13,11 +13,35 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 import { osCacheDirectory } from '../cache/location.js';
 
 const status = new Map<string, 'compiled' | 'cached' | 'rejected'>();
+
+/**
+ * The V8 flags this process set while running (`setV8Flags`). V8 checks them against a code cache
+ * as it checks those given on the command line, so they are part of a cache file's name too: a
+ * process that set none (the ESLint plugin, the library) and one that did keep a file each.
+ */
+let runtimeFlags: readonly string[] = [];
+
+/** Sets V8 flags for the whole process (every thread), before the code they concern is compiled. */
+export function setV8Flags(flags: readonly string[]): void {
+  for (const flag of flags) setFlagsFromString(flag);
+  runtimeFlags = [...runtimeFlags, ...flags];
+}
+
+/** The V8 flags set so far (`setV8Flags`), for a worker thread to note as its own (`noteV8Flags`). */
+export function v8FlagsSet(): readonly string[] {
+  return runtimeFlags;
+}
+
+/** In a worker thread: the flags its process set, which apply to every thread, but were noted in another. */
+export function noteV8Flags(flags: readonly string[]): void {
+  runtimeFlags = [...flags];
+}
 
 /** How `requireCompiled` loaded a file in this process: compiled anew (no cache yet), from the cache, or compiled anew because V8 rejected the cache. */
 export function compileCacheStatus(file: string): 'compiled' | 'cached' | 'rejected' | undefined {
@@ -44,7 +68,7 @@ export function requireCompiled(specifier: string, from: string, dir: string | n
   try {
     source = readFileSync(file, 'utf8');
     // One cache file per source content, Node build and flags (about 15 ms to hash the compiler's 9 MB).
-    const name = createHash('sha1').update(JSON.stringify([process.version, process.arch, process.execArgv])).update(source).digest('hex').slice(0, 16);
+    const name = createHash('sha1').update(JSON.stringify([process.version, process.arch, process.execArgv, runtimeFlags])).update(source).digest('hex').slice(0, 16);
     cachePath = join(dir, `${name}.bin`);
   } catch {
     return require(file);

@@ -2,6 +2,7 @@
 // calls (the methods of ./shard.ts); a worker thread loads the compiled modules (./worker.js), so
 // worker threads exist only when prodcheck runs compiled (as installed), not from TypeScript sources.
 import { Worker } from 'node:worker_threads';
+import { v8FlagsSet } from '../core/compile-cache.js';
 import { Shard, type ShardFile } from './shard.js';
 
 type Methods = Pick<Shard, 'parse' | 'modules' | 'prepare' | 'seeds' | 'step' | 'check' | 'parsedFiles' | 'reads' | 'reachReads' | 'summaries'>;
@@ -48,7 +49,7 @@ export interface WorkerMessage {
 }
 
 export function workerShard(root: string, files: readonly ShardFile[]): ShardHandle {
-  const worker = new Worker(WORKER_URL, { workerData: { root, files } });
+  const worker = new Worker(WORKER_URL, { workerData: { root, files, v8Flags: v8FlagsSet() } });
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 0;
   let failure: Error | null = null;

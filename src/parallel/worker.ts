@@ -1,11 +1,15 @@
 // A worker thread's entry: one shard (./shard.ts), answering the scan's calls in order.
 import { parentPort, workerData } from 'node:worker_threads';
+import { noteV8Flags } from '../core/compile-cache.js';
 import type { WorkerMessage } from './pool.js';
-import { failureMessage } from '../core/engine.js';
-import { Shard, type ShardFile } from './shard.js';
+import type { Shard, ShardFile } from './shard.js';
 
-const { root, files } = workerData as { root: string; files: ShardFile[] };
-const shard = new Shard(root, files);
+const { root, files, v8Flags } = workerData as { root: string; files: ShardFile[]; v8Flags: string[] };
+// The process's V8 flags are this thread's too: noted before the compiler is loaded through the code
+// cache, whose file names them (../core/compile-cache.ts). Messages wait until the listener below.
+noteV8Flags(v8Flags);
+const [{ failureMessage }, { Shard: ShardClass }] = await Promise.all([import('../core/engine.js'), import('./shard.js')]);
+const shard: Shard = new ShardClass(root, files);
 const port = parentPort;
 if (!port) throw new Error('worker.js runs as a worker thread');
 port.on('message', ({ id, method, args }: { id: number; method: keyof Shard; args: unknown[] }) => {

@@ -26,17 +26,19 @@ function project(): { dir: string; cache: string } {
 }
 
 /** Loads pricing.cjs through `requireCompiled` in a new process: what it computed and how it was loaded. */
-function load(dir: string, cache: string | null): { total: number; status: string | null; sameAsRequire: boolean } {
+function load(dir: string, cache: string | null, v8Flags: string[] = []): { total: number; status: string | null; sameAsRequire: boolean } {
   builtCli();
   const script = `
     import { createRequire } from 'node:module';
-    import { compileCacheStatus, requireCompiled } from ${JSON.stringify(pathToFileURL(join(BUILT, 'src/core/compile-cache.js')).href)};
+    import { compileCacheStatus, requireCompiled, setV8Flags } from ${JSON.stringify(pathToFileURL(join(BUILT, 'src/core/compile-cache.js')).href)};
+    setV8Flags(JSON.parse(process.env.PRODCHECK_TEST_V8_FLAGS));
     const from = ${JSON.stringify(pathToFileURL(join(dir, 'service.js')).href)};
     const pricing = requireCompiled('./pricing.cjs', from, ${JSON.stringify(cache)});
     const again = createRequire(from)('./pricing.cjs');
     console.log(JSON.stringify({ total: pricing.totalWithTax(1000), status: compileCacheStatus(${JSON.stringify(join(dir, 'pricing.cjs'))}) ?? null, sameAsRequire: again === pricing }));
   `;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as { total: number; status: string | null; sameAsRequire: boolean };
+  // The flags come by the environment: the script's text is part of the command line (execArgv).
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, PRODCHECK_TEST_V8_FLAGS: JSON.stringify(v8Flags) } })) as { total: number; status: string | null; sameAsRequire: boolean };
 }
 
 describe('the compiler\u2019s code cache', () => {
@@ -60,6 +62,18 @@ describe('the compiler\u2019s code cache', () => {
     expect(load(dir, cache)).toEqual({ total: 1200, status: 'rejected', sameAsRequire: true });
     expect(readdirSync(cache)).toEqual([name]);
     expect(load(dir, cache)).toEqual({ total: 1200, status: 'cached', sameAsRequire: true });
+  }, 60_000);
+
+  it('keeps a file per set of V8 flags set at run time, which V8 checks as it checks the command line’s', () => {
+    // The CLI sets flags when it starts (src/cli/bin.ts); the ESLint plugin and the library do not.
+    // Sharing one file, each would reject the other's cache and write its own over it.
+    const { dir, cache } = project();
+    const tuned = ['--interrupt-budget=200000', '--max-inlined-bytecode-size-cumulative=200'];
+    expect(load(dir, cache).status).toBe('compiled');
+    expect(load(dir, cache, tuned).status).toBe('compiled');
+    expect(readdirSync(cache)).toHaveLength(2);
+    expect(load(dir, cache, tuned)).toEqual({ total: 1200, status: 'cached', sameAsRequire: true });
+    expect(load(dir, cache).status).toBe('cached');
   }, 60_000);
 
   it('starts afresh for a changed module (another file name)', () => {
