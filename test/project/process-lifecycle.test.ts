@@ -138,4 +138,20 @@ describe('process lifecycle evidence', () => {
     expect(evidence.handlers).toEqual([{ event: 'SIGTERM', line: 1, column: 1, handler: { kind: 'effects', effects: { exits: true, closes: false, opaque: false, calls: [] } } }]);
     expect(evidence.exported).toEqual({ stop: { exits: true, closes: false, opaque: false, calls: [] } });
   });
+
+  it('gives every function of a cycle what the cycle does, whichever handler is registered first', () => {
+    // b closes the server and exits; a only calls b. Folded from b first, a used to be kept without b.
+    const exitsAndCloses = { kind: 'effects', effects: { exits: true, closes: true, opaque: false, calls: [] } };
+    const cycle = ["import { createServer } from 'node:http';", 'const server = createServer();', 'function a() { b(); }', 'function b() { a(); server.close(); process.exit(0); }'];
+    const bFirst = lifecycleOf([...cycle, "process.on('SIGTERM', b);", "process.on('uncaughtException', a);"].join('\n'));
+    const aFirst = lifecycleOf([...cycle, "process.on('uncaughtException', a);", "process.on('SIGTERM', b);"].join('\n'));
+    expect(bFirst.handlers.map((h) => [h.event, h.handler])).toEqual([
+      ['SIGTERM', exitsAndCloses],
+      ['uncaughtException', exitsAndCloses],
+    ]);
+    expect(aFirst.handlers.map((h) => [h.event, h.handler])).toEqual([
+      ['uncaughtException', exitsAndCloses],
+      ['SIGTERM', exitsAndCloses],
+    ]);
+  });
 });

@@ -363,35 +363,48 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
         out.opaque ||= m.opaque;
         for (const c of m.calls) out.calls.add(c);
       };
-      // A depth-first fold along the links, with a stack of its own (a chain of local functions, each
-      // calling the next, is as long as the file makes it): a function's marks are its own and those
-      // of the functions it links to, a link back to a function being folded is left out, and each
-      // function's result is kept once its links are done.
+      // What a function does is what every function it reaches along the links does. The fold is a
+      // depth-first walk with a stack of its own (a chain of local functions, each calling the next,
+      // is as long as the file makes it) that finds the strongly connected components on the way
+      // (Tarjan's algorithm): the functions of a cycle reach the same functions, so each gets the
+      // union its component's first function collected, whichever function a fold started from. A
+      // function's result is kept once its component is complete.
       const fold = (start: ts.Node): Marks => {
         const hit = memo.get(start);
         if (hit) return hit;
-        const visiting = new Set<ts.Node>();
-        const stack: Array<{ fn: ts.Node; out: Marks; next: ts.Node[]; i: number }> = [];
+        /** The order in which this fold reached each function, and the functions whose component is not complete yet. */
+        const order = new Map<ts.Node, number>();
+        const pending: ts.Node[] = [];
+        const isPending = new Set<ts.Node>();
+        const stack: Array<{ fn: ts.Node; out: Marks; next: ts.Node[]; i: number; low: number }> = [];
         const open = (fn: ts.Node) => {
           const own = marks.get(fn);
-          visiting.add(fn);
-          stack.push({ fn, out: { ...noMarks(), ...own, calls: new Set(own?.calls) }, next: [...(links.get(fn) ?? [])], i: 0 });
+          order.set(fn, order.size);
+          pending.push(fn);
+          isPending.add(fn);
+          stack.push({ fn, out: { ...noMarks(), ...own, calls: new Set(own?.calls) }, next: [...(links.get(fn) ?? [])], i: 0, low: order.size - 1 });
         };
         open(start);
         for (;;) {
           const top = stack[stack.length - 1] as (typeof stack)[number];
           if (top.i < top.next.length) {
             const next = top.next[top.i++] as ts.Node;
-            if (visiting.has(next)) continue;
             const done = memo.get(next);
             if (done) merge(top.out, done);
+            // A function of top's own component, met before: the component's first function collects it.
+            else if (isPending.has(next)) top.low = Math.min(top.low, order.get(next) as number);
             else open(next);
             continue;
           }
           stack.pop();
-          visiting.delete(top.fn);
-          memo.set(top.fn, top.out);
           const parent = stack[stack.length - 1];
+          if (top.low === order.get(top.fn)) {
+            for (let member = pending.pop(); member !== undefined; member = pending.pop()) {
+              isPending.delete(member);
+              memo.set(member, top.out);
+              if (member === top.fn) break;
+            }
+          } else if (parent) parent.low = Math.min(parent.low, top.low);
           if (!parent) return top.out;
           merge(parent.out, top.out);
         }
