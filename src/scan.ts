@@ -3,13 +3,12 @@
 import { statSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import { getRule, rules as registry } from '../rules/index.js';
-import { UsageError } from './config/errors.js';
+import { failureMessage, UsageError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
 import { readSources, type FileStamp } from './core/discover.js';
 import { discoverWithRepository } from './project/repository-files.js';
 import { hashBytes } from './core/files.js';
-import { failureMessage } from './core/engine.js';
 import { countBySeverity } from './core/findings.js';
 import { fingerprints } from './core/fingerprint.js';
 import { redactSources } from './core/secrets.js';

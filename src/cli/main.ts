@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BotError, postPullRequestComment } from '../bot/github.js';
-import { UsageError } from '../config/errors.js';
+import { failureMessage, UsageError } from '../config/errors.js';
 import { applyBaseline, createBaseline, readBaseline, renderBaseline } from '../filter/baseline.js';
 import { changedLinesSince, compareScore, filterToChanged, readReport, repositoryPrefix } from '../filter/changed-since.js';
 import type { ChangedLines } from '../report/changed.js';
@@ -359,8 +359,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`prodcheck: ${err.message}\n`);
       return 2;
     }
-    const e = err as Error;
-    io.stderr.write(`prodcheck: internal error: ${e.message}\n${io.env.PRODCHECK_DEBUG ? `${e.stack ?? ''}\n` : '(set PRODCHECK_DEBUG=1 for a stack trace, and please report it)\n'}`);
+    const stack = err instanceof Error ? err.stack : undefined;
+    io.stderr.write(`prodcheck: internal error: ${failureMessage(err)}\n${io.env.PRODCHECK_DEBUG ? `${stack ?? ''}\n` : '(set PRODCHECK_DEBUG=1 for a stack trace, and please report it)\n'}`);
     return 2;
   }
 }

@@ -3,3 +3,18 @@
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/**
+ * What was thrown, as one line of a message. Code may throw anything, not only an Error: an object
+ * with a message (an Error of another realm) gives that message, anything else its string form.
+ */
+export function failureMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  const message = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
+  if (typeof message === 'string') return message;
+  try {
+    return String(err);
+  } catch {
+    return Object.prototype.toString.call(err);
+  }
+}

@@ -1,6 +1,7 @@
 // Running file rules on one parsed file: a single walk of the AST dispatches each node kind to
 // the rules that subscribed to it, findings are located, suppressed by inline comments, and sites
 // counted. The CLI's scan and the ESLint adapter both come through here.
+import { failureMessage } from '../config/errors.js';
 import { ts } from './typescript.js';
 import { buildProjectFacts, type ProjectFacts } from '../project/facts.js';
 import { enclosingSymbol } from './fingerprint.js';
@@ -51,11 +52,6 @@ function listenerKind(key: string): { kind: ts.SyntaxKind; exit: boolean } {
 
 export function merge<T>(options: T, overrides: Record<string, unknown> | undefined): T {
   return overrides ? { ...options, ...overrides } : options;
-}
-
-/** What a rule threw, as one line of a problem: rules may throw anything, not only an Error. */
-export function failureMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 export function checkFile(file: FileInfo, project: ProjectFacts, rules: readonly ActiveRule[], knownRuleIds: ReadonlySet<string>, types?: TypeInfo): FileCheckResult {

@@ -1,5 +1,6 @@
 // A worker thread's entry: one shard (./shard.ts), answering the scan's calls in order.
 import { parentPort, workerData } from 'node:worker_threads';
+import { failureMessage } from '../config/errors.js';
 import { noteV8Flags } from '../core/compile-cache.js';
 import type { WorkerMessage } from './pool.js';
 import type { Shard, ShardFile } from './shard.js';
@@ -8,7 +9,7 @@ const { root, files, v8Flags } = workerData as { root: string; files: ShardFile[
 // The process's V8 flags are this thread's too: noted before the compiler is loaded through the code
 // cache, whose file names them (../core/compile-cache.ts). Messages wait until the listener below.
 noteV8Flags(v8Flags);
-const [{ failureMessage }, { Shard: ShardClass }] = await Promise.all([import('../core/engine.js'), import('./shard.js')]);
+const { Shard: ShardClass } = await import('./shard.js');
 const shard: Shard = new ShardClass(root, files);
 const port = parentPort;
 if (!port) throw new Error('worker.js runs as a worker thread');
