@@ -111,7 +111,8 @@ class ReaderList {
 /** One place the rules read: its step from the parent, the value first seen there, and the places read from it. */
 class Site {
   value: string | undefined = undefined;
-  private readonly children = new Map<unknown, Site>();
+  /** Made on the first read below (most sites are leaves). */
+  private children: Map<unknown, Site> | undefined;
   /** The sites whose objects this site's is (recorded when it was reached here after there). */
   private same: Site[] | undefined;
   /** Who read here (reader ids of the recorder), and who of them read on below (through a child). */
@@ -128,20 +129,22 @@ class Site {
 
   /** The child site for `step`, found by `key` (a property name, a Map key, or a step's JSON). */
   child(key: unknown, step: () => Step): Site {
-    let site = this.children.get(key);
+    const children = (this.children ??= new Map());
+    let site = children.get(key);
     if (!site) {
       site = new Site(step(), this);
-      this.children.set(key, site);
+      children.set(key, site);
     }
     return site;
   }
 
   /** The child site for reading property `prop` (`child` without a step to make: the common read). */
   property(prop: string): Site {
-    let site = this.children.get(prop);
+    const children = (this.children ??= new Map());
+    let site = children.get(prop);
     if (!site) {
       site = new Site({ p: prop }, this);
-      this.children.set(prop, site);
+      children.set(prop, site);
     }
     return site;
   }
@@ -170,7 +173,7 @@ class Site {
   /** This site as stored: null when nothing was read here or below. */
   node(): ReadNode | null {
     const c: ReadNode[] = [];
-    for (const child of this.children.values()) {
+    for (const child of this.children?.values() ?? []) {
       const n = child.node();
       if (n) c.push(n);
     }
