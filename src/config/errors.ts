@@ -9,12 +9,17 @@ export class UsageError extends Error {
  * with a message (an Error of another realm) gives that message, anything else its string form.
  */
 export function failureMessage(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  const message = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
-  if (typeof message === 'string') return message;
   try {
+    if (err instanceof Error) return err.message;
+    const message = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
+    if (typeof message === 'string') return message;
     return String(err);
   } catch {
-    return Object.prototype.toString.call(err);
+    // A message getter that throws, a revoked proxy, a value with no string form.
+    try {
+      return Object.prototype.toString.call(err);
+    } catch {
+      return 'a value that cannot be shown';
+    }
   }
 }

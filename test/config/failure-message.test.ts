@@ -22,5 +22,14 @@ describe('failureMessage', () => {
         },
       }),
     ).toBe('[object Object]');
+    const throwingMessage = Object.defineProperty({}, 'message', {
+      get() {
+        throw new Error('no');
+      },
+    });
+    expect(failureMessage(throwingMessage)).toBe('[object Object]');
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(failureMessage(proxy)).toBe('a value that cannot be shown');
   });
 });
