@@ -331,31 +331,77 @@ export class FactsRecorder {
     return arg;
   }
 
+  /** A call of method `prop` of `target` (its function `fn`) made through its proxy at `site`, recorded. */
+  private callThrough(target: object, fn: (...a: unknown[]) => unknown, prop: string, args: unknown[], site: Site): unknown {
+    let plain = true;
+    for (const a of args) {
+      if (!isPlain(a)) {
+        plain = false;
+        break;
+      }
+    }
+    // Plain arguments (the common case: a package name, a path): a key without encoding, and an
+    // answer that is a plain value is kept, as the facts do not change during a scan.
+    if (plain) {
+      const at = site.child(`\0c${prop}${plainArgsKey(args)}`, () => ({ c: prop, a: args }));
+      if (at.answer) return this.follow(at.answer.value, at);
+      const value = fn.apply(target, args);
+      if (isPlain(value)) at.answer = { value };
+      return this.follow(value, at);
+    }
+    const raw = args.map((a) => (a && typeof a === 'object' && (a as { [PROXIED]?: object })[PROXIED]) || a);
+    const encoded = args.map((a) => this.encodeArg(a));
+    const step: Step = { c: prop, a: encoded };
+    const key = `\0c${JSON.stringify(step)}`;
+    return this.follow(fn.apply(target, raw), site.child(key, () => step));
+  }
+
+  /**
+   * An iterator over an array seen at `site` that records what the built-in one reads through the
+   * proxy, in the same order (the length before each step, then the item at that step), without a
+   * trap for each of those reads.
+   */
+  private arrayIterator(target: readonly unknown[], site: Site): IterableIterator<unknown> {
+    const lengthSite = site.property('length');
+    let next = 0;
+    let done = false;
+    const iterator: IterableIterator<unknown> = {
+      next: (): IteratorResult<unknown> => {
+        if (done) return { value: undefined, done: true };
+        const length = target.length;
+        this.follow(length, lengthSite);
+        if (next >= length) {
+          done = true;
+          return { value: undefined, done: true };
+        }
+        const index = next++;
+        return { value: this.follow(target[index], site.property(String(index))), done: false };
+      },
+      [Symbol.iterator]: () => iterator,
+    };
+    return iterator;
+  }
+
   private objectProxy(target: object, site: Site): object {
+    // A method read here is wrapped once (the wrapper records each call); an array's iterator reads
+    // through `arrayIterator` rather than a trap per length and item.
+    let methods: Map<string, { fn: (...a: unknown[]) => unknown; wrapper: (...a: unknown[]) => unknown }> | undefined;
+    const iterate = Array.isArray(target) ? () => this.arrayIterator(target as unknown[], site) : undefined;
     return new Proxy(target, {
       get: (t, prop, receiver) => {
         if (prop === PROXIED) return t;
         if (prop === MEMO_HOOK) return this.memoHook(site);
+        if (prop === Symbol.iterator && iterate) return iterate;
         const v = Reflect.get(t, prop, receiver);
         if (typeof prop === 'symbol') return v;
         if (typeof v === 'function') {
-          if (Array.isArray(t)) return v;
-          return (...args: unknown[]) => {
-            // Plain arguments (the common case: a package name, a path): a key without encoding, and
-            // an answer that is a plain value is kept, as the facts do not change during a scan.
-            if (args.every(isPlain)) {
-              const at = site.child(`\0c${prop}${plainArgsKey(args)}`, () => ({ c: prop, a: args }));
-              if (at.answer) return this.follow(at.answer.value, at);
-              const value = (v as (...a: unknown[]) => unknown).apply(t, args);
-              if (isPlain(value)) at.answer = { value };
-              return this.follow(value, at);
-            }
-            const raw = args.map((a) => (a && typeof a === 'object' && (a as { [PROXIED]?: object })[PROXIED]) || a);
-            const encoded = args.map((a) => this.encodeArg(a));
-            const step: Step = { c: prop, a: encoded };
-            const key = `\0c${JSON.stringify(step)}`;
-            return this.follow((v as (...a: unknown[]) => unknown).apply(t, raw), site.child(key, () => step));
-          };
+          if (iterate) return v;
+          const fn = v as (...a: unknown[]) => unknown;
+          const known = (methods ??= new Map()).get(prop);
+          if (known && known.fn === fn) return known.wrapper;
+          const wrapper = (...args: unknown[]) => this.callThrough(t, fn, prop, args, site);
+          methods.set(prop, { fn, wrapper });
+          return wrapper;
         }
         return this.follow(v, site.property(prop));
       },

@@ -127,6 +127,57 @@ describe('FactsRecorder and replay', () => {
     ]);
   });
 
+  it('records an array iterated with for-of as the built-in iterator reads it: the length before each step, then the item', () => {
+    const routes = { routes: [{ path: '/orders' }, { path: '/payments' }, { path: '/refunds' }] };
+    const stopAtPayments = recorded(routes as never, (view) => {
+      for (const r of (view as unknown as typeof routes).routes) if (r.path === '/payments') break;
+    });
+    // The same reads made one by one through the proxy's traps.
+    const byIndex = recorded(routes as never, (view) => {
+      const list = (view as unknown as typeof routes).routes;
+      for (let i = 0; i < list.length; i++) if ((list[i] as { path: string }).path === '/payments') break;
+    });
+    expect(stopAtPayments).toEqual(byIndex);
+    expect(stopAtPayments).toEqual([
+      {
+        s: { p: '#' },
+        v: 'O',
+        c: [
+          {
+            s: { p: 'routes' },
+            v: 'A',
+            c: [
+              { s: { p: 'length' }, v: '3' },
+              { s: { p: '0' }, v: 'O', c: [{ s: { p: 'path' }, v: '"/orders"' }] },
+              { s: { p: '1' }, v: 'O', c: [{ s: { p: 'path' }, v: '"/payments"' }] },
+            ],
+          },
+        ],
+      },
+    ]);
+    // Spread reads every item, and the iterator reads the same values as the array's own.
+    const all = new FactsRecorder();
+    const view = all.wrap(routes, '#');
+    expect([...view.routes].map((r) => r.path)).toEqual(['/orders', '/payments', '/refunds']);
+    const [first, ...rest] = view.routes;
+    expect([first?.path, rest.length]).toEqual(['/orders', 2]);
+  });
+
+  it('hands out one recording wrapper per method read (a rule may keep it), and records each call made through it', () => {
+    const recorder = new FactsRecorder();
+    const view = recorder.wrap(facts(BASE), '#');
+    const lookup = view.lookupExport;
+    expect(view.lookupExport).toBe(lookup);
+    expect(lookup('/repo/src/payments.client.ts', 'charge')?.info.async).toBe(true);
+    expect(JSON.parse(JSON.stringify(recorder.result()))).toEqual([
+      {
+        s: { p: '#' },
+        v: 'O',
+        c: [{ s: { c: 'lookupExport', a: ['/repo/src/payments.client.ts', 'charge'] }, v: 'O', c: [{ s: { p: 'info' }, v: 'O', c: [{ s: { p: 'async' }, v: 'true' }] }] }],
+      },
+    ]);
+  });
+
   it('merges two scans\u2019 reads into one tree, keeping every read of both', () => {
     const a = recorded(facts(BASE), (view) => view.lookupExport('/repo/src/orders.service.ts', 'createOrder')?.info.async);
     const b = recorded(facts(BASE), (view) => view.roles.has('server'));
