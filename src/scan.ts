@@ -322,6 +322,10 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       }
     }
     const parsed = files.filter((f) => taken.has(f.path) && !failed.has(f.relPath));
+    for (const f of parsed) {
+      const problem = modules.get(f.path)?.problem;
+      if (problem !== undefined) errors.push({ file: f.relPath, message: problem });
+    }
     const unparsedFiles = files.filter((f) => !taken.has(f.path)).map((f) => ({ path: f.path, relPath: f.relPath }));
     phase('modules');
     const factsFiles = parsed.map((f) => ({ path: f.path, relPath: f.relPath, sourceFile: null, module: (modules.get(f.path) as BuiltModule).module }));
@@ -494,9 +498,9 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
         const summaries = summarised.get(f.path) ?? cachedSummaries.get(f.path);
         store.set(f.relPath, {
           hash: hashOf(f.relPath) ?? '',
-          // Module facts are encoded as they are written (a reused entry's were decoded in place).
-          facts: m.module,
-          resolutions: m.resolutions,
+          // Module facts are encoded as they are written (a reused entry's were decoded in place);
+          // those that failed to build are not kept, so that the next scan builds and reports them again.
+          ...(m.problem === undefined ? { facts: m.module, resolutions: m.resolutions } : {}),
           ...(summaries ? { summaries } : {}),
           // Results computed while request reach failed are not kept: the failure is not in the reads.
           ...(!(reach instanceof Error) ? { result: { context: contextOf(f), findings: result.findings, sites: result.sites, problems: result.problems } } : {}),

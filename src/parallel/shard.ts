@@ -11,6 +11,7 @@
 import { relative, sep } from 'node:path';
 import type { ts } from 'ts-morph';
 import { rules as registry } from '../../rules/index.js';
+import { failureMessage } from '../config/errors.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { checkFile, type ActiveRule } from '../core/engine.js';
 import { normaliseText, readSource } from '../core/files.js';
@@ -63,6 +64,8 @@ export interface PrepareInput {
 export interface BuiltModule {
   module: ModuleFacts;
   resolutions: Array<[string, string | null]>;
+  /** Building them failed (an internal error): the report says so, and the facts are those of an empty file. */
+  problem?: string;
 }
 
 export class Shard {
@@ -137,13 +140,22 @@ export class Shard {
     const resolver = createResolver(shape, paths);
     return which.map((path) => {
       const resolutions: Array<[string, string | null]> = [];
-      const module = buildModuleFacts(path, this.tree(path), (spec) => {
+      const resolve = (spec: string) => {
         const target = resolver.resolve(path, spec);
         resolutions.push([spec, target]);
         return target;
-      });
-      this.built.set(path, module);
-      return { module, resolutions };
+      };
+      const sf = this.tree(path);
+      let built: BuiltModule;
+      try {
+        built = { module: buildModuleFacts(path, sf, resolve), resolutions };
+      } catch (err) {
+        // A bug of ours in the facts pass, not the file's: one file's facts are lost, not the scan.
+        const problem = `internal error building this file's facts (${failureMessage(err)}): its imports and exports are unknown to the other files' rules; please report it`;
+        built = { module: buildModuleFacts(path, parseText(path, '').sourceFile, () => null), resolutions: [], problem };
+      }
+      this.built.set(path, built.module);
+      return built;
     });
   }
 
