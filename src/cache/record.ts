@@ -60,6 +60,10 @@ export const NO_READS: FileReads = { tree: [], names: [], uses: [] };
 export const MEMO_PREFIX = '\0memo ';
 
 const PROXIED = Symbol('prodcheck.recorded');
+/** The built-in array iterator (for a recording proxy's iterator called on something else). */
+const ARRAY_VALUES = Array.prototype[Symbol.iterator];
+/** %IteratorPrototype%: what the built-in iterators inherit from. */
+const ITERATOR_PROTOTYPE: object = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object;
 
 /** A property name as a step of a key: characters that delimit steps are escaped. */
 export const esc = (name: string) => name.replace(/[%.?()"]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
@@ -357,27 +361,28 @@ export class FactsRecorder {
   }
 
   /**
-   * An iterator over an array seen at `site` that records what the built-in one reads through the
-   * proxy, in the same order (the length before each step, then the item at that step), without a
-   * trap for each of those reads.
+   * An iterator over an array seen at `site` (the proxy `proxy`) that records what the built-in one
+   * reads through the proxy, in the same order (the length before each step, then the item at that
+   * step; a function item is handed over unrecorded, as the `get` trap hands over an array's
+   * functions), without a trap for each of those reads.
    */
-  private arrayIterator(target: readonly unknown[], site: Site): IterableIterator<unknown> {
-    const lengthSite = site.property('length');
+  private arrayIterator(target: readonly unknown[], site: Site): Iterator<unknown> {
     let next = 0;
     let done = false;
-    const iterator: IterableIterator<unknown> = {
-      next: (): IteratorResult<unknown> => {
-        if (done) return { value: undefined, done: true };
-        const length = target.length;
-        this.follow(length, lengthSite);
-        if (next >= length) {
-          done = true;
-          return { value: undefined, done: true };
-        }
-        const index = next++;
-        return { value: this.follow(target[index], site.property(String(index))), done: false };
-      },
-      [Symbol.iterator]: () => iterator,
+    // Inheriting from the built-in iterators' prototype: `[Symbol.iterator]()` answers itself, and
+    // where the runtime has iterator helpers (`.map()`, `.toArray()`), they work on this one too.
+    const iterator = Object.create(ITERATOR_PROTOTYPE) as Iterator<unknown>;
+    iterator.next = (): IteratorResult<unknown> => {
+      if (done) return { value: undefined, done: true };
+      const length = target.length;
+      this.follow(length, site.property('length'));
+      if (next >= length) {
+        done = true;
+        return { value: undefined, done: true };
+      }
+      const index = next++;
+      const item = target[index];
+      return { value: typeof item === 'function' ? item : this.follow(item, site.property(String(index))), done: false };
     };
     return iterator;
   }
@@ -386,12 +391,19 @@ export class FactsRecorder {
     // A method read here is wrapped once (the wrapper records each call); an array's iterator reads
     // through `arrayIterator` rather than a trap per length and item.
     let methods: Map<string, { fn: (...a: unknown[]) => unknown; wrapper: (...a: unknown[]) => unknown }> | undefined;
-    const iterate = Array.isArray(target) ? () => this.arrayIterator(target as unknown[], site) : undefined;
-    return new Proxy(target, {
+    // Called on the proxy (`for (const x of proxy)`), the recording iterator; on anything else
+    // (`proxy[Symbol.iterator].call(other)`), the built-in one.
+    const recorder = this;
+    const iterate = Array.isArray(target)
+      ? function (this: unknown): Iterator<unknown> {
+          return this === proxy ? recorder.arrayIterator(target as unknown[], site) : (ARRAY_VALUES.call(this) as Iterator<unknown>);
+        }
+      : undefined;
+    const proxy: object = new Proxy(target, {
       get: (t, prop, receiver) => {
         if (prop === PROXIED) return t;
         if (prop === MEMO_HOOK) return this.memoHook(site);
-        if (prop === Symbol.iterator && iterate) return iterate;
+        if (prop === Symbol.iterator && iterate && (t as unknown[])[Symbol.iterator] === ARRAY_VALUES) return iterate;
         const v = Reflect.get(t, prop, receiver);
         if (typeof prop === 'symbol') return v;
         if (typeof v === 'function') {
@@ -416,6 +428,7 @@ export class FactsRecorder {
         return keys;
       },
     });
+    return proxy;
   }
 
   private hasSite(site: Site, k: unknown): Site {

@@ -161,6 +161,38 @@ describe('FactsRecorder and replay', () => {
     expect([...view.routes].map((r) => r.path)).toEqual(['/orders', '/payments', '/refunds']);
     const [first, ...rest] = view.routes;
     expect([first?.path, rest.length]).toEqual(['/orders', 2]);
+    // Called on another array, the proxy's iterator is the built-in one.
+    const builtIn = view.routes[Symbol.iterator] as (this: unknown) => Iterator<unknown>;
+    expect(Array.from({ [Symbol.iterator]: () => builtIn.call(['/health']) })).toEqual(['/health']);
+  });
+
+  it('records the other ways of iterating an array as the built-in iterator would: function items unrecorded, nothing read before the first step', () => {
+    const hooks = { hooks: [() => 'closed', { name: 'drain' }] };
+    const viaForOf = recorded(hooks as never, (view) => {
+      for (const h of (view as unknown as typeof hooks).hooks) if (typeof h !== 'function') void h.name;
+    });
+    const byIndex = recorded(hooks as never, (view) => {
+      const list = (view as unknown as typeof hooks).hooks;
+      for (let i = 0; i < list.length; i++) {
+        const h = list[i];
+        if (typeof h !== 'function') void h?.name;
+      }
+    });
+    expect(viaForOf).toEqual(byIndex);
+    expect(JSON.stringify(viaForOf)).not.toContain('"v":"f"');
+    // An iterator taken and closed before its first step (an empty destructuring pattern) reads nothing.
+    const routes = { routes: [{ path: '/orders' }], version: 2 };
+    const closedEarly = recorded(routes as never, (view) => {
+      const v = view as unknown as typeof routes;
+      const [] = v.routes;
+      return [v.version, v.routes[0]?.path, v.routes.length];
+    });
+    const direct = recorded(routes as never, (view) => {
+      const v = view as unknown as typeof routes;
+      void v.routes;
+      return [v.version, v.routes[0]?.path, v.routes.length];
+    });
+    expect(JSON.stringify(closedEarly)).toBe(JSON.stringify(direct));
   });
 
   it('hands out one recording wrapper per method read (a rule may keep it), and records each call made through it', () => {
