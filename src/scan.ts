@@ -322,9 +322,13 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       }
     }
     const parsed = files.filter((f) => taken.has(f.path) && !failed.has(f.relPath));
+    /** Files whose module facts failed to build (an internal error): reported, and not checked, as a file that does not parse. */
+    const factsFailed = new Set<string>();
     for (const f of parsed) {
       const problem = modules.get(f.path)?.problem;
-      if (problem !== undefined) errors.push({ file: f.relPath, message: problem });
+      if (problem === undefined) continue;
+      factsFailed.add(f.path);
+      errors.push({ file: f.relPath, message: problem });
     }
     const unparsedFiles = files.filter((f) => !taken.has(f.path)).map((f) => ({ path: f.path, relPath: f.relPath }));
     phase('modules');
@@ -439,6 +443,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     /** Files whose cached results hold. */
     const resultKept = new Set<string>();
     for (const f of parsed) {
+      if (factsFailed.has(f.path)) continue;
       const r = entryOf(f)?.result;
       if (r && outdated && !outdated.has(f.relPath) && r.context === contextOf(f)) {
         results.set(f.path, { relPath: f.relPath, findings: r.findings, sites: r.sites, problems: r.problems });
@@ -481,9 +486,14 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     // The syntax trees are done with: let them go before the cache entries are built.
     await Promise.all(shards.map((s) => s.close()));
     for (const f of parsed) {
-      const result = results.get(f.path) as FileResult;
       const pkg = facts.packageOf(f.path);
       if (!packageSites.has(pkg.path)) packageSites.set(pkg.path, new Map());
+      if (factsFailed.has(f.path)) {
+        // Nothing of it is kept: the next scan builds its facts again (and reports the error again).
+        if (record) store.set(f.relPath, { hash: hashOf(f.relPath) ?? '' });
+        continue;
+      }
+      const result = results.get(f.path) as FileResult;
       for (const { finding, severity } of result.findings) raw.push({ finding, file: result.relPath, severity });
       for (const [id, n] of result.sites) addSites(id, n, pkg);
       for (const problem of result.problems) errors.push({ file: result.relPath, message: problem });
@@ -498,9 +508,9 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
         const summaries = summarised.get(f.path) ?? cachedSummaries.get(f.path);
         store.set(f.relPath, {
           hash: hashOf(f.relPath) ?? '',
-          // Module facts are encoded as they are written (a reused entry's were decoded in place);
-          // those that failed to build are not kept, so that the next scan builds and reports them again.
-          ...(m.problem === undefined ? { facts: m.module, resolutions: m.resolutions } : {}),
+          // Module facts are encoded as they are written (a reused entry's were decoded in place).
+          facts: m.module,
+          resolutions: m.resolutions,
           ...(summaries ? { summaries } : {}),
           // Results computed while request reach failed are not kept: the failure is not in the reads.
           ...(!(reach instanceof Error) ? { result: { context: contextOf(f), findings: result.findings, sites: result.sites, problems: result.problems } } : {}),

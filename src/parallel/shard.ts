@@ -150,8 +150,10 @@ export class Shard {
       try {
         built = { module: buildModuleFacts(path, sf, resolve), resolutions };
       } catch (err) {
-        // A bug of ours in the facts pass, not the file's: one file's facts are lost, not the scan.
-        const problem = `internal error building this file's facts (${failureMessage(err)}): its imports and exports are unknown to the other files' rules; please report it`;
+        // A bug of ours in the facts pass, not the file's: the scan goes on without that file, as
+        // without a file that does not parse (../scan.ts leaves it unchecked), and the project facts
+        // see it as an empty file (no imports, exports, roles evidence or entry point).
+        const problem = `internal error building this file's facts (${failureMessage(err)}): not analysed, and taken as an empty file by the project's facts; please report it`;
         built = { module: buildModuleFacts(path, parseText(path, '').sourceFile, () => null), resolutions: [], problem };
       }
       this.built.set(path, built.module);
