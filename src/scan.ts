@@ -373,6 +373,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
         return reach;
       },
       taintSummaries: (file, compute) => cachedSummaries.get(file) ?? local?.summarise(file, compute) ?? {},
+      lifecycleExports: (file, compute) => local?.lifecycleExports(file, compute) ?? {},
     });
     errors.push(...facts.errors);
     local?.adopt(facts, record);

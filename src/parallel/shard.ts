@@ -19,6 +19,7 @@ import { parseText } from '../core/parse.js';
 import type { TaintSummaries } from '../core/taint.js';
 import type { FileInfo, FileRule, RawFinding, Severity, TypeInfo } from '../core/types.js';
 import { buildProjectFacts, createResolver, type ProjectFacts, type ProjectShape } from '../project/facts.js';
+import type { HandlerEffects } from '../project/evidence/process-lifecycle.js';
 import { buildModuleFacts, type ModuleFacts } from '../project/modules.js';
 import { ReachWalker, type ReachSeeds, type RequestReach } from '../project/request-reach.js';
 import type { ImportedCallee } from '../core/handlers.js';
@@ -165,27 +166,36 @@ export class Shard {
   private readonly summarised = new Map<string, TaintSummaries>();
 
   /**
+   * A project file's syntax tree: this shard's (parsed now if it was not), else a parse of the file
+   * as it is on disk, neither kept nor counted in `parsedFiles` (which counts each shard's own files).
+   * Null for a file that no longer parses as it did (changed during the scan).
+   */
+  private anyTree(path: string): ts.SourceFile | null {
+    try {
+      if (this.byPath.has(path)) return this.tree(path);
+      const parsed = parseText(path, this.textOf({ path, relPath: relative(this.root, path).split(sep).join('/'), size: 0 }), { jsDoc: this.jsDoc });
+      return parsed.problem ? null : parsed.sourceFile;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
    * A project file's taint summaries (../project/facts.ts `taintSummary`), computed from its syntax
-   * tree: this shard's (parsed now if it was not), else a parse of the file as it is on disk, neither
-   * kept nor counted in `parsedFiles` (which counts each shard's own files). Threads that ask for the
-   * same file's summaries each compute them. A file that no longer parses as it did (changed during
-   * the scan) has none.
+   * tree (`anyTree`). Threads that ask for the same file's summaries each compute them.
    */
   summarise(path: string, compute: (sf: ts.SourceFile) => TaintSummaries): TaintSummaries {
-    let sf: ts.SourceFile;
-    try {
-      if (this.byPath.has(path)) sf = this.tree(path);
-      else {
-        const parsed = parseText(path, this.textOf({ path, relPath: relative(this.root, path).split(sep).join('/'), size: 0 }), { jsDoc: this.jsDoc });
-        if (parsed.problem) return {};
-        sf = parsed.sourceFile;
-      }
-    } catch {
-      return {};
-    }
+    const sf = this.anyTree(path);
+    if (!sf) return {};
     const summaries = compute(sf);
     this.summarised.set(path, summaries);
     return summaries;
+  }
+
+  /** What a project file's exported functions do at a process's end (../project/facts.ts `lifecycleExports`), from its syntax tree (`anyTree`). */
+  lifecycleExports(path: string, compute: (sf: ts.SourceFile) => Record<string, HandlerEffects>): Record<string, HandlerEffects> {
+    const sf = this.anyTree(path);
+    return sf ? compute(sf) : {};
   }
 
   /** The taint summaries this shard computed (see `summarise`). */
@@ -214,6 +224,7 @@ export class Shard {
           return this.reach;
         },
         taintSummaries: (file, compute) => stored.get(file) ?? this.summarise(file, compute),
+        lifecycleExports: (file, compute) => this.lifecycleExports(file, compute),
       }),
       input.record,
     );

@@ -7,7 +7,8 @@ import { summariseFile, type ParamTaint, type TaintSummaries } from '../core/tai
 import type { FileRole, Reference } from '../core/types.js';
 import { parseDockerfile, type DockerfileModel } from './dockerfile.js';
 import type { ModuleEvidence } from './evidence/index.js';
-import { buildModuleFacts, importTargets, type ExportInfo, type ModuleFacts } from './modules.js';
+import type { HandlerEffects } from './evidence/process-lifecycle.js';
+import { buildModuleFacts, importTargets, lifecycleExportsOf, type ExportInfo, type ModuleFacts } from './modules.js';
 import { minMajor, packageName, readPackageJson, type PackageInfo } from './package-json.js';
 import { computeRequestReach, type RequestReach } from './request-reach.js';
 import { readRepositoryFiles, type RepositoryFile } from './repository-files.js';
@@ -71,6 +72,12 @@ export interface ProjectFacts {
    * `FactsInput.taintSummaries`).
    */
   taintSummary(file: string, key: string, index: number): ParamTaint | undefined;
+  /**
+   * What each exported function of a project file does at a process's end (exits, closes, calls
+   * into other files' exports), by export name: computed when first asked for (see
+   * `FactsInput.lifecycleExports`), for the files whose exports a process handler imports.
+   */
+  lifecycleExports(file: string): Readonly<Record<string, HandlerEffects>>;
   /** `axios.defaults.timeout = n` is set somewhere in the project. */
   readonly axiosDefaultTimeout: boolean;
   /** `x.defaults.timeout = n` is set on the module-level variable `localName` of `file` (in any file). */
@@ -130,6 +137,8 @@ export interface FactsInput {
    * (none without one).
    */
   taintSummaries?: (file: string, compute: (sf: ts.SourceFile) => TaintSummaries) => TaintSummaries;
+  /** A file's `lifecycleExports`, given how to compute them from its syntax tree (as `taintSummaries`). */
+  lifecycleExports?: (file: string, compute: (sf: ts.SourceFile) => Record<string, HandlerEffects>) => Record<string, HandlerEffects>;
 }
 
 /** A path with its symbolic links resolved, as far as it exists (a file that is missing: its directory's, and so on up). */
@@ -329,14 +338,19 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
         JSON.parse(JSON.stringify(summariseFile(sf, (specifier) => m.imports.find((i) => i.specifier === specifier)?.resolved ?? null))) as TaintSummaries;
       if (input.taintSummaries) s = input.taintSummaries(file, compute);
       else {
-        trees ??= new Map(input.files.map((f) => [f.path, f.sourceFile]));
-        const sf = trees.get(file);
+        const sf = treeOf(file);
         s = sf ? compute(sf) : {};
       }
       summaries.set(file, s);
     }
     return s;
   };
+  /** A file's syntax tree as `files` gave it (null without one). */
+  const treeOf = (file: string): ts.SourceFile | null => {
+    trees ??= new Map(input.files.map((f) => [f.path, f.sourceFile]));
+    return trees.get(file) ?? null;
+  };
+  const lifecycleExports = new Map<string, Record<string, HandlerEffects>>();
   const facts: ProjectFacts = {
     root,
     packageJson,
@@ -366,6 +380,22 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
       if (ref.kind !== 'module' || !ref.resolved) return undefined;
       const [name] = ref.path;
       return name === undefined ? undefined : lookupFromStart(ref.resolved, name);
+    },
+    lifecycleExports(file) {
+      let known = lifecycleExports.get(file);
+      if (!known) {
+        const m = modules.get(file);
+        // Specifiers resolve as the file's module facts record them (as for its taint summaries).
+        const compute = (sf: ts.SourceFile) => lifecycleExportsOf(sf, (specifier) => m?.imports.find((i) => i.specifier === specifier)?.resolved ?? null);
+        if (!m) known = {};
+        else if (input.lifecycleExports) known = input.lifecycleExports(file, compute);
+        else {
+          const sf = treeOf(file);
+          known = sf ? compute(sf) : {};
+        }
+        lifecycleExports.set(file, known);
+      }
+      return known;
     },
     taintSummary(file, key, index) {
       const m = modules.get(file);

@@ -36,7 +36,8 @@ export function handlerEffects(facts: ProjectFacts, target: HandlerTarget, depth
   if (target.kind === 'effects') base = target.effects;
   else {
     const hit = facts.lookupExport(target.file, target.name);
-    base = hit && facts.modules.get(hit.file)?.evidence.processLifecycle.exported[hit.name];
+    const exported = hit ? facts.lifecycleExports(hit.file) : undefined;
+    base = hit && exported && Object.hasOwn(exported, hit.name) ? exported[hit.name] : undefined;
   }
   if (!base) return null;
   const out = { ...base };

@@ -11,7 +11,8 @@ import { isEmitAsyncWrapper, rejectionGap, rejectionVerdict, returnsNumber, retu
 import { ScopeIndex, isModuleLevel, kindTable } from '../core/scope.js';
 import { hasModifier, memberName, referenceOf, requireSpecifier, unwrap, type SpecifierResolver } from '../core/references.js';
 import type { Reference } from '../core/types.js';
-import { COLLECTORS, type EvidenceCollector, type ModuleEvidence } from './evidence/index.js';
+import { COLLECTORS, type EvidenceCollector, type EvidenceContext, type ModuleEvidence } from './evidence/index.js';
+import { exportedEffects, type HandlerEffects } from './evidence/process-lifecycle.js';
 import { LoadTimeReads, metadataLevel, type LoadTimeRead } from './load-time.js';
 import type { RoleEvidence } from './roles.js';
 import { packageName } from './package-json.js';
@@ -309,10 +310,9 @@ function startsAServerWithoutArguments(receiver: ts.Expression, scope: ScopeInde
   return made?.kind === 'module' && made.resolved === null && !/^(\.\.?(\/|$)|\/|[@~#]\/)/.test(made.module);
 }
 
-export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncached: SpecifierResolver): ModuleFacts {
+/** A file's scope, and its specifiers and references each resolved once (a file names the same few over and over). */
+function fileContext(sf: ts.SourceFile, resolveUncached: SpecifierResolver): { scope: ScopeIndex; resolveSpecifier: SpecifierResolver; refOf: (expr: ts.Expression) => Reference | null } {
   const scope = new ScopeIndex();
-  // A file names the same few specifiers over and over (every reference to an import resolves it),
-  // and the collectors ask about the same expressions: each is resolved once per file.
   const resolved = new Map<string, string | null>();
   const resolveSpecifier = (specifier: string): string | null => {
     let r = resolved.get(specifier);
@@ -331,6 +331,34 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
     }
     return r;
   };
+  return { scope, resolveSpecifier, refOf };
+}
+
+/** The evidence collectors' view of a file. */
+function evidenceContext(sf: ts.SourceFile, context: ReturnType<typeof fileContext>): EvidenceContext {
+  return {
+    sourceFile: sf,
+    scope: context.scope,
+    referenceOf: (e) => context.refOf(e),
+    resolveSpecifier: context.resolveSpecifier,
+    position: (node) => {
+      const p = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+      return { line: p.line + 1, column: p.character + 1 };
+    },
+  };
+}
+
+/**
+ * What the exported functions of a file do at a process's end (./evidence/process-lifecycle.ts
+ * `exportedEffects`), from its syntax tree, its specifiers resolved by `resolveUncached`.
+ */
+export function lifecycleExportsOf(sf: ts.SourceFile, resolveUncached: SpecifierResolver): Record<string, HandlerEffects> {
+  return exportedEffects(evidenceContext(sf, fileContext(sf, resolveUncached)));
+}
+
+export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncached: SpecifierResolver): ModuleFacts {
+  const context = fileContext(sf, resolveUncached);
+  const { scope, resolveSpecifier, refOf } = context;
   const facts: ModuleFacts = {
     path,
     imports: [],
@@ -514,18 +542,7 @@ export function buildModuleFacts(path: string, sf: ts.SourceFile, resolveUncache
 
   for (const statement of sf.statements) visitTopLevel(statement);
 
-  const collectors = COLLECTORS.map((create) =>
-    create({
-      sourceFile: sf,
-      scope,
-      referenceOf: (e) => refOf(e),
-      resolveSpecifier,
-      position: (node) => {
-        const p = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-        return { line: p.line + 1, column: p.character + 1 };
-      },
-    }),
-  );
+  const collectors = COLLECTORS.map((create) => create(evidenceContext(sf, context)));
   // Collectors by the node kinds they act on, each kind's list in the order of COLLECTORS (a collector
   // without `kinds` is in every list).
   const byKind: Array<EvidenceCollector[] | undefined> = [];

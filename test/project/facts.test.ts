@@ -217,3 +217,19 @@ describe('modules with evidence', () => {
     expect(view.repositoryModulesWith('mongoInput')).toBe(mongo);
   });
 });
+
+describe('what exported functions do at a process\u2019s end', () => {
+  it('is computed when asked for, from the file, with calls into other files resolved as the file\u2019s imports are', () => {
+    const { root, facts } = factsOf({
+      'src/server.ts': "import { shutdown } from './lifecycle';\nprocess.on('SIGTERM', shutdown);\n",
+      'src/lifecycle.ts': "import { closePool } from './db';\nexport function shutdown(): void {\n  closePool();\n  process.exit(0);\n}\nexport const label = 'lifecycle';\n",
+      'src/db.ts': 'export async function closePool(): Promise<void> {}\n',
+    });
+    const lifecycle = join(root, 'src/lifecycle.ts');
+    // Not in the module facts: only the files a handler imports from are asked about.
+    expect(Object.keys(facts.modules.get(lifecycle)?.evidence.processLifecycle ?? {})).toEqual(['handlers', 'shutdownHooks', 'errorReporters']);
+    expect(facts.lifecycleExports(lifecycle)).toEqual({ shutdown: { exits: true, closes: true, opaque: false, calls: [`${join(root, 'src/db.ts')}#closePool`] } });
+    expect(facts.lifecycleExports(lifecycle)).toBe(facts.lifecycleExports(lifecycle));
+    expect(facts.lifecycleExports(join(root, 'src/missing.ts'))).toEqual({});
+  });
+});

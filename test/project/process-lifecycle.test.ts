@@ -1,10 +1,17 @@
 // The process lifecycle evidence of one file: the handlers it installs and what each does, and what
-// its exported functions do (a handler in another file imports them). What a function does is
+// its exported functions do (a handler in another file imports them: computed apart, on demand). What a function does is
 // folded from the functions nested in it and the local functions it calls.
 import { describe, expect, it } from 'vitest';
+import { parseText } from '../../src/core/parse.js';
+import { lifecycleExportsOf } from '../../src/project/modules.js';
 import { moduleFactsOf } from '../support/module-facts.js';
 
-const lifecycleOf = (code: string) => moduleFactsOf('/srv/orders/src/server.ts', code).evidence.processLifecycle;
+const PATH = '/srv/orders/src/server.ts';
+/** The file's evidence, with what its exported functions do (computed apart, when a handler elsewhere imports one). */
+const lifecycleOf = (code: string) => ({
+  ...moduleFactsOf(PATH, code).evidence.processLifecycle,
+  exported: lifecycleExportsOf(parseText(PATH, code).sourceFile, () => null),
+});
 
 describe('process lifecycle evidence', () => {
   it('folds a handler’s nested callbacks and the local functions it calls', () => {

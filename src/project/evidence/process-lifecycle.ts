@@ -1,15 +1,16 @@
 // Process lifecycle evidence: the `process.on(…)` handlers a file installs (unhandledRejection,
 // uncaughtException, SIGTERM, SIGINT), what each handler does (exits, rethrows, closes a server
-// or a pool), what the file's exported functions do (a handler is often imported), and framework
-// shutdown hooks (`app.enableShutdownHooks()`). Read by require-process-error-handlers and
-// require-graceful-shutdown.
+// or a pool), and framework shutdown hooks (`app.enableShutdownHooks()`); and, asked for apart
+// (`exportedEffects`), what the file's exported functions do (a handler is often imported). Read by
+// require-process-error-handlers and require-graceful-shutdown.
 //
-// What a function does is learnt only for the functions whose effects the evidence holds (the
-// handlers and the exported functions), after the file's walk: each exit, throw or call marks the
-// innermost function around it, each function links to the functions nested in it and to the
-// local functions it calls, and `finish` folds the marks along those links. Marking every function
-// of every file during the walk cost a sixth of the facts pass; most functions (class methods,
-// callbacks of unexported code) are never asked about.
+// What a function does is learnt only for the functions asked about (the handlers, after the file's
+// walk; the exported functions, when `exportedEffects` is called): each exit, throw or call marks
+// the innermost function around it, each function links to the functions nested in it and to the
+// local functions it calls, and the fold follows the marks along those links. Marking every
+// function of every file during the walk cost a sixth of the facts pass; what every file's exported
+// functions do, computed in the facts pass, was most of this collector's cost, and only the files a
+// handler imports from are ever asked about.
 import { ts } from '../../core/typescript.js';
 import { calleeName, unwrap } from '../../core/references.js';
 import { isFunctionLike } from '../../core/scope.js';
@@ -45,8 +46,6 @@ export interface ProcessHandler {
 
 export interface ProcessLifecycleEvidence {
   handlers: ProcessHandler[];
-  /** What each exported function does, by export name. */
-  exported: Record<string, HandlerEffects>;
   /** Framework shutdown hooks seen (`enableShutdownHooks()`). */
   shutdownHooks: string[];
   /**
@@ -152,7 +151,8 @@ function isProcessMember(ref: Reference | null, member: string): boolean {
   return (ref.kind === 'global' && ref.name === 'process') || (ref.kind === 'module' && !ref.resolved && ref.module === 'process');
 }
 
-export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollector {
+/** A file's lifecycle analysis: the collector of its evidence, and what its exported functions do (asked for separately). */
+function lifecycle(ctx: EvidenceContext): { collector: EvidenceCollector; exported: () => Record<string, HandlerEffects> } {
   const marks = new Map<ts.Node, Marks>();
   const links = new Map<ts.Node, Set<ts.Node>>();
   const registrations: Array<{ events: string[]; handler: ts.Expression | undefined; at: ts.Node }> = [];
@@ -309,9 +309,6 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
   // ./mentions.ts): in a file that names none, no call is resolved.
   const registers = mentions(ctx.sourceFile, REGISTRATION_NAMES);
 
-  // The exports, from the top-level statements (read here rather than by subscribing to statement kinds found at every depth).
-  for (const statement of ctx.sourceFile.statements) visitTopLevel(statement);
-
   /**
    * A call as both the walk and `analyse` see it: a handler registration (`process.on(…)`,
    * `process.setUncaughtExceptionCaptureCallback(…)`), an exit (`process.exit/abort/kill`), or another call.
@@ -326,7 +323,74 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
     return { callee, ref, kind: 'other' };
   };
 
-  return {
+  const memo = new Map<ts.Node, Marks>();
+  const merge = (out: Marks, m: Marks) => {
+    out.exit ||= m.exit;
+    out.exitCode ||= m.exitCode;
+    out.closes ||= m.closes;
+    out.opaque ||= m.opaque;
+    for (const c of m.calls) out.calls.add(c);
+  };
+  // What a function does is what every function it reaches along the links does. The fold is a
+  // depth-first walk with a stack of its own (a chain of local functions, each calling the next,
+  // is as long as the file makes it) that finds the strongly connected components on the way
+  // (Tarjan's algorithm): the functions of a cycle reach the same functions, so each gets the
+  // union its component's first function collected, whichever function a fold started from. A
+  // function's result is kept once its component is complete.
+  const fold = (start: ts.Node): Marks => {
+    const hit = memo.get(start);
+    if (hit) return hit;
+    /** The order in which this fold reached each function, and the functions whose component is not complete yet. */
+    const order = new Map<ts.Node, number>();
+    const pending: ts.Node[] = [];
+    const isPending = new Set<ts.Node>();
+    const stack: Array<{ fn: ts.Node; out: Marks; next: ts.Node[]; i: number; low: number }> = [];
+    const open = (fn: ts.Node) => {
+      const own = marks.get(fn);
+      order.set(fn, order.size);
+      pending.push(fn);
+      isPending.add(fn);
+      stack.push({ fn, out: { ...noMarks(), ...own, calls: new Set(own?.calls) }, next: [...(links.get(fn) ?? [])], i: 0, low: order.size - 1 });
+    };
+    open(start);
+    for (;;) {
+      const top = stack[stack.length - 1] as (typeof stack)[number];
+      if (top.i < top.next.length) {
+        const next = top.next[top.i++] as ts.Node;
+        const done = memo.get(next);
+        if (done) merge(top.out, done);
+        // A function of top's own component, met before: the component's first function collects it.
+        else if (isPending.has(next)) top.low = Math.min(top.low, order.get(next) as number);
+        else open(next);
+        continue;
+      }
+      stack.pop();
+      const parent = stack[stack.length - 1];
+      if (top.low === order.get(top.fn)) {
+        for (let member = pending.pop(); member !== undefined; member = pending.pop()) {
+          isPending.delete(member);
+          memo.set(member, top.out);
+          if (member === top.fn) break;
+        }
+      } else if (parent) parent.low = Math.min(parent.low, top.low);
+      if (!parent) return top.out;
+      merge(parent.out, top.out);
+    }
+  };
+  const effectsOf = (fn: ts.Node): HandlerEffects => {
+    // Every function the fold will reach is analysed first, from a worklist: analysing one at
+    // the bottom of the fold's recursion would stack its walk on the fold's.
+    const work = [fn];
+    for (let next = work.pop(); next; next = work.pop()) {
+      if (marks.has(next)) continue;
+      analyse(next);
+      for (const linked of links.get(next) ?? []) work.push(linked);
+    }
+    const m = fold(fn);
+    return { exits: m.exit || (m.exitCode && m.closes), closes: m.closes, opaque: m.opaque, calls: [...m.calls] };
+  };
+
+  const collector: EvidenceCollector = {
     kinds: [CALL],
     visit(node) {
       const call = node as ts.CallExpression;
@@ -355,73 +419,6 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
       if (kind !== 'exits') hook();
     },
     finish(evidence: ModuleEvidence) {
-      const memo = new Map<ts.Node, Marks>();
-      const merge = (out: Marks, m: Marks) => {
-        out.exit ||= m.exit;
-        out.exitCode ||= m.exitCode;
-        out.closes ||= m.closes;
-        out.opaque ||= m.opaque;
-        for (const c of m.calls) out.calls.add(c);
-      };
-      // What a function does is what every function it reaches along the links does. The fold is a
-      // depth-first walk with a stack of its own (a chain of local functions, each calling the next,
-      // is as long as the file makes it) that finds the strongly connected components on the way
-      // (Tarjan's algorithm): the functions of a cycle reach the same functions, so each gets the
-      // union its component's first function collected, whichever function a fold started from. A
-      // function's result is kept once its component is complete.
-      const fold = (start: ts.Node): Marks => {
-        const hit = memo.get(start);
-        if (hit) return hit;
-        /** The order in which this fold reached each function, and the functions whose component is not complete yet. */
-        const order = new Map<ts.Node, number>();
-        const pending: ts.Node[] = [];
-        const isPending = new Set<ts.Node>();
-        const stack: Array<{ fn: ts.Node; out: Marks; next: ts.Node[]; i: number; low: number }> = [];
-        const open = (fn: ts.Node) => {
-          const own = marks.get(fn);
-          order.set(fn, order.size);
-          pending.push(fn);
-          isPending.add(fn);
-          stack.push({ fn, out: { ...noMarks(), ...own, calls: new Set(own?.calls) }, next: [...(links.get(fn) ?? [])], i: 0, low: order.size - 1 });
-        };
-        open(start);
-        for (;;) {
-          const top = stack[stack.length - 1] as (typeof stack)[number];
-          if (top.i < top.next.length) {
-            const next = top.next[top.i++] as ts.Node;
-            const done = memo.get(next);
-            if (done) merge(top.out, done);
-            // A function of top's own component, met before: the component's first function collects it.
-            else if (isPending.has(next)) top.low = Math.min(top.low, order.get(next) as number);
-            else open(next);
-            continue;
-          }
-          stack.pop();
-          const parent = stack[stack.length - 1];
-          if (top.low === order.get(top.fn)) {
-            for (let member = pending.pop(); member !== undefined; member = pending.pop()) {
-              isPending.delete(member);
-              memo.set(member, top.out);
-              if (member === top.fn) break;
-            }
-          } else if (parent) parent.low = Math.min(parent.low, top.low);
-          if (!parent) return top.out;
-          merge(parent.out, top.out);
-        }
-      };
-      const effectsOf = (fn: ts.Node): HandlerEffects => {
-        // Every function the fold will reach is analysed first, from a worklist: analysing one at
-        // the bottom of the fold's recursion would stack its walk on the fold's.
-        const work = [fn];
-        for (let next = work.pop(); next; next = work.pop()) {
-          if (marks.has(next)) continue;
-          analyse(next);
-          for (const linked of links.get(next) ?? []) work.push(linked);
-        }
-        const m = fold(fn);
-        return { exits: m.exit || (m.exitCode && m.closes), closes: m.closes, opaque: m.opaque, calls: [...m.calls] };
-      };
-
       const targetOf = (expr: ts.Expression | undefined): HandlerTarget => {
         const fn = functionOf(expr);
         if (fn) return { kind: 'effects', effects: effectsOf(fn) };
@@ -446,12 +443,31 @@ export function processLifecycleCollector(ctx: EvidenceContext): EvidenceCollect
         const at = ctx.position(r.at);
         for (const event of r.events) handlers.push({ event, line: at.line, column: at.column, handler });
       }
-      const exported: Record<string, HandlerEffects> = {};
-      for (const [name, value] of exportedNodes) {
-        const fn = functionOf(value);
-        if (fn) exported[name] = effectsOf(fn);
-      }
-      evidence.processLifecycle = { handlers, exported, shutdownHooks, errorReporters };
+      evidence.processLifecycle = { handlers, shutdownHooks, errorReporters };
     },
   };
+
+  /** What each exported function does, by export name (the exports read from the top-level statements). */
+  const exported = (): Record<string, HandlerEffects> => {
+    for (const statement of ctx.sourceFile.statements) visitTopLevel(statement);
+    const out: Record<string, HandlerEffects> = {};
+    for (const [name, value] of exportedNodes) {
+      const fn = functionOf(value);
+      if (fn) out[name] = effectsOf(fn);
+    }
+    return out;
+  };
+  return { collector, exported };
+}
+
+export const processLifecycleCollector = (ctx: EvidenceContext): EvidenceCollector => lifecycle(ctx).collector;
+
+/**
+ * What each exported function of a file does (exits, closes, calls into other files' exports), by
+ * export name: asked for by ../lifecycle.ts when a handler in another file imports one, from the
+ * file's syntax tree (../facts.ts `lifecycleExports`), rather than for every file in the facts pass,
+ * where it was the costliest collector's main work.
+ */
+export function exportedEffects(ctx: EvidenceContext): Record<string, HandlerEffects> {
+  return lifecycle(ctx).exported();
 }
