@@ -1,7 +1,7 @@
 // The pipe, end to end: discover → parse → project facts → rules → findings → score.
 // Every stage is a function of the previous one's output; nothing reaches back.
 import { statSync } from 'node:fs';
-import { dirname, join, posix, resolve } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { getRule, rules as registry } from '../rules/index.js';
 import { failureMessage, UsageError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
@@ -22,6 +22,7 @@ import type { RequestReach } from './project/request-reach.js';
 import { localShard, workerShard, type ShardHandle } from './parallel/pool.js';
 import { byOwner, parallelShards, reachStart, requestReach, splitShards, type ReachMemo, type ReachUnits } from './parallel/plan.js';
 import { REACH_ROOT, type BuiltModule, type FileResult, type PrepareInput, type ShardFile } from './parallel/shard.js';
+import { unchanged } from './cache/inputs.js';
 import { readFileCache, storedSummaries, writeFileCache, type FileCache, type FileEntry, type StoredReach } from './cache/file-cache.js';
 import { decode, stringifyEncoded } from './cache/json.js';
 import { combineReads, withoutOwnReads, esc, MEMO_PREFIX, NO_READS, replay, staleReaders, type FileReads, type Step } from './cache/record.js';
@@ -373,7 +374,10 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
         return reach;
       },
       taintSummaries: (file, compute) => cachedSummaries.get(file) ?? local?.summarise(file, compute) ?? {},
-      lifecycleExports: (file, compute) => local?.lifecycleExports(file, compute) ?? {},
+      // The project rules ask after the trees are gone, and a file the scan did not read (another
+      // thread's, or one known unchanged) is read again: unless it still holds what the scan saw, its
+      // exports are unknown.
+      lifecycleExports: (file, compute) => (unchanged(file, read.stamps.get(relative(root, file).split(sep).join('/')) ?? null) ? (local?.lifecycleExports(file, compute) ?? {}) : {}),
     });
     errors.push(...facts.errors);
     local?.adopt(facts, record);

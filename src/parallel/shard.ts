@@ -81,6 +81,8 @@ export class Shard {
   parsedCount = 0;
   /** Parse documentation comments too (for `--types`: the checker reads them in JavaScript files). */
   jsDoc = false;
+  /** The trees were let go (`release`): none is kept after. */
+  private released = false;
 
   constructor(
     private readonly root: string,
@@ -166,14 +168,17 @@ export class Shard {
   private readonly summarised = new Map<string, TaintSummaries>();
 
   /**
-   * A project file's syntax tree: this shard's (parsed now if it was not), else a parse of the file
-   * as it is on disk, neither kept nor counted in `parsedFiles` (which counts each shard's own files).
+   * A project file's syntax tree: this shard's (parsed now if it was not), else (another shard's
+   * file, or any file once the trees were released) a parse of the text the scan read or, without
+   * one, of the file as it is on disk, neither kept nor counted in `parsedFiles` (which counts each
+   * shard's own files).
    * Null for a file that no longer parses as it did (changed during the scan).
    */
   private anyTree(path: string): ts.SourceFile | null {
     try {
-      if (this.byPath.has(path)) return this.tree(path);
-      const parsed = parseText(path, this.textOf({ path, relPath: relative(this.root, path).split(sep).join('/'), size: 0 }), { jsDoc: this.jsDoc });
+      if (this.byPath.has(path) && !this.released) return this.tree(path);
+      // After `release` (the project rules run then) a tree made now is not kept either.
+      const parsed = parseText(path, this.textOf(this.byPath.get(path) ?? { path, relPath: relative(this.root, path).split(sep).join('/'), size: 0 }), { jsDoc: this.jsDoc });
       return parsed.problem ? null : parsed.sourceFile;
     } catch {
       return null;
@@ -317,6 +322,7 @@ export class Shard {
 
   /** Drops the syntax trees and what was built on them (the shard is not asked anything after). */
   release(): void {
+    this.released = true;
     this.trees.clear();
     this.built.clear();
     this.walker = undefined;

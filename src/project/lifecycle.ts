@@ -36,7 +36,8 @@ export function handlerEffects(facts: ProjectFacts, target: HandlerTarget, depth
   if (target.kind === 'effects') base = target.effects;
   else {
     const hit = facts.lookupExport(target.file, target.name);
-    const exported = hit ? facts.lifecycleExports(hit.file) : undefined;
+    // Only a file of these facts (a package's view holds its own package's files): another package's export is unknown.
+    const exported = hit && facts.modules.has(hit.file) ? facts.lifecycleExports(hit.file) : undefined;
     base = hit && exported && Object.hasOwn(exported, hit.name) ? exported[hit.name] : undefined;
   }
   if (!base) return null;

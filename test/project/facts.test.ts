@@ -233,3 +233,25 @@ describe('what exported functions do at a process\u2019s end', () => {
     expect(facts.lifecycleExports(join(root, 'src/missing.ts'))).toEqual({});
   });
 });
+
+describe('a process handler\u2019s effects in a monorepo', () => {
+  it('follows an imported handler within its package\u2019s view, and takes one from another package as unknown', async () => {
+    const { handlerEffects } = await import('../../src/project/lifecycle.js');
+    const { root, facts } = factsOf({
+      'package.json': JSON.stringify({ name: 'acme', private: true, workspaces: ['packages/*'] }),
+      'packages/api/package.json': JSON.stringify({ name: '@acme/api', dependencies: { '@acme/lib': '*' } }),
+      'packages/api/src/server.ts': "import { shutdown } from '@acme/lib';\nimport { drain } from './drain';\nprocess.on('SIGTERM', shutdown);\nprocess.on('SIGINT', drain);\n",
+      'packages/api/src/drain.ts': 'export function drain(): void {\n  process.exit(0);\n}\n',
+      'packages/lib/package.json': JSON.stringify({ name: '@acme/lib', main: 'src/index.ts' }),
+      'packages/lib/src/index.ts': 'export function shutdown(): void {\n  process.exit(0);\n}\n',
+    });
+    const api = facts.packages.find((p) => p.path === 'packages/api');
+    expect(api).toBeDefined();
+    const view = facts.packageView(api!);
+    const lib = join(root, 'packages/lib/src/index.ts');
+    const exits = { exits: true, closes: false, opaque: false, calls: [] };
+    expect(handlerEffects(view, { kind: 'import', file: join(root, 'packages/api/src/drain.ts'), name: 'drain' })).toEqual(exits);
+    expect(handlerEffects(view, { kind: 'import', file: lib, name: 'shutdown' })).toBeNull();
+    expect(handlerEffects(facts, { kind: 'import', file: lib, name: 'shutdown' })).toEqual(exits);
+  });
+});

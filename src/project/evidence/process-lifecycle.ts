@@ -450,7 +450,8 @@ function lifecycle(ctx: EvidenceContext): { collector: EvidenceCollector; export
   /** What each exported function does, by export name (the exports read from the top-level statements). */
   const exported = (): Record<string, HandlerEffects> => {
     for (const statement of ctx.sourceFile.statements) visitTopLevel(statement);
-    const out: Record<string, HandlerEffects> = {};
+    // No prototype: an export may be named `__proto__` or `toString`.
+    const out = Object.create(null) as Record<string, HandlerEffects>;
     for (const [name, value] of exportedNodes) {
       const fn = functionOf(value);
       if (fn) out[name] = effectsOf(fn);
