@@ -1,7 +1,7 @@
 // The pipe, end to end: discover → parse → project facts → rules → findings → score.
 // Every stage is a function of the previous one's output; nothing reaches back.
 import { statSync } from 'node:fs';
-import { dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { getRule, rules as registry } from '../rules/index.js';
 import { failureMessage, UsageError } from './config/errors.js';
 import { loadConfig } from './config/load.js';
@@ -30,6 +30,7 @@ import { fileCacheKey, fileContext } from './cache/file-key.js';
 import { overrideMatchersOf, rulesFor } from './rules-for.js';
 import type { WorkspacePackage } from './project/workspaces.js';
 import { isTestPath } from './project/roles.js';
+import { relativePath } from './project/services.js';
 import { scorePackages, scoreReport } from './score/score.js';
 import { VERSION } from './version.js';
 
@@ -377,7 +378,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
       // The project rules ask after the trees are gone, and a file the scan did not read (another
       // thread's, or one known unchanged) is read again: unless it still holds what the scan saw, its
       // exports are unknown.
-      lifecycleExports: (file, compute) => (unchanged(file, read.stamps.get(relative(root, file).split(sep).join('/')) ?? null) ? (local?.lifecycleExports(file, compute) ?? {}) : {}),
+      lifecycleExports: (file, compute) => (unchanged(file, read.stamps.get(relativePath(facts, file)) ?? null) ? (local?.lifecycleExports(file, compute) ?? {}) : {}),
     });
     errors.push(...facts.errors);
     local?.adopt(facts, record);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSources } from '../../src/core/discover.js';
 import { buildProjectFacts, type ProjectFacts } from '../../src/project/facts.js';
 import { importClosure, serverFiles } from '../../src/project/graph.js';
+import { handlerEffects } from '../../src/project/lifecycle.js';
 import { minMajor } from '../../src/project/package-json.js';
 import { fileRoles } from '../../src/project/roles.js';
 
@@ -235,8 +236,7 @@ describe('what exported functions do at a process\u2019s end', () => {
 });
 
 describe('a process handler\u2019s effects in a monorepo', () => {
-  it('follows an imported handler within its package\u2019s view, and takes one from another package as unknown', async () => {
-    const { handlerEffects } = await import('../../src/project/lifecycle.js');
+  it('follows an imported handler within its package\u2019s view, and takes one from another package as unknown', () => {
     const { root, facts } = factsOf({
       'package.json': JSON.stringify({ name: 'acme', private: true, workspaces: ['packages/*'] }),
       'packages/api/package.json': JSON.stringify({ name: '@acme/api', dependencies: { '@acme/lib': '*' } }),
