@@ -13,7 +13,7 @@ import type { ModuleFacts } from '../project/modules.js';
 import type { TaintSummaries } from '../core/taint.js';
 import { isArray, isObject, isStrings } from './checks.js';
 import { stringifyEncoded } from './json.js';
-import { CACHE_FORMAT, fromThisProdcheck, readCacheText, writeCacheText, type Note } from './scan-cache.js';
+import { asciiJson, CACHE_FORMAT, fromThisProdcheck, readCacheText, writeCacheText, type Note } from './scan-cache.js';
 
 export const FILES_ENTRY = 'files.json';
 
@@ -180,7 +180,7 @@ export function writeFileCache(dir: string, key: string, cache: FileCache, note:
       write(`\n${(cache.reach && lineOf.get(cache.reach)) ?? JSON.stringify(cache.reach)}`);
       for (const [rel, entry] of cache.files) {
         const kept = lineOf.get(entry);
-        if (kept !== undefined && kept.startsWith(`[${JSON.stringify(rel)},`)) {
+        if (kept !== undefined && kept.startsWith(`[${asciiJson(JSON.stringify(rel))},`)) {
           write(`\n${kept}`);
           continue;
         }

@@ -132,9 +132,23 @@ export function writeCacheFile(dir: string, name: string, value: object, note: N
   writeCacheText(dir, name, (write) => write(JSON.stringify(value)), note);
 }
 
+/** Characters outside ASCII (only ever inside JSON strings: a message's dash, a file's name). */
+const NON_ASCII = /[\u0080-\uffff]/g;
+
 /**
- * Writes a cache file atomically from pieces of text (`produce` calls `write` with each), so that a
- * large file is never one string in memory; a failure is a note, never an error.
+ * JSON text with every character outside ASCII written as a `\uXXXX` escape: the same JSON value. A
+ * cache file that is all ASCII is read into a one-byte string (V8 keeps text with any other
+ * character in two bytes a character): on directus, a few dashes in messages made the 10.5 MB
+ * files.json 21 MB in memory, and reading and splitting it took 45–55 ms instead of 27–36 ms.
+ */
+export function asciiJson(text: string): string {
+  NON_ASCII.lastIndex = 0;
+  return NON_ASCII.test(text) ? text.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
+}
+
+/**
+ * Writes a cache file atomically from pieces of JSON text (`produce` calls `write` with each), so that
+ * a large file is never one string in memory, in ASCII (`asciiJson`); a failure is a note, never an error.
  */
 export function writeCacheText(dir: string, name: string, produce: (write: (text: string) => void) => void, note: Note): void {
   const path = join(dir, name);
@@ -146,7 +160,7 @@ export function writeCacheText(dir: string, name: string, produce: (write: (text
     let pending: string[] = [];
     let size = 0;
     const flush = () => {
-      if (pending.length > 0) writeSync(fd as number, pending.join(''));
+      if (pending.length > 0) writeSync(fd as number, asciiJson(pending.join('')));
       pending = [];
       size = 0;
     };

@@ -523,6 +523,35 @@ describe('per-file cache', () => {
     expect(linesNow()[2]).toBe(after[2]);
   }, 60_000);
 
+  it('writes its files in ASCII, and keeps the line of a file whose name is not', async () => {
+    const root = writeProject({
+      ...project,
+      // A finding whose message has a dash and a quote outside ASCII, in a file with such a name.
+      'src/relatórios/exportação.ts': ["export function exportar(rows: string[]) {", "  console.log('exportação', rows.length);", '}', ''].join('\n'),
+    });
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const first = await run([root, '--format', 'json', '--cache-location', cache]);
+    expect(first.stdout).toContain('relatórios/exportação.ts');
+    expect(first.stdout).toMatch(/[\u0080-\uffff]/);
+    const ascii = (name: string) => /^[\x00-\x7f]*$/.test(readFileSync(join(cache, name), 'utf8'));
+    expect(ascii('files.json')).toBe(true);
+    expect(ascii('scan.json')).toBe(true);
+    const lineOf = () => readFileSync(join(cache, 'files.json'), 'utf8').split('\n').find((l) => l.startsWith('["src/relat\\u00f3rios/exporta\\u00e7\\u00e3o.ts",'));
+    // Marked with trailing white space (still the same JSON): a line encoded again would lose it.
+    const lines = readFileSync(join(cache, 'files.json'), 'utf8').split('\n');
+    const at = lines.indexOf(lineOf() as string);
+    expect(at).toBeGreaterThan(3);
+    lines[at] = `${lines[at]} `;
+    writeFileSync(join(cache, 'files.json'), lines.join('\n'));
+    rmSync(join(cache, 'scan.json'));
+    writeFileSync(join(root, 'src/invoices.repository.ts'), `${project['src/invoices.repository.ts']}\n// rows are plain objects\n`);
+    const second = await run([root, '--format', 'json', '--cache-location', cache]);
+    expect(second.stdout).toBe((await run([root, '--format', 'json', '--no-cache'])).stdout);
+    expect(lineOf()).toBe(lines[at]);
+    expect(ascii('files.json')).toBe(true);
+    expect(ascii('scan.json')).toBe(true);
+  }, 60_000);
+
   /** The note a scan prints when files.json holds `content` of the lines it held (the whole-scan entry removed), and its exit code against a scan without the file. */
   async function noteFor(content: (written: string[]) => string) {
     const root = writeProject(project);
