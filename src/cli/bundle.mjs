@@ -5,18 +5,21 @@
 // bundle does not (bench/README.md, "Eleventh session"). The library entry points and the ESLint
 // plugin stay the modules tsc compiled (dist/src), which an editor loads once.
 //
-// Left outside the bundle, loaded from node_modules as before:
+// Left outside the bundle:
 // - the TypeScript compiler, which ./core/typescript.js requires through V8's code cache;
-// - what is required on first use (ajv, yaml, dockerfile-ast, globby: ../core/lazy.ts), since
-//   those are `require` calls a bundler does not follow; globby also because ../core/walk.ts
-//   requires the very modules globby uses (its ignore, fast-glob and micromatch, from the installed
-//   globby), which a copy inside the bundle would not be;
+// - what is required on first use (ajv, yaml, dockerfile-ast, globby: ../core/lazy.ts), since those
+//   are `require` calls a bundler does not follow. Each is bundled here into one CommonJS file of its
+//   own, dist/cli/vendor/<name>.cjs, which ../core/lazy.ts requires through V8's code cache. globby's
+//   also exports the very ignore, fast-glob and micromatch globby uses (../core/walk.ts needs those:
+//   globby depends on ignore 7, not the 5 at the top of node_modules), taken from globby's directory
+//   as globby's own imports are, so that the file holds one copy of each;
 // - jsonc-parser, whose UMD build requires its parts by computed paths.
 //
 // Usage: node src/cli/bundle.mjs [DIST]   (after tsc; DIST defaults to dist/ beside src/)
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'rolldown';
 
 const dist = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '../../dist'));
@@ -29,3 +32,25 @@ await build({
   logLevel: 'warn',
   output: { dir: out, format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunk-[hash].js', sourcemap: false },
 });
+
+// The packages required on first use, one file each (the list is ../core/lazy.ts's).
+const { VENDORED } = await import(pathToFileURL(join(dist, 'src/core/lazy.js')).href);
+const require = createRequire(import.meta.url);
+const fromGlobby = createRequire(require.resolve('globby'));
+const GLOBBY_ENTRY = '\0prodcheck:globby';
+const globbyEntry = [
+  `export * from ${JSON.stringify(require.resolve('globby'))};`,
+  `export { default as createIgnore } from ${JSON.stringify(fromGlobby.resolve('ignore'))};`,
+  `export { default as fastGlob } from ${JSON.stringify(fromGlobby.resolve('fast-glob'))};`,
+  `export { default as micromatch } from ${JSON.stringify(fromGlobby.resolve('micromatch'))};`,
+].join('\n');
+for (const name of VENDORED) {
+  await build({
+    input: name === 'globby' ? GLOBBY_ENTRY : require.resolve(name),
+    platform: 'node',
+    external: (id) => id.startsWith('node:'),
+    plugins: [{ name: 'prodcheck-globby-entry', resolveId: (id) => (id === GLOBBY_ENTRY ? id : null), load: (id) => (id === GLOBBY_ENTRY ? globbyEntry : null) }],
+    logLevel: 'warn',
+    output: { file: join(out, 'vendor', `${name}.cjs`), format: 'cjs', sourcemap: false },
+  });
+}

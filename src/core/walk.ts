@@ -12,6 +12,7 @@
 import { lstatSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, posix, relative, sep } from 'node:path';
+import { globby } from './lazy.js';
 
 interface IgnoreMatcher {
   add(patterns: readonly string[]): IgnoreMatcher;
@@ -28,7 +29,9 @@ interface GlobbyTask {
 }
 
 // The very modules globby uses (it depends on `ignore` 7, not the 5 found at the top of node_modules),
-// loaded on the first walk: a scan that takes the previous scan's file lists walks nothing.
+// loaded on the first walk: a scan that takes the previous scan's file lists walks nothing. The
+// bundled CLI's globby exports them (./lazy.ts); from node_modules they are required from globby's
+// own directory.
 interface GlobbyParts {
   createIgnore: () => IgnoreMatcher;
   fastGlob: { generateTasks(patterns: string[], options: object): FastGlobTask[]; isDynamicPattern(pattern: string): boolean };
@@ -38,13 +41,18 @@ interface GlobbyParts {
 let globbyParts: GlobbyParts | undefined;
 function fromGlobby(): GlobbyParts {
   if (!globbyParts) {
-    const requireFromGlobby = createRequire(createRequire(import.meta.url).resolve('globby'));
-    globbyParts = {
-      createIgnore: requireFromGlobby('ignore') as GlobbyParts['createIgnore'],
-      fastGlob: requireFromGlobby('fast-glob') as GlobbyParts['fastGlob'],
-      micromatch: requireFromGlobby('micromatch') as GlobbyParts['micromatch'],
-      generateGlobTasksSync: (requireFromGlobby('globby') as Pick<GlobbyParts, 'generateGlobTasksSync'>).generateGlobTasksSync,
-    };
+    const loaded = globby() as unknown as Partial<GlobbyParts> & Pick<GlobbyParts, 'generateGlobTasksSync'>;
+    if (loaded.createIgnore && loaded.fastGlob && loaded.micromatch) {
+      globbyParts = { createIgnore: loaded.createIgnore, fastGlob: loaded.fastGlob, micromatch: loaded.micromatch, generateGlobTasksSync: loaded.generateGlobTasksSync };
+    } else {
+      const requireFromGlobby = createRequire(createRequire(import.meta.url).resolve('globby'));
+      globbyParts = {
+        createIgnore: requireFromGlobby('ignore') as GlobbyParts['createIgnore'],
+        fastGlob: requireFromGlobby('fast-glob') as GlobbyParts['fastGlob'],
+        micromatch: requireFromGlobby('micromatch') as GlobbyParts['micromatch'],
+        generateGlobTasksSync: loaded.generateGlobTasksSync,
+      };
+    }
   }
   return globbyParts;
 }

@@ -3,11 +3,13 @@
 // one with all three does (and reads them: its findings depend on each). globby and yaml are not
 // loaded by a scan after a change to sources only, which takes the file lists and the project shape
 // from the cache. Each scan is a new process running the compiled CLI, so that what it loaded is
-// what a user's process loads.
+// what a user's process loads. The bundled CLI loads its own single-file copy of each
+// (dist/cli/vendor/, src/cli/bundle.mjs), and reports what the compiled modules report.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { builtCli, bundledCli, BUILT } from '../support/built.js';
@@ -62,7 +64,8 @@ describe('a scan after a change to sources only', () => {
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-lazy-cache-'));
     // A preloaded module reports, at exit, which of the two packages the process loaded.
     const probe = join(cache, 'probe.cjs');
-    writeFileSync(probe, "process.on('exit', () => { const keys = Object.keys(require.cache); process.stderr.write(`loaded: ${['globby', 'yaml'].filter((n) => keys.some((k) => k.includes('/node_modules/' + n + '/'))).join(',')}\\n`); });\n");
+    // (The bundled CLI's own copy, or the package's.)
+    writeFileSync(probe, "process.on('exit', () => { const keys = Object.keys(require.cache); process.stderr.write(`loaded: ${['globby', 'yaml'].filter((n) => keys.some((k) => k.endsWith('/vendor/' + n + '.cjs') || k.includes('/node_modules/' + n + '/'))).join(',')}\\n`); });\n");
     const scan = () => {
       const r = spawnSync(process.execPath, ['--require', probe, bin, dir, '--format', 'json', '--cache-location', cache], { encoding: 'utf8', env: { ...process.env, PRODCHECK_DEBUG_CACHE: '1' } });
       const stats = JSON.parse(/^prodcheck: cache (\{.*\})$/m.exec(r.stderr)?.[1] ?? '{}') as { listed?: boolean; shapeReused?: boolean; checked?: number };
@@ -79,5 +82,57 @@ describe('a scan after a change to sources only', () => {
     writeFileSync(join(dir, 'pnpm-workspace.yaml'), 'packages:\n  - "packages/*"\n  - "services/*"\n');
     appendFileSync(join(dir, 'src/config.ts'), '// and logged at start-up\n');
     expect(scan()).toMatchObject({ status: 0, loaded: 'globby,yaml', listed: true, shapeReused: false });
+  }, 120_000);
+});
+
+describe('the bundled CLI', () => {
+  /** A project that needs all four: a Dockerfile, a pnpm workspace, a configuration with rule options, and a walk of its tree. */
+  function projectNeedingAll(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'prodcheck-vendor-'));
+    cpSync(fixtureProject('orders-service'), dir, { recursive: true });
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM node\nWORKDIR /app\nCOPY . .\nCMD ["node", "src/server.js"]\n');
+    writeFileSync(join(dir, 'pnpm-workspace.yaml'), 'packages:\n  - "packages/*"\n');
+    writeFileSync(join(dir, 'prodcheck.config.json'), JSON.stringify({ rules: { 'no-console-log': ['low', { allow: ['log', 'error'] }] } }));
+    return dir;
+  }
+
+  it('requires its own single-file copy of each package loaded on first use, and reports what the compiled modules report', () => {
+    const bin = bundledCli();
+    const dir = projectNeedingAll();
+    const probe = join(mkdtempSync(join(tmpdir(), 'prodcheck-vendor-probe-')), 'probe.cjs');
+    // At exit: the vendored files and the packages' own files (theirs and their dependencies') the process loaded.
+    writeFileSync(probe, "process.on('exit', () => { const keys = Object.keys(require.cache); process.stderr.write('vendor: ' + keys.filter((k) => k.includes('/cli/vendor/')).map((k) => k.replace(/.*\\//, '')).sort().join(',') + '\\npackages: ' + keys.filter((k) => /\\/node_modules\\/(ajv|yaml|dockerfile-ast|globby|fast-glob|ignore|micromatch)\\//.test(k)).length + '\\n'); });\n");
+    const bundled = spawnSync(process.execPath, ['--require', probe, bin, dir, '--format', 'json', '--no-cache'], { encoding: 'utf8' });
+    expect(/^vendor: (.*)$/m.exec(bundled.stderr)?.[1]).toBe('ajv.cjs,dockerfile-ast.cjs,globby.cjs,yaml.cjs');
+    expect(/^packages: (.*)$/m.exec(bundled.stderr)?.[1]).toBe('0');
+    const compiled = spawnSync(process.execPath, [builtCli(), dir, '--format', 'json', '--no-cache'], { encoding: 'utf8' });
+    expect(bundled.status).toBe(compiled.status);
+    expect(bundled.stdout).toBe(compiled.stdout);
+    const rules = (JSON.parse(bundled.stdout) as { findings: Array<{ ruleId: string }> }).findings.map((f) => f.ruleId);
+    expect(rules).toContain('docker-pinned-base');
+    expect(rules).not.toContain('no-console-log');
+  }, 120_000);
+
+  it('carries copies that export what the packages export, and globby\'s the very ignore, fast-glob and micromatch it uses', () => {
+    const vendor = join(dirname(bundledCli()), 'vendor');
+    const require = createRequire(import.meta.url);
+    for (const name of ['ajv', 'yaml', 'dockerfile-ast']) {
+      expect(Object.keys(require(join(vendor, `${name}.cjs`)) as object).sort(), name).toEqual(Object.keys(require(name) as object).sort());
+    }
+    const globby = require(join(vendor, 'globby.cjs')) as Record<string, unknown> & { createIgnore: () => { add(p: string): { ignores(p: string): boolean } }; fastGlob: { generateTasks(p: string[], o: object): unknown[] } };
+    const installed = require('globby') as Record<string, unknown>;
+    expect(Object.keys(globby).sort()).toEqual([...Object.keys(installed), 'createIgnore', 'fastGlob', 'micromatch'].sort());
+    // globby's ignore (7, whose matchers have `checkIgnore`), not the 5 at the top of node_modules; the same answers as globby's.
+    const fromGlobby = createRequire(require.resolve('globby'));
+    const methods = (create: () => object) => Object.getOwnPropertyNames(Object.getPrototypeOf(create())).sort();
+    expect(methods(globby.createIgnore)).toEqual(methods(fromGlobby('ignore') as () => object));
+    expect(methods(globby.createIgnore)).toContain('checkIgnore');
+    expect(methods(require('ignore') as () => object)).not.toContain('checkIgnore');
+    const createIgnore = fromGlobby('ignore') as () => { add(p: string): { ignores(p: string): boolean } };
+    for (const [pattern, path] of [['logs/', 'logs/'], ['*.log', 'app/debug.log'], ['!keep.log', 'keep.log'], ['build/**', 'build/x.js']]) {
+      expect(globby.createIgnore().add(pattern as string).ignores(path as string), `${pattern} ${path}`).toBe(createIgnore().add(pattern as string).ignores(path as string));
+    }
+    const tasks = (f: { generateTasks(p: string[], o: object): unknown[] }) => f.generateTasks(['src/**/*.ts', '!**/node_modules/**'], { cwd: '/repo', dot: false });
+    expect(tasks(globby.fastGlob)).toEqual(tasks(fromGlobby('fast-glob') as { generateTasks(p: string[], o: object): unknown[] }));
   }, 120_000);
 });
