@@ -129,7 +129,7 @@ export function fromThisProdcheck(path: string, value: unknown, note: Note): boo
 
 /** Writes a cache file atomically (a temporary file renamed over the old one); a failure is a note, never an error. */
 export function writeCacheFile(dir: string, name: string, value: object, note: Note): void {
-  writeCacheText(dir, name, (write) => write(JSON.stringify(value)), note);
+  writeCacheText(dir, name, (write) => write(asciiJson(JSON.stringify(value))), note);
 }
 
 /** Characters outside ASCII (only ever inside JSON strings: a message's dash, a file's name). */
@@ -147,8 +147,8 @@ export function asciiJson(text: string): string {
 }
 
 /**
- * Writes a cache file atomically from pieces of JSON text (`produce` calls `write` with each), so that
- * a large file is never one string in memory, in ASCII (`asciiJson`); a failure is a note, never an error.
+ * Writes a cache file atomically from pieces of text (`produce` calls `write` with each; JSON in ASCII,
+ * `asciiJson`), so that a large file is never one string in memory; a failure is a note, never an error.
  */
 export function writeCacheText(dir: string, name: string, produce: (write: (text: string) => void) => void, note: Note): void {
   const path = join(dir, name);
@@ -160,7 +160,7 @@ export function writeCacheText(dir: string, name: string, produce: (write: (text
     let pending: string[] = [];
     let size = 0;
     const flush = () => {
-      if (pending.length > 0) writeSync(fd as number, asciiJson(pending.join('')));
+      if (pending.length > 0) writeSync(fd as number, pending.join(''));
       pending = [];
       size = 0;
     };
