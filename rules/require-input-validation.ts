@@ -19,6 +19,7 @@ import { calleeName, memberName, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
 import type { RuleContext } from '../src/core/types.js';
 import type { ProjectFacts } from '../src/project/facts.js';
+import { memoOn } from '../src/project/memo.js';
 import { installsGlobalValidationPipe, zodPipeValidates } from '../src/project/evidence/validation.js';
 
 /** Calls that validate or parse with a schema: zod, joi, yup, ajv, class-validator, valibot, superstruct, TypeBox, express-validator. */
@@ -28,6 +29,11 @@ const NOT_VALIDATING = new Set(['JSON.parse', 'Date.parse', 'path.parse', 'url.p
 /** Middleware factories and packages that validate before the handler runs. */
 const VALIDATING_MIDDLEWARE = /valid|celebrate|schema|sanitiz|checkBody|checkQuery|^(body|query|param|check|oneOf|checkSchema)$/i;
 const VALIDATION_PACKAGES = ['express-openapi-validator', 'express-zod-api', 'fastify-type-provider-zod', '@ts-rest/express', '@hono/zod-validator', 'koa-joi-router', 'tsoa', 'express-json-validator-middleware'];
+const validatingPackage = new WeakMap<object, Map<string, boolean>>();
+/** Whether the project imports one of `VALIDATION_PACKAGES`: one answer per project facts, shared by every file's check (../src/project/memo.ts). */
+function validatesEveryRoute(project: ProjectFacts): boolean {
+  return memoOn(validatingPackage, project, 'importsValidationPackage', () => VALIDATION_PACKAGES.some((p) => project.importsPackage(p)));
+}
 /** Values turned into scalars cannot carry objects or extra fields. */
 const SCALAR_CONVERSIONS = new Set(['Number', 'parseInt', 'parseFloat', 'Boolean', 'String', 'BigInt', 'encodeURIComponent']);
 /** Data-layer calls that store or query (ORMs, query builders, drivers). */
@@ -120,7 +126,7 @@ export default defineFileRule({
     const { project } = context;
     const { roles } = context.file;
     if (roles.has('test') || roles.has('cli') || roles.has('browser')) return {};
-    if (VALIDATION_PACKAGES.some((p) => project.importsPackage(p))) return {};
+    if (validatesEveryRoute(project)) return {};
     return {
       SourceFile() {
         for (const handler of handlerModelOf(context).handlers) {
