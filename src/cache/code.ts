@@ -1,7 +1,8 @@
 // Which prodcheck made a cache entry: its version and a fingerprint of its own code (the modules
 // under src/ and rules/ next to this one: compiled .js when installed, .ts under vitest; or, in the
-// bundled CLI (../cli/bundle.mjs), the bundle's files), so that a rebuilt or edited prodcheck never
-// reads results computed by another build of the same version.
+// bundled CLI (../cli/bundle.mjs), the bundle's files, with the dependencies it carries in vendor/ as
+// .cjs), so that a rebuilt or edited prodcheck never reads results computed by another build of the
+// same version.
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +28,7 @@ export function codeFingerprint(): string {
     for (const e of entries) {
       const path = join(dir, e.name);
       if (e.isDirectory()) walk(path);
-      else if (e.name.endsWith(ext) && !e.name.endsWith(`.d${ext}`)) {
+      else if ((e.name.endsWith(ext) && !e.name.endsWith(`.d${ext}`)) || e.name.endsWith('.cjs')) {
         const s = statSync(path);
         parts.push(`${path}\0${s.size}\0${s.mtimeMs}`);
       }

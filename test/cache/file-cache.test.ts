@@ -526,8 +526,10 @@ describe('per-file cache', () => {
   it('writes its files in ASCII, and keeps the line of a file whose name is not', async () => {
     const root = writeProject({
       ...project,
-      // A finding whose message has a dash and a quote outside ASCII, in a file with such a name.
-      'src/relatórios/exportação.ts': ["export function exportar(rows: string[]) {", "  console.log('exportação', rows.length);", '}', ''].join('\n'),
+      // A finding whose message has a dash and a quote outside ASCII, in a file with such a name,
+      // which a route handler calls (so that request reach's stored walk names it too).
+      'src/relatórios/exportação.ts': ['export function exportar(rows: string[]) {', "  console.log('exportação', rows.length);", '}', ''].join('\n'),
+      'src/invoices.router.ts': project['src/invoices.router.ts'].replace("import { Router } from 'express';", "import { Router } from 'express';\nimport { exportar } from './relatórios/exportação';").replace('  res.json(invoice);', '  exportar([invoice]);\n  res.json(invoice);'),
     });
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
     const first = await run([root, '--format', 'json', '--cache-location', cache]);
@@ -536,6 +538,9 @@ describe('per-file cache', () => {
     const ascii = (name: string) => /^[\x00-\x7f]*$/.test(readFileSync(join(cache, name), 'utf8'));
     expect(ascii('files.json')).toBe(true);
     expect(ascii('scan.json')).toBe(true);
+    // The stored request reach walked it: its line names the file, escaped.
+    const written = readFileSync(join(cache, 'files.json'), 'utf8').split('\n');
+    expect(written[2 + (JSON.parse(written[1] as string) as { trees: number }).trees]).toContain('relat\\u00f3rios/exporta\\u00e7\\u00e3o.ts');
     const lineOf = () => readFileSync(join(cache, 'files.json'), 'utf8').split('\n').find((l) => l.startsWith('["src/relat\\u00f3rios/exporta\\u00e7\\u00e3o.ts",'));
     // Marked with trailing white space (still the same JSON): a line encoded again would lose it.
     const lines = readFileSync(join(cache, 'files.json'), 'utf8').split('\n');

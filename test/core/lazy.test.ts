@@ -6,7 +6,7 @@
 // what a user's process loads. The bundled CLI loads its own single-file copy of each
 // (dist/cli/vendor/, src/cli/bundle.mjs), and reports what the compiled modules report.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -102,15 +102,49 @@ describe('the bundled CLI', () => {
     const probe = join(mkdtempSync(join(tmpdir(), 'prodcheck-vendor-probe-')), 'probe.cjs');
     // At exit: the vendored files and the packages' own files (theirs and their dependencies') the process loaded.
     writeFileSync(probe, "process.on('exit', () => { const keys = Object.keys(require.cache); process.stderr.write('vendor: ' + keys.filter((k) => k.includes('/cli/vendor/')).map((k) => k.replace(/.*\\//, '')).sort().join(',') + '\\npackages: ' + keys.filter((k) => /\\/node_modules\\/(ajv|yaml|dockerfile-ast|globby|fast-glob|ignore|micromatch)\\//.test(k)).length + '\\n'); });\n");
-    const bundled = spawnSync(process.execPath, ['--require', probe, bin, dir, '--format', 'json', '--no-cache'], { encoding: 'utf8' });
+    // Compiled code kept in a cache directory of the test's own: the compiler's and one file for each of the four.
+    const env = { ...process.env, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'prodcheck-vendor-xdg-')) };
+    const compiled = () => {
+      const dir = join(env.XDG_CACHE_HOME, 'prodcheck', 'compile');
+      return Object.fromEntries(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).mtimeMs]));
+    };
+    const scanBundled = () => spawnSync(process.execPath, ['--require', probe, bin, dir, '--format', 'json', '--no-cache'], { encoding: 'utf8', env });
+    const bundled = scanBundled();
     expect(/^vendor: (.*)$/m.exec(bundled.stderr)?.[1]).toBe('ajv.cjs,dockerfile-ast.cjs,globby.cjs,yaml.cjs');
     expect(/^packages: (.*)$/m.exec(bundled.stderr)?.[1]).toBe('0');
-    const compiled = spawnSync(process.execPath, [builtCli(), dir, '--format', 'json', '--no-cache'], { encoding: 'utf8' });
-    expect(bundled.status).toBe(compiled.status);
-    expect(bundled.stdout).toBe(compiled.stdout);
+    const written = compiled();
+    expect(Object.keys(written)).toHaveLength(5);
+    // The next process takes them as they are (V8 accepted them: none written again).
+    expect(scanBundled().stdout).toBe(bundled.stdout);
+    expect(compiled()).toEqual(written);
+    const unbundled = spawnSync(process.execPath, [builtCli(), dir, '--format', 'json', '--no-cache'], { encoding: 'utf8', env });
+    expect(bundled.status).toBe(unbundled.status);
+    expect(bundled.stdout).toBe(unbundled.stdout);
     const rules = (JSON.parse(bundled.stdout) as { findings: Array<{ ruleId: string }> }).findings.map((f) => f.ruleId);
     expect(rules).toContain('docker-pinned-base');
     expect(rules).not.toContain('no-console-log');
+  }, 120_000);
+
+  it('counts its copies in the code a cached result was computed by', () => {
+    const bin = bundledCli();
+    // A copy of the bundle (under the tests' build, so that it finds node_modules), whose vendored file changes.
+    const copy = join(BUILT, `vendor-copy-${process.pid}`);
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(dirname(bin), copy, { recursive: true });
+    try {
+      const dir = projectNeedingAll();
+      const cache = mkdtempSync(join(tmpdir(), 'prodcheck-vendor-cache-'));
+      const env = { ...process.env, PRODCHECK_DEBUG_CACHE: '1', XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'prodcheck-vendor-xdg-')) };
+      const scan = () => /"scan":"(\w+)"/.exec(spawnSync(process.execPath, [join(copy, 'prodcheck.js'), dir, '--format', 'json', '--cache-location', cache], { encoding: 'utf8', env }).stderr)?.[1];
+      expect(scan()).toBe('miss');
+      expect(scan()).toBe('hit');
+      const later = new Date(Date.now() + 60_000);
+      utimesSync(join(copy, 'vendor', 'dockerfile-ast.cjs'), later, later);
+      expect(scan()).toBe('miss');
+      expect(scan()).toBe('hit');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('carries copies that export what the packages export, and globby\'s the very ignore, fast-glob and micromatch it uses', () => {
