@@ -69,13 +69,29 @@ export function findWorkspaces(root: string, ignores: readonly string[] = []): W
   return { packages, errors };
 }
 
-/** The package a file belongs to: the workspace package with the longest directory holding it, else the root. */
+/** Each workspace's workspace packages by directory (the first of any two with one directory). */
+const packagesByDir = new WeakMap<Workspaces, Map<string, WorkspacePackage>>();
+
+/**
+ * The package a file belongs to: the workspace package with the longest directory holding it (the
+ * nearest one up from the file), else the root. Asked for every directory of a scan's files: a
+ * monorepo of 69 packages (medusa) made a search of every package each time cost a one-change scan
+ * 20–30 ms.
+ */
 export function packageOfFile(workspaces: Workspaces, file: string): WorkspacePackage {
-  let best = workspaces.packages[0] as WorkspacePackage;
-  for (const p of workspaces.packages) {
-    if (p.path !== '' && file.startsWith(p.dir + sep) && p.dir.length > best.dir.length) best = p;
+  const root = workspaces.packages[0] as WorkspacePackage;
+  let byDir = packagesByDir.get(workspaces);
+  if (!byDir) {
+    byDir = new Map();
+    for (const p of workspaces.packages) if (p.path !== '' && !byDir.has(p.dir)) byDir.set(p.dir, p);
+    packagesByDir.set(workspaces, byDir);
   }
-  return best;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const p = byDir.get(dir);
+    // A package whose directory is not below the root's never holds a file in place of the root.
+    if (p && p.dir.length > root.dir.length) return p;
+    if (dirname(dir) === dir) return root;
+  }
 }
 
 /** The nearest directory at or above `dir` whose package.json or pnpm-workspace.yaml declares workspaces, or null. */

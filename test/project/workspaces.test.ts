@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/types.js';
 import { scan } from '../../src/scan.js';
-import { findWorkspaces } from '../../src/project/workspaces.js';
+import { findWorkspaces, packageOfFile, type WorkspacePackage } from '../../src/project/workspaces.js';
 import { buildProjectFacts } from '../../src/project/facts.js';
 import { loadSources } from '../../src/core/discover.js';
 import { rules } from '../../rules/index.js';
@@ -19,6 +19,24 @@ function only(...ids: string[]): ResolvedConfig {
 }
 
 describe('workspaces', () => {
+  it('puts a file in the workspace package with the longest directory holding it, else in the root', () => {
+    const pkg = (path: string, name = path): WorkspacePackage => ({ name, dir: path === '' ? '/repo' : `/repo/${path}`, path, packageJson: null });
+    const packages = [pkg('', 'root'), pkg('packages/orders'), pkg('packages/orders/plugins/audit'), pkg('packages/orders-admin'), pkg('packages/billing', 'billing'), pkg('packages/billing', 'billing again')];
+    const workspaces = { packages, errors: [] };
+    const owner = (file: string) => packageOfFile(workspaces, file).name;
+    expect(owner('/repo/packages/orders/src/orders.service.ts')).toBe('packages/orders');
+    expect(owner('/repo/packages/orders/index.ts')).toBe('packages/orders');
+    expect(owner('/repo/packages/orders/plugins/audit/src/audit.ts')).toBe('packages/orders/plugins/audit');
+    expect(owner('/repo/packages/orders/plugins/other.ts')).toBe('packages/orders');
+    // Not a prefix of another package's directory name.
+    expect(owner('/repo/packages/orders-admin/src/admin.controller.ts')).toBe('packages/orders-admin');
+    // Two packages in one directory: the first.
+    expect(owner('/repo/packages/billing/src/invoice.ts')).toBe('billing');
+    expect(owner('/repo/src/server.ts')).toBe('root');
+    expect(owner('/repo/packages/README.ts')).toBe('root');
+    expect(owner('/elsewhere/file.ts')).toBe('root');
+  });
+
   it('reads npm/yarn workspaces (array and { packages } forms) and pnpm-workspace.yaml, negations included', () => {
     const npm = writeProject({
       'package.json': JSON.stringify({ name: 'root', workspaces: ['packages/*', '!packages/legacy'] }),
