@@ -485,6 +485,41 @@ describe('per-file cache', () => {
     expect(after.stats.checked).toBe(3);
   }, 60_000);
 
+  it('re-checks the routes of a package when an import of a request validator is added or removed elsewhere in it', async () => {
+    // require-input-validation asks once per package whether it imports a validator that checks every
+    // request (express-openapi-validator): the routes file does not change, the shared answer does.
+    const root = writeProject({
+      'package.json': JSON.stringify({ name: 'accounts-api', dependencies: { express: '^4.21.0', '@prisma/client': '^5.20.0', 'express-openapi-validator': '^5.3.7' } }),
+      'src/app.ts': "import express from 'express';\nimport { accountsRouter } from './routes/accounts';\n\nexport const app = express();\napp.use(express.json());\napp.use('/accounts', accountsRouter);\n",
+      'src/routes/accounts.ts': [
+        "import { PrismaClient } from '@prisma/client';",
+        "import { Router } from 'express';",
+        '',
+        'const prisma = new PrismaClient();',
+        'export const accountsRouter = Router();',
+        '',
+        "accountsRouter.post('/', async (req, res) => {",
+        '  res.status(201).json(await prisma.account.create({ data: req.body }));',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    const app = readFileSync(join(root, 'src/app.ts'), 'utf8');
+    expect((await perFileScan(root, cache, 'require-input-validation')).files).toEqual(['src/routes/accounts.ts']);
+    const validated = app
+      .replace("import express from 'express';", "import express from 'express';\nimport * as OpenApiValidator from 'express-openapi-validator';")
+      .replace('app.use(express.json());', "app.use(express.json());\napp.use(OpenApiValidator.middleware({ apiSpec: './openapi.yaml', validateRequests: true }));");
+    writeFileSync(join(root, 'src/app.ts'), validated);
+    const added = await perFileScan(root, cache, 'require-input-validation');
+    expect(added.files).toEqual([]);
+    expect(added.stats.checked).toBe(2);
+    writeFileSync(join(root, 'src/app.ts'), app);
+    const removed = await perFileScan(root, cache, 'require-input-validation');
+    expect(removed.files).toEqual(['src/routes/accounts.ts']);
+    expect(removed.stats.checked).toBe(2);
+  }, 60_000);
+
   it('writes back the entries a scan kept as the lines they were read from', async () => {
     const root = writeProject(project);
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
