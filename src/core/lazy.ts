@@ -6,9 +6,10 @@
 // The bundled CLI (src/cli/bundle.mjs) carries each of them as one file, its code with its own
 // dependencies' (`vendor/<name>.cjs` beside the bundle's code), required through V8's code cache
 // (./compile-cache.ts). From node_modules each is tens of files, resolved, read and compiled one by
-// one: after the compiler is loaded, globby with the parts the walk uses took 48–50 ms here, yaml 19,
-// dockerfile-ast 13; from the cached single files, 8.5, 3 and 4.5 ms. The modules tsc compiles (the
-// library, the ESLint plugin) and the tests, which have no vendor/ beside them, require the packages.
+// one: after the compiler is loaded, globby with the parts the walk uses took 60–95 ms here, yaml
+// 24–36, dockerfile-ast 12–20; from the cached single files, 6.6, 2.6 and 5.3 ms (bench/README.md,
+// "Seventeenth session"). The modules tsc compiles (the library, the ESLint plugin) and the tests,
+// which have no vendor/ beside them, require the packages.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
