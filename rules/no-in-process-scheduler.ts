@@ -10,7 +10,6 @@ import type { Helpers } from '../src/core/helpers.js';
 import { promiseKnowledge } from '../src/core/promises.js';
 import { memberName, unwrap } from '../src/core/references.js';
 import { defineFileRule } from '../src/core/rule.js';
-import { serverFiles } from '../src/project/graph.js';
 
 type FunctionNode = ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration | ts.MethodDeclaration;
 
@@ -257,7 +256,7 @@ export default defineFileRule({
     if (file.roles.has('test') || file.roles.has('browser')) return {};
     const listens = project.modules.get(file.path)?.listens ?? false;
     if (file.roles.has('cli') && !listens) return {};
-    if (!serverFiles(project).has(file.path)) return {};
+    if (!project.serverFiles().has(file.path)) return {};
     const { returnsPromise } = promiseKnowledge(helpers, project);
     let topCalls: Set<string> | undefined;
     const calledAtTop = () => (topCalls ??= topLevelCalls(file.sourceFile));

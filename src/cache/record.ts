@@ -19,15 +19,16 @@
 // arguments: a `Reference`'s kind, module and path). Object identity is recorded only where two
 // paths reached one object (`same`).
 
-import { MEMO_HOOK, type MemoHook } from '../project/memo.js';
+import { MEMO_HOOK, WHOLE_ANSWER, type MemoHook } from '../project/memo.js';
 
 /**
- * One step from a value: a property (`p`), a method call with plain arguments (`c`, `a`), a Map's
+ * One step from a value: a property (`p`), a method call with plain arguments (`c`, `a`; `w` when
+ * the method's answer is read whole, see ../project/memo.ts `readWhole`: its value is the answer's JSON), a Map's
  * entry (`g`), `name in value` (`in`), a Map's or Set's `has` (`has`), the keys of an object, Map or
  * Set of plain values (`keys`), the items of a Set of objects (`items`, read as its size) and one of
  * them (`item`). The first step of a path names the facts it starts from (`p`: `#` and a package path).
  */
-export type Step = { p: string } | { c: string; a: unknown[] } | { g: unknown } | { in: string } | { has: unknown } | { keys: 1 } | { items: 1 } | { item: number };
+export type Step = { p: string } | { c: string; a: unknown[]; w?: 1 } | { g: unknown } | { in: string } | { has: unknown } | { keys: 1 } | { items: 1 } | { item: number };
 
 /** A recorded step and what was seen there (`v`: JSON of a plain value, or the kind of an object), with the reads made from it. */
 export interface ReadNode {
@@ -80,6 +81,11 @@ function leaf(value: unknown): string {
   if (value instanceof Map) return 'M';
   if (value instanceof Set) return 'S';
   return Array.isArray(value) ? 'A' : 'O';
+}
+
+/** The JSON of an answer read whole (`readWhole`), undefined included. */
+function whole(value: unknown): string {
+  return value === undefined ? 'u' : JSON.stringify(value);
 }
 
 /** Not an object nor a function: compared by value. */
@@ -343,6 +349,18 @@ export class FactsRecorder {
         plain = false;
         break;
       }
+    }
+    // An answer read whole (with plain arguments): its JSON is the one read, and the rules take the
+    // answer as it is.
+    if (plain && (fn as { [WHOLE_ANSWER]?: boolean })[WHOLE_ANSWER]) {
+      const at = site.child(`\0w${prop}${plainArgsKey(args)}`, () => ({ c: prop, a: args, w: 1 }));
+      this.touch(at);
+      if (!at.answer) {
+        const value = fn.apply(target, args);
+        at.value = whole(value);
+        at.answer = { value };
+      }
+      return at.answer.value;
     }
     // Plain arguments (the common case: a package name, a path): a key without encoding, and an
     // answer that is a plain value is kept, as the facts do not change during a scan.
@@ -666,9 +684,10 @@ function stepValue(base: unknown, s: Step, rootOf: (name: string) => unknown): u
   return (base as unknown[])[s.item];
 }
 
-/** What a recorded value is compared with: the list itself for keys, the count for items, else `leaf`. */
+/** What a recorded value is compared with: the list itself for keys, the count for items, a whole answer's JSON, else `leaf`. */
 function observed(s: Step, value: unknown): string {
   if ('keys' in s) return JSON.stringify(value);
+  if ('w' in s) return whole(value);
   if ('items' in s) return leaf((value as unknown[]).length);
   return leaf(value);
 }

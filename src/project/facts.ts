@@ -8,6 +8,8 @@ import type { FileRole, Reference } from '../core/types.js';
 import { parseDockerfile, type DockerfileModel } from './dockerfile.js';
 import type { ModuleEvidence } from './evidence/index.js';
 import type { HandlerEffects } from './evidence/process-lifecycle.js';
+import { serverFiles as serverFilesOf } from './graph.js';
+import { readWhole } from './memo.js';
 import { buildModuleFacts, importTargets, lifecycleExportsOf, type ExportInfo, type ModuleFacts } from './modules.js';
 import { minMajor, packageName, readPackageJson, type PackageInfo } from './package-json.js';
 import { computeRequestReach, type RequestReach } from './request-reach.js';
@@ -87,6 +89,12 @@ export interface ProjectFacts {
    * exports: `name`, or `Class.method` / `default.method` (see ../project/request-reach.ts).
    */
   requestReached(file: string): ReadonlySet<string>;
+  /**
+   * Files loaded by at least one of these facts' server entry points, through value imports
+   * (../project/graph.ts `serverFiles`). A method of the facts, so that a file's cached results
+   * depend on whether it is in the set, not on every import the set was computed from.
+   */
+  serverFiles(): ReadonlySet<string>;
   /**
    * The repository's packages: the root first, then its workspace packages (npm/yarn/pnpm). A
    * repository without workspaces has one package, its root, and `packageView` of it is these facts.
@@ -397,15 +405,17 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
       }
       return known;
     },
-    taintSummary(file, key, index) {
+    // A rule follows a summary down to each step of its traces: recorded as one answer.
+    taintSummary: readWhole((file: string, key: string, index: number) => {
       const m = modules.get(file);
       if (!m) return undefined;
       const s = summariesOf(file, m);
       const fn = Object.hasOwn(s, key) ? s[key] : undefined;
       return fn && Object.hasOwn(fn, index) ? fn[index] : undefined;
-    },
+    }),
     axiosDefaultTimeout,
     hasDefaultsTimeout: (file, localName) => defaultsTimeout.has(`${file}#${localName}`),
+    serverFiles: () => serverFilesOf(facts),
     requestReached(file) {
       requestReach ??= input.requestReach ? input.requestReach() : computeRequestReach(facts, input.files, facts.roles);
       return requestReach.reached.get(file) ?? none;
@@ -519,7 +529,7 @@ function packageFacts(facts: ProjectFacts, pkg: WorkspacePackage, { modules, unu
   const imported = new Set<string>();
   for (const m of modules.values()) for (const imp of m.imports) if (!imp.resolved) imported.add(packageName(imp.specifier));
   const deps = { ...rootDeps, ...(pkg.packageJson?.dependencies ?? {}) };
-  return {
+  const view: ProjectFacts = {
     ...facts,
     root: pkg.dir,
     packageJson: pkg.packageJson,
@@ -530,7 +540,9 @@ function packageFacts(facts: ProjectFacts, pkg: WorkspacePackage, { modules, unu
     hasDependency: (name) => Object.hasOwn(deps, name),
     majorOf: majorsOf(deps),
     importsPackage: (name) => imported.has(name),
+    serverFiles: () => serverFilesOf(view),
   };
+  return view;
 }
 
 /** `@scope/pkg/sub` → `@scope/pkg`; `pkg/sub` → `pkg`; `node:fs` → `fs`. */

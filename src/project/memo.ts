@@ -31,3 +31,17 @@ export function memoOn<T>(store: WeakMap<object, Map<string, T>>, key: object, n
   const hook = (key as { [MEMO_HOOK]?: MemoHook })[MEMO_HOOK];
   return hook ? hook.use(name, !known.has(name), get) : get();
 }
+
+/** What a facts method marked by `readWhole` carries (see ../cache/record.ts). */
+export const WHOLE_ANSWER = Symbol.for('prodcheck.wholeAnswer');
+
+/**
+ * Marks a facts method whose answer is plain data (what JSON holds) that the rules read in full, such
+ * as a taint summary with every step of its traces. A recorder then keeps the answer's JSON at the
+ * call, as one read, rather than a read for each field and item the rules go through: a later scan
+ * compares the whole answer, which is what such a rule depends on anyway.
+ */
+export function readWhole<F extends (...args: never[]) => unknown>(method: F): F {
+  Object.defineProperty(method, WHOLE_ANSWER, { value: true });
+  return method;
+}

@@ -464,10 +464,10 @@ describe('per-file cache', () => {
     expect((await perFileScan(root, cache, 'no-floating-promise')).files).toEqual(['src/orders/close.ts']);
   }, 60_000);
 
-  it('re-checks a file whose rules used an answer shared across files when that answer changes', async () => {
+  it('re-checks a file when whether a server loads it changes, and not the files whose answer stays', async () => {
     // The cleanup job schedules with node-cron; it is in-process scheduling only once the server loads
-    // it. The job's file does not change: the server's import graph (an answer computed once for all
-    // files) does.
+    // it. The job's file does not change: the server's import graph (the facts' `serverFiles()`,
+    // computed once for all files) does.
     const root = writeProject({
       'package.json': JSON.stringify({ name: 'billing-api', dependencies: { express: '^4.21.0', 'node-cron': '^3.0.3' } }),
       'src/server.ts': "import express from 'express';\n\nconst app = express();\napp.get('/health', (_req, res) => res.send('ok'));\napp.listen(3000);\n",
@@ -480,9 +480,9 @@ describe('per-file cache', () => {
     writeFileSync(join(root, 'src/server.ts'), `import './jobs/cleanup';\n${readFileSync(join(root, 'src/server.ts'), 'utf8')}`);
     const after = await perFileScan(root, cache, 'no-in-process-scheduler');
     expect(after.files).toEqual(['src/jobs/cleanup.ts']);
-    // The server, and every file whose rules asked whether the server loads it (the job and the archive
-    // module): the answer they shared changed.
-    expect(after.stats.checked).toBe(3);
+    // The server, and the job, which the server loads now. The archive module's rules asked too, and
+    // the server still does not load it: it is not checked again.
+    expect(after.stats.checked).toBe(2);
   }, 60_000);
 
   it('re-checks the routes of a package when an import of a request validator is added or removed elsewhere in it', async () => {
@@ -671,11 +671,12 @@ describe('test files that nothing imports', () => {
     writeFileSync(join(root, 'src/__mocks__/mailer.ts'), shop['src/__mocks__/mailer.ts']);
     expect((await perFileScan(root, cache, 'no-floating-promise')).stats).toMatchObject({ unparsed: 2 });
 
-    // Server code starts using the mock: it is parsed now (checked: it, the job, the server, which
-    // reads the job's exports, and the other job, whose rules read the files servers load).
+    // Server code starts using the mock: it is parsed now (checked: it and the job. The server reads
+    // the job's exports, and the other job's rules ask whether a server loads it: what they read
+    // reads the same).
     writeFileSync(join(root, 'src/jobs/nightly.ts'), `import { send } from '../__mocks__/mailer';\n${shop['src/jobs/nightly.ts']}export const notify = () => send('ops@example.com');\n`);
     const imported = await perFileScan(root, cache, 'no-floating-promise');
-    expect(imported.stats).toMatchObject({ unparsed: 1, checked: 4 });
+    expect(imported.stats).toMatchObject({ unparsed: 1, checked: 2 });
 
     // The mock breaks: its syntax error is reported, and the import resolves as if it were not there.
     writeFileSync(join(root, 'src/__mocks__/mailer.ts'), 'export function send(to: string {\n');
@@ -734,6 +735,19 @@ describe('taint summaries', () => {
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
     const cold = await perFileScan(root, cache, 'no-path-traversal');
     expect(cold.files).toEqual(['src/reports.router.ts']);
+    // The router's rules read each summary as one answer (the facts mark it read whole): its JSON
+    // is stored, and nothing below it.
+    const [, meta, ...trees] = readFileSync(join(cache, 'files.json'), 'utf8').split('\n');
+    const summarySteps: unknown[] = [];
+    const collect = (node: { s: { c?: string }; c?: unknown[] }): void => {
+      if (node.s.c === 'taintSummary') summarySteps.push(node);
+      for (const child of node.c ?? []) collect(child as typeof node);
+    };
+    for (const line of trees.slice(0, (JSON.parse(meta as string) as { trees: number }).trees)) collect(JSON.parse(line) as Parameters<typeof collect>[0]);
+    expect(summarySteps).toEqual([
+      { s: { c: 'taintSummary', a: [join(root, 'src/reports.service.ts'), 'readReport', 0], w: 1 }, v: expect.stringMatching(/^\{"sinks":\[\{"kind":"path"/), r: [expect.any(Number)] },
+      { s: { c: 'taintSummary', a: [join(root, 'src/format.ts'), 'formatTitle', 0], w: 1 }, v: 'u', r: [expect.any(Number)] },
+    ]);
     // The files the handler passes request input into, and only those (nothing of formatTitle's parameter reaches anything).
     expect([...entries(cache)].filter(([, e]) => e.summaries).map(([rel, e]) => [rel, Object.keys(e.summaries ?? {})])).toEqual([
       ['src/format.ts', []],

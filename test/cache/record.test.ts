@@ -2,6 +2,7 @@
 // steps, survives JSON, and replays true exactly when every recorded read gives the same value.
 import { describe, expect, it } from 'vitest';
 import { combineReads, FactsRecorder, mergeReads, NO_READS, replay, staleReaders, type FileReads, type Reads } from '../../src/cache/record.js';
+import { readWhole } from '../../src/project/memo.js';
 
 interface ExportInfo {
   async: boolean;
@@ -89,6 +90,41 @@ describe('FactsRecorder and replay', () => {
     // Both files read the answer: a change to it makes both stale.
     expect([...staleReaders(() => ({ dependencyRange: () => '^5.0.0' }), reads)].sort()).toEqual(['src/app.ts', 'src/server.ts']);
     expect([...staleReaders(() => ({ dependencyRange: (n: string) => (n === 'express' ? '^4.21.0' : '^5.0.0') }), reads)]).toEqual(['src/server.ts']);
+  });
+
+  it('records an answer marked as read whole as one read of its JSON, and hands the rules the answer itself', () => {
+    type Summary = { sinks: Array<{ kind: string; trace: Array<{ file: string; line: number }> }> };
+    const summaries = (line: number): Record<string, Summary> => ({ readReport: { sinks: [{ kind: 'path', trace: [{ file: 'src/reports.service.ts', line }] }] } });
+    const base = (line: number) => {
+      const known = summaries(line);
+      return { known, taintSummary: readWhole((key: string) => known[key]) };
+    };
+    const raw = base(5);
+    const recorder = new FactsRecorder();
+    const view = recorder.wrap(raw, '#');
+    recorder.readingFor('src/reports.router.ts');
+    const answer = view.taintSummary('readReport');
+    // The object itself, not a recording proxy: what the rule reads from it is not recorded again.
+    expect(answer).toBe(raw.known.readReport);
+    expect(answer?.sinks[0]?.trace[0]?.line).toBe(5);
+    expect(view.taintSummary('readReport')).toBe(answer);
+    recorder.readingFor('src/admin.router.ts');
+    expect(view.taintSummary('purgeReports')).toBeUndefined();
+    const reads = JSON.parse(JSON.stringify(recorder.fileReads())) as FileReads;
+    expect(reads.tree).toEqual([
+      {
+        s: { p: '#' },
+        v: 'O',
+        c: [
+          { s: { c: 'taintSummary', a: ['readReport'], w: 1 }, v: JSON.stringify(raw.known.readReport), r: [0] },
+          { s: { c: 'taintSummary', a: ['purgeReports'], w: 1 }, v: 'u', r: [1] },
+        ],
+      },
+    ]);
+    expect(replay(() => base(5), reads.tree)).toBe(true);
+    // A change deep in the answer (a trace step's line) is a change of the answer.
+    expect(replay(() => base(6), reads.tree)).toBe(false);
+    expect([...staleReaders(() => base(6), reads)]).toEqual(['src/reports.router.ts']);
   });
 
   it('replays false when the facts a root names are gone', () => {
