@@ -118,6 +118,12 @@ class ReaderList {
   }
 }
 
+/** A level of `Site.partsChild`'s lookup: the site whose parts end here, and the next parts. */
+class PartLevel {
+  site: Site | undefined = undefined;
+  next: Map<unknown, PartLevel> | undefined = undefined;
+}
+
 /** One place the rules read: its step from the parent, the value first seen there, and the places read from it. */
 class Site {
   value: string | undefined = undefined;
@@ -147,6 +153,32 @@ class Site {
     }
     return site;
   }
+
+  /**
+   * The child site for a step made of plain parts (a call's kind, method and arguments, a Map key, a
+   * `has` value), found through a Map per part rather than by a key string: building and hashing a
+   * string of a call's path arguments cost about a microsecond a call.
+   */
+  partsChild(parts: readonly unknown[], step: () => Step): Site {
+    let level = (this.byParts ??= new PartLevel());
+    for (const part of parts) {
+      const next = (level.next ??= new Map());
+      let found = next.get(part);
+      if (!found) {
+        found = new PartLevel();
+        next.set(part, found);
+      }
+      level = found;
+    }
+    if (!level.site) {
+      level.site = new Site(step(), this);
+      // Kept among the children too, in the order reached (the stored order).
+      (this.children ??= new Map()).set(level.site, level.site);
+    }
+    return level.site;
+  }
+
+  private byParts: PartLevel | undefined;
 
   /** The child site for reading property `prop` (`child` without a step to make: the common read). */
   property(prop: string): Site {
@@ -201,20 +233,9 @@ class Site {
   }
 }
 
-/**
- * Plain arguments as part of a call site's key: each a `\0` and a string as it is (`s`), or any other
- * value's JSON (`j`), so that no two argument lists share a key. A call is made through a recording
- * proxy for every read of the facts, and a string path is the common argument: no JSON for it.
- */
-function plainArgsKey(args: readonly unknown[]): string {
-  let key = '';
-  for (const a of args) key += typeof a === 'string' && !a.includes('\0') ? `\0s${a}` : `\0j${JSON.stringify(a) ?? 'u'}`;
-  return key;
-}
-
-// Children of a site are keyed by property name for properties (the common case) and by a prefixed
-// string for the other steps, so that neither can be taken for the other.
-const entryKey = (k: unknown) => (typeof k === 'string' ? `\0g${k}` : `\0g${JSON.stringify(k)}`);
+// Children of a site are keyed by property name for properties (the common case), by their parts for
+// steps of plain parts (`Site.partsChild`: the parts start with the step's kind), and by a prefixed
+// string for the other steps, so that none can be taken for another.
 
 export class FactsRecorder {
   private readonly roots = new Map<string, Site>();
@@ -353,7 +374,7 @@ export class FactsRecorder {
     // An answer read whole (with plain arguments): its JSON is the one read, and the rules take the
     // answer as it is.
     if (plain && (fn as { [WHOLE_ANSWER]?: boolean })[WHOLE_ANSWER]) {
-      const at = site.child(`\0w${prop}${plainArgsKey(args)}`, () => ({ c: prop, a: args, w: 1 }));
+      const at = site.partsChild(['w', prop, args.length, ...args], () => ({ c: prop, a: args, w: 1 }));
       this.touch(at);
       if (!at.answer) {
         const value = fn.apply(target, args);
@@ -365,7 +386,7 @@ export class FactsRecorder {
     // Plain arguments (the common case: a package name, a path): a key without encoding, and an
     // answer that is a plain value is kept, as the facts do not change during a scan.
     if (plain) {
-      const at = site.child(`\0c${prop}${plainArgsKey(args)}`, () => ({ c: prop, a: args }));
+      const at = site.partsChild(['c', prop, args.length, ...args], () => ({ c: prop, a: args }));
       if (at.answer) return this.follow(at.answer.value, at);
       const value = fn.apply(target, args);
       if (isPlain(value)) at.answer = { value };
@@ -450,11 +471,11 @@ export class FactsRecorder {
   }
 
   private hasSite(site: Site, k: unknown): Site {
-    return site.child(`\0has${JSON.stringify(k)}`, () => ({ has: k }));
+    return isPlain(k) ? site.partsChild(['has', k], () => ({ has: k })) : site.child(`\0has${JSON.stringify(k)}`, () => ({ has: k }));
   }
 
   private mapProxy(target: Map<unknown, unknown>, site: Site): object {
-    const entryOf = (k: unknown) => this.follow(target.get(k), site.child(entryKey(k), () => ({ g: k })));
+    const entryOf = (k: unknown) => this.follow(target.get(k), isPlain(k) ? site.partsChild(['g', k], () => ({ g: k })) : site.child(`\0g${JSON.stringify(k)}`, () => ({ g: k })));
     const keysRead = () => {
       const keys = [...target.keys()];
       this.note(site.child('\0keys', () => ({ keys: 1 })), () => JSON.stringify(keys));
