@@ -142,8 +142,9 @@ const NON_ASCII = /[\u0080-\uffff]/g;
  * files.json 21 MB in memory, and reading and splitting it took 45–55 ms instead of 27–36 ms.
  */
 export function asciiJson(text: string): string {
-  NON_ASCII.lastIndex = 0;
-  return NON_ASCII.test(text) ? text.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
+  // Text as long in UTF-8 as in characters is ASCII: a native count, several times faster than a
+  // regular expression's scan of the cache's 10 MB.
+  return Buffer.byteLength(text) === text.length ? text : text.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
