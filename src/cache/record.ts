@@ -23,12 +23,13 @@ import { MEMO_HOOK, WHOLE_ANSWER, type MemoHook } from '../project/memo.js';
 
 /**
  * One step from a value: a property (`p`), a method call with plain arguments (`c`, `a`; `w` when
- * the method's answer is read whole, see ../project/memo.ts `readWhole`: its value is the answer's JSON), a Map's
+ * the method's answer is read whole, see ../project/memo.ts `readWhole`: its value is the answer's
+ * JSON, without what is under the keys `w` lists, which is followed), a Map's
  * entry (`g`), `name in value` (`in`), a Map's or Set's `has` (`has`), the keys of an object, Map or
  * Set of plain values (`keys`), the items of a Set of objects (`items`, read as its size) and one of
  * them (`item`). The first step of a path names the facts it starts from (`p`: `#` and a package path).
  */
-export type Step = { p: string } | { c: string; a: unknown[]; w?: 1 } | { g: unknown } | { in: string } | { has: unknown } | { keys: 1 } | { items: 1 } | { item: number };
+export type Step = { p: string } | { c: string; a: unknown[]; w?: 1 | string[] } | { g: unknown } | { in: string } | { has: unknown } | { keys: 1 } | { items: 1 } | { item: number };
 
 /** A recorded step and what was seen there (`v`: JSON of a plain value, or the kind of an object), with the reads made from it. */
 export interface ReadNode {
@@ -83,9 +84,13 @@ function leaf(value: unknown): string {
   return Array.isArray(value) ? 'A' : 'O';
 }
 
-/** The JSON of an answer read whole (`readWhole`), undefined included. */
-function whole(value: unknown): string {
-  return value === undefined ? 'u' : JSON.stringify(value);
+/**
+ * The JSON of an answer read whole (`readWhole`), undefined included, without the objects under the
+ * keys `followed` (a plain value there stays: only an object can be followed).
+ */
+function whole(value: unknown, followed: readonly string[]): string {
+  if (value === undefined) return 'u';
+  return followed.length === 0 ? JSON.stringify(value) : JSON.stringify(value, (key, v: unknown) => (v !== null && typeof v === 'object' && followed.includes(key) ? undefined : v));
 }
 
 /** Not an object nor a function: compared by value. */
@@ -333,6 +338,24 @@ export class FactsRecorder {
   private follow(value: unknown, site: Site): unknown {
     this.touch(site);
     if (site.value === undefined) site.value = leaf(value);
+    return this.reached(value, site);
+  }
+
+  /**
+   * A copy of plain data in which what is under a key in `keys` is handed out as `follow` would at
+   * its site (made when first needed), without a read recorded: the reads from it are (a rule that
+   * spreads a trace reads its length and items; one that reports through it, each step's fields).
+   */
+  private following(value: unknown, site: () => Site, keys: readonly string[]): unknown {
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((item, i) => this.following(item, () => site().property(String(i)), keys));
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = item !== null && typeof item === 'object' && keys.includes(key) ? this.reached(item, site().property(key)) : this.following(item, () => site().property(key), keys);
+    return out;
+  }
+
+  /** `value` as the rules see it at `site` (a recording proxy for an object), the read not recorded. */
+  private reached(value: unknown, site: Site): unknown {
     if (!value || typeof value !== 'object' || isNode(value)) return value;
     const known = this.seen.get(value);
     if (known) {
@@ -372,14 +395,15 @@ export class FactsRecorder {
       }
     }
     // An answer read whole (with plain arguments): its JSON is the one read, and the rules take the
-    // answer as it is.
-    if (plain && (fn as { [WHOLE_ANSWER]?: boolean })[WHOLE_ANSWER]) {
-      const at = site.partsChild(['w', prop, args.length, ...args], () => ({ c: prop, a: args, w: 1 }));
+    // answer as it is, or a copy of it whose followed parts are recording proxies.
+    const followed = (fn as { [WHOLE_ANSWER]?: readonly string[] })[WHOLE_ANSWER];
+    if (plain && followed) {
+      const at = site.partsChild(['w', prop, args.length, ...args], () => ({ c: prop, a: args, w: followed.length === 0 ? 1 : [...followed] }));
       this.touch(at);
       if (!at.answer) {
         const value = fn.apply(target, args);
-        at.value = whole(value);
-        at.answer = { value };
+        at.value = whole(value, followed);
+        at.answer = { value: followed.length === 0 ? value : this.following(value, () => at, followed) };
       }
       return at.answer.value;
     }
@@ -708,7 +732,7 @@ function stepValue(base: unknown, s: Step, rootOf: (name: string) => unknown): u
 /** What a recorded value is compared with: the list itself for keys, the count for items, a whole answer's JSON, else `leaf`. */
 function observed(s: Step, value: unknown): string {
   if ('keys' in s) return JSON.stringify(value);
-  if ('w' in s) return whole(value);
+  if ('w' in s) return whole(value, s.w === 1 || s.w === undefined ? [] : s.w);
   if ('items' in s) return leaf((value as unknown[]).length);
   return leaf(value);
 }

@@ -46,7 +46,7 @@ export function referenceKey(ref: Reference | null): string | undefined {
 
 
 /** The helpers of one file; taint summaries pass the two lookups they have (imports resolve, exports do not: ../core/taint.ts `summariseFile`). */
-export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolveImport' | 'exportOfReference'>): Helpers {
+export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolveImport' | 'lookupExport'>): Helpers {
   const scope = new ScopeIndex();
   // Every reference to an import resolves its specifier: once per specifier and file.
   const specifiers = new Map<string, string | null>();
@@ -61,11 +61,15 @@ export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolve
   // The facts remember each lookup for the whole scan; this file asks them once per export.
   const exports = new Map<string, ResolvedExport | undefined>();
   const exportOf = (ref: Reference): ResolvedExport | undefined => {
-    // Only a module reference into a project file with a member path has an export (see facts.exportOfReference).
-    if (ref.kind !== 'module' || !ref.resolved || ref.path.length === 0) return undefined;
-    const key = `${ref.resolved}\0${ref.path[0]}`;
+    // Only a module reference into a project file with a member path has an export (see
+    // facts.exportOfReference, which is this lookup; asked with plain arguments, a recorder keeps
+    // the call without encoding the reference).
+    if (ref.kind !== 'module' || !ref.resolved) return undefined;
+    const [name] = ref.path;
+    if (name === undefined) return undefined;
+    const key = `${ref.resolved}\0${name}`;
     if (exports.has(key)) return exports.get(key);
-    const hit = project.exportOfReference(ref);
+    const hit = project.lookupExport(ref.resolved, name);
     exports.set(key, hit);
     return hit;
   };

@@ -1438,7 +1438,7 @@ const SINK_NAMES = new Set(SINK_KINDS.flatMap((k) => [...k.names]));
  */
 export function summariseFile(sf: ts.SourceFile, resolveSpecifier: (specifier: string) => string | null): TaintSummaries {
   const file = sf.fileName;
-  const helpers = createHelpers(file, { resolveImport: (_from, specifier) => resolveSpecifier(specifier), exportOfReference: () => undefined });
+  const helpers = createHelpers(file, { resolveImport: (_from, specifier) => resolveSpecifier(specifier), lookupExport: () => undefined });
   return summariseModule(sf, file, helpers, reachesOut(sf, resolveSpecifier) ? SINK_KINDS : []);
 }
 

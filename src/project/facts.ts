@@ -405,14 +405,15 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
       }
       return known;
     },
-    // A rule follows a summary down to each step of its traces: recorded as one answer.
+    // A rule follows a summary down to each step of its traces: recorded as one answer, but for the
+    // traces, whose steps (files and lines) a rule reads only to report a finding.
     taintSummary: readWhole((file: string, key: string, index: number) => {
       const m = modules.get(file);
       if (!m) return undefined;
       const s = summariesOf(file, m);
       const fn = Object.hasOwn(s, key) ? s[key] : undefined;
       return fn && Object.hasOwn(fn, index) ? fn[index] : undefined;
-    }),
+    }, ['trace']),
     axiosDefaultTimeout,
     hasDefaultsTimeout: (file, localName) => defaultsTimeout.has(`${file}#${localName}`),
     serverFiles: () => serverFilesOf(facts),

@@ -32,16 +32,18 @@ export function memoOn<T>(store: WeakMap<object, Map<string, T>>, key: object, n
   return hook ? hook.use(name, !known.has(name), get) : get();
 }
 
-/** What a facts method marked by `readWhole` carries (see ../cache/record.ts). */
+/** What a facts method marked by `readWhole` carries (see ../cache/record.ts): the keys it follows. */
 export const WHOLE_ANSWER = Symbol.for('prodcheck.wholeAnswer');
 
 /**
  * Marks a facts method whose answer is plain data (what JSON holds) that the rules read in full, such
- * as a taint summary with every step of its traces. A recorder then keeps the answer's JSON at the
- * call, as one read, rather than a read for each field and item the rules go through: a later scan
- * compares the whole answer, which is what such a rule depends on anyway.
+ * as a taint summary. A recorder then keeps the answer's JSON at the call, as one read, rather than a
+ * read for each field and item the rules go through: a later scan compares the whole answer, which is
+ * what such a rule depends on anyway. What is under a key in `follow` (at any depth) is left out of
+ * that JSON and recorded read by read, as the rest of the facts are: a summary's traces, whose line
+ * numbers a rule reads only when it reports a finding through them.
  */
-export function readWhole<F extends (...args: never[]) => unknown>(method: F): F {
-  Object.defineProperty(method, WHOLE_ANSWER, { value: true });
+export function readWhole<F extends (...args: never[]) => unknown>(method: F, follow: readonly string[] = []): F {
+  Object.defineProperty(method, WHOLE_ANSWER, { value: follow });
   return method;
 }

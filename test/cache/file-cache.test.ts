@@ -736,17 +736,25 @@ describe('taint summaries', () => {
     const cold = await perFileScan(root, cache, 'no-path-traversal');
     expect(cold.files).toEqual(['src/reports.router.ts']);
     // The router's rules read each summary as one answer (the facts mark it read whole): its JSON
-    // is stored, and nothing below it.
+    // is stored without the traces, which are recorded read by read (the router reports through
+    // the sink's trace: every field of each step is read).
     const [, meta, ...trees] = readFileSync(join(cache, 'files.json'), 'utf8').split('\n');
-    const summarySteps: unknown[] = [];
-    const collect = (node: { s: { c?: string }; c?: unknown[] }): void => {
+    type Stored = { s: { c?: string; p?: string; keys?: 1 }; v?: string; c?: Stored[] };
+    const summarySteps: Stored[] = [];
+    const collect = (node: Stored): void => {
       if (node.s.c === 'taintSummary') summarySteps.push(node);
-      for (const child of node.c ?? []) collect(child as typeof node);
+      for (const child of node.c ?? []) collect(child);
     };
-    for (const line of trees.slice(0, (JSON.parse(meta as string) as { trees: number }).trees)) collect(JSON.parse(line) as Parameters<typeof collect>[0]);
-    expect(summarySteps).toEqual([
-      { s: { c: 'taintSummary', a: [join(root, 'src/reports.service.ts'), 'readReport', 0], w: 1 }, v: expect.stringMatching(/^\{"sinks":\[\{"kind":"path"/), r: [expect.any(Number)] },
-      { s: { c: 'taintSummary', a: [join(root, 'src/format.ts'), 'formatTitle', 0], w: 1 }, v: 'u', r: [expect.any(Number)] },
+    for (const line of trees.slice(0, (JSON.parse(meta as string) as { trees: number }).trees)) collect(JSON.parse(line) as Stored);
+    const leaves = (node: Stored, path: string): string[] => (node.c ?? []).flatMap((c) => (c.c ? leaves(c, `${path}.${c.s.p ?? 'keys'}`) : [`${path}.${c.s.p ?? 'keys'}`]));
+    expect(summarySteps.map((n) => ({ s: n.s, v: n.v, below: leaves(n, '') }))).toEqual([
+      {
+        s: { c: 'taintSummary', a: [join(root, 'src/reports.service.ts'), 'readReport', 0], w: ['trace'] },
+        v: '{"sinks":[{"kind":"path","sink":"fs.readFile","cleared":[]}],"calls":[],"returns":{"cleared":[]}}',
+        // The return value's trace is spread into the caller's (its steps are taken, not read).
+        below: ['.sinks.0.trace.length', ...[0, 1, 2].flatMap((i) => ['keys', 'file', 'line', 'what'].map((f) => `.sinks.0.trace.${i}.${f}`)), '.returns.trace.length', '.returns.trace.0', '.returns.trace.1', '.returns.trace.2'],
+      },
+      { s: { c: 'taintSummary', a: [join(root, 'src/format.ts'), 'formatTitle', 0], w: ['trace'] }, v: 'u', below: [] },
     ]);
     // The files the handler passes request input into, and only those (nothing of formatTitle's parameter reaches anything).
     expect([...entries(cache)].filter(([, e]) => e.summaries).map(([rel, e]) => [rel, Object.keys(e.summaries ?? {})])).toEqual([

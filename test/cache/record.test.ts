@@ -127,6 +127,32 @@ describe('FactsRecorder and replay', () => {
     expect([...staleReaders(() => base(6), reads)]).toEqual(['src/reports.router.ts']);
   });
 
+  it('records what is under a followed key of an answer read whole read by read, and leaves it out of the answer\u2019s JSON', () => {
+    type Step = { file: string; line: number };
+    const base = (trace: Step[]) => {
+      const known = { readReport: { sinks: [{ kind: 'path', trace }] } };
+      return { taintSummary: readWhole((key: string) => known[key as 'readReport'], ['trace']) };
+    };
+    const steps = (line: number, count = 2): Step[] => Array.from({ length: count }, (_, i) => ({ file: 'src/reports.service.ts', line: line + i }));
+    const recorder = new FactsRecorder();
+    const view = recorder.wrap(base(steps(4)), '#');
+    // The router spreads the trace into its own (its length and items); the admin router reports
+    // through it (each step's line).
+    recorder.readingFor('src/reports.router.ts');
+    const spread = [...(view.taintSummary('readReport')?.sinks[0]?.trace ?? [])];
+    expect(spread).toHaveLength(2);
+    recorder.readingFor('src/admin.router.ts');
+    expect(view.taintSummary('readReport')?.sinks[0]?.trace.map((s) => s.line)).toEqual([4, 5]);
+    recorder.readingFor(null);
+    const reads = JSON.parse(JSON.stringify(recorder.fileReads())) as FileReads;
+    expect(reads.tree[0]?.c?.[0]).toMatchObject({ s: { c: 'taintSummary', a: ['readReport'], w: ['trace'] }, v: '{"sinks":[{"kind":"path"}]}' });
+    expect([...staleReaders(() => base(steps(4)), reads)]).toEqual([]);
+    // The callee moved down a line: only the reader of the lines is stale.
+    expect([...staleReaders(() => base(steps(5)), reads)]).toEqual(['src/admin.router.ts']);
+    // A step more: both.
+    expect([...staleReaders(() => base(steps(4, 3)), reads)].sort()).toEqual(['src/admin.router.ts', 'src/reports.router.ts']);
+  });
+
   it('replays false when the facts a root names are gone', () => {
     expect(replay(() => undefined, recorded(facts(BASE)))).toBe(false);
   });
