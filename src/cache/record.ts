@@ -85,12 +85,13 @@ function leaf(value: unknown): string {
 }
 
 /**
- * The JSON of an answer read whole (`readWhole`), undefined included, without the objects under the
- * keys `followed` (a plain value there stays: only an object can be followed).
+ * The JSON of an answer read whole (`readWhole`), undefined included, with each object under one of
+ * the keys `followed` written as its kind (`leaf`): what is read from it is recorded below. A plain
+ * value there stays as it is.
  */
 function whole(value: unknown, followed: readonly string[]): string {
   if (value === undefined) return 'u';
-  return followed.length === 0 ? JSON.stringify(value) : JSON.stringify(value, (key, v: unknown) => (v !== null && typeof v === 'object' && followed.includes(key) ? undefined : v));
+  return followed.length === 0 ? JSON.stringify(value) : JSON.stringify(value, (key, v: unknown) => (v !== null && typeof v === 'object' && followed.includes(key) ? leaf(v) : v));
 }
 
 /** Not an object nor a function: compared by value. */
@@ -143,10 +144,19 @@ class Site {
   answer: { value: unknown } | undefined;
   /** The memo hook of the object first reached here. */
   hook: MemoHook | undefined;
+  /**
+   * Below an answer read whole (`readWhole`): plain data, whose objects are told apart by where
+   * they are, not by identity (two answers may hold one object: one summary asked from two packages).
+   */
+  readonly inWhole: boolean;
+  /** At such a site: the object reached here and its proxy. */
+  proxied: { target: object; proxy: unknown } | undefined;
   constructor(
     readonly step: Step,
     readonly parent: Site | null,
-  ) {}
+  ) {
+    this.inWhole = parent !== null && (parent.inWhole || ('c' in parent.step && parent.step.w !== undefined));
+  }
 
   /** The child site for `step`, found by `key` (a property name, a Map key, or a step's JSON). */
   child(key: unknown, step: () => Step): Site {
@@ -357,6 +367,11 @@ export class FactsRecorder {
   /** `value` as the rules see it at `site` (a recording proxy for an object), the read not recorded. */
   private reached(value: unknown, site: Site): unknown {
     if (!value || typeof value !== 'object' || isNode(value)) return value;
+    if (site.inWhole) {
+      // A proxy of its own at each site, whoever else holds the object.
+      if (site.proxied?.target !== value) site.proxied = { target: value, proxy: this.proxyOf(value, site) };
+      return site.proxied.proxy;
+    }
     const known = this.seen.get(value);
     if (known) {
       const first = known.site;
@@ -367,9 +382,13 @@ export class FactsRecorder {
       if (first !== site) site.sameAs(first);
       return known.proxy;
     }
-    const proxy = value instanceof Map ? this.mapProxy(value, site) : value instanceof Set ? this.setProxy(value, site) : this.objectProxy(value, site);
+    const proxy = this.proxyOf(value, site);
     this.seen.set(value, { proxy, site });
     return proxy;
+  }
+
+  private proxyOf(value: object, site: Site): unknown {
+    return value instanceof Map ? this.mapProxy(value, site) : value instanceof Set ? this.setProxy(value, site) : this.objectProxy(value, site);
   }
 
   private encodeArg(arg: unknown): unknown {

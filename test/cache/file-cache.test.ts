@@ -750,7 +750,7 @@ describe('taint summaries', () => {
     expect(summarySteps.map((n) => ({ s: n.s, v: n.v, below: leaves(n, '') }))).toEqual([
       {
         s: { c: 'taintSummary', a: [join(root, 'src/reports.service.ts'), 'readReport', 0], w: ['trace'] },
-        v: '{"sinks":[{"kind":"path","sink":"fs.readFile","cleared":[]}],"calls":[],"returns":{"cleared":[]}}',
+        v: '{"sinks":[{"kind":"path","sink":"fs.readFile","cleared":[],"trace":"A"}],"calls":[],"returns":{"cleared":[],"trace":"A"}}',
         // The return value's trace is spread into the caller's (its steps are taken, not read).
         below: ['.sinks.0.trace.length', ...[0, 1, 2].flatMap((i) => ['keys', 'file', 'line', 'what'].map((f) => `.sinks.0.trace.${i}.${f}`)), '.returns.trace.length', '.returns.trace.0', '.returns.trace.1', '.returns.trace.2'],
       },

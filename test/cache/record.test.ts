@@ -37,6 +37,14 @@ function readLikeARule(view: ReturnType<typeof facts>) {
   return { async: found?.info.async, names, server: view.roles.has('server') };
 }
 
+/** The value recorded at the first call of `taintSummary('readReport')` made through a recorder. */
+function recordedWith(make: () => { taintSummary: (key: string) => unknown }): string | undefined {
+  const recorder = new FactsRecorder();
+  recorder.readingFor('src/reports.router.ts');
+  recorder.wrap(make(), '#').taintSummary('readReport');
+  return recorder.fileReads().tree[0]?.c?.[0]?.v;
+}
+
 function recorded(f: ReturnType<typeof facts>, read: (view: ReturnType<typeof facts>) => unknown = readLikeARule): Reads {
   const recorder = new FactsRecorder();
   read(recorder.wrap(f, '#'));
@@ -145,12 +153,61 @@ describe('FactsRecorder and replay', () => {
     expect(view.taintSummary('readReport')?.sinks[0]?.trace.map((s) => s.line)).toEqual([4, 5]);
     recorder.readingFor(null);
     const reads = JSON.parse(JSON.stringify(recorder.fileReads())) as FileReads;
-    expect(reads.tree[0]?.c?.[0]).toMatchObject({ s: { c: 'taintSummary', a: ['readReport'], w: ['trace'] }, v: '{"sinks":[{"kind":"path"}]}' });
+    // Both readers asked (the second took the answer kept at the call); the trace is its kind.
+    expect(reads.tree[0]?.c?.[0]).toMatchObject({ s: { c: 'taintSummary', a: ['readReport'], w: ['trace'] }, v: '{"sinks":[{"kind":"path","trace":"A"}]}', r: [0, 1] });
     expect([...staleReaders(() => base(steps(4)), reads)]).toEqual([]);
     // The callee moved down a line: only the reader of the lines is stale.
     expect([...staleReaders(() => base(steps(5)), reads)]).toEqual(['src/admin.router.ts']);
     // A step more: both.
     expect([...staleReaders(() => base(steps(4, 3)), reads)].sort()).toEqual(['src/admin.router.ts', 'src/reports.router.ts']);
+    // The trace gone, or no longer a list: the answer changed, for both.
+    const reshaped = (trace: unknown) => ({ taintSummary: readWhole(() => ({ sinks: [{ kind: 'path', ...(trace === undefined ? {} : { trace }) }] }), ['trace']) });
+    expect([...staleReaders(() => reshaped(undefined), reads)].sort()).toEqual(['src/admin.router.ts', 'src/reports.router.ts']);
+    expect([...staleReaders(() => reshaped({ 0: steps(4)[0], 1: steps(4)[1] }), reads)].sort()).toEqual(['src/admin.router.ts', 'src/reports.router.ts']);
+    // A plain value under a followed key is part of the answer's JSON.
+    expect(recordedWith(() => reshaped(null))).toBe('{"sinks":[{"kind":"path","trace":null}]}');
+  });
+
+  it('follows an object two answers read whole share at each answer\u2019s place, each reader under its own', () => {
+    type Step = { file: string; line: number };
+    // One summary asked from two packages' facts: the same trace object in both answers.
+    const base = (shared: Step[], own?: Step[]) => {
+      const known: Record<string, { sinks: Array<{ kind: string; trace: Step[] }> }> = { a: { sinks: [{ kind: 'path', trace: shared }] }, b: { sinks: [{ kind: 'path', trace: own ?? shared }] } };
+      return { taintSummary: readWhole((key: string) => known[key], ['trace']) };
+    };
+    const trace = [{ file: 'src/files.service.ts', line: 7 }];
+    const recorder = new FactsRecorder();
+    const view = recorder.wrap(base(trace), '#');
+    recorder.readingFor('src/a.router.ts');
+    expect(view.taintSummary('a')?.sinks[0]?.trace[0]?.line).toBe(7);
+    recorder.readingFor('src/b.router.ts');
+    expect(view.taintSummary('b')?.sinks[0]?.trace[0]?.line).toBe(7);
+    recorder.readingFor(null);
+    const reads = JSON.parse(JSON.stringify(recorder.fileReads())) as FileReads;
+    expect([...staleReaders(() => base(trace), reads)]).toEqual([]);
+    // b's trace is its own now, a step lower: b's reader only.
+    expect([...staleReaders(() => base(trace, [{ file: 'src/files.service.ts', line: 8 }]), reads)]).toEqual(['src/b.router.ts']);
+    // Merged with another thread's reads of the same answer: one node, both readers.
+    const other = new FactsRecorder();
+    const otherView = other.wrap(base(trace), '#');
+    other.readingFor('src/c.router.ts');
+    expect(otherView.taintSummary('a')?.sinks[0]?.trace[0]?.line).toBe(7);
+    const merged = combineReads(reads, JSON.parse(JSON.stringify(other.fileReads())) as FileReads);
+    expect(merged.tree[0]?.c?.filter((n) => 'c' in n.s && n.s.c === 'taintSummary')).toHaveLength(2);
+    expect([...staleReaders(() => base([{ file: 'src/files.service.ts', line: 9 }]), merged)].sort()).toEqual(['src/a.router.ts', 'src/b.router.ts', 'src/c.router.ts']);
+  });
+
+  it('keeps a Map entry read and a has() of the same key as two reads', () => {
+    const base = (has: boolean) => ({ limits: new Map<string, number | undefined>(has ? [['orders', undefined]] : []) });
+    const recorder = new FactsRecorder();
+    const view = recorder.wrap(base(true), '#');
+    recorder.readingFor('src/orders.controller.ts');
+    expect(view.limits.get('orders')).toBeUndefined();
+    recorder.readingFor('src/limits.ts');
+    expect(view.limits.has('orders')).toBe(true);
+    const reads = JSON.parse(JSON.stringify(recorder.fileReads())) as FileReads;
+    // The entry still reads undefined without the key; only has() tells.
+    expect([...staleReaders(() => base(false), reads)]).toEqual(['src/limits.ts']);
   });
 
   it('replays false when the facts a root names are gone', () => {

@@ -77,6 +77,17 @@ describe('workspaces', () => {
     expect(facts.resolveImport(join(root, 'tools/report.ts'), '@/money')).toBe(join(root, 'shared/money.ts'));
   });
 
+  it("answers serverFiles() in each package's view from that package's server entry points", () => {
+    const facts = buildProjectFacts({ root: SHOP, files: loadSources(SHOP, []).parsed });
+    const served = (view: ReturnType<typeof buildProjectFacts>) => [...view.serverFiles()].map((f) => f.slice(SHOP.length + 1)).sort();
+    const view = (path: string) => facts.packageView(facts.packages.find((p) => p.path === path) as WorkspacePackage);
+    expect(served(facts)).toEqual(['packages/shared/src/index.ts', 'services/catalog-api/src/server.ts', 'services/orders-api/src/server.ts']);
+    expect(served(view('services/catalog-api'))).toEqual(['packages/shared/src/index.ts', 'services/catalog-api/src/server.ts']);
+    expect(served(view('services/orders-api'))).toEqual(['packages/shared/src/index.ts', 'services/orders-api/src/server.ts']);
+    // The library package has no server of its own.
+    expect(served(view('packages/shared'))).toEqual([]);
+  });
+
   it('resolves imports between workspace packages to their sources', async () => {
     const report = await scan({ root: SHOP, config: only('no-floating-promise') });
     expect(report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)).toEqual(['services/orders-api/src/server.ts:12:3 no-floating-promise']);
