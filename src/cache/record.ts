@@ -17,7 +17,7 @@
 //
 // Not recorded: arguments that are syntax tree nodes (facts methods read plain fields of their
 // arguments: a `Reference`'s kind, module and path). Object identity is recorded only where two
-// paths reached one object (`same`).
+// paths reached one object (`same`), and never below an answer read whole (plain data).
 
 import { MEMO_HOOK, WHOLE_ANSWER, type MemoHook } from '../project/memo.js';
 

@@ -39,9 +39,10 @@ export const WHOLE_ANSWER = Symbol.for('prodcheck.wholeAnswer');
  * Marks a facts method whose answer is plain data (what JSON holds) that the rules read in full, such
  * as a taint summary. A recorder then keeps the answer's JSON at the call, as one read, rather than a
  * read for each field and item the rules go through: a later scan compares the whole answer, which is
- * what such a rule depends on anyway. What is under a key in `follow` (at any depth) is left out of
- * that JSON and recorded read by read, as the rest of the facts are: a summary's traces, whose line
- * numbers a rule reads only when it reports a finding through them.
+ * what such a rule depends on anyway. An object under a key in `follow` (at any depth) is written in
+ * that JSON as its kind only, and what the rules read from it is recorded read by read, as the rest
+ * of the facts are: a summary's traces, whose line numbers a rule reads only when it reports a
+ * finding through them.
  */
 export function readWhole<F extends (...args: never[]) => unknown>(method: F, follow: readonly string[] = []): F {
   Object.defineProperty(method, WHOLE_ANSWER, { value: follow });
