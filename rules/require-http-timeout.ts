@@ -94,7 +94,7 @@ interface Instance extends HttpClientInfo { where: string; method: string }
 /** An axios/got instance the call runs on: a local, a `this.` field, or an import resolved across files. */
 function instanceOf(callee: ts.Expression, { helpers, project, file }: Ctx): Instance | undefined {
   const e = unwrap(callee);
-  const creation = (value: ts.Expression) => httpClientCreation(helpers.valueOf(value), helpers.scope, (s) => project.resolveImport(file.path, s));
+  const creation = (value: ts.Expression) => httpClientCreation(helpers.valueOf(value), helpers.scope, helpers.resolveSpecifier);
   const instance = (info: HttpClientInfo, defaults: boolean, where: string, method = ''): Instance => {
     const timeout = info.timeout === 'missing' && (defaults || (info.library === 'axios' && project.axiosDefaultTimeout)) ? 'set' : info.timeout;
     return { library: info.library, timeout, where, method };

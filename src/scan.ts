@@ -451,7 +451,9 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     for (const f of parsed) {
       if (factsFailed.has(f.path)) continue;
       const r = entryOf(f)?.result;
-      if (r && outdated && !outdated.has(f.relPath) && r.context === contextOf(f)) {
+      // A file whose module facts were built again (its content, or how its specifiers resolve,
+      // changed) is checked again: its rules took its resolutions from them (`FileInfo.resolutions`).
+      if (r && outdated && !outdated.has(f.relPath) && r.context === contextOf(f) && !builtHere.has(f.path)) {
         results.set(f.path, { relPath: f.relPath, findings: r.findings, sites: r.sites, problems: r.problems });
         resultKept.add(f.path);
       } else toCheck.push(f);

@@ -59,7 +59,7 @@ export function checkFile(file: FileInfo, project: ProjectFacts, rules: readonly
   const findings: RawFinding[] = [];
   const sites = new Map<string, number>();
   const problems: string[] = [];
-  const helpers = createHelpers(file.path, project);
+  const helpers = createHelpers(file.path, project, file.resolutions);
   const enter: Listener[][] = [];
   const exit: Listener[][] = [];
 

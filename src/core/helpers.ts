@@ -27,6 +27,8 @@ export interface Helpers {
   declarationOf(id: ts.Identifier): DeclarationNode | undefined;
   /** The expression a `const` (or never-reassigned binding's initializer) holds, following `const a = b` chains. */
   valueOf(expr: ts.Expression): ts.Expression;
+  /** An import specifier of this file, resolved (the project file it names, else null), once per specifier. */
+  resolveSpecifier(specifier: string): string | null;
   /** The project export a reference into a project file reads, across files. */
   exportOf(ref: Reference): ResolvedExport | undefined;
   /** A string literal or substitution-free template's text. */
@@ -46,10 +48,11 @@ export function referenceKey(ref: Reference | null): string | undefined {
 
 
 /** The helpers of one file; taint summaries pass the two lookups they have (imports resolve, exports do not: ../core/taint.ts `summariseFile`). */
-export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolveImport' | 'lookupExport'>): Helpers {
+export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolveImport' | 'lookupExport'>, resolutions?: ReadonlyMap<string, string | null>): Helpers {
   const scope = new ScopeIndex();
-  // Every reference to an import resolves its specifier: once per specifier and file.
-  const specifiers = new Map<string, string | null>();
+  // Every reference to an import resolves its specifier: once per specifier and file, starting from
+  // those the file's module facts resolved (`FileInfo.resolutions`).
+  const specifiers = new Map<string, string | null>(resolutions);
   const resolveSpecifier = (spec: string) => {
     let r = specifiers.get(spec);
     if (r === undefined) {
@@ -99,6 +102,7 @@ export function createHelpers(file: string, project: Pick<ProjectFacts, 'resolve
   const helpers: Helpers = {
     scope,
     referenceOf: refOf,
+    resolveSpecifier,
     calleeOf: (call) => refOf(call.expression),
     isCallTo(call, module, ...path) {
       const ref = refOf(call.expression);

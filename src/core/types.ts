@@ -204,6 +204,12 @@ export interface FileInfo {
   sourceFile: ts.SourceFile;
   text: string;
   roles: ReadonlySet<FileRole>;
+  /**
+   * The file's import specifiers as its module facts resolved them (a scan's files; not the ESLint
+   * plugin's, whose text may be newer than its facts): the helpers take these rather than ask the
+   * project facts, and a scan checks a file again whenever its module facts are built again.
+   */
+  resolutions?: ReadonlyMap<string, string | null>;
 }
 
 /** Where a name or a member chain comes from, as far as one file can tell. */

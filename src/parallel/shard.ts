@@ -295,7 +295,11 @@ export class Shard {
       const sourceFile = this.tree(path);
       const enabled = rulesFor(f.relPath, config, overrideMatchers);
       const fileRules = enabled.filter((e): e is Enabled & { rule: FileRule<Record<string, unknown>> } => e.rule.scope === 'file') as ActiveRule[];
-      const info: FileInfo = { path, relPath: f.relPath, sourceFile, text: this.textOf(f), roles: facts.roles(path) };
+      // The file's own specifiers as its module facts resolved them: not asked of the facts (nor
+      // recorded) again; the scan checks the file again when those facts are built again.
+      const resolutions = new Map<string, string | null>();
+      for (const imp of facts.repositoryModules.get(path)?.imports ?? []) resolutions.set(imp.specifier, imp.resolved);
+      const info: FileInfo = { path, relPath: f.relPath, sourceFile, text: this.textOf(f), roles: facts.roles(path), resolutions };
       // In a monorepo each file is checked with its own package's facts (dependencies, entry points).
       const pkg = facts.packageOf(path);
       const view = facts.packageView(pkg);

@@ -464,6 +464,29 @@ describe('per-file cache', () => {
     expect((await perFileScan(root, cache, 'no-floating-promise')).files).toEqual(['src/orders/close.ts']);
   }, 60_000);
 
+  it('re-checks a file whose import now resolves to another file, though neither its text nor what it read changed', async () => {
+    // The job imports `./mailer`, which first resolves to the plain JavaScript stub; a TypeScript
+    // mailer added beside it takes the specifier over, and its send() is async.
+    const root = writeProject({
+      'package.json': JSON.stringify({ name: 'notifications-api', dependencies: { express: '^4.21.0' } }),
+      'src/server.ts': "import express from 'express';\nimport { notifyOwners } from './jobs/notify';\n\nconst app = express();\napp.post('/notify', (_req, res) => {\n  notifyOwners();\n  res.sendStatus(202);\n});\napp.listen(3000);\n",
+      'src/jobs/notify.ts': "import { send } from './mailer';\n\nexport function notifyOwners() {\n  send('owners@example.com');\n}\n",
+      'src/jobs/mailer.js': 'exports.send = function send(to) {\n  return to;\n};\n',
+    });
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    expect((await perFileScan(root, cache, 'no-floating-promise')).files).toEqual([]);
+    // The rules took each file's resolutions from its module facts: none is among their recorded reads.
+    const [, meta, ...trees] = readFileSync(join(cache, 'files.json'), 'utf8').split('\n');
+    const storedTrees = trees.slice(0, (JSON.parse(meta as string) as { trees: number }).trees).join('\n');
+    expect(storedTrees).toContain('"lookupExport"');
+    expect(storedTrees).not.toContain('"resolveImport"');
+    writeFileSync(join(root, 'src/jobs/mailer.ts'), 'export async function send(to: string) {\n  await fetch(`https://mail.example.com/${to}`, { signal: AbortSignal.timeout(5000) });\n}\n');
+    const after = await perFileScan(root, cache, 'no-floating-promise');
+    expect(after.files).toEqual(['src/jobs/notify.ts']);
+    // The new mailer, the job (its module facts were built again) and the server, which calls it.
+    expect(after.stats.checked).toBe(3);
+  }, 60_000);
+
   it('re-checks a file when whether a server loads it changes, and not the files whose answer stays', async () => {
     // The cleanup job schedules with node-cron; it is in-process scheduling only once the server loads
     // it. The job's file does not change: the server's import graph (the facts' `serverFiles()`,
