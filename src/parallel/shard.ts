@@ -20,7 +20,7 @@ import type { TaintSummaries } from '../core/taint.js';
 import type { FileInfo, FileRule, RawFinding, Severity, TypeInfo } from '../core/types.js';
 import { buildProjectFacts, createResolver, type ProjectFacts, type ProjectShape } from '../project/facts.js';
 import type { HandlerEffects } from '../project/evidence/process-lifecycle.js';
-import { buildModuleFacts, type ModuleFacts } from '../project/modules.js';
+import { buildModuleFacts, specifierResolutions, type ModuleFacts } from '../project/modules.js';
 import { ReachWalker, type ReachSeeds, type RequestReach } from '../project/request-reach.js';
 import type { ImportedCallee } from '../core/handlers.js';
 import { overrideMatchersOf, rulesFor, type Enabled } from '../rules-for.js';
@@ -297,8 +297,8 @@ export class Shard {
       const fileRules = enabled.filter((e): e is Enabled & { rule: FileRule<Record<string, unknown>> } => e.rule.scope === 'file') as ActiveRule[];
       // The file's own specifiers as its module facts resolved them: not asked of the facts (nor
       // recorded) again; the scan checks the file again when those facts are built again.
-      const resolutions = new Map<string, string | null>();
-      for (const imp of facts.repositoryModules.get(path)?.imports ?? []) resolutions.set(imp.specifier, imp.resolved);
+      const own = facts.repositoryModules.get(path);
+      const resolutions = own ? specifierResolutions(own) : undefined;
       const info: FileInfo = { path, relPath: f.relPath, sourceFile, text: this.textOf(f), roles: facts.roles(path), resolutions };
       // In a monorepo each file is checked with its own package's facts (dependencies, entry points).
       const pkg = facts.packageOf(path);

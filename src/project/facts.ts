@@ -10,7 +10,7 @@ import type { ModuleEvidence } from './evidence/index.js';
 import type { HandlerEffects } from './evidence/process-lifecycle.js';
 import { serverFiles as serverFilesOf } from './graph.js';
 import { readWhole } from './memo.js';
-import { buildModuleFacts, importTargets, lifecycleExportsOf, type ExportInfo, type ModuleFacts } from './modules.js';
+import { buildModuleFacts, importTargets, lifecycleExportsOf, specifierResolutions, type ExportInfo, type ModuleFacts } from './modules.js';
 import { minMajor, packageName, readPackageJson, type PackageInfo } from './package-json.js';
 import { computeRequestReach, type RequestReach } from './request-reach.js';
 import { readRepositoryFiles, type RepositoryFile } from './repository-files.js';
@@ -342,8 +342,10 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
       // did not take for an import, it did not resolve, and it is no project file here either. The
       // summaries are made plain JSON, as the cache gives them back: no object in two places (a
       // trace step shared by two traces), which the recorded reads would check for.
-      const compute = (sf: ts.SourceFile) =>
-        JSON.parse(JSON.stringify(summariseFile(sf, (specifier) => m.imports.find((i) => i.specifier === specifier)?.resolved ?? null))) as TaintSummaries;
+      const compute = (sf: ts.SourceFile) => {
+        const resolved = specifierResolutions(m);
+        return JSON.parse(JSON.stringify(summariseFile(sf, (specifier) => resolved.get(specifier) ?? null))) as TaintSummaries;
+      };
       if (input.taintSummaries) s = input.taintSummaries(file, compute);
       else {
         const sf = treeOf(file);
@@ -394,7 +396,10 @@ export function buildProjectFacts(input: FactsInput): ProjectFacts {
       if (!known) {
         const m = modules.get(file);
         // Specifiers resolve as the file's module facts record them (as for its taint summaries).
-        const compute = (sf: ts.SourceFile) => lifecycleExportsOf(sf, (specifier) => m?.imports.find((i) => i.specifier === specifier)?.resolved ?? null);
+        const compute = (sf: ts.SourceFile) => {
+          const resolved = m ? specifierResolutions(m) : new Map<string, string | null>();
+          return lifecycleExportsOf(sf, (specifier) => resolved.get(specifier) ?? null);
+        };
         if (!m) known = {};
         else if (input.lifecycleExports) known = input.lifecycleExports(file, compute);
         else {

@@ -103,6 +103,13 @@ export interface ImportRecord {
   column: number;
 }
 
+/** A module's import specifiers as its facts resolved them (the first record of each specifier). */
+export function specifierResolutions(m: Pick<ModuleFacts, 'imports'>): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const imp of m.imports) if (!out.has(imp.specifier)) out.set(imp.specifier, imp.resolved);
+  return out;
+}
+
 /** The project files a module imports or re-exports from (resolved, type-only imports included). */
 export function importTargets(m: Pick<ModuleFacts, 'imports' | 'reexports'>): string[] {
   const out: string[] = [];
