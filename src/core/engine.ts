@@ -109,23 +109,27 @@ export function checkFile(file: FileInfo, project: ProjectFacts, rules: readonly
     }
   };
   // Every node, parents first (as a recursive walk would call them): a node's exit listeners run
-  // when the walk reaches the next node that is not below it. No rule listens in this file (a test
-  // file, say, which every file rule leaves alone): no walk.
+  // when the walk reaches the next node that is not below it (depth no greater than its own), inner
+  // nodes first. Only nodes of a kind with exit listeners wait for that (rules listen to the exit of
+  // a few kinds, `SourceFile` mostly). No rule listens in this file (a test file, say, which every
+  // file rule leaves alone): no walk.
   if (enter.length > 0 || exit.length > 0) {
     const { nodes, depths } = nodeOrder(sf);
     const open: ts.Node[] = [];
+    const openDepths: number[] = [];
     const closeTo = (depth: number) => {
-      while (open.length > depth) {
+      while (openDepths.length > 0 && (openDepths[openDepths.length - 1] as number) >= depth) {
+        openDepths.pop();
         const node = open.pop() as ts.Node;
-        const onExit = exit[node.kind];
-        if (onExit) call(onExit, node);
+        call(exit[node.kind] as Listener[], node);
       }
     };
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i] as ts.Node;
-      if (exit.length > 0) {
-        closeTo(depths[i] as number);
+      if (openDepths.length > 0 && (openDepths[openDepths.length - 1] as number) >= (depths[i] as number)) closeTo(depths[i] as number);
+      if (exit[node.kind]) {
         open.push(node);
+        openDepths.push(depths[i] as number);
       }
       const onEnter = enter[node.kind];
       if (onEnter) call(onEnter, node);
