@@ -172,13 +172,13 @@ export function writeFileCache(dir: string, key: string, cache: FileCache, note:
     dir,
     FILES_ENTRY,
     (write) => {
-      // Lines kept from the file read are ASCII already (written by this build: the key names it).
+      // Lines kept from the file read are written back as they were read (ASCII: `writeCacheText`).
       const head: Head = { format: CACHE_FORMAT, version: VERSION, key, resolving: cache.resolving };
-      write(asciiJson(JSON.stringify(head)));
+      write(JSON.stringify(head));
       const { tree, names, uses } = cache.reads;
-      write(`\n${asciiJson(JSON.stringify({ names, uses, trees: tree.length }))}`);
-      for (const root of tree) write(`\n${lineOf.get(root) ?? asciiJson(JSON.stringify(root))}`);
-      write(`\n${(cache.reach && lineOf.get(cache.reach)) ?? asciiJson(JSON.stringify(cache.reach))}`);
+      write(`\n${JSON.stringify({ names, uses, trees: tree.length })}`);
+      for (const root of tree) write(`\n${lineOf.get(root) ?? JSON.stringify(root)}`);
+      write(`\n${(cache.reach && lineOf.get(cache.reach)) ?? JSON.stringify(cache.reach)}`);
       for (const [rel, entry] of cache.files) {
         const kept = lineOf.get(entry);
         if (kept !== undefined && kept.startsWith(`[${asciiJson(JSON.stringify(rel))},`)) {
@@ -189,7 +189,7 @@ export function writeFileCache(dir: string, key: string, cache: FileCache, note:
         const json = JSON.stringify(stored);
         // A new module's facts are encoded as they are written (../cache/json.ts).
         const value = facts ? `${json.slice(0, -1)},"module":${stringifyEncoded(facts)}}` : json;
-        write(`\n${asciiJson(`[${JSON.stringify(rel)},${value}]`)}`);
+        write(`\n[${JSON.stringify(rel)},${value}]`);
       }
     },
     note,

@@ -129,7 +129,7 @@ export function fromThisProdcheck(path: string, value: unknown, note: Note): boo
 
 /** Writes a cache file atomically (a temporary file renamed over the old one); a failure is a note, never an error. */
 export function writeCacheFile(dir: string, name: string, value: object, note: Note): void {
-  writeCacheText(dir, name, (write) => write(asciiJson(JSON.stringify(value))), note);
+  writeCacheText(dir, name, (write) => write(JSON.stringify(value)), note);
 }
 
 /** Characters outside ASCII (only ever inside JSON strings: a message's dash, a file's name). */
@@ -147,9 +147,15 @@ export function asciiJson(text: string): string {
   return Buffer.byteLength(text) === text.length ? text : text.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** The size of `writeCacheText`'s buffer: pieces are copied into it and written a megabyte at a time. */
+const WRITE_BUFFER = 1 << 20;
+
 /**
- * Writes a cache file atomically from pieces of text (`produce` calls `write` with each; JSON in ASCII,
- * `asciiJson`), so that a large file is never one string in memory; a failure is a note, never an error.
+ * Writes a cache file atomically from pieces of JSON text (`produce` calls `write` with each), so that a
+ * large file is never one string in memory; a failure is a note, never an error. The file is ASCII
+ * (see `asciiJson`): each piece is copied into a buffer as UTF-8, and one that took more bytes than
+ * characters is copied again with its other characters escaped. Neither the pieces nor the file are
+ * joined into strings first (the copy into the buffer reads a concatenated piece as it is).
  */
 export function writeCacheText(dir: string, name: string, produce: (write: (text: string) => void) => void, note: Note): void {
   const path = join(dir, name);
@@ -158,17 +164,29 @@ export function writeCacheText(dir: string, name: string, produce: (write: (text
   try {
     mkdirSync(dir, { recursive: true });
     fd = openSync(tmp, 'w');
-    let pending: string[] = [];
-    let size = 0;
+    const buffer = Buffer.allocUnsafe(WRITE_BUFFER);
+    let used = 0;
     const flush = () => {
-      if (pending.length > 0) writeSync(fd as number, pending.join(''));
-      pending = [];
-      size = 0;
+      if (used > 0) writeSync(fd as number, buffer, 0, used);
+      used = 0;
     };
     produce((text) => {
-      pending.push(text);
-      size += text.length;
-      if (size >= 1 << 20) flush();
+      // A UTF-8 character takes at most 3 bytes per UTF-16 unit: room for that, or flush first.
+      if (used + 3 * text.length > WRITE_BUFFER) flush();
+      if (3 * text.length > WRITE_BUFFER) {
+        writeSync(fd as number, asciiJson(text), null, 'latin1');
+        return;
+      }
+      const bytes = buffer.write(text, used, 'utf8');
+      if (bytes === text.length) {
+        used += bytes;
+        return;
+      }
+      // Not ASCII: written over with the escaped text (longer, so it may need a flush first).
+      const ascii = asciiJson(text);
+      if (used + ascii.length > WRITE_BUFFER) flush();
+      if (ascii.length > WRITE_BUFFER) writeSync(fd as number, ascii, null, 'latin1');
+      else used += buffer.write(ascii, used, 'latin1');
     });
     flush();
     closeSync(fd);

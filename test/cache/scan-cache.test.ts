@@ -198,3 +198,34 @@ describe('whole-scan cache', () => {
     expect([scanWith(), scanWith()]).toEqual(['miss', 'hit']);
   }, 300_000);
 });
+
+describe('writeCacheText', () => {
+  it('writes the pieces in order as ASCII JSON, across its buffer and with pieces larger than it', async () => {
+    const { writeCacheText } = await import('../../src/cache/scan-cache.js');
+    const dir = mkdtempSync(join(tmpdir(), 'prodcheck-write-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    // Strings with characters outside ASCII (a dash, an emoji: two UTF-16 units) at the buffer's
+    // edge, between pieces that fill most of it, and a piece longer than the buffer in each kind.
+    // The 103rd fits in what the first 102 leave of the (1 MiB) buffer as UTF-8, not once escaped.
+    const values = [
+      ...Array.from({ length: 102 }, () => 'a'.repeat(10_000)),
+      'é'.repeat(9_000),
+      'a'.repeat(300_000),
+      'order — shipped',
+      'b'.repeat(349_000),
+      'receipt 📦',
+      'c'.repeat(1_200_000),
+      `d${'é'.repeat(400_000)}`,
+      'end',
+    ];
+    const notes: string[] = [];
+    writeCacheText(dir, 'pieces.json', (write) => values.forEach((v, i) => write(`${i === 0 ? '[' : ','}${JSON.stringify(v)}${i === values.length - 1 ? ']' : ''}`)), (m) => notes.push(m));
+    const text = readFileSync(join(dir, 'pieces.json'), 'latin1');
+    expect(notes).toEqual([]);
+    expect(/^[\x00-\x7f]*$/.test(text)).toBe(true);
+    expect(text).toContain('order \\u2014 shipped');
+    expect(text).toContain('receipt \\ud83d\\udce6');
+    expect(JSON.parse(text)).toEqual(values);
+    expect(readdirSync(dir)).toEqual(['pieces.json']);
+  });
+});
