@@ -397,13 +397,14 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
     const sameResolutions = resolutionsHold ? (step: Step) => 'c' in step && step.c === 'resolveImport' : undefined;
     // Request reach, a fix-point over the shards' syntax trees (see ./project/request-reach.ts), or
     // the stored one: while the files it starts from are the same, every file it walked is unchanged
-    // and what it read from the facts reads the same, walking again would find the same.
+    // (its module facts too: it took its own specifiers' resolutions from them, unrecorded) and what
+    // it read from the facts reads the same, walking again would find the same.
     // A failure is the rules' to report, as when they compute it themselves.
     const start = reachStart(facts, parsed);
     const startKey = record ? hashBytes(JSON.stringify([[...start.sources], start.registering])) : '';
     const hashByPath = new Map(parsed.map((f) => [f.path, hashOf(f.relPath)]));
     const kept = previous.reach;
-    if (record && kept && kept.start === startKey && kept.walked.every(([path, hash]) => hashByPath.get(path) === hash) && replay(rootsOf, kept.reads.tree, settled)) {
+    if (record && kept && kept.start === startKey && kept.walked.every(([path, hash]) => hashByPath.get(path) === hash && !builtHere.has(path)) && replay(rootsOf, kept.reads.tree, settled)) {
       reach = decode(kept.result) as RequestReach;
       storedReach = kept;
       stats.reachReused = true;
@@ -413,7 +414,7 @@ export async function scanWithSources(options: ScanOptions): Promise<ScanResult>
         // work read the same from the facts: only the rest is parsed and walked.
         const stale = record && kept ? staleReaders(rootsOf, kept.reads, settled, sameResolutions) : null;
         const holding = new Map<string, ReachUnits>();
-        if (stale) for (const [path, hash, units] of kept?.walked ?? []) if (hashByPath.get(path) === hash && !stale.has(path)) holding.set(path, units);
+        if (stale) for (const [path, hash, units] of kept?.walked ?? []) if (hashByPath.get(path) === hash && !stale.has(path) && !builtHere.has(path)) holding.set(path, units);
         const memo: ReachMemo | undefined = holding.size === 0 ? undefined : {
           seeds: (file) => holding.get(file)?.seeds,
           step: (file, keys) => holding.get(file)?.steps.find(([asked]) => asked.length === keys.length && asked.every((k, i) => k === keys[i]))?.[1],

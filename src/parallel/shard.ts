@@ -242,7 +242,10 @@ export class Shard {
   adopt(facts: ProjectFacts, record = false): void {
     this.facts = facts;
     this.reachRecorder = record ? new FactsRecorder() : undefined;
-    this.walker = new ReachWalker(this.reachRecorder ? this.reachRecorder.wrap(facts, REACH_ROOT) : facts);
+    this.walker = new ReachWalker(this.reachRecorder ? this.reachRecorder.wrap(facts, REACH_ROOT) : facts, (file) => {
+      const own = facts.repositoryModules.get(file);
+      return own ? specifierResolutions(own) : undefined;
+    });
   }
 
   private reachRecorder: FactsRecorder | undefined;

@@ -41,12 +41,20 @@ export function mayRegister(facts: ProjectFacts, file: string): boolean {
 /** The per-file work of request reach, over syntax trees this process holds (a worker thread holds its shard's). */
 export class ReachWalker {
   private readonly helpersOf = new Map<string, Helpers>();
-  constructor(private readonly facts: ProjectFacts) {}
+  /**
+   * `resolutions`: a file's own specifiers as its module facts resolved them, taken without asking
+   * `facts` (which may record what is asked: the scan walks a file again when its module facts are
+   * built again), as `FileInfo.resolutions` for the file rules.
+   */
+  constructor(
+    private readonly facts: ProjectFacts,
+    private readonly resolutions?: (file: string) => ReadonlyMap<string, string | null> | undefined,
+  ) {}
 
   private helpers(file: string): Helpers {
     let h = this.helpersOf.get(file);
     if (!h) {
-      h = createHelpers(file, this.facts);
+      h = createHelpers(file, this.facts, this.resolutions?.(file));
       this.helpersOf.set(file, h);
     }
     return h;

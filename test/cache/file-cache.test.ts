@@ -428,6 +428,32 @@ describe('per-file cache', () => {
     expect((await scan()).stats).toMatchObject({ scan: 'hit' });
   }, 120_000);
 
+  it('walks request reach again in a file whose import now resolves elsewhere, though neither its text nor what it read changed', async () => {
+    // The route handler calls loadReport() from `@reports`, which tsconfig's paths first map to the
+    // daily report (no blocking call), then to the archive, which reads a file synchronously. The
+    // server's text is the same; request reach took its specifiers' resolutions from its module facts
+    // (not recorded among its reads), which are built again.
+    const tsconfig = (target: string) => JSON.stringify({ compilerOptions: { strict: true, baseUrl: '.', paths: { '@reports': [target] } } });
+    const root = writeProject({
+      'package.json': JSON.stringify({ name: 'reports-api', dependencies: { express: '^4.21.0' } }),
+      'tsconfig.json': tsconfig('src/reports/daily.ts'),
+      'src/server.ts': "import express from 'express';\nimport { loadReport } from '@reports';\n\nconst app = express();\napp.get('/report', (_req, res) => {\n  res.send(loadReport());\n});\napp.listen(3000);\n",
+      'src/reports/daily.ts': "export function loadReport() {\n  return 'daily totals';\n}\n",
+      'src/reports/archive.ts': "import { readFileSync } from 'node:fs';\n\nexport function loadReport() {\n  return readFileSync('/var/reports/archive.csv', 'utf8');\n}\n",
+    });
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    expect((await perFileScan(root, cache, 'no-sync-in-handler')).files).toEqual([]);
+    const [, meta, ...trees] = readFileSync(join(cache, 'files.json'), 'utf8').split('\n');
+    const at = (JSON.parse(meta as string) as { trees: number }).trees;
+    // The stored reach's reads (the line after the rules' trees) hold no resolution of a file's own specifier.
+    expect(trees[at]).toContain('"walked"');
+    expect(trees[at]).not.toContain('"resolveImport"');
+    writeFileSync(join(root, 'tsconfig.json'), tsconfig('src/reports/archive.ts'));
+    const after = await perFileScan(root, cache, 'no-sync-in-handler');
+    expect(after.files).toEqual(['src/reports/archive.ts']);
+    expect(after.stats.reachReused).toBeUndefined();
+  }, 60_000);
+
   it('walks request reach from scratch when the stored per-file answers are malformed', async () => {
     const root = writeProject(project);
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
