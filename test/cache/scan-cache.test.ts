@@ -216,6 +216,11 @@ describe('writeCacheText', () => {
       'receipt 📦',
       'c'.repeat(1_200_000),
       `d${'é'.repeat(400_000)}`,
+      // Short enough to copy into the buffer, longer than it once escaped.
+      'é'.repeat(200_000),
+      // A piece of exactly 2^20 characters (with its comma and quotes): its UTF-8 fills the buffer
+      // with fewer characters, as many bytes as the piece has characters.
+      `${'é'.repeat(100)}${'a'.repeat((1 << 20) - 103)}`,
       'end',
     ];
     const notes: string[] = [];
