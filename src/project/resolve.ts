@@ -28,7 +28,11 @@ export function isRelativeSpecifier(specifier: string): boolean {
 
 export class ModuleResolver {
   private readonly relativeCache = new Map<string, Map<string, string | null>>();
-  private readonly bareCache = new Map<string, Map<string, string | null>>();
+  /**
+   * By the path mapping a bare specifier goes through (the object itself: two packages' mappings may
+   * share a base directory, the root's `paths` they extend, and differ in their baseUrl).
+   */
+  private readonly bareCache = new Map<PathMapping | null, Map<string, string | null>>();
   private lastFile = '';
   private lastDir = '';
 
@@ -72,10 +76,12 @@ export class ModuleResolver {
     const relative = isRelativeSpecifier(specifier);
     const mapping = relative ? null : this.mappingFor(fromFile, dir);
     // Cached by the directory a relative specifier starts from, or by the path mapping a bare one goes through.
-    const scope = relative ? dir : (mapping?.baseDir ?? '');
-    const cache = relative ? this.relativeCache : this.bareCache;
-    let bySpecifier = cache.get(scope);
-    if (!bySpecifier) cache.set(scope, (bySpecifier = new Map()));
+    let bySpecifier = relative ? this.relativeCache.get(dir) : this.bareCache.get(mapping);
+    if (!bySpecifier) {
+      bySpecifier = new Map();
+      if (relative) this.relativeCache.set(dir, bySpecifier);
+      else this.bareCache.set(mapping, bySpecifier);
+    }
     let hit = bySpecifier.get(specifier);
     if (hit === undefined) {
       hit = relative ? this.probe(resolvePath(dir, specifier)) : this.compute(specifier, mapping);

@@ -77,6 +77,34 @@ describe('workspaces', () => {
     expect(facts.resolveImport(join(root, 'tools/report.ts'), '@/money')).toBe(join(root, 'shared/money.ts'));
   });
 
+  it("resolves bare specifiers against each package's own baseUrl when their tsconfigs extend the root's paths", async () => {
+    // Both packages inherit the root's `paths` (so their mappings share its base directory) and set a
+    // baseUrl of their own: `lib/report` is each package's own file, whichever package asks first.
+    const pkg = (reportBody: string) => ({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { express: '^4.21.0' } }),
+      'tsconfig.json': JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { baseUrl: './src' } }),
+      'src/server.ts': "import express from 'express';\nimport { loadReport } from 'lib/report';\n\nconst app = express();\napp.get('/report', (_req, res) => {\n  res.send(loadReport());\n});\napp.listen(3000);\n",
+      'src/lib/report.ts': reportBody,
+    });
+    const files: Record<string, string> = {
+      'package.json': JSON.stringify({ name: 'reports', private: true, workspaces: ['packages/*'] }),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@shared/*': ['shared/*'] } } }),
+    };
+    for (const [name, body] of [
+      ['daily', "export function loadReport() {\n  return 'daily totals';\n}\n"],
+      ['archive', "import { readFileSync } from 'node:fs';\n\nexport function loadReport() {\n  return readFileSync('/var/reports/archive.csv', 'utf8');\n}\n"],
+    ] as const) {
+      for (const [path, text] of Object.entries(pkg(body))) files[`packages/${name}/${path}`] = text;
+    }
+    const root = writeProject(files);
+    const facts = buildProjectFacts({ root, files: loadSources(root, []).parsed });
+    for (const name of ['daily', 'archive', 'daily']) {
+      expect(facts.resolveImport(join(root, `packages/${name}/src/server.ts`), 'lib/report')).toBe(join(root, `packages/${name}/src/lib/report.ts`));
+    }
+    const report = await scan({ root, config: only('no-sync-in-handler') });
+    expect(report.findings.filter((f) => f.ruleId === 'no-sync-in-handler').map((f) => `${f.file}:${f.line}`)).toEqual(['packages/archive/src/lib/report.ts:4']);
+  });
+
   it("answers serverFiles() in each package's view from that package's server entry points", () => {
     const facts = buildProjectFacts({ root: SHOP, files: loadSources(SHOP, []).parsed });
     const served = (view: ReturnType<typeof buildProjectFacts>) => [...view.serverFiles()].map((f) => f.slice(SHOP.length + 1)).sort();
