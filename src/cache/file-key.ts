@@ -12,10 +12,14 @@ export function fileCacheKey(config: ResolvedConfig): string {
   return hashBytes(JSON.stringify([VERSION, codeFingerprint(), config]));
 }
 
-/** The file rules' settings by which overrides apply (most files share one), per configuration. */
+/** A hash of the file rules' settings, by which overrides apply (most files share one), per configuration. */
 const rulesByOverrides = new WeakMap<ResolvedConfig, Map<string, string>>();
 
-/** A file's roles and the rules on for it (ids, severities, options). */
+/**
+ * What a file was checked as: its roles and the rules on for it (ids, severities, options), the
+ * latter as a hash shared by the files the same overrides apply to. The file itself is the cache
+ * entry this is stored in: its path is not part of it (nor hashed for each file).
+ */
 export function fileContext(relPath: string, config: ResolvedConfig, overrideMatchers: Array<(p: string) => boolean>, roles: ReadonlySet<FileRole>): string {
   let known = rulesByOverrides.get(config);
   if (!known) rulesByOverrides.set(config, (known = new Map()));
@@ -23,12 +27,14 @@ export function fileContext(relPath: string, config: ResolvedConfig, overrideMat
   const applying = overrideMatchers.map((matches) => (matches(relPath) ? '1' : '0')).join('');
   let rules = known.get(applying);
   if (rules === undefined) {
-    rules = JSON.stringify(
-      rulesFor(relPath, config, overrideMatchers)
-        .filter((e) => e.rule.scope === 'file')
-        .map((e) => [e.rule.id, e.severity, e.options]),
+    rules = hashBytes(
+      JSON.stringify(
+        rulesFor(relPath, config, overrideMatchers)
+          .filter((e) => e.rule.scope === 'file')
+          .map((e) => [e.rule.id, e.severity, e.options]),
+      ),
     );
     known.set(applying, rules);
   }
-  return hashBytes(`[${JSON.stringify(relPath)},${JSON.stringify([...roles].sort())},${rules}]`);
+  return `${rules} ${[...roles].sort().join(' ')}`;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { writeProject } from '../support/fixtures.js';
+import { onlyRule, writeProject } from '../support/fixtures.js';
 
 interface Stats {
   scan: string;
@@ -452,6 +452,24 @@ describe('per-file cache', () => {
     const after = await perFileScan(root, cache, 'no-sync-in-handler');
     expect(after.files).toEqual(['src/reports/archive.ts']);
     expect(after.stats.reachReused).toBeUndefined();
+  }, 60_000);
+
+  it("re-checks a file whose roles change though its text does not: its package becomes a front end", async () => {
+    // The banner module prints with console.log: server code while its package serves HTTP, browser
+    // code once the package.json next to it is a React app's (the file's own text is the same). With
+    // no-console-log alone on, the file's rules read nothing from the facts that changes: only what
+    // it was checked as (its roles) tells its result is stale.
+    const root = writeProject({
+      'prodcheck.config.json': JSON.stringify({ rules: onlyRule('no-console-log').rules }),
+      'package.json': JSON.stringify({ name: 'storefront', dependencies: { express: '^4.21.0' } }),
+      'src/banner.ts': "export function showBanner(message: string) {\n  console.log(`banner: ${message}`);\n}\n",
+    });
+    const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
+    expect((await perFileScan(root, cache, 'no-console-log')).files).toEqual(['src/banner.ts']);
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'storefront', dependencies: { react: '^18.3.0', 'react-dom': '^18.3.0' } }));
+    const after = await perFileScan(root, cache, 'no-console-log');
+    expect(after.files).toEqual([]);
+    expect(after.stats.checked).toBe(1);
   }, 60_000);
 
   it('walks request reach from scratch when the stored per-file answers are malformed', async () => {
