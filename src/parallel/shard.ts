@@ -242,10 +242,17 @@ export class Shard {
   adopt(facts: ProjectFacts, record = false): void {
     this.facts = facts;
     this.reachRecorder = record ? new FactsRecorder() : undefined;
-    this.walker = new ReachWalker(this.reachRecorder ? this.reachRecorder.wrap(facts, REACH_ROOT) : facts, (file) => {
-      const own = facts.repositoryModules.get(file);
-      return own ? specifierResolutions(own) : undefined;
-    });
+    this.walker = new ReachWalker(this.reachRecorder ? this.reachRecorder.wrap(facts, REACH_ROOT) : facts, (file) => this.ownResolutions(facts, file));
+  }
+
+  /**
+   * A file's own specifiers as its module facts resolved them, read from `facts` unrecorded: the
+   * file rules and request reach take them from here, and the scan does their work again when those
+   * module facts are built again.
+   */
+  private ownResolutions(facts: ProjectFacts, file: string): ReadonlyMap<string, string | null> | undefined {
+    const own = facts.repositoryModules.get(file);
+    return own ? specifierResolutions(own) : undefined;
   }
 
   private reachRecorder: FactsRecorder | undefined;
@@ -298,11 +305,7 @@ export class Shard {
       const sourceFile = this.tree(path);
       const enabled = rulesFor(f.relPath, config, overrideMatchers);
       const fileRules = enabled.filter((e): e is Enabled & { rule: FileRule<Record<string, unknown>> } => e.rule.scope === 'file') as ActiveRule[];
-      // The file's own specifiers as its module facts resolved them: not asked of the facts (nor
-      // recorded) again; the scan checks the file again when those facts are built again.
-      const own = facts.repositoryModules.get(path);
-      const resolutions = own ? specifierResolutions(own) : undefined;
-      const info: FileInfo = { path, relPath: f.relPath, sourceFile, text: this.textOf(f), roles: facts.roles(path), resolutions };
+      const info: FileInfo = { path, relPath: f.relPath, sourceFile, text: this.textOf(f), roles: facts.roles(path), resolutions: this.ownResolutions(facts, path) };
       // In a monorepo each file is checked with its own package's facts (dependencies, entry points).
       const pkg = facts.packageOf(path);
       const view = facts.packageView(pkg);

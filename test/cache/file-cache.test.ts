@@ -43,6 +43,13 @@ async function perFileScan(root: string, cache: string, ruleId: string) {
   return { stats: cached.stats, files: findings.filter((f) => f.ruleId === ruleId).map((f) => f.file) };
 }
 
+/** The lines of a cache's files.json: the recorded read trees (one line per facts root) and the stored request reach. */
+function storedLines(cache: string): { trees: string[]; reach: string } {
+  const [, meta, ...rest] = readFileSync(join(cache, 'files.json'), 'utf8').split('\n');
+  const count = (JSON.parse(meta as string) as { trees: number }).trees;
+  return { trees: rest.slice(0, count), reach: rest[count] as string };
+}
+
 const project = {
   'package.json': JSON.stringify({ name: 'billing-api', dependencies: { express: '^4.21.0', pg: '^8.11.0' } }),
   'src/server.ts': [
@@ -443,11 +450,10 @@ describe('per-file cache', () => {
     });
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
     expect((await perFileScan(root, cache, 'no-sync-in-handler')).files).toEqual([]);
-    const [, meta, ...trees] = readFileSync(join(cache, 'files.json'), 'utf8').split('\n');
-    const at = (JSON.parse(meta as string) as { trees: number }).trees;
-    // The stored reach's reads (the line after the rules' trees) hold no resolution of a file's own specifier.
-    expect(trees[at]).toContain('"walked"');
-    expect(trees[at]).not.toContain('"resolveImport"');
+    // The stored reach's reads hold no resolution of a file's own specifier.
+    const { reach } = storedLines(cache);
+    expect(reach).toContain('"walked"');
+    expect(reach).not.toContain('"resolveImport"');
     writeFileSync(join(root, 'tsconfig.json'), tsconfig('src/reports/archive.ts'));
     const after = await perFileScan(root, cache, 'no-sync-in-handler');
     expect(after.files).toEqual(['src/reports/archive.ts']);
@@ -520,8 +526,7 @@ describe('per-file cache', () => {
     const cache = mkdtempSync(join(tmpdir(), 'prodcheck-file-cache-'));
     expect((await perFileScan(root, cache, 'no-floating-promise')).files).toEqual([]);
     // The rules took each file's resolutions from its module facts: none is among their recorded reads.
-    const [, meta, ...trees] = readFileSync(join(cache, 'files.json'), 'utf8').split('\n');
-    const storedTrees = trees.slice(0, (JSON.parse(meta as string) as { trees: number }).trees).join('\n');
+    const storedTrees = storedLines(cache).trees.join('\n');
     expect(storedTrees).toContain('"lookupExport"');
     expect(storedTrees).not.toContain('"resolveImport"');
     writeFileSync(join(root, 'src/jobs/mailer.ts'), 'export async function send(to: string) {\n  await fetch(`https://mail.example.com/${to}`, { signal: AbortSignal.timeout(5000) });\n}\n');
@@ -805,14 +810,13 @@ describe('taint summaries', () => {
     // The router's rules read each summary as one answer (the facts mark it read whole): its JSON
     // is stored without the traces, which are recorded read by read (the router reports through
     // the sink's trace: every field of each step is read).
-    const [, meta, ...trees] = readFileSync(join(cache, 'files.json'), 'utf8').split('\n');
     type Stored = { s: { c?: string; p?: string; keys?: 1 }; v?: string; c?: Stored[] };
     const summarySteps: Stored[] = [];
     const collect = (node: Stored): void => {
       if (node.s.c === 'taintSummary') summarySteps.push(node);
       for (const child of node.c ?? []) collect(child);
     };
-    for (const line of trees.slice(0, (JSON.parse(meta as string) as { trees: number }).trees)) collect(JSON.parse(line) as Stored);
+    for (const line of storedLines(cache).trees) collect(JSON.parse(line) as Stored);
     const leaves = (node: Stored, path: string): string[] => (node.c ?? []).flatMap((c) => (c.c ? leaves(c, `${path}.${c.s.p ?? 'keys'}`) : [`${path}.${c.s.p ?? 'keys'}`]));
     expect(summarySteps.map((n) => ({ s: n.s, v: n.v, below: leaves(n, '') }))).toEqual([
       {
